@@ -1,0 +1,120 @@
+# ngx_session_guard: build, test, demo.
+#
+#   make            install missing Debian packages, build the module
+#   make demo       build and start nginx with the module on 127.0.0.1
+#   make demo-stop  stop it
+#   make test       everything: unit tests, the t/ suite, nginx -t on conf/
+#   make lint       mechanical style rules and cppcheck
+#
+# NGINX_SRC=dir builds against an upstream nginx source tree instead of
+# Debian's nginx-dev tree (see docs/install.md).
+
+SHELL        := /bin/bash
+.DEFAULT_GOAL := all
+
+NGINX_SRC    ?= /usr/share/nginx/src
+NGINX_BIN    ?= /usr/sbin/nginx
+BUILD        ?= $(CURDIR)/build
+NGX_BUILD    := $(BUILD)/nginx
+MODULE_NAME  := ngx_http_session_guard_module
+MODULE       := $(BUILD)/$(MODULE_NAME).so
+
+DEMO_PORT    ?= 8080
+DEMO_DIR     ?= $(BUILD)/demo
+
+# Debian's own compiler and linker options for nginx, so that the module
+# matches the binary it is loaded into.
+NGX_CC_OPT   ?= -g -O2 -fstack-protector-strong -Wformat \
+                -Werror=format-security -fPIC -Wdate-time -D_FORTIFY_SOURCE=2
+NGX_LD_OPT   ?= -Wl,-z,relro -Wl,-z,now -fPIC
+# Used only with an upstream NGINX_SRC tree.
+NGX_UPSTREAM_FLAGS ?= --with-compat --with-http_ssl_module \
+                      --with-http_realip_module --with-http_auth_request_module
+
+DEB_PACKAGES := gcc make perl openssl curl nginx nginx-dev libssl-dev \
+                libjansson-dev libmaxminddb-dev libcmocka-dev cppcheck \
+                libtest-base-perl libtext-diff-perl libwww-perl \
+                libipc-run-perl libcrypt-jwt-perl libcryptx-perl \
+                libjson-xs-perl
+
+SOURCES      := $(wildcard ngx_session_guard/*.c ngx_session_guard/*.h)
+
+# Upstream Test::Nginx when it is importable, the bundled runner otherwise.
+PROVE_INC     = $(shell perl -MTest::Nginx::Socket -e1 >/dev/null 2>&1 \
+                        || echo -I t/runner)
+PROVE_JOBS   ?= 1
+
+export TEST_NGINX_BINARY ?= $(NGINX_BIN)
+export TEST_NGINX_SG_MODULE ?= $(MODULE)
+
+.PHONY: all deps build module unit test test-t conf-check lint demo \
+        demo-stop clean
+
+all: deps build
+
+# Installs only what is missing; silent when everything is there.
+deps:
+	@missing=; \
+	for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	        | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	    $$sudo apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	        --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+build: $(MODULE)
+
+module: build
+
+$(NGX_BUILD)/objs/Makefile: config
+	@rm -rf $(NGX_BUILD) && mkdir -p $(BUILD)
+	@if [ -f $(NGINX_SRC)/conf_flags ]; then \
+	    echo "configuring against Debian's nginx-dev ($(NGINX_SRC))"; \
+	    cp -a $(NGINX_SRC) $(NGX_BUILD) && cd $(NGX_BUILD) && \
+	    . ./conf_flags && \
+	    ./configure "$${NGX_CONF_FLAGS[@]}" \
+	        --with-cc-opt='$(NGX_CC_OPT)' --with-ld-opt='$(NGX_LD_OPT)' \
+	        --add-dynamic-module=$(CURDIR) > $(BUILD)/configure.log 2>&1 \
+	        || { tail -20 $(BUILD)/configure.log; exit 1; }; \
+	else \
+	    echo "configuring against $(NGINX_SRC)"; \
+	    cp -a $(NGINX_SRC) $(NGX_BUILD) && cd $(NGX_BUILD) && \
+	    { [ -x ./configure ] || cp auto/configure ./configure; } && \
+	    ./configure $(NGX_UPSTREAM_FLAGS) \
+	        --add-dynamic-module=$(CURDIR) > $(BUILD)/configure.log 2>&1 \
+	        || { tail -20 $(BUILD)/configure.log; exit 1; }; \
+	fi
+
+$(MODULE): $(NGX_BUILD)/objs/Makefile $(SOURCES)
+	@$(MAKE) -s -C $(NGX_BUILD) -f objs/Makefile modules
+	@cp $(NGX_BUILD)/objs/$(MODULE_NAME).so $(MODULE)
+	@echo "built $(MODULE)"
+
+unit: deps
+	@$(MAKE) -s -C t/unit run
+
+# Every example configuration must pass "nginx -t" with the module loaded.
+conf-check: build
+	@t/tools/conf-check $(NGINX_BIN) $(MODULE) conf/*.conf
+
+test-t: build
+	prove $(PROVE_INC) -j$(PROVE_JOBS) -r t
+
+test: deps build unit conf-check test-t
+
+lint:
+	@t/tools/lint
+
+demo: deps build
+	@t/tools/demo start $(NGINX_BIN) $(MODULE) $(DEMO_DIR) $(DEMO_PORT)
+
+demo-stop:
+	@t/tools/demo stop $(NGINX_BIN) $(MODULE) $(DEMO_DIR) $(DEMO_PORT)
+
+clean:
+	rm -rf $(BUILD) t/servroot t/unit/build

@@ -1,0 +1,244 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+#ifndef _NGX_SG_JOSE_H_INCLUDED_
+#define _NGX_SG_JOSE_H_INCLUDED_
+
+
+/*
+ * The JOSE core: base64url, bounded JSON, JWK/JWKS/PEM import, JWS compact
+ * parsing and verification, RFC 7638 thumbprints and JWT claim rules.
+ *
+ * Only ngx_config.h, ngx_core.h, OpenSSL and jansson are used here, so the
+ * core is unit-tested and fuzzed without nginx.
+ *
+ * Return contract of every function that returns ngx_int_t:
+ *     NGX_OK        the input is valid (or the operation succeeded);
+ *     NGX_DECLINED  the input is invalid; "reason" (when passed) is set to a
+ *                   short static machine-readable string, e.g. "expired";
+ *     NGX_ERROR     internal failure (memory, OpenSSL); never means "valid".
+ *
+ * Hard limits are the NGX_SG_*_MAX constants below; inputs beyond them are
+ * invalid (NGX_DECLINED), never truncated.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include <openssl/evp.h>
+#include <jansson.h>
+
+
+#define NGX_SG_JSON_MAX_DEPTH      16
+#define NGX_SG_JWKS_MAX_SIZE       (1024 * 1024)
+#define NGX_SG_JWKS_MAX_KEYS       256
+#define NGX_SG_KID_MAX_LEN         256
+#define NGX_SG_TOKEN_MAX_SIZE      65536    /* ceiling for the directive */
+#define NGX_SG_RSA_MIN_BITS        2048
+
+
+/* key types */
+#define NGX_SG_KTY_RSA             1
+#define NGX_SG_KTY_EC              2
+#define NGX_SG_KTY_OKP             3
+#define NGX_SG_KTY_OCT             4
+
+
+/* algorithm ids; bit (1 << id) in an allow-list mask */
+#define NGX_SG_ALG_RS256           0
+#define NGX_SG_ALG_RS384           1
+#define NGX_SG_ALG_RS512           2
+#define NGX_SG_ALG_PS256           3
+#define NGX_SG_ALG_PS384           4
+#define NGX_SG_ALG_PS512           5
+#define NGX_SG_ALG_ES256           6
+#define NGX_SG_ALG_ES384           7
+#define NGX_SG_ALG_ES512           8
+#define NGX_SG_ALG_EDDSA           9
+#define NGX_SG_ALG_HS256           10
+#define NGX_SG_ALG_HS384           11
+#define NGX_SG_ALG_HS512           12
+#define NGX_SG_ALG_COUNT           13
+
+#define NGX_SG_ALG_MASK_ASYMMETRIC 0x03ff
+#define NGX_SG_ALG_MASK_HMAC       0x1c00
+
+
+typedef struct {
+    ngx_str_t                  name;      /* "RS256" */
+    ngx_uint_t                 id;        /* NGX_SG_ALG_* */
+    ngx_uint_t                 kty;       /* NGX_SG_KTY_* the key must have */
+    const char                *digest;    /* "SHA256"; NULL for EdDSA */
+    int                        pss;       /* RSASSA-PSS */
+    int                        curve;     /* NID for ES* and EdDSA, else 0 */
+    size_t                     sig_len;   /* exact raw length, 0: any */
+} ngx_sg_alg_t;
+
+
+typedef struct {
+    ngx_str_t                  kid;       /* empty: the key has no kid */
+    ngx_str_t                  alg;       /* JWK "alg", empty if absent */
+    ngx_uint_t                 kty;       /* NGX_SG_KTY_* */
+    int                        curve;     /* NID for EC and OKP keys */
+    int                        bits;      /* RSA modulus size */
+    EVP_PKEY                  *pkey;      /* RSA, EC, OKP; freed by pool */
+    ngx_str_t                  secret;    /* oct */
+} ngx_sg_key_t;
+
+
+typedef struct {
+    ngx_str_t                  raw;           /* the whole compact token */
+    ngx_str_t                  signing_input; /* header "." payload, in raw */
+    ngx_str_t                  payload_raw;   /* decoded payload bytes */
+    ngx_str_t                  signature;     /* decoded signature */
+    json_t                    *header;        /* JSON object */
+    json_t                    *payload;       /* JSON object, or NULL */
+    ngx_sg_alg_t              *alg;
+    ngx_str_t                  kid;           /* empty if absent */
+    ngx_str_t                  typ;           /* empty if absent */
+} ngx_sg_jws_t;
+
+
+#define NGX_SG_JWS_JSON_PAYLOAD    0x01   /* payload must be a JSON object */
+
+
+typedef struct {
+    time_t                     now;
+    time_t                     leeway;
+    ngx_str_t                  issuer;        /* empty: not checked */
+    ngx_array_t               *audiences;     /* of ngx_str_t; NULL: none */
+    ngx_str_t                  typ;           /* empty: not checked */
+} ngx_sg_claims_rules_t;
+
+
+/* ngx_sg_base64url.c */
+
+/*
+ * Strict RFC 7515 base64url: no padding, no whitespace, no characters
+ * outside the URL-safe alphabet, a length that is not 1 mod 4, and unused
+ * trailing bits equal to zero.  dst->data must hold
+ * ngx_base64_decoded_length(src->len) bytes.
+ */
+ngx_int_t ngx_sg_base64url_decode(ngx_str_t *dst, ngx_str_t *src);
+ngx_int_t ngx_sg_base64url_decode_pool(ngx_pool_t *pool, ngx_str_t *dst,
+    ngx_str_t *src);
+
+
+/* ngx_sg_json.c */
+
+/*
+ * jansson allocates through functions installed once by ngx_sg_json_init():
+ * while a pool is "current" (inside the helpers below) memory comes from
+ * that pool and free() is a no-op; otherwise malloc()/free() are used, so
+ * other users of jansson in the same process are not disturbed.
+ */
+void ngx_sg_json_init(void);
+
+/*
+ * Parses a JSON object from data/len into pool memory.  Rejects nesting
+ * deeper than max_depth, duplicate member names, trailing garbage, invalid
+ * UTF-8, NUL bytes and non-object top-level values.
+ */
+ngx_int_t ngx_sg_json_parse_object(ngx_pool_t *pool, u_char *data,
+    size_t len, ngx_uint_t max_depth, json_t **out, const char **reason);
+
+/* compact serialisation of any JSON value into pool memory */
+ngx_int_t ngx_sg_json_dump(ngx_pool_t *pool, json_t *value, ngx_str_t *out);
+
+/*
+ * A claim as text: strings as they are, true/false/null, numbers and
+ * arrays/objects as compact JSON.
+ */
+ngx_int_t ngx_sg_json_to_text(ngx_pool_t *pool, json_t *value,
+    ngx_str_t *out);
+
+/*
+ * Walks nested objects: path holds n member names.  NULL if any step is
+ * missing or not an object.
+ */
+json_t *ngx_sg_json_path(json_t *root, ngx_str_t *path, ngx_uint_t n);
+
+/* a NUMBER (integer or real) as time_t; NGX_DECLINED if not a number */
+ngx_int_t ngx_sg_json_time(json_t *value, time_t *out);
+
+
+/* ngx_sg_jwk.c */
+
+/*
+ * One JWK object.  NGX_OK: key filled; NGX_DECLINED: invalid key (reason);
+ * NGX_DONE: well-formed but of an unsupported kty or not for signatures
+ * ("use" other than "sig", "key_ops" without "verify"): the caller skips
+ * it.  Private members are ignored except "d" in an "oct" key, which is the
+ * secret.  RSA keys under NGX_SG_RSA_MIN_BITS are NGX_DECLINED.
+ */
+ngx_int_t ngx_sg_jwk_import(ngx_pool_t *pool, json_t *jwk,
+    ngx_sg_key_t *key, const char **reason);
+
+/*
+ * A JWKS document ({"keys":[...]}) or a single JWK object.  Usable keys are
+ * pushed onto keys (an array of ngx_sg_key_t); skipped keys are reported
+ * through log at NGX_LOG_WARN.  NGX_DECLINED when the document is invalid,
+ * too large or has too many keys; a document with no usable key is
+ * NGX_DECLINED with reason "no usable key".
+ */
+ngx_int_t ngx_sg_jwks_import(ngx_pool_t *pool, ngx_log_t *log, u_char *data,
+    size_t len, ngx_array_t *keys, const char **reason);
+
+/* a PEM "PUBLIC KEY" (SubjectPublicKeyInfo) or PEM certificate */
+ngx_int_t ngx_sg_pem_import(ngx_pool_t *pool, u_char *data, size_t len,
+    ngx_sg_key_t *key, const char **reason);
+
+/* RFC 7638 SHA-256 thumbprint of a public JWK (RSA, EC, OKP, oct) */
+ngx_int_t ngx_sg_jwk_thumbprint(json_t *jwk, u_char digest[32],
+    const char **reason);
+
+
+/* ngx_sg_jws.c */
+
+ngx_sg_alg_t *ngx_sg_alg_by_name(u_char *name, size_t len);
+ngx_sg_alg_t *ngx_sg_alg_by_id(ngx_uint_t id);
+
+/*
+ * Splits and decodes a compact JWS.  Rejects: segment count other than 3,
+ * empty segments, bad base64url, a header that is not a JSON object, a
+ * missing, unknown or "none" alg, any "crit" member (no extension is
+ * understood), non-string kid/typ, a kid over NGX_SG_KID_MAX_LEN.  With
+ * NGX_SG_JWS_JSON_PAYLOAD the payload must be a JSON object.
+ */
+ngx_int_t ngx_sg_jws_parse(ngx_pool_t *pool, ngx_str_t *token,
+    ngx_uint_t flags, ngx_sg_jws_t *jws, const char **reason);
+
+/* does key fit alg (kty, curve, the JWK's own "alg" member)? */
+ngx_uint_t ngx_sg_key_fits(ngx_sg_key_t *key, ngx_sg_alg_t *alg);
+
+/* one signature check with one key; the key must fit */
+ngx_int_t ngx_sg_jws_verify(ngx_sg_jws_t *jws, ngx_sg_key_t *key,
+    const char **reason);
+
+/*
+ * Algorithm policy and key selection: alg must be in allowed (bit mask);
+ * with a kid only keys with that kid are tried, without one every key that
+ * fits the alg.  Reasons: "alg not allowed", "unknown kid",
+ * "no key fits alg", "bad signature".
+ */
+ngx_int_t ngx_sg_jws_verify_keys(ngx_sg_jws_t *jws, ngx_sg_key_t *keys,
+    ngx_uint_t nkeys, ngx_uint_t allowed, const char **reason);
+
+
+/* ngx_sg_claims.c */
+
+/*
+ * exp is required; exp, nbf and iat are checked with rules->leeway; iat in
+ * the future is invalid; iss and aud (string or array of strings) and typ
+ * (compared case-insensitively, an "application/" prefix allowed) when
+ * configured.
+ */
+ngx_int_t ngx_sg_claims_check(ngx_sg_jws_t *jws,
+    ngx_sg_claims_rules_t *rules, const char **reason);
+
+
+#endif /* _NGX_SG_JOSE_H_INCLUDED_ */
