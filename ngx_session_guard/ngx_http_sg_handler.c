@@ -1,0 +1,373 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * The ACCESS-phase handler: extract the credential, verify it (through the
+ * verified-token cache), check claims and requirements, answer.
+ *
+ * Contract (as for every access module): NGX_DECLINED when the guard is
+ * off here, NGX_OK to allow, 401/403 to deny (with WWW-Authenticate set so
+ * that "satisfy any" can still let another module allow), 500 on internal
+ * failure.  It never allows on an error path.
+ */
+
+
+#include "ngx_http_sg.h"
+
+
+static ngx_int_t ngx_http_sg_get_token(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_str_t *token);
+static ngx_int_t ngx_http_sg_verify(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *token);
+static ngx_int_t ngx_http_sg_check_requires(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf);
+static ngx_int_t ngx_http_sg_challenge(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_uint_t status, const char *error);
+
+
+ngx_int_t
+ngx_http_sg_access_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                rc;
+    ngx_str_t                token;
+    ngx_http_sg_ctx_t       *ctx;
+    ngx_http_sg_loc_conf_t  *slcf;
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
+
+    if (!slcf->enable) {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_session_guard_module);
+
+    if (ctx == NULL) {
+        ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_sg_ctx_t));
+        if (ctx == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_http_set_ctx(r, ctx, ngx_http_session_guard_module);
+    }
+
+    /* a fresh decision each time the phase runs */
+
+    ngx_memzero(ctx, sizeof(ngx_http_sg_ctx_t));
+
+    rc = ngx_http_sg_get_token(r, slcf, &token);
+
+    if (rc == NGX_ERROR) {
+        ctx->status = NGX_HTTP_SG_STATUS_ERROR;
+        ctx->reason = "internal error";
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_DECLINED) {
+        ctx->status = NGX_HTTP_SG_STATUS_MISSING;
+        ctx->reason = "no token";
+
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "session_guard: no token");
+
+        return ngx_http_sg_challenge(r, slcf, NGX_HTTP_UNAUTHORIZED, NULL);
+    }
+
+    rc = ngx_http_sg_verify(r, slcf, ctx, &token);
+
+    if (rc == NGX_ERROR) {
+        ctx->status = NGX_HTTP_SG_STATUS_ERROR;
+
+        if (ctx->reason == NULL) {
+            ctx->reason = "internal error";
+        }
+
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: internal error while verifying "
+                      "a token: \"%s\"", ctx->reason);
+
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_DECLINED) {
+        ctx->status = NGX_HTTP_SG_STATUS_INVALID;
+
+        ngx_log_error(slcf->log_level, r->connection->log, 0,
+                      "session_guard: token rejected: \"%s\"", ctx->reason);
+
+        return ngx_http_sg_challenge(r, slcf, NGX_HTTP_UNAUTHORIZED,
+                                     "invalid_token");
+    }
+
+    ctx->verified = 1;
+
+    rc = ngx_http_sg_check_requires(r, slcf);
+
+    if (rc == NGX_ERROR) {
+        ctx->status = NGX_HTTP_SG_STATUS_ERROR;
+        ctx->reason = "internal error";
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc != NGX_OK) {
+        ctx->status = NGX_HTTP_SG_STATUS_DENY;
+        ctx->reason = "requirement not met";
+
+        ngx_log_error(slcf->log_level, r->connection->log, 0,
+                      "session_guard: token rejected: \"%s\"", ctx->reason);
+
+        return ngx_http_sg_challenge(r, slcf, rc,
+                                     rc == NGX_HTTP_FORBIDDEN
+                                     ? "insufficient_scope"
+                                     : "invalid_token");
+    }
+
+    ctx->status = NGX_HTTP_SG_STATUS_ALLOW;
+
+    return NGX_OK;
+}
+
+
+/*
+ * NGX_OK with the token, NGX_DECLINED when the request carries none (the
+ * caller answers with a bare challenge), NGX_ERROR on internal failure.
+ */
+
+static ngx_int_t
+ngx_http_sg_get_token(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_str_t *token)
+{
+    u_char     *p, *last;
+    ngx_str_t   value;
+
+    if (slcf->token) {
+        if (ngx_http_complex_value(r, slcf->token, &value) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+    } else if (r->headers_in.authorization) {
+        value = r->headers_in.authorization->value;
+
+    } else {
+        return NGX_DECLINED;
+    }
+
+    p = value.data;
+    last = p + value.len;
+
+    /*
+     * The Authorization header must use the Bearer scheme (RFC 6750); any
+     * other scheme is no bearer credential.  A configured source may also
+     * carry the scheme, which is then stripped.
+     */
+
+    if (value.len >= 6 && ngx_strncasecmp(p, (u_char *) "Bearer", 6) == 0
+        && (value.len == 6 || p[6] == ' '))
+    {
+        p += 6;
+
+        while (p < last && *p == ' ') {
+            p++;
+        }
+
+    } else if (slcf->token == NULL) {
+        return NGX_DECLINED;
+    }
+
+    while (last > p && last[-1] == ' ') {
+        last--;
+    }
+
+    if (p == last) {
+        return NGX_DECLINED;
+    }
+
+    token->data = p;
+    token->len = last - p;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_verify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx, ngx_str_t *token)
+{
+    u_char                    digest[32];
+    time_t                    exp;
+    ngx_int_t                 rc;
+    ngx_uint_t                hit;
+    const char               *reason;
+    ngx_sg_jws_t             *jws;
+    ngx_sg_claims_rules_t     rules;
+    ngx_http_sg_main_conf_t  *smcf;
+
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_session_guard_module);
+
+    jws = &ctx->jws;
+    reason = NULL;
+
+    if (token->len > slcf->max_token_size) {
+        ctx->reason = "token too large";
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_sg_jws_parse(r->pool, token, NGX_SG_JWS_JSON_PAYLOAD, jws,
+                          &reason);
+    if (rc != NGX_OK) {
+        ctx->reason = reason;
+        return rc;
+    }
+
+    if (!(slcf->algorithms & ((ngx_uint_t) 1 << jws->alg->id))) {
+        ctx->reason = "alg not allowed";
+        return NGX_DECLINED;
+    }
+
+    ngx_http_sg_cache_digest(token, digest);
+
+    hit = ngx_http_sg_cache_lookup(&smcf->cache, digest, slcf->keys,
+                                   slcf->algorithms, ngx_time());
+
+    if (!hit) {
+        rc = ngx_sg_jws_verify_keys(jws, slcf->keys->elts,
+                                    slcf->keys->nelts, slcf->algorithms,
+                                    &reason);
+        if (rc != NGX_OK) {
+            ctx->reason = reason;
+            return rc;
+        }
+    }
+
+    ctx->cached = hit;
+
+    rules.now = ngx_time();
+    rules.leeway = slcf->leeway;
+    rules.issuer = slcf->issuer;
+    rules.audiences = slcf->audiences;
+    rules.typ = slcf->typ;
+
+    rc = ngx_sg_claims_check(jws, &rules, &reason);
+    if (rc != NGX_OK) {
+        ctx->reason = reason;
+        return rc;
+    }
+
+    if (!hit
+        && ngx_sg_json_time(json_object_get(jws->payload, "exp"), &exp)
+           == NGX_OK)
+    {
+        /* leeway included: the claims check accepts it that long */
+        ngx_http_sg_cache_insert(&smcf->cache, digest, slcf->keys,
+                                 slcf->algorithms, exp + slcf->leeway);
+    }
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "session_guard: token accepted, alg \"%V\"%s",
+                   &jws->alg->name, hit ? " (cached)" : "");
+
+    return NGX_OK;
+}
+
+
+/*
+ * Each "session_guard_require" holds values that must all be non-empty and
+ * not "0".  Returns NGX_OK, the configured status of the first failing
+ * requirement, or NGX_ERROR.
+ */
+
+static ngx_int_t
+ngx_http_sg_check_requires(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf)
+{
+    ngx_str_t                  value;
+    ngx_uint_t                 i, j;
+    ngx_http_sg_require_t     *rq;
+    ngx_http_complex_value_t  *cv;
+
+    if (slcf->requires == NULL) {
+        return NGX_OK;
+    }
+
+    rq = slcf->requires->elts;
+
+    for (i = 0; i < slcf->requires->nelts; i++) {
+        cv = rq[i].values->elts;
+
+        for (j = 0; j < rq[i].values->nelts; j++) {
+            if (ngx_http_complex_value(r, &cv[j], &value) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            if (value.len == 0 || (value.len == 1 && value.data[0] == '0')) {
+                return rq[i].status;
+            }
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * WWW-Authenticate per RFC 6750 section 3: a bare challenge when the
+ * request had no credential, an error code otherwise.  The same header and
+ * body whatever check failed.
+ */
+
+static ngx_int_t
+ngx_http_sg_challenge(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_uint_t status, const char *error)
+{
+    size_t            len;
+    u_char           *p;
+    ngx_table_elt_t  *h;
+
+    len = sizeof("Bearer") - 1;
+
+    if (slcf->realm.len) {
+        len += sizeof(" realm=\"\"") - 1 + slcf->realm.len;
+    }
+
+    if (error) {
+        len += sizeof(", error=\"\"") - 1 + ngx_strlen(error);
+    }
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "WWW-Authenticate");
+    h->value.data = p;
+
+    p = ngx_cpymem(p, "Bearer", sizeof("Bearer") - 1);
+
+    if (slcf->realm.len) {
+        p = ngx_cpymem(p, " realm=\"", sizeof(" realm=\"") - 1);
+        p = ngx_cpymem(p, slcf->realm.data, slcf->realm.len);
+        *p++ = '"';
+    }
+
+    if (error) {
+        p = ngx_cpymem(p, slcf->realm.len ? ", error=\"" : " error=\"",
+                       slcf->realm.len ? sizeof(", error=\"") - 1
+                                       : sizeof(" error=\"") - 1);
+        p = ngx_cpymem(p, error, ngx_strlen(error));
+        *p++ = '"';
+    }
+
+    h->value.len = p - h->value.data;
+
+    r->headers_out.www_authenticate = h;
+
+    return status;
+}

@@ -1,0 +1,607 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * The module definition: directives, configuration create/merge, and the
+ * registration of the ACCESS-phase handler and of the variables.
+ */
+
+
+#include "ngx_http_sg.h"
+
+
+static ngx_int_t ngx_http_sg_preconfiguration(ngx_conf_t *cf);
+static ngx_int_t ngx_http_sg_postconfiguration(ngx_conf_t *cf);
+static void *ngx_http_sg_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_sg_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_http_sg_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+
+static char *ngx_http_sg_enable(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_sg_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_sg_audience(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_sg_require(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_sg_token_cache(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_sg_max_token_size(ngx_conf_t *cf, void *post,
+    void *data);
+
+
+static ngx_conf_post_handler_pt  ngx_http_sg_max_token_size_p =
+    ngx_http_sg_max_token_size;
+
+
+static ngx_conf_enum_t  ngx_http_sg_log_levels[] = {
+    { ngx_string("info"), NGX_LOG_INFO },
+    { ngx_string("notice"), NGX_LOG_NOTICE },
+    { ngx_string("warn"), NGX_LOG_WARN },
+    { ngx_string("error"), NGX_LOG_ERR },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_command_t  ngx_http_sg_commands[] = {
+
+    { ngx_string("session_guard"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_sg_enable,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_token"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_set_complex_value_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sg_loc_conf_t, token),
+      NULL },
+
+    { ngx_string("session_guard_jwks"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_sg_jwks,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_key"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_sg_key,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_algorithms"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_algorithms,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_issuer"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sg_loc_conf_t, issuer),
+      NULL },
+
+    { ngx_string("session_guard_audience"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_audience,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_type"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sg_loc_conf_t, typ),
+      NULL },
+
+    { ngx_string("session_guard_realm"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sg_loc_conf_t, realm),
+      NULL },
+
+    { ngx_string("session_guard_leeway"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sg_loc_conf_t, leeway),
+      NULL },
+
+    { ngx_string("session_guard_max_token_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sg_loc_conf_t, max_token_size),
+      &ngx_http_sg_max_token_size_p },
+
+    { ngx_string("session_guard_log_level"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sg_loc_conf_t, log_level),
+      &ngx_http_sg_log_levels },
+
+    { ngx_string("session_guard_require"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_require,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_token_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_sg_token_cache,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_sg_module_ctx = {
+    ngx_http_sg_preconfiguration,          /* preconfiguration */
+    ngx_http_sg_postconfiguration,         /* postconfiguration */
+
+    ngx_http_sg_create_main_conf,          /* create main configuration */
+    ngx_http_sg_init_main_conf,            /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_sg_create_loc_conf,           /* create location configuration */
+    ngx_http_sg_merge_loc_conf             /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_session_guard_module = {
+    NGX_MODULE_V1,
+    &ngx_http_sg_module_ctx,               /* module context */
+    ngx_http_sg_commands,                  /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    NULL,                                  /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    NULL,                                  /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static ngx_int_t
+ngx_http_sg_preconfiguration(ngx_conf_t *cf)
+{
+    /*
+     * Installed before any key file is parsed; also seeds jansson's hash
+     * here so that it never reads /dev/urandom inside a request.
+     */
+    ngx_sg_json_init();
+
+    return ngx_http_sg_add_variables(cf);
+}
+
+
+static ngx_int_t
+ngx_http_sg_postconfiguration(ngx_conf_t *cf)
+{
+    ngx_http_handler_pt        *h;
+    ngx_http_sg_main_conf_t    *smcf;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    smcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_session_guard_module);
+
+    if (!smcf->enabled) {
+        return NGX_OK;
+    }
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_sg_access_handler;
+
+    return NGX_OK;
+}
+
+
+static void *
+ngx_http_sg_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_sg_main_conf_t  *smcf;
+
+    smcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_sg_main_conf_t));
+    if (smcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     smcf->cache = { NULL, 0, 0, 0 };
+     *     smcf->enabled = 0;
+     */
+
+    smcf->cache_size = NGX_CONF_UNSET_UINT;
+
+    return smcf;
+}
+
+
+static char *
+ngx_http_sg_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_sg_main_conf_t  *smcf = conf;
+
+    ngx_conf_init_uint_value(smcf->cache_size, NGX_HTTP_SG_CACHE_DEFAULT);
+
+    /*
+     * The table is allocated here, once; each worker process gets its own
+     * copy when it is forked, so a request never allocates for it.
+     */
+
+    if (ngx_http_sg_cache_init(cf, &smcf->cache, smcf->cache_size)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_http_sg_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_sg_loc_conf_t  *conf;
+
+    conf = ngx_pcalloc(cf->pool, sizeof(ngx_http_sg_loc_conf_t));
+    if (conf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     conf->enable_file = { 0, NULL };
+     *     conf->enable_line = 0;
+     *     conf->issuer = { 0, NULL };
+     *     conf->typ = { 0, NULL };
+     *     conf->realm = { 0, NULL };
+     */
+
+    conf->enable = NGX_CONF_UNSET;
+    conf->token = NGX_CONF_UNSET_PTR;
+    conf->keys = NGX_CONF_UNSET_PTR;
+    conf->algorithms = NGX_CONF_UNSET_UINT;
+    conf->audiences = NGX_CONF_UNSET_PTR;
+    conf->leeway = NGX_CONF_UNSET;
+    conf->max_token_size = NGX_CONF_UNSET_SIZE;
+    conf->log_level = NGX_CONF_UNSET_UINT;
+    conf->requires = NGX_CONF_UNSET_PTR;
+
+    return conf;
+}
+
+
+static char *
+ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_sg_loc_conf_t *prev = parent;
+    ngx_http_sg_loc_conf_t *conf = child;
+
+    ngx_uint_t     i;
+    ngx_sg_key_t  *key;
+
+    if (conf->enable == NGX_CONF_UNSET) {
+        conf->enable = prev->enable;
+        conf->enable_file = prev->enable_file;
+        conf->enable_line = prev->enable_line;
+    }
+
+    ngx_conf_merge_value(conf->enable, prev->enable, 0);
+    ngx_conf_merge_ptr_value(conf->token, prev->token, NULL);
+    ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
+    ngx_conf_merge_uint_value(conf->algorithms, prev->algorithms,
+                              NGX_SG_ALG_MASK_ASYMMETRIC);
+    ngx_conf_merge_str_value(conf->issuer, prev->issuer, "");
+    ngx_conf_merge_ptr_value(conf->audiences, prev->audiences, NULL);
+    ngx_conf_merge_str_value(conf->typ, prev->typ, "");
+    ngx_conf_merge_str_value(conf->realm, prev->realm, "");
+    ngx_conf_merge_sec_value(conf->leeway, prev->leeway, 0);
+    ngx_conf_merge_size_value(conf->max_token_size, prev->max_token_size,
+                              NGX_HTTP_SG_MAX_TOKEN_DEFAULT);
+    ngx_conf_merge_uint_value(conf->log_level, prev->log_level, NGX_LOG_ERR);
+    ngx_conf_merge_ptr_value(conf->requires, prev->requires, NULL);
+
+    if (!conf->enable) {
+        return NGX_CONF_OK;
+    }
+
+    /*
+     * Cross-directive checks run where the guard is in force; the message
+     * names the "session_guard" directive that turned it on.
+     */
+
+    if (conf->keys == NULL || conf->keys->nelts == 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "session_guard: no keys for \"session_guard\" in %V:%ui"
+                      " (add \"session_guard_jwks\" or \"session_guard_key\")",
+                      &conf->enable_file, conf->enable_line);
+        return NGX_CONF_ERROR;
+    }
+
+    key = conf->keys->elts;
+
+    for (i = 0; i < conf->keys->nelts; i++) {
+        if (key[i].kty == NGX_SG_KTY_OCT) {
+            if (conf->algorithms & NGX_SG_ALG_MASK_HMAC) {
+                break;
+            }
+
+        } else if (conf->algorithms & NGX_SG_ALG_MASK_ASYMMETRIC) {
+            break;
+        }
+    }
+
+    if (i == conf->keys->nelts) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "session_guard: no configured key can verify any of "
+                      "the allowed algorithms for \"session_guard\" in "
+                      "%V:%ui", &conf->enable_file, conf->enable_line);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_sg_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_sg_loc_conf_t *slcf = conf;
+
+    ngx_str_t                *value;
+    ngx_http_sg_main_conf_t  *smcf;
+
+    if (slcf->enable != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "on") == 0) {
+        slcf->enable = 1;
+
+    } else if (ngx_strcmp(value[1].data, "off") == 0) {
+        slcf->enable = 0;
+
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid value \"%V\", it must be \"on\" or "
+                           "\"off\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    slcf->enable_file = cf->conf_file->file.name;
+    slcf->enable_line = cf->conf_file->line;
+
+    if (slcf->enable) {
+        smcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_session_guard_module);
+        smcf->enabled = 1;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_sg_algorithms(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_sg_loc_conf_t *slcf = conf;
+
+    ngx_str_t     *value;
+    ngx_uint_t     i;
+    ngx_sg_alg_t  *alg;
+
+    if (slcf->algorithms != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    slcf->algorithms = 0;
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        alg = ngx_sg_alg_by_name(value[i].data, value[i].len);
+
+        if (alg == NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "unsupported algorithm \"%V\"", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        slcf->algorithms |= (ngx_uint_t) 1 << alg->id;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_sg_audience(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_sg_loc_conf_t *slcf = conf;
+
+    ngx_str_t   *value, *aud;
+    ngx_uint_t   i;
+
+    if (slcf->audiences != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    slcf->audiences = ngx_array_create(cf->pool, cf->args->nelts - 1,
+                                       sizeof(ngx_str_t));
+    if (slcf->audiences == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        if (value[i].len == 0) {
+            return "has an empty audience";
+        }
+
+        aud = ngx_array_push(slcf->audiences);
+        if (aud == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *aud = value[i];
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_sg_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_sg_loc_conf_t *slcf = conf;
+
+    ngx_str_t                         *value;
+    ngx_uint_t                         i, n;
+    ngx_http_sg_require_t             *rq;
+    ngx_http_complex_value_t          *cv;
+    ngx_http_compile_complex_value_t   ccv;
+
+    if (slcf->requires == NGX_CONF_UNSET_PTR) {
+        slcf->requires = ngx_array_create(cf->pool, 2,
+                                          sizeof(ngx_http_sg_require_t));
+        if (slcf->requires == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    rq = ngx_array_push(slcf->requires);
+    if (rq == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+    n = cf->args->nelts - 1;
+    rq->status = NGX_HTTP_UNAUTHORIZED;
+
+    if (ngx_strncmp(value[n].data, "error=", 6) == 0) {
+
+        if (ngx_strcmp(value[n].data, "error=401") == 0) {
+            rq->status = NGX_HTTP_UNAUTHORIZED;
+
+        } else if (ngx_strcmp(value[n].data, "error=403") == 0) {
+            rq->status = NGX_HTTP_FORBIDDEN;
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\", it must be "
+                               "\"error=401\" or \"error=403\"", &value[n]);
+            return NGX_CONF_ERROR;
+        }
+
+        n--;
+    }
+
+    if (n == 0) {
+        return "needs at least one value";
+    }
+
+    rq->values = ngx_array_create(cf->pool, n,
+                                  sizeof(ngx_http_complex_value_t));
+    if (rq->values == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 1; i <= n; i++) {
+        cv = ngx_array_push(rq->values);
+        if (cv == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+        ccv.cf = cf;
+        ccv.value = &value[i];
+        ccv.complex_value = cv;
+
+        if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_sg_token_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_sg_main_conf_t *smcf = conf;
+
+    ngx_int_t   n;
+    ngx_str_t  *value;
+
+    if (smcf->cache_size != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        smcf->cache_size = 0;
+        return NGX_CONF_OK;
+    }
+
+    n = ngx_atoi(value[1].data, value[1].len);
+
+    if (n == NGX_ERROR || n < 1 || n > 16 * 1024 * 1024) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid number of entries \"%V\", it must be "
+                           "\"off\" or 1..16777216", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    smcf->cache_size = n;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_sg_max_token_size(ngx_conf_t *cf, void *post, void *data)
+{
+    size_t *sp = data;
+
+    if (*sp < 16 || *sp > NGX_SG_TOKEN_MAX_SIZE) {
+        return "must be between 16 and 64k";
+    }
+
+    return NGX_CONF_OK;
+}

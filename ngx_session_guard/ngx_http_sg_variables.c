@@ -1,0 +1,240 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * Variables.  All of them are read from the request context that the
+ * access handler fills, so none is cacheable: a value read before the
+ * decision (say in the rewrite phase) must not stick.
+ *
+ * $session_guard_claim_<name> reaches nested members with "__" between
+ * member names, as nginx variable names cannot hold a dot:
+ * $session_guard_claim_realm_access__roles is payload.realm_access.roles.
+ */
+
+
+#include "ngx_http_sg.h"
+
+
+#define NGX_HTTP_SG_CLAIM_PREFIX   "session_guard_claim_"
+#define NGX_HTTP_SG_PATH_MAX       8
+
+
+static ngx_int_t ngx_http_sg_status_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_sg_reason_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_sg_claim_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_sg_prefix_claim_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_sg_claim_value(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, ngx_str_t *path, ngx_uint_t n);
+
+
+static ngx_str_t  ngx_http_sg_status_names[] = {
+    ngx_null_string,
+    ngx_string("ALLOW"),
+    ngx_string("MISSING"),
+    ngx_string("INVALID"),
+    ngx_string("DENY"),
+    ngx_string("ERROR")
+};
+
+
+static ngx_http_variable_t  ngx_http_sg_vars[] = {
+
+    { ngx_string("session_guard_status"), NULL,
+      ngx_http_sg_status_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("session_guard_reason"), NULL,
+      ngx_http_sg_reason_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("session_guard_sub"), NULL,
+      ngx_http_sg_claim_variable, (uintptr_t) "sub",
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("session_guard_sid"), NULL,
+      ngx_http_sg_claim_variable, (uintptr_t) "sid",
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string(NGX_HTTP_SG_CLAIM_PREFIX), NULL,
+      ngx_http_sg_prefix_claim_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE|NGX_HTTP_VAR_PREFIX, 0 },
+
+      ngx_http_null_variable
+};
+
+
+ngx_int_t
+ngx_http_sg_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_sg_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+ngx_http_sg_ctx_t *
+ngx_http_sg_get_ctx(ngx_http_request_t *r)
+{
+    return ngx_http_get_module_ctx(r->main, ngx_http_session_guard_module);
+}
+
+
+static ngx_int_t
+ngx_http_sg_status_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_sg_ctx_t  *ctx;
+
+    ctx = ngx_http_sg_get_ctx(r);
+
+    if (ctx == NULL || ctx->status == NGX_HTTP_SG_STATUS_NONE) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->len = ngx_http_sg_status_names[ctx->status].len;
+    v->data = ngx_http_sg_status_names[ctx->status].data;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_reason_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_sg_ctx_t  *ctx;
+
+    ctx = ngx_http_sg_get_ctx(r);
+
+    if (ctx == NULL || ctx->reason == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->len = ngx_strlen(ctx->reason);
+    v->data = (u_char *) ctx->reason;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_claim_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t  name;
+
+    name.data = (u_char *) data;
+    name.len = ngx_strlen(name.data);
+
+    return ngx_http_sg_claim_value(r, v, &name, 1);
+}
+
+
+static ngx_int_t
+ngx_http_sg_prefix_claim_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t  *var = (ngx_str_t *) data;
+
+    u_char     *p, *last, *start;
+    ngx_str_t   path[NGX_HTTP_SG_PATH_MAX];
+    ngx_uint_t  n;
+
+    p = var->data + sizeof(NGX_HTTP_SG_CLAIM_PREFIX) - 1;
+    last = var->data + var->len;
+
+    if (p >= last) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    n = 0;
+    start = p;
+
+    for ( ;; ) {
+        if (p == last || (p + 1 < last && p[0] == '_' && p[1] == '_')) {
+
+            if (n == NGX_HTTP_SG_PATH_MAX || p == start) {
+                v->not_found = 1;
+                return NGX_OK;
+            }
+
+            path[n].data = start;
+            path[n].len = p - start;
+            n++;
+
+            if (p == last) {
+                break;
+            }
+
+            p += 2;
+            start = p;
+            continue;
+        }
+
+        p++;
+    }
+
+    return ngx_http_sg_claim_value(r, v, path, n);
+}
+
+
+static ngx_int_t
+ngx_http_sg_claim_value(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+    ngx_str_t *path, ngx_uint_t n)
+{
+    json_t             *value;
+    ngx_str_t           text;
+    ngx_http_sg_ctx_t  *ctx;
+
+    ctx = ngx_http_sg_get_ctx(r);
+
+    /* claims of a token that failed any check are never exposed */
+
+    if (ctx == NULL || !ctx->verified || ctx->jws.payload == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    value = ngx_sg_json_path(ctx->jws.payload, path, n);
+
+    if (value == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    if (ngx_sg_json_to_text(r->pool, value, &text) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    v->len = text.len;
+    v->data = text.data;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}

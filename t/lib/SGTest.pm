@@ -1,0 +1,229 @@
+package SGTest;
+
+# Shared helpers for the ngx_session_guard test suite.
+#
+# Works under upstream Test::Nginx and under the bundled runner alike: it
+# only uses add_block_preprocessor() and environment variables.
+#
+#  - every block gets "load_module <module>" prepended to its main_config;
+#  - test keys are generated on first use into t/tmp/keys (never committed)
+#    and published as JWKS/PEM files there; $TEST_NGINX_KEYS points at it
+#    and $TEST_NGINX_DATA at t/data;
+#  - sg_token() mints signed JWTs with those keys (Crypt::JWT), raw_token()
+#    assembles arbitrary (malformed) ones.
+
+use strict;
+use warnings;
+
+use Cwd qw(abs_path);
+use Exporter qw(import);
+use Fcntl qw(:flock);
+use File::Basename qw(dirname);
+use File::Path qw(make_path);
+use JSON::PP ();
+use MIME::Base64 qw(encode_base64url);
+use Crypt::JWT qw(encode_jwt);
+use Crypt::PK::RSA;
+use Crypt::PK::ECC;
+use Crypt::PK::Ed25519;
+
+our @EXPORT = qw(sg_token raw_token b64u sg_key sg_jwk json_c
+                 $SG_ROOT $SG_KEYS $SG_DATA);
+
+our $SG_ROOT = abs_path(dirname(__FILE__) . '/../..');
+our $SG_DATA = "$SG_ROOT/t/data";
+our $SG_KEYS = $ENV{TEST_NGINX_KEYS} || "$SG_ROOT/t/tmp/keys";
+
+$ENV{TEST_NGINX_SG_MODULE} ||=
+    "$SG_ROOT/build/ngx_http_session_guard_module.so";
+$ENV{TEST_NGINX_DATA} = $SG_DATA;
+$ENV{TEST_NGINX_KEYS} = $SG_KEYS;
+
+my $JSON = JSON::PP->new->canonical(1);
+
+sub json_c { $JSON->encode($_[0]) }
+sub b64u { encode_base64url($_[0]) }
+
+# name => [type, parameter, kid]
+my %KEYS = (
+    rsa      => ['rsa', 2048, 'rsa1'],
+    rsa2     => ['rsa', 2048, 'rsa2'],
+    rsa1024  => ['rsa', 1024, 'weak'],
+    ec256    => ['ec', 'secp256r1', 'ec256'],
+    ec384    => ['ec', 'secp384r1', 'ec384'],
+    ec521    => ['ec', 'secp521r1', 'ec521'],
+    ed25519  => ['ed', undef, 'ed1'],
+    attacker => ['rsa', 2048, 'rsa1'],   # same kid as "rsa": a forger
+);
+
+# Generates every key once (under a lock, so parallel test files do not
+# race), then writes the files the configurations refer to:
+#   <name>.key        private key, PEM (tests only)
+#   <name>.pub.pem    public key, PEM
+#   <name>.jwk        public JWK with kid
+#   all.jwks          rsa, rsa2, ec256, ec384, ec521, ed25519
+#   hs.jwks           an oct key (kid "hs1") for HS256/384/512
+sub ensure_keys {
+    return if -e "$SG_KEYS/.complete";
+
+    make_path($SG_KEYS);
+    open my $lock, '>', "$SG_KEYS/.lock" or die "lock: $!";
+    flock($lock, LOCK_EX) or die "flock: $!";
+
+    if (!-e "$SG_KEYS/.complete") {
+        my @all;
+
+        for my $name (sort keys %KEYS) {
+            my ($type, $param, $kid) = @{ $KEYS{$name} };
+            my $pk;
+
+            if ($type eq 'rsa') {
+                $pk = Crypt::PK::RSA->new;
+                $pk->generate_key($param / 8, 65537);
+            } elsif ($type eq 'ec') {
+                $pk = Crypt::PK::ECC->new;
+                $pk->generate_key($param);
+            } else {
+                $pk = Crypt::PK::Ed25519->new;
+                $pk->generate_key;
+            }
+
+            write_file("$SG_KEYS/$name.key", $pk->export_key_pem('private'));
+            write_file("$SG_KEYS/$name.pub.pem",
+                       $pk->export_key_pem('public'));
+
+            my $jwk = $pk->export_key_jwk('public', 1);
+            $jwk->{kid} = $kid;
+            write_file("$SG_KEYS/$name.jwk", json_c($jwk));
+            write_file("$SG_KEYS/$name.jwks", json_c({ keys => [$jwk] }));
+
+            push @all, $jwk if $name =~ /^(rsa|rsa2|ec256|ec384|ec521|ed25519)$/;
+        }
+
+        write_file("$SG_KEYS/all.jwks", json_c({ keys => \@all }));
+
+        my $secret = join '', map { chr(int(rand(256))) } 1 .. 64;
+        write_file("$SG_KEYS/hs.secret", $secret);
+        write_file("$SG_KEYS/hs.jwks", json_c({ keys => [{
+            kty => 'oct', kid => 'hs1', k => b64u($secret) }] }));
+
+        write_file("$SG_KEYS/.complete", "");
+    }
+
+    close $lock;
+}
+
+sub write_file {
+    my ($path, $data) = @_;
+    open my $fh, '>', "$path.tmp" or die "$path: $!";
+    binmode $fh;
+    print $fh $data;
+    close $fh or die "$path: $!";
+    rename "$path.tmp", $path or die "$path: $!";
+}
+
+sub read_file {
+    my ($path) = @_;
+    open my $fh, '<', $path or die "$path: $!";
+    binmode $fh;
+    local $/;
+    return scalar <$fh>;
+}
+
+my %pk_cache;
+
+# The private key object of a named test key.
+sub sg_key {
+    my ($name) = @_;
+    ensure_keys();
+    return $pk_cache{$name} if $pk_cache{$name};
+
+    my $type = $KEYS{$name}[0] or die "no test key $name";
+    my $class = $type eq 'rsa' ? 'Crypt::PK::RSA'
+              : $type eq 'ec'  ? 'Crypt::PK::ECC' : 'Crypt::PK::Ed25519';
+
+    return $pk_cache{$name} = $class->new("$SG_KEYS/$name.key");
+}
+
+sub sg_jwk {
+    my ($name) = @_;
+    ensure_keys();
+    return JSON::PP::decode_json(read_file("$SG_KEYS/$name.jwk"));
+}
+
+my %DEFAULT_KEY = (
+    RS => 'rsa', PS => 'rsa', ES256 => 'ec256', ES384 => 'ec384',
+    ES512 => 'ec521', EdDSA => 'ed25519',
+);
+
+# sg_token(alg => 'RS256', key => 'rsa', kid => 'rsa1' | undef,
+#          claims => {...}, drop => [names], header => {...}, ttl => 300)
+#
+# Defaults: iss "https://idp.test/", aud "https://api.test", sub "alice",
+# sid "sid-1", iat now, exp now + 300; kid of the key.  A claim given as
+# undef is removed.
+sub sg_token {
+    my (%o) = @_;
+    my $alg = $o{alg} || 'RS256';
+    my $now = time;
+
+    my %claims = (
+        iss => 'https://idp.test/',
+        aud => 'https://api.test',
+        sub => 'alice',
+        sid => 'sid-1',
+        iat => $now,
+        exp => $now + (defined $o{ttl} ? $o{ttl} : 300),
+    );
+
+    my $extra = $o{claims} || {};
+    for my $k (keys %$extra) {
+        if (defined $extra->{$k}) {
+            $claims{$k} = $extra->{$k};
+        } else {
+            delete $claims{$k};
+        }
+    }
+
+    my %header = %{ $o{header} || {} };
+    my $key;
+
+    if ($alg =~ /^HS/) {
+        ensure_keys();
+        $key = exists $o{secret} ? $o{secret} : read_file("$SG_KEYS/hs.secret");
+        $header{kid} = 'hs1' unless exists $o{kid};
+    } else {
+        my $name = $o{key}
+            || $DEFAULT_KEY{$alg} || $DEFAULT_KEY{ substr($alg, 0, 2) };
+        $key = sg_key($name);
+        $header{kid} = $KEYS{$name}[2] unless exists $o{kid};
+    }
+
+    $header{kid} = $o{kid} if defined $o{kid};
+    delete $header{kid} if exists $o{kid} && !defined $o{kid};
+
+    return encode_jwt(payload => \%claims, alg => $alg, key => $key,
+                      extra_headers => \%header);
+}
+
+# raw_token($header, $payload, $signature): each a hash (JSON-encoded), a
+# plain string (used as is, then base64url) or undef (empty segment).
+sub raw_token {
+    my @parts = map {
+        !defined $_ ? '' : ref $_ ? b64u(json_c($_)) : b64u($_)
+    } @_;
+    return join '.', @parts;
+}
+
+# Every block loads the module under test.
+Test::Nginx::Socket::add_block_preprocessor(sub {
+    my $block = shift;
+    my $main = $block->main_config;
+    $main = '' unless defined $main;
+    $block->set_value('main_config',
+        "load_module $ENV{TEST_NGINX_SG_MODULE};\n" . $main);
+});
+
+ensure_keys();
+
+1;
