@@ -37,6 +37,8 @@ our $SG_KEYS = $ENV{TEST_NGINX_KEYS} || "$SG_ROOT/t/tmp/keys";
 $ENV{TEST_NGINX_SG_MODULE} ||=
     "$SG_ROOT/build/ngx_http_session_guard_module.so";
 $ENV{TEST_NGINX_DATA} = $SG_DATA;
+# a second listener for a loopback upstream ("the application")
+$ENV{TEST_NGINX_APP_PORT} ||= ($ENV{TEST_NGINX_PORT} || 1984) + 100;
 $ENV{TEST_NGINX_KEYS} = $SG_KEYS;
 
 my $JSON = JSON::PP->new->canonical(1);
@@ -50,6 +52,7 @@ my %KEYS = (
     rsa2     => ['rsa', 2048, 'rsa2'],
     rsa1024  => ['rsa', 1024, 'weak'],
     ec256    => ['ec', 'secp256r1', 'ec256'],
+    ec256b   => ['ec', 'secp256r1', 'ec256'],   # same kid as ec256
     ec384    => ['ec', 'secp384r1', 'ec384'],
     ec521    => ['ec', 'secp521r1', 'ec521'],
     ed25519  => ['ed', undef, 'ed1'],

@@ -1,0 +1,330 @@
+# Algorithms, keys and key selection.
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::Nginx::Socket 'no_plan';
+use SGTest;
+
+no_shuffle();
+
+add_block_preprocessor(sub {
+    my $block = shift;
+    $block->set_value('user_files', ">>> t\nprotected\n")
+        unless defined $block->user_files;
+    $block->set_value('request', "GET /t\n")
+        unless defined $block->request;
+});
+
+run_tests();
+
+__DATA__
+
+=== TEST 1: RS256
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(alg => 'RS256')
+--- response_body
+protected
+
+
+
+=== TEST 2: RS384
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(alg => 'RS384')
+--- response_body
+protected
+
+
+
+=== TEST 3: RS512
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(alg => 'RS512')
+--- response_body
+protected
+
+
+
+=== TEST 4: PS256
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(alg => 'PS256')
+--- response_body
+protected
+
+
+
+=== TEST 5: PS384
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(alg => 'PS384')
+--- response_body
+protected
+
+
+
+=== TEST 6: PS512
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(alg => 'PS512')
+--- response_body
+protected
+
+
+
+=== TEST 7: ES256
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(alg => 'ES256')
+--- response_body
+protected
+
+
+
+=== TEST 8: ES384
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(alg => 'ES384')
+--- response_body
+protected
+
+
+
+=== TEST 9: ES512 (P-521)
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(alg => 'ES512')
+--- response_body
+protected
+
+
+
+=== TEST 10: EdDSA (Ed25519)
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(alg => 'EdDSA')
+--- response_body
+protected
+
+
+
+=== TEST 11: HS256 is refused unless allowed explicitly
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_jwks $TEST_NGINX_KEYS/hs.jwks;
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(alg => 'HS256')
+--- error_code: 401
+--- error_log
+session_guard: token rejected: "alg not allowed"
+
+
+
+=== TEST 12: HS256, HS384, HS512 with an explicitly configured oct key
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/hs.jwks;
+        session_guard_algorithms HS256 HS384 HS512;
+    }
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+["Authorization: Bearer " . sg_token(alg => 'HS256'),
+ "Authorization: Bearer " . sg_token(alg => 'HS384'),
+ "Authorization: Bearer " . sg_token(alg => 'HS512')]
+--- error_code eval
+[200, 200, 200]
+
+
+
+=== TEST 13: algorithm confusion: HS256 keyed with the RSA public key
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_jwks $TEST_NGINX_KEYS/hs.jwks;
+        session_guard_key $TEST_NGINX_KEYS/rsa.pub.pem;
+        session_guard_algorithms RS256 HS256;
+    }
+--- more_headers eval
+my $pem = do { local (@ARGV, $/) = ("$SG_KEYS/rsa.pub.pem"); <> };
+"Authorization: Bearer "
+    . sg_token(alg => 'HS256', secret => $pem, kid => undef)
+--- error_code: 401
+--- error_log
+session_guard: token rejected: "bad signature"
+
+
+
+=== TEST 14: algorithm confusion with the kid of the RSA key
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_algorithms RS256 HS256;
+    }
+--- more_headers eval
+my $pem = do { local (@ARGV, $/) = ("$SG_KEYS/rsa.pub.pem"); <> };
+"Authorization: Bearer "
+    . sg_token(alg => 'HS256', secret => $pem, kid => 'rsa1')
+--- error_code: 401
+--- error_log
+session_guard: token rejected
+
+
+
+=== TEST 15: alg "none" is always rejected
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+--- more_headers eval
+"Authorization: Bearer "
+    . raw_token({ alg => 'none' },
+                { sub => 'mallory', exp => time + 300 }, undef) . "x"
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer error="invalid_token"
+--- error_log
+session_guard: token rejected
+
+
+
+=== TEST 16: the allow-list is per location
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_algorithms ES256 EdDSA;
+    }
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+["Authorization: Bearer " . sg_token(alg => 'RS256'),
+ "Authorization: Bearer " . sg_token(alg => 'ES256'),
+ "Authorization: Bearer " . sg_token(alg => 'EdDSA')]
+--- error_code eval
+[401, 200, 200]
+--- error_log
+session_guard: token rejected: "alg not allowed"
+
+
+
+=== TEST 17: an unknown kid is rejected
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(kid => 'no-such-key')
+--- error_code: 401
+--- error_log
+session_guard: token rejected: "unknown kid"
+
+
+
+=== TEST 18: without a kid every key that fits the alg is tried
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+--- request eval
+["GET /t", "GET /t"]
+--- more_headers eval
+["Authorization: Bearer " . sg_token(key => 'rsa2', kid => undef),
+ "Authorization: Bearer " . sg_token(alg => 'ES384', kid => undef)]
+--- error_code eval
+[200, 200]
+
+
+
+=== TEST 19: a kid naming a key of another type is rejected
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(alg => 'ES256', kid => 'rsa1')
+--- error_code: 401
+--- error_log
+session_guard: token rejected
+
+
+
+=== TEST 20: a PEM public key, with and without kid
+--- config
+    location /t {
+        session_guard on;
+        session_guard_key $TEST_NGINX_KEYS/ec256.pub.pem kid=pem-ec;
+        session_guard_key $TEST_NGINX_KEYS/ed25519.pub.pem;
+    }
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+["Authorization: Bearer " . sg_token(alg => 'ES256', kid => 'pem-ec'),
+ "Authorization: Bearer " . sg_token(alg => 'EdDSA', kid => undef),
+ "Authorization: Bearer " . sg_token(alg => 'ES256', key => 'ec256b',
+                                     kid => 'pem-ec')]
+--- error_code eval
+[200, 200, 401]
+
+
+
+=== TEST 21: a token signed by a key of a JWKS not configured here
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/ec256.jwks;
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(alg => 'RS256')
+--- error_code: 401

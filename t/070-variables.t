@@ -1,0 +1,130 @@
+# Variables: status, reason, sub, sid and claims (nested, typed), exposed
+# only for tokens that passed every check.
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::Nginx::Socket 'no_plan';
+use SGTest;
+
+no_shuffle();
+
+add_block_preprocessor(sub {
+    my $block = shift;
+    $block->set_value('user_files', ">>> t\nprotected\n");
+    $block->set_value('request', "GET /t\n") unless defined $block->request;
+});
+
+run_tests();
+
+__DATA__
+
+=== TEST 1: nested members, arrays, numbers and booleans
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        add_header X-Roles $session_guard_claim_realm_access__roles;
+        add_header X-Tier $session_guard_claim_org__plan__tier;
+        add_header X-Level $session_guard_claim_level;
+        add_header X-Verified $session_guard_claim_email_verified;
+        add_header X-Obj $session_guard_claim_org__plan;
+        add_header X-Missing "[$session_guard_claim_nope]";
+        add_header X-Deep-Missing "[$session_guard_claim_sub__x]";
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(claims => {
+    realm_access => { roles => ['admin', 'user'] },
+    org => { plan => { tier => 'gold' } },
+    level => 3,
+    email_verified => JSON::PP::true,
+})
+--- response_headers
+X-Roles: ["admin","user"]
+X-Tier: gold
+X-Level: 3
+X-Verified: true
+X-Obj: {"tier":"gold"}
+X-Missing: []
+X-Deep-Missing: []
+
+
+
+=== TEST 2: status and reason for each outcome
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_require $arg_ok error=403;
+        add_header X-Status $session_guard_status always;
+        add_header X-Reason "[$session_guard_reason]" always;
+    }
+--- request eval
+["GET /t?ok=1", "GET /t?ok=1", "GET /t?ok=1", "GET /t?ok=0"]
+--- more_headers eval
+["Authorization: Bearer " . sg_token(),
+ "",
+ "Authorization: Bearer " . sg_token(ttl => -60),
+ "Authorization: Bearer " . sg_token()]
+--- error_code eval
+[200, 401, 401, 403]
+--- response_headers_like eval
+["X-Status: ^ALLOW\$", "X-Status: ^MISSING\$", "X-Status: ^INVALID\$",
+ "X-Status: ^DENY\$"]
+
+
+
+=== TEST 3: claims of a rejected token are never exposed
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        add_header X-Sub "[$session_guard_sub]" always;
+        add_header X-Role "[$session_guard_claim_role]" always;
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(key => 'attacker',
+                                    claims => { role => 'admin' })
+--- error_code: 401
+--- response_headers
+X-Sub: []
+X-Role: []
+
+
+
+=== TEST 4: a claim read before the access phase does not stick
+--- config
+    location /t {
+        set $early "[$session_guard_sub]";
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        add_header X-Early $early;
+        add_header X-Late "[$session_guard_sub]";
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(claims => { sub => 'carol' })
+--- response_headers
+X-Early: []
+X-Late: [carol]
+
+
+
+=== TEST 5: variables can feed the access log
+--- http_config
+    log_format guard "guard $session_guard_status $session_guard_sub "
+                     "$session_guard_sid \"$session_guard_reason\"";
+--- config
+    location /t {
+        access_log logs/guard.log guard;
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+    location /log {
+        alias logs/guard.log;
+    }
+--- request eval
+["GET /t", "GET /t", "GET /log"]
+--- more_headers eval
+["Authorization: Bearer " . sg_token(claims => { sub => 'dave', sid => 'S9' }),
+ "Authorization: Bearer garbage", ""]
+--- response_body_like eval
+["protected", "401", qr/^guard ALLOW dave S9 "-"\nguard INVALID - - "malformed token"\n$/]
