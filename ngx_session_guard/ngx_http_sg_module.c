@@ -33,10 +33,12 @@ static char *ngx_http_sg_token_cache(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_sg_max_token_size(ngx_conf_t *cf, void *post,
     void *data);
+static char *ngx_http_sg_realm(ngx_conf_t *cf, void *post, void *data);
 
 
 static ngx_conf_post_handler_pt  ngx_http_sg_max_token_size_p =
     ngx_http_sg_max_token_size;
+static ngx_conf_post_handler_pt  ngx_http_sg_realm_p = ngx_http_sg_realm;
 
 
 static ngx_conf_enum_t  ngx_http_sg_log_levels[] = {
@@ -111,7 +113,7 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       ngx_conf_set_str_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_sg_loc_conf_t, realm),
-      NULL },
+      &ngx_http_sg_realm_p },
 
     { ngx_string("session_guard_leeway"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -601,6 +603,30 @@ ngx_http_sg_max_token_size(ngx_conf_t *cf, void *post, void *data)
 
     if (*sp < 16 || *sp > NGX_SG_TOKEN_MAX_SIZE) {
         return "must be between 16 and 64k";
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * The realm goes into a quoted-string of WWW-Authenticate: printable ASCII
+ * without quotes and backslashes, so that it needs no escaping.
+ */
+
+static char *
+ngx_http_sg_realm(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_str_t *realm = data;
+
+    ngx_uint_t  i;
+
+    for (i = 0; i < realm->len; i++) {
+        if (realm->data[i] < 0x20 || realm->data[i] > 0x7e
+            || realm->data[i] == '"' || realm->data[i] == '\\')
+        {
+            return "must be printable ASCII without quotes and backslashes";
+        }
     }
 
     return NGX_CONF_OK;

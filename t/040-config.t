@@ -356,3 +356,16 @@ u
  "Authorization: Bearer " . sg_token(alg => 'ES256')]
 --- error_code eval
 [200, 401, 200, 401]
+
+
+
+=== TEST 23: a realm that would break the challenge's quoted-string
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_realm 'a"b';
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\].*"session_guard_realm" directive must be printable ASCII/

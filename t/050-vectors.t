@@ -22,7 +22,7 @@ our %V;
         (my $id = $c->{name}) =~ s/^RFC7515 //;
         $V{$id} = $c;
     }
-    $V{crit} = $doc->{negative_crit};
+    $::V{crit} = $doc->{negative_crit};
 }
 
 sub jwks { json_c({ keys => [ $V{$_[0]}{jwk_public} ] }) }
@@ -46,9 +46,9 @@ __DATA__
         add_header X-Iss $session_guard_claim_iss;
     }
 --- user_files eval
-">>> t\nok\n>>> a2.jwks\n" . jwks('A.2')
+">>> t\nok\n>>> a2.jwks\n" . main::jwks('A.2')
 --- more_headers eval
-"Authorization: Bearer $V{'A.2'}{compact}"
+"Authorization: Bearer $::V{'A.2'}{compact}"
 --- response_body
 ok
 --- response_headers
@@ -64,9 +64,9 @@ X-Iss: joe
         add_header X-Reason $session_guard_reason always;
     }
 --- user_files eval
-">>> t\nok\n>>> a2.jwks\n" . jwks('A.2')
+">>> t\nok\n>>> a2.jwks\n" . main::jwks('A.2')
 --- more_headers eval
-"Authorization: Bearer $V{'A.2'}{compact}"
+"Authorization: Bearer $::V{'A.2'}{compact}"
 --- error_code: 401
 --- response_headers
 X-Reason: expired
@@ -81,9 +81,9 @@ X-Reason: expired
         session_guard_leeway 20y;
     }
 --- user_files eval
-">>> t\nok\n>>> a3.jwks\n" . jwks('A.3')
+">>> t\nok\n>>> a3.jwks\n" . main::jwks('A.3')
 --- more_headers eval
-"Authorization: Bearer $V{'A.3'}{compact}"
+"Authorization: Bearer $::V{'A.3'}{compact}"
 --- response_body
 ok
 
@@ -97,9 +97,9 @@ ok
         session_guard_leeway 20y;
     }
 --- user_files eval
-">>> t\nok\n>>> a4.jwks\n" . jwks('A.4')
+">>> t\nok\n>>> a4.jwks\n" . main::jwks('A.4')
 --- more_headers eval
-"Authorization: Bearer $V{'A.4'}{compact}"
+"Authorization: Bearer $::V{'A.4'}{compact}"
 --- response_body
 ok
 
@@ -114,9 +114,9 @@ ok
         session_guard_leeway 20y;
     }
 --- user_files eval
-">>> t\nok\n>>> a1.jwks\n" . jwks('A.1')
+">>> t\nok\n>>> a1.jwks\n" . main::jwks('A.1')
 --- more_headers eval
-"Authorization: Bearer $V{'A.1'}{compact}"
+"Authorization: Bearer $::V{'A.1'}{compact}"
 --- response_body
 ok
 
@@ -130,9 +130,9 @@ ok
         session_guard_leeway 20y;
     }
 --- user_files eval
-">>> t\nok\n>>> a3.jwks\n" . jwks('A.3')
+">>> t\nok\n>>> a3.jwks\n" . main::jwks('A.3')
 --- more_headers eval
-my $t = $V{'A.3'}{compact};
+my $t = $::V{'A.3'}{compact};
 substr($t, -5, 1) = substr($t, -5, 1) eq 'A' ? 'B' : 'A';
 "Authorization: Bearer $t"
 --- error_code: 401
@@ -147,9 +147,9 @@ substr($t, -5, 1) = substr($t, -5, 1) eq 'A' ? 'B' : 'A';
         session_guard_leeway 20y;
     }
 --- user_files eval
-">>> t\nok\n>>> a2.jwks\n" . jwks('A.2')
+">>> t\nok\n>>> a2.jwks\n" . main::jwks('A.2')
 --- more_headers eval
-"Authorization: Bearer $V{'A.5'}{compact}"
+"Authorization: Bearer $::V{'A.5'}{compact}"
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer error="invalid_token"
@@ -164,7 +164,7 @@ WWW-Authenticate: Bearer error="invalid_token"
         session_guard_leeway 20y;
     }
 --- user_files eval
-">>> t\nok\n>>> a2.jwks\n" . jwks('A.2')
+">>> t\nok\n>>> a2.jwks\n" . main::jwks('A.2')
 --- more_headers eval
-"Authorization: Bearer $V{crit}{compact}"
+"Authorization: Bearer $::V{crit}{compact}"
 --- error_code: 401

@@ -16,7 +16,7 @@ use strict;
 use warnings;
 
 use Cwd qw(abs_path);
-use Exporter qw(import);
+use Exporter ();
 use Fcntl qw(:flock);
 use File::Basename qw(dirname);
 use File::Path qw(make_path);
@@ -29,6 +29,15 @@ use Crypt::PK::Ed25519;
 
 our @EXPORT = qw(sg_token raw_token b64u sg_key sg_jwk json_c
                  $SG_ROOT $SG_KEYS $SG_DATA);
+
+# Test::Base evaluates "--- section eval" code in package
+# Test::Base::Filter, so the helpers are exported there as well.
+sub import {
+    my $class = shift;
+    my @names = @_ ? @_ : @EXPORT;
+    Exporter::export($class, scalar caller, @names);
+    Exporter::export($class, 'Test::Base::Filter', @names);
+}
 
 our $SG_ROOT = abs_path(dirname(__FILE__) . '/../..');
 our $SG_DATA = "$SG_ROOT/t/data";

@@ -28,6 +28,7 @@ use Time::Local qw(timegm);
 use Test::More ();
 
 use Test::Nginx::Process ();
+use Test::Nginx::TcpServer ();
 
 our $VERSION = '0.29';
 
@@ -77,7 +78,10 @@ our $ErrLogFilePos = 0;
 our $PrevConfig;
 our $InSubprocess;
 our $MainPid = $$;
-our $TcpServerPid;
+
+# forward declarations (subs with prototypes used before their definition)
+sub gen_rand_port (;$$);
+sub value_contains ($$);
 
 srand $$;
 
@@ -600,17 +604,23 @@ sub get_pid_from_pidfile ($) {
 # Test driver
 # ---------------------------------------------------------------------------
 
+# Runs the cleanup handlers (once) and stops our child processes; nginx is
+# left running when TEST_NGINX_NO_CLEAN is set.
 sub cleanup () {
     return if $InSubprocess || $$ != $MainPid;
-    $_->() for @CleanupHandlers;
-    stop_tcp_server();
-    Test::Nginx::Process::stop_nginx('cleanup', $Timeout);
+    my @handlers = @CleanupHandlers;
+    @CleanupHandlers = ();
+    $_->() for @handlers;
+    Test::Nginx::TcpServer::stop();
+    Test::Nginx::Process::stop_nginx('cleanup', $Timeout)
+        unless $ENV{TEST_NGINX_NO_CLEAN};
 }
 
 sub run_tests () {
     $NginxVersion = get_nginx_version();
     $ENV{TEST_NGINX_SERVER_PORT} //= $ServerPort;
     Test::Nginx::Process::init();
+    Test::Nginx::Process::kill_stale_nginx() unless $NoNginxManager;
 
     my @blocks = Test::Base::blocks();
     @blocks = shuffle @blocks unless $NoShuffle;
@@ -620,7 +630,7 @@ sub run_tests () {
         $block->set_value("name", $0 . " " . $block->name);
         run_test($block, $i == $#blocks);
     }
-    cleanup() unless $ENV{TEST_NGINX_NO_CLEAN};
+    cleanup();
 }
 
 # Parses skip_nginx / skip_nginx2 / skip_eval / todo.
@@ -638,9 +648,10 @@ sub parse_skip_sections ($) {
 
     if (defined(my $s = $block->skip_eval)) {
         if ($s =~ /^\s*(\d+)\s*:\s*(.*)/s) {
-            ($n, $reason) = ($1, 'skip_eval');
-            $skip = eval $2;
-            bail_out("$name - skip_eval - failed to eval \"$2\": $@") if $@;
+            my $code;
+            ($n, $code, $reason) = ($1, $2, 'skip_eval');
+            $skip = eval $code;
+            bail_out("$name - skip_eval - failed to eval \"$code\": $@") if $@;
         }
     }
     if (defined(my $s = $block->skip_nginx)) {
@@ -653,8 +664,8 @@ sub parse_skip_sections ($) {
         $s2 =~ /^\s*(\d+)\s*:\s*$ver_re\s*(or|and)\s*$ver_re(?:\s*:\s*(.*))?\s*$/
             or bail_out("$name - Invalid --- skip_nginx2 spec: $s2");
         $n = $1;
-        my ($a, $b) = ($cmp->($2, $3, $4, $5), $cmp->($7, $8, $9, $10));
-        $skip = 1 if $6 eq 'or' ? ($a || $b) : ($a && $b);
+        my ($c1, $c2) = ($cmp->($2, $3, $4, $5), $cmp->($7, $8, $9, $10));
+        $skip = 1 if $6 eq 'or' ? ($c1 || $c2) : ($c1 && $c2);
         $reason = $11 || 'nginx version';
     }
     if (defined(my $t = $block->todo)) {
@@ -664,6 +675,24 @@ sub parse_skip_sections ($) {
     }
     return ($n, $skip, $reason || 'various reasons', $todo,
             $todo_reason || 'various reasons');
+}
+
+# Test::Base's "eval" filter silently turns a Perl error into the section
+# value.  Note that the code runs in package Test::Base::Filter, so subs
+# defined in main:: must be called fully qualified (main::foo()).
+sub warn_eval_errors ($) {
+    my $block = shift;
+    my $map = $block->_section_map or return;
+    for my $sec (sort keys %$map) {
+        next unless ($map->{$sec}{filters} // '') =~ /\beval\b/;
+        my $val = $block->$sec;
+        next if !defined $val || ref $val;
+        if ($val =~ /\bat \(eval \d+\) line \d+\b.*\z/s) {
+            chomp $val;
+            warn "WARNING: ", $block->name, " - the eval filter of "
+                 . "--- $sec failed: $val\n";
+        }
+    }
 }
 
 # Look for 'unknown directive "xxx"' in the startup output.
@@ -688,6 +717,13 @@ sub run_test ($;$) {
     local $LogLevel = $block->log_level || $LogLevel;
     my $must_die = $block->must_die;
     my $dry_run = 0;
+
+    warn_eval_errors($block);
+
+    for my $sec (qw(http2 http3 udp_listen)) {
+        bail_out("$name - --- $sec is not supported by this Test::Nginx "
+                 . "replacement (t/runner)") if defined $block->$sec;
+    }
 
     my ($tests_to_skip, $should_skip, $skip_reason, $should_todo,
         $todo_reason) = parse_skip_sections($block);
@@ -727,7 +763,6 @@ sub run_test ($;$) {
             if ($ENV{TEST_NGINX_IGNORE_MISSING_DIRECTIVES} && $directive) {
                 $dry_run = "the lack of directive $directive";
             } else {
-                Test::More->builder->no_ending(1);
                 Test::More::fail("$name - nginx failed to start: "
                                  . $res->{reason});
                 Test::More::diag(Test::Nginx::Process::startup_output());
@@ -743,7 +778,7 @@ sub run_test ($;$) {
 
     $ErrLogFilePos = $Test::Nginx::Process::BlockErrLogPos;
     for my $i (1 .. $RepeatEach) {
-        start_tcp_server($block) unless $dry_run;
+        Test::Nginx::TcpServer::start($block) unless $dry_run;
         write_user_files($block, $rand_ports) if $i > 1;
 
         if ($should_todo) {
@@ -753,18 +788,20 @@ sub run_test ($;$) {
         } else {
             $RunTestHelper->($block, $dry_run, $i - 1);
         }
-        finish_tcp_server($block) unless $dry_run;
+        Test::Nginx::TcpServer::finish($block) unless $dry_run;
     }
 
     return if $NoNginxManager;
 
+    # nginx is stopped at the end of every block (TEST_NGINX_NO_CLEAN keeps
+    # the last one running), so shutdown messages can be checked right away.
     my $keep = $ENV{TEST_NGINX_NO_CLEAN} && $is_last;
     my $status = $keep ? undef
                        : Test::Nginx::Process::stop_nginx($name, $Timeout);
-    if (!$dry_run) {
-        check_nginx_health($block, $status);
-        $CheckShutdownErrorLog->($block, 0)
-            if defined $block->shutdown_error_log && !$keep;
+    check_nginx_health($block, $status) unless $dry_run;
+    if (defined $block->shutdown_error_log) {
+        $CheckShutdownErrorLog->($block, $dry_run
+                                         || ($keep && 'TEST_NGINX_NO_CLEAN'));
     }
     dump_block_log($name);
 }
@@ -809,7 +846,6 @@ sub check_nginx_health ($$) {
             warn "WARNING: $msg\n";
             return;
         }
-        Test::More->builder->no_ending(1);
         Test::More::fail($msg);
     };
 
@@ -817,7 +853,10 @@ sub check_nginx_health ($$) {
         $report->("$name - nginx exited unexpectedly ($status->{reason})");
     }
 
-    my %skip;
+    # Like upstream: mentioning "[alert" etc. in error_log/no_error_log
+    # disables the check for that level.  Additionally, lines matched by
+    # one of the block's positive log patterns are expected ones.
+    my (%skip, @expected);
     for my $sec (qw(error_log no_error_log shutdown_error_log
                     no_shutdown_error_log grep_error_log))
     {
@@ -826,15 +865,22 @@ sub check_nginx_health ($$) {
         for my $level (qw(alert crit emerg)) {
             $skip{$level} = 1 if value_contains($val, "[$level");
         }
+        push @expected, @{ Test::Nginx::Socket::pattern_list($val) }
+            if $sec !~ /^no_/;
     }
 
     my ($lines) = read_lines_from($ErrLogFile,
                                   $Test::Nginx::Process::BlockErrLogPos);
     my %seen;
     for my $line (@$lines) {
-        if ($line =~ /\[(alert|crit|emerg)\]/ && !$skip{$1} && !$seen{$1}++) {
+        my ($level) = $line =~ /\[(alert|crit|emerg)\]/;
+        if ($level && !$skip{$level} && !$seen{$level}
+            && !grep { Test::Nginx::Socket::line_matches($line, $_) }
+                     @expected)
+        {
+            $seen{$level} = 1;    # report each level once per block
             chomp(my $ln = $line);
-            $report->("$name - unexpected [$1] in error.log: $ln");
+            $report->("$name - unexpected [$level] in error.log: $ln");
         }
         if ($line =~ /\bAssertion .*?failed\b/) {
             chomp(my $ln = $line);
@@ -866,127 +912,10 @@ sub dump_block_log ($) {
     close $out;
 }
 
-# ---------------------------------------------------------------------------
-# Embedded TCP server (--- tcp_listen / tcp_reply / tcp_query ...)
-# ---------------------------------------------------------------------------
-
-our ($TcpSocket, $TcpQueryFile);
-
-sub start_tcp_server ($) {
-    my $block = shift;
-    my $target = $block->tcp_listen;
-    return unless defined $target;
-    my $name = $block->name;
-
-    my $reply = $block->tcp_reply;
-    bail_out("$name - no --- tcp_reply specified but --- tcp_listen is")
-        if !defined $reply && !defined $block->tcp_shutdown;
-    $target =~ /^\d+$/
-        or bail_out("$name - only TCP port numbers are supported in "
-                    . "--- tcp_listen");
-
-    my $req_len = $block->tcp_query_len;
-    $req_len //= length $block->tcp_query if defined $block->tcp_query;
-    $TcpQueryFile = defined $req_len ? "$LogDir/tcp_query.$$" : undef;
-    unlink $TcpQueryFile if $TcpQueryFile;
-
-    my $sock;
-    for (1 .. 30) {
-        $sock = IO::Socket::INET->new(
-            LocalHost => '127.0.0.1', LocalPort => $target, Proto => 'tcp',
-            ReuseAddr => 1, Listen => 5,
-        ) and last;
-        sleep 0.1;
-    }
-    $sock or bail_out("$name - failed to listen on TCP port $target: $!");
-    $TcpSocket = $sock;
-
-    my $pid = fork;
-    bail_out("$name - fork() failed: $!") unless defined $pid;
-    if ($pid) {
-        $TcpServerPid = $pid;
-        return;
-    }
-
-    # child: serve exactly one connection, then exit without running END
-    $InSubprocess = 1;
-    my $client = $sock->accept or POSIX::_exit(1);
-    my ($no_read, $no_write);
-    if (defined(my $how = $block->tcp_shutdown)) {
-        sleep parse_time($block->tcp_shutdown_delay)
-            if $block->tcp_shutdown_delay;
-        $client->shutdown($how);
-        ($how == 0 || $how == 2) ? ($no_read = 1) : ($no_write = 1);
-    }
-    my $buf = '';
-    unless ($no_read) {
-        while (1) {
-            my $n = sysread $client, my $b, 4096;
-            last unless $n;
-            $buf .= $b;
-            if ($TcpQueryFile && open my $out, '>', $TcpQueryFile) {
-                binmode $out;
-                print $out $buf;
-                close $out;
-            }
-            last if !$req_len || length($buf) >= $req_len;
-        }
-    }
-    if (my $delay = parse_time($block->tcp_reply_delay)) {
-        sleep $delay;
-    }
-    if (!$no_write && defined $reply) {
-        $reply = $reply->($buf) if ref $reply eq 'CODE';
-        for my $r (ref $reply eq 'ARRAY' ? @$reply : ($reply)) {
-            syswrite $client, $r;
-        }
-    }
-    sleep 3600 if defined $block->tcp_no_close;
-    close $client;
-    POSIX::_exit(0);
-}
-
-sub stop_tcp_server () {
-    if ($TcpServerPid) {
-        Test::Nginx::Process::kill_and_reap($TcpServerPid);
-        undef $TcpServerPid;
-    }
-    if ($TcpSocket) {
-        close $TcpSocket;
-        undef $TcpSocket;
-    }
-}
-
-sub finish_tcp_server ($) {
-    my $block = shift;
-    return unless defined $block->tcp_listen;
-    my $name = $block->name;
-    # let the one-shot server finish (it exits right after replying)
-    Test::Nginx::Process::wait_child($TcpServerPid, 0.2) if $TcpServerPid;
-    stop_tcp_server();
-    my $buf = '';
-    if ($TcpQueryFile && open my $in, '<', $TcpQueryFile) {
-        binmode $in;
-        $buf = do { local $/; <$in> };
-        close $in;
-        unlink $TcpQueryFile;
-    }
-    if (defined $block->tcp_query) {
-        is_str($buf, $block->tcp_query, "$name - tcp_query ok");
-    }
-    if (defined $block->tcp_query_len) {
-        Test::More::is(length($buf), $block->tcp_query_len,
-                       "$name - TCP query length ok");
-    }
-}
-
 END {
     if (!$InSubprocess && $$ == $MainPid) {
         local $?;    # do not disturb Test::Builder's exit code
-        $_->() for @CleanupHandlers;
-        stop_tcp_server();
-        Test::Nginx::Process::stop_nginx('END', $Timeout)
-            unless $ENV{TEST_NGINX_NO_CLEAN};
+        cleanup();
         if ($Randomize && -d $ServRoot && $ServRoot =~ m{/t/servroot_\d+$}) {
             remove_tree($ServRoot);
         }
