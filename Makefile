@@ -31,24 +31,26 @@ NGX_LD_OPT   ?= -Wl,-z,relro -Wl,-z,now -fPIC
 NGX_UPSTREAM_FLAGS ?= --with-compat --with-http_ssl_module \
                       --with-http_realip_module --with-http_auth_request_module
 
-DEB_PACKAGES := gcc make perl openssl curl nginx nginx-dev libssl-dev \
+DEB_PACKAGES := gcc make perl curl nginx nginx-dev libssl-dev \
                 libjansson-dev libmaxminddb-dev libcmocka-dev cppcheck \
                 libtest-base-perl libtext-diff-perl libwww-perl \
-                libipc-run-perl libcrypt-jwt-perl libcryptx-perl \
-                libjson-xs-perl
+                libcrypt-jwt-perl libcryptx-perl
 
 SOURCES      := $(wildcard ngx_session_guard/*.c ngx_session_guard/*.h)
 
-# Upstream Test::Nginx when it is importable, the bundled runner otherwise.
-PROVE_INC     = $(shell perl -MTest::Nginx::Socket -e1 >/dev/null 2>&1 \
-                        || echo -I t/runner)
+# Upstream Test::Nginx when it is importable, the bundled runner (and its
+# own self-tests) otherwise.
+UPSTREAM_TN   = $(shell perl -MTest::Nginx::Socket -e1 >/dev/null 2>&1 \
+                        && echo yes)
+PROVE_INC     = $(if $(UPSTREAM_TN),,-I t/runner)
+PROVE_FILES   = t/*.t $(if $(UPSTREAM_TN),,t/selftest/*.t)
 PROVE_JOBS   ?= 1
 
 export TEST_NGINX_BINARY ?= $(NGINX_BIN)
 export TEST_NGINX_SG_MODULE ?= $(MODULE)
 
 .PHONY: all deps build module unit test test-t conf-check lint demo \
-        demo-stop clean
+        demo-stop clean FORCE
 
 all: deps build
 
@@ -71,7 +73,19 @@ build: $(MODULE)
 
 module: build
 
-$(NGX_BUILD)/objs/Makefile: config
+# Reconfigured when "config" changes, and when the nginx tree does (an
+# upgraded nginx-dev, another NGINX_SRC): a module must match its nginx.
+NGX_STAMP    := $(BUILD)/nginx-src.stamp
+NGX_SRC_ID    = $(NGINX_SRC) $(shell cat $(NGINX_SRC)/src/core/nginx.h \
+                    2>/dev/null | cksum)
+
+$(NGX_STAMP): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(NGX_SRC_ID)' | cmp -s - $@ || echo '$(NGX_SRC_ID)' > $@
+
+FORCE:
+
+$(NGX_BUILD)/objs/Makefile: config $(NGX_STAMP)
 	@rm -rf $(NGX_BUILD) && mkdir -p $(BUILD)
 	@if [ -f $(NGINX_SRC)/conf_flags ]; then \
 	    echo "configuring against Debian's nginx-dev ($(NGINX_SRC))"; \
@@ -103,7 +117,7 @@ conf-check: build
 	@t/tools/conf-check $(NGINX_BIN) $(MODULE) conf/*.conf
 
 test-t: build
-	prove $(PROVE_INC) -j$(PROVE_JOBS) -r t
+	prove $(PROVE_INC) -j$(PROVE_JOBS) $(PROVE_FILES)
 
 test: deps build unit conf-check test-t
 

@@ -22,6 +22,13 @@
 #define NGX_HTTP_SG_CACHE_DEFAULT       4096
 
 
+/* $session_guard_token_cache values */
+#define NGX_HTTP_SG_CACHE_NONE          0    /* no signature check reached */
+#define NGX_HTTP_SG_CACHE_HIT           1
+#define NGX_HTTP_SG_CACHE_MISS          2
+#define NGX_HTTP_SG_CACHE_BYPASS        3    /* the cache is off */
+
+
 /* $session_guard_status values */
 #define NGX_HTTP_SG_STATUS_NONE         0    /* not evaluated */
 #define NGX_HTTP_SG_STATUS_ALLOW        1
@@ -84,7 +91,7 @@ typedef struct {
     const char                 *reason;
     ngx_sg_jws_t                jws;        /* valid when status ALLOW */
     ngx_uint_t                  verified:1; /* the token passed checks */
-    ngx_uint_t                  cached:1;   /* signature from the cache */
+    ngx_uint_t                  cache:2;    /* NGX_HTTP_SG_CACHE_* */
 } ngx_http_sg_ctx_t;
 
 
@@ -108,6 +115,7 @@ void ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, u_char digest[32],
     void *keys, ngx_uint_t algorithms, time_t expires);
 
 /* ngx_http_sg_variables.c */
+char *ngx_http_sg_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_sg_add_variables(ngx_conf_t *cf);
 ngx_http_sg_ctx_t *ngx_http_sg_get_ctx(ngx_http_request_t *r);
 

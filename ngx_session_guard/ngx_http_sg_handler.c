@@ -47,6 +47,8 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
     if (ctx == NULL) {
         ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_sg_ctx_t));
         if (ctx == NULL) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "session_guard: out of memory");
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
@@ -62,6 +64,10 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
     if (rc == NGX_ERROR) {
         ctx->status = NGX_HTTP_SG_STATUS_ERROR;
         ctx->reason = "internal error";
+
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: cannot evaluate the token source");
+
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -79,20 +85,21 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
 
     if (rc == NGX_ERROR) {
         ctx->status = NGX_HTTP_SG_STATUS_ERROR;
-
-        if (ctx->reason == NULL) {
-            ctx->reason = "internal error";
-        }
+        ctx->reason = "internal error";
 
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "session_guard: internal error while verifying "
-                      "a token: \"%s\"", ctx->reason);
+                      "a token");
 
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (rc == NGX_DECLINED) {
         ctx->status = NGX_HTTP_SG_STATUS_INVALID;
+
+        if (ctx->reason == NULL) {
+            ctx->reason = "invalid token";
+        }
 
         ngx_log_error(slcf->log_level, r->connection->log, 0,
                       "session_guard: token rejected: \"%s\"", ctx->reason);
@@ -108,6 +115,10 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
     if (rc == NGX_ERROR) {
         ctx->status = NGX_HTTP_SG_STATUS_ERROR;
         ctx->reason = "internal error";
+
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: cannot evaluate a requirement");
+
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -157,10 +168,19 @@ ngx_http_sg_get_token(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     p = value.data;
     last = p + value.len;
 
+    while (last > p && last[-1] == ' ') {
+        last--;
+    }
+
+    value.len = last - p;
+
     /*
      * The Authorization header must use the Bearer scheme (RFC 6750); any
      * other scheme is no bearer credential.  A configured source may also
-     * carry the scheme, which is then stripped.
+     * carry a scheme: "Bearer" is stripped, and a value with another
+     * scheme (a word, then a space: a JWT holds no space) is no credential
+     * either, so that "session_guard_token $http_authorization" behaves
+     * like the default.
      */
 
     if (value.len >= 6 && ngx_strncasecmp(p, (u_char *) "Bearer", 6) == 0
@@ -172,12 +192,10 @@ ngx_http_sg_get_token(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
             p++;
         }
 
-    } else if (slcf->token == NULL) {
+    } else if (slcf->token == NULL
+               || ngx_strlchr(p, last, ' ') != NULL)
+    {
         return NGX_DECLINED;
-    }
-
-    while (last > p && last[-1] == ' ') {
-        last--;
     }
 
     if (p == last) {
@@ -231,6 +249,9 @@ ngx_http_sg_verify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     hit = ngx_http_sg_cache_lookup(&smcf->cache, digest, slcf->keys,
                                    slcf->algorithms, ngx_time());
 
+    ctx->cache = smcf->cache.size == 0 ? NGX_HTTP_SG_CACHE_BYPASS
+                 : hit ? NGX_HTTP_SG_CACHE_HIT : NGX_HTTP_SG_CACHE_MISS;
+
     if (!hit) {
         rc = ngx_sg_jws_verify_keys(jws, slcf->keys->elts,
                                     slcf->keys->nelts, slcf->algorithms,
@@ -240,8 +261,6 @@ ngx_http_sg_verify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
             return rc;
         }
     }
-
-    ctx->cached = hit;
 
     rules.now = ngx_time();
     rules.leeway = slcf->leeway;

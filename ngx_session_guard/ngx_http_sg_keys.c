@@ -59,6 +59,14 @@ ngx_http_sg_jwks(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    if (keys->nelts > NGX_SG_JWKS_MAX_KEYS) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "session_guard: more than %d keys in one "
+                           "location (last file \"%V\")",
+                           NGX_SG_JWKS_MAX_KEYS, &name);
+        return NGX_CONF_ERROR;
+    }
+
     if (rc != NGX_OK || keys->nelts == before) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "session_guard: no usable key in JWKS file "
@@ -105,6 +113,14 @@ ngx_http_sg_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     if (ngx_http_sg_read_file(cf, &name, &data) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (keys->nelts >= NGX_SG_JWKS_MAX_KEYS) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "session_guard: more than %d keys in one "
+                           "location (last file \"%V\")",
+                           NGX_SG_JWKS_MAX_KEYS, &name);
         return NGX_CONF_ERROR;
     }
 

@@ -34,11 +34,13 @@ static char *ngx_http_sg_token_cache(ngx_conf_t *cf, ngx_command_t *cmd,
 static char *ngx_http_sg_max_token_size(ngx_conf_t *cf, void *post,
     void *data);
 static char *ngx_http_sg_realm(ngx_conf_t *cf, void *post, void *data);
+static char *ngx_http_sg_leeway(ngx_conf_t *cf, void *post, void *data);
 
 
 static ngx_conf_post_handler_pt  ngx_http_sg_max_token_size_p =
     ngx_http_sg_max_token_size;
 static ngx_conf_post_handler_pt  ngx_http_sg_realm_p = ngx_http_sg_realm;
+static ngx_conf_post_handler_pt  ngx_http_sg_leeway_p = ngx_http_sg_leeway;
 
 
 static ngx_conf_enum_t  ngx_http_sg_log_levels[] = {
@@ -120,7 +122,7 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       ngx_conf_set_sec_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_sg_loc_conf_t, leeway),
-      NULL },
+      &ngx_http_sg_leeway_p },
 
     { ngx_string("session_guard_max_token_size"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -140,6 +142,13 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_sg_require,
       NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_claim_set"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
+      ngx_http_sg_claim_set,
+      NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
 
@@ -212,6 +221,17 @@ ngx_http_sg_postconfiguration(ngx_conf_t *cf)
         return NGX_OK;
     }
 
+    /*
+     * The verified-token cache is allocated once, here; each worker gets
+     * its own copy when it is forked, so a request never allocates for it.
+     */
+
+    if (ngx_http_sg_cache_init(cf, &smcf->cache, smcf->cache_size)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
 
     h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
@@ -254,17 +274,6 @@ ngx_http_sg_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_http_sg_main_conf_t  *smcf = conf;
 
     ngx_conf_init_uint_value(smcf->cache_size, NGX_HTTP_SG_CACHE_DEFAULT);
-
-    /*
-     * The table is allocated here, once; each worker process gets its own
-     * copy when it is forked, so a request never allocates for it.
-     */
-
-    if (ngx_http_sg_cache_init(cf, &smcf->cache, smcf->cache_size)
-        != NGX_OK)
-    {
-        return NGX_CONF_ERROR;
-    }
 
     return NGX_CONF_OK;
 }
@@ -310,7 +319,8 @@ ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_sg_loc_conf_t *prev = parent;
     ngx_http_sg_loc_conf_t *conf = child;
 
-    ngx_uint_t     i;
+    ngx_uint_t     i, a;
+    ngx_sg_alg_t  *alg;
     ngx_sg_key_t  *key;
 
     if (conf->enable == NGX_CONF_UNSET) {
@@ -351,26 +361,34 @@ ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
+    /*
+     * Every allowed algorithm need not have a key, but at least one must:
+     * otherwise every token would be refused with "no key fits alg".
+     */
+
     key = conf->keys->elts;
 
-    for (i = 0; i < conf->keys->nelts; i++) {
-        if (key[i].kty == NGX_SG_KTY_OCT) {
-            if (conf->algorithms & NGX_SG_ALG_MASK_HMAC) {
-                break;
-            }
+    for (a = 0; a < NGX_SG_ALG_COUNT; a++) {
+        if (!(conf->algorithms & ((ngx_uint_t) 1 << a))) {
+            continue;
+        }
 
-        } else if (conf->algorithms & NGX_SG_ALG_MASK_ASYMMETRIC) {
-            break;
+        alg = ngx_sg_alg_by_id(a);
+
+        for (i = 0; i < conf->keys->nelts; i++) {
+            if (ngx_sg_key_fits(&key[i], alg)) {
+                goto fits;
+            }
         }
     }
 
-    if (i == conf->keys->nelts) {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "session_guard: no configured key can verify any of "
-                      "the allowed algorithms for \"session_guard\" in "
-                      "%V:%ui", &conf->enable_file, conf->enable_line);
-        return NGX_CONF_ERROR;
-    }
+    ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                  "session_guard: no configured key can verify any of "
+                  "the allowed algorithms for \"session_guard\" in "
+                  "%V:%ui", &conf->enable_file, conf->enable_line);
+    return NGX_CONF_ERROR;
+
+fits:
 
     return NGX_CONF_OK;
 }
@@ -627,6 +645,21 @@ ngx_http_sg_realm(ngx_conf_t *cf, void *post, void *data)
         {
             return "must be printable ASCII without quotes and backslashes";
         }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_sg_leeway(ngx_conf_t *cf, void *post, void *data)
+{
+    time_t *tp = data;
+
+    /* 100 years: enough to replay old published vectors, no overflow */
+
+    if (*tp > (time_t) 100 * 366 * 86400) {
+        return "must not exceed 100 years";
     }
 
     return NGX_CONF_OK;

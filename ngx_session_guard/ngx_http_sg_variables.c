@@ -12,6 +12,9 @@
  * $session_guard_claim_<name> reaches nested members with "__" between
  * member names, as nginx variable names cannot hold a dot:
  * $session_guard_claim_realm_access__roles is payload.realm_access.roles.
+ * nginx lowercases variable names, so a claim with capitals or characters
+ * outside [a-z0-9_] (a namespaced "https://example.com/roles") is reached
+ * with "session_guard_claim_set $variable member [member ...]" instead.
  */
 
 
@@ -26,12 +29,22 @@ static ngx_int_t ngx_http_sg_status_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_sg_reason_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_sg_cache_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_sg_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_sg_prefix_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_sg_claim_set_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_sg_claim_value(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, ngx_str_t *path, ngx_uint_t n);
+
+
+typedef struct {
+    ngx_str_t                  *path;
+    ngx_uint_t                  n;
+} ngx_http_sg_claim_path_t;
 
 
 static ngx_str_t  ngx_http_sg_status_names[] = {
@@ -44,6 +57,14 @@ static ngx_str_t  ngx_http_sg_status_names[] = {
 };
 
 
+static ngx_str_t  ngx_http_sg_cache_names[] = {
+    ngx_null_string,
+    ngx_string("HIT"),
+    ngx_string("MISS"),
+    ngx_string("BYPASS")
+};
+
+
 static ngx_http_variable_t  ngx_http_sg_vars[] = {
 
     { ngx_string("session_guard_status"), NULL,
@@ -51,6 +72,9 @@ static ngx_http_variable_t  ngx_http_sg_vars[] = {
 
     { ngx_string("session_guard_reason"), NULL,
       ngx_http_sg_reason_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("session_guard_token_cache"), NULL,
+      ngx_http_sg_cache_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("session_guard_sub"), NULL,
       ngx_http_sg_claim_variable, (uintptr_t) "sub",
@@ -141,6 +165,29 @@ ngx_http_sg_reason_variable(ngx_http_request_t *r,
 
 
 static ngx_int_t
+ngx_http_sg_cache_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_sg_ctx_t  *ctx;
+
+    ctx = ngx_http_sg_get_ctx(r);
+
+    if (ctx == NULL || ctx->cache == NGX_HTTP_SG_CACHE_NONE) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->len = ngx_http_sg_cache_names[ctx->cache].len;
+    v->data = ngx_http_sg_cache_names[ctx->cache].data;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
 ngx_http_sg_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
@@ -199,6 +246,80 @@ ngx_http_sg_prefix_claim_variable(ngx_http_request_t *r,
     }
 
     return ngx_http_sg_claim_value(r, v, path, n);
+}
+
+
+char *
+ngx_http_sg_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_str_t                 *value, name;
+    ngx_uint_t                 i;
+    ngx_http_variable_t       *var;
+    ngx_http_sg_claim_path_t  *cp;
+
+    value = cf->args->elts;
+    name = value[1];
+
+    if (name.len < 2 || name.data[0] != '$') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid variable name \"%V\"", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    name.len--;
+    name.data++;
+
+    if (cf->args->nelts - 2 > NGX_HTTP_SG_PATH_MAX) {
+        return "has too many members";
+    }
+
+    cp = ngx_palloc(cf->pool, sizeof(ngx_http_sg_claim_path_t));
+    if (cp == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cp->n = cf->args->nelts - 2;
+
+    /* cf->args is reused by the next directive: copy the names out */
+
+    cp->path = ngx_palloc(cf->pool, cp->n * sizeof(ngx_str_t));
+    if (cp->path == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 0; i < cp->n; i++) {
+        if (value[i + 2].len == 0) {
+            return "has an empty member name";
+        }
+
+        cp->path[i] = value[i + 2];
+    }
+
+    var = ngx_http_add_variable(cf, &name, NGX_HTTP_VAR_NOCACHEABLE);
+    if (var == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (var->get_handler) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "variable \"%V\" is already defined", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    var->get_handler = ngx_http_sg_claim_set_variable;
+    var->data = (uintptr_t) cp;
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_claim_set_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_sg_claim_path_t  *cp = (ngx_http_sg_claim_path_t *) data;
+
+    return ngx_http_sg_claim_value(r, v, cp->path, cp->n);
 }
 
 

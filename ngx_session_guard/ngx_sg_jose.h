@@ -39,6 +39,52 @@
 #define NGX_SG_KID_MAX_LEN         256
 #define NGX_SG_TOKEN_MAX_SIZE      65536    /* ceiling for the directive */
 #define NGX_SG_RSA_MIN_BITS        2048
+#define NGX_SG_RSA_MAX_BITS        16384
+#define NGX_SG_RSA_MAX_E_BITS      64       /* public exponent */
+#define NGX_SG_HMAC_MIN_LEN        32       /* octets, RFC 7518 3.2 */
+#define NGX_SG_HMAC_MAX_LEN        4096     /* octets */
+#define NGX_SG_TIME_MAX            253402300799LL  /* 9999-12-31 */
+
+
+/*
+ * Reasons: short static strings, stable (they reach logs and
+ * $session_guard_reason).
+ *
+ * ngx_sg_json_parse_object():
+ *     "json nul byte", "json too deep", "bad json", "json not object"
+ *
+ * ngx_sg_jws_parse():
+ *     "token too large", "malformed token" (not 3 segments, an empty
+ *     segment), "bad base64url", "bad header json", "bad payload json",
+ *     "missing alg", "alg none", "unknown alg", "crit not supported",
+ *     "b64 not supported", "bad kid", "bad typ"
+ *
+ * ngx_sg_jws_verify(), ngx_sg_jws_verify_keys():
+ *     "alg not allowed", "unknown kid", "no key fits alg",
+ *     "bad signature length", "bad signature"
+ *
+ * ngx_sg_jwk_import() and ngx_sg_jwks_import() (NGX_DONE ones marked *):
+ *     "bad jwk", "missing kty", "unsupported kty"*, "key not for signing"*,
+ *     "unsupported alg"*, "unsupported curve"*, "jwk alg mismatch",
+ *     "bad kid", "bad rsa key", "rsa key too small", "rsa key too large",
+ *     "bad rsa exponent", "bad ec key", "bad okp key", "bad oct key",
+ *     "hmac key too short", "jwks too large", "too many keys",
+ *     "bad jwks", "no usable key", and the JSON reasons above
+ *
+ * ngx_sg_pem_import():
+ *     "bad pem", "unsupported key type", "unsupported curve",
+ *     "bad ec key", and the RSA reasons above
+ *
+ * ngx_sg_jwk_thumbprint():
+ *     "bad jwk", "unsupported kty"
+ *
+ * ngx_sg_claims_check():
+ *     "bad payload json" (no JSON payload), "missing exp",
+ *     "malformed claim" (exp, nbf or iat not a number in
+ *     0..NGX_SG_TIME_MAX, aud not a string or an array of strings),
+ *     "expired", "not yet valid", "issued in the future",
+ *     "issuer mismatch", "audience mismatch", "typ mismatch"
+ */
 
 
 /* key types */
@@ -134,7 +180,11 @@ ngx_int_t ngx_sg_base64url_decode_pool(ngx_pool_t *pool, ngx_str_t *dst,
  * jansson allocates through functions installed once by ngx_sg_json_init():
  * while a pool is "current" (inside the helpers below) memory comes from
  * that pool and free() is a no-op; otherwise malloc()/free() are used, so
- * other users of jansson in the same process are not disturbed.
+ * other users of jansson in the same process are not disturbed.  Call it
+ * before anything in the process allocates through jansson.  Values parsed
+ * into a pool need no json_decref() and must not be used after the pool is
+ * destroyed; values added to them later with json_object_set*() outside
+ * the helpers come from malloc() and are not freed with the pool.
  */
 void ngx_sg_json_init(void);
 
@@ -162,7 +212,10 @@ ngx_int_t ngx_sg_json_to_text(ngx_pool_t *pool, json_t *value,
  */
 json_t *ngx_sg_json_path(json_t *root, ngx_str_t *path, ngx_uint_t n);
 
-/* a NUMBER (integer or real) as time_t; NGX_DECLINED if not a number */
+/*
+ * A NUMBER (integer or real, truncated) as time_t; NGX_DECLINED if not a
+ * number or outside 0..NGX_SG_TIME_MAX.
+ */
 ngx_int_t ngx_sg_json_time(json_t *value, time_t *out);
 
 
@@ -170,23 +223,33 @@ ngx_int_t ngx_sg_json_time(json_t *value, time_t *out);
 
 /*
  * One JWK object.  NGX_OK: key filled; NGX_DECLINED: invalid key (reason);
- * NGX_DONE: well-formed but of an unsupported kty or not for signatures
- * ("use" other than "sig", "key_ops" without "verify"): the caller skips
- * it.  Private members are ignored except "d" in an "oct" key, which is the
- * secret.  RSA keys under NGX_SG_RSA_MIN_BITS are NGX_DECLINED.
+ * NGX_DONE: well-formed but of an unsupported kty, curve or alg, or not for
+ * signatures ("use" other than "sig", "key_ops" without "verify"): the
+ * caller skips it.  Private members are ignored; the secret of an "oct" key
+ * is its "k" (wiped when the pool is destroyed).  RSA keys under
+ * NGX_SG_RSA_MIN_BITS are NGX_DECLINED.  On anything but NGX_OK the key is
+ * zeroed.
  */
 ngx_int_t ngx_sg_jwk_import(ngx_pool_t *pool, json_t *jwk,
     ngx_sg_key_t *key, const char **reason);
 
 /*
  * A JWKS document ({"keys":[...]}) or a single JWK object.  Usable keys are
- * pushed onto keys (an array of ngx_sg_key_t); skipped keys are reported
- * through log at NGX_LOG_WARN.  NGX_DECLINED when the document is invalid,
- * too large or has too many keys; a document with no usable key is
- * NGX_DECLINED with reason "no usable key".
+ * pushed onto keys (an array of ngx_sg_key_t); keys of a JWKS that are not
+ * for us (NGX_DONE) or invalid (NGX_DECLINED, e.g. a 1024-bit RSA key) are
+ * skipped and reported through log at NGX_LOG_WARN (index and reason only,
+ * never key material).  NGX_DECLINED when the document is invalid, too
+ * large, has too many keys or a "keys" member that is not an array of
+ * objects; a document with no usable key is NGX_DECLINED with reason
+ * "no usable key" (a single JWK that is invalid: its own reason).  The
+ * parsed document lives in a temporary pool; keys, kids and secrets are
+ * copied into pool.
  */
 ngx_int_t ngx_sg_jwks_import(ngx_pool_t *pool, ngx_log_t *log, u_char *data,
     size_t len, ngx_array_t *keys, const char **reason);
+
+
+/* ngx_sg_key.c */
 
 /* a PEM "PUBLIC KEY" (SubjectPublicKeyInfo) or PEM certificate */
 ngx_int_t ngx_sg_pem_import(ngx_pool_t *pool, u_char *data, size_t len,
@@ -221,9 +284,10 @@ ngx_int_t ngx_sg_jws_verify(ngx_sg_jws_t *jws, ngx_sg_key_t *key,
 
 /*
  * Algorithm policy and key selection: alg must be in allowed (bit mask);
- * with a kid only keys with that kid are tried, without one every key that
- * fits the alg.  Reasons: "alg not allowed", "unknown kid",
- * "no key fits alg", "bad signature".
+ * with a kid the keys with that kid are tried, or, when no key has it,
+ * the keys that have no kid; without a kid every key that fits the alg.
+ * Reasons: "alg not allowed", "unknown kid", "no key fits alg",
+ * "bad signature length", "bad signature".
  */
 ngx_int_t ngx_sg_jws_verify_keys(ngx_sg_jws_t *jws, ngx_sg_key_t *keys,
     ngx_uint_t nkeys, ngx_uint_t allowed, const char **reason);
@@ -239,6 +303,25 @@ ngx_int_t ngx_sg_jws_verify_keys(ngx_sg_jws_t *jws, ngx_sg_key_t *keys,
  */
 ngx_int_t ngx_sg_claims_check(ngx_sg_jws_t *jws,
     ngx_sg_claims_rules_t *rules, const char **reason);
+
+
+/* internal to the core: shared by ngx_sg_jwk.c and ngx_sg_key.c */
+
+typedef struct {
+    ngx_str_t                  crv;       /* JWK name, "P-256" */
+    const char                *group;     /* OpenSSL name, "prime256v1" */
+    int                        nid;
+    size_t                     size;      /* field size, octets */
+} ngx_sg_curve_t;
+
+#define NGX_SG_EC_MAX_SIZE         66       /* P-521 */
+
+ngx_sg_curve_t *ngx_sg_curve_by_name(u_char *name, size_t len);
+ngx_sg_curve_t *ngx_sg_curve_by_nid(int nid);
+ngx_int_t ngx_sg_rsa_check(const BIGNUM *n, const BIGNUM *e,
+    const char **reason);
+ngx_int_t ngx_sg_ec_check(EVP_PKEY *pkey);
+ngx_int_t ngx_sg_pkey_own(ngx_pool_t *pool, EVP_PKEY *pkey);
 
 
 #endif /* _NGX_SG_JOSE_H_INCLUDED_ */

@@ -41,6 +41,7 @@ static ngx_pool_t *ngx_sg_json_enter(ngx_pool_t *pool);
 static void ngx_sg_json_leave(ngx_pool_t *prev);
 static ngx_int_t ngx_sg_json_scan(u_char *data, size_t len,
     ngx_uint_t max_depth, const char **reason);
+static json_t *ngx_sg_json_member(json_t *object, u_char *name, size_t len);
 
 
 static ngx_pool_t  *ngx_sg_json_pool;
@@ -246,11 +247,17 @@ ngx_sg_json_parse_object(ngx_pool_t *pool, u_char *data, size_t len,
 
     ngx_sg_json_leave(prev);
 
-    if (root == NULL) {
-        if (nomem) {
-            return NGX_ERROR;
-        }
+    /*
+     * jansson's lexer ignores a failed allocation while it saves the
+     * characters of a token and drops the character: a value parsed while
+     * any allocation failed may be altered, so it is never used.
+     */
 
+    if (nomem) {
+        return NGX_ERROR;
+    }
+
+    if (root == NULL) {
         *reason = "bad json";
         return NGX_DECLINED;
     }
@@ -271,6 +278,7 @@ ngx_sg_json_dump(ngx_pool_t *pool, json_t *value, ngx_str_t *out)
 {
     u_char      *p;
     size_t       size, n;
+    ngx_uint_t   nomem;
     ngx_pool_t  *prev;
 
     if (value == NULL) {
@@ -296,9 +304,11 @@ ngx_sg_json_dump(ngx_pool_t *pool, json_t *value, ngx_str_t *out)
 
     n = json_dumpb(value, (char *) p, size, NGX_SG_JSON_FLAGS);
 
+    nomem = ngx_sg_json_nomem;
+
     ngx_sg_json_leave(prev);
 
-    if (n != size) {
+    if (n != size || nomem) {
         return NGX_ERROR;
     }
 
@@ -367,25 +377,57 @@ ngx_sg_json_path(json_t *root, ngx_str_t *path, ngx_uint_t n)
             return NULL;
         }
 
-        cur = json_object_getn(cur, (const char *) path[i].data,
-                               path[i].len);
+        cur = ngx_sg_json_member(cur, path[i].data, path[i].len);
     }
 
     return cur;
 }
 
 
+static json_t *
+ngx_sg_json_member(json_t *object, u_char *name, size_t len)
+{
+#if (JANSSON_VERSION_HEX >= 0x020e00)
+
+    return json_object_getn(object, (const char *) name, len);
+
+#else
+
+    void        *iter;
+    const char  *key;
+
+    /* names with NUL never parse, so a prefix match is not possible */
+
+    for (iter = json_object_iter(object);
+         iter;
+         iter = json_object_iter_next(object, iter))
+    {
+        key = json_object_iter_key(iter);
+
+        if (ngx_strlen(key) == len && ngx_memcmp(key, name, len) == 0) {
+            return json_object_iter_value(iter);
+        }
+    }
+
+    return NULL;
+
+#endif
+}
+
+
 ngx_int_t
 ngx_sg_json_time(json_t *value, time_t *out)
 {
-    double     d;
-    time_t     t;
-    json_int_t i;
+    double       d;
+    time_t       t;
+    json_int_t   i;
 
     if (json_is_integer(value)) {
         i = json_integer_value(value);
 
-        if (i < 0 || i > NGX_SG_TIME_MAX) {
+        if (i < 0 || i > NGX_SG_TIME_MAX
+            || (sizeof(time_t) < 8 && i > 0x7fffffff))
+        {
             return NGX_DECLINED;
         }
 
@@ -398,7 +440,9 @@ ngx_sg_json_time(json_t *value, time_t *out)
 
         /* also false for NaN */
 
-        if (!(d >= 0.0 && d <= (double) NGX_SG_TIME_MAX)) {
+        if (!(d >= 0.0 && d <= (double) NGX_SG_TIME_MAX)
+            || (sizeof(time_t) < 8 && d > 2147483647.0))
+        {
             return NGX_DECLINED;
         }
 

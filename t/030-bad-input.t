@@ -26,7 +26,8 @@ _EOC_
     $block->set_value('response_headers',
                       'WWW-Authenticate: Bearer error="invalid_token"')
         unless defined $block->response_headers
-               || defined $block->response_headers_like;
+               || defined $block->response_headers_like
+               || ref $block->request;
 });
 
 run_tests();
@@ -266,7 +267,7 @@ session_guard: no token
 
 === TEST 29: garbage bytes
 --- more_headers eval
-"Authorization: Bearer " . join('', map { chr(33 + ($_ * 7) % 90) } 1 .. 300)
+"Authorization: Bearer " . CORE::join('', map { chr(33 + ($_ * 7) % 90) } 1 .. 300)
 
 
 

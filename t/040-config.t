@@ -369,3 +369,51 @@ u
 --- must_die
 --- error_log eval
 qr/\[emerg\].*"session_guard_realm" directive must be printable ASCII/
+
+
+
+=== TEST 24: a configured source holding another scheme is no token
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_token $http_authorization;
+        add_header X-Status $session_guard_status always;
+    }
+--- user_files
+>>> t
+protected
+--- request
+GET /t
+--- more_headers
+Authorization: Basic YWxpY2U6c2VjcmV0
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer
+X-Status: MISSING
+
+
+
+=== TEST 25: leeway above 100 years
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_leeway 200y;
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\].*"session_guard_leeway" directive must not exceed 100 years/
+
+
+
+=== TEST 26: an allow-list no configured key can serve
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/rsa.jwks;
+        session_guard_algorithms ES256 EdDSA;
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\].*no configured key can verify any of the allowed algorithms/

@@ -1,6 +1,7 @@
 # Published vectors through nginx: RFC 7515 Appendix A tokens verify with
 # their published keys (the RFC payload expired in 2011, so the clock is
-# moved with a leeway of 20 years; without it they are expired), A.5
+# moved with a leeway of 20 years; without it they are expired; A.4 signs
+# the bare word "Payload", so it is refused as a JWT here), A.5
 # (alg "none") and the RFC 7515 4.1.11 "crit" example are rejected.
 # Signature-only vectors whose payload is no JWT (RFC 7520, RFC 8037) are
 # covered by the core unit tests in t/unit.
@@ -15,7 +16,7 @@ no_shuffle();
 
 our %V;
 {
-    open my $fh, '<', "$SG_DATA/vectors/rfc7515_appendix_a.json" or die $!;
+    open my $fh, '<', "$SG_DATA/vectors/jose/rfc7515_appendix_a.json" or die $!;
     local $/;
     my $doc = decode_json(<$fh>);
     for my $c (@{ $doc->{cases} }) {
@@ -89,19 +90,22 @@ ok
 
 
 
-=== TEST 4: RFC 7515 A.4 (ES512) verifies
+=== TEST 4: RFC 7515 A.4 (ES512) is no JWT: its payload is "Payload"
+(its signature is verified by the unit tests); refused here
 --- config
     location /t {
         session_guard on;
         session_guard_jwks ../html/a4.jwks;
         session_guard_leeway 20y;
+        add_header X-Reason $session_guard_reason always;
     }
 --- user_files eval
 ">>> t\nok\n>>> a4.jwks\n" . main::jwks('A.4')
 --- more_headers eval
 "Authorization: Bearer $::V{'A.4'}{compact}"
---- response_body
-ok
+--- error_code: 401
+--- response_headers
+X-Reason: bad payload json
 
 
 

@@ -25,15 +25,17 @@ __DATA__
     location /t {
         session_guard on;
         session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        add_header X-Cache $session_guard_token_cache;
     }
 --- request eval
-["GET /t", "GET /t"]
+["GET /t", "GET /t", "GET /t"]
 --- more_headers eval
-["Authorization: Bearer $::tok", "Authorization: Bearer $::tok"]
+["Authorization: Bearer $::tok", "Authorization: Bearer $::tok",
+ "Authorization: Bearer " . sg_token(claims => { sub => 'other' })]
 --- error_code eval
-[200, 200]
---- error_log
-session_guard: token accepted, alg "RS256" (cached)
+[200, 200, 200]
+--- response_headers eval
+["X-Cache: MISS", "X-Cache: HIT", "X-Cache: MISS"]
 
 
 
@@ -44,6 +46,7 @@ session_guard: token accepted, alg "RS256" (cached)
     location /t {
         session_guard on;
         session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        add_header X-Cache $session_guard_token_cache;
     }
 --- request eval
 ["GET /t", "GET /t"]
@@ -51,6 +54,8 @@ session_guard: token accepted, alg "RS256" (cached)
 ["Authorization: Bearer $::tok", "Authorization: Bearer $::tok"]
 --- error_code eval
 [200, 200]
+--- response_headers eval
+["X-Cache: BYPASS", "X-Cache: BYPASS"]
 --- no_error_log
 (cached)
 
@@ -65,7 +70,8 @@ session_guard: token accepted, alg "RS256" (cached)
     location /u {
         session_guard on;
         session_guard_jwks $TEST_NGINX_KEYS/rsa2.jwks;
-        session_guard_key $TEST_NGINX_KEYS/ec256.pub.pem;
+        session_guard_key $TEST_NGINX_KEYS/ec256.pub.pem kid=rsa1;
+        add_header X-Reason $session_guard_reason always;
     }
 --- request eval
 ["GET /t", "GET /u"]
@@ -73,6 +79,8 @@ session_guard: token accepted, alg "RS256" (cached)
 ["Authorization: Bearer $::tok", "Authorization: Bearer $::tok"]
 --- error_code eval
 [200, 401]
+--- response_headers eval
+["", "X-Reason: no key fits alg"]
 
 
 
@@ -85,6 +93,7 @@ session_guard: token accepted, alg "RS256" (cached)
     location /u {
         session_guard on;
         session_guard_algorithms ES256;
+        add_header X-Reason $session_guard_reason always;
     }
 --- request eval
 ["GET /t", "GET /u"]
@@ -92,8 +101,8 @@ session_guard: token accepted, alg "RS256" (cached)
 ["Authorization: Bearer $::tok", "Authorization: Bearer $::tok"]
 --- error_code eval
 [200, 401]
---- error_log
-session_guard: token rejected: "alg not allowed"
+--- response_headers eval
+["", "X-Reason: alg not allowed"]
 
 
 
@@ -121,6 +130,7 @@ session_guard: token rejected: "alg not allowed"
     session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
     location /t {
         session_guard on;
+        add_header X-Cache $session_guard_token_cache always;
     }
 --- request eval
 ["GET /t", "GET /t"]
@@ -129,5 +139,5 @@ my $bad = sg_token(key => 'attacker');
 ["Authorization: Bearer $bad", "Authorization: Bearer $bad"]
 --- error_code eval
 [401, 401]
---- no_error_log
-(cached)
+--- response_headers eval
+["X-Cache: MISS", "X-Cache: MISS"]

@@ -126,5 +126,49 @@ X-Late: [carol]
 --- more_headers eval
 ["Authorization: Bearer " . sg_token(claims => { sub => 'dave', sid => 'S9' }),
  "Authorization: Bearer garbage", ""]
+--- error_code eval
+[200, 401, 200]
 --- response_body_like eval
 ["protected", "401", qr/^guard ALLOW dave S9 "-"\nguard INVALID - - "malformed token"\n$/]
+
+
+
+=== TEST 6: claim_set reaches names that variable names cannot hold
+--- http_config
+    session_guard_claim_set $roles https://example.com/roles;
+    session_guard_claim_set $is_admin isAdmin;
+    session_guard_claim_set $tier org plan tier;
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        add_header X-Roles $roles;
+        add_header X-Admin $is_admin;
+        add_header X-Tier $tier;
+        add_header X-Lower "[$session_guard_claim_isadmin]";
+    }
+--- more_headers eval
+"Authorization: Bearer " . sg_token(claims => {
+    'https://example.com/roles' => ['editor'],
+    isAdmin => JSON::PP::false,
+    org => { plan => { tier => 'silver' } },
+})
+--- response_headers
+X-Roles: ["editor"]
+X-Admin: false
+X-Tier: silver
+X-Lower: []
+
+
+
+=== TEST 7: claim_set with a name that is taken
+--- http_config
+    session_guard_claim_set $host sub;
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\].*duplicate "host" variable/

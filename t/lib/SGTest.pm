@@ -198,21 +198,23 @@ sub sg_token {
     }
 
     my %header = %{ $o{header} || {} };
-    my $key;
+    my ($key, $kid);
 
     if ($alg =~ /^HS/) {
         ensure_keys();
         $key = exists $o{secret} ? $o{secret} : read_file("$SG_KEYS/hs.secret");
-        $header{kid} = 'hs1' unless exists $o{kid};
+        $kid = 'hs1';
     } else {
         my $name = $o{key}
             || $DEFAULT_KEY{$alg} || $DEFAULT_KEY{ substr($alg, 0, 2) };
         $key = sg_key($name);
-        $header{kid} = $KEYS{$name}[2] unless exists $o{kid};
+        $kid = $KEYS{$name}[2];
     }
 
-    $header{kid} = $o{kid} if defined $o{kid};
-    delete $header{kid} if exists $o{kid} && !defined $o{kid};
+    # kid: from header => {...} if given there, else kid => (undef: none),
+    # else the key's own
+    $kid = $o{kid} if exists $o{kid};
+    $header{kid} = $kid if !exists $header{kid} && defined $kid;
 
     return encode_jwt(payload => \%claims, alg => $alg, key => $key,
                       extra_headers => \%header);
