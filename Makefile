@@ -119,7 +119,7 @@ conf-check: build
 test-t: build
 	prove $(PROVE_INC) -j$(PROVE_JOBS) $(PROVE_FILES)
 
-test: deps build unit conf-check test-t
+test: deps build lint unit conf-check test-t
 
 lint:
 	@t/tools/lint
