@@ -19,7 +19,7 @@ add_block_preprocessor(sub {
     location /t {
         session_guard on;
         session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-        add_header X-Reason $session_guard_reason always;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
     }
 _EOC_
     $block->set_value('error_code', 401) unless defined $block->error_code;

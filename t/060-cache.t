@@ -25,7 +25,7 @@ __DATA__
     location /t {
         session_guard on;
         session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-        add_header X-Cache $session_guard_token_cache;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
     }
 --- request eval
 ["GET /t", "GET /t", "GET /t"]

@@ -55,8 +55,7 @@ X-Deep-Missing: []
         session_guard on;
         session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
         session_guard_require $arg_ok error=403;
-        add_header X-Status $session_guard_status always;
-        add_header X-Reason "[$session_guard_reason]" always;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
     }
 --- request eval
 ["GET /t?ok=1", "GET /t?ok=1", "GET /t?ok=1", "GET /t?ok=0"]
