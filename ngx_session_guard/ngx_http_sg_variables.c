@@ -39,6 +39,8 @@ static ngx_int_t ngx_http_sg_claim_set_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_sg_claim_value(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, ngx_str_t *path, ngx_uint_t n);
+static ngx_int_t ngx_http_sg_value(ngx_http_variable_value_t *v,
+    u_char *data, size_t len);
 
 
 typedef struct {
@@ -122,6 +124,7 @@ static ngx_int_t
 ngx_http_sg_status_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
+    ngx_str_t          *name;
     ngx_http_sg_ctx_t  *ctx;
 
     ctx = ngx_http_sg_get_ctx(r);
@@ -131,13 +134,9 @@ ngx_http_sg_status_variable(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    v->len = ngx_http_sg_status_names[ctx->status].len;
-    v->data = ngx_http_sg_status_names[ctx->status].data;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
+    name = &ngx_http_sg_status_names[ctx->status];
 
-    return NGX_OK;
+    return ngx_http_sg_value(v, name->data, name->len);
 }
 
 
@@ -154,13 +153,8 @@ ngx_http_sg_reason_variable(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    v->len = ngx_strlen(ctx->reason);
-    v->data = (u_char *) ctx->reason;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-
-    return NGX_OK;
+    return ngx_http_sg_value(v, (u_char *) ctx->reason,
+                             ngx_strlen(ctx->reason));
 }
 
 
@@ -168,6 +162,7 @@ static ngx_int_t
 ngx_http_sg_cache_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
+    ngx_str_t          *name;
     ngx_http_sg_ctx_t  *ctx;
 
     ctx = ngx_http_sg_get_ctx(r);
@@ -177,13 +172,9 @@ ngx_http_sg_cache_variable(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    v->len = ngx_http_sg_cache_names[ctx->cache].len;
-    v->data = ngx_http_sg_cache_names[ctx->cache].data;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
+    name = &ngx_http_sg_cache_names[ctx->cache];
 
-    return NGX_OK;
+    return ngx_http_sg_value(v, name->data, name->len);
 }
 
 
@@ -351,8 +342,15 @@ ngx_http_sg_claim_value(ngx_http_request_t *r, ngx_http_variable_value_t *v,
         return NGX_ERROR;
     }
 
-    v->len = text.len;
-    v->data = text.data;
+    return ngx_http_sg_value(v, text.data, text.len);
+}
+
+
+static ngx_int_t
+ngx_http_sg_value(ngx_http_variable_value_t *v, u_char *data, size_t len)
+{
+    v->len = len;
+    v->data = data;
     v->valid = 1;
     v->no_cacheable = 1;
     v->not_found = 0;

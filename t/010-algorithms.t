@@ -7,12 +7,22 @@ use SGTest;
 
 no_shuffle();
 
+# Blocks without a config use every test key; blocks without an
+# expectation expect the protected file.
 add_block_preprocessor(sub {
     my $block = shift;
     $block->set_value('user_files', ">>> t\nprotected\n")
         unless defined $block->user_files;
     $block->set_value('request', "GET /t\n")
         unless defined $block->request;
+    $block->set_value('config', <<'_EOC_') unless defined $block->config;
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+_EOC_
+    $block->set_value('response_body', "protected\n")
+        unless defined $block->error_code || ref $block->request;
 });
 
 run_tests();
@@ -20,132 +30,62 @@ run_tests();
 __DATA__
 
 === TEST 1: RS256
---- config
-    location /t {
-        session_guard on;
-        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-    }
 --- more_headers eval
 "Authorization: Bearer " . sg_token(alg => 'RS256')
---- response_body
-protected
 
 
 
 === TEST 2: RS384
---- config
-    location /t {
-        session_guard on;
-        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-    }
 --- more_headers eval
 "Authorization: Bearer " . sg_token(alg => 'RS384')
---- response_body
-protected
 
 
 
 === TEST 3: RS512
---- config
-    location /t {
-        session_guard on;
-        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-    }
 --- more_headers eval
 "Authorization: Bearer " . sg_token(alg => 'RS512')
---- response_body
-protected
 
 
 
 === TEST 4: PS256
---- config
-    location /t {
-        session_guard on;
-        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-    }
 --- more_headers eval
 "Authorization: Bearer " . sg_token(alg => 'PS256')
---- response_body
-protected
 
 
 
 === TEST 5: PS384
---- config
-    location /t {
-        session_guard on;
-        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-    }
 --- more_headers eval
 "Authorization: Bearer " . sg_token(alg => 'PS384')
---- response_body
-protected
 
 
 
 === TEST 6: PS512
---- config
-    location /t {
-        session_guard on;
-        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-    }
 --- more_headers eval
 "Authorization: Bearer " . sg_token(alg => 'PS512')
---- response_body
-protected
 
 
 
 === TEST 7: ES256
---- config
-    location /t {
-        session_guard on;
-        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-    }
 --- more_headers eval
 "Authorization: Bearer " . sg_token(alg => 'ES256')
---- response_body
-protected
 
 
 
 === TEST 8: ES384
---- config
-    location /t {
-        session_guard on;
-        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-    }
 --- more_headers eval
 "Authorization: Bearer " . sg_token(alg => 'ES384')
---- response_body
-protected
 
 
 
 === TEST 9: ES512 (P-521)
---- config
-    location /t {
-        session_guard on;
-        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-    }
 --- more_headers eval
 "Authorization: Bearer " . sg_token(alg => 'ES512')
---- response_body
-protected
 
 
 
 === TEST 10: EdDSA (Ed25519)
---- config
-    location /t {
-        session_guard on;
-        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-    }
 --- more_headers eval
 "Authorization: Bearer " . sg_token(alg => 'EdDSA')
---- response_body
-protected
 
 
 
@@ -219,11 +159,6 @@ session_guard: token rejected
 
 
 === TEST 15: alg "none" is always rejected
---- config
-    location /t {
-        session_guard on;
-        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-    }
 --- more_headers eval
 "Authorization: Bearer "
     . raw_token({ alg => 'none' },
@@ -255,11 +190,6 @@ session_guard: token rejected
 
 
 === TEST 17: an unknown kid is rejected
---- config
-    location /t {
-        session_guard on;
-        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-    }
 --- more_headers eval
 "Authorization: Bearer " . sg_token(kid => 'no-such-key')
 --- error_code: 401
@@ -269,11 +199,6 @@ session_guard: token rejected: "unknown kid"
 
 
 === TEST 18: without a kid every key that fits the alg is tried
---- config
-    location /t {
-        session_guard on;
-        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-    }
 --- request eval
 ["GET /t", "GET /t"]
 --- more_headers eval
@@ -285,11 +210,6 @@ session_guard: token rejected: "unknown kid"
 
 
 === TEST 19: a kid naming a key of another type is rejected
---- config
-    location /t {
-        session_guard on;
-        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-    }
 --- more_headers eval
 "Authorization: Bearer " . sg_token(alg => 'ES256', kid => 'rsa1')
 --- error_code: 401
