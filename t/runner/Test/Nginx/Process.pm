@@ -13,19 +13,26 @@ package Test::Nginx::Process;
 # port -- no probe connections are made, so the error/access logs stay
 # clean.  Shutdown is SIGQUIT (graceful), then SIGKILL to the whole process
 # group after a timeout.
+#
+# HUP mode (use_hup / TEST_NGINX_USE_HUP): reload_nginx() sends SIGHUP to the
+# running master and waits until the reload has taken effect, by watching
+# the master's child processes (/proc): new workers present and all of the
+# old ones gone.
 
 use strict;
 use warnings;
 
 use Config ();
-use POSIX qw(:sys_wait_h SIGQUIT SIGKILL SIGTERM);
+use POSIX qw(:sys_wait_h SIGQUIT SIGKILL SIGTERM SIGHUP);
 use Time::HiRes qw(sleep time);
 use IO::Socket::INET ();
+use List::Util ();
 use Socket ();
 
 our $NginxPid;           # pid (== process group id) of the running nginx
 our $NginxExitStatus;    # wait status, if it exited before we stopped it
 our $BlockErrLogPos = 0; # error.log offset at the start of the current block
+our $BlockAccLogPos = 0; # access.log offset at the start of the current block
 my $Initialized;
 
 # prctl(PR_SET_CHILD_SUBREAPER, 1); syscall numbers per architecture.
@@ -364,6 +371,138 @@ sub stop_nginx {
     $res->{died_early} = 1 if $died_early;
     # a clean exit after our SIGQUIT is the normal case
     return $res;
+}
+
+# ---------------------------------------------------------------------------
+# HUP mode: reloading the running nginx
+# ---------------------------------------------------------------------------
+
+# The child processes of $ppid, as a hash "pid:starttime" => pid (the start
+# time tells a new process from an old one that reused the pid).  Zombies
+# count as children until the master has reaped them.  Returns undef if
+# /proc is not available.
+sub child_procs {
+    my $ppid = shift;
+    my @pids;
+    if (open my $in, '<', "/proc/$ppid/task/$ppid/children") {
+        # needs CONFIG_PROC_CHILDREN; the nginx master is single-threaded
+        @pids = split ' ', do { local $/; <$in> } // '';
+        close $in;
+    } else {
+        opendir my $dh, '/proc' or return undef;
+        for my $pid (grep { /^\d+$/ } readdir $dh) {
+            my $st = proc_stat($pid) or next;
+            push @pids, $pid if $st->[1] == $ppid;
+        }
+        closedir $dh;
+    }
+    my %kids;
+    for my $pid (@pids) {
+        my $st = proc_stat($pid) or next;    # gone meanwhile
+        next unless $st->[1] == $ppid;
+        $kids{"$pid:$st->[19]"} = $pid;
+    }
+    return \%kids;
+}
+
+# Fields 3.. of /proc/PID/stat (state, ppid, ..., starttime at index 19).
+sub proc_stat {
+    my $pid = shift;
+    open my $in, '<', "/proc/$pid/stat" or return undef;
+    my $line = <$in>;
+    close $in;
+    return undef unless defined $line && $line =~ s/^.*\)\s+//s;
+    return [split ' ', $line];
+}
+
+# Sends SIGHUP to the running master and waits until the new configuration
+# is in effect: at least one new child process (worker) has been started
+# and every child process of the old generation has exited (so no old
+# worker can accept a connection any more).  Waiting is bounded: new
+# processes have to appear within 10 s (60 s under valgrind); old ones that
+# linger (e.g. on a hanging connection) are given $timeout seconds, after
+# which the reload counts as done with a warning (they no longer listen).
+#
+# If no new process shows up and an [emerg] line appears in the error log
+# after the signal, the master rejected the new configuration and keeps
+# running with the old one.
+#
+# Returns a hash: { reloaded => 1 }, { reload_failed => 1, reason } (the
+# [emerg] line), { exited => 1, reason } (the master died) or
+# { timeout => 1, reason }.
+sub reload_nginx {
+    my ($name, $timeout) = @_;
+    my $pid = $NginxPid;
+    return { exited => 1, reason => 'nginx is not running' }
+        unless nginx_alive();
+
+    my $old = child_procs($pid);
+    my $errlog = $Test::Nginx::Util::ErrLogFile;
+    my $log_pos = Test::Nginx::Util::file_size($errlog);
+
+    warn "$name - sending HUP to nginx master $pid\n"
+        if $Test::Nginx::Util::Verbose;
+    kill SIGHUP, $pid
+        or return { exited => 1, reason => "kill(HUP, $pid) failed: $!" };
+
+    if (!defined $old) {
+        # no /proc: nothing to watch, just give nginx some time
+        sleep $Test::Nginx::Util::TestNginxSleep * 10;
+        return nginx_alive() ? { reloaded => 1 }
+                             : { exited => 1, reason => 'nginx exited' };
+    }
+
+    my $start = time;
+    my $spawn_deadline = $start + ($Test::Nginx::Util::UseValgrind ? 60 : 10);
+    my ($exit_deadline, $emerg);
+    my $step = 0.001;
+    while (1) {
+        if (!nginx_alive()) {
+            my $res = decode_status($NginxExitStatus);
+            return { exited => 1,
+                     reason => "nginx exited during the reload "
+                               . "($res->{reason})" };
+        }
+        my $kids = child_procs($pid) // {};
+        my @new = grep { !$old->{$_} } keys %$kids;
+        my @old_alive = map { $kids->{$_} } grep { $old->{$_} } keys %$kids;
+
+        if (@new) {
+            if (!@old_alive) {
+                warn sprintf("%s - nginx reloaded in %.1f ms\n", $name,
+                             (time - $start) * 1000)
+                    if $Test::Nginx::Util::Verbose;
+                return { reloaded => 1 };
+            }
+            # (at least 0.5 s: nginx waits 100 ms before it tells the old
+            # workers to quit)
+            $exit_deadline //= time + List::Util::max($timeout || 3, 0.5);
+            if (time > $exit_deadline) {
+                warn "WARNING: $name - old nginx worker processes still "
+                     . "running " . sprintf('%.1f', time - $start)
+                     . "s after HUP: @old_alive (continuing)\n";
+                return { reloaded => 1 };
+            }
+        } else {
+            # A rejected configuration is reported with [emerg] and no new
+            # processes are started.
+            my ($lines) = Test::Nginx::Util::read_lines_from($errlog,
+                                                             $log_pos);
+            ($emerg) = grep { /\[emerg\]/ } @$lines;
+            if ($emerg) {
+                chomp $emerg;
+                return { reload_failed => 1, reason => $emerg };
+            }
+            if (time > $spawn_deadline) {
+                return { timeout => 1,
+                         reason => "no new nginx worker process "
+                                   . sprintf('%.0f', time - $start)
+                                   . "s after HUP" };
+            }
+        }
+        sleep $step;
+        $step = 0.01 if ($step *= 1.5) > 0.01;
+    }
 }
 
 # For must_die with nginx versions lacking "-e": the [emerg] messages only

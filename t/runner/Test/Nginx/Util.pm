@@ -69,6 +69,10 @@ our $FilterHttpConfig;
 # fail the test block.  Upstream only warns; set this env to get that.
 our $LenientErrLog        = $ENV{TEST_NGINX_LENIENT_ERRLOG};
 
+# HUP mode (upstream): keep nginx running between the blocks of a test file
+# and reload it with SIGHUP instead of restarting it (see run_test).
+our $UseHup               = $ENV{TEST_NGINX_USE_HUP};
+
 # Callbacks installed by Test::Nginx::Socket.
 our ($RunTestHelper, $CheckErrorLog, $CheckShutdownErrorLog);
 
@@ -77,6 +81,9 @@ our ($NginxVersion, $NginxRawVersion, $NginxConfigureArgs);
 our $ErrLogFilePos = 0;
 our $PrevConfig;
 our $InSubprocess;
+# HUP mode: the block whose nginx is still running, and the error.log
+# offset up to which its log has been checked.
+our ($KeptBlock, $KeptLogPos);
 our $MainPid = $$;
 
 # forward declarations (subs with prototypes used before their definition)
@@ -156,10 +163,7 @@ sub sleep_time             { $TestNginxSleep }
 sub verbose                { $Verbose }
 sub is_running ($)         { kill 0, $_[0] }
 
-sub use_hup () {
-    warn "WARNING: use_hup()/TEST_NGINX_USE_HUP is not supported by this "
-         . "Test::Nginx replacement; ignored\n";
-}
+sub use_hup ()             { $UseHup = 1 }
 
 sub master_process_enabled {
     if (@_) {
@@ -325,12 +329,20 @@ sub nginx_has_module ($) {
 # Server root, user files and nginx.conf
 # ---------------------------------------------------------------------------
 
-sub setup_server_root () {
+# With a true argument (HUP mode, nginx keeps running) only conf/ and html/
+# are reset: logs/ (error.log continuity, nginx.pid, unix sockets), the
+# *_temp and *_cache directories belong to the running server.
+sub setup_server_root (;$) {
+    my $keep_state = shift;
     if (-d $ServRoot) {
         # Only remove what we create ourselves, so a mis-pointed
         # TEST_NGINX_SERVROOT cannot wipe out real data.
-        remove_tree($ConfDir, $HtmlDir, $LogDir, glob("$ServRoot/*_temp"),
-                    glob("$ServRoot/*_cache"));
+        if ($keep_state) {
+            remove_tree($ConfDir, $HtmlDir);
+        } else {
+            remove_tree($ConfDir, $HtmlDir, $LogDir, glob("$ServRoot/*_temp"),
+                        glob("$ServRoot/*_cache"));
+        }
     }
     for my $dir ($ServRoot, $LogDir, $HtmlDir, $ConfDir) {
         next if -d $dir;
@@ -486,6 +498,8 @@ _EOC_
         $user = "user root;\n";
     }
     my $event_use = $EventType ? "    use $EventType;\n" : '';
+    # like upstream: "config reload is buggy when master is off"
+    my $master = $UseHup ? 'on' : $MasterProcessEnabled;
 
     # Note: "daemon off" always -- nginx is run as a direct child process of
     # the test script (see Test::Nginx::Process), never as a daemon.
@@ -494,7 +508,7 @@ _EOC_
     print $out <<_EOC_;
 worker_processes  $Workers;
 daemon off;
-master_process $MasterProcessEnabled;
+master_process $master;
 error_log $err_log_file $LogLevel;
 pid       $PidFile;
 $env
@@ -584,9 +598,12 @@ sub error_log_data () {
     return $lines;
 }
 
+# The access log lines of the current block (the file is not reset between
+# blocks in HUP mode).
 sub access_log_data () {
     settle_log($AccLogFile);
-    my ($lines) = read_lines_from($AccLogFile, 0);
+    my ($lines) = read_lines_from($AccLogFile,
+                                  $Test::Nginx::Process::BlockAccLogPos);
     return $lines;
 }
 
@@ -630,7 +647,25 @@ sub run_tests () {
         $block->set_value("name", $0 . " " . $block->name);
         run_test($block, $i == $#blocks);
     }
+    # HUP mode: the last block(s) may have been skipped while nginx was
+    # kept running for them.
+    stop_kept_nginx() unless $NoNginxManager || $ENV{TEST_NGINX_NO_CLEAN};
     cleanup();
+}
+
+# HUP mode: stops the nginx kept running for an earlier block (because the
+# current block needs a fresh one, nginx died, or the test file is done)
+# and checks the error log written since that block's own check (crashes
+# between the blocks, shutdown messages) on behalf of that block.
+sub stop_kept_nginx () {
+    return unless Test::Nginx::Process::nginx_pid();
+    my $block = $KeptBlock;
+    undef $KeptBlock;
+    my $status = Test::Nginx::Process::stop_nginx(
+        $block ? $block->name : 'HUP mode', $Timeout);
+    check_nginx_health($block, $status, $KeptLogPos,
+                       ' (after the block; nginx was kept running in HUP '
+                       . 'mode)') if $block;
 }
 
 # Parses skip_nginx / skip_nginx2 / skip_eval / todo.
@@ -716,6 +751,7 @@ sub run_test ($;$) {
     my $config = expand_env_in_text($block->config, $name, $rand_ports);
     local $LogLevel = $block->log_level || $LogLevel;
     my $must_die = $block->must_die;
+    my $reload_fails = defined $block->reload_fails;
     my $dry_run = 0;
 
     warn_eval_errors($block);
@@ -735,10 +771,24 @@ sub run_test ($;$) {
         return;
     }
 
+    # HUP mode: reload the nginx still running from the previous block
+    # instead of restarting it -- unless this block needs nginx to die or
+    # the kept one has died meanwhile.
+    my $hup;
+    if (!$NoNginxManager && Test::Nginx::Process::nginx_pid()) {
+        if ($UseHup && !defined $must_die
+            && Test::Nginx::Process::nginx_alive())
+        {
+            $hup = 1;
+        } else {
+            stop_kept_nginx();
+        }
+    }
+
     if (!$NoNginxManager) {
         if (defined $config) {
             $PrevConfig = $config;
-            setup_server_root();
+            setup_server_root($hup);
             write_user_files($block, $rand_ports);
             write_config_file($block, $config, $rand_ports);
         } elsif (!defined $PrevConfig) {
@@ -748,7 +798,10 @@ sub run_test ($;$) {
             # Like upstream: keep serving the previous block's configuration.
             write_user_files($block, $rand_ports);
         }
+        # Everything from here on (the reload in HUP mode included) is this
+        # block's part of the logs.
         $Test::Nginx::Process::BlockErrLogPos = file_size($ErrLogFile);
+        $Test::Nginx::Process::BlockAccLogPos = file_size($AccLogFile);
     }
 
     if (defined $must_die) {
@@ -756,8 +809,34 @@ sub run_test ($;$) {
         return;
     }
 
-    if (!$NoNginxManager) {
-        my $res = Test::Nginx::Process::start_nginx($name);
+    my $res;
+    if ($hup) {
+        $res = Test::Nginx::Process::reload_nginx($name, $Timeout);
+        if ($res->{exited}) {
+            # The kept nginx died (before or while getting the HUP): report
+            # it for the block it was kept for, then start a fresh one.
+            warn "WARNING: $name - $res->{reason}; starting nginx afresh\n";
+            stop_kept_nginx();
+            undef $hup;
+        }
+        undef $KeptBlock;
+    }
+    if ($hup) {
+        if ($res->{reloaded}) {
+            Test::More::fail("$name - nginx reloaded the configuration, but "
+                             . "--- reload_fails says it must not")
+                if $reload_fails;
+        } elsif ($res->{reload_failed} && $reload_fails) {
+            # expected: nginx keeps serving the previous configuration
+        } else {
+            Test::More::fail("$name - nginx failed to reload (HUP): "
+                             . $res->{reason});
+            Test::More::diag(Test::Nginx::Process::startup_output())
+                unless $res->{reload_failed};    # the reason says it all
+            $dry_run = "nginx failure on reload";
+        }
+    } elsif (!$NoNginxManager) {
+        $res = Test::Nginx::Process::start_nginx($name);
         if (!$res->{running}) {
             my $directive = missing_directive();
             if ($ENV{TEST_NGINX_IGNORE_MISSING_DIRECTIVES} && $directive) {
@@ -795,13 +874,23 @@ sub run_test ($;$) {
 
     # nginx is stopped at the end of every block (TEST_NGINX_NO_CLEAN keeps
     # the last one running), so shutdown messages can be checked right away.
-    my $keep = $ENV{TEST_NGINX_NO_CLEAN} && $is_last;
+    # In HUP mode it is kept running for the next block (but for the last
+    # one), and shutdown_error_log is skipped like upstream does.
+    my $keep_hup = $UseHup && !$is_last && !$dry_run
+                   && Test::Nginx::Process::nginx_alive();
+    my $keep = $keep_hup || ($ENV{TEST_NGINX_NO_CLEAN} && $is_last);
     my $status = $keep ? undef
                        : Test::Nginx::Process::stop_nginx($name, $Timeout);
-    check_nginx_health($block, $status) unless $dry_run;
+    my $log_end;
+    $log_end = check_nginx_health($block, $status) unless $dry_run;
+    if ($keep_hup) {
+        $KeptBlock = $block;
+        $KeptLogPos = $log_end // file_size($ErrLogFile);
+    }
     if (defined $block->shutdown_error_log) {
         $CheckShutdownErrorLog->($block, $dry_run
-                                         || ($keep && 'TEST_NGINX_NO_CLEAN'));
+            || ($keep_hup && 'HUP mode (nginx is not stopped)')
+            || ($keep && 'TEST_NGINX_NO_CLEAN'));
     }
     dump_block_log($name);
 }
@@ -837,9 +926,14 @@ sub run_must_die ($$) {
 
 # Local extension: crashes and unexpected [alert]/[crit]/[emerg] lines in the
 # block's error log are test failures (upstream merely warns about them).
-sub check_nginx_health ($$) {
-    my ($block, $status) = @_;
+# Checks the error log from $from (default: the start of the block) to its
+# end, and returns the offset of that end.  A --- reload_fails block (HUP
+# mode) expects an [emerg] line.
+sub check_nginx_health ($$;$$) {
+    my ($block, $status, $from, $when) = @_;
     my $name = $block->name;
+    $from //= $Test::Nginx::Process::BlockErrLogPos;
+    $when //= '';
     my $report = sub {
         my $msg = shift;
         if ($LenientErrLog) {
@@ -850,13 +944,15 @@ sub check_nginx_health ($$) {
     };
 
     if ($status && $status->{died_early}) {
-        $report->("$name - nginx exited unexpectedly ($status->{reason})");
+        $report->("$name - nginx exited unexpectedly ($status->{reason})"
+                  . $when);
     }
 
     # Like upstream: mentioning "[alert" etc. in error_log/no_error_log
     # disables the check for that level.  Additionally, lines matched by
     # one of the block's positive log patterns are expected ones.
     my (%skip, @expected);
+    $skip{emerg} = 1 if defined $block->reload_fails;
     for my $sec (qw(error_log no_error_log shutdown_error_log
                     no_shutdown_error_log grep_error_log))
     {
@@ -869,8 +965,7 @@ sub check_nginx_health ($$) {
             if $sec !~ /^no_/;
     }
 
-    my ($lines) = read_lines_from($ErrLogFile,
-                                  $Test::Nginx::Process::BlockErrLogPos);
+    my ($lines, $end) = read_lines_from($ErrLogFile, $from);
     my %seen;
     for my $line (@$lines) {
         my ($level) = $line =~ /\[(alert|crit|emerg)\]/;
@@ -880,13 +975,14 @@ sub check_nginx_health ($$) {
         {
             $seen{$level} = 1;    # report each level once per block
             chomp(my $ln = $line);
-            $report->("$name - unexpected [$level] in error.log: $ln");
+            $report->("$name - unexpected [$level] in error.log$when: $ln");
         }
         if ($line =~ /\bAssertion .*?failed\b/) {
             chomp(my $ln = $line);
-            $report->("$name - $ln");
+            $report->("$name - $ln$when");
         }
     }
+    return $end;
 }
 
 sub value_contains ($$) {
