@@ -106,7 +106,9 @@ $(NGX_BUILD)/objs/Makefile: config $(NGX_STAMP)
 
 $(MODULE): $(NGX_BUILD)/objs/Makefile $(SOURCES)
 	@$(MAKE) -s -C $(NGX_BUILD) -f objs/Makefile modules
-	@cp $(NGX_BUILD)/objs/$(MODULE_NAME).so $(MODULE)
+	@# a new file renamed over the old: a running nginx keeps its mapping
+	@cp $(NGX_BUILD)/objs/$(MODULE_NAME).so $(MODULE).tmp
+	@mv -f $(MODULE).tmp $(MODULE)
 	@echo "built $(MODULE)"
 
 unit: deps

@@ -18,6 +18,12 @@
 #include "ngx_http_sg.h"
 
 
+static ngx_int_t ngx_http_sg_verdict(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t rc);
+static ngx_int_t ngx_http_sg_token_check(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+static ngx_int_t ngx_http_sg_step_up_challenge(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf);
 static ngx_int_t ngx_http_sg_get_token(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_str_t *token);
 static ngx_int_t ngx_http_sg_verify(ngx_http_request_t *r,
@@ -32,7 +38,6 @@ ngx_int_t
 ngx_http_sg_access_handler(ngx_http_request_t *r)
 {
     ngx_int_t                rc;
-    ngx_str_t                token;
     ngx_http_sg_ctx_t       *ctx;
     ngx_http_sg_loc_conf_t  *slcf;
 
@@ -59,6 +64,110 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
 
     ngx_memzero(ctx, sizeof(ngx_http_sg_ctx_t));
 
+    if (slcf->tokens) {
+        rc = ngx_http_sg_token_check(r, slcf, ctx);
+        if (rc != NGX_OK) {
+            return ngx_http_sg_verdict(r, slcf, ctx, rc);
+        }
+    }
+
+    rc = ngx_http_sg_session_check(r, slcf, ctx);
+
+    if (rc == NGX_DECLINED) {
+        /* no zone here, or no session key and "missing=pass" */
+        ctx->status = NGX_HTTP_SG_STATUS_ALLOW;
+        rc = NGX_OK;
+
+    } else if (rc == NGX_OK) {
+
+        switch (ctx->status) {
+
+        case NGX_HTTP_SG_STATUS_ALLOW:
+            break;
+
+        case NGX_HTTP_SG_STATUS_REVOKED:
+        case NGX_HTTP_SG_STATUS_EXPIRED:
+        case NGX_HTTP_SG_STATUS_INVALID:
+        case NGX_HTTP_SG_STATUS_STEP_UP:
+            rc = NGX_HTTP_UNAUTHORIZED;
+            break;
+
+        default: /* DENY, LIMITED */
+            rc = NGX_HTTP_FORBIDDEN;
+            break;
+        }
+    }
+
+    return ngx_http_sg_verdict(r, slcf, ctx, rc);
+}
+
+
+/*
+ * The answer: allow, or deny with the right challenge.  In monitor mode
+ * the module neither grants nor refuses (NGX_DECLINED lets the other
+ * access modules decide) and the would-be status is kept for variables
+ * and logs.
+ */
+
+static ngx_int_t
+ngx_http_sg_verdict(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx, ngx_int_t rc)
+{
+    const char  *error;
+
+    if (slcf->monitor) {
+        ctx->monitor = 1;
+        return NGX_DECLINED;
+    }
+
+    if (rc == NGX_OK || rc == NGX_HTTP_INTERNAL_SERVER_ERROR) {
+        return rc;
+    }
+
+    switch (ctx->status) {
+
+    case NGX_HTTP_SG_STATUS_MISSING:
+        error = NULL;
+        break;
+
+    case NGX_HTTP_SG_STATUS_STEP_UP:
+        return ngx_http_sg_step_up_challenge(r, slcf);
+
+    case NGX_HTTP_SG_STATUS_DENY:
+        error = (rc == NGX_HTTP_FORBIDDEN) ? "insufficient_scope"
+                                           : "invalid_token";
+        break;
+
+    case NGX_HTTP_SG_STATUS_LIMITED:
+        error = "insufficient_scope";
+        break;
+
+    default:
+        error = "invalid_token";
+        break;
+    }
+
+    if (!slcf->tokens) {
+        /* an application's session cookie: no bearer scheme to offer */
+        return rc;
+    }
+
+    return ngx_http_sg_challenge(r, slcf, rc, error);
+}
+
+
+/*
+ * The token: NGX_OK when it is accepted (ctx->verified), else the status
+ * to answer with, ctx->status and ctx->reason set.
+ */
+
+static ngx_int_t
+ngx_http_sg_token_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx)
+{
+    ngx_int_t  rc;
+    ngx_str_t  token;
+
     rc = ngx_http_sg_get_token(r, slcf, &token);
 
     if (rc == NGX_ERROR) {
@@ -78,7 +187,7 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "session_guard: no token");
 
-        return ngx_http_sg_challenge(r, slcf, NGX_HTTP_UNAUTHORIZED, NULL);
+        return NGX_HTTP_UNAUTHORIZED;
     }
 
     rc = ngx_http_sg_verify(r, slcf, ctx, &token);
@@ -104,8 +213,7 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
         ngx_log_error(slcf->log_level, r->connection->log, 0,
                       "session_guard: token rejected: \"%s\"", ctx->reason);
 
-        return ngx_http_sg_challenge(r, slcf, NGX_HTTP_UNAUTHORIZED,
-                                     "invalid_token");
+        return NGX_HTTP_UNAUTHORIZED;
     }
 
     ctx->verified = 1;
@@ -129,13 +237,8 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
         ngx_log_error(slcf->log_level, r->connection->log, 0,
                       "session_guard: token rejected: \"%s\"", ctx->reason);
 
-        return ngx_http_sg_challenge(r, slcf, rc,
-                                     rc == NGX_HTTP_FORBIDDEN
-                                     ? "insufficient_scope"
-                                     : "invalid_token");
+        return rc;
     }
-
-    ctx->status = NGX_HTTP_SG_STATUS_ALLOW;
 
     return NGX_OK;
 }
@@ -389,4 +492,67 @@ ngx_http_sg_challenge(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     r->headers_out.www_authenticate = h;
 
     return status;
+}
+
+
+/*
+ * RFC 9470: 401 with error="insufficient_user_authentication" and the
+ * acr_values / max_age the client must ask the authorization server for.
+ */
+
+static ngx_int_t
+ngx_http_sg_step_up_challenge(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf)
+{
+    size_t            len;
+    u_char           *p;
+    ngx_table_elt_t  *h;
+
+    len = sizeof("Bearer error=\"insufficient_user_authentication\"") - 1
+          + sizeof(", error_description=\"A fresh authentication is "
+                   "required\"") - 1;
+
+    if (slcf->acr_values.len) {
+        len += sizeof(", acr_values=\"\"") - 1 + slcf->acr_values.len;
+    }
+
+    if (slcf->max_age >= 0) {
+        len += sizeof(", max_age=") - 1 + NGX_TIME_T_LEN;
+    }
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "WWW-Authenticate");
+    h->value.data = p;
+
+    p = ngx_cpymem(p, "Bearer error=\"insufficient_user_authentication\"",
+                   sizeof("Bearer error=\"insufficient_user_authentication\"")
+                   - 1);
+    p = ngx_cpymem(p, ", error_description=\"A fresh authentication is "
+                   "required\"",
+                   sizeof(", error_description=\"A fresh authentication is "
+                          "required\"") - 1);
+
+    if (slcf->acr_values.len) {
+        p = ngx_sprintf(p, ", acr_values=\"%V\"", &slcf->acr_values);
+    }
+
+    if (slcf->max_age >= 0) {
+        p = ngx_sprintf(p, ", max_age=%T", slcf->max_age);
+    }
+
+    h->value.len = p - h->value.data;
+
+    r->headers_out.www_authenticate = h;
+
+    return NGX_HTTP_UNAUTHORIZED;
 }

@@ -21,7 +21,7 @@ static void *ngx_http_sg_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 
-static char *ngx_http_sg_enable(ngx_conf_t *cf, ngx_command_t *cmd,
+static char *ngx_http_sg_token(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_sg_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -55,7 +55,7 @@ static ngx_conf_enum_t  ngx_http_sg_log_levels[] = {
 static ngx_command_t  ngx_http_sg_commands[] = {
 
     { ngx_string("session_guard"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE123,
       ngx_http_sg_enable,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
@@ -63,9 +63,58 @@ static ngx_command_t  ngx_http_sg_commands[] = {
 
     { ngx_string("session_guard_token"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_set_complex_value_slot,
+      ngx_http_sg_token,
       NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_sg_loc_conf_t, token),
+      0,
+      NULL },
+
+    { ngx_string("session_guard_session_key"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_sg_session_key,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_bind"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_bind,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_on_change"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_on_change,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_travel"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_sg_travel,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_lifetime"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_lifetime,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_max_sessions"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_sg_max_sessions,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_step_up"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_step_up,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
       NULL },
 
     { ngx_string("session_guard_jwks"),
@@ -159,6 +208,20 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       0,
       NULL },
 
+    { ngx_string("session_guard_geoip"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_sg_geoip,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_zone_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -185,11 +248,11 @@ ngx_module_t  ngx_http_session_guard_module = {
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
     NULL,                                  /* init module */
-    NULL,                                  /* init process */
+    ngx_http_sg_zone_init_process,         /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
     NULL,                                  /* exit process */
-    NULL,                                  /* exit master */
+    ngx_http_sg_zone_exit_master,          /* exit master */
     NGX_MODULE_V1_PADDING
 };
 
@@ -202,6 +265,12 @@ ngx_http_sg_preconfiguration(ngx_conf_t *cf)
      * here so that it never reads /dev/urandom inside a request.
      */
     ngx_sg_json_init();
+
+    if (ngx_http_sg_geo_add_variables(cf) != NGX_OK
+        || ngx_http_sg_add_session_variables(cf) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
 
     return ngx_http_sg_add_variables(cf);
 }
@@ -217,6 +286,20 @@ ngx_http_sg_postconfiguration(ngx_conf_t *cf)
     smcf = ngx_http_conf_get_module_main_conf(cf,
                                               ngx_http_session_guard_module);
 
+    /*
+     * The module's variable names are long ("session_guard_session_
+     * initial_country"): with the default bucket of 64 bytes nginx warns
+     * that it cannot build an optimal variables hash.  The hash is built
+     * after every postconfiguration, so a larger bucket set here (never a
+     * smaller one than configured) takes effect.
+     */
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    if (cmcf->variables_hash_bucket_size < 128) {
+        cmcf->variables_hash_bucket_size = 128;
+    }
+
     if (!smcf->enabled) {
         return NGX_OK;
     }
@@ -231,8 +314,6 @@ ngx_http_sg_postconfiguration(ngx_conf_t *cf)
     {
         return NGX_ERROR;
     }
-
-    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
 
     h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
     if (h == NULL) {
@@ -275,6 +356,10 @@ ngx_http_sg_init_main_conf(ngx_conf_t *cf, void *conf)
 
     ngx_conf_init_uint_value(smcf->cache_size, NGX_HTTP_SG_CACHE_DEFAULT);
 
+    if (ngx_http_sg_zone_check(cf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     return NGX_CONF_OK;
 }
 
@@ -308,6 +393,8 @@ ngx_http_sg_create_loc_conf(ngx_conf_t *cf)
     conf->max_token_size = NGX_CONF_UNSET_SIZE;
     conf->log_level = NGX_CONF_UNSET_UINT;
     conf->requires = NGX_CONF_UNSET_PTR;
+
+    ngx_http_sg_session_init_conf(conf);
 
     return conf;
 }
@@ -344,7 +431,11 @@ ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_uint_value(conf->log_level, prev->log_level, NGX_LOG_ERR);
     ngx_conf_merge_ptr_value(conf->requires, prev->requires, NULL);
 
-    if (!conf->enable) {
+    if (ngx_http_sg_session_merge_conf(cf, prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (!conf->enable || !conf->tokens) {
         return NGX_CONF_OK;
     }
 
@@ -395,39 +486,43 @@ fits:
 
 
 static char *
-ngx_http_sg_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+ngx_http_sg_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_sg_loc_conf_t *slcf = conf;
 
-    ngx_str_t                *value;
-    ngx_http_sg_main_conf_t  *smcf;
+    ngx_str_t                         *value;
+    ngx_http_compile_complex_value_t   ccv;
 
-    if (slcf->enable != NGX_CONF_UNSET) {
+    if (slcf->token != NGX_CONF_UNSET_PTR || slcf->tokens != NGX_CONF_UNSET)
+    {
         return "is duplicate";
     }
 
     value = cf->args->elts;
 
-    if (ngx_strcmp(value[1].data, "on") == 0) {
-        slcf->enable = 1;
+    /* "off": no token at all, sessions keyed by an application cookie */
 
-    } else if (ngx_strcmp(value[1].data, "off") == 0) {
-        slcf->enable = 0;
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        slcf->tokens = 0;
+        slcf->token = NULL;
+        return NGX_CONF_OK;
+    }
 
-    } else {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid value \"%V\", it must be \"on\" or "
-                           "\"off\"", &value[1]);
+    slcf->tokens = 1;
+
+    slcf->token = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
+    if (slcf->token == NULL) {
         return NGX_CONF_ERROR;
     }
 
-    slcf->enable_file = cf->conf_file->file.name;
-    slcf->enable_line = cf->conf_file->line;
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
 
-    if (slcf->enable) {
-        smcf = ngx_http_conf_get_module_main_conf(cf,
-                                              ngx_http_session_guard_module);
-        smcf->enabled = 1;
+    ccv.cf = cf;
+    ccv.value = &value[1];
+    ccv.complex_value = slcf->token;
+
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        return NGX_CONF_ERROR;
     }
 
     return NGX_CONF_OK;

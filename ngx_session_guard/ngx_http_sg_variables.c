@@ -55,7 +55,11 @@ static ngx_str_t  ngx_http_sg_status_names[] = {
     ngx_string("MISSING"),
     ngx_string("INVALID"),
     ngx_string("DENY"),
-    ngx_string("ERROR")
+    ngx_string("ERROR"),
+    ngx_string("REVOKED"),
+    ngx_string("EXPIRED"),
+    ngx_string("STEP_UP"),
+    ngx_string("LIMITED")
 };
 
 
@@ -113,6 +117,13 @@ ngx_http_sg_add_variables(ngx_conf_t *cf)
 }
 
 
+ngx_str_t *
+ngx_http_sg_status_name(ngx_uint_t status)
+{
+    return &ngx_http_sg_status_names[status];
+}
+
+
 ngx_http_sg_ctx_t *
 ngx_http_sg_get_ctx(ngx_http_request_t *r)
 {
@@ -124,6 +135,7 @@ static ngx_int_t
 ngx_http_sg_status_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
+    u_char             *p, *last;
     ngx_str_t          *name;
     ngx_http_sg_ctx_t  *ctx;
 
@@ -136,7 +148,21 @@ ngx_http_sg_status_variable(ngx_http_request_t *r,
 
     name = &ngx_http_sg_status_names[ctx->status];
 
-    return ngx_http_sg_value(v, name->data, name->len);
+    if (!ctx->monitor || ctx->status == NGX_HTTP_SG_STATUS_ALLOW) {
+        return ngx_http_sg_value(v, name->data, name->len);
+    }
+
+    /* monitor mode: what would have been done, like limit_req's DRY_RUN */
+
+    p = ngx_pnalloc(r->pool, name->len + sizeof("_MONITOR") - 1);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    last = ngx_cpymem(p, name->data, name->len);
+    last = ngx_cpymem(last, "_MONITOR", sizeof("_MONITOR") - 1);
+
+    return ngx_http_sg_value(v, p, last - p);
 }
 
 

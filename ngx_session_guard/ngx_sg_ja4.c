@@ -22,7 +22,13 @@
 
 
 #define NGX_SG_JA4_EXT_SNI         0x0000
+#define NGX_SG_JA4_EXT_SIGALGS     0x000d
 #define NGX_SG_JA4_EXT_ALPN        0x0010
+#define NGX_SG_JA4_EXT_VERSIONS    0x002b
+
+#define NGX_SG_JA4_SEEN_VERSIONS   0x01
+#define NGX_SG_JA4_SEEN_SIGALGS    0x02
+#define NGX_SG_JA4_SEEN_ALPN       0x04
 
 #define NGX_SG_JA4_A_LEN           10       /* "t13d1516h2" */
 #define NGX_SG_JA4_HASH_LEN        12
@@ -741,6 +747,202 @@ ngx_sg_ja4_parse_alpn(ngx_pool_t *pool, ngx_sg_ja4_hello_t *h,
 
     h->alpn.len = name_len;
     h->alpn.data = name;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_sg_ja4_parse_client_hello(ngx_pool_t *pool, ngx_sg_ja4_hello_t *h,
+    const u_char *data, size_t len)
+{
+    size_t               size, ext_len;
+    uint16_t             type;
+    ngx_int_t            rc;
+    ngx_uint_t           n, i, seen;
+    const u_char        *p, *last, *exts;
+    ngx_sg_ja4_hello_t   ch;
+
+    /* Handshake: msg_type client_hello (1), uint24 length, ClientHello */
+
+    if (len < 4 || data[0] != 1) {
+        return NGX_DECLINED;
+    }
+
+    size = (size_t) data[1] << 16 | (size_t) data[2] << 8 | data[3];
+
+    if (size != len - 4) {
+        return NGX_DECLINED;
+    }
+
+    ngx_memzero(&ch, sizeof(ngx_sg_ja4_hello_t));
+
+    ch.quic = h->quic;
+
+    p = data + 4;
+    last = data + len;
+
+    /* legacy_version, random[32] */
+
+    if (last - p < 2 + 32) {
+        return NGX_DECLINED;
+    }
+
+    ch.legacy_version = (uint16_t) (p[0] << 8 | p[1]);
+    p += 2 + 32;
+
+    /* legacy_session_id<0..32> */
+
+    if (last - p < 1) {
+        return NGX_DECLINED;
+    }
+
+    size = *p++;
+
+    if (size > 32 || size > (size_t) (last - p)) {
+        return NGX_DECLINED;
+    }
+
+    p += size;
+
+    /* cipher_suites<2..2^16-2> */
+
+    if (last - p < 2) {
+        return NGX_DECLINED;
+    }
+
+    size = (size_t) p[0] << 8 | p[1];
+    p += 2;
+
+    if (size < 2 || size > (size_t) (last - p)) {
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_sg_ja4_parse_ciphers(pool, &ch, p, size);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    p += size;
+
+    /* legacy_compression_methods<1..2^8-1> */
+
+    if (last - p < 1) {
+        return NGX_DECLINED;
+    }
+
+    size = *p++;
+
+    if (size < 1 || size > (size_t) (last - p)) {
+        return NGX_DECLINED;
+    }
+
+    p += size;
+
+    /* extensions<8..2^16-1>, absent altogether in some TLS 1.2 hellos */
+
+    if (p == last) {
+        *h = ch;
+        return NGX_OK;
+    }
+
+    if (last - p < 2) {
+        return NGX_DECLINED;
+    }
+
+    size = (size_t) p[0] << 8 | p[1];
+    p += 2;
+
+    if (size != (size_t) (last - p)) {
+        return NGX_DECLINED;
+    }
+
+    /* first pass: the shape of every extension, and their number */
+
+    exts = p;
+    n = 0;
+
+    while (p < last) {
+        if (last - p < 4) {
+            return NGX_DECLINED;
+        }
+
+        ext_len = (size_t) p[2] << 8 | p[3];
+        p += 4;
+
+        if (ext_len > (size_t) (last - p)) {
+            return NGX_DECLINED;
+        }
+
+        p += ext_len;
+
+        if (++n > NGX_SG_JA4_MAX_VALUES) {
+            return NGX_DECLINED;
+        }
+    }
+
+    ch.extensions = ngx_palloc(pool, n * sizeof(uint16_t) + 1);
+    if (ch.extensions == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* second pass: the types, and the three payloads JA4 reads */
+
+    p = exts;
+    seen = 0;
+
+    for (i = 0; i < n; i++) {
+        type = (uint16_t) (p[0] << 8 | p[1]);
+        ext_len = (size_t) p[2] << 8 | p[3];
+        p += 4;
+
+        ch.extensions[i] = type;
+
+        /* a second copy of one of them would be ambiguous */
+
+        switch (type) {
+
+        case NGX_SG_JA4_EXT_VERSIONS:
+            if (seen & NGX_SG_JA4_SEEN_VERSIONS) {
+                return NGX_DECLINED;
+            }
+
+            seen |= NGX_SG_JA4_SEEN_VERSIONS;
+            rc = ngx_sg_ja4_parse_supported_versions(pool, &ch, p, ext_len);
+            break;
+
+        case NGX_SG_JA4_EXT_SIGALGS:
+            if (seen & NGX_SG_JA4_SEEN_SIGALGS) {
+                return NGX_DECLINED;
+            }
+
+            seen |= NGX_SG_JA4_SEEN_SIGALGS;
+            rc = ngx_sg_ja4_parse_sigalgs(pool, &ch, p, ext_len);
+            break;
+
+        case NGX_SG_JA4_EXT_ALPN:
+            if (seen & NGX_SG_JA4_SEEN_ALPN) {
+                return NGX_DECLINED;
+            }
+
+            seen |= NGX_SG_JA4_SEEN_ALPN;
+            rc = ngx_sg_ja4_parse_alpn(pool, &ch, p, ext_len);
+            break;
+
+        default:
+            rc = NGX_OK;
+        }
+
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        p += ext_len;
+    }
+
+    ch.nextensions = n;
+
+    *h = ch;
 
     return NGX_OK;
 }

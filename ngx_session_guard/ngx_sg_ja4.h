@@ -96,8 +96,24 @@ ngx_int_t ngx_sg_ja4_raw(ngx_pool_t *pool, ngx_sg_ja4_hello_t *h,
 
 
 /*
- * Parsers.  Each fills its fields of h from pool memory and never keeps a
- * pointer into data, which may be OpenSSL's and short-lived.
+ * Parsers.  Each fills its fields of h (zeroed by the caller first) from
+ * pool memory and never keeps a pointer into data, which may be OpenSSL's
+ * and short-lived.  On NGX_DECLINED h is left as it was.
+ *
+ * ngx_sg_ja4_parse_client_hello(): a whole ClientHello handshake message,
+ *     from its 4-byte header (type 1, uint24 length) to its end, as a
+ *     message callback (SSL_CTX_set_msg_callback()) sees it: legacy
+ *     version, cipher suites, extension types in wire order, and the
+ *     supported_versions, signature_algorithms and ALPN payloads, all
+ *     checked by RFC 8446 4.1.2 (a TLS 1.2 hello may have no extensions
+ *     block; a duplicate of one of those three extensions is rejected).
+ *     h->quic is kept.  This is the way to JA4 as the references compute
+ *     it: SSL_client_hello_get1_extensions_present() leaves out GREASE and
+ *     every extension type OpenSSL does not implement (OpenSSL issues
+ *     #27580, #30867), which changes the count and the hash.
+ *
+ * The parsers below fill one field each, from the client-hello callback
+ * (SSL_CTX_set_client_hello_cb()):
  *
  * ngx_sg_ja4_parse_ciphers(): the cipher_suites bytes, as from
  *     SSL_client_hello_get0_ciphers(): 2 bytes per suite (an odd length is
@@ -105,8 +121,8 @@ ngx_int_t ngx_sg_ja4_raw(ngx_pool_t *pool, ngx_sg_ja4_hello_t *h,
  *     (SSL_client_hello_isv2()) has 3-byte cipher specs: not supported.
  *
  * ngx_sg_ja4_parse_extension_types(): extension types in wire order, as
- *     from SSL_client_hello_get1_extensions_present(); a value outside
- *     0..65535 is NGX_DECLINED.
+ *     from SSL_client_hello_get1_extensions_present() (see above for what
+ *     it leaves out); a value outside 0..65535 is NGX_DECLINED.
  *
  * The following take one extension's extension_data, as from
  * SSL_client_hello_get0_ext(), and require it to be exactly one
@@ -122,6 +138,8 @@ ngx_int_t ngx_sg_ja4_raw(ngx_pool_t *pool, ngx_sg_ja4_hello_t *h,
  *     protocol_name_list<2..2^16-1> with ProtocolName<1..2^8-1>; every
  *     name is checked, the first one is kept in h->alpn.
  */
+ngx_int_t ngx_sg_ja4_parse_client_hello(ngx_pool_t *pool,
+    ngx_sg_ja4_hello_t *h, const u_char *data, size_t len);
 ngx_int_t ngx_sg_ja4_parse_ciphers(ngx_pool_t *pool, ngx_sg_ja4_hello_t *h,
     const u_char *data, size_t len);
 ngx_int_t ngx_sg_ja4_parse_extension_types(ngx_pool_t *pool,

@@ -155,7 +155,7 @@ qr/\[emerg\].*unsupported algorithm "none"/
     }
 --- must_die
 --- error_log eval
-qr/\[emerg\].*invalid value "maybe"/
+qr/\[emerg\].*invalid parameter "maybe"/
 
 
 

@@ -47,6 +47,9 @@ $ENV{TEST_NGINX_SG_MODULE} ||=
     "$SG_ROOT/build/ngx_http_session_guard_module.so";
 $ENV{TEST_NGINX_DATA} = $SG_DATA;
 $ENV{TEST_NGINX_SG_CONF} = "$SG_ROOT/t/conf";
+# state files that must outlive a block (the runner resets logs/ and conf/)
+$ENV{TEST_NGINX_STATE_DIR} ||= "$SG_ROOT/t/tmp/state";
+make_path($ENV{TEST_NGINX_STATE_DIR});
 # a second listener for a loopback upstream ("the application")
 $ENV{TEST_NGINX_APP_PORT} ||= ($ENV{TEST_NGINX_PORT} || 1984) + 100;
 $ENV{TEST_NGINX_KEYS} = $SG_KEYS;

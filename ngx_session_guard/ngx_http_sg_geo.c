@@ -1,0 +1,806 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * GeoIP context from MaxMind DB files (libmaxminddb): the
+ * "session_guard_geoip" directive, the lookup the engine uses, and the
+ * $session_guard_asn, _asn_org, _country, _latitude and _longitude
+ * variables.
+ *
+ * Databases are opened with MMDB_MODE_MMAP when the configuration is
+ * loaded, checked for the kind of data they hold, and closed by a cleanup
+ * of the configuration pool, so a reload maps the files anew.  A lookup is
+ * a walk over mapped memory: no file I/O, no malloc (libmaxminddb
+ * allocates only in MMDB_open() and for entry data lists, never used
+ * here), results copied into the request pool.
+ *
+ * Contract of ngx_http_sg_geo_lookup():
+ *     NGX_OK        looked up; any field may be unknown (an address in no
+ *                   network, a field the database lacks, a lookup error);
+ *     NGX_DECLINED  no database is configured: every field is unknown;
+ *     NGX_ERROR     out of memory.
+ * A database error at request time (a corrupt file) is logged at "error"
+ * once per lookup, marks the result "failed", and leaves every field of
+ * that database unknown: it never fails the request.
+ */
+
+
+#include "ngx_http_sg.h"
+
+#include <maxminddb.h>
+
+
+/* asn_org is cut (at a character boundary) beyond this many bytes */
+#define NGX_HTTP_SG_GEO_ORG_MAX   256
+
+
+typedef struct {
+    ngx_str_t                   name;       /* full path of the file */
+    MMDB_s                      mmdb;
+    ngx_uint_t                  open;       /* 1: mmdb must be closed */
+} ngx_http_sg_geo_db_t;
+
+
+struct ngx_http_sg_geoip_s {
+    ngx_http_sg_geo_db_t        asn;        /* name.len == 0: none */
+    ngx_http_sg_geo_db_t        city;
+};
+
+
+typedef enum {
+    ngx_http_sg_geo_var_asn = 0,
+    ngx_http_sg_geo_var_asn_org,
+    ngx_http_sg_geo_var_country,
+    ngx_http_sg_geo_var_latitude,
+    ngx_http_sg_geo_var_longitude
+} ngx_http_sg_geo_var_e;
+
+
+static ngx_int_t ngx_http_sg_geo_open(ngx_conf_t *cf,
+    ngx_http_sg_geo_db_t *db, ngx_str_t *name, const char *param);
+static ngx_uint_t ngx_http_sg_geo_type_fits(const char *type,
+    const char *param);
+static void ngx_http_sg_geo_cleanup(void *data);
+static ngx_int_t ngx_http_sg_geo_do_lookup(ngx_http_request_t *r,
+    ngx_http_sg_geoip_t *geoip, ngx_http_sg_geo_t *geo);
+static struct sockaddr *ngx_http_sg_geo_sockaddr(ngx_connection_t *c,
+    struct sockaddr_in *sin);
+static ngx_int_t ngx_http_sg_geo_entry(ngx_http_request_t *r,
+    ngx_http_sg_geo_db_t *db, struct sockaddr *sa, MMDB_entry_s *entry);
+static ngx_int_t ngx_http_sg_geo_value(ngx_http_request_t *r,
+    ngx_http_sg_geo_db_t *db, MMDB_entry_s *entry, const char *const *path,
+    MMDB_entry_data_s *data);
+static ngx_int_t ngx_http_sg_geo_asn(ngx_http_request_t *r,
+    ngx_http_sg_geo_db_t *db, MMDB_entry_s *entry, ngx_http_sg_geo_t *geo);
+static ngx_int_t ngx_http_sg_geo_city(ngx_http_request_t *r,
+    ngx_http_sg_geo_db_t *db, MMDB_entry_s *entry, ngx_http_sg_geo_t *geo);
+static ngx_int_t ngx_http_sg_geo_copy_org(ngx_pool_t *pool, ngx_str_t *dst,
+    const u_char *src, size_t len);
+static ngx_int_t ngx_http_sg_geo_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static u_char *ngx_http_sg_geo_degrees(u_char *p, double value);
+
+
+static const char *const  ngx_http_sg_geo_path_asn[] =
+    { "autonomous_system_number", NULL };
+static const char *const  ngx_http_sg_geo_path_org[] =
+    { "autonomous_system_organization", NULL };
+static const char *const  ngx_http_sg_geo_path_country[] =
+    { "country", "iso_code", NULL };
+static const char *const  ngx_http_sg_geo_path_lat[] =
+    { "location", "latitude", NULL };
+static const char *const  ngx_http_sg_geo_path_lon[] =
+    { "location", "longitude", NULL };
+
+
+static ngx_http_variable_t  ngx_http_sg_geo_vars[] = {
+
+    { ngx_string("session_guard_asn"), NULL,
+      ngx_http_sg_geo_variable, ngx_http_sg_geo_var_asn,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("session_guard_asn_org"), NULL,
+      ngx_http_sg_geo_variable, ngx_http_sg_geo_var_asn_org,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("session_guard_country"), NULL,
+      ngx_http_sg_geo_variable, ngx_http_sg_geo_var_country,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("session_guard_latitude"), NULL,
+      ngx_http_sg_geo_variable, ngx_http_sg_geo_var_latitude,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("session_guard_longitude"), NULL,
+      ngx_http_sg_geo_variable, ngx_http_sg_geo_var_longitude,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+      ngx_http_null_variable
+};
+
+
+/* session_guard_geoip [asn=file] [city=file] */
+
+char *
+ngx_http_sg_geoip(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_sg_main_conf_t *smcf = conf;
+
+    ngx_str_t              *value, name;
+    ngx_uint_t              i;
+    const char             *param;
+    ngx_http_sg_geoip_t    *geoip;
+    ngx_http_sg_geo_db_t   *db;
+
+    if (smcf->geoip != NULL) {
+        return "is duplicate";
+    }
+
+    geoip = ngx_pcalloc(cf->pool, sizeof(ngx_http_sg_geoip_t));
+    if (geoip == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "asn=", 4) == 0) {
+            db = &geoip->asn;
+            param = "asn=";
+
+        } else if (ngx_strncmp(value[i].data, "city=", 5) == 0) {
+            db = &geoip->city;
+            param = "city=";
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\", it must be "
+                               "\"asn=file\" or \"city=file\"", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        if (db->name.len) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "duplicate parameter \"%V\"", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        name.data = value[i].data + ngx_strlen(param);
+        name.len = value[i].len - ngx_strlen(param);
+
+        if (name.len == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "empty file name in \"%V\"", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        if (ngx_http_sg_geo_open(cf, db, &name, param) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    smcf->geoip = geoip;
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_geo_open(ngx_conf_t *cf, ngx_http_sg_geo_db_t *db,
+    ngx_str_t *name, const char *param)
+{
+    int                  rc;
+    ngx_err_t            err;
+    const char          *type;
+    ngx_pool_cleanup_t  *cln;
+
+    /* the result is NUL-terminated, as the argument was */
+
+    if (ngx_conf_full_name(cf->cycle, name, 1) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    db->name = *name;
+
+    /* added first: once the file is mapped, nothing may leak it */
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_set_errno(0);
+
+    rc = MMDB_open((const char *) name->data, MMDB_MODE_MMAP, &db->mmdb);
+
+    if (rc != MMDB_SUCCESS) {
+        err = (rc == MMDB_FILE_OPEN_ERROR || rc == MMDB_IO_ERROR)
+              ? ngx_errno : 0;
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, err,
+                           "session_guard: cannot open geoip database "
+                           "\"%V\" (%s): %s", name, param,
+                           MMDB_strerror(rc));
+        return NGX_ERROR;
+    }
+
+    db->open = 1;
+    cln->handler = ngx_http_sg_geo_cleanup;
+    cln->data = db;
+
+    type = db->mmdb.metadata.database_type;
+
+    if (type == NULL || !ngx_http_sg_geo_type_fits(type, param)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "session_guard: geoip database \"%V\" of type "
+                           "\"%s\" cannot be used as %s (expected %s)",
+                           name, type ? type : "",  param,
+                           param[0] == 'a'
+                           ? "an ASN or ISP database"
+                           : "a City, Country or Enterprise database");
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * By database_type: "GeoLite2-ASN", "GeoIP2-ISP", "DBIP-ASN-Lite" carry
+ * autonomous_system_* at the top level; "GeoIP2-City", "GeoLite2-Country",
+ * "GeoIP2-Enterprise", "DBIP-City-Lite" carry country and (but for the
+ * Country ones) location.
+ */
+
+static ngx_uint_t
+ngx_http_sg_geo_type_fits(const char *type, const char *param)
+{
+    if (param[0] == 'a') {
+        return (ngx_strstr(type, "ASN") != NULL
+                || ngx_strstr(type, "ISP") != NULL);
+    }
+
+    return (ngx_strstr(type, "City") != NULL
+            || ngx_strstr(type, "Country") != NULL
+            || ngx_strstr(type, "Enterprise") != NULL);
+}
+
+
+static void
+ngx_http_sg_geo_cleanup(void *data)
+{
+    ngx_http_sg_geo_db_t  *db = data;
+
+    if (db->open) {
+        MMDB_close(&db->mmdb);
+        db->open = 0;
+    }
+}
+
+
+ngx_int_t
+ngx_http_sg_geo_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_sg_geo_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_sg_geo_lookup(ngx_http_request_t *r, ngx_http_sg_geo_t *out)
+{
+    ngx_http_sg_ctx_t        *ctx;
+    ngx_http_sg_main_conf_t  *smcf;
+
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_session_guard_module);
+
+    if (smcf->geoip == NULL) {
+        ngx_memzero(out, sizeof(ngx_http_sg_geo_t));
+        return NGX_DECLINED;
+    }
+
+    /*
+     * The result is kept in the context of the main request, so that any
+     * number of variable reads and the engine do one lookup.
+     */
+
+    ctx = ngx_http_sg_get_ctx(r);
+
+    if (ctx == NULL) {
+        ctx = ngx_pcalloc(r->main->pool, sizeof(ngx_http_sg_ctx_t));
+        if (ctx == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_http_set_ctx(r->main, ctx, ngx_http_session_guard_module);
+    }
+
+    if (!ctx->geo_done) {
+        if (ngx_http_sg_geo_do_lookup(r, smcf->geoip, &ctx->geo) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        ctx->geo_done = 1;
+    }
+
+    if (out != &ctx->geo) {
+        *out = ctx->geo;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_geo_do_lookup(ngx_http_request_t *r, ngx_http_sg_geoip_t *geoip,
+    ngx_http_sg_geo_t *geo)
+{
+    ngx_int_t            rc;
+    MMDB_entry_s         entry;
+    struct sockaddr     *sa;
+    struct sockaddr_in   sin;
+
+    ngx_memzero(geo, sizeof(ngx_http_sg_geo_t));
+
+    /* the client address, as the realip module may have replaced it */
+
+    sa = ngx_http_sg_geo_sockaddr(r->connection, &sin);
+
+    if (sa == NULL) {
+        return NGX_OK;
+    }
+
+    if (geoip->asn.open) {
+        rc = ngx_http_sg_geo_entry(r, &geoip->asn, sa, &entry);
+
+        if (rc == NGX_OK) {
+            rc = ngx_http_sg_geo_asn(r, &geoip->asn, &entry, geo);
+        }
+
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        if (rc == NGX_ABORT) {
+            geo->asn = 0;
+            ngx_str_null(&geo->asn_org);
+            geo->failed = 1;
+        }
+    }
+
+    if (geoip->city.open) {
+        rc = ngx_http_sg_geo_entry(r, &geoip->city, sa, &entry);
+
+        if (rc == NGX_OK) {
+            rc = ngx_http_sg_geo_city(r, &geoip->city, &entry, geo);
+        }
+
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        if (rc == NGX_ABORT) {
+            ngx_memzero(geo->country, sizeof(geo->country));
+            geo->has_loc = 0;
+            geo->latitude = 0;
+            geo->longitude = 0;
+            geo->failed = 1;
+        }
+    }
+
+    ngx_log_debug5(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "session_guard: geoip asn:%uD country:\"%*s\" loc:%ui%s",
+                   geo->asn, (size_t) (geo->country[0] ? 2 : 0),
+                   geo->country, (ngx_uint_t) geo->has_loc,
+                   geo->failed ? " failed" : "");
+
+    return NGX_OK;
+}
+
+
+/*
+ * An IPv4-mapped IPv6 address (::ffff:a.b.c.d, as "listen [::]" with
+ * ipv6only=off or a proxy may give) is looked up as the IPv4 address:
+ * MaxMind databases need not alias that range.  Other families (unix
+ * sockets) have no location: NULL.
+ */
+
+static struct sockaddr *
+ngx_http_sg_geo_sockaddr(ngx_connection_t *c, struct sockaddr_in *sin)
+{
+#if (NGX_HAVE_INET6)
+    u_char               *p;
+    struct sockaddr_in6  *sin6;
+#endif
+
+    switch (c->sockaddr->sa_family) {
+
+    case AF_INET:
+        return c->sockaddr;
+
+#if (NGX_HAVE_INET6)
+    case AF_INET6:
+        sin6 = (struct sockaddr_in6 *) c->sockaddr;
+
+        if (!IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+            return c->sockaddr;
+        }
+
+        ngx_memzero(sin, sizeof(struct sockaddr_in));
+        sin->sin_family = AF_INET;
+
+        p = sin6->sin6_addr.s6_addr;
+        ngx_memcpy(&sin->sin_addr.s_addr, p + 12, 4);
+
+        return (struct sockaddr *) sin;
+#endif
+
+    default:
+        return NULL;
+    }
+}
+
+
+/*
+ * NGX_OK: entry found; NGX_DECLINED: the address is in no network of the
+ * database; NGX_ABORT: the database failed (logged).
+ */
+
+static ngx_int_t
+ngx_http_sg_geo_entry(ngx_http_request_t *r, ngx_http_sg_geo_db_t *db,
+    struct sockaddr *sa, MMDB_entry_s *entry)
+{
+    int                    mmdb_error;
+    MMDB_lookup_result_s   result;
+
+    result = MMDB_lookup_sockaddr(&db->mmdb, sa, &mmdb_error);
+
+    if (mmdb_error == MMDB_IPV6_LOOKUP_IN_IPV4_DATABASE_ERROR) {
+        /* an IPv4-only database knows nothing of IPv6 clients */
+        return NGX_DECLINED;
+    }
+
+    if (mmdb_error != MMDB_SUCCESS) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: geoip lookup in \"%V\" failed: %s",
+                      &db->name, MMDB_strerror(mmdb_error));
+        return NGX_ABORT;
+    }
+
+    if (!result.found_entry) {
+        return NGX_DECLINED;
+    }
+
+    *entry = result.entry;
+
+    return NGX_OK;
+}
+
+
+/*
+ * NGX_OK: data->has_data tells whether the value exists; NGX_ABORT: the
+ * database failed (logged).  A path that meets data of another shape
+ * (a string where a map should be) is a value that does not exist.
+ */
+
+static ngx_int_t
+ngx_http_sg_geo_value(ngx_http_request_t *r, ngx_http_sg_geo_db_t *db,
+    MMDB_entry_s *entry, const char *const *path, MMDB_entry_data_s *data)
+{
+    int  rc;
+
+    ngx_memzero(data, sizeof(MMDB_entry_data_s));
+
+    rc = MMDB_aget_value(entry, data, path);
+
+    if (rc == MMDB_SUCCESS) {
+        return NGX_OK;
+    }
+
+    if (rc == MMDB_LOOKUP_PATH_DOES_NOT_MATCH_DATA_ERROR) {
+        data->has_data = 0;
+        return NGX_OK;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "session_guard: geoip lookup in \"%V\" failed: %s",
+                  &db->name, MMDB_strerror(rc));
+
+    return NGX_ABORT;
+}
+
+
+static ngx_int_t
+ngx_http_sg_geo_asn(ngx_http_request_t *r, ngx_http_sg_geo_db_t *db,
+    MMDB_entry_s *entry, ngx_http_sg_geo_t *geo)
+{
+    MMDB_entry_data_s  data;
+
+    if (ngx_http_sg_geo_value(r, db, entry, ngx_http_sg_geo_path_asn, &data)
+        != NGX_OK)
+    {
+        return NGX_ABORT;
+    }
+
+    if (data.has_data) {
+        switch (data.type) {
+
+        case MMDB_DATA_TYPE_UINT16:
+            geo->asn = data.uint16;
+            break;
+
+        case MMDB_DATA_TYPE_UINT32:
+            geo->asn = data.uint32;
+            break;
+
+        case MMDB_DATA_TYPE_UINT64:
+            geo->asn = data.uint64 <= 0xffffffff ? (uint32_t) data.uint64
+                                                 : 0;
+            break;
+
+        default:
+            break;
+        }
+    }
+
+    if (ngx_http_sg_geo_value(r, db, entry, ngx_http_sg_geo_path_org, &data)
+        != NGX_OK)
+    {
+        return NGX_ABORT;
+    }
+
+    if (data.has_data && data.type == MMDB_DATA_TYPE_UTF8_STRING) {
+        return ngx_http_sg_geo_copy_org(r->pool, &geo->asn_org,
+                                        (const u_char *) data.utf8_string,
+                                        data.data_size);
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_geo_city(ngx_http_request_t *r, ngx_http_sg_geo_db_t *db,
+    MMDB_entry_s *entry, ngx_http_sg_geo_t *geo)
+{
+    double              lat, lon;
+    const u_char       *p;
+    MMDB_entry_data_s   data;
+
+    if (ngx_http_sg_geo_value(r, db, entry, ngx_http_sg_geo_path_country,
+                              &data)
+        != NGX_OK)
+    {
+        return NGX_ABORT;
+    }
+
+    /* an ISO 3166-1 alpha-2 code, or nothing */
+
+    if (data.has_data && data.type == MMDB_DATA_TYPE_UTF8_STRING
+        && data.data_size == 2)
+    {
+        p = (const u_char *) data.utf8_string;
+
+        if (p[0] >= 'A' && p[0] <= 'Z' && p[1] >= 'A' && p[1] <= 'Z') {
+            geo->country[0] = p[0];
+            geo->country[1] = p[1];
+        }
+    }
+
+    if (ngx_http_sg_geo_value(r, db, entry, ngx_http_sg_geo_path_lat, &data)
+        != NGX_OK)
+    {
+        return NGX_ABORT;
+    }
+
+    if (!data.has_data) {
+        return NGX_OK;
+    }
+
+    if (data.type == MMDB_DATA_TYPE_DOUBLE) {
+        lat = data.double_value;
+
+    } else if (data.type == MMDB_DATA_TYPE_FLOAT) {
+        lat = data.float_value;
+
+    } else {
+        return NGX_OK;
+    }
+
+    if (ngx_http_sg_geo_value(r, db, entry, ngx_http_sg_geo_path_lon, &data)
+        != NGX_OK)
+    {
+        return NGX_ABORT;
+    }
+
+    if (!data.has_data) {
+        return NGX_OK;
+    }
+
+    if (data.type == MMDB_DATA_TYPE_DOUBLE) {
+        lon = data.double_value;
+
+    } else if (data.type == MMDB_DATA_TYPE_FLOAT) {
+        lon = data.float_value;
+
+    } else {
+        return NGX_OK;
+    }
+
+    /* the travel check trusts these: nothing out of range gets through */
+
+    if (ngx_sg_geo_valid(lat, lon)) {
+        geo->has_loc = 1;
+        geo->latitude = lat;
+        geo->longitude = lon;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The organization name goes into variables, headers and logs: control
+ * characters become "?", and a long name is cut before a UTF-8
+ * continuation byte, never inside a character.
+ */
+
+static ngx_int_t
+ngx_http_sg_geo_copy_org(ngx_pool_t *pool, ngx_str_t *dst, const u_char *src,
+    size_t len)
+{
+    size_t   i;
+    u_char  *p;
+
+    if (len > NGX_HTTP_SG_GEO_ORG_MAX) {
+        len = NGX_HTTP_SG_GEO_ORG_MAX;
+
+        while (len && (src[len] & 0xc0) == 0x80) {
+            len--;
+        }
+    }
+
+    if (len == 0) {
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < len; i++) {
+        p[i] = (src[i] < 0x20 || src[i] == 0x7f) ? '?' : src[i];
+    }
+
+    dst->data = p;
+    dst->len = len;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_geo_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+    uintptr_t data)
+{
+    u_char             *p;
+    ngx_int_t           rc;
+    ngx_http_sg_geo_t   geo;
+
+    rc = ngx_http_sg_geo_lookup(r, &geo);
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    v->not_found = 1;
+
+    if (rc == NGX_DECLINED) {
+        return NGX_OK;
+    }
+
+    switch (data) {
+
+    case ngx_http_sg_geo_var_asn:
+        if (geo.asn == 0) {
+            return NGX_OK;
+        }
+
+        p = ngx_pnalloc(r->pool, NGX_INT32_LEN);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        v->len = ngx_sprintf(p, "%uD", geo.asn) - p;
+        v->data = p;
+        break;
+
+    case ngx_http_sg_geo_var_asn_org:
+        if (geo.asn_org.len == 0) {
+            return NGX_OK;
+        }
+
+        v->len = geo.asn_org.len;
+        v->data = geo.asn_org.data;
+        break;
+
+    case ngx_http_sg_geo_var_country:
+        if (geo.country[0] == '\0') {
+            return NGX_OK;
+        }
+
+        /* the context may be reset by the access handler: copy it out */
+
+        p = ngx_pnalloc(r->pool, 2);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        p[0] = geo.country[0];
+        p[1] = geo.country[1];
+
+        v->len = 2;
+        v->data = p;
+        break;
+
+    default: /* latitude, longitude */
+        if (!geo.has_loc) {
+            return NGX_OK;
+        }
+
+        p = ngx_pnalloc(r->pool, sizeof("-180.0000") - 1);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        v->len = ngx_http_sg_geo_degrees(p,
+                     data == ngx_http_sg_geo_var_latitude ? geo.latitude
+                                                          : geo.longitude)
+                 - p;
+        v->data = p;
+        break;
+    }
+
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/*
+ * 4 decimals (11 m at the equator), rounded half away from zero, and no
+ * "-0.0000"; the value is within [-180, 180].
+ */
+
+static u_char *
+ngx_http_sg_geo_degrees(u_char *p, double value)
+{
+    int64_t  n;
+
+    n = (int64_t) (value * 10000.0 + (value < 0 ? -0.5 : 0.5));
+
+    if (n < 0) {
+        *p++ = '-';
+        n = -n;
+    }
+
+    return ngx_sprintf(p, "%L.%04L", n / 10000, n % 10000);
+}

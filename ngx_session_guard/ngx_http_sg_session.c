@@ -1,0 +1,869 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * The risk engine: bind each session to where it is used from, detect
+ * changes, answer by policy, enforce lifetimes.
+ *
+ * Per request, after the token (if any) is accepted:
+ *
+ *     session key -> context (address, ASN, country, location, UA, JA4)
+ *     -> actions of every bound signal evaluated (variables allowed)
+ *     -> zone: look up or create the record and, under the zone lock,
+ *        compare, apply the actions, update it (ngx_http_sg_update)
+ *     -> verdict, logged after the lock
+ *
+ * The record keeps "initial" (first seen) and "last" (last accepted)
+ * values; a signal fires when the current value differs from "last", so a
+ * change is reported once, when it happens, not on every later request.
+ * A request answered with deny or step_up does not move "last".
+ */
+
+
+#include "ngx_http_sg.h"
+
+#include "ngx_sg_geo.h"
+
+#include <openssl/sha.h>
+
+
+typedef struct {
+    time_t                      now;
+    ngx_http_sg_bind_t          cur;
+    time_t                      token_exp;
+    time_t                      auth_time;
+    time_t                      absolute;   /* 0: none */
+    time_t                      idle;       /* 0: none */
+    time_t                      max_lifetime;
+    time_t                      shorten;
+    ngx_uint_t                  bind;
+    ngx_uint_t                  actions[NGX_HTTP_SG_SIG_COUNT];
+    ngx_uint_t                  travel_speed;
+    ngx_uint_t                  travel_floor;
+    ngx_uint_t                  monitor;
+
+    /* results */
+    ngx_uint_t                  status;
+    ngx_uint_t                  signals;
+    ngx_uint_t                  taken;
+    ngx_uint_t                  clamped;
+    ngx_uint_t                  created;
+    double                      speed;
+} ngx_http_sg_update_t;
+
+
+static ngx_int_t ngx_http_sg_update(ngx_http_sg_record_t *rec,
+    ngx_uint_t created, void *data);
+static void ngx_http_sg_set_lifetimes(ngx_http_sg_record_t *rec,
+    ngx_http_sg_update_t *u);
+static ngx_uint_t ngx_http_sg_signals(ngx_http_sg_record_t *rec,
+    ngx_http_sg_update_t *u);
+static ngx_int_t ngx_http_sg_context(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
+    ngx_http_sg_bind_t *cur);
+static ngx_int_t ngx_http_sg_actions(ngx_http_request_t *r,
+    ngx_http_complex_value_t *cv, ngx_uint_t *mask);
+static ngx_int_t ngx_http_sg_lifetime_value(ngx_http_request_t *r,
+    ngx_http_complex_value_t *cv, time_t *out);
+static ngx_int_t ngx_http_sg_session_id(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *id);
+static uint64_t ngx_http_sg_hash64(u_char *data, size_t len);
+static void ngx_http_sg_log_decision(ngx_http_request_t *r,
+    ngx_http_sg_ctx_t *ctx, ngx_http_sg_update_t *u);
+
+
+/*
+ * NGX_OK to go on (ctx->status tells the verdict), or an HTTP status for
+ * the access handler to return.  NGX_DECLINED: no zone here.
+ */
+
+ngx_int_t
+ngx_http_sg_session_check(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx)
+{
+    time_t                 t;
+    json_t                *claim;
+    ngx_int_t              rc;
+    ngx_str_t              id, sub;
+    ngx_uint_t             i;
+    ngx_http_sg_update_t   u;
+
+    if (slcf->zone == NULL) {
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_http_sg_session_id(r, slcf, ctx, &id);
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_DECLINED) {
+        if (slcf->key_missing == NGX_HTTP_SG_KEY_MISSING_PASS) {
+            return NGX_DECLINED;
+        }
+
+        ctx->status = NGX_HTTP_SG_STATUS_INVALID;
+        ctx->reason = "no session key";
+        return NGX_OK;
+    }
+
+    ngx_memzero(&u, sizeof(ngx_http_sg_update_t));
+
+    u.now = ngx_time();
+    u.bind = slcf->bind;
+    u.travel_speed = slcf->travel_speed;
+    u.travel_floor = slcf->travel_floor;
+    u.shorten = slcf->shorten;
+    u.monitor = slcf->monitor;
+    u.max_lifetime = ngx_http_sg_zone_max_lifetime(slcf->zone);
+
+    ngx_str_null(&sub);
+
+    if (ctx->verified && ctx->jws.payload) {
+        claim = json_object_get(ctx->jws.payload, "sub");
+        if (json_is_string(claim)) {
+            sub.data = (u_char *) json_string_value(claim);
+            sub.len = json_string_length(claim);
+
+            if (sub.len > NGX_HTTP_SG_SUB_MAX) {
+                sub.len = NGX_HTTP_SG_SUB_MAX;
+            }
+        }
+
+        if (ngx_sg_json_time(json_object_get(ctx->jws.payload, "exp"), &t)
+            == NGX_OK)
+        {
+            u.token_exp = t + slcf->leeway;
+        }
+
+        if (ngx_sg_json_time(json_object_get(ctx->jws.payload, "auth_time"),
+                             &t)
+            == NGX_OK)
+        {
+            u.auth_time = t;
+        }
+    }
+
+    if (ngx_http_sg_context(r, slcf, ctx, &u.cur) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    for (i = 0; i < NGX_HTTP_SG_SIG_COUNT; i++) {
+        u.actions[i] = NGX_HTTP_SG_ACT_LOG;
+
+        if (slcf->on_change[i]
+            && ngx_http_sg_actions(r, slcf->on_change[i], &u.actions[i])
+               != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    if (ngx_http_sg_lifetime_value(r, slcf->absolute, &u.absolute) != NGX_OK
+        || ngx_http_sg_lifetime_value(r, slcf->idle, &u.idle) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (u.max_lifetime && (u.absolute == 0 || u.absolute > u.max_lifetime))
+    {
+        u.clamped = (u.absolute > u.max_lifetime);
+        u.absolute = u.max_lifetime;
+    }
+
+    if (u.max_lifetime && u.idle > u.max_lifetime) {
+        u.clamped = 1;
+        u.idle = u.max_lifetime;
+    }
+
+    u.status = NGX_HTTP_SG_STATUS_ALLOW;
+
+    rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, &slcf->limit,
+                                  ngx_http_sg_update, &u, r->pool,
+                                  &ctx->session, &ctx->evicted);
+
+    if (ctx->evicted) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "session_guard: zone \"%V\" is full: %ui least "
+                      "recently used sessions evicted",
+                      ngx_http_sg_zone_name(slcf->zone), ctx->evicted);
+    }
+
+    if (rc == NGX_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "session_guard: zone \"%V\" cannot store session "
+                      "\"%V\": refused", ngx_http_sg_zone_name(slcf->zone),
+                      &id);
+        ctx->status = NGX_HTTP_SG_STATUS_ERROR;
+        ctx->reason = "zone full";
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_DECLINED) {
+        u.status = NGX_HTTP_SG_STATUS_LIMITED;
+    }
+
+    ctx->has_session = (rc == NGX_OK);
+    ctx->created = u.created;
+    ctx->signals = u.signals;
+    ctx->actions = u.taken;
+    ctx->clamped = u.clamped;
+    ctx->status = u.status;
+
+    switch (u.status) {
+    case NGX_HTTP_SG_STATUS_REVOKED:
+        ctx->reason = "session revoked";
+        break;
+    case NGX_HTTP_SG_STATUS_EXPIRED:
+        ctx->reason = "session expired";
+        break;
+    case NGX_HTTP_SG_STATUS_STEP_UP:
+        ctx->reason = "step-up required";
+        break;
+    case NGX_HTTP_SG_STATUS_LIMITED:
+        ctx->reason = "too many sessions";
+        break;
+    case NGX_HTTP_SG_STATUS_DENY:
+        ctx->reason = "policy deny";
+        break;
+    default:
+        break;
+    }
+
+    ngx_http_sg_log_decision(r, ctx, &u);
+
+    return NGX_OK;
+}
+
+
+/*
+ * The update, under the zone lock: compare, act, update.  No logging, no
+ * allocation.
+ */
+
+static ngx_int_t
+ngx_http_sg_update(ngx_http_sg_record_t *rec, ngx_uint_t created,
+    void *data)
+{
+    ngx_http_sg_update_t *u = data;
+
+    ngx_uint_t  i, acts, enforce;
+
+    enforce = !u->monitor;
+
+    if (u->token_exp > rec->token_exp) {
+        rec->token_exp = u->token_exp;
+    }
+
+    if (created) {
+        u->created = 1;
+        rec->initial = u->cur;
+        rec->last = u->cur;
+        rec->last_seen = u->now;
+        rec->updated = u->now;
+        rec->loc_time = u->now;
+        rec->auth_time = u->auth_time;
+        rec->cookie_mode = NGX_HTTP_SG_COOKIE_PERSISTENT;
+
+        ngx_http_sg_set_lifetimes(rec, u);
+
+        return NGX_OK;
+    }
+
+    if (rec->revoked) {
+        /* an ended lifetime keeps being reported as such */
+        u->status = (rec->revoked == NGX_HTTP_SG_REVOKED_POLICY
+                     && rec->revoke_reason >= NGX_HTTP_SG_REASON_EXPIRED)
+                    ? NGX_HTTP_SG_STATUS_EXPIRED
+                    : NGX_HTTP_SG_STATUS_REVOKED;
+        return NGX_OK;
+    }
+
+    /* lifetimes: set per request from variables, never extended */
+
+    ngx_http_sg_set_lifetimes(rec, u);
+
+    if ((rec->expires && u->now >= rec->expires)
+        || (rec->idle_timeout
+            && u->now - rec->last_seen > rec->idle_timeout))
+    {
+        u->status = NGX_HTTP_SG_STATUS_EXPIRED;
+
+        if (enforce) {
+            /* refused from now on, for as long as its tokens live */
+            rec->revoked = NGX_HTTP_SG_REVOKED_POLICY;
+            rec->revoke_reason = (rec->expires && u->now >= rec->expires)
+                                 ? NGX_HTTP_SG_REASON_EXPIRED
+                                 : NGX_HTTP_SG_REASON_IDLE;
+            rec->revoked_at = u->now;
+            rec->updated = u->now;
+
+            if (rec->token_exp < u->now + u->max_lifetime) {
+                rec->token_exp = u->now + u->max_lifetime;
+            }
+
+            return NGX_OK;
+        }
+    }
+
+    u->signals = ngx_http_sg_signals(rec, u);
+
+    acts = 0;
+
+    for (i = 0; i < NGX_HTTP_SG_SIG_COUNT; i++) {
+        if (u->signals & ((ngx_uint_t) 1 << i)) {
+            acts |= u->actions[i];
+        }
+    }
+
+    /* a pending step-up holds until the user authenticates again */
+
+    if (rec->step_up_since && u->auth_time <= rec->step_up_since) {
+        acts |= NGX_HTTP_SG_ACT_STEP_UP;
+    }
+
+    u->taken = acts;
+
+    if (acts & NGX_HTTP_SG_ACT_REVOKE) {
+        u->status = NGX_HTTP_SG_STATUS_REVOKED;
+
+        if (enforce) {
+            for (i = 0; i < NGX_HTTP_SG_SIG_COUNT; i++) {
+                if ((u->signals & ((ngx_uint_t) 1 << i))
+                    && (u->actions[i] & NGX_HTTP_SG_ACT_REVOKE))
+                {
+                    rec->revoke_reason = (u_char) i;
+                    break;
+                }
+            }
+
+            rec->revoked = NGX_HTTP_SG_REVOKED_POLICY;
+            rec->revoked_at = u->now;
+            rec->updated = u->now;
+
+            if (rec->token_exp < u->now + u->max_lifetime) {
+                rec->token_exp = u->now + u->max_lifetime;
+            }
+
+            return NGX_OK;
+        }
+
+    } else if (acts & NGX_HTTP_SG_ACT_DENY) {
+        u->status = NGX_HTTP_SG_STATUS_DENY;
+
+        if (enforce) {
+            return NGX_OK;
+        }
+    }
+
+    if ((acts & NGX_HTTP_SG_ACT_STEP_UP)
+        && u->status == NGX_HTTP_SG_STATUS_ALLOW)
+    {
+        if (rec->step_up_since && u->auth_time > rec->step_up_since) {
+            /* authenticated again since it was asked: satisfied */
+            rec->step_up_since = 0;
+
+        } else {
+            u->status = NGX_HTTP_SG_STATUS_STEP_UP;
+
+            if (enforce) {
+                if (rec->step_up_since == 0) {
+                    rec->step_up_since = u->now;
+                    rec->updated = u->now;
+                }
+
+                return NGX_OK;
+            }
+        }
+    }
+
+    /*
+     * Here the request goes through: allowed, or in monitor mode whatever
+     * the verdict would have been.
+     */
+
+    if (enforce && (acts & NGX_HTTP_SG_ACT_SHORTEN)) {
+        rec->flags |= NGX_HTTP_SG_REC_SHORTENED;
+        ngx_http_sg_set_lifetimes(rec, u);
+    }
+
+    if (enforce && (acts & NGX_HTTP_SG_ACT_NON_PERSISTENT)) {
+        rec->cookie_mode = NGX_HTTP_SG_COOKIE_NON_PERSISTENT;
+    }
+
+    /* accepted: the current context becomes the last one */
+
+    if (u->signals || rec->auth_time < u->auth_time) {
+        rec->updated = u->now;
+    }
+
+    if (u->auth_time > rec->auth_time) {
+        rec->auth_time = u->auth_time;
+    }
+
+    if (u->cur.has_loc) {
+        rec->loc_time = u->now;
+    }
+
+    rec->last = u->cur;
+    rec->last_seen = u->now;
+
+    return NGX_OK;
+}
+
+
+/*
+ * Absolute expiry from the creation time, idle timeout: from the values of
+ * this request, never extending the record's; after "shorten", capped.
+ */
+
+static void
+ngx_http_sg_set_lifetimes(ngx_http_sg_record_t *rec, ngx_http_sg_update_t *u)
+{
+    time_t  expires, idle;
+
+    if (u->absolute) {
+        expires = rec->created + u->absolute;
+
+        if (rec->expires == 0 || expires < rec->expires) {
+            rec->expires = expires;
+        }
+    }
+
+    idle = u->idle;
+
+    if (rec->flags & NGX_HTTP_SG_REC_SHORTENED) {
+        if (rec->expires == 0 || rec->expires > u->now + u->shorten) {
+            rec->expires = u->now + u->shorten;
+        }
+
+        if (idle == 0 || idle > u->shorten) {
+            idle = u->shorten;
+        }
+    }
+
+    rec->idle_timeout = idle;
+}
+
+
+static ngx_uint_t
+ngx_http_sg_signals(ngx_http_sg_record_t *rec, ngx_http_sg_update_t *u)
+{
+    ngx_uint_t            fired;
+    ngx_sg_geo_point_t    from, to;
+    ngx_http_sg_bind_t   *last, *cur;
+    ngx_sg_geo_travel_t   travel;
+
+    last = &rec->last;
+    cur = &u->cur;
+    fired = 0;
+
+    if ((u->bind & (1 << NGX_HTTP_SG_SIG_IP))
+        && (cur->ip.family != last->ip.family
+            || ngx_memcmp(cur->ip.addr, last->ip.addr, 16) != 0))
+    {
+        fired |= 1 << NGX_HTTP_SG_SIG_IP;
+    }
+
+    /* unknown on either side is no change: nothing to compare */
+
+    if ((u->bind & (1 << NGX_HTTP_SG_SIG_ASN))
+        && cur->asn && last->asn && cur->asn != last->asn)
+    {
+        fired |= 1 << NGX_HTTP_SG_SIG_ASN;
+    }
+
+    if ((u->bind & (1 << NGX_HTTP_SG_SIG_COUNTRY))
+        && cur->country[0] && last->country[0]
+        && (cur->country[0] != last->country[0]
+            || cur->country[1] != last->country[1]))
+    {
+        fired |= 1 << NGX_HTTP_SG_SIG_COUNTRY;
+    }
+
+    if ((u->bind & (1 << NGX_HTTP_SG_SIG_UA)) && cur->ua != last->ua) {
+        fired |= 1 << NGX_HTTP_SG_SIG_UA;
+    }
+
+    if ((u->bind & (1 << NGX_HTTP_SG_SIG_JA4))
+        && cur->ja4 && last->ja4 && cur->ja4 != last->ja4)
+    {
+        fired |= 1 << NGX_HTTP_SG_SIG_JA4;
+    }
+
+    if ((u->bind & (1 << NGX_HTTP_SG_SIG_TRAVEL))
+        && cur->has_loc && last->has_loc)
+    {
+        from.latitude = last->lat;
+        from.longitude = last->lon;
+        from.time = rec->loc_time;
+        to.latitude = cur->lat;
+        to.longitude = cur->lon;
+        to.time = u->now;
+
+        if (ngx_sg_geo_travel(&from, &to, (double) u->travel_speed,
+                              (double) u->travel_floor, &travel)
+            == NGX_OK
+            && travel.impossible)
+        {
+            fired |= 1 << NGX_HTTP_SG_SIG_TRAVEL;
+            u->speed = travel.speed;
+        }
+    }
+
+    return fired;
+}
+
+
+static ngx_int_t
+ngx_http_sg_session_id(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx, ngx_str_t *id)
+{
+    u_char   digest[32], *p;
+    json_t  *claim;
+
+    if (slcf->session_key) {
+        if (ngx_http_complex_value(r, slcf->session_key, id) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+    } else {
+        if (!ctx->verified || ctx->jws.payload == NULL) {
+            return NGX_DECLINED;
+        }
+
+        claim = json_object_get(ctx->jws.payload, "sid");
+        if (!json_is_string(claim)) {
+            return NGX_DECLINED;
+        }
+
+        id->data = (u_char *) json_string_value(claim);
+        id->len = json_string_length(claim);
+    }
+
+    if (id->len == 0) {
+        return NGX_DECLINED;
+    }
+
+    /* a long key (a whole token in a cookie...) is stored as its digest */
+
+    if (id->len > NGX_HTTP_SG_ID_MAX) {
+        p = ngx_pnalloc(r->pool, sizeof("sha256:") - 1 + 64);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        (void) SHA256(id->data, id->len, digest);
+
+        id->data = p;
+        p = ngx_cpymem(p, "sha256:", sizeof("sha256:") - 1);
+        p = ngx_hex_dump(p, digest, 32);
+        id->len = p - id->data;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_context(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx, ngx_http_sg_bind_t *cur)
+{
+    uint64_t              h;
+    ngx_str_t             v;
+    struct sockaddr      *sa;
+    ngx_http_sg_geo_t    *geo;
+    struct sockaddr_in   *sin;
+#if (NGX_HAVE_INET6)
+    struct sockaddr_in6  *sin6;
+#endif
+
+    ngx_memzero(cur, sizeof(ngx_http_sg_bind_t));
+
+    sa = r->connection->sockaddr;
+
+    switch (sa->sa_family) {
+
+#if (NGX_HAVE_INET6)
+    case AF_INET6:
+        sin6 = (struct sockaddr_in6 *) sa;
+        cur->ip.family = 6;
+        ngx_memcpy(cur->ip.addr, sin6->sin6_addr.s6_addr, 16);
+        break;
+#endif
+
+    case AF_INET:
+        sin = (struct sockaddr_in *) sa;
+        cur->ip.family = 4;
+        ngx_memcpy(cur->ip.addr, &sin->sin_addr, 4);
+        break;
+
+    default:
+        break;
+    }
+
+    if (slcf->bind_value[NGX_HTTP_SG_SIG_IP]) {
+        if (ngx_http_complex_value(r, slcf->bind_value[NGX_HTTP_SG_SIG_IP],
+                                   &v)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        /* a trusted address source: compared by value */
+        h = ngx_http_sg_hash64(v.data, v.len);
+        ngx_memzero(&cur->ip, sizeof(ngx_http_sg_ip_t));
+        cur->ip.family = 1;
+        ngx_memcpy(cur->ip.addr, &h, sizeof(uint64_t));
+    }
+
+    geo = ngx_http_sg_geo(r);
+
+    if (geo) {
+        cur->asn = geo->asn;
+
+        if (geo->country[0]) {
+            cur->country[0] = geo->country[0];
+            cur->country[1] = geo->country[1];
+        }
+
+        if (geo->has_loc) {
+            cur->has_loc = 1;
+            cur->lat = (float) geo->latitude;
+            cur->lon = (float) geo->longitude;
+        }
+    }
+
+    if (slcf->bind_value[NGX_HTTP_SG_SIG_COUNTRY]) {
+        if (ngx_http_complex_value(r,
+                                   slcf->bind_value[NGX_HTTP_SG_SIG_COUNTRY],
+                                   &v)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        cur->country[0] = 0;
+        cur->country[1] = 0;
+
+        if (v.len == 2) {
+            cur->country[0] = ngx_toupper(v.data[0]);
+            cur->country[1] = ngx_toupper(v.data[1]);
+        }
+    }
+
+    if (slcf->bind_value[NGX_HTTP_SG_SIG_UA]) {
+        if (ngx_http_complex_value(r, slcf->bind_value[NGX_HTTP_SG_SIG_UA],
+                                   &v)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+    } else if (r->headers_in.user_agent) {
+        v = r->headers_in.user_agent->value;
+
+    } else {
+        ngx_str_null(&v);
+    }
+
+    /* no user agent is a value too: it differs from any real one */
+    cur->ua = ngx_http_sg_hash64(v.data, v.len) | 1;
+
+    if (slcf->bind_value[NGX_HTTP_SG_SIG_JA4]) {
+        if (ngx_http_complex_value(r, slcf->bind_value[NGX_HTTP_SG_SIG_JA4],
+                                   &v)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        cur->ja4 = v.len ? ngx_http_sg_hash64(v.data, v.len) | 1 : 0;
+    }
+
+    return NGX_OK;
+}
+
+
+/* the client's GeoIP context, looked up once per request; NULL: none */
+
+ngx_http_sg_geo_t *
+ngx_http_sg_geo(ngx_http_request_t *r)
+{
+    ngx_http_sg_geo_t   geo;
+    ngx_http_sg_ctx_t  *ctx;
+
+    if (ngx_http_sg_geo_lookup(r, &geo) != NGX_OK) {
+        return NULL;
+    }
+
+    ctx = ngx_http_sg_get_ctx(r);
+
+    return ctx ? &ctx->geo : NULL;
+}
+
+
+/* the first 8 bytes of SHA-256: equality is all that is asked of it */
+
+static uint64_t
+ngx_http_sg_hash64(u_char *data, size_t len)
+{
+    u_char    digest[32];
+    uint64_t  h;
+
+    (void) SHA256(data, len, digest);
+    ngx_memcpy(&h, digest, sizeof(uint64_t));
+
+    return h;
+}
+
+
+static ngx_int_t
+ngx_http_sg_actions(ngx_http_request_t *r, ngx_http_complex_value_t *cv,
+    ngx_uint_t *mask)
+{
+    ngx_str_t  value;
+
+    if (ngx_http_complex_value(r, cv, &value) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_sg_parse_actions(&value, mask) != NGX_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: invalid actions \"%V\"", &value);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/* "log", "shorten,non_persistent"...; empty means "log" */
+
+ngx_int_t
+ngx_http_sg_parse_actions(ngx_str_t *value, ngx_uint_t *mask)
+{
+    u_char      *p, *last, *start;
+    ngx_uint_t   i, m;
+
+    m = 0;
+    p = value->data;
+    last = p + value->len;
+
+    while (p < last) {
+        start = p;
+
+        while (p < last && *p != ',') {
+            p++;
+        }
+
+        for (i = 0; ngx_http_sg_action_names[i].len; i++) {
+            if ((size_t) (p - start) == ngx_http_sg_action_names[i].len
+                && ngx_strncmp(start, ngx_http_sg_action_names[i].data,
+                               p - start)
+                   == 0)
+            {
+                m |= (ngx_uint_t) 1 << i;
+                break;
+            }
+        }
+
+        if (ngx_http_sg_action_names[i].len == 0) {
+            return NGX_ERROR;
+        }
+
+        if (p < last) {
+            p++;
+
+            if (p == last) {
+                return NGX_ERROR;
+            }
+        }
+    }
+
+    *mask = m ? m : NGX_HTTP_SG_ACT_LOG;
+
+    return NGX_OK;
+}
+
+
+/* a lifetime from a variable: "8h", "15m", "3600"; empty: none */
+
+static ngx_int_t
+ngx_http_sg_lifetime_value(ngx_http_request_t *r,
+    ngx_http_complex_value_t *cv, time_t *out)
+{
+    time_t     t;
+    ngx_str_t  value;
+
+    *out = 0;
+
+    if (cv == NULL) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_complex_value(r, cv, &value) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (value.len == 0) {
+        return NGX_OK;
+    }
+
+    t = ngx_parse_time(&value, 1);
+
+    if (t == (time_t) NGX_ERROR) {
+        /* a configuration mistake: fail closed, never an endless session */
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: invalid lifetime \"%V\"", &value);
+        return NGX_ERROR;
+    }
+
+    *out = t;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_sg_log_decision(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
+    ngx_http_sg_update_t *u)
+{
+    u_char      buf[128], *p, *last;
+    ngx_uint_t  i;
+
+    if (u->clamped) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "session_guard: lifetime of session \"%V\" clamped "
+                      "to the zone's max_lifetime of %T s",
+                      &ctx->session.id, u->max_lifetime);
+    }
+
+    if (u->signals == 0 && u->status == NGX_HTTP_SG_STATUS_ALLOW) {
+        return;
+    }
+
+    p = buf;
+    last = buf + sizeof(buf);
+
+    for (i = 0; i < NGX_HTTP_SG_SIG_COUNT; i++) {
+        if (u->signals & ((ngx_uint_t) 1 << i)) {
+            p = ngx_slprintf(p, last, "%s%V", p == buf ? "" : ",",
+                             &ngx_http_sg_signal_names[i]);
+        }
+    }
+
+    if (p == buf) {
+        p = ngx_cpymem(p, "none", 4);
+    }
+
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "session_guard: session \"%V\" of \"%V\": signals %*s, "
+                  "%s%s", &ctx->session.id, &ctx->session.sub, p - buf, buf,
+                  ctx->reason ? ctx->reason : "allowed",
+                  u->monitor ? " (monitor mode)" : "");
+}

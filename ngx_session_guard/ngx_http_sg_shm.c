@@ -1,0 +1,732 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * The primitives of a session_guard zone in shared memory: rbtrees,
+ * records, reclamation, eviction, revocation.  The layout and its rules
+ * are described in ngx_http_sg_shm.h; every function here runs with the
+ * slab mutex held and never logs.
+ */
+
+
+#include "ngx_http_sg.h"
+#include "ngx_http_sg_shm.h"
+
+
+/* sorted insertion walks back from the tail at most this far */
+#define NGX_HTTP_SG_SORT_STEPS      32
+
+
+static void ngx_http_sg_rbtree_insert(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel, size_t off);
+static void ngx_http_sg_session_insert(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
+static void ngx_http_sg_subject_insert(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
+static void ngx_http_sg_jti_insert(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
+static void ngx_http_sg_pack_bind(ngx_http_sg_bind_t *b,
+    ngx_http_sg_pbind_t *pb);
+static void ngx_http_sg_unpack_bind(ngx_http_sg_pbind_t *pb,
+    ngx_http_sg_bind_t *b);
+static ngx_uint_t ngx_http_sg_evict(ngx_http_sg_zone_t *zone, time_t now,
+    ngx_uint_t n, ngx_uint_t *evicted);
+
+
+ngx_int_t
+ngx_http_sg_shm_init(ngx_http_sg_zone_t *zone)
+{
+    ngx_http_sg_shctx_t  *sh;
+
+    sh = ngx_slab_calloc(zone->shpool, sizeof(ngx_http_sg_shctx_t));
+    if (sh == NULL) {
+        return NGX_ERROR;
+    }
+
+    zone->sh = sh;
+    zone->shpool->data = sh;
+
+    /* the first periodic save writes, whatever the file held */
+    sh->saved = (ngx_atomic_uint_t) -1;
+
+    ngx_rbtree_init(&sh->sessions, &sh->sessions_sentinel,
+                    ngx_http_sg_session_insert);
+    ngx_rbtree_init(&sh->subjects, &sh->subjects_sentinel,
+                    ngx_http_sg_subject_insert);
+    ngx_rbtree_init(&sh->jtis, &sh->jtis_sentinel, ngx_http_sg_jti_insert);
+
+    ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->lru);
+    ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->revoked);
+    ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->jti);
+
+    return NGX_OK;
+}
+
+
+/* rbtrees */
+
+static void
+ngx_http_sg_rbtree_insert(ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
+    ngx_rbtree_node_t *sentinel, size_t off)
+{
+    ngx_int_t            rc;
+    ngx_http_sg_key_t   *k, *kt;
+    ngx_rbtree_node_t  **p;
+
+    k = ngx_http_sg_overlay(node);
+
+    for ( ;; ) {
+
+        if (node->key < temp->key) {
+            p = &temp->left;
+
+        } else if (node->key > temp->key) {
+            p = &temp->right;
+
+        } else {
+            kt = ngx_http_sg_overlay(temp);
+
+            if (k->len != kt->len) {
+                rc = (k->len < kt->len) ? -1 : 1;
+
+            } else {
+                rc = ngx_memcmp((u_char *) k + off, (u_char *) kt + off,
+                                k->len & ~NGX_HTTP_SG_JTI_HASHED);
+            }
+
+            p = (rc < 0) ? &temp->left : &temp->right;
+        }
+
+        if (*p == sentinel) {
+            break;
+        }
+
+        temp = *p;
+    }
+
+    *p = node;
+    node->parent = temp;
+    node->left = sentinel;
+    node->right = sentinel;
+    ngx_rbt_red(node);
+}
+
+
+static void
+ngx_http_sg_session_insert(ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
+    ngx_rbtree_node_t *sentinel)
+{
+    ngx_http_sg_rbtree_insert(temp, node, sentinel,
+                              offsetof(ngx_http_sg_node_t, data));
+}
+
+
+static void
+ngx_http_sg_subject_insert(ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
+    ngx_rbtree_node_t *sentinel)
+{
+    ngx_http_sg_rbtree_insert(temp, node, sentinel,
+                              offsetof(ngx_http_sg_subject_t, data));
+}
+
+
+static void
+ngx_http_sg_jti_insert(ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
+    ngx_rbtree_node_t *sentinel)
+{
+    ngx_http_sg_rbtree_insert(temp, node, sentinel,
+                              offsetof(ngx_http_sg_jti_t, data));
+}
+
+
+/* len may carry NGX_HTTP_SG_JTI_HASHED; it is compared whole */
+
+ngx_rbtree_node_t *
+ngx_http_sg_shm_lookup(ngx_rbtree_t *tree, uint32_t hash, u_char *data,
+    ngx_uint_t len, size_t off)
+{
+    ngx_int_t            rc;
+    ngx_http_sg_key_t   *k;
+    ngx_rbtree_node_t   *node, *sentinel;
+
+    node = tree->root;
+    sentinel = tree->sentinel;
+
+    while (node != sentinel) {
+
+        if (hash < node->key) {
+            node = node->left;
+            continue;
+        }
+
+        if (hash > node->key) {
+            node = node->right;
+            continue;
+        }
+
+        k = ngx_http_sg_overlay(node);
+
+        if (len != k->len) {
+            rc = (len < k->len) ? -1 : 1;
+
+        } else {
+            rc = ngx_memcmp(data, (u_char *) k + off,
+                            len & ~NGX_HTTP_SG_JTI_HASHED);
+        }
+
+        if (rc == 0) {
+            return node;
+        }
+
+        node = (rc < 0) ? node->left : node->right;
+    }
+
+    return NULL;
+}
+
+
+/*
+ * Inserts x into h, kept in ascending order of the uint32_t found
+ * key_off bytes from each link.  The keys come mostly in order, so the
+ * walk back from the tail is short; it is bounded anyway, the order is
+ * then approximate, which only delays a reclamation.
+ */
+
+void
+ngx_http_sg_shm_sorted_insert(u_char *base, ngx_http_sg_link_t *h,
+    ngx_http_sg_link_t *x, ssize_t key_off)
+{
+    uint32_t             key, k;
+    ngx_uint_t           n;
+    ngx_http_sg_link_t  *at;
+
+    ngx_memcpy(&key, (u_char *) x + key_off, sizeof(uint32_t));
+
+    at = ngx_http_sg_link_last(base, h);
+
+    for (n = 0; at != h && n < NGX_HTTP_SG_SORT_STEPS; n++) {
+        ngx_memcpy(&k, (u_char *) at + key_off, sizeof(uint32_t));
+
+        if (k <= key) {
+            break;
+        }
+
+        at = ngx_http_sg_link(base, at->prev);
+    }
+
+    ngx_http_sg_link_after(base, at, x);
+}
+
+
+static void
+ngx_http_sg_pack_bind(ngx_http_sg_bind_t *b, ngx_http_sg_pbind_t *pb)
+{
+    pb->ua = b->ua;
+    pb->ja4 = b->ja4;
+    pb->asn = b->asn;
+    pb->lat = b->lat;
+    pb->lon = b->lon;
+    pb->family = b->ip.family;
+    pb->has_loc = b->has_loc;
+    pb->country[0] = b->country[0];
+    pb->country[1] = b->country[1];
+    ngx_memcpy(pb->addr, b->ip.addr, 16);
+}
+
+
+static void
+ngx_http_sg_unpack_bind(ngx_http_sg_pbind_t *pb, ngx_http_sg_bind_t *b)
+{
+    b->ua = pb->ua;
+    b->ja4 = pb->ja4;
+    b->asn = pb->asn;
+    b->lat = pb->lat;
+    b->lon = pb->lon;
+    b->ip.family = pb->family;
+    b->has_loc = pb->has_loc;
+    b->country[0] = pb->country[0];
+    b->country[1] = pb->country[1];
+    ngx_memcpy(b->ip.addr, pb->addr, 16);
+}
+
+
+/* everything but "revoked", which only ngx_http_sg_shm_revoke() sets */
+
+void
+ngx_http_sg_shm_pack(ngx_http_sg_record_t *rec, ngx_http_sg_node_t *sn)
+{
+    sn->created = ngx_http_sg_t32(rec->created);
+    sn->updated = ngx_http_sg_t32(rec->updated);
+    sn->last_seen = ngx_http_sg_t32(rec->last_seen);
+    sn->expires = ngx_http_sg_t32(rec->expires);
+    sn->idle_timeout = ngx_http_sg_t32(rec->idle_timeout);
+    sn->auth_time = ngx_http_sg_t32(rec->auth_time);
+    sn->token_exp = ngx_http_sg_t32(rec->token_exp);
+    sn->loc_time = ngx_http_sg_t32(rec->loc_time);
+    sn->revoked_at = ngx_http_sg_t32(rec->revoked_at);
+    sn->step_up_since = ngx_http_sg_t32(rec->step_up_since);
+
+    ngx_http_sg_pack_bind(&rec->initial, &sn->initial);
+    ngx_http_sg_pack_bind(&rec->last, &sn->last);
+
+    sn->revoke_reason = rec->revoke_reason;
+    sn->cookie_mode = rec->cookie_mode;
+    sn->flags = rec->flags;
+}
+
+
+void
+ngx_http_sg_shm_unpack(ngx_http_sg_node_t *sn, ngx_http_sg_record_t *rec)
+{
+    ngx_memzero(rec, sizeof(ngx_http_sg_record_t));
+
+    rec->created = sn->created;
+    rec->updated = sn->updated;
+    rec->last_seen = sn->last_seen;
+    rec->expires = sn->expires;
+    rec->idle_timeout = sn->idle_timeout;
+    rec->auth_time = sn->auth_time;
+    rec->token_exp = sn->token_exp;
+    rec->loc_time = sn->loc_time;
+    rec->revoked_at = sn->revoked_at;
+    rec->step_up_since = sn->step_up_since;
+
+    ngx_http_sg_unpack_bind(&sn->initial, &rec->initial);
+    ngx_http_sg_unpack_bind(&sn->last, &rec->last);
+
+    rec->revoked = sn->revoked;
+    rec->revoke_reason = sn->revoke_reason;
+    rec->cookie_mode = sn->cookie_mode;
+    rec->flags = sn->flags;
+}
+
+
+ngx_http_sg_subject_t *
+ngx_http_sg_shm_subject(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn)
+{
+    if (sn->subject == 0) {
+        return NULL;
+    }
+
+    return ngx_http_sg_data(ngx_http_sg_link(ngx_http_sg_base(zone),
+                                             sn->subject),
+                            ngx_http_sg_subject_t, sessions);
+}
+
+
+void
+ngx_http_sg_shm_free(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn)
+{
+    u_char                 *base;
+    ngx_http_sg_shctx_t    *sh;
+    ngx_http_sg_subject_t  *st;
+
+    base = ngx_http_sg_base(zone);
+    sh = zone->sh;
+
+    ngx_rbtree_delete(&sh->sessions, ngx_http_sg_rbnode(sn));
+    ngx_http_sg_link_remove(base, &sn->queue);
+
+    sh->bytes -= sn->len;
+
+    st = ngx_http_sg_shm_subject(zone, sn);
+
+    if (st) {
+        ngx_http_sg_link_remove(base, &sn->sq);
+        sh->bytes -= st->len;
+
+        if (--st->count == 0) {
+            ngx_rbtree_delete(&sh->subjects, ngx_http_sg_rbnode(st));
+            ngx_slab_free_locked(zone->shpool, ngx_http_sg_rbnode(st));
+        }
+    }
+
+    sh->stats.sessions--;
+
+    if (sn->revoked) {
+        sh->stats.revoked--;
+    }
+
+    sh->generation++;
+
+    ngx_slab_free_locked(zone->shpool, ngx_http_sg_rbnode(sn));
+}
+
+
+void
+ngx_http_sg_shm_free_jti(ngx_http_sg_zone_t *zone, ngx_http_sg_jti_t *jn)
+{
+    ngx_http_sg_shctx_t  *sh;
+
+    sh = zone->sh;
+
+    ngx_rbtree_delete(&sh->jtis, ngx_http_sg_rbnode(jn));
+    ngx_http_sg_link_remove(ngx_http_sg_base(zone), &jn->queue);
+
+    sh->njti--;
+    sh->jti_bytes -= jn->len & ~NGX_HTTP_SG_JTI_HASHED;
+    sh->generation++;
+
+    ngx_slab_free_locked(zone->shpool, ngx_http_sg_rbnode(jn));
+}
+
+
+/* reclaims up to n dead records at the end of each queue */
+
+void
+ngx_http_sg_shm_expire(ngx_http_sg_zone_t *zone, time_t now, ngx_uint_t n)
+{
+    u_char               *base;
+    ngx_uint_t            i;
+    ngx_http_sg_jti_t    *jn;
+    ngx_http_sg_node_t   *sn;
+    ngx_http_sg_shctx_t  *sh;
+
+    base = ngx_http_sg_base(zone);
+    sh = zone->sh;
+
+    for (i = 0; i < n && !ngx_http_sg_link_empty(base, &sh->lru); i++) {
+        sn = ngx_http_sg_data(ngx_http_sg_link_last(base, &sh->lru),
+                              ngx_http_sg_node_t, queue);
+
+        if (!ngx_http_sg_dead(sn, now)) {
+            break;
+        }
+
+        ngx_http_sg_shm_free(zone, sn);
+        sh->stats.expired++;
+    }
+
+    for (i = 0; i < n && !ngx_http_sg_link_empty(base, &sh->revoked); i++) {
+        sn = ngx_http_sg_data(ngx_http_sg_link_first(base, &sh->revoked),
+                              ngx_http_sg_node_t, queue);
+
+        if (!ngx_http_sg_dead(sn, now)) {
+            break;
+        }
+
+        ngx_http_sg_shm_free(zone, sn);
+        sh->stats.expired++;
+    }
+
+    for (i = 0; i < n && !ngx_http_sg_link_empty(base, &sh->jti); i++) {
+        jn = ngx_http_sg_data(ngx_http_sg_link_first(base, &sh->jti),
+                              ngx_http_sg_jti_t, queue);
+
+        if ((time_t) jn->expires >= now) {
+            break;
+        }
+
+        ngx_http_sg_shm_free_jti(zone, jn);
+    }
+}
+
+
+/*
+ * Frees up to n unrevoked records from the tail of the LRU queue; returns
+ * how many were freed (dead ones count as expired, the others as
+ * evicted).
+ */
+
+static ngx_uint_t
+ngx_http_sg_evict(ngx_http_sg_zone_t *zone, time_t now, ngx_uint_t n,
+    ngx_uint_t *evicted)
+{
+    u_char               *base;
+    ngx_uint_t            i;
+    ngx_http_sg_node_t   *sn;
+    ngx_http_sg_shctx_t  *sh;
+
+    base = ngx_http_sg_base(zone);
+    sh = zone->sh;
+
+    for (i = 0; i < n && !ngx_http_sg_link_empty(base, &sh->lru); i++) {
+        sn = ngx_http_sg_data(ngx_http_sg_link_last(base, &sh->lru),
+                              ngx_http_sg_node_t, queue);
+
+        if (ngx_http_sg_dead(sn, now)) {
+            sh->stats.expired++;
+
+        } else {
+            sh->stats.evicted++;
+
+            if (evicted) {
+                (*evicted)++;
+            }
+        }
+
+        ngx_http_sg_shm_free(zone, sn);
+    }
+
+    return i;
+}
+
+
+/*
+ * Allocates, making room when the zone is full: dead records first
+ * (revoked ones past retain-until, expired jti entries), then unrevoked
+ * records in LRU order.  A revocation or a jti entry is never evicted.
+ */
+
+void *
+ngx_http_sg_shm_alloc(ngx_http_sg_zone_t *zone, size_t size, time_t now,
+    ngx_uint_t rounds, ngx_uint_t *evicted)
+{
+    void        *p;
+    ngx_uint_t   i, freed;
+
+    for (i = 0; /* void */ ; i++) {
+
+        p = ngx_slab_alloc_locked(zone->shpool, size);
+
+        if (p != NULL || i == rounds) {
+            return p;
+        }
+
+        if (i == 0) {
+            /* dead records at the ends of the queues, all of them */
+            ngx_http_sg_shm_expire(zone, now, (ngx_uint_t) -1);
+            continue;
+        }
+
+        freed = ngx_http_sg_evict(zone, now, NGX_HTTP_SG_EVICT_BATCH,
+                                  evicted);
+
+        if (freed == 0) {
+            return NULL;
+        }
+    }
+}
+
+
+ngx_http_sg_subject_t *
+ngx_http_sg_shm_find_subject(ngx_http_sg_zone_t *zone, ngx_str_t *sub)
+{
+    ngx_rbtree_node_t  *node;
+
+    node = ngx_http_sg_shm_lookup(&zone->sh->subjects,
+                                  ngx_crc32_short(sub->data, sub->len),
+                                  sub->data, sub->len,
+                                  offsetof(ngx_http_sg_subject_t, data));
+
+    return node ? ngx_http_sg_overlay(node) : NULL;
+}
+
+
+/* the live record of id, reclaiming it if it is dead */
+
+ngx_http_sg_node_t *
+ngx_http_sg_shm_find(ngx_http_sg_zone_t *zone, ngx_str_t *id, time_t now)
+{
+    ngx_rbtree_node_t   *node;
+    ngx_http_sg_node_t  *sn;
+
+    node = ngx_http_sg_shm_lookup(&zone->sh->sessions,
+                                  ngx_crc32_short(id->data, id->len),
+                                  id->data, id->len,
+                                  offsetof(ngx_http_sg_node_t, data));
+    if (node == NULL) {
+        return NULL;
+    }
+
+    sn = ngx_http_sg_overlay(node);
+
+    if (ngx_http_sg_dead(sn, now)) {
+        ngx_http_sg_shm_free(zone, sn);
+        zone->sh->stats.expired++;
+        return NULL;
+    }
+
+    return sn;
+}
+
+
+/*
+ * Creates a zeroed record but for "created", in no queue yet (its link
+ * points to itself): the caller queues it, on the LRU queue or by
+ * ngx_http_sg_shm_revoke().  The subject's list stays in creation order.
+ */
+
+ngx_http_sg_node_t *
+ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_str_t *sub, time_t created, time_t now, ngx_uint_t rounds,
+    ngx_uint_t *evicted)
+{
+    u_char                 *base;
+    size_t                  size;
+    ngx_rbtree_node_t      *node, *snode;
+    ngx_http_sg_node_t     *sn;
+    ngx_http_sg_shctx_t    *sh;
+    ngx_http_sg_subject_t  *st;
+
+    base = ngx_http_sg_base(zone);
+    sh = zone->sh;
+
+    size = ngx_http_sg_node_size(ngx_http_sg_node_t, id->len);
+
+    node = ngx_http_sg_shm_alloc(zone, size, now, rounds, evicted);
+    if (node == NULL) {
+        return NULL;
+    }
+
+    sn = ngx_http_sg_overlay(node);
+
+    /*
+     * Looked up after the allocation: evictions may have freed the
+     * subject node along with its last session.
+     */
+
+    st = NULL;
+
+    if (sub->len) {
+        st = ngx_http_sg_shm_find_subject(zone, sub);
+
+        if (st == NULL) {
+            size = ngx_http_sg_node_size(ngx_http_sg_subject_t, sub->len);
+
+            snode = ngx_http_sg_shm_alloc(zone, size, now, rounds, evicted);
+            if (snode == NULL) {
+                ngx_slab_free_locked(zone->shpool, node);
+                return NULL;
+            }
+
+            snode->key = ngx_crc32_short(sub->data, sub->len);
+
+            st = ngx_http_sg_overlay(snode);
+            st->len = (u_short) sub->len;
+            st->count = 0;
+            ngx_memcpy(st->data, sub->data, sub->len);
+            ngx_http_sg_link_init(base, &st->sessions);
+
+            ngx_rbtree_insert(&sh->subjects, snode);
+        }
+    }
+
+    ngx_memzero(sn, offsetof(ngx_http_sg_node_t, data));
+    ngx_http_sg_link_init(base, &sn->queue);
+    sn->created = ngx_http_sg_t32(created);
+
+    node->key = ngx_crc32_short(id->data, id->len);
+    sn->len = (u_short) id->len;
+    ngx_memcpy(sn->data, id->data, id->len);
+
+    ngx_rbtree_insert(&sh->sessions, node);
+
+    sh->bytes += id->len;
+
+    if (st) {
+        st->count++;
+        sh->bytes += st->len;
+        sn->subject = ngx_http_sg_off(base, &st->sessions);
+
+        /* by creation: max_sessions replaces the first live one */
+        ngx_http_sg_shm_sorted_insert(base, &st->sessions, &sn->sq,
+                             (ssize_t) offsetof(ngx_http_sg_node_t, created)
+                             - (ssize_t) offsetof(ngx_http_sg_node_t, sq));
+    }
+
+    sh->stats.sessions++;
+    sh->generation++;
+
+    return sn;
+}
+
+
+/*
+ * Revokes sn (or, if it is revoked already, only extends retain-until) and
+ * keeps it on the revoked queue, in order.
+ */
+
+void
+ngx_http_sg_shm_revoke(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
+    ngx_uint_t source, ngx_uint_t reason, time_t until, time_t now)
+{
+    uint32_t              u;
+    ngx_http_sg_shctx_t  *sh;
+
+    sh = zone->sh;
+
+    if (source == NGX_HTTP_SG_REVOKED_NO
+        || source > NGX_HTTP_SG_REVOKED_LIMIT)
+    {
+        source = NGX_HTTP_SG_REVOKED_POLICY;
+    }
+
+    u = ngx_http_sg_t32(until);
+
+    if (sn->revoked) {
+        if (u <= sn->token_exp) {
+            return;
+        }
+
+        sn->token_exp = u;
+        ngx_http_sg_shm_requeue(zone, sn);
+        sh->generation++;
+        return;
+    }
+
+    /* off the LRU queue (or none, if just created) */
+
+    sn->revoked = (u_char) source;
+    sn->revoke_reason = (u_char) reason;
+    sn->revoked_at = ngx_http_sg_t32(now);
+    sn->updated = sn->revoked_at;
+
+    if (u > sn->token_exp) {
+        sn->token_exp = u;
+    }
+
+    ngx_http_sg_shm_requeue(zone, sn);
+
+    sh->stats.revoked++;
+    sh->stats.revocations[source]++;
+    sh->generation++;
+}
+
+
+/* sn, revoked, moves to its place in the revoked queue */
+
+void
+ngx_http_sg_shm_requeue(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn)
+{
+    ngx_http_sg_link_remove(ngx_http_sg_base(zone), &sn->queue);
+
+    ngx_http_sg_shm_sorted_insert(ngx_http_sg_base(zone), &zone->sh->revoked,
+                                  &sn->queue,
+                           (ssize_t) offsetof(ngx_http_sg_node_t, token_exp)
+                           - (ssize_t) offsetof(ngx_http_sg_node_t, queue));
+}
+
+
+/* node: allocated for the key (len may carry NGX_HTTP_SG_JTI_HASHED) */
+
+void
+ngx_http_sg_shm_add_jti(ngx_http_sg_zone_t *zone, ngx_rbtree_node_t *node,
+    uint32_t hash, u_char *key, ngx_uint_t len, time_t expires)
+{
+    ngx_http_sg_jti_t    *jn;
+    ngx_http_sg_shctx_t  *sh;
+
+    sh = zone->sh;
+
+    node->key = hash;
+
+    jn = ngx_http_sg_overlay(node);
+    jn->len = (u_short) len;
+    jn->expires = ngx_http_sg_t32(expires);
+    ngx_memcpy(jn->data, key, len & ~NGX_HTTP_SG_JTI_HASHED);
+
+    ngx_rbtree_insert(&sh->jtis, node);
+
+    ngx_http_sg_shm_sorted_insert(ngx_http_sg_base(zone), &sh->jti,
+                                  &jn->queue,
+                               (ssize_t) offsetof(ngx_http_sg_jti_t, expires)
+                               - (ssize_t) offsetof(ngx_http_sg_jti_t, queue));
+
+    sh->njti++;
+    sh->jti_bytes += len & ~NGX_HTTP_SG_JTI_HASHED;
+    sh->generation++;
+}

@@ -1,0 +1,309 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+#ifndef _NGX_HTTP_SG_SHM_H_INCLUDED_
+#define _NGX_HTTP_SG_SHM_H_INCLUDED_
+
+
+/*
+ * The layout of a session_guard zone in shared memory, private to
+ * ngx_http_sg_zone.c, ngx_http_sg_shm.c, ngx_http_sg_store.c and
+ * ngx_http_sg_state.c.
+ *
+ * Three rbtrees in the slab pool, keyed by ngx_crc32_short() of a string
+ * with the whole string as tie-break, so that chosen collisions cost
+ * O(log n), never a long chain: sessions by id, subjects by name, one-time
+ * identifiers (jti) by value.  Nodes overlay ngx_rbtree_node_t from its
+ * "color" byte on, like limit_req's, to use its padding.
+ *
+ * Lists link nodes by 32-bit offsets from the start of the zone, counted
+ * in 4-byte units (zones up to 16G): half of an ngx_queue_t, which keeps a
+ * session with an id of up to 61 bytes in one 256-byte slab chunk.
+ *
+ *   lru      unrevoked sessions, most recently used first; evicted from
+ *            the tail when memory runs out
+ *   revoked  revoked sessions by retain-until (token_exp), earliest
+ *            first; never evicted, reclaimed from the head once passed
+ *   jti      jti entries by expiry, earliest first
+ *   subject  a subject node heads the list of its sessions, oldest
+ *            first, and counts them; it goes with its last session
+ *
+ * Dead records (see ngx_http_sg_dead()) are reclaimed when a lookup meets
+ * them and, two at a time, at the ends of the queues on every insertion.
+ *
+ * Every ngx_http_sg_shm_*() function runs with the slab mutex held.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include "ngx_http_sg_zone.h"
+
+
+/* rounds of eviction (8 records each) before an allocation gives up */
+#define NGX_HTTP_SG_EVICT_BATCH     8
+#define NGX_HTTP_SG_ROUNDS_SESSION  4
+#define NGX_HTTP_SG_ROUNDS_REVOKE   64
+#define NGX_HTTP_SG_ROUNDS_JTI      8
+
+/* jti key length flag: the key is the SHA-256 of a longer jti */
+#define NGX_HTTP_SG_JTI_HASHED      0x8000
+
+
+typedef struct {
+    uint32_t                    prev;
+    uint32_t                    next;
+} ngx_http_sg_link_t;
+
+
+/* the first bytes of every node overlay, from ngx_rbtree_node_t.color */
+typedef struct {
+    u_char                      color;
+    u_char                      flag;
+    u_short                     len;
+} ngx_http_sg_key_t;
+
+
+/* ngx_http_sg_bind_t, packed: 48 bytes instead of 56 */
+typedef struct {
+    uint64_t                    ua;
+    uint64_t                    ja4;
+    uint32_t                    asn;
+    float                       lat;
+    float                       lon;
+    u_char                      family;
+    u_char                      has_loc;
+    u_char                      country[2];
+    u_char                      addr[16];
+} ngx_http_sg_pbind_t;
+
+
+/* a session; times are unsigned 32-bit seconds (until 2106) */
+typedef struct {
+    u_char                      color;
+    u_char                      revoked;
+    u_short                     len;         /* of the id */
+    uint32_t                    subject;     /* its "sessions" link; 0 */
+    ngx_http_sg_link_t          queue;       /* lru or revoked */
+    ngx_http_sg_link_t          sq;          /* the subject's sessions */
+
+    uint32_t                    created;
+    uint32_t                    updated;
+    uint32_t                    last_seen;
+    uint32_t                    expires;
+    uint32_t                    idle_timeout;
+    uint32_t                    auth_time;
+    uint32_t                    token_exp;   /* revoked: retain until */
+    uint32_t                    loc_time;
+    uint32_t                    revoked_at;
+    uint32_t                    step_up_since;
+
+    ngx_http_sg_pbind_t         initial;
+    ngx_http_sg_pbind_t         last;
+
+    u_char                      revoke_reason;
+    u_char                      cookie_mode;
+    u_char                      flags;
+    u_char                      data[1];     /* the id */
+} ngx_http_sg_node_t;
+
+
+typedef struct {
+    u_char                      color;
+    u_char                      dummy;
+    u_short                     len;
+    uint32_t                    count;       /* sessions linked */
+    ngx_http_sg_link_t          sessions;
+    u_char                      data[1];
+} ngx_http_sg_subject_t;
+
+
+typedef struct {
+    u_char                      color;
+    u_char                      dummy;
+    u_short                     len;         /* | NGX_HTTP_SG_JTI_HASHED */
+    uint32_t                    expires;
+    ngx_http_sg_link_t          queue;
+    u_char                      data[1];
+} ngx_http_sg_jti_t;
+
+
+struct ngx_http_sg_shctx_s {
+    ngx_rbtree_t                sessions;
+    ngx_rbtree_node_t           sessions_sentinel;
+    ngx_rbtree_t                subjects;
+    ngx_rbtree_node_t           subjects_sentinel;
+    ngx_rbtree_t                jtis;
+    ngx_rbtree_node_t           jtis_sentinel;
+
+    ngx_http_sg_zone_stats_t    stats;
+
+    ngx_atomic_uint_t           generation;  /* bumped by every change */
+    ngx_atomic_uint_t           saved;       /* generation last saved */
+
+    size_t                      bytes;       /* ids and subjects */
+    ngx_uint_t                  njti;
+    size_t                      jti_bytes;
+
+    ngx_http_sg_link_t          lru;
+    ngx_http_sg_link_t          revoked;
+    ngx_http_sg_link_t          jti;
+};
+
+
+#define ngx_http_sg_overlay(node)  ((void *) &(node)->color)
+
+#define ngx_http_sg_rbnode(p)                                                \
+    ((ngx_rbtree_node_t *)                                                   \
+        ((u_char *) (p) - offsetof(ngx_rbtree_node_t, color)))
+
+#define ngx_http_sg_node_size(type, len)                                     \
+    (offsetof(ngx_rbtree_node_t, color) + offsetof(type, data) + (len))
+
+#define ngx_http_sg_data(l, type, link)                                      \
+    ((type *) ((u_char *) (l) - offsetof(type, link)))
+
+#define ngx_http_sg_base(zone)  ((u_char *) (zone)->shpool)
+
+
+static ngx_inline uint32_t
+ngx_http_sg_off(u_char *base, void *p)
+{
+    return (uint32_t) (((u_char *) p - base) >> 2);
+}
+
+
+static ngx_inline ngx_http_sg_link_t *
+ngx_http_sg_link(u_char *base, uint32_t off)
+{
+    return (ngx_http_sg_link_t *) (base + ((size_t) off << 2));
+}
+
+
+static ngx_inline void
+ngx_http_sg_link_init(u_char *base, ngx_http_sg_link_t *h)
+{
+    h->prev = ngx_http_sg_off(base, h);
+    h->next = h->prev;
+}
+
+
+static ngx_inline void
+ngx_http_sg_link_after(u_char *base, ngx_http_sg_link_t *at,
+    ngx_http_sg_link_t *x)
+{
+    uint32_t  off;
+
+    off = ngx_http_sg_off(base, x);
+
+    x->next = at->next;
+    x->prev = ngx_http_sg_off(base, at);
+    ngx_http_sg_link(base, at->next)->prev = off;
+    at->next = off;
+}
+
+
+static ngx_inline void
+ngx_http_sg_link_remove(u_char *base, ngx_http_sg_link_t *x)
+{
+    ngx_http_sg_link(base, x->prev)->next = x->next;
+    ngx_http_sg_link(base, x->next)->prev = x->prev;
+}
+
+
+#define ngx_http_sg_link_empty(base, h)                                      \
+    ((h)->next == ngx_http_sg_off(base, h))
+
+#define ngx_http_sg_link_first(base, h)  ngx_http_sg_link(base, (h)->next)
+#define ngx_http_sg_link_last(base, h)   ngx_http_sg_link(base, (h)->prev)
+
+
+static ngx_inline uint32_t
+ngx_http_sg_t32(time_t t)
+{
+    if (t <= 0) {
+        return 0;
+    }
+
+    if ((uint64_t) t >= 0xffffffff) {
+        return 0xffffffff;
+    }
+
+    return (uint32_t) t;
+}
+
+
+/* the session's lifetime ended: absolute or idle expiry passed */
+
+static ngx_inline ngx_uint_t
+ngx_http_sg_ended(ngx_http_sg_node_t *sn, time_t now)
+{
+    if (sn->idle_timeout
+        && (time_t) sn->last_seen + (time_t) sn->idle_timeout < now)
+    {
+        return 1;
+    }
+
+    return sn->expires != 0 && (time_t) sn->expires <= now;
+}
+
+
+/*
+ * A record may go once no token carrying its id can be valid any more
+ * (token_exp passed) and, unless revoked, its lifetime ended too: until
+ * then it must stay, to refuse such tokens.
+ */
+
+static ngx_inline ngx_uint_t
+ngx_http_sg_dead(ngx_http_sg_node_t *sn, time_t now)
+{
+    if ((time_t) sn->token_exp >= now) {
+        return 0;
+    }
+
+    return sn->revoked || ngx_http_sg_ended(sn, now);
+}
+
+
+ngx_int_t ngx_http_sg_shm_init(ngx_http_sg_zone_t *zone);
+
+ngx_rbtree_node_t *ngx_http_sg_shm_lookup(ngx_rbtree_t *tree,
+    uint32_t hash, u_char *data, ngx_uint_t len, size_t off);
+void ngx_http_sg_shm_sorted_insert(u_char *base, ngx_http_sg_link_t *h,
+    ngx_http_sg_link_t *x, ssize_t key_off);
+
+void ngx_http_sg_shm_pack(ngx_http_sg_record_t *rec, ngx_http_sg_node_t *sn);
+void ngx_http_sg_shm_unpack(ngx_http_sg_node_t *sn,
+    ngx_http_sg_record_t *rec);
+ngx_http_sg_subject_t *ngx_http_sg_shm_subject(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_node_t *sn);
+
+void ngx_http_sg_shm_free(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn);
+void ngx_http_sg_shm_free_jti(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_jti_t *jn);
+void ngx_http_sg_shm_expire(ngx_http_sg_zone_t *zone, time_t now,
+    ngx_uint_t n);
+void *ngx_http_sg_shm_alloc(ngx_http_sg_zone_t *zone, size_t size,
+    time_t now, ngx_uint_t rounds, ngx_uint_t *evicted);
+
+ngx_http_sg_node_t *ngx_http_sg_shm_find(ngx_http_sg_zone_t *zone,
+    ngx_str_t *id, time_t now);
+ngx_http_sg_subject_t *ngx_http_sg_shm_find_subject(ngx_http_sg_zone_t *zone,
+    ngx_str_t *sub);
+ngx_http_sg_node_t *ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone,
+    ngx_str_t *id, ngx_str_t *sub, time_t created, time_t now,
+    ngx_uint_t rounds, ngx_uint_t *evicted);
+void ngx_http_sg_shm_revoke(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
+    ngx_uint_t source, ngx_uint_t reason, time_t until, time_t now);
+void ngx_http_sg_shm_requeue(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_node_t *sn);
+void ngx_http_sg_shm_add_jti(ngx_http_sg_zone_t *zone,
+    ngx_rbtree_node_t *node, uint32_t hash, u_char *key, ngx_uint_t len,
+    time_t expires);
+
+
+#endif /* _NGX_HTTP_SG_SHM_H_INCLUDED_ */

@@ -1,0 +1,930 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * The state file of a zone ("state=path"), so that sessions and, above
+ * all, revocations survive a restart; and the copy of a zone into its
+ * resized successor on reload.
+ *
+ * Written atomically (path.<pid>.tmp, mode 0600, fsync, rename over path,
+ * fsync of the directory) from a snapshot taken under the zone mutex into
+ * ngx_alloc() memory, so that the lock is never held across I/O; when, see
+ * ngx_http_sg_zone.c.
+ *
+ * Read when the zone is fresh (first start, or a zone new to the
+ * configuration), in the master at configuration time.  The whole file is
+ * validated before anything is inserted: a corrupt, truncated or foreign
+ * file is reported and ignored, never trusted partially.
+ *
+ * Format, in the byte order and type sizes of the machine that wrote it
+ * (the header says which, so that another one refuses it, not misreads
+ * it):
+ *
+ *   header   magic "NGXSGST\n" (8 bytes), format version u32 (1), byte
+ *            order mark u32 (0x01020304), record size u32 (sizeof
+ *            ngx_http_sg_record_t), zone name length u32, number of
+ *            sessions u32, number of jti entries u32, time of the
+ *            snapshot i64; then the zone name
+ *   session  id length u16 (1..NGX_HTTP_SG_ID_MAX), subject length u16
+ *            (0..NGX_HTTP_SG_SUB_MAX), the record, the id, the subject;
+ *            revoked sessions first (a zone too small for the file keeps
+ *            them), then the others from least to most recently used
+ *   jti      length u16 (1..NGX_HTTP_SG_JTI_MAX, or 0x8000|32 for the
+ *            SHA-256 of a longer one), expiry i64, the bytes
+ *   trailer  SHA-256 of everything before it (32 bytes)
+ *
+ * Records already dead are neither written nor loaded.
+ */
+
+
+#include "ngx_http_sg.h"
+#include "ngx_http_sg_shm.h"
+
+#include <openssl/evp.h>
+
+
+#define NGX_HTTP_SG_STATE_MAGIC    "NGXSGST\n"
+#define NGX_HTTP_SG_STATE_VERSION  1
+#define NGX_HTTP_SG_STATE_ORDER    0x01020304
+
+#define NGX_HTTP_SG_STATE_HEADER   (8 + 6 * sizeof(uint32_t) + sizeof(int64_t))
+#define NGX_HTTP_SG_STATE_SESSION                                            \
+    (2 * sizeof(uint16_t) + sizeof(ngx_http_sg_record_t))
+#define NGX_HTTP_SG_STATE_JTI      (sizeof(uint16_t) + sizeof(int64_t))
+#define NGX_HTTP_SG_STATE_DIGEST   32
+
+
+typedef struct {
+    u_char                     *pos;
+    u_char                     *end;
+    ngx_uint_t                  sessions;
+    ngx_uint_t                  jti;
+} ngx_http_sg_state_buf_t;
+
+
+typedef struct {
+    ngx_uint_t                  sessions;
+    ngx_uint_t                  revoked;
+    ngx_uint_t                  jti;
+    ngx_uint_t                  skipped;     /* dead already */
+    ngx_uint_t                  lost;        /* no room for revocations */
+    ngx_uint_t                  evicted;
+} ngx_http_sg_state_stats_t;
+
+
+static ngx_int_t ngx_http_sg_state_snapshot(ngx_http_sg_zone_t *zone,
+    ngx_log_t *log, ngx_str_t *out, ngx_atomic_uint_t *generation);
+static ngx_int_t ngx_http_sg_state_walk(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_state_buf_t *b, time_t now);
+static ngx_int_t ngx_http_sg_state_put_session(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_state_buf_t *b, ngx_http_sg_node_t *sn);
+static void ngx_http_sg_state_digest(u_char *data, size_t len,
+    u_char *digest);
+static const char *ngx_http_sg_state_check(ngx_http_sg_zone_t *zone,
+    u_char *buf, size_t len);
+static void ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, u_char *buf,
+    size_t len, ngx_http_sg_state_stats_t *st);
+static ngx_int_t ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone,
+    ngx_str_t *id, ngx_str_t *sub, ngx_http_sg_record_t *rec, time_t now,
+    ngx_http_sg_state_stats_t *st);
+static ngx_int_t ngx_http_sg_state_write(ngx_http_sg_zone_t *zone,
+    ngx_log_t *log, ngx_str_t *data);
+
+
+/* snapshot */
+
+/*
+ * The sizes are read under the lock, the buffer allocated without it (an
+ * allocation failure logs), with some room for what may be added
+ * meanwhile; if that is not enough, again.
+ */
+
+static ngx_int_t
+ngx_http_sg_state_snapshot(ngx_http_sg_zone_t *zone, ngx_log_t *log,
+    ngx_str_t *out, ngx_atomic_uint_t *generation)
+{
+    u_char                   *buf, *p;
+    size_t                    size;
+    time_t                    now;
+    int64_t                   saved;
+    uint32_t                  v;
+    ngx_int_t                 rc;
+    ngx_uint_t                attempt;
+    ngx_http_sg_shctx_t      *sh;
+    ngx_http_sg_state_buf_t   b;
+
+    sh = zone->sh;
+
+    for (attempt = 0; attempt < 3; attempt++) {
+
+        ngx_shmtx_lock(&zone->shpool->mutex);
+
+        size = NGX_HTTP_SG_STATE_HEADER + zone->name.len
+               + sh->stats.sessions * NGX_HTTP_SG_STATE_SESSION + sh->bytes
+               + sh->njti * NGX_HTTP_SG_STATE_JTI + sh->jti_bytes
+               + NGX_HTTP_SG_STATE_DIGEST;
+
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+
+        size += size / 8 + 65536;
+
+        buf = ngx_alloc(size, log);
+        if (buf == NULL) {
+            return NGX_ERROR;
+        }
+
+        /*
+         * Touched now, not under the lock: faulting the pages in there
+         * would hold the mutex several times longer (1M sessions: 50 ms
+         * instead of 360).
+         */
+
+        ngx_memzero(buf, size);
+
+        b.pos = buf + NGX_HTTP_SG_STATE_HEADER + zone->name.len;
+        b.end = buf + size - NGX_HTTP_SG_STATE_DIGEST;
+        b.sessions = 0;
+        b.jti = 0;
+
+        now = ngx_time();
+
+        ngx_shmtx_lock(&zone->shpool->mutex);
+
+        rc = ngx_http_sg_state_walk(zone, &b, now);
+        *generation = sh->generation;
+
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+
+        if (rc != NGX_OK) {
+            ngx_free(buf);
+            continue;
+        }
+
+        p = ngx_cpymem(buf, NGX_HTTP_SG_STATE_MAGIC, 8);
+
+        v = NGX_HTTP_SG_STATE_VERSION;
+        p = ngx_cpymem(p, &v, sizeof(uint32_t));
+        v = NGX_HTTP_SG_STATE_ORDER;
+        p = ngx_cpymem(p, &v, sizeof(uint32_t));
+        v = sizeof(ngx_http_sg_record_t);
+        p = ngx_cpymem(p, &v, sizeof(uint32_t));
+        v = (uint32_t) zone->name.len;
+        p = ngx_cpymem(p, &v, sizeof(uint32_t));
+        v = (uint32_t) b.sessions;
+        p = ngx_cpymem(p, &v, sizeof(uint32_t));
+        v = (uint32_t) b.jti;
+        p = ngx_cpymem(p, &v, sizeof(uint32_t));
+        saved = now;
+        p = ngx_cpymem(p, &saved, sizeof(int64_t));
+        ngx_memcpy(p, zone->name.data, zone->name.len);
+
+        ngx_http_sg_state_digest(buf, b.pos - buf, b.pos);
+
+        out->data = buf;
+        out->len = b.pos + NGX_HTTP_SG_STATE_DIGEST - buf;
+
+        return NGX_OK;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, log, 0,
+                  "session_guard: zone \"%V\" changed too fast to be "
+                  "saved", &zone->name);
+
+    return NGX_ERROR;
+}
+
+
+/* with the mutex held; NGX_DECLINED: the buffer is too small */
+
+static ngx_int_t
+ngx_http_sg_state_walk(ngx_http_sg_zone_t *zone, ngx_http_sg_state_buf_t *b,
+    time_t now)
+{
+    u_char               *base;
+    int64_t               expires;
+    uint16_t              len;
+    ngx_uint_t            n;
+    ngx_http_sg_jti_t    *jn;
+    ngx_http_sg_link_t   *l;
+    ngx_http_sg_node_t   *sn;
+    ngx_http_sg_shctx_t  *sh;
+
+    base = ngx_http_sg_base(zone);
+    sh = zone->sh;
+
+    for (l = ngx_http_sg_link_first(base, &sh->revoked);
+         l != &sh->revoked;
+         l = ngx_http_sg_link(base, l->next))
+    {
+        sn = ngx_http_sg_data(l, ngx_http_sg_node_t, queue);
+
+        if (!ngx_http_sg_dead(sn, now)
+            && ngx_http_sg_state_put_session(zone, b, sn) != NGX_OK)
+        {
+            return NGX_DECLINED;
+        }
+    }
+
+    for (l = ngx_http_sg_link_last(base, &sh->lru);
+         l != &sh->lru;
+         l = ngx_http_sg_link(base, l->prev))
+    {
+        sn = ngx_http_sg_data(l, ngx_http_sg_node_t, queue);
+
+        if (!ngx_http_sg_dead(sn, now)
+            && ngx_http_sg_state_put_session(zone, b, sn) != NGX_OK)
+        {
+            return NGX_DECLINED;
+        }
+    }
+
+    for (l = ngx_http_sg_link_first(base, &sh->jti);
+         l != &sh->jti;
+         l = ngx_http_sg_link(base, l->next))
+    {
+        jn = ngx_http_sg_data(l, ngx_http_sg_jti_t, queue);
+
+        if ((time_t) jn->expires < now) {
+            continue;
+        }
+
+        n = jn->len & ~NGX_HTTP_SG_JTI_HASHED;
+
+        if ((size_t) (b->end - b->pos) < NGX_HTTP_SG_STATE_JTI + n) {
+            return NGX_DECLINED;
+        }
+
+        len = jn->len;
+        expires = jn->expires;
+
+        b->pos = ngx_cpymem(b->pos, &len, sizeof(uint16_t));
+        b->pos = ngx_cpymem(b->pos, &expires, sizeof(int64_t));
+        b->pos = ngx_cpymem(b->pos, jn->data, n);
+        b->jti++;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_state_put_session(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_state_buf_t *b, ngx_http_sg_node_t *sn)
+{
+    uint16_t                idlen, sublen;
+    ngx_http_sg_record_t    rec;
+    ngx_http_sg_subject_t  *st;
+
+    st = ngx_http_sg_shm_subject(zone, sn);
+
+    idlen = sn->len;
+    sublen = st ? st->len : 0;
+
+    if ((size_t) (b->end - b->pos)
+        < NGX_HTTP_SG_STATE_SESSION + idlen + sublen)
+    {
+        return NGX_DECLINED;
+    }
+
+    ngx_http_sg_shm_unpack(sn, &rec);
+
+    b->pos = ngx_cpymem(b->pos, &idlen, sizeof(uint16_t));
+    b->pos = ngx_cpymem(b->pos, &sublen, sizeof(uint16_t));
+    b->pos = ngx_cpymem(b->pos, &rec, sizeof(ngx_http_sg_record_t));
+    b->pos = ngx_cpymem(b->pos, sn->data, idlen);
+
+    if (st) {
+        b->pos = ngx_cpymem(b->pos, st->data, sublen);
+    }
+
+    b->sessions++;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_sg_state_digest(u_char *data, size_t len, u_char *digest)
+{
+    unsigned int  n;
+
+    if (EVP_Digest(data, len, digest, &n, EVP_sha256(), NULL) != 1) {
+        /* cannot happen with the default provider; never matches then */
+        ngx_memzero(digest, NGX_HTTP_SG_STATE_DIGEST);
+    }
+}
+
+
+/* loading */
+
+/*
+ * The whole file is checked here, before anything is inserted: the reason
+ * it is refused, or NULL.
+ */
+
+static const char *
+ngx_http_sg_state_check(ngx_http_sg_zone_t *zone, u_char *buf, size_t len)
+{
+    u_char                 *p, *end;
+    int64_t                 expires;
+    uint16_t                idlen, sublen, jlen;
+    uint32_t                v, namelen, nsessions, njti;
+    ngx_uint_t              i;
+    ngx_http_sg_record_t    rec;
+    u_char                  digest[NGX_HTTP_SG_STATE_DIGEST];
+
+    if (len < NGX_HTTP_SG_STATE_HEADER + NGX_HTTP_SG_STATE_DIGEST) {
+        return "truncated";
+    }
+
+    if (ngx_memcmp(buf, NGX_HTTP_SG_STATE_MAGIC, 8) != 0) {
+        return "not a session_guard state file";
+    }
+
+    p = buf + 8;
+
+    ngx_memcpy(&v, p, sizeof(uint32_t));
+    p += sizeof(uint32_t);
+
+    if (v != NGX_HTTP_SG_STATE_VERSION) {
+        return "unknown format version";
+    }
+
+    ngx_memcpy(&v, p, sizeof(uint32_t));
+    p += sizeof(uint32_t);
+
+    if (v != NGX_HTTP_SG_STATE_ORDER) {
+        return "written on a machine of another byte order";
+    }
+
+    ngx_memcpy(&v, p, sizeof(uint32_t));
+    p += sizeof(uint32_t);
+
+    if (v != sizeof(ngx_http_sg_record_t)) {
+        return "written by another version of the module";
+    }
+
+    ngx_memcpy(&namelen, p, sizeof(uint32_t));
+    p += sizeof(uint32_t);
+    ngx_memcpy(&nsessions, p, sizeof(uint32_t));
+    p += sizeof(uint32_t);
+    ngx_memcpy(&njti, p, sizeof(uint32_t));
+    p += sizeof(uint32_t) + sizeof(int64_t);
+
+    if (namelen > len - NGX_HTTP_SG_STATE_HEADER - NGX_HTTP_SG_STATE_DIGEST) {
+        return "truncated";
+    }
+
+    if (namelen != zone->name.len
+        || ngx_memcmp(p, zone->name.data, namelen) != 0)
+    {
+        return "written for another zone";
+    }
+
+    p += namelen;
+
+    end = buf + len - NGX_HTTP_SG_STATE_DIGEST;
+
+    ngx_http_sg_state_digest(buf, end - buf, digest);
+
+    if (ngx_memcmp(digest, end, NGX_HTTP_SG_STATE_DIGEST) != 0) {
+        return "checksum mismatch (corrupt or truncated)";
+    }
+
+    for (i = 0; i < nsessions; i++) {
+
+        if ((size_t) (end - p) < NGX_HTTP_SG_STATE_SESSION) {
+            return "truncated session";
+        }
+
+        ngx_memcpy(&idlen, p, sizeof(uint16_t));
+        ngx_memcpy(&sublen, p + sizeof(uint16_t), sizeof(uint16_t));
+        ngx_memcpy(&rec, p + 2 * sizeof(uint16_t),
+                   sizeof(ngx_http_sg_record_t));
+
+        if (idlen == 0 || idlen > NGX_HTTP_SG_ID_MAX
+            || sublen > NGX_HTTP_SG_SUB_MAX)
+        {
+            return "invalid session length";
+        }
+
+        if (rec.revoked > NGX_HTTP_SG_REVOKED_LIMIT) {
+            return "invalid session record";
+        }
+
+        p += NGX_HTTP_SG_STATE_SESSION;
+
+        if ((size_t) (end - p) < (size_t) idlen + sublen) {
+            return "truncated session";
+        }
+
+        p += idlen + sublen;
+    }
+
+    for (i = 0; i < njti; i++) {
+
+        if ((size_t) (end - p) < NGX_HTTP_SG_STATE_JTI) {
+            return "truncated jti";
+        }
+
+        ngx_memcpy(&jlen, p, sizeof(uint16_t));
+        ngx_memcpy(&expires, p + sizeof(uint16_t), sizeof(int64_t));
+
+        if (jlen & NGX_HTTP_SG_JTI_HASHED) {
+            if (jlen != (NGX_HTTP_SG_JTI_HASHED | 32)) {
+                return "invalid jti length";
+            }
+
+        } else if (jlen == 0 || jlen > NGX_HTTP_SG_JTI_MAX) {
+            return "invalid jti length";
+        }
+
+        jlen &= ~NGX_HTTP_SG_JTI_HASHED;
+
+        p += NGX_HTTP_SG_STATE_JTI;
+
+        if ((size_t) (end - p) < jlen) {
+            return "truncated jti";
+        }
+
+        p += jlen;
+    }
+
+    if (p != end) {
+        return "trailing data";
+    }
+
+    return NULL;
+}
+
+
+/* buf has passed ngx_http_sg_state_check() */
+
+static void
+ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, u_char *buf,
+    size_t len, ngx_http_sg_state_stats_t *st)
+{
+    u_char                *p;
+    size_t                 size;
+    time_t                 now;
+    int64_t                expires;
+    uint16_t               idlen, sublen, jlen;
+    uint32_t               namelen, nsessions, njti, hash;
+    ngx_str_t              id, sub;
+    ngx_uint_t             i, n;
+    ngx_rbtree_node_t     *node;
+    ngx_http_sg_record_t   rec;
+
+    p = buf + 8 + 3 * sizeof(uint32_t);
+
+    ngx_memcpy(&namelen, p, sizeof(uint32_t));
+    p += sizeof(uint32_t);
+    ngx_memcpy(&nsessions, p, sizeof(uint32_t));
+    p += sizeof(uint32_t);
+    ngx_memcpy(&njti, p, sizeof(uint32_t));
+    p += sizeof(uint32_t) + sizeof(int64_t) + namelen;
+
+    now = ngx_time();
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    for (i = 0; i < nsessions; i++) {
+        ngx_memcpy(&idlen, p, sizeof(uint16_t));
+        ngx_memcpy(&sublen, p + sizeof(uint16_t), sizeof(uint16_t));
+        ngx_memcpy(&rec, p + 2 * sizeof(uint16_t),
+                   sizeof(ngx_http_sg_record_t));
+
+        p += NGX_HTTP_SG_STATE_SESSION;
+
+        id.data = p;
+        id.len = idlen;
+        sub.data = p + idlen;
+        sub.len = sublen;
+
+        p += idlen + sublen;
+
+        (void) ngx_http_sg_state_restore_session(zone, &id, &sub, &rec, now,
+                                                 st);
+    }
+
+    for (i = 0; i < njti; i++) {
+        ngx_memcpy(&jlen, p, sizeof(uint16_t));
+        ngx_memcpy(&expires, p + sizeof(uint16_t), sizeof(int64_t));
+
+        p += NGX_HTTP_SG_STATE_JTI;
+
+        n = jlen & ~NGX_HTTP_SG_JTI_HASHED;
+
+        if (expires < now
+            || ngx_http_sg_shm_lookup(&zone->sh->jtis,
+                                      ngx_crc32_short(p, n), p, jlen,
+                                      offsetof(ngx_http_sg_jti_t, data)))
+        {
+            p += n;
+            continue;
+        }
+
+        size = ngx_http_sg_node_size(ngx_http_sg_jti_t, n);
+
+        node = ngx_http_sg_shm_alloc(zone, size, now,
+                                     NGX_HTTP_SG_ROUNDS_JTI, &st->evicted);
+        if (node == NULL) {
+            p += n;
+            continue;
+        }
+
+        hash = ngx_crc32_short(p, n);
+
+        ngx_http_sg_shm_add_jti(zone, node, hash, p, jlen, (time_t) expires);
+        st->jti++;
+
+        p += n;
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+}
+
+
+/* with the mutex held */
+
+static ngx_int_t
+ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_str_t *sub, ngx_http_sg_record_t *rec, time_t now,
+    ngx_http_sg_state_stats_t *st)
+{
+    ngx_uint_t           rounds;
+    ngx_rbtree_node_t   *node;
+    ngx_http_sg_node_t  *sn, tmp;
+
+    /* dead already? the same test as in the zone */
+
+    ngx_memzero(&tmp, sizeof(ngx_http_sg_node_t));
+    ngx_http_sg_shm_pack(rec, &tmp);
+    tmp.revoked = rec->revoked;
+
+    if (ngx_http_sg_dead(&tmp, now)) {
+        st->skipped++;
+        return NGX_DECLINED;
+    }
+
+    node = ngx_http_sg_shm_lookup(&zone->sh->sessions,
+                                  ngx_crc32_short(id->data, id->len),
+                                  id->data, id->len,
+                                  offsetof(ngx_http_sg_node_t, data));
+    if (node) {
+        return NGX_DECLINED;
+    }
+
+    rounds = rec->revoked ? NGX_HTTP_SG_ROUNDS_REVOKE
+                          : NGX_HTTP_SG_ROUNDS_SESSION;
+
+    sn = ngx_http_sg_shm_create(zone, id, sub, rec->created, now, rounds,
+                                &st->evicted);
+
+    if (sn == NULL) {
+        if (rec->revoked) {
+            st->lost++;
+        }
+
+        return NGX_ERROR;
+    }
+
+    ngx_http_sg_shm_pack(rec, sn);
+
+    if (rec->revoked) {
+        /* sets revoked_at to now: put the saved one back */
+        ngx_http_sg_shm_revoke(zone, sn, rec->revoked, rec->revoke_reason,
+                               rec->token_exp, now);
+        sn->revoked_at = ngx_http_sg_t32(rec->revoked_at);
+        sn->updated = ngx_http_sg_t32(rec->updated);
+        st->revoked++;
+
+    } else {
+        ngx_http_sg_link_remove(ngx_http_sg_base(zone), &sn->queue);
+        ngx_http_sg_link_after(ngx_http_sg_base(zone), &zone->sh->lru,
+                               &sn->queue);
+    }
+
+    st->sessions++;
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_sg_state_load(ngx_http_sg_zone_t *zone, ngx_log_t *log)
+{
+    u_char                     *buf;
+    size_t                      size, got;
+    ssize_t                     n;
+    ngx_fd_t                    fd;
+    ngx_err_t                   err;
+    ngx_file_info_t             fi;
+    const char                 *reason;
+    ngx_http_sg_state_stats_t   st;
+
+    fd = ngx_open_file(zone->state.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        err = ngx_errno;
+
+        if (err == NGX_ENOENT) {
+            ngx_log_error(NGX_LOG_NOTICE, log, 0,
+                          "session_guard: no state file \"%V\" yet, zone "
+                          "\"%V\" starts empty", &zone->state, &zone->name);
+            return;
+        }
+
+        ngx_log_error(NGX_LOG_ERR, log, err,
+                      "session_guard: state file \"%V\" ignored: "
+                      ngx_open_file_n " failed", &zone->state);
+        return;
+    }
+
+    buf = NULL;
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
+                      "session_guard: state file \"%V\" ignored: "
+                      ngx_fd_info_n " failed", &zone->state);
+        goto done;
+    }
+
+    /*
+     * A file holds at most about twice what the zone does (the subject is
+     * repeated for each of its sessions): anything larger is not ours.
+     */
+
+    size = (size_t) ngx_file_size(&fi);
+
+    if (size > 4 * zone->shm_zone->shm.size + 65536) {
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "session_guard: state file \"%V\" ignored: too large "
+                      "for zone \"%V\"", &zone->state, &zone->name);
+        goto done;
+    }
+
+    buf = ngx_alloc(size ? size : 1, log);
+    if (buf == NULL) {
+        goto done;
+    }
+
+    for (got = 0; got < size; got += n) {
+        n = ngx_read_fd(fd, buf + got, size - got);
+
+        if (n == -1) {
+            ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
+                          "session_guard: state file \"%V\" ignored: "
+                          ngx_read_fd_n " failed", &zone->state);
+            goto done;
+        }
+
+        if (n == 0) {
+            break;
+        }
+    }
+
+    reason = (got != size) ? "short read"
+                           : ngx_http_sg_state_check(zone, buf, size);
+
+    if (reason) {
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "session_guard: state file \"%V\" ignored: %s",
+                      &zone->state, reason);
+        goto done;
+    }
+
+    ngx_memzero(&st, sizeof(ngx_http_sg_state_stats_t));
+
+    ngx_http_sg_state_restore(zone, buf, size, &st);
+
+    if (st.lost) {
+        ngx_log_error(NGX_LOG_ALERT, log, 0,
+                      "session_guard: zone \"%V\" is too small for state "
+                      "file \"%V\": %ui revocations lost", &zone->name,
+                      &zone->state, st.lost);
+    }
+
+    ngx_log_error(NGX_LOG_NOTICE, log, 0,
+                  "session_guard: loaded %ui sessions from state file "
+                  "\"%V\" into zone \"%V\" (%ui revoked, %ui jti, "
+                  "%ui expired, %ui evicted)", st.sessions, &zone->state,
+                  &zone->name, st.revoked, st.jti, st.skipped, st.evicted);
+
+done:
+
+    if (buf) {
+        ngx_free(buf);
+    }
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, log, ngx_errno,
+                      ngx_close_file_n " \"%V\" failed", &zone->state);
+    }
+}
+
+
+/*
+ * On reload, a zone whose size changed is a fresh one: the old zone, still
+ * mapped and used by the old workers, is copied over through a snapshot,
+ * so that nothing (revocations above all) is lost with the resize.
+ */
+
+void
+ngx_http_sg_state_copy(ngx_http_sg_zone_t *zone, ngx_http_sg_zone_t *old,
+    ngx_log_t *log)
+{
+    ngx_str_t                   data;
+    const char                 *reason;
+    ngx_atomic_uint_t           gen;
+    ngx_http_sg_state_stats_t   st;
+
+    if (ngx_http_sg_state_snapshot(old, log, &data, &gen) != NGX_OK) {
+        ngx_log_error(NGX_LOG_ALERT, log, 0,
+                      "session_guard: zone \"%V\" resized, its contents "
+                      "could not be copied and are lost", &zone->name);
+        return;
+    }
+
+    reason = ngx_http_sg_state_check(zone, data.data, data.len);
+
+    if (reason == NULL) {
+        ngx_memzero(&st, sizeof(ngx_http_sg_state_stats_t));
+
+        ngx_http_sg_state_restore(zone, data.data, data.len, &st);
+
+        if (st.lost) {
+            ngx_log_error(NGX_LOG_ALERT, log, 0,
+                          "session_guard: zone \"%V\" is too small for its "
+                          "old contents: %ui revocations lost",
+                          &zone->name, st.lost);
+        }
+
+        ngx_log_error(NGX_LOG_NOTICE, log, 0,
+                      "session_guard: zone \"%V\" resized, copied %ui "
+                      "sessions (%ui revoked, %ui jti, %ui evicted)",
+                      &zone->name, st.sessions, st.revoked, st.jti,
+                      st.evicted);
+    }
+
+    ngx_free(data.data);
+}
+
+
+/* saving */
+
+ngx_int_t
+ngx_http_sg_zone_save(ngx_http_sg_zone_t *zone, ngx_log_t *log)
+{
+    return ngx_http_sg_state_save(zone, log, 1);
+}
+
+
+/* force 0: only if something changed since the last save */
+
+ngx_int_t
+ngx_http_sg_state_save(ngx_http_sg_zone_t *zone, ngx_log_t *log,
+    ngx_uint_t force)
+{
+    ngx_int_t           rc;
+    ngx_str_t           data;
+    ngx_atomic_uint_t   gen;
+
+    if (zone->state.len == 0 || zone->sh == NULL) {
+        return NGX_OK;
+    }
+
+    if (!force && zone->sh->generation == zone->sh->saved) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_sg_state_snapshot(zone, log, &data, &gen) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    rc = ngx_http_sg_state_write(zone, log, &data);
+
+    ngx_free(data.data);
+
+    if (rc != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    zone->sh->saved = gen;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_state_write(ngx_http_sg_zone_t *zone, ngx_log_t *log,
+    ngx_str_t *data)
+{
+    u_char     *tmp, *p, *dir;
+    ssize_t     n;
+    ngx_fd_t    fd;
+    ngx_uint_t  written;
+
+    /* per process: during a binary upgrade two masters may save at once */
+
+    tmp = ngx_alloc(zone->state.len + NGX_INT64_LEN + sizeof("..tmp"), log);
+    if (tmp == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(tmp, "%V.%P.tmp%Z", &zone->state, ngx_pid);
+
+    fd = ngx_open_file(tmp, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
+                       NGX_FILE_OWNER_ACCESS);
+
+    if (fd == NGX_INVALID_FILE) {
+        ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
+                      "session_guard: cannot save zone \"%V\": "
+                      ngx_open_file_n " \"%s\" failed", &zone->name, tmp);
+        ngx_free(tmp);
+        return NGX_ERROR;
+    }
+
+    for (written = 0; written < data->len; written += n) {
+        n = ngx_write_fd(fd, data->data + written, data->len - written);
+
+        if (n == -1) {
+            if (ngx_errno == NGX_EINTR) {
+                n = 0;
+                continue;
+            }
+
+            ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
+                          "session_guard: cannot save zone \"%V\": "
+                          ngx_write_fd_n " \"%s\" failed", &zone->name, tmp);
+            goto failed;
+        }
+    }
+
+    if (fsync(fd) == -1) {
+        ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
+                      "session_guard: cannot save zone \"%V\": "
+                      "fsync() \"%s\" failed", &zone->name, tmp);
+        goto failed;
+    }
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        fd = NGX_INVALID_FILE;
+        ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
+                      "session_guard: cannot save zone \"%V\": "
+                      ngx_close_file_n " \"%s\" failed", &zone->name, tmp);
+        goto failed;
+    }
+
+    fd = NGX_INVALID_FILE;
+
+    if (ngx_rename_file(tmp, zone->state.data) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
+                      "session_guard: cannot save zone \"%V\": "
+                      ngx_rename_file_n " \"%s\" to \"%V\" failed",
+                      &zone->name, tmp, &zone->state);
+        goto failed;
+    }
+
+    /* the rename itself, made durable: fsync the directory */
+
+    dir = tmp;
+    p = ngx_cpymem(dir, zone->state.data, zone->state.len);
+
+    while (p > dir && *(p - 1) != '/') {
+        p--;
+    }
+
+    if (p > dir) {
+        *p = '\0';
+
+        fd = ngx_open_file(dir, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+        if (fd != NGX_INVALID_FILE) {
+            (void) fsync(fd);
+            (void) ngx_close_file(fd);
+        }
+    }
+
+    ngx_free(tmp);
+
+    ngx_log_error(NGX_LOG_INFO, log, 0,
+                  "session_guard: zone \"%V\" saved to \"%V\"",
+                  &zone->name, &zone->state);
+
+    return NGX_OK;
+
+failed:
+
+    if (fd != NGX_INVALID_FILE) {
+        (void) ngx_close_file(fd);
+    }
+
+    (void) ngx_delete_file(tmp);
+    ngx_free(tmp);
+
+    return NGX_ERROR;
+}

@@ -1,0 +1,630 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * The operations of ngx_http_sg_zone.h on the shared-memory store: each
+ * locks, works through the primitives of ngx_http_sg_shm.c, copies out
+ * what the caller needs, and unlocks.  Nothing here logs: the callers do,
+ * after the lock is released.
+ */
+
+
+#include "ngx_http_sg.h"
+#include "ngx_http_sg_shm.h"
+
+
+static ngx_int_t ngx_http_sg_limit(ngx_http_sg_zone_t *zone,
+    ngx_str_t *sub, ngx_http_sg_limit_t *limit, time_t now,
+    ngx_http_sg_node_t *self);
+static void ngx_http_sg_copy_locked(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_node_t *sn, ngx_http_sg_session_t *out, u_char *idbuf,
+    u_char *subbuf);
+static ngx_int_t ngx_http_sg_copy_out(ngx_pool_t *pool,
+    ngx_http_sg_session_t *out);
+
+
+/*
+ * max_sessions: counts the subject's live sessions (neither revoked nor
+ * ended) but "self".  Without "self" (before a session is created), at the
+ * limit, refuses (NGX_DECLINED) or lets it be created; with "self" (once
+ * it is, so that a failure to store it replaces nothing), revokes the
+ * oldest-created ones until there is room.
+ */
+
+static ngx_int_t
+ngx_http_sg_limit(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
+    ngx_http_sg_limit_t *limit, time_t now, ngx_http_sg_node_t *self)
+{
+    u_char                 *base;
+    ngx_uint_t              live, last;
+    ngx_http_sg_link_t     *l, *next;
+    ngx_http_sg_node_t     *sn, *oldest;
+    ngx_http_sg_subject_t  *st;
+
+    base = ngx_http_sg_base(zone);
+
+    for ( ;; ) {
+
+        st = ngx_http_sg_shm_find_subject(zone, sub);
+
+        if (st == NULL) {
+            return NGX_OK;
+        }
+
+        live = 0;
+        oldest = NULL;
+
+        /* oldest first: the first live one is the oldest */
+
+        for (l = ngx_http_sg_link_first(base, &st->sessions);
+             l != &st->sessions;
+             l = next)
+        {
+            next = ngx_http_sg_link(base, l->next);
+            sn = ngx_http_sg_data(l, ngx_http_sg_node_t, sq);
+
+            if (sn == self) {
+                continue;
+            }
+
+            if (ngx_http_sg_dead(sn, now)) {
+                last = (st->count == 1);
+
+                ngx_http_sg_shm_free(zone, sn);
+                zone->sh->stats.expired++;
+
+                if (last) {
+                    return NGX_OK;
+                }
+
+                continue;
+            }
+
+            if (sn->revoked || ngx_http_sg_ended(sn, now)) {
+                continue;
+            }
+
+            if (live++ == 0) {
+                oldest = sn;
+            }
+        }
+
+        if (live < limit->max_sessions) {
+            return NGX_OK;
+        }
+
+        if (self == NULL) {
+            if (limit->replace_oldest) {
+                return NGX_OK;
+            }
+
+            zone->sh->stats.limited++;
+            return NGX_DECLINED;
+        }
+
+        zone->sh->stats.limited++;
+
+        /*
+         * Tokens carrying the replaced session may live on: it stays
+         * revoked until the latest "exp" seen with it, and at least for
+         * the longest lifetime a session may have.
+         */
+
+        ngx_http_sg_shm_revoke(zone, oldest, NGX_HTTP_SG_REVOKED_LIMIT, 0,
+                               now + zone->max_lifetime, now);
+    }
+}
+
+
+/* copies out under the lock, into caller's buffers of the maximum sizes */
+
+static void
+ngx_http_sg_copy_locked(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
+    ngx_http_sg_session_t *out, u_char *idbuf, u_char *subbuf)
+{
+    ngx_http_sg_subject_t  *st;
+
+    ngx_http_sg_shm_unpack(sn, &out->rec);
+
+    out->id.len = sn->len;
+    out->id.data = idbuf;
+    ngx_memcpy(idbuf, sn->data, sn->len);
+
+    st = ngx_http_sg_shm_subject(zone, sn);
+
+    out->sub.len = st ? st->len : 0;
+    out->sub.data = subbuf;
+
+    if (st) {
+        ngx_memcpy(subbuf, st->data, st->len);
+    }
+}
+
+
+/* moves the strings of out from stack buffers into the pool */
+
+static ngx_int_t
+ngx_http_sg_copy_out(ngx_pool_t *pool, ngx_http_sg_session_t *out)
+{
+    u_char  *p;
+
+    p = ngx_pnalloc(pool, out->id.len + out->sub.len + 1);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(p, out->id.data, out->id.len);
+    out->id.data = p;
+
+    p += out->id.len;
+
+    ngx_memcpy(p, out->sub.data, out->sub.len);
+    out->sub.data = p;
+
+    return NGX_OK;
+}
+
+
+/* the API */
+
+ngx_int_t
+ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_str_t *sub, ngx_http_sg_limit_t *limit, ngx_http_sg_update_pt update,
+    void *data, ngx_pool_t *pool, ngx_http_sg_session_t *out,
+    ngx_uint_t *evicted)
+{
+    u_char                 idbuf[NGX_HTTP_SG_ID_MAX];
+    u_char                 subbuf[NGX_HTTP_SG_SUB_MAX];
+    u_char                 was;
+    time_t                 now;
+    uint32_t               exp;
+    ngx_int_t              rc;
+    ngx_uint_t             created, n;
+    ngx_http_sg_node_t    *sn;
+    ngx_http_sg_record_t   rec;
+
+    if (evicted == NULL) {
+        evicted = &n;
+    }
+
+    *evicted = 0;
+
+    ngx_memzero(out, sizeof(ngx_http_sg_session_t));
+
+    if (id->len == 0 || id->len > NGX_HTTP_SG_ID_MAX
+        || sub->len > NGX_HTTP_SG_SUB_MAX)
+    {
+        return NGX_ERROR;
+    }
+
+    now = ngx_time();
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    sn = ngx_http_sg_shm_find(zone, id, now);
+
+    if (sn) {
+        created = 0;
+
+        if (!sn->revoked) {
+            ngx_http_sg_link_remove(ngx_http_sg_base(zone), &sn->queue);
+            ngx_http_sg_link_after(ngx_http_sg_base(zone), &zone->sh->lru,
+                                   &sn->queue);
+        }
+
+    } else {
+        created = 1;
+
+        ngx_http_sg_shm_expire(zone, now, 2);
+
+        if (sub->len == 0 || limit == NULL || limit->max_sessions == 0) {
+            limit = NULL;
+        }
+
+        if (limit && ngx_http_sg_limit(zone, sub, limit, now, NULL)
+                     == NGX_DECLINED)
+        {
+            ngx_shmtx_unlock(&zone->shpool->mutex);
+
+            out->id = *id;
+            out->sub = *sub;
+
+            return NGX_DECLINED;
+        }
+
+        sn = ngx_http_sg_shm_create(zone, id, sub, now, now,
+                                    NGX_HTTP_SG_ROUNDS_SESSION, evicted);
+
+        if (sn == NULL) {
+            ngx_shmtx_unlock(&zone->shpool->mutex);
+            return NGX_ERROR;
+        }
+
+        if (limit) {
+            (void) ngx_http_sg_limit(zone, sub, limit, now, sn);
+        }
+
+        ngx_http_sg_link_remove(ngx_http_sg_base(zone), &sn->queue);
+        ngx_http_sg_link_after(ngx_http_sg_base(zone), &zone->sh->lru,
+                               &sn->queue);
+
+        zone->sh->stats.created++;
+    }
+
+    ngx_http_sg_shm_unpack(sn, &rec);
+
+    rc = update ? update(&rec, created, data) : NGX_OK;
+
+    was = sn->revoked;
+    exp = sn->token_exp;
+
+    ngx_http_sg_shm_pack(&rec, sn);
+
+    if (!was && rec.revoked) {
+        /* revoked by the caller's policy */
+        sn->token_exp = exp > sn->token_exp ? exp : sn->token_exp;
+        ngx_http_sg_shm_revoke(zone, sn, rec.revoked, rec.revoke_reason,
+                               now + zone->max_lifetime, now);
+
+    } else if (was) {
+        /* a revocation is never undone nor shortened */
+        if (sn->token_exp < exp) {
+            sn->token_exp = exp;
+
+        } else if (sn->token_exp > exp) {
+            ngx_http_sg_shm_requeue(zone, sn);
+        }
+    }
+
+    zone->sh->generation++;
+
+    ngx_http_sg_copy_locked(zone, sn, out, idbuf, subbuf);
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    if (ngx_http_sg_copy_out(pool, out) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return rc;
+}
+
+
+ngx_int_t
+ngx_http_sg_zone_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_uint_t source, ngx_uint_t reason, time_t until)
+{
+    time_t               now;
+    ngx_str_t            empty;
+    ngx_http_sg_node_t  *sn;
+
+    if (id->len == 0 || id->len > NGX_HTTP_SG_ID_MAX) {
+        return NGX_ERROR;
+    }
+
+    now = ngx_time();
+
+    if (until == 0) {
+        until = now + zone->max_lifetime;
+    }
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    sn = ngx_http_sg_shm_find(zone, id, now);
+
+    if (sn) {
+        ngx_http_sg_shm_revoke(zone, sn, source, reason, until, now);
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        return NGX_OK;
+    }
+
+    if (until < now) {
+        /* every token that could carry it has expired */
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        return NGX_OK;
+    }
+
+    ngx_str_null(&empty);
+
+    sn = ngx_http_sg_shm_create(zone, id, &empty, now, now,
+                                NGX_HTTP_SG_ROUNDS_REVOKE, NULL);
+
+    if (sn == NULL) {
+        zone->sh->stats.revoke_failed++;
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        return NGX_ERROR;
+    }
+
+    ngx_http_sg_shm_revoke(zone, sn, source, reason, until, now);
+
+    zone->sh->stats.created++;
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_sg_zone_revoke_subject(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
+    ngx_uint_t source, ngx_uint_t reason, ngx_uint_t *n)
+{
+    u_char                 *base;
+    time_t                  now;
+    ngx_uint_t              count;
+    ngx_http_sg_link_t     *l;
+    ngx_http_sg_node_t     *sn;
+    ngx_http_sg_subject_t  *st;
+
+    count = 0;
+
+    if (sub->len == 0 || sub->len > NGX_HTTP_SG_SUB_MAX) {
+        goto done;
+    }
+
+    now = ngx_time();
+    base = ngx_http_sg_base(zone);
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    st = ngx_http_sg_shm_find_subject(zone, sub);
+
+    if (st) {
+        /* revoking keeps every record linked: the walk is safe */
+
+        for (l = ngx_http_sg_link_first(base, &st->sessions);
+             l != &st->sessions;
+             l = ngx_http_sg_link(base, l->next))
+        {
+            sn = ngx_http_sg_data(l, ngx_http_sg_node_t, sq);
+
+            if (sn->revoked || ngx_http_sg_dead(sn, now)) {
+                continue;
+            }
+
+            ngx_http_sg_shm_revoke(zone, sn, source, reason,
+                                     now + zone->max_lifetime, now);
+            count++;
+        }
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+done:
+
+    if (n) {
+        *n = count;
+    }
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_sg_zone_find(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_pool_t *pool, ngx_http_sg_session_t *out)
+{
+    u_char               idbuf[NGX_HTTP_SG_ID_MAX];
+    u_char               subbuf[NGX_HTTP_SG_SUB_MAX];
+    ngx_http_sg_node_t  *sn;
+
+    ngx_memzero(out, sizeof(ngx_http_sg_session_t));
+
+    if (id->len == 0 || id->len > NGX_HTTP_SG_ID_MAX) {
+        return NGX_DECLINED;
+    }
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    sn = ngx_http_sg_shm_find(zone, id, ngx_time());
+
+    if (sn == NULL) {
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        return NGX_DECLINED;
+    }
+
+    ngx_http_sg_copy_locked(zone, sn, out, idbuf, subbuf);
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return ngx_http_sg_copy_out(pool, out);
+}
+
+
+/*
+ * Two passes: the sizes are taken under the lock, the memory is allocated
+ * without it (an allocation failure logs), and the copy is made under the
+ * lock again, as much of it as still fits.
+ */
+
+ngx_int_t
+ngx_http_sg_zone_list(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
+    ngx_pool_t *pool, ngx_array_t **out)
+{
+    u_char                 *base, *p, *last, *subp;
+    time_t                  now;
+    size_t                  bytes;
+    ngx_uint_t              n;
+    ngx_array_t            *a;
+    ngx_http_sg_link_t     *l;
+    ngx_http_sg_node_t     *sn;
+    ngx_http_sg_session_t  *s;
+    ngx_http_sg_subject_t  *st;
+
+    now = ngx_time();
+    base = ngx_http_sg_base(zone);
+
+    n = 0;
+    bytes = 0;
+
+    if (sub->len && sub->len <= NGX_HTTP_SG_SUB_MAX) {
+        ngx_shmtx_lock(&zone->shpool->mutex);
+
+        st = ngx_http_sg_shm_find_subject(zone, sub);
+
+        if (st) {
+            for (l = ngx_http_sg_link_first(base, &st->sessions);
+                 l != &st->sessions;
+                 l = ngx_http_sg_link(base, l->next))
+            {
+                sn = ngx_http_sg_data(l, ngx_http_sg_node_t, sq);
+                bytes += sn->len;
+                n++;
+            }
+        }
+
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+    }
+
+    a = ngx_array_create(pool, n ? n : 1, sizeof(ngx_http_sg_session_t));
+    if (a == NULL) {
+        return NGX_ERROR;
+    }
+
+    *out = a;
+
+    if (n == 0) {
+        return NGX_OK;
+    }
+
+    subp = ngx_pnalloc(pool, sub->len + bytes);
+    if (subp == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(subp, sub->data, sub->len);
+
+    p = subp + sub->len;
+    last = p + bytes;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    st = ngx_http_sg_shm_find_subject(zone, sub);
+
+    if (st) {
+        for (l = ngx_http_sg_link_first(base, &st->sessions);
+             l != &st->sessions && a->nelts < n;
+             l = ngx_http_sg_link(base, l->next))
+        {
+            sn = ngx_http_sg_data(l, ngx_http_sg_node_t, sq);
+
+            if (ngx_http_sg_dead(sn, now)) {
+                continue;
+            }
+
+            if ((size_t) (last - p) < sn->len) {
+                break;
+            }
+
+            s = ngx_array_push(a);    /* preallocated: no allocation */
+
+            ngx_http_sg_shm_unpack(sn, &s->rec);
+
+            s->id.len = sn->len;
+            s->id.data = p;
+            p = ngx_cpymem(p, sn->data, sn->len);
+
+            s->sub.len = sub->len;
+            s->sub.data = subp;
+        }
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_sg_zone_jti(ngx_http_sg_zone_t *zone, ngx_str_t *jti,
+    time_t expires)
+{
+    u_char              *key, digest[32];
+    size_t               size;
+    time_t               now;
+    uint32_t             hash;
+    ngx_uint_t           len;
+    ngx_rbtree_node_t   *node;
+    ngx_http_sg_jti_t   *jn;
+
+    if (jti->len == 0) {
+        return NGX_DECLINED;
+    }
+
+    /*
+     * A longer jti is remembered by its SHA-256, flagged in the length so
+     * that it never equals a short jti of the same 32 bytes.
+     */
+
+    if (jti->len > NGX_HTTP_SG_JTI_MAX) {
+        ngx_http_sg_cache_digest(jti, digest);
+        key = digest;
+        len = 32 | NGX_HTTP_SG_JTI_HASHED;
+
+    } else {
+        key = jti->data;
+        len = jti->len;
+    }
+
+    hash = ngx_crc32_short(key, len & ~NGX_HTTP_SG_JTI_HASHED);
+
+    now = ngx_time();
+
+    if (expires < now) {
+        expires = now;
+    }
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    node = ngx_http_sg_shm_lookup(&zone->sh->jtis, hash, key, len,
+                                  offsetof(ngx_http_sg_jti_t, data));
+
+    if (node) {
+        jn = ngx_http_sg_overlay(node);
+
+        if ((time_t) jn->expires >= now) {
+            zone->sh->stats.jti_replays++;
+            ngx_shmtx_unlock(&zone->shpool->mutex);
+            return NGX_DECLINED;
+        }
+
+        /* seen, but so long ago that it is forgotten: a first use */
+        ngx_http_sg_shm_free_jti(zone, jn);
+    }
+
+    ngx_http_sg_shm_expire(zone, now, 2);
+
+    size = ngx_http_sg_node_size(ngx_http_sg_jti_t,
+                                 len & ~NGX_HTTP_SG_JTI_HASHED);
+
+    node = ngx_http_sg_shm_alloc(zone, size, now, NGX_HTTP_SG_ROUNDS_JTI,
+                                 NULL);
+    if (node == NULL) {
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        return NGX_ERROR;
+    }
+
+    ngx_http_sg_shm_add_jti(zone, node, hash, key, len, expires);
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_sg_zone_stats(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_zone_stats_t *stats)
+{
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    *stats = zone->sh->stats;
+
+    stats->pages_total = zone->shpool->last - zone->shpool->pages;
+    stats->pages_free = zone->shpool->pfree;
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+}

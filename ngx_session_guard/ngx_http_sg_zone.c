@@ -1,0 +1,569 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * The "session_guard_zone" directive and the life of a zone: declared
+ * (or used first, then declared, like limit_req's), added as shared memory
+ * tagged with the module, and initialized by nginx: an unchanged zone is
+ * adopted on reload with its sessions; a fresh one gets the contents of
+ * the zone it replaces (resized) or of the state file.
+ *
+ * With "state=", the zone is saved every "save" interval by worker 0 (a
+ * timer set in init_process; skipped when nothing changed since the last
+ * save) and by the master on exit (exit_master: the workers are gone, the
+ * shared memory is still mapped), which covers "nginx -s quit" and
+ * "stop".
+ *
+ * The store itself is in ngx_http_sg_shm.c and ngx_http_sg_store.c, the
+ * state file in ngx_http_sg_state.c.
+ */
+
+
+#include "ngx_http_sg.h"
+#include "ngx_http_sg_shm.h"
+
+
+#define NGX_HTTP_SG_MAX_LIFETIME_DEFAULT  (12 * 3600)
+#define NGX_HTTP_SG_SAVE_DEFAULT          60000
+
+
+static ngx_http_sg_zone_t *ngx_http_sg_zone_find_conf(ngx_conf_t *cf,
+    ngx_str_t *name);
+static ngx_http_sg_zone_t *ngx_http_sg_zone_add(ngx_conf_t *cf,
+    ngx_str_t *name, size_t size);
+static ngx_int_t ngx_http_sg_init_zone(ngx_shm_zone_t *shm_zone,
+    void *data);
+static void ngx_http_sg_zone_timer(ngx_event_t *ev);
+
+
+/* the "session_guard_zone" directive */
+
+char *
+ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    u_char                   *p;
+    size_t                    size;
+    time_t                    max_lifetime;
+    ssize_t                   n;
+    ngx_str_t                *value, name, s, state;
+    ngx_int_t                 t;
+    ngx_msec_t                save;
+    ngx_uint_t                i;
+    ngx_http_sg_zone_t       *zone, **zp;
+    ngx_http_sg_main_conf_t  *smcf;
+
+    value = cf->args->elts;
+
+    size = 0;
+    name.len = 0;
+    ngx_str_null(&state);
+    max_lifetime = NGX_HTTP_SG_MAX_LIFETIME_DEFAULT;
+    save = NGX_HTTP_SG_SAVE_DEFAULT;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "zone=", 5) == 0) {
+
+            name.data = value[i].data + 5;
+
+            p = (u_char *) ngx_strchr(name.data, ':');
+
+            if (p == NULL || p == name.data) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid zone \"%V\", it must be "
+                                   "\"zone=name:size\"", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            name.len = p - name.data;
+
+            s.data = p + 1;
+            s.len = value[i].data + value[i].len - s.data;
+
+            n = ngx_parse_size(&s);
+
+            if (n == NGX_ERROR) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid zone size \"%V\"", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            if (n < (ssize_t) (8 * ngx_pagesize)) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "zone \"%V\" is too small", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            /* list links are 32-bit offsets in 4-byte units */
+
+            if ((uint64_t) n > ((uint64_t) 0xffffffff << 2)) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "zone \"%V\" is too large, the maximum "
+                                   "is 16G", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            size = n;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "state=", 6) == 0) {
+
+            state.data = value[i].data + 6;
+            state.len = value[i].len - 6;
+
+            if (state.len == 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "empty state file in \"%V\"", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            if (ngx_conf_full_name(cf->cycle, &state, 0) != NGX_OK) {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "max_lifetime=", 13) == 0) {
+
+            s.data = value[i].data + 13;
+            s.len = value[i].len - 13;
+
+            t = ngx_parse_time(&s, 1);
+
+            if (t == NGX_ERROR || t < 1 || t > 3650 * 86400) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid max_lifetime \"%V\", it must "
+                                   "be between 1s and 3650d", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            max_lifetime = t;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "save=", 5) == 0) {
+
+            s.data = value[i].data + 5;
+            s.len = value[i].len - 5;
+
+            t = ngx_parse_time(&s, 0);
+
+            if (t == NGX_ERROR || (t != 0 && t < 1000)
+                || t > 86400 * 1000)
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid save interval \"%V\", it must "
+                                   "be 0 (off) or between 1s and 1d",
+                                   &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            save = (ngx_msec_t) t;
+            continue;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid parameter \"%V\"", &value[i]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (name.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" must have \"zone\" parameter",
+                           &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    smcf = conf;
+
+    if (state.len && smcf->zones) {
+        zp = smcf->zones->elts;
+
+        for (i = 0; i < smcf->zones->nelts; i++) {
+            if (zp[i]->state.len == state.len
+                && ngx_strncmp(zp[i]->state.data, state.data, state.len)
+                   == 0)
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "state file \"%V\" is already used by "
+                                   "zone \"%V\"", &state, &zp[i]->name);
+                return NGX_CONF_ERROR;
+            }
+        }
+    }
+
+    zone = ngx_http_sg_zone_find_conf(cf, &name);
+
+    if (zone == NULL) {
+        zone = ngx_http_sg_zone_add(cf, &name, size);
+        if (zone == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+    } else if (zone->declared) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "duplicate zone \"%V\"", &name);
+        return NGX_CONF_ERROR;
+
+    } else {
+        /* used before: ngx_shared_memory_add() sets the size now */
+
+        if (ngx_shared_memory_add(cf, &name, size,
+                                  &ngx_http_session_guard_module)
+            == NULL)
+        {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    zone->declared = 1;
+    zone->state = state;
+    zone->max_lifetime = max_lifetime;
+    zone->save = save;
+
+    return NGX_CONF_OK;
+}
+
+
+ngx_http_sg_zone_t *
+ngx_http_sg_zone_get(ngx_conf_t *cf, ngx_str_t *name)
+{
+    ngx_http_sg_zone_t  *zone;
+
+    if (name->len == 0) {
+        return NULL;
+    }
+
+    zone = ngx_http_sg_zone_find_conf(cf, name);
+
+    if (zone) {
+        return zone;
+    }
+
+    /*
+     * Not declared yet: like limit_req, the zone is added with size 0 and
+     * must be declared later in the configuration;
+     * ngx_http_sg_zone_check() reports it otherwise.
+     */
+
+    zone = ngx_http_sg_zone_add(cf, name, 0);
+    if (zone == NULL) {
+        return NULL;
+    }
+
+    zone->used_file = cf->conf_file->file.name;
+    zone->used_line = cf->conf_file->line;
+
+    return zone;
+}
+
+
+ngx_int_t
+ngx_http_sg_zone_check(ngx_conf_t *cf)
+{
+    ngx_uint_t                i;
+    ngx_http_sg_zone_t      **zp;
+    ngx_http_sg_main_conf_t  *smcf;
+
+    smcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_session_guard_module);
+
+    if (smcf->zones == NULL) {
+        return NGX_OK;
+    }
+
+    zp = smcf->zones->elts;
+
+    for (i = 0; i < smcf->zones->nelts; i++) {
+        if (!zp[i]->declared) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "session_guard: unknown session_guard zone "
+                          "\"%V\" used in %V:%ui (it needs a "
+                          "\"session_guard_zone\" directive)",
+                          &zp[i]->name, &zp[i]->used_file,
+                          zp[i]->used_line);
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+time_t
+ngx_http_sg_zone_max_lifetime(ngx_http_sg_zone_t *zone)
+{
+    return zone->max_lifetime;
+}
+
+
+ngx_str_t *
+ngx_http_sg_zone_name(ngx_http_sg_zone_t *zone)
+{
+    return &zone->name;
+}
+
+
+static ngx_http_sg_zone_t *
+ngx_http_sg_zone_find_conf(ngx_conf_t *cf, ngx_str_t *name)
+{
+    ngx_uint_t                i;
+    ngx_http_sg_zone_t      **zp;
+    ngx_http_sg_main_conf_t  *smcf;
+
+    smcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_session_guard_module);
+
+    if (smcf->zones == NULL) {
+        return NULL;
+    }
+
+    zp = smcf->zones->elts;
+
+    for (i = 0; i < smcf->zones->nelts; i++) {
+        if (zp[i]->name.len == name->len
+            && ngx_strncmp(zp[i]->name.data, name->data, name->len) == 0)
+        {
+            return zp[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+static ngx_http_sg_zone_t *
+ngx_http_sg_zone_add(ngx_conf_t *cf, ngx_str_t *name, size_t size)
+{
+    ngx_uint_t                i;
+    ngx_list_part_t          *part;
+    ngx_shm_zone_t           *shm_zone, *oshm_zone;
+    ngx_http_sg_zone_t       *zone, **zp;
+    ngx_http_sg_main_conf_t  *smcf;
+
+    smcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_session_guard_module);
+
+    if (smcf->zones == NULL) {
+        smcf->zones = ngx_array_create(cf->pool, 2,
+                                       sizeof(ngx_http_sg_zone_t *));
+        if (smcf->zones == NULL) {
+            return NULL;
+        }
+    }
+
+    zone = ngx_pcalloc(cf->pool, sizeof(ngx_http_sg_zone_t));
+    if (zone == NULL) {
+        return NULL;
+    }
+
+    shm_zone = ngx_shared_memory_add(cf, name, size,
+                                     &ngx_http_session_guard_module);
+    if (shm_zone == NULL) {
+        return NULL;
+    }
+
+    zp = ngx_array_push(smcf->zones);
+    if (zp == NULL) {
+        return NULL;
+    }
+
+    *zp = zone;
+
+    zone->shm_zone = shm_zone;
+    zone->name = *name;
+    zone->max_lifetime = NGX_HTTP_SG_MAX_LIFETIME_DEFAULT;
+    zone->save = NGX_HTTP_SG_SAVE_DEFAULT;
+
+    shm_zone->init = ngx_http_sg_init_zone;
+    shm_zone->data = zone;
+
+    /*
+     * The same zone in the running configuration: when its size changes,
+     * nginx gives a fresh zone and ngx_http_sg_init_zone() copies the old
+     * contents over, revocations included.
+     */
+
+    if (ngx_is_init_cycle(cf->cycle->old_cycle)) {
+        return zone;
+    }
+
+    part = &cf->cycle->old_cycle->shared_memory.part;
+    oshm_zone = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            oshm_zone = part->elts;
+            i = 0;
+        }
+
+        if (oshm_zone[i].tag == &ngx_http_session_guard_module
+            && oshm_zone[i].shm.name.len == name->len
+            && ngx_strncmp(oshm_zone[i].shm.name.data, name->data,
+                           name->len)
+               == 0)
+        {
+            zone->old = oshm_zone[i].data;
+            break;
+        }
+    }
+
+    return zone;
+}
+
+
+static ngx_int_t
+ngx_http_sg_init_zone(ngx_shm_zone_t *shm_zone, void *data)
+{
+    ngx_http_sg_zone_t  *ozone = data;
+
+    size_t                len;
+    ngx_http_sg_zone_t   *zone;
+
+    zone = shm_zone->data;
+
+    if (ozone) {
+        /* a reload with the same size: the sessions stay */
+        zone->sh = ozone->sh;
+        zone->shpool = ozone->shpool;
+        return NGX_OK;
+    }
+
+    zone->shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
+
+    if (shm_zone->shm.exists) {
+        zone->sh = zone->shpool->data;
+        return NGX_OK;
+    }
+
+    if (ngx_http_sg_shm_init(zone) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    len = sizeof(" in session_guard zone \"\"") + shm_zone->shm.name.len;
+
+    zone->shpool->log_ctx = ngx_slab_alloc(zone->shpool, len);
+    if (zone->shpool->log_ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(zone->shpool->log_ctx, " in session_guard zone \"%V\"%Z",
+                &shm_zone->shm.name);
+
+    /* running out of memory is handled (eviction, failing closed) */
+    zone->shpool->log_nomem = 0;
+
+    if (ngx_test_config) {
+        return NGX_OK;
+    }
+
+    if (zone->old && zone->old->sh) {
+        ngx_http_sg_state_copy(zone, zone->old, shm_zone->shm.log);
+        return NGX_OK;
+    }
+
+    if (zone->state.len) {
+        ngx_http_sg_state_load(zone, shm_zone->shm.log);
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_sg_zone_timer(ngx_event_t *ev)
+{
+    ngx_http_sg_zone_t  *zone = ev->data;
+
+    /* an old worker finishing its requests leaves it to the new ones */
+
+    if (ngx_exiting || ngx_quit || ngx_terminate) {
+        return;
+    }
+
+    (void) ngx_http_sg_state_save(zone, ev->log, 0);
+
+    ngx_add_timer(ev, zone->save);
+}
+
+
+ngx_int_t
+ngx_http_sg_zone_init_process(ngx_cycle_t *cycle)
+{
+    ngx_uint_t                i;
+    ngx_event_t              *ev;
+    ngx_http_sg_zone_t      **zp;
+    ngx_http_sg_main_conf_t  *smcf;
+
+    if ((ngx_process != NGX_PROCESS_WORKER
+         && ngx_process != NGX_PROCESS_SINGLE)
+        || ngx_worker != 0)
+    {
+        return NGX_OK;
+    }
+
+    smcf = ngx_http_cycle_get_module_main_conf(cycle,
+                                               ngx_http_session_guard_module);
+
+    if (smcf == NULL || smcf->zones == NULL) {
+        return NGX_OK;
+    }
+
+    zp = smcf->zones->elts;
+
+    for (i = 0; i < smcf->zones->nelts; i++) {
+
+        if (zp[i]->state.len == 0 || zp[i]->save == 0) {
+            continue;
+        }
+
+        ev = ngx_pcalloc(cycle->pool, sizeof(ngx_event_t));
+        if (ev == NULL) {
+            return NGX_ERROR;
+        }
+
+        ev->handler = ngx_http_sg_zone_timer;
+        ev->data = zp[i];
+        ev->log = cycle->log;
+
+        /* a graceful shutdown does not wait for it */
+        ev->cancelable = 1;
+
+        ngx_add_timer(ev, zp[i]->save);
+    }
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_sg_zone_exit_master(ngx_cycle_t *cycle)
+{
+    ngx_uint_t                i;
+    ngx_http_sg_zone_t      **zp;
+    ngx_http_sg_main_conf_t  *smcf;
+
+    smcf = ngx_http_cycle_get_module_main_conf(cycle,
+                                               ngx_http_session_guard_module);
+
+    if (smcf == NULL || smcf->zones == NULL) {
+        return;
+    }
+
+    zp = smcf->zones->elts;
+
+    for (i = 0; i < smcf->zones->nelts; i++) {
+        (void) ngx_http_sg_state_save(zp[i], cycle->log, 1);
+    }
+}

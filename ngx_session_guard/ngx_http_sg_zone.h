@@ -1,0 +1,250 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+#ifndef _NGX_HTTP_SG_ZONE_H_INCLUDED_
+#define _NGX_HTTP_SG_ZONE_H_INCLUDED_
+
+
+/*
+ * The session store: one shared-memory zone per "session_guard_zone",
+ * following limit_req's recipe (rbtree keyed by a hash of the session id
+ * with a full-key tie-break, LRU queue, slab allocations under the slab
+ * mutex, the old zone adopted on reload when its size is unchanged).
+ *
+ * Every operation locks, works, copies what the caller needs out of shared
+ * memory, and unlocks; nothing returned points into the zone.  Nothing is
+ * logged while the mutex is held.
+ *
+ * Return contract: NGX_OK done; NGX_DECLINED refused by a rule (the
+ * out->reason says which); NGX_ERROR internal failure (no memory for a
+ * revocation, I/O): the caller fails closed.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+
+#define NGX_HTTP_SG_ID_MAX             256   /* session id bytes */
+#define NGX_HTTP_SG_SUB_MAX            256   /* subject bytes */
+#define NGX_HTTP_SG_JTI_MAX            128
+#define NGX_HTTP_SG_MAX_SESSIONS_MAX   1000  /* per subject, directive */
+
+/* cookie modes (issue: edge-enforced cookies) */
+#define NGX_HTTP_SG_COOKIE_PERSISTENT      0
+#define NGX_HTTP_SG_COOKIE_NON_PERSISTENT  1
+
+/* who revoked a session */
+#define NGX_HTTP_SG_REVOKED_NO         0
+#define NGX_HTTP_SG_REVOKED_POLICY     1
+#define NGX_HTTP_SG_REVOKED_API        2
+#define NGX_HTTP_SG_REVOKED_LOGOUT     3
+#define NGX_HTTP_SG_REVOKED_LIMIT      4     /* max_sessions replace_oldest */
+
+
+typedef struct {
+    u_char                      family;     /* 0: unknown, 4, 6 */
+    u_char                      addr[16];
+} ngx_http_sg_ip_t;
+
+
+/*
+ * What a session is bound to: the values as first seen ("initial") and as
+ * last accepted ("last").  Hashes, not strings, for the user agent and
+ * the TLS fingerprint: only equality is ever asked of them.
+ */
+
+typedef struct {
+    ngx_http_sg_ip_t            ip;
+    uint32_t                    asn;        /* 0: unknown */
+    u_char                      country[2]; /* ISO 3166-1; 0: unknown */
+    u_char                      has_loc;
+    float                       lat;
+    float                       lon;
+    uint64_t                    ua;         /* hash; 0: none */
+    uint64_t                    ja4;        /* hash; 0: none */
+} ngx_http_sg_bind_t;
+
+
+/*
+ * A session record, fixed size.  It is what the zone stores (next to the
+ * id and the subject) and what every operation copies out.
+ */
+
+typedef struct {
+    time_t                      created;
+    time_t                      updated;     /* any change of the record */
+    time_t                      last_seen;   /* last request (interaction) */
+    time_t                      expires;     /* absolute expiry; 0: none */
+    time_t                      idle_timeout;/* seconds; 0: none */
+    time_t                      auth_time;   /* from the token; 0: unknown */
+    time_t                      token_exp;   /* latest "exp" seen with it */
+    time_t                      loc_time;    /* when last.lat/lon was seen */
+
+    ngx_http_sg_bind_t          initial;
+    ngx_http_sg_bind_t          last;
+
+    time_t                      revoked_at;
+    time_t                      step_up_since; /* 0: no step-up pending */
+    u_char                      revoked;     /* NGX_HTTP_SG_REVOKED_* */
+    u_char                      revoke_reason; /* free for the caller */
+    u_char                      cookie_mode;
+    u_char                      flags;       /* free for the caller */
+} ngx_http_sg_record_t;
+
+
+/* a record copied out, with its id and subject (request pool copies) */
+
+typedef struct {
+    ngx_str_t                   id;
+    ngx_str_t                   sub;
+    ngx_http_sg_record_t        rec;
+} ngx_http_sg_session_t;
+
+
+/*
+ * Called with the mutex held, on the record found or just created
+ * (created = 1: zeroed except id/sub and rec->created), to read and change
+ * it in one step.  It must not block, allocate from the zone, or log.  Its
+ * return value is returned by ngx_http_sg_zone_session().
+ */
+
+typedef ngx_int_t (*ngx_http_sg_update_pt)(ngx_http_sg_record_t *rec,
+    ngx_uint_t created, void *data);
+
+
+typedef struct {
+    ngx_atomic_t                sessions;    /* records, revoked included */
+    ngx_atomic_t                revoked;     /* revoked records held */
+    ngx_atomic_t                created;
+    ngx_atomic_t                evicted;     /* LRU evictions */
+    ngx_atomic_t                expired;
+    ngx_atomic_t                revocations[5]; /* by NGX_HTTP_SG_REVOKED_* */
+    ngx_atomic_t                revoke_failed;  /* no memory: failed closed */
+    ngx_atomic_t                limited;     /* max_sessions deny/replace */
+    ngx_atomic_t                jti_replays;
+    size_t                      pages_total;
+    size_t                      pages_free;
+} ngx_http_sg_zone_stats_t;
+
+
+typedef struct ngx_http_sg_zone_s  ngx_http_sg_zone_t;
+
+
+typedef struct {
+    ngx_uint_t                  max_sessions;  /* per subject; 0: none */
+    ngx_uint_t                  replace_oldest;/* else deny */
+} ngx_http_sg_limit_t;
+
+
+/* the "session_guard_zone" directive (http) */
+char *ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+
+/* "zone=name" in other directives: the zone of that name, or NULL */
+ngx_http_sg_zone_t *ngx_http_sg_zone_get(ngx_conf_t *cf, ngx_str_t *name);
+
+/* the zone's max_lifetime parameter (ceiling for lifetimes), seconds */
+time_t ngx_http_sg_zone_max_lifetime(ngx_http_sg_zone_t *zone);
+ngx_str_t *ngx_http_sg_zone_name(ngx_http_sg_zone_t *zone);
+
+/*
+ * Look up the session "id" or create it (subject "sub"), then call update.
+ * Creating may evict least-recently-used, unrevoked records (counted,
+ * reported through *evicted so the caller logs after the lock); with
+ * limit->max_sessions the subject's live sessions are counted first:
+ * replace_oldest revokes-and-drops the oldest (reason "replaced"), deny
+ * returns NGX_DECLINED without creating.  A record is reclaimed (treated
+ * as absent) only when its token_exp has passed AND, unless revoked, its
+ * lifetime has too (expires passed, or last_seen + idle_timeout passed):
+ * a session whose lifetime ended must stay refused while a token carrying
+ * its id may still be valid, else a replayed token would start it afresh.
+ * (LRU eviction under memory pressure may still drop unrevoked records.)
+ * out gets a copy of the record after update.
+ */
+ngx_int_t ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_str_t *sub, ngx_http_sg_limit_t *limit, ngx_http_sg_update_pt update,
+    void *data, ngx_pool_t *pool, ngx_http_sg_session_t *out,
+    ngx_uint_t *evicted);
+
+/*
+ * Revoke one session, creating a revoked record if it is unknown.  The
+ * record is kept (never evicted) until "until" (the latest expiry of the
+ * tokens that may carry it).  NGX_ERROR if it cannot be stored: the caller
+ * fails closed and logs at alert.
+ */
+ngx_int_t ngx_http_sg_zone_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_uint_t source, ngx_uint_t reason, time_t until);
+
+/* revoke every session of a subject; *n gets how many */
+ngx_int_t ngx_http_sg_zone_revoke_subject(ngx_http_sg_zone_t *zone,
+    ngx_str_t *sub, ngx_uint_t source, ngx_uint_t reason, ngx_uint_t *n);
+
+/* copies; NGX_DECLINED if absent */
+ngx_int_t ngx_http_sg_zone_find(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_pool_t *pool, ngx_http_sg_session_t *out);
+
+/* the sessions of a subject, an array of ngx_http_sg_session_t */
+ngx_int_t ngx_http_sg_zone_list(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
+    ngx_pool_t *pool, ngx_array_t **out);
+
+/*
+ * Remember a one-time identifier (DPoP proof "jti", logout token "jti")
+ * until "expires".  NGX_OK: first use; NGX_DECLINED: seen before (replay);
+ * NGX_ERROR: no memory (the caller fails closed).
+ */
+ngx_int_t ngx_http_sg_zone_jti(ngx_http_sg_zone_t *zone, ngx_str_t *jti,
+    time_t expires);
+
+void ngx_http_sg_zone_stats(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_zone_stats_t *stats);
+
+/* state file: written on graceful exit and every "save" interval */
+ngx_int_t ngx_http_sg_zone_save(ngx_http_sg_zone_t *zone, ngx_log_t *log);
+
+/*
+ * ngx_http_sg_zone_get() returns a zone used before its declaration too
+ * (like limit_req, added with size 0); this, called once the http block is
+ * parsed, reports a zone never declared.  NGX_OK or NGX_ERROR (logged).
+ */
+ngx_int_t ngx_http_sg_zone_check(ngx_conf_t *cf);
+
+/* the module's init_process (periodic saving) and exit_master (saving) */
+ngx_int_t ngx_http_sg_zone_init_process(ngx_cycle_t *cycle);
+void ngx_http_sg_zone_exit_master(ngx_cycle_t *cycle);
+
+
+/*
+ * Internal: the zone handle, shared by ngx_http_sg_zone.c,
+ * ngx_http_sg_shm.c, ngx_http_sg_store.c and ngx_http_sg_state.c.
+ */
+
+typedef struct ngx_http_sg_shctx_s  ngx_http_sg_shctx_t;
+
+struct ngx_http_sg_zone_s {
+    ngx_shm_zone_t             *shm_zone;
+    ngx_slab_pool_t            *shpool;
+    ngx_http_sg_shctx_t        *sh;         /* ngx_http_sg_shm.h */
+    ngx_str_t                   name;
+    ngx_str_t                   state;      /* full path; empty: none */
+    time_t                      max_lifetime;
+    ngx_msec_t                  save;       /* 0: on exit only */
+    ngx_http_sg_zone_t         *old;        /* the previous cycle's */
+    ngx_str_t                   used_file;  /* used before declared */
+    ngx_uint_t                  used_line;
+    ngx_uint_t                  declared;   /* unsigned  declared:1; */
+};
+
+/* ngx_http_sg_state.c */
+void ngx_http_sg_state_load(ngx_http_sg_zone_t *zone, ngx_log_t *log);
+void ngx_http_sg_state_copy(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_zone_t *old, ngx_log_t *log);
+ngx_int_t ngx_http_sg_state_save(ngx_http_sg_zone_t *zone, ngx_log_t *log,
+    ngx_uint_t force);
+
+
+#endif /* _NGX_HTTP_SG_ZONE_H_INCLUDED_ */
