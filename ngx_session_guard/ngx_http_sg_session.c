@@ -259,6 +259,17 @@ ngx_http_sg_update(ngx_http_sg_record_t *rec, ngx_uint_t created,
         rec->token_exp = u->token_exp;
     }
 
+    /*
+     * Without a token (an application's cookie) nothing bounds how long
+     * the id may be replayed: keep the record, and so its verdict, for the
+     * zone's max_lifetime after its last use, else an ended session could
+     * be reclaimed and the same cookie would start a fresh one.
+     */
+
+    if (u->token_exp == 0 && rec->token_exp < u->now + u->max_lifetime) {
+        rec->token_exp = u->now + u->max_lifetime;
+    }
+
     if (created) {
         u->created = 1;
         rec->initial = u->cur;

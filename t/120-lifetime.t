@@ -188,3 +188,27 @@ session_guard: invalid lifetime "forever"
 [main::req() . "\r\nUser-Agent: a", main::req() . "\r\nUser-Agent: b"]
 --- response_headers eval
 ["X-Idle: 3600", "X-Idle: 300"]
+
+
+
+=== TEST 9: an application's cookie session that idled out stays refused
+(no token bounds it: the record is kept for max_lifetime after last use)
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_token off;
+        session_guard_session_key $cookie_APPSESSION;
+        session_guard_lifetime idle=1s;
+        add_header X-Status $session_guard_status always;
+    }
+--- request eval
+["GET /t", "GET /pause", "GET /t", "GET /t"]
+--- more_headers eval
+["Cookie: APPSESSION=abc123", "", "Cookie: APPSESSION=abc123",
+ "Cookie: APPSESSION=abc123"]
+--- error_code eval
+[200, 200, 401, 401]
+--- response_headers eval
+["X-Status: ALLOW", "", "X-Status: EXPIRED\n!WWW-Authenticate",
+ "X-Status: EXPIRED"]
+--- timeout: 10
