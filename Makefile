@@ -112,7 +112,7 @@ $(MODULE): $(NGX_BUILD)/objs/Makefile $(SOURCES)
 	@echo "built $(MODULE)"
 
 unit: deps
-	@$(MAKE) -s -C t/unit run
+	@$(MAKE) -s -C t/unit run BUILD=build
 
 # Every example configuration must pass "nginx -t" with the module loaded.
 conf-check: build

@@ -88,7 +88,8 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
     json_t                *claim;
     ngx_int_t              rc;
     ngx_str_t              id, sub;
-    ngx_uint_t             i;
+    ngx_uint_t             i, replace;
+    ngx_http_sg_limit_t    limit;
     ngx_http_sg_update_t   u;
 
     if (slcf->zone == NULL) {
@@ -182,9 +183,33 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
 
     u.status = NGX_HTTP_SG_STATUS_ALLOW;
 
-    rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, &slcf->limit,
+    /*
+     * Monitor mode never revokes: replace_oldest is only tried as "deny",
+     * and at the limit the session is created without replacing any.
+     */
+
+    limit = slcf->limit;
+    replace = 0;
+
+    if (u.monitor && limit.max_sessions && limit.replace_oldest) {
+        limit.replace_oldest = 0;
+        replace = 1;
+    }
+
+    rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, &limit,
                                   ngx_http_sg_update, &u, r->pool,
                                   &ctx->session, &ctx->evicted);
+
+    if (rc == NGX_DECLINED && replace) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "session_guard: session \"%V\" of \"%V\": "
+                      "max_sessions reached, the oldest session would be "
+                      "replaced (monitor mode)", &id, &sub);
+
+        rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, NULL,
+                                      ngx_http_sg_update, &u, r->pool,
+                                      &ctx->session, &ctx->evicted);
+    }
 
     if (ctx->evicted) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
@@ -251,7 +276,8 @@ ngx_http_sg_update(ngx_http_sg_record_t *rec, ngx_uint_t created,
 {
     ngx_http_sg_update_t *u = data;
 
-    ngx_uint_t  i, acts, enforce;
+    ngx_uint_t           i, acts, enforce;
+    ngx_http_sg_bind_t   last;
 
     enforce = !u->monitor;
 
@@ -260,13 +286,15 @@ ngx_http_sg_update(ngx_http_sg_record_t *rec, ngx_uint_t created,
     }
 
     /*
-     * Without a token (an application's cookie) nothing bounds how long
-     * the id may be replayed: keep the record, and so its verdict, for the
-     * zone's max_lifetime after its last use, else an ended session could
-     * be reclaimed and the same cookie would start a fresh one.
+     * Nothing bounds how long the id may be replayed: without a token (an
+     * application's cookie) at all, and with one too, since a refreshed
+     * token carries the same "sid" with a later "exp".  Keep the record,
+     * and so its verdict, for the zone's max_lifetime after its last use,
+     * else an ended session could be reclaimed once the tokens seen with
+     * it expire, and the same cookie or sid would start a fresh one.
      */
 
-    if (u->token_exp == 0 && rec->token_exp < u->now + u->max_lifetime) {
+    if (rec->token_exp < u->now + u->max_lifetime) {
         rec->token_exp = u->now + u->max_lifetime;
     }
 
@@ -393,9 +421,15 @@ ngx_http_sg_update(ngx_http_sg_record_t *rec, ngx_uint_t created,
     }
 
     /*
-     * Here the request goes through: allowed, or in monitor mode whatever
-     * the verdict would have been.
+     * Here the request goes through.  In monitor mode a request that
+     * would have been refused changes nothing: else it would accept the
+     * new context for every location that shares the zone, enforcing ones
+     * included (the change is then reported again on the next request).
      */
+
+    if (!enforce && u->status != NGX_HTTP_SG_STATUS_ALLOW) {
+        return NGX_OK;
+    }
 
     if (enforce && (acts & NGX_HTTP_SG_ACT_SHORTEN)) {
         rec->flags |= NGX_HTTP_SG_REC_SHORTENED;
@@ -420,7 +454,34 @@ ngx_http_sg_update(ngx_http_sg_record_t *rec, ngx_uint_t created,
         rec->loc_time = u->now;
     }
 
-    rec->last = u->cur;
+    /*
+     * An unknown value (no ASN, country or location for this address, no
+     * fingerprint) keeps the last known one: else a request from where it
+     * is unknown would make the next change undetectable.
+     */
+
+    last = u->cur;
+
+    if (last.asn == 0) {
+        last.asn = rec->last.asn;
+    }
+
+    if (last.country[0] == 0) {
+        last.country[0] = rec->last.country[0];
+        last.country[1] = rec->last.country[1];
+    }
+
+    if (!last.has_loc) {
+        last.has_loc = rec->last.has_loc;
+        last.lat = rec->last.lat;
+        last.lon = rec->last.lon;
+    }
+
+    if (last.ja4 == 0) {
+        last.ja4 = rec->last.ja4;
+    }
+
+    rec->last = last;
     rec->last_seen = u->now;
 
     return NGX_OK;
@@ -445,7 +506,13 @@ ngx_http_sg_set_lifetimes(ngx_http_sg_record_t *rec, ngx_http_sg_update_t *u)
         }
     }
 
+    /* nor lifted by a request with a longer idle timeout, or none */
+
     idle = u->idle;
+
+    if (rec->idle_timeout && (idle == 0 || idle > rec->idle_timeout)) {
+        idle = rec->idle_timeout;
+    }
 
     if (rec->flags & NGX_HTTP_SG_REC_SHORTENED) {
         if (rec->expires == 0 || rec->expires > u->now + u->shorten) {

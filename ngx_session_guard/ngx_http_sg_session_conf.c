@@ -332,12 +332,8 @@ ngx_http_sg_travel(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             v.data = value[i].data + 6;
             v.len = value[i].len - 6;
 
-            if (v.len > 5
-                && ngx_strncmp(v.data + v.len - 5, "km/h", 4) == 0)
-            {
-                v.len -= 5;
-            } else if (v.len > 4
-                       && ngx_strncmp(v.data + v.len - 4, "km/h", 4) == 0)
+            if (v.len > 4
+                && ngx_strncmp(v.data + v.len - 4, "km/h", 4) == 0)
             {
                 v.len -= 4;
             }
@@ -572,7 +568,11 @@ char *
 ngx_http_sg_session_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
     ngx_http_sg_loc_conf_t *conf)
 {
-    ngx_uint_t  i, on_change;
+    ngx_uint_t  i, on_change, bind;
+
+    /* the value sources of the signals go with "session_guard_bind" */
+
+    bind = (conf->bind != NGX_CONF_UNSET_UINT);
 
     ngx_conf_merge_ptr_value(conf->zone, prev->zone, NULL);
     ngx_conf_merge_value(conf->monitor, prev->monitor, 0);
@@ -594,19 +594,27 @@ ngx_http_sg_session_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
     ngx_conf_merge_str_value(conf->acr_values, prev->acr_values, "");
     ngx_conf_merge_sec_value(conf->max_age, prev->max_age, -1);
 
-    /* bind values and actions are inherited as a whole, like the keys */
+    /*
+     * The actions are inherited as a whole, like the keys, independently
+     * of "session_guard_bind": a location that only binds a signal to
+     * another source keeps the actions of the server, and one that only
+     * sets actions keeps the sources.
+     */
 
     on_change = 0;
 
     for (i = 0; i < NGX_HTTP_SG_SIG_COUNT; i++) {
-        if (conf->on_change[i] || conf->bind_value[i]) {
+        if (conf->on_change[i]) {
             on_change = 1;
         }
     }
 
-    if (!on_change) {
-        for (i = 0; i < NGX_HTTP_SG_SIG_COUNT; i++) {
+    for (i = 0; i < NGX_HTTP_SG_SIG_COUNT; i++) {
+        if (!on_change) {
             conf->on_change[i] = prev->on_change[i];
+        }
+
+        if (!bind) {
             conf->bind_value[i] = prev->bind_value[i];
         }
     }

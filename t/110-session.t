@@ -202,7 +202,7 @@ X-Status: ALLOW
 [main::req('1.128.0.0', claims => { auth_time => time - 100 }),
  main::req('1.128.0.0', ua => 'curl/8', claims => { auth_time => time - 100 }),
  main::req('1.128.0.0', ua => 'curl/8', claims => { auth_time => time - 100 }),
- main::req('1.128.0.0', ua => 'curl/8', claims => { auth_time => time + 1 })]
+ main::req('1.128.0.0', ua => 'curl/8', claims => { auth_time => time + 30 })]
 --- error_code eval
 [200, 401, 401, 200]
 --- response_headers eval
@@ -213,7 +213,8 @@ X-Status: ALLOW
 
 
 
-=== TEST 9: monitor mode evaluates and reports but never blocks
+=== TEST 9: monitor mode evaluates and reports but never blocks, and a
+would-be refusal does not move the binding (the ASN change shows again)
 --- config
     location /t {
         session_guard zone=sg mode=monitor;
@@ -230,8 +231,8 @@ X-Status: ALLOW
 --- error_code eval
 [200, 200, 200, 200]
 --- response_headers eval
-["X-Status: ALLOW", "X-Status: REVOKED_MONITOR", "X-Status: DENY_MONITOR",
- "X-Status: INVALID_MONITOR"]
+["X-Status: ALLOW", "X-Status: REVOKED_MONITOR",
+ "X-Status: REVOKED_MONITOR", "X-Status: INVALID_MONITOR"]
 
 
 
@@ -342,3 +343,31 @@ qr/\[emerg\].*unknown session_guard zone "nope"/
 --- response_body_like eval
 ["protected", "401",
  qr/^\{"\@timestamp":"[^"]+","event":\{"kind":"event".*"outcome":"success"\},"session_guard":\{"status":"ALLOW","mode":"enforce","signals":\[\],"actions":\[\],"session_created":true.*"session":\{"id":"s1".*"user":\{"id":"erin"\},"source":\{"ip":"1\.128\.0\.0","as":\{"number":1221,"organization":\{"name":"Telstra Pty Ltd"\}\}\}.*\n\{.*"action":"session-revoked","outcome":"failure","reason":"session revoked"\},"session_guard":\{"status":"REVOKED","mode":"enforce","signals":\["ip","asn"\],"actions":\["log","revoke"\].*"source":\{"ip":"149\.101\.100\.0".*\}\n$/s]
+
+
+
+=== TEST 15: a monitor location cannot launder a context for an enforcing
+one that shares the zone
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_on_change asn=revoke;
+        add_header X-Status $session_guard_status always;
+    }
+    location /mon {
+        alias html/t;
+        session_guard zone=sg mode=monitor;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_on_change asn=revoke;
+        add_header X-Status $session_guard_status always;
+    }
+--- request eval
+["GET /t", "GET /mon", "GET /t"]
+--- more_headers eval
+[main::req('1.128.0.0'), main::req('149.101.100.0'),
+ main::req('149.101.100.0')]
+--- error_code eval
+[200, 200, 401]
+--- response_headers eval
+["X-Status: ALLOW", "X-Status: REVOKED_MONITOR", "X-Status: REVOKED"]
