@@ -34,7 +34,8 @@ NGX_UPSTREAM_FLAGS ?= --with-compat --with-http_ssl_module \
 DEB_PACKAGES := gcc make perl curl nginx nginx-dev libssl-dev \
                 libjansson-dev libmaxminddb-dev libcmocka-dev cppcheck \
                 libtest-base-perl libtext-diff-perl libwww-perl \
-                libcrypt-jwt-perl libcryptx-perl
+                libcrypt-jwt-perl libcryptx-perl \
+                python3-prometheus-client
 
 SOURCES      := $(wildcard ngx_session_guard/*.c ngx_session_guard/*.h)
 
@@ -68,6 +69,27 @@ deps:
 	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
 	        --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
+
+# npm packages of the DPoP interoperability tests (t/interop), from the
+# committed lock file: installed when node_modules is missing or older
+# than the lock.  Debian's nodejs and npm come only when there is no node
+# or npm at all (another build of Node.js, e.g. NodeSource's, is kept).
+INTEROP       := t/interop
+INTEROP_STAMP := $(INTEROP)/node_modules/.installed
+
+deps: $(INTEROP_STAMP)
+
+$(INTEROP_STAMP): $(INTEROP)/package-lock.json $(INTEROP)/package.json
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	    echo "installing Debian packages: nodejs npm"; \
+	    sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	    $$sudo apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	        --no-install-recommends nodejs npm >/dev/null || exit 1; \
+	fi
+	@echo "installing the npm packages of $(INTEROP) (npm ci)"
+	@npm ci --prefix $(INTEROP) --no-audit --no-fund --loglevel=error
+	@touch $@
 
 build: $(MODULE)
 

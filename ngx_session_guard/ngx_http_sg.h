@@ -16,8 +16,10 @@
 #include <ngx_http.h>
 
 #include "ngx_sg_jose.h"
+#include "ngx_sg_dpop.h"
 #include "ngx_sg_geo.h"
 #include "ngx_http_sg_zone.h"
+#include "ngx_http_sg_edge.h"
 
 
 #define NGX_HTTP_SG_MAX_TOKEN_DEFAULT   8192
@@ -76,6 +78,17 @@
 #define NGX_HTTP_SG_REASON_IDLE         101
 
 
+/* session_guard_dpop, session_guard_mtls */
+#define NGX_HTTP_SG_SENDER_OFF          0
+#define NGX_HTTP_SG_SENDER_OPTIONAL     1
+#define NGX_HTTP_SG_SENDER_REQUIRED     2
+
+/* the scheme the token came with (ngx_http_sg_ctx_t.scheme) */
+#define NGX_HTTP_SG_SCHEME_NONE         0    /* a source without one */
+#define NGX_HTTP_SG_SCHEME_BEARER       1
+#define NGX_HTTP_SG_SCHEME_DPOP         2
+
+
 typedef struct {
     u_char                      digest[32];
     void                       *keys;       /* identity of the key set */
@@ -110,12 +123,28 @@ typedef struct {
 } ngx_http_sg_geo_t;
 
 
+/* DPoP, per location (ngx_http_sg_dpop.c) */
+
+typedef struct {
+    ngx_uint_t                  mode;       /* NGX_HTTP_SG_SENDER_* */
+    ngx_flag_t                  nonce;
+    time_t                      nonce_period;
+    time_t                      window;     /* iat, either way */
+    ngx_uint_t                  algorithms; /* mask of NGX_SG_ALG_* */
+    ngx_str_t                   algs;       /* "ES256 PS256" */
+    ngx_http_complex_value_t   *htu_base;   /* NULL: from the request */
+    ngx_str_t                   origin;     /* htu_base without variables */
+} ngx_http_sg_dpop_conf_t;
+
+
 typedef struct {
     ngx_uint_t                  cache_size;
     ngx_http_sg_cache_t         cache;
     ngx_flag_t                  enabled;    /* some location uses it */
     ngx_http_sg_geoip_t        *geoip;      /* NULL: no databases */
     ngx_array_t                *zones;      /* ngx_http_sg_zone_t * */
+    u_char                     *dpop_key;   /* DPoP nonces; NULL: none */
+    ngx_flag_t                  cookie_filter; /* session_guard_cookie */
 } ngx_http_sg_main_conf_t;
 
 
@@ -158,7 +187,19 @@ typedef struct {
     time_t                      shorten;
     ngx_http_sg_limit_t         limit;
     ngx_str_t                   acr_values;
-    time_t                      max_age;    /* NGX_CONF_UNSET: none */
+    time_t                      max_age;    /* < 0: none */
+
+    /* sender constraints (ngx_http_sg_dpop.c, ngx_http_sg_mtls.c) */
+    ngx_http_sg_dpop_conf_t     dpop;
+    ngx_uint_t                  mtls;       /* NGX_HTTP_SG_SENDER_* */
+
+    /* content handlers, set in their location only (never merged) */
+    ngx_http_sg_zone_t         *api_zone;   /* session_guard_api */
+    ngx_http_sg_zone_t         *metrics_zone; /* NULL: every zone */
+    ngx_uint_t                  metrics_format; /* 0: by request */
+
+    /* cookies, step-up, browsers, logout (ngx_http_sg_edge.h) */
+    ngx_http_sg_edge_conf_t     edge;
 } ngx_http_sg_loc_conf_t;
 
 
@@ -178,6 +219,10 @@ typedef struct {
     ngx_uint_t                  cache:2;    /* NGX_HTTP_SG_CACHE_* */
     ngx_uint_t                  geo_done:1; /* geo is looked up */
     ngx_http_sg_geo_t           geo;        /* ngx_http_sg_geo_lookup() */
+    ngx_uint_t                  scheme;     /* NGX_HTTP_SG_SCHEME_* */
+    const char                 *error;      /* challenge's error code */
+    ngx_str_t                   dpop_jkt;   /* the proof key's RFC 7638 */
+    ngx_str_t                   cnf_jkt;    /* the token's cnf.jkt */
 } ngx_http_sg_ctx_t;
 
 
@@ -230,11 +275,86 @@ char *ngx_http_sg_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_sg_add_variables(ngx_conf_t *cf);
 ngx_http_sg_ctx_t *ngx_http_sg_get_ctx(ngx_http_request_t *r);
 
+/*
+ * Sender constraints: ngx_http_sg_dpop.c, ngx_http_sg_mtls.c, and their
+ * directives in ngx_http_sg_sender_conf.c
+ */
+char *ngx_http_sg_dpop(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_dpop_window(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_sg_dpop_htu_base(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_sg_dpop_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_sg_mtls(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+void ngx_http_sg_sender_init_conf(ngx_http_sg_loc_conf_t *conf);
+char *ngx_http_sg_sender_merge_conf(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
+ngx_int_t ngx_http_sg_dpop_add_variables(ngx_conf_t *cf);
+ngx_int_t ngx_http_sg_sender_check(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *token);
+ngx_int_t ngx_http_sg_mtls_check(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, json_t *cnf);
+ngx_int_t ngx_http_sg_dpop_challenge(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_uint_t status, const char *error);
+extern ngx_str_t  ngx_http_sg_sender_modes[];
+
 /* ngx_http_sg_geo.c */
 char *ngx_http_sg_geoip(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_sg_geo_add_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_sg_geo_lookup(ngx_http_request_t *r,
     ngx_http_sg_geo_t *out);
+
+/* ngx_http_sg_ja4.c: ClientHello capture, JA4 of the client connection */
+ngx_int_t ngx_http_sg_ja4_init(ngx_conf_t *cf);
+ngx_int_t ngx_http_sg_ja4(ngx_http_request_t *r, ngx_str_t *ja4);
+
+/* ngx_http_sg_api.c: the management API */
+char *ngx_http_sg_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+void ngx_http_sg_api_merge_conf(ngx_http_sg_loc_conf_t *prev,
+    ngx_http_sg_loc_conf_t *conf);
+
+/*
+ * ngx_http_sg_api_json.c: JSON replies.  A session's JSON takes at most
+ * NGX_HTTP_SG_API_SESSION_LEN plus the ngx_http_sg_api_json_len() of its
+ * id and of its subject.
+ */
+#define NGX_HTTP_SG_API_SESSION_LEN  2048
+size_t ngx_http_sg_api_json_len(ngx_str_t *s);
+u_char *ngx_http_sg_api_json_str(u_char *p, ngx_str_t *s);
+ngx_int_t ngx_http_sg_api_reply(ngx_http_request_t *r, ngx_uint_t status,
+    u_char *start, u_char *end);
+u_char *ngx_http_sg_api_session_json(u_char *p, ngx_http_sg_session_t *s);
+ngx_int_t ngx_http_sg_api_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_chain_t *out);
+ngx_int_t ngx_http_sg_api_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *error, const char *message);
+
+/* ngx_http_sg_metrics.c */
+char *ngx_http_sg_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+void ngx_http_sg_metrics_count(ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx);
+
+/* ngx_http_sg_cookie.c, ngx_http_sg_edge.c (ngx_http_sg_edge.h) */
+char *ngx_http_sg_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_login(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_browser(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_require_auth(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_sg_acr_levels(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_sg_step_up_arg(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *slcf, ngx_str_t *arg);
+void ngx_http_sg_edge_init_conf(ngx_http_sg_loc_conf_t *conf);
+char *ngx_http_sg_edge_merge_conf(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
+ngx_int_t ngx_http_sg_cookie_init(ngx_conf_t *cf);
+ngx_int_t ngx_http_sg_cookie_delete(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf);
+ngx_int_t ngx_http_sg_edge_check(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t rc);
+ngx_int_t ngx_http_sg_edge_answer(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t *rc);
 
 
 #endif /* _NGX_HTTP_SG_H_INCLUDED_ */

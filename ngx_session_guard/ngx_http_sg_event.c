@@ -337,8 +337,10 @@ ngx_http_sg_event_variable(ngx_http_request_t *r,
     p = ngx_sprintf(p, "\"event\":{\"kind\":\"event\","
                     "\"category\":[\"session\",\"authentication\"],"
                     "\"action\":\"%s\",\"outcome\":\"%s\"",
-                    (ctx->has_session && ctx->session.rec.revoked)
-                    ? "session-revoked" : "session-checked",
+                    ctx->status == NGX_HTTP_SG_STATUS_EXPIRED
+                    ? "session-expired"
+                    : (ctx->has_session && ctx->session.rec.revoked)
+                      ? "session-revoked" : "session-checked",
                     ctx->status == NGX_HTTP_SG_STATUS_ALLOW
                     ? "success" : "failure");
 
@@ -390,7 +392,11 @@ ngx_http_sg_event_variable(ngx_http_request_t *r,
 
         p = ngx_http_sg_cpy(p, ",\"initial\":{\"ip\":\"");
         p = ngx_http_sg_ip_text(p, &rec->initial.ip);
-        p = ngx_sprintf(p, "\",\"asn\":%uD", rec->initial.asn);
+        *p++ = '"';
+
+        if (rec->initial.asn) {
+            p = ngx_sprintf(p, ",\"asn\":%uD", rec->initial.asn);
+        }
 
         if (rec->initial.country[0]) {
             p = ngx_sprintf(p, ",\"country\":\"%c%c\"",

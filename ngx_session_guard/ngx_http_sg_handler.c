@@ -25,7 +25,7 @@ static ngx_int_t ngx_http_sg_token_check(ngx_http_request_t *r,
 static ngx_int_t ngx_http_sg_step_up_challenge(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf);
 static ngx_int_t ngx_http_sg_get_token(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_str_t *token);
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *token);
 static ngx_int_t ngx_http_sg_verify(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *token);
 static ngx_int_t ngx_http_sg_check_requires(ngx_http_request_t *r,
@@ -115,12 +115,24 @@ ngx_http_sg_verdict(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 {
     const char  *error;
 
+    /* session_guard_require_auth, session_guard_logout (ngx_http_sg_edge.c) */
+    rc = ngx_http_sg_edge_check(r, slcf, ctx, rc);
+
+    /* session_guard_metrics: every verdict is counted in the zone */
+    ngx_http_sg_metrics_count(slcf, ctx);
+
     if (slcf->monitor) {
         ctx->monitor = 1;
         return NGX_DECLINED;
     }
 
     if (rc == NGX_OK || rc == NGX_HTTP_INTERNAL_SERVER_ERROR) {
+        return rc;
+    }
+
+    /* browsers get redirects; an ended session's cookie is deleted */
+
+    if (ngx_http_sg_edge_answer(r, slcf, ctx, &rc) == NGX_OK) {
         return rc;
     }
 
@@ -152,7 +164,30 @@ ngx_http_sg_verdict(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return rc;
     }
 
-    return ngx_http_sg_challenge(r, slcf, rc, error);
+    if (slcf->dpop.mode == NGX_HTTP_SG_SENDER_OFF) {
+        return ngx_http_sg_challenge(r, slcf, rc, error);
+    }
+
+    /*
+     * DPoP (RFC 9449 7.1, 7.2): the scheme the request used, with its own
+     * error code; "optional" offers both schemes to a bearer request.
+     */
+
+    if (slcf->dpop.mode == NGX_HTTP_SG_SENDER_OPTIONAL
+        && ctx->scheme != NGX_HTTP_SG_SCHEME_DPOP)
+    {
+        rc = ngx_http_sg_challenge(r, slcf, rc, error);
+        if (rc == NGX_HTTP_INTERNAL_SERVER_ERROR) {
+            return rc;
+        }
+
+        error = NULL;
+
+    } else if (ctx->error && ctx->status == NGX_HTTP_SG_STATUS_INVALID) {
+        error = ctx->error;
+    }
+
+    return ngx_http_sg_dpop_challenge(r, slcf, rc, error);
 }
 
 
@@ -168,7 +203,7 @@ ngx_http_sg_token_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_int_t  rc;
     ngx_str_t  token;
 
-    rc = ngx_http_sg_get_token(r, slcf, &token);
+    rc = ngx_http_sg_get_token(r, slcf, ctx, &token);
 
     if (rc == NGX_ERROR) {
         ctx->status = NGX_HTTP_SG_STATUS_ERROR;
@@ -191,6 +226,11 @@ ngx_http_sg_token_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     }
 
     rc = ngx_http_sg_verify(r, slcf, ctx, &token);
+
+    if (rc == NGX_OK) {
+        /* sender constraints: a DPoP proof, a client certificate */
+        rc = ngx_http_sg_sender_check(r, slcf, ctx, &token);
+    }
 
     if (rc == NGX_ERROR) {
         ctx->status = NGX_HTTP_SG_STATUS_ERROR;
@@ -251,7 +291,7 @@ ngx_http_sg_token_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
 static ngx_int_t
 ngx_http_sg_get_token(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
-    ngx_str_t *token)
+    ngx_http_sg_ctx_t *ctx, ngx_str_t *token)
 {
     u_char     *p, *last;
     ngx_str_t   value;
@@ -290,6 +330,20 @@ ngx_http_sg_get_token(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         && (value.len == 6 || p[6] == ' '))
     {
         p += 6;
+        ctx->scheme = NGX_HTTP_SG_SCHEME_BEARER;
+
+        while (p < last && *p == ' ') {
+            p++;
+        }
+
+    } else if (slcf->dpop.mode != NGX_HTTP_SG_SENDER_OFF
+               && value.len >= 4
+               && ngx_strncasecmp(p, (u_char *) "DPoP", 4) == 0
+               && (value.len == 4 || p[4] == ' '))
+    {
+        /* RFC 9449 7.1; the proof is checked once the token is valid */
+        p += 4;
+        ctx->scheme = NGX_HTTP_SG_SCHEME_DPOP;
 
         while (p < last && *p == ' ') {
             p++;

@@ -194,6 +194,41 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       0,
       NULL },
 
+    { ngx_string("session_guard_dpop"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_sg_dpop,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_dpop_window"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_sg_dpop_window,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_dpop_htu_base"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_sg_dpop_htu_base,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_dpop_algorithms"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_dpop_algorithms,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_mtls"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_sg_mtls,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("session_guard_claim_set"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
       ngx_http_sg_claim_set,
@@ -220,6 +255,64 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       ngx_http_sg_zone_directive,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
+      NULL },
+
+    { ngx_string("session_guard_api"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_sg_api,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE12,
+      ngx_http_sg_metrics,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    /* cookies, step-up, browsers, logout (ngx_http_sg_edge.h) */
+
+    { ngx_string("session_guard_cookie"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_cookie,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_login"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_sg_login,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_browser"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_sg_browser,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_require_auth"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_require_auth,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_acr_levels"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_acr_levels,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_logout"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_sg_loc_conf_t, edge.logout),
       NULL },
 
       ngx_null_command
@@ -267,7 +360,8 @@ ngx_http_sg_preconfiguration(ngx_conf_t *cf)
     ngx_sg_json_init();
 
     if (ngx_http_sg_geo_add_variables(cf) != NGX_OK
-        || ngx_http_sg_add_session_variables(cf) != NGX_OK)
+        || ngx_http_sg_add_session_variables(cf) != NGX_OK
+        || ngx_http_sg_dpop_add_variables(cf) != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -298,6 +392,18 @@ ngx_http_sg_postconfiguration(ngx_conf_t *cf)
 
     if (cmcf->variables_hash_bucket_size < 128) {
         cmcf->variables_hash_bucket_size = 128;
+    }
+
+    /* JA4 capture on every HTTPS server, whether a location checks or not */
+
+    if (ngx_http_sg_ja4_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    /* the Set-Cookie filter, where some location uses session_guard_cookie */
+
+    if (smcf->cookie_filter && ngx_http_sg_cookie_init(cf) != NGX_OK) {
+        return NGX_ERROR;
     }
 
     if (!smcf->enabled) {
@@ -395,6 +501,8 @@ ngx_http_sg_create_loc_conf(ngx_conf_t *cf)
     conf->requires = NGX_CONF_UNSET_PTR;
 
     ngx_http_sg_session_init_conf(conf);
+    ngx_http_sg_sender_init_conf(conf);
+    ngx_http_sg_edge_init_conf(conf);
 
     return conf;
 }
@@ -431,9 +539,16 @@ ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_uint_value(conf->log_level, prev->log_level, NGX_LOG_ERR);
     ngx_conf_merge_ptr_value(conf->requires, prev->requires, NULL);
 
-    if (ngx_http_sg_session_merge_conf(cf, prev, conf) != NGX_CONF_OK) {
+    /* the edge's first: it merges step-up parameters the session's keep */
+
+    if (ngx_http_sg_edge_merge_conf(cf, prev, conf) != NGX_CONF_OK
+        || ngx_http_sg_session_merge_conf(cf, prev, conf) != NGX_CONF_OK
+        || ngx_http_sg_sender_merge_conf(cf, prev, conf) != NGX_CONF_OK)
+    {
         return NGX_CONF_ERROR;
     }
+
+    ngx_http_sg_api_merge_conf(prev, conf);
 
     if (!conf->enable || !conf->tokens) {
         return NGX_CONF_OK;

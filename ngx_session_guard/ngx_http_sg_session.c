@@ -760,8 +760,12 @@ ngx_http_sg_context(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
             return NGX_ERROR;
         }
 
-        cur->ja4 = v.len ? ngx_http_sg_hash64(v.data, v.len) | 1 : 0;
+    } else if (ngx_http_sg_ja4(r, &v) == NGX_ERROR) {
+        /* the fingerprint of this connection's ClientHello; empty: none */
+        return NGX_ERROR;
     }
+
+    cur->ja4 = v.len ? ngx_http_sg_hash64(v.data, v.len) | 1 : 0;
 
     return NGX_OK;
 }
@@ -914,7 +918,9 @@ ngx_http_sg_log_decision(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
     u_char      buf[128], *p, *last;
     ngx_uint_t  i;
 
-    if (u->clamped) {
+    /* once per session: when it begins */
+
+    if (u->clamped && u->created) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "session_guard: lifetime of session \"%V\" clamped "
                       "to the zone's max_lifetime of %T s",

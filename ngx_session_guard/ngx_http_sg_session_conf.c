@@ -489,6 +489,7 @@ ngx_http_sg_step_up(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_sg_loc_conf_t *slcf = conf;
 
     u_char      *p;
+    ngx_int_t    rc;
     ngx_str_t   *value, v;
     ngx_uint_t   i;
 
@@ -505,13 +506,16 @@ ngx_http_sg_step_up(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             slcf->acr_values.data = value[i].data + 11;
             slcf->acr_values.len = value[i].len - 11;
 
-            /* it goes into a quoted-string of WWW-Authenticate */
+            /*
+             * It goes into a quoted-string of WWW-Authenticate; values
+             * are separated by spaces (RFC 9470).
+             */
 
             for (p = slcf->acr_values.data;
                  p < slcf->acr_values.data + slcf->acr_values.len;
                  p++)
             {
-                if (*p <= 0x20 || *p >= 0x7f || *p == '"' || *p == '\\') {
+                if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\') {
                     goto invalid;
                 }
             }
@@ -529,6 +533,18 @@ ngx_http_sg_step_up(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             }
 
             continue;
+        }
+
+        /* redirect=URL return=NAME, for browsers (ngx_http_sg_edge.c) */
+
+        rc = ngx_http_sg_step_up_arg(cf, slcf, &value[i]);
+
+        if (rc == NGX_OK) {
+            continue;
+        }
+
+        if (rc == NGX_ERROR) {
+            return NGX_CONF_ERROR;
         }
 
         goto invalid;

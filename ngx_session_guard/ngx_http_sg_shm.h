@@ -11,7 +11,7 @@
 /*
  * The layout of a session_guard zone in shared memory, private to
  * ngx_http_sg_zone.c, ngx_http_sg_shm.c, ngx_http_sg_store.c and
- * ngx_http_sg_state.c.
+ * ngx_http_sg_state.c (and ngx_http_sg_metrics.c, for "counters" only).
  *
  * Three rbtrees in the slab pool, keyed by ngx_crc32_short() of a string
  * with the whole string as tie-break, so that chosen collisions cost
@@ -152,6 +152,9 @@ struct ngx_http_sg_shctx_s {
     ngx_http_sg_link_t          lru;
     ngx_http_sg_link_t          revoked;
     ngx_http_sg_link_t          jti;
+
+    /* atomic, updated without the mutex (ngx_http_sg_metrics.c) */
+    ngx_http_sg_zone_counters_t counters;
 };
 
 

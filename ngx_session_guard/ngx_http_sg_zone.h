@@ -132,6 +132,28 @@ typedef struct {
 } ngx_http_sg_zone_stats_t;
 
 
+/*
+ * Decision counters for session_guard_metrics, kept in the zone so that
+ * every worker adds to the same ones: lock-free (ngx_atomic_fetch_add),
+ * counted by the access handler of the locations that use the zone
+ * (ngx_http_sg_metrics_count()).  Indexes: NGX_HTTP_SG_SIG_*, the bit
+ * number of NGX_HTTP_SG_ACT_*, NGX_HTTP_SG_STATUS_*, NGX_HTTP_SG_REJECT_*
+ * (ngx_http_sg_metrics.h); [mode]: 0 enforce, 1 monitor.
+ */
+
+#define NGX_HTTP_SG_COUNTERS_SIGNALS   8
+#define NGX_HTTP_SG_COUNTERS_ACTIONS   8
+#define NGX_HTTP_SG_COUNTERS_STATUSES  16
+#define NGX_HTTP_SG_COUNTERS_REJECTS   16
+
+typedef struct {
+    ngx_atomic_t                signals[NGX_HTTP_SG_COUNTERS_SIGNALS];
+    ngx_atomic_t                actions[2][NGX_HTTP_SG_COUNTERS_ACTIONS];
+    ngx_atomic_t                decisions[2][NGX_HTTP_SG_COUNTERS_STATUSES];
+    ngx_atomic_t                rejected[NGX_HTTP_SG_COUNTERS_REJECTS];
+} ngx_http_sg_zone_counters_t;
+
+
 typedef struct ngx_http_sg_zone_s  ngx_http_sg_zone_t;
 
 

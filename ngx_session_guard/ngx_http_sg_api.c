@@ -1,0 +1,856 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * The management API, "session_guard_api zone=name": a content handler
+ * that answers JSON.  Below the location's prefix:
+ *
+ *   GET, HEAD  sessions/{id}                  one session, 404 if absent
+ *   DELETE     sessions/{id}                  revoke it: 204
+ *   GET, HEAD  subjects/{sub}/sessions        the subject's sessions
+ *   DELETE     subjects/{sub}/sessions        revoke them: 200 {"revoked":n}
+ *
+ * A revocation may carry a reason (query or body "reason="), which is
+ * logged: the record has no room for text.  Revoking an unknown id
+ * stores a revoked record all the same (kept for the zone's
+ * max_lifetime), so that a token carrying it is refused if it ever comes:
+ * the answer does not depend on what the zone happens to hold.
+ *
+ * Path segments are percent-decoded here from the request line as it was
+ * sent (r->unparsed_uri): nginx's own decoding of r->uri turns "%2F" into
+ * a separator, and a session id may hold any byte.  Every length is
+ * bounded (NGX_HTTP_SG_ID_MAX, NGX_HTTP_SG_SUB_MAX, the reason and the
+ * body below).  Access control is nginx's own (allow/deny, auth_basic,
+ * auth_request, or session_guard itself in the same location).
+ */
+
+
+#include "ngx_http_sg.h"
+
+
+#define NGX_HTTP_SG_API_REASON_MAX  256
+#define NGX_HTTP_SG_API_BODY_MAX    4096
+
+#define NGX_HTTP_SG_API_SESSION     1
+#define NGX_HTTP_SG_API_SUBJECT     2
+
+#define ngx_http_sg_api_cpy(p, s)   ngx_cpymem(p, s, sizeof(s) - 1)
+
+
+typedef struct {
+    ngx_uint_t                  resource;   /* NGX_HTTP_SG_API_* */
+    ngx_str_t                   key;        /* the id or the subject */
+    const char                 *error;      /* why the path is refused */
+} ngx_http_sg_api_req_t;
+
+
+static ngx_int_t ngx_http_sg_api_handler(ngx_http_request_t *r);
+static void ngx_http_sg_api_body_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_sg_api_process(ngx_http_request_t *r);
+static ngx_int_t ngx_http_sg_api_parse(ngx_http_request_t *r,
+    ngx_http_sg_api_req_t *req);
+static ngx_int_t ngx_http_sg_api_segment(ngx_http_request_t *r,
+    ngx_str_t *raw, ngx_uint_t decode, size_t max, ngx_str_t *out);
+static ngx_int_t ngx_http_sg_api_decode(ngx_pool_t *pool, ngx_str_t *src,
+    ngx_uint_t form, ngx_str_t *dst);
+static ngx_int_t ngx_http_sg_api_hex(u_char c);
+static ngx_int_t ngx_http_sg_api_reason(ngx_http_request_t *r,
+    ngx_str_t *reason);
+static ngx_int_t ngx_http_sg_api_body_reason(ngx_http_request_t *r,
+    ngx_str_t *reason);
+static ngx_int_t ngx_http_sg_api_show(ngx_http_request_t *r,
+    ngx_http_sg_zone_t *zone, ngx_http_sg_api_req_t *req);
+static ngx_int_t ngx_http_sg_api_revoke(ngx_http_request_t *r,
+    ngx_http_sg_zone_t *zone, ngx_http_sg_api_req_t *req);
+static ngx_str_t *ngx_http_sg_api_log_str(ngx_http_request_t *r,
+    ngx_str_t *s);
+
+
+/* the "session_guard_api" directive (location) */
+
+char *
+ngx_http_sg_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_sg_loc_conf_t *slcf = conf;
+
+    ngx_str_t                 *value, name;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (slcf->api_zone) {
+        return "is duplicate";
+    }
+
+    if (slcf->metrics_format) {
+        return "cannot be used with \"session_guard_metrics\" in the same "
+               "location";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strncmp(value[1].data, "zone=", 5) != 0 || value[1].len == 5) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid parameter \"%V\", it must be "
+                           "\"zone=name\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    /* the API paths are relative to a literal prefix */
+
+    if (clcf->named
+#if (NGX_PCRE)
+        || clcf->regex
+#endif
+       )
+    {
+        return "cannot be used in a named or regular expression location";
+    }
+
+    name.data = value[1].data + 5;
+    name.len = value[1].len - 5;
+
+    slcf->api_zone = ngx_http_sg_zone_get(cf, &name);
+    if (slcf->api_zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    clcf->handler = ngx_http_sg_api_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * session_guard_api and session_guard_metrics install content handlers
+ * for their own location, but their settings are inherited as well: a
+ * request that goes through an "if" block inside that location keeps the
+ * handler and gets the block's configuration.  Elsewhere they are unused
+ * (no handler).
+ */
+
+void
+ngx_http_sg_api_merge_conf(ngx_http_sg_loc_conf_t *prev,
+    ngx_http_sg_loc_conf_t *conf)
+{
+    if (conf->api_zone == NULL) {
+        conf->api_zone = prev->api_zone;
+    }
+
+    if (conf->metrics_format == 0) {
+        conf->metrics_format = prev->metrics_format;
+        conf->metrics_zone = prev->metrics_zone;
+    }
+}
+
+
+static ngx_int_t
+ngx_http_sg_api_handler(ngx_http_request_t *r)
+{
+    ngx_int_t               rc;
+    ngx_http_sg_api_req_t   req;
+
+    if (r->method == NGX_HTTP_DELETE
+        && (r->headers_in.content_length_n > 0 || r->headers_in.chunked)
+        && ngx_http_sg_api_parse(r, &req) == NGX_OK)
+    {
+        if (r->headers_in.content_length_n > NGX_HTTP_SG_API_BODY_MAX) {
+            rc = ngx_http_discard_request_body(r);
+            if (rc != NGX_OK) {
+                return rc;
+            }
+
+            return ngx_http_sg_api_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                         "payload_too_large",
+                                         "the body is over 4096 bytes");
+        }
+
+        r->request_body_in_single_buf = 1;
+
+        rc = ngx_http_read_client_request_body(r,
+                                               ngx_http_sg_api_body_handler);
+        if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+            return rc;
+        }
+
+        return NGX_DONE;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    return ngx_http_sg_api_process(r);
+}
+
+
+static void
+ngx_http_sg_api_body_handler(ngx_http_request_t *r)
+{
+    ngx_http_finalize_request(r, ngx_http_sg_api_process(r));
+}
+
+
+static ngx_int_t
+ngx_http_sg_api_process(ngx_http_request_t *r)
+{
+    ngx_int_t                rc;
+    ngx_table_elt_t         *h;
+    ngx_http_sg_api_req_t    req;
+    ngx_http_sg_loc_conf_t  *slcf;
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
+
+    rc = ngx_http_sg_api_parse(r, &req);
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_HTTP_NOT_FOUND) {
+        return ngx_http_sg_api_error(r, NGX_HTTP_NOT_FOUND, "not_found",
+                                     "no such resource");
+    }
+
+    if (rc != NGX_OK) {
+        return ngx_http_sg_api_error(r, NGX_HTTP_BAD_REQUEST, "bad_request",
+                                     req.error);
+    }
+
+    switch (r->method) {
+
+    case NGX_HTTP_GET:
+    case NGX_HTTP_HEAD:
+        return ngx_http_sg_api_show(r, slcf->api_zone, &req);
+
+    case NGX_HTTP_DELETE:
+        return ngx_http_sg_api_revoke(r, slcf->api_zone, &req);
+
+    default:
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Allow");
+        ngx_str_set(&h->value, "GET, HEAD, DELETE");
+
+        return ngx_http_sg_api_error(r, NGX_HTTP_NOT_ALLOWED,
+                                     "method_not_allowed",
+                                     "use GET, HEAD or DELETE");
+    }
+}
+
+
+/*
+ * NGX_OK with req set; NGX_HTTP_NOT_FOUND for a path that names no
+ * resource; NGX_HTTP_BAD_REQUEST (req->error says why) for one that
+ * names a resource badly; NGX_ERROR.
+ */
+
+static ngx_int_t
+ngx_http_sg_api_parse(ngx_http_request_t *r, ngx_http_sg_api_req_t *req)
+{
+    u_char                    *p, *last, *name, *name_end;
+    ngx_int_t                  hi, lo, c, rc;
+    ngx_str_t                  seg[4];
+    ngx_uint_t                 n, decode;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    ngx_memzero(req, sizeof(ngx_http_sg_api_req_t));
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    /*
+     * The path as sent, when nginx still has it; after a rewrite or an
+     * internal redirect only the decoded r->uri is left, and a segment is
+     * taken as it is there.
+     */
+
+    if (r->valid_unparsed_uri) {
+        p = r->unparsed_uri.data;
+        last = p + r->unparsed_uri.len;
+
+        name = ngx_strlchr(p, last, '?');
+        if (name) {
+            last = name;
+        }
+
+        decode = 1;
+
+    } else {
+        p = r->uri.data;
+        last = p + r->uri.len;
+        decode = 0;
+    }
+
+    /* the location's prefix, which may have been sent percent-encoded */
+
+    name = clcf->name.data;
+    name_end = name + clcf->name.len;
+
+    while (name < name_end) {
+        if (p == last) {
+            return NGX_HTTP_NOT_FOUND;
+        }
+
+        c = *p++;
+
+        if (c == '%' && decode) {
+            if (last - p < 2) {
+                goto bad_path;
+            }
+
+            hi = ngx_http_sg_api_hex(p[0]);
+            lo = ngx_http_sg_api_hex(p[1]);
+
+            if (hi < 0 || lo < 0) {
+                goto bad_path;
+            }
+
+            c = hi * 16 + lo;
+            p += 2;
+        }
+
+        if (c != *name++) {
+            /* "/x/../api/..." and the like: nginx matched its own form */
+            goto bad_path;
+        }
+    }
+
+    if (clcf->name.len && name_end[-1] != '/' && p < last && *p == '/') {
+        p++;
+    }
+
+    /* at most 3 segments: one more means no resource */
+
+    for (n = 0; n < 4; n++) {
+        seg[n].data = p;
+
+        while (p < last && *p != '/') {
+            p++;
+        }
+
+        seg[n].len = p - seg[n].data;
+
+        if (p == last) {
+            n++;
+            break;
+        }
+
+        p++;
+    }
+
+    if (p != last || n == 4) {
+        return NGX_HTTP_NOT_FOUND;
+    }
+
+    if (n == 2 && seg[0].len == 8
+        && ngx_strncmp(seg[0].data, "sessions", 8) == 0)
+    {
+        req->resource = NGX_HTTP_SG_API_SESSION;
+        req->error = "invalid session id";
+        rc = ngx_http_sg_api_segment(r, &seg[1], decode, NGX_HTTP_SG_ID_MAX,
+                                     &req->key);
+
+    } else if (n == 3 && seg[0].len == 8
+               && ngx_strncmp(seg[0].data, "subjects", 8) == 0
+               && seg[2].len == 8
+               && ngx_strncmp(seg[2].data, "sessions", 8) == 0)
+    {
+        req->resource = NGX_HTTP_SG_API_SUBJECT;
+        req->error = "invalid subject";
+        rc = ngx_http_sg_api_segment(r, &seg[1], decode, NGX_HTTP_SG_SUB_MAX,
+                                     &req->key);
+
+    } else {
+        return NGX_HTTP_NOT_FOUND;
+    }
+
+    if (rc == NGX_OK || rc == NGX_ERROR) {
+        return rc;
+    }
+
+    return NGX_HTTP_BAD_REQUEST;
+
+bad_path:
+
+    req->error = "the path is not in canonical form";
+
+    return NGX_HTTP_BAD_REQUEST;
+}
+
+
+/*
+ * An id or a subject: no bad percent-escape; decoded, not empty, at most
+ * max bytes, and no dot-segment (clients remove those before sending,
+ * nginx too when it matches locations: "." and ".." name nothing here).
+ */
+
+static ngx_int_t
+ngx_http_sg_api_segment(ngx_http_request_t *r, ngx_str_t *raw,
+    ngx_uint_t decode, size_t max, ngx_str_t *out)
+{
+    ngx_int_t  rc;
+
+    if (!decode) {
+        *out = *raw;
+
+    } else {
+        /* "%XX" for every byte is the longest form of a valid one */
+
+        if (raw->len > 3 * max) {
+            return NGX_DECLINED;
+        }
+
+        rc = ngx_http_sg_api_decode(r->pool, raw, 0, out);
+
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    if (out->len == 0 || out->len > max
+        || (out->len == 1 && out->data[0] == '.')
+        || (out->len == 2 && out->data[0] == '.' && out->data[1] == '.'))
+    {
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Strict percent-decoding: "%" must be followed by two hex digits; with
+ * "form", "+" is a space (application/x-www-form-urlencoded).  NGX_OK,
+ * NGX_DECLINED on a bad escape, NGX_ERROR.
+ */
+
+static ngx_int_t
+ngx_http_sg_api_decode(ngx_pool_t *pool, ngx_str_t *src, ngx_uint_t form,
+    ngx_str_t *dst)
+{
+    u_char     *s, *last, *d;
+    ngx_int_t   hi, lo;
+
+    d = ngx_pnalloc(pool, src->len ? src->len : 1);
+    if (d == NULL) {
+        return NGX_ERROR;
+    }
+
+    dst->data = d;
+
+    s = src->data;
+    last = s + src->len;
+
+    while (s < last) {
+
+        if (*s == '%') {
+            if (last - s < 3) {
+                return NGX_DECLINED;
+            }
+
+            hi = ngx_http_sg_api_hex(s[1]);
+            lo = ngx_http_sg_api_hex(s[2]);
+
+            if (hi < 0 || lo < 0) {
+                return NGX_DECLINED;
+            }
+
+            *d++ = (u_char) (hi * 16 + lo);
+            s += 3;
+            continue;
+        }
+
+        *d++ = (form && *s == '+') ? ' ' : *s;
+        s++;
+    }
+
+    dst->len = d - dst->data;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_api_hex(u_char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+
+    c |= 0x20;
+
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+
+    return -1;
+}
+
+
+/*
+ * The reason of a revocation: "reason=" in the body (form or JSON), else
+ * in the query string.  NGX_OK (maybe empty), an HTTP error status, or
+ * NGX_ERROR.
+ */
+
+static ngx_int_t
+ngx_http_sg_api_reason(ngx_http_request_t *r, ngx_str_t *reason)
+{
+    ngx_int_t  rc;
+    ngx_str_t  raw;
+
+    ngx_str_null(reason);
+
+    if (r->request_body) {
+        rc = ngx_http_sg_api_body_reason(r, reason);
+        if (rc != NGX_OK || reason->len) {
+            return rc;
+        }
+    }
+
+    if (ngx_http_arg(r, (u_char *) "reason", 6, &raw) != NGX_OK) {
+        return NGX_OK;
+    }
+
+    if (raw.len > 3 * NGX_HTTP_SG_API_REASON_MAX) {
+        return NGX_HTTP_BAD_REQUEST;
+    }
+
+    rc = ngx_http_sg_api_decode(r->pool, &raw, 1, reason);
+
+    if (rc == NGX_DECLINED || reason->len > NGX_HTTP_SG_API_REASON_MAX) {
+        return NGX_HTTP_BAD_REQUEST;
+    }
+
+    return rc;
+}
+
+
+static ngx_int_t
+ngx_http_sg_api_body_reason(ngx_http_request_t *r, ngx_str_t *reason)
+{
+    u_char       *p, *last, *start, *eq;
+    size_t        len;
+    json_t       *obj, *v;
+    ngx_int_t     rc;
+    ngx_str_t     body, raw, type;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+    const char   *why;
+
+    if (r->request_body->temp_file) {
+        return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+    }
+
+    len = 0;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        len += cl->buf->last - cl->buf->pos;
+    }
+
+    if (len == 0) {
+        return NGX_OK;
+    }
+
+    if (len > NGX_HTTP_SG_API_BODY_MAX) {
+        return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+    }
+
+    body.data = ngx_pnalloc(r->pool, len);
+    if (body.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = body.data;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        b = cl->buf;
+        p = ngx_cpymem(p, b->pos, b->last - b->pos);
+    }
+
+    body.len = len;
+
+    if (r->headers_in.content_type == NULL) {
+        return NGX_HTTP_UNSUPPORTED_MEDIA_TYPE;
+    }
+
+    type = r->headers_in.content_type->value;
+
+    p = ngx_strlchr(type.data, type.data + type.len, ';');
+    if (p) {
+        type.len = p - type.data;
+    }
+
+    while (type.len && type.data[type.len - 1] == ' ') {
+        type.len--;
+    }
+
+    if (type.len == sizeof("application/json") - 1
+        && ngx_strncasecmp(type.data, (u_char *) "application/json",
+                           type.len) == 0)
+    {
+        rc = ngx_sg_json_parse_object(r->pool, body.data, body.len, 2, &obj,
+                                      &why);
+        if (rc != NGX_OK) {
+            return (rc == NGX_DECLINED) ? NGX_HTTP_BAD_REQUEST : rc;
+        }
+
+        v = json_object_get(obj, "reason");
+
+        if (v == NULL) {
+            return NGX_OK;
+        }
+
+        if (!json_is_string(v)
+            || json_string_length(v) > NGX_HTTP_SG_API_REASON_MAX)
+        {
+            return NGX_HTTP_BAD_REQUEST;
+        }
+
+        reason->data = (u_char *) json_string_value(v);
+        reason->len = json_string_length(v);
+
+        return NGX_OK;
+    }
+
+    if (type.len != sizeof("application/x-www-form-urlencoded") - 1
+        || ngx_strncasecmp(type.data,
+                           (u_char *) "application/x-www-form-urlencoded",
+                           type.len) != 0)
+    {
+        return NGX_HTTP_UNSUPPORTED_MEDIA_TYPE;
+    }
+
+    p = body.data;
+    last = p + body.len;
+
+    while (p < last) {
+        start = p;
+
+        p = ngx_strlchr(p, last, '&');
+        if (p == NULL) {
+            p = last;
+        }
+
+        eq = ngx_strlchr(start, p, '=');
+
+        if (eq && eq - start == 6 && ngx_strncmp(start, "reason", 6) == 0) {
+            raw.data = eq + 1;
+            raw.len = p - raw.data;
+
+            rc = ngx_http_sg_api_decode(r->pool, &raw, 1, reason);
+
+            if (rc == NGX_DECLINED
+                || reason->len > NGX_HTTP_SG_API_REASON_MAX)
+            {
+                return NGX_HTTP_BAD_REQUEST;
+            }
+
+            return rc;
+        }
+
+        if (p < last) {
+            p++;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_api_show(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
+    ngx_http_sg_api_req_t *req)
+{
+    u_char                 *start, *p;
+    size_t                  len;
+    ngx_int_t               rc;
+    ngx_uint_t              i;
+    ngx_array_t            *a;
+    ngx_http_sg_session_t   s, *ss;
+
+    if (req->resource == NGX_HTTP_SG_API_SESSION) {
+        rc = ngx_http_sg_zone_find(zone, &req->key, r->pool, &s);
+
+        if (rc == NGX_DECLINED) {
+            return ngx_http_sg_api_error(r, NGX_HTTP_NOT_FOUND, "not_found",
+                                         "no such session");
+        }
+
+        if (rc != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        len = NGX_HTTP_SG_API_SESSION_LEN + ngx_http_sg_api_json_len(&s.id)
+              + ngx_http_sg_api_json_len(&s.sub);
+
+        start = ngx_pnalloc(r->pool, len);
+        if (start == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        p = ngx_http_sg_api_session_json(start, &s);
+
+        return ngx_http_sg_api_reply(r, NGX_HTTP_OK, start, p);
+    }
+
+    if (ngx_http_sg_zone_list(zone, &req->key, r->pool, &a) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ss = a->elts;
+
+    len = sizeof("{\"subject\":,\"count\":,\"sessions\":[]}") + NGX_INT_T_LEN
+          + ngx_http_sg_api_json_len(&req->key);
+
+    for (i = 0; i < a->nelts; i++) {
+        len += NGX_HTTP_SG_API_SESSION_LEN + 1
+               + ngx_http_sg_api_json_len(&ss[i].id)
+               + ngx_http_sg_api_json_len(&ss[i].sub);
+    }
+
+    start = ngx_pnalloc(r->pool, len);
+    if (start == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_http_sg_api_cpy(start, "{\"subject\":");
+    p = ngx_http_sg_api_json_str(p, &req->key);
+    p = ngx_sprintf(p, ",\"count\":%ui,\"sessions\":[", a->nelts);
+
+    for (i = 0; i < a->nelts; i++) {
+        if (i) {
+            *p++ = ',';
+        }
+
+        p = ngx_http_sg_api_session_json(p, &ss[i]);
+    }
+
+    p = ngx_http_sg_api_cpy(p, "]}");
+
+    return ngx_http_sg_api_reply(r, NGX_HTTP_OK, start, p);
+}
+
+
+static ngx_int_t
+ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
+    ngx_http_sg_api_req_t *req)
+{
+    u_char                 *start, *p;
+    ngx_int_t               rc;
+    ngx_str_t               reason, *name;
+    ngx_uint_t              n;
+    const char             *was;
+    ngx_http_sg_session_t   s;
+
+    rc = ngx_http_sg_api_reason(r, &reason);
+
+    if (rc == NGX_HTTP_REQUEST_ENTITY_TOO_LARGE) {
+        return ngx_http_sg_api_error(r, rc, "payload_too_large",
+                                     "the body is over 4096 bytes");
+    }
+
+    if (rc == NGX_HTTP_UNSUPPORTED_MEDIA_TYPE) {
+        return ngx_http_sg_api_error(r, rc, "unsupported_media_type",
+                                     "send application/json or "
+                                     "application/x-www-form-urlencoded");
+    }
+
+    if (rc == NGX_HTTP_BAD_REQUEST) {
+        return ngx_http_sg_api_error(r, rc, "bad_request",
+                                     "invalid reason (a string of at most "
+                                     "256 bytes)");
+    }
+
+    if (rc != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    name = ngx_http_sg_zone_name(zone);
+
+    if (req->resource == NGX_HTTP_SG_API_SUBJECT) {
+        (void) ngx_http_sg_zone_revoke_subject(zone, &req->key,
+                                               NGX_HTTP_SG_REVOKED_API, 0,
+                                               &n);
+
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "session_guard: zone \"%V\": %ui sessions of \"%V\" "
+                      "revoked through the api, reason \"%V\"", name, n,
+                      ngx_http_sg_api_log_str(r, &req->key),
+                      ngx_http_sg_api_log_str(r, &reason));
+
+        start = ngx_pnalloc(r->pool, sizeof("{\"revoked\":}") + NGX_INT_T_LEN);
+        if (start == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        p = ngx_sprintf(start, "{\"revoked\":%ui}", n);
+
+        return ngx_http_sg_api_reply(r, NGX_HTTP_OK, start, p);
+    }
+
+    /* what the zone held, for the log only: the answer is the same */
+
+    rc = ngx_http_sg_zone_find(zone, &req->key, r->pool, &s);
+
+    was = (rc == NGX_DECLINED) ? " (unknown: a revoked record is kept)"
+          : (rc == NGX_OK && s.rec.revoked) ? " (already revoked)" : "";
+
+    if (ngx_http_sg_zone_revoke(zone, &req->key, NGX_HTTP_SG_REVOKED_API, 0,
+                                0)
+        != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "session_guard: zone \"%V\" cannot store the "
+                      "revocation of session \"%V\" requested through the "
+                      "api", name, ngx_http_sg_api_log_str(r, &req->key));
+
+        return ngx_http_sg_api_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                     "internal_error",
+                                     "the zone cannot store the "
+                                     "revocation");
+    }
+
+    ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                  "session_guard: zone \"%V\": session \"%V\" revoked "
+                  "through the api%s, reason \"%V\"", name,
+                  ngx_http_sg_api_log_str(r, &req->key), was,
+                  ngx_http_sg_api_log_str(r, &reason));
+
+    return ngx_http_sg_api_send(r, NGX_HTTP_NO_CONTENT, NULL, NULL);
+}
+
+
+/* a value for the error log: no control characters, no bare quotes */
+
+static ngx_str_t *
+ngx_http_sg_api_log_str(ngx_http_request_t *r, ngx_str_t *s)
+{
+    ngx_str_t  *out;
+
+    static ngx_str_t  none = ngx_string("-");
+
+    out = ngx_palloc(r->pool, sizeof(ngx_str_t));
+    if (out == NULL) {
+        return &none;
+    }
+
+    out->data = ngx_pnalloc(r->pool, 6 * s->len + 1);
+    if (out->data == NULL) {
+        ngx_str_set(out, "-");
+        return out;
+    }
+
+    out->len = (u_char *) ngx_escape_json(out->data, s->data, s->len)
+               - out->data;
+
+    return out;
+}

@@ -1,0 +1,487 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * The application's session cookie, enforced at the edge
+ * ("session_guard_cookie"): a header filter rewrites every Set-Cookie of
+ * that name (ngx_sg_cookie.c does the rewriting), and the edge deletes the
+ * cookie itself when a session ends (revoked, expired, logged out).
+ *
+ * Which session a Set-Cookie belongs to: the request's, unless the session
+ * key is this very cookie ("session_guard_session_key $cookie_NAME") and
+ * the application sets another value, i.e. starts a new session (a login,
+ * an id rotation): that one begins now, with the lifetime a new session of
+ * this location gets.  A session switched to non-persistent (the
+ * "non_persistent" action) passes that mode on to a cookie that replaces
+ * it.
+ *
+ * The filter is installed only when some location uses the directive; it
+ * sits after add_header and userid in the filter chain (the "config"
+ * script orders the module before them), so their cookies are seen too.
+ */
+
+
+#include "ngx_http_sg.h"
+
+#include "ngx_sg_cookie.h"
+
+#include <openssl/sha.h>
+
+
+static ngx_int_t ngx_http_sg_cookie_filter(ngx_http_request_t *r);
+static ngx_int_t ngx_http_sg_cookie_rules(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *value,
+    ngx_sg_cookie_rules_t *rules);
+static ngx_int_t ngx_http_sg_cookie_new_lifetime(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, time_t *cap);
+static ngx_uint_t ngx_http_sg_cookie_names(ngx_str_t *value, ngx_str_t *id);
+static void ngx_http_sg_cookie_flags(ngx_http_sg_cookie_conf_t *cc,
+    ngx_sg_cookie_rules_t *rules);
+static ngx_int_t ngx_http_sg_cookie_attr_value(ngx_str_t *value);
+
+
+static ngx_http_output_header_filter_pt  ngx_http_sg_next_header_filter;
+
+
+/*
+ * session_guard_cookie name=NAME [mode=persistent|non-persistent]
+ *     [secure] [httponly] [samesite=lax|strict|none] [path=P] [domain=D];
+ * session_guard_cookie off;
+ */
+
+char *
+ngx_http_sg_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_sg_loc_conf_t *slcf = conf;
+
+    ngx_str_t                  *value, v;
+    ngx_uint_t                  i;
+    ngx_http_sg_main_conf_t    *smcf;
+    ngx_http_sg_cookie_conf_t  *cc;
+
+    if (slcf->edge.cookie != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (cf->args->nelts == 2 && ngx_strcmp(value[1].data, "off") == 0) {
+        slcf->edge.cookie = NULL;
+        return NGX_CONF_OK;
+    }
+
+    cc = ngx_pcalloc(cf->pool, sizeof(ngx_http_sg_cookie_conf_t));
+    if (cc == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cc->mode = NGX_HTTP_SG_COOKIE_PERSISTENT;
+    ngx_str_set(&cc->path, "/");
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "name=", 5) == 0) {
+            cc->name.data = value[i].data + 5;
+            cc->name.len = value[i].len - 5;
+
+            if (ngx_sg_cookie_valid_name(&cc->name) != NGX_OK) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid cookie name \"%V\"", &cc->name);
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "mode=persistent") == 0) {
+            cc->mode = NGX_HTTP_SG_COOKIE_PERSISTENT;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "mode=non-persistent") == 0) {
+            cc->mode = NGX_HTTP_SG_COOKIE_NON_PERSISTENT;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "secure") == 0) {
+            cc->secure = 1;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "httponly") == 0) {
+            cc->httponly = 1;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "samesite=lax") == 0) {
+            cc->samesite = NGX_SG_SAMESITE_LAX;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "samesite=strict") == 0) {
+            cc->samesite = NGX_SG_SAMESITE_STRICT;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "samesite=none") == 0) {
+            cc->samesite = NGX_SG_SAMESITE_NONE;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "path=", 5) == 0) {
+            v.data = value[i].data + 5;
+            v.len = value[i].len - 5;
+
+            if (v.len == 0 || v.data[0] != '/'
+                || ngx_http_sg_cookie_attr_value(&v) != NGX_OK)
+            {
+                goto invalid;
+            }
+
+            cc->path = v;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "domain=", 7) == 0) {
+            v.data = value[i].data + 7;
+            v.len = value[i].len - 7;
+
+            if (v.len == 0 || ngx_http_sg_cookie_attr_value(&v) != NGX_OK) {
+                goto invalid;
+            }
+
+            cc->domain = v;
+            continue;
+        }
+
+        goto invalid;
+    }
+
+    if (cc->name.len == 0) {
+        return "needs \"name=\"";
+    }
+
+    /* browsers refuse SameSite=None without Secure */
+
+    if (cc->samesite == NGX_SG_SAMESITE_NONE && !cc->secure) {
+        return "with \"samesite=none\" needs \"secure\"";
+    }
+
+    slcf->edge.cookie = cc;
+
+    smcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_session_guard_module);
+    smcf->cookie_filter = 1;
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\"", &value[i]);
+    return NGX_CONF_ERROR;
+}
+
+
+/* an attribute value the edge writes: no ';', white space or controls */
+
+static ngx_int_t
+ngx_http_sg_cookie_attr_value(ngx_str_t *value)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < value->len; i++) {
+        if (value->data[i] <= 0x20 || value->data[i] >= 0x7f
+            || value->data[i] == ';' || value->data[i] == ',')
+        {
+            return NGX_DECLINED;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_sg_cookie_init(ngx_conf_t *cf)
+{
+    ngx_http_sg_next_header_filter = ngx_http_top_header_filter;
+    ngx_http_top_header_filter = ngx_http_sg_cookie_filter;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_cookie_filter(ngx_http_request_t *r)
+{
+    ngx_int_t                   rc;
+    ngx_str_t                   name, value, out;
+    ngx_uint_t                  i;
+    ngx_list_part_t            *part;
+    ngx_table_elt_t            *h;
+    ngx_http_sg_ctx_t          *ctx;
+    ngx_sg_cookie_rules_t       rules;
+    ngx_http_sg_loc_conf_t     *slcf;
+    ngx_http_sg_cookie_conf_t  *cc;
+
+    if (r != r->main) {
+        return ngx_http_sg_next_header_filter(r);
+    }
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
+    cc = slcf->edge.cookie;
+
+    if (cc == NULL) {
+        return ngx_http_sg_next_header_filter(r);
+    }
+
+    ctx = ngx_http_sg_get_ctx(r);
+
+    part = &r->headers_out.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].hash == 0
+            || h[i].key.len != sizeof("Set-Cookie") - 1
+            || ngx_strncasecmp(h[i].key.data, (u_char *) "Set-Cookie",
+                               sizeof("Set-Cookie") - 1)
+               != 0)
+        {
+            continue;
+        }
+
+        /* another cookie, or none a browser would set: byte for byte */
+
+        if (ngx_sg_cookie_parse(&h[i].value, &name, &value) != NGX_OK
+            || name.len != cc->name.len
+            || ngx_strncmp(name.data, cc->name.data, name.len) != 0)
+        {
+            continue;
+        }
+
+        if (ngx_http_sg_cookie_rules(r, slcf, ctx, &value, &rules)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        rc = ngx_sg_cookie_rewrite(r->pool, &h[i].value, &rules, &out);
+
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        if (rc == NGX_DECLINED) {
+            /* its lifetime cannot be enforced: it is not passed on */
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "session_guard: a Set-Cookie \"%V\" of %uz bytes "
+                          "is too long to enforce, removed", &cc->name,
+                          h[i].value.len);
+            h[i].hash = 0;
+            continue;
+        }
+
+        if (out.data != h[i].value.data) {
+            ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                           "session_guard: Set-Cookie \"%V\" rewritten: "
+                           "\"%V\"", &cc->name, &out);
+            h[i].value = out;
+        }
+    }
+
+    return ngx_http_sg_next_header_filter(r);
+}
+
+
+static ngx_int_t
+ngx_http_sg_cookie_rules(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx, ngx_str_t *value, ngx_sg_cookie_rules_t *rules)
+{
+    ngx_http_sg_record_t       *rec;
+    ngx_http_sg_cookie_conf_t  *cc;
+
+    cc = slcf->edge.cookie;
+
+    ngx_memzero(rules, sizeof(ngx_sg_cookie_rules_t));
+
+    rules->now = ngx_time();
+    ngx_http_sg_cookie_flags(cc, rules);
+
+    rec = (ctx && ctx->has_session) ? &ctx->session.rec : NULL;
+
+    rules->session = (cc->mode == NGX_HTTP_SG_COOKIE_NON_PERSISTENT
+                      || (rec && rec->cookie_mode
+                                 == NGX_HTTP_SG_COOKIE_NON_PERSISTENT));
+
+    if (rules->session) {
+        rules->cap = -1;
+        return NGX_OK;
+    }
+
+    if (rec
+        && !(slcf->edge.key_cookie
+             && !ngx_http_sg_cookie_names(value, &ctx->session.id)))
+    {
+        /*
+         * The request's session: what is left of its absolute lifetime.
+         * One that ended here (logged out) is not set again: deleted.
+         */
+
+        if (rec->revoked) {
+            rules->cap = 0;
+            rules->session = 0;
+
+        } else if (rec->expires == 0) {
+            rules->cap = -1;
+
+        } else {
+            rules->cap = rec->expires > rules->now
+                         ? rec->expires - rules->now : 0;
+        }
+
+        return NGX_OK;
+    }
+
+    /* a session that begins with this cookie */
+
+    if (ngx_http_sg_cookie_new_lifetime(r, slcf, &rules->cap) != NGX_OK) {
+        /* its lifetime is unknown: a browser-session cookie at most */
+        rules->cap = -1;
+        rules->session = 1;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The absolute lifetime a session created here now would get, as the
+ * risk engine sets it: session_guard_lifetime absolute=, within the zone's
+ * max_lifetime, in *cap (-1: none).  NGX_ERROR: an invalid value (logged).
+ */
+
+static ngx_int_t
+ngx_http_sg_cookie_new_lifetime(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, time_t *cap)
+{
+    time_t     t, max;
+    ngx_str_t  v;
+
+    t = 0;
+
+    if (slcf->absolute) {
+        if (ngx_http_complex_value(r, slcf->absolute, &v) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        if (v.len) {
+            t = ngx_parse_time(&v, 1);
+
+            if (t == (time_t) NGX_ERROR) {
+                ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                              "session_guard: invalid lifetime \"%V\"", &v);
+                return NGX_ERROR;
+            }
+        }
+    }
+
+    max = slcf->zone ? ngx_http_sg_zone_max_lifetime(slcf->zone) : 0;
+
+    if (max && (t == 0 || t > max)) {
+        t = max;
+    }
+
+    *cap = t ? t : -1;
+
+    return NGX_OK;
+}
+
+
+/* the value names the session: as the session key is made of it */
+
+static ngx_uint_t
+ngx_http_sg_cookie_names(ngx_str_t *value, ngx_str_t *id)
+{
+    u_char  digest[32], hex[sizeof("sha256:") - 1 + 64], *p;
+
+    if (value->len <= NGX_HTTP_SG_ID_MAX) {
+        return value->len == id->len
+               && ngx_memcmp(value->data, id->data, id->len) == 0;
+    }
+
+    (void) SHA256(value->data, value->len, digest);
+
+    p = ngx_cpymem(hex, "sha256:", sizeof("sha256:") - 1);
+    p = ngx_hex_dump(p, digest, 32);
+
+    return (size_t) (p - hex) == id->len
+           && ngx_memcmp(hex, id->data, id->len) == 0;
+}
+
+
+static void
+ngx_http_sg_cookie_flags(ngx_http_sg_cookie_conf_t *cc,
+    ngx_sg_cookie_rules_t *rules)
+{
+    rules->secure = cc->secure;
+    rules->httponly = cc->httponly;
+    rules->samesite = cc->samesite;
+}
+
+
+/*
+ * The edge deletes the cookie: a Set-Cookie with Max-Age=0 added to the
+ * response (before any the application may add, so that a new session
+ * cookie set in the same response wins).  NGX_OK, or NGX_ERROR.
+ */
+
+ngx_int_t
+ngx_http_sg_cookie_delete(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf)
+{
+    ngx_table_elt_t            *h;
+    ngx_sg_cookie_rules_t       rules;
+    ngx_http_sg_cookie_conf_t  *cc;
+
+    cc = slcf->edge.cookie;
+
+    if (cc == NULL) {
+        return NGX_OK;
+    }
+
+    ngx_memzero(&rules, sizeof(ngx_sg_cookie_rules_t));
+    ngx_http_sg_cookie_flags(cc, &rules);
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_sg_cookie_delete(r->pool, &cc->name, &cc->path, &cc->domain,
+                             &rules, &h->value)
+        != NGX_OK)
+    {
+        h->hash = 0;
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Set-Cookie");
+
+    return NGX_OK;
+}

@@ -1,0 +1,77 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+#ifndef _NGX_HTTP_SG_EDGE_H_INCLUDED_
+#define _NGX_HTTP_SG_EDGE_H_INCLUDED_
+
+
+/*
+ * What the edge does for browsers and for applications that cannot be
+ * changed (included by ngx_http_sg.h):
+ *
+ *   ngx_http_sg_cookie.c  session_guard_cookie: the header filter that
+ *                         rewrites the application's Set-Cookie, and the
+ *                         edge's own deletion of the cookie
+ *   ngx_http_sg_edge.c    step-up per location, redirects for browsers,
+ *                         logout at the edge
+ *   ngx_http_sg_edge_conf.c  their directives: session_guard_require_auth,
+ *                         _acr_levels, _login, _browser, _logout, and
+ *                         session_guard_step_up's redirect= and return=
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+
+#define NGX_HTTP_SG_BROWSER_ACCEPT   0   /* Accept: text/html (default) */
+#define NGX_HTTP_SG_BROWSER_OFF      1
+#define NGX_HTTP_SG_BROWSER_VALUE    2
+
+
+typedef struct {
+    ngx_str_t                   name;
+    ngx_uint_t                  mode;       /* NGX_HTTP_SG_COOKIE_* */
+    ngx_uint_t                  secure;
+    ngx_uint_t                  httponly;
+    ngx_uint_t                  samesite;   /* NGX_SG_SAMESITE_* */
+    ngx_str_t                   path;       /* of the edge's deletion */
+    ngx_str_t                   domain;
+} ngx_http_sg_cookie_conf_t;
+
+
+typedef struct {
+    ngx_array_t                *acr;        /* ngx_str_t, any of them */
+    ngx_array_t                *amr;        /* ngx_str_t, all of them */
+    time_t                      max_age;    /* -1: none */
+} ngx_http_sg_authn_t;
+
+
+typedef struct {
+    ngx_http_sg_cookie_conf_t  *cookie;     /* NULL: off */
+    ngx_http_complex_value_t   *login;      /* NULL: off */
+    ngx_str_t                   login_return;
+    ngx_uint_t                  browser;    /* NGX_HTTP_SG_BROWSER_* */
+    ngx_http_complex_value_t   *browser_value;
+    ngx_http_complex_value_t   *step_up_url; /* NULL: the login URL */
+    ngx_str_t                   step_up_return;
+    ngx_http_sg_authn_t        *authn;      /* NULL: no requirement */
+    ngx_array_t                *acr_levels; /* ngx_str_t, weakest first */
+    ngx_flag_t                  logout;
+
+    /* set by the merge */
+    unsigned                    key_cookie:1; /* the key is the cookie */
+    unsigned                    acr_derived:1;
+    unsigned                    max_age_derived:1;
+} ngx_http_sg_edge_conf_t;
+
+
+/* the index of acr in session_guard_acr_levels, or NGX_DECLINED */
+ngx_int_t ngx_http_sg_acr_level(ngx_array_t *levels, ngx_str_t *acr);
+
+
+#endif /* _NGX_HTTP_SG_EDGE_H_INCLUDED_ */

@@ -1,0 +1,191 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * session_guard_metrics as JSON: one stable object, every key always
+ * present (zeros included), zones by name:
+ *
+ *   {"time":T,"zones":{"NAME":{
+ *       "sessions":{"active","revoked","created","evicted","expired",
+ *                   "limited"},
+ *       "memory":{"size","used","free"},                  (bytes)
+ *       "revocations":{"policy","api","logout","limit","failed"},
+ *       "jti_replays":N,
+ *       "decisions":{"enforce":{STATUS:N...},"monitor":{...}},
+ *       "signals":{SIGNAL:N...},
+ *       "actions":{"enforce":{ACTION:N...},"monitor":{...}},
+ *       "tokens_rejected":{REASON:N...}}}}
+ */
+
+
+#include "ngx_http_sg.h"
+#include "ngx_http_sg_metrics.h"
+
+
+/* the most one zone takes, besides its name */
+#define NGX_HTTP_SG_METRICS_JSON_ZONE  4096
+
+
+static u_char *ngx_http_sg_metrics_json_zone(u_char *p, u_char *last,
+    ngx_http_sg_metrics_zone_t *z);
+static u_char *ngx_http_sg_metrics_json_set(u_char *p, u_char *last,
+    ngx_str_t *names, ngx_atomic_t *values, ngx_uint_t from, ngx_uint_t n);
+
+
+ngx_chain_t *
+ngx_http_sg_metrics_json(ngx_http_request_t *r, ngx_http_sg_metrics_t *m)
+{
+    u_char       *start, *p, *last;
+    size_t        len;
+    ngx_buf_t    *b;
+    ngx_uint_t    i;
+    ngx_chain_t  *out;
+
+    len = 64;
+
+    for (i = 0; i < m->nzones; i++) {
+        len += NGX_HTTP_SG_METRICS_JSON_ZONE
+               + ngx_http_sg_api_json_len(m->zones[i].name);
+    }
+
+    start = ngx_pnalloc(r->pool, len);
+    if (start == NULL) {
+        return NULL;
+    }
+
+    last = start + len;
+
+    p = ngx_slprintf(start, last, "{\"time\":%T,\"zones\":{", m->now);
+
+    for (i = 0; i < m->nzones; i++) {
+        if ((size_t) (last - p)
+            < ngx_http_sg_api_json_len(m->zones[i].name) + 2)
+        {
+            p = last;
+            break;
+        }
+
+        if (i) {
+            *p++ = ',';
+        }
+
+        p = ngx_http_sg_api_json_str(p, m->zones[i].name);
+        *p++ = ':';
+        p = ngx_http_sg_metrics_json_zone(p, last, &m->zones[i]);
+    }
+
+    p = ngx_slprintf(p, last, "}}\n");
+
+    if (p == last) {
+        /* truncated: the bound above is wrong */
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "session_guard: metrics output truncated");
+        return NULL;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    out = ngx_alloc_chain_link(r->pool);
+
+    if (b == NULL || out == NULL) {
+        return NULL;
+    }
+
+    b->pos = start;
+    b->last = p;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out->buf = b;
+    out->next = NULL;
+
+    return out;
+}
+
+
+static u_char *
+ngx_http_sg_metrics_json_zone(u_char *p, u_char *last,
+    ngx_http_sg_metrics_zone_t *z)
+{
+    ngx_uint_t                    i;
+    ngx_http_sg_zone_stats_t     *st;
+    ngx_http_sg_zone_counters_t  *c;
+
+    st = &z->stats;
+    c = &z->counters;
+
+    p = ngx_slprintf(p, last,
+                     "{\"sessions\":{\"active\":%uA,\"revoked\":%uA,"
+                     "\"created\":%uA,\"evicted\":%uA,\"expired\":%uA,"
+                     "\"limited\":%uA},",
+                     st->sessions > st->revoked
+                     ? st->sessions - st->revoked : 0,
+                     st->revoked, st->created, st->evicted, st->expired,
+                     st->limited);
+
+    p = ngx_slprintf(p, last,
+                     "\"memory\":{\"size\":%uz,\"used\":%uz,\"free\":%uz},",
+                     z->size, z->size - z->free, z->free);
+
+    p = ngx_slprintf(p, last, "\"revocations\":{");
+
+    for (i = NGX_HTTP_SG_REVOKED_POLICY; i < NGX_HTTP_SG_METRICS_SOURCES; i++)
+    {
+        p = ngx_slprintf(p, last, "\"%V\":%uA,", &ngx_http_sg_source_names[i],
+                         st->revocations[i]);
+    }
+
+    p = ngx_slprintf(p, last, "\"failed\":%uA},\"jti_replays\":%uA,"
+                     "\"decisions\":{\"enforce\":",
+                     st->revoke_failed, st->jti_replays);
+
+    p = ngx_http_sg_metrics_json_set(p, last, ngx_http_sg_decision_names,
+                                     c->decisions[0],
+                                     NGX_HTTP_SG_STATUS_ALLOW,
+                                     NGX_HTTP_SG_STATUS_COUNT);
+    p = ngx_slprintf(p, last, ",\"monitor\":");
+    p = ngx_http_sg_metrics_json_set(p, last, ngx_http_sg_decision_names,
+                                     c->decisions[1],
+                                     NGX_HTTP_SG_STATUS_ALLOW,
+                                     NGX_HTTP_SG_STATUS_COUNT);
+
+    p = ngx_slprintf(p, last, "},\"signals\":");
+    p = ngx_http_sg_metrics_json_set(p, last, ngx_http_sg_signal_names,
+                                     c->signals, 0, NGX_HTTP_SG_SIG_COUNT);
+
+    p = ngx_slprintf(p, last, ",\"actions\":{\"enforce\":");
+    p = ngx_http_sg_metrics_json_set(p, last, ngx_http_sg_action_names,
+                                     c->actions[0], 0, NGX_HTTP_SG_ACT_COUNT);
+    p = ngx_slprintf(p, last, ",\"monitor\":");
+    p = ngx_http_sg_metrics_json_set(p, last, ngx_http_sg_action_names,
+                                     c->actions[1], 0, NGX_HTTP_SG_ACT_COUNT);
+
+    p = ngx_slprintf(p, last, "},\"tokens_rejected\":");
+    p = ngx_http_sg_metrics_json_set(p, last, ngx_http_sg_reject_names,
+                                     c->rejected, 0,
+                                     NGX_HTTP_SG_REJECT_COUNT);
+
+    return ngx_slprintf(p, last, "}");
+}
+
+
+/* {"name":value,...} for names[from..n) */
+
+static u_char *
+ngx_http_sg_metrics_json_set(u_char *p, u_char *last, ngx_str_t *names,
+    ngx_atomic_t *values, ngx_uint_t from, ngx_uint_t n)
+{
+    ngx_uint_t  i;
+
+    p = ngx_slprintf(p, last, "{");
+
+    for (i = from; i < n; i++) {
+        p = ngx_slprintf(p, last, "%s\"%V\":%uA", i == from ? "" : ",",
+                         &names[i], values[i]);
+    }
+
+    return ngx_slprintf(p, last, "}");
+}

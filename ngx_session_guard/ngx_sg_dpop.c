@@ -1,0 +1,527 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * DPoP proofs (RFC 9449 section 4.3) and server nonces (section 8).
+ *
+ * Return contract: NGX_OK valid, NGX_DECLINED invalid (reason set),
+ * NGX_ERROR internal failure.  Limits: see ngx_sg_dpop.h.
+ *
+ * The proof key comes from the proof itself, so everything that makes a
+ * key trustworthy elsewhere is checked here instead: only asymmetric
+ * algorithms (an HMAC "key" in a header would let anyone sign), no private
+ * member in the "jwk" (a client that leaks its private key is refused
+ * rather than silently accepted), the key fitting the alg (curve, kty).
+ * The key is parsed once per proof, into the caller's pool.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "ngx_sg_dpop.h"
+
+
+static ngx_int_t ngx_sg_dpop_typ(ngx_str_t *typ);
+static ngx_int_t ngx_sg_dpop_claims(ngx_sg_dpop_proof_t *proof,
+    const char **reason);
+static ngx_int_t ngx_sg_dpop_string(json_t *payload, const char *name,
+    ngx_uint_t required, ngx_str_t *value, const char **reason);
+static ngx_int_t ngx_sg_dpop_nonce_slot(u_char *key, uint64_t slot,
+    u_char *out);
+
+
+/* RFC 7517, 7518 6.2.2, 6.3.2, 6.4.1, RFC 8037 2: private key members */
+
+static const char  *ngx_sg_dpop_private[] = {
+    "d", "p", "q", "dp", "dq", "qi", "oth", "k", NULL
+};
+
+
+static const u_char  ngx_sg_dpop_nonce_label[] =
+    "ngx_session_guard DPoP-Nonce v1";
+
+
+ngx_int_t
+ngx_sg_dpop_parse(ngx_pool_t *pool, ngx_str_t *text, ngx_uint_t algorithms,
+    ngx_sg_dpop_proof_t *proof, const char **reason)
+{
+    json_t        *jwk;
+    ngx_int_t      rc;
+    ngx_str_t      src, dst;
+    ngx_uint_t     i;
+    const char    *why, *dummy;
+    ngx_sg_jws_t  *jws;
+
+    if (reason == NULL) {
+        reason = &dummy;
+    }
+
+    ngx_memzero(proof, sizeof(ngx_sg_dpop_proof_t));
+
+    jws = &proof->jws;
+
+    if (text->len > NGX_SG_DPOP_PROOF_MAX) {
+        *reason = "dpop proof too large";
+        return NGX_DECLINED;
+    }
+
+    why = "";
+
+    rc = ngx_sg_jws_parse(pool, text, NGX_SG_JWS_JSON_PAYLOAD, jws, &why);
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    if (rc != NGX_OK) {
+        if (ngx_strcmp(why, "alg none") == 0) {
+            *reason = "dpop alg none";
+
+        } else if (ngx_strcmp(why, "unknown alg") == 0) {
+            *reason = "dpop alg not allowed";
+
+        } else if (ngx_strcmp(why, "bad typ") == 0) {
+            *reason = "bad dpop typ";
+
+        } else {
+            *reason = "bad dpop proof";
+        }
+
+        return NGX_DECLINED;
+    }
+
+    if (ngx_sg_dpop_typ(&jws->typ) != NGX_OK) {
+        *reason = "bad dpop typ";
+        return NGX_DECLINED;
+    }
+
+    /* asymmetric only, whatever the caller's mask says */
+
+    if (!(algorithms & NGX_SG_ALG_MASK_ASYMMETRIC
+          & ((ngx_uint_t) 1 << jws->alg->id)))
+    {
+        *reason = "dpop alg not allowed";
+        return NGX_DECLINED;
+    }
+
+    jwk = json_object_get(jws->header, "jwk");
+
+    if (jwk == NULL) {
+        *reason = "missing dpop jwk";
+        return NGX_DECLINED;
+    }
+
+    if (!json_is_object(jwk)) {
+        *reason = "bad dpop jwk";
+        return NGX_DECLINED;
+    }
+
+    for (i = 0; ngx_sg_dpop_private[i]; i++) {
+        if (json_object_get(jwk, ngx_sg_dpop_private[i]) != NULL) {
+            *reason = "private dpop jwk";
+            return NGX_DECLINED;
+        }
+    }
+
+    rc = ngx_sg_jwk_import(pool, jwk, &proof->key, &why);
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    if (rc != NGX_OK) {
+        /* invalid, or of a kty, curve or use that cannot sign for us */
+        *reason = "bad dpop jwk";
+        return NGX_DECLINED;
+    }
+
+    if (!ngx_sg_key_fits(&proof->key, jws->alg)) {
+        *reason = "dpop jwk does not fit alg";
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_sg_jws_verify(jws, &proof->key, &why);
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    if (rc != NGX_OK) {
+        *reason = "bad dpop signature";
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_sg_jwk_thumbprint(jwk, proof->thumbprint, &why);
+
+    if (rc != NGX_OK) {
+        if (rc == NGX_DECLINED) {
+            *reason = "bad dpop jwk";
+        }
+
+        return rc;
+    }
+
+    dst.data = ngx_pnalloc(pool, ngx_base64_encoded_length(32));
+    if (dst.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    src.data = proof->thumbprint;
+    src.len = 32;
+
+    ngx_encode_base64url(&dst, &src);
+
+    proof->jkt = dst;
+
+    return ngx_sg_dpop_claims(proof, reason);
+}
+
+
+/*
+ * RFC 7515 4.1.9: compared case-insensitively, an "application/" prefix
+ * allowed.
+ */
+
+static ngx_int_t
+ngx_sg_dpop_typ(ngx_str_t *typ)
+{
+    u_char  *p;
+    size_t   len;
+
+    p = typ->data;
+    len = typ->len;
+
+    if (len > 12 && ngx_strncasecmp(p, (u_char *) "application/", 12) == 0) {
+        p += 12;
+        len -= 12;
+    }
+
+    if (len == 8 && ngx_strncasecmp(p, (u_char *) "dpop+jwt", 8) == 0) {
+        return NGX_OK;
+    }
+
+    return NGX_DECLINED;
+}
+
+
+static ngx_int_t
+ngx_sg_dpop_claims(ngx_sg_dpop_proof_t *proof, const char **reason)
+{
+    json_t  *payload, *v;
+
+    payload = proof->jws.payload;
+
+    if (ngx_sg_dpop_string(payload, "jti", 1, &proof->jti, reason)
+        != NGX_OK
+        || ngx_sg_dpop_string(payload, "htm", 1, &proof->htm, reason)
+           != NGX_OK
+        || ngx_sg_dpop_string(payload, "htu", 1, &proof->htu, reason)
+           != NGX_OK)
+    {
+        return NGX_DECLINED;
+    }
+
+    if (proof->jti.len > NGX_SG_DPOP_JTI_MAX) {
+        *reason = "bad dpop claim";
+        return NGX_DECLINED;
+    }
+
+    v = json_object_get(payload, "iat");
+
+    if (v == NULL) {
+        *reason = "missing dpop claim";
+        return NGX_DECLINED;
+    }
+
+    if (ngx_sg_json_time(v, &proof->iat) != NGX_OK) {
+        *reason = "bad dpop claim";
+        return NGX_DECLINED;
+    }
+
+    if (ngx_sg_dpop_string(payload, "ath", 0, &proof->ath, reason) != NGX_OK
+        || ngx_sg_dpop_string(payload, "nonce", 0, &proof->nonce, reason)
+           != NGX_OK)
+    {
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+/* a non-empty string member; when not required, absent is empty */
+
+static ngx_int_t
+ngx_sg_dpop_string(json_t *payload, const char *name, ngx_uint_t required,
+    ngx_str_t *value, const char **reason)
+{
+    json_t  *v;
+
+    v = json_object_get(payload, name);
+
+    if (v == NULL) {
+        if (required) {
+            *reason = "missing dpop claim";
+            return NGX_DECLINED;
+        }
+
+        ngx_str_null(value);
+        return NGX_OK;
+    }
+
+    if (!json_is_string(v) || json_string_length(v) == 0) {
+        *reason = "bad dpop claim";
+        return NGX_DECLINED;
+    }
+
+    value->data = (u_char *) json_string_value(v);
+    value->len = json_string_length(v);
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_sg_dpop_check(ngx_pool_t *pool, ngx_sg_dpop_proof_t *proof,
+    ngx_sg_dpop_rules_t *rules, const char **reason)
+{
+    ngx_int_t    rc;
+    ngx_str_t    htu;
+    const char  *why, *dummy;
+    u_char       ath[NGX_SG_DPOP_JKT_LEN];
+
+    if (reason == NULL) {
+        reason = &dummy;
+    }
+
+    /* methods are case-sensitive (RFC 9110 9.1) */
+
+    if (proof->htm.len != rules->htm.len
+        || ngx_memcmp(proof->htm.data, rules->htm.data, rules->htm.len) != 0)
+    {
+        *reason = "dpop htm mismatch";
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_sg_uri_normalize(pool, &proof->htu, 0, &htu, &why);
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    if (rc != NGX_OK) {
+        *reason = "bad dpop htu";
+        return NGX_DECLINED;
+    }
+
+    if (htu.len != rules->htu.len
+        || ngx_memcmp(htu.data, rules->htu.data, htu.len) != 0)
+    {
+        *reason = "dpop htu mismatch";
+        return NGX_DECLINED;
+    }
+
+    if (proof->iat < rules->now - rules->window) {
+        *reason = "dpop iat too old";
+        return NGX_DECLINED;
+    }
+
+    if (proof->iat > rules->now + rules->window) {
+        *reason = "dpop iat in the future";
+        return NGX_DECLINED;
+    }
+
+    if (rules->access_token.len == 0) {
+        return NGX_OK;
+    }
+
+    if (proof->ath.len == 0) {
+        *reason = "missing dpop ath";
+        return NGX_DECLINED;
+    }
+
+    if (ngx_sg_sha256_b64(rules->access_token.data, rules->access_token.len,
+                          ath)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (proof->ath.len != NGX_SG_DPOP_JKT_LEN
+        || CRYPTO_memcmp(proof->ath.data, ath, NGX_SG_DPOP_JKT_LEN) != 0)
+    {
+        *reason = "dpop ath mismatch";
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_sg_dpop_jkt_match(ngx_sg_dpop_proof_t *proof, json_t *cnf,
+    const char **reason)
+{
+    json_t      *jkt;
+    const char  *dummy;
+
+    if (reason == NULL) {
+        reason = &dummy;
+    }
+
+    jkt = (cnf && json_is_object(cnf)) ? json_object_get(cnf, "jkt") : NULL;
+
+    if (jkt == NULL) {
+        *reason = "token not dpop-bound";
+        return NGX_DECLINED;
+    }
+
+    if (!json_is_string(jkt)) {
+        *reason = "bad cnf.jkt";
+        return NGX_DECLINED;
+    }
+
+    if (json_string_length(jkt) != proof->jkt.len
+        || proof->jkt.len != NGX_SG_DPOP_JKT_LEN
+        || ngx_memcmp(json_string_value(jkt), proof->jkt.data,
+                      NGX_SG_DPOP_JKT_LEN)
+           != 0)
+    {
+        *reason = "dpop key mismatch";
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_sg_dpop_nonce(u_char *key, time_t now, time_t period, u_char *out)
+{
+    if (now < 0 || period <= 0) {
+        return NGX_ERROR;
+    }
+
+    return ngx_sg_dpop_nonce_slot(key, (uint64_t) (now / period), out);
+}
+
+
+ngx_int_t
+ngx_sg_dpop_nonce_check(u_char *key, time_t now, time_t period,
+    ngx_str_t *nonce, const char **reason)
+{
+    uint64_t     slot;
+    ngx_uint_t   i;
+    const char  *dummy;
+    u_char       expected[NGX_SG_DPOP_NONCE_LEN];
+
+    if (reason == NULL) {
+        reason = &dummy;
+    }
+
+    if (nonce->len == 0) {
+        *reason = "missing dpop nonce";
+        return NGX_DECLINED;
+    }
+
+    if (now < 0 || period <= 0) {
+        return NGX_ERROR;
+    }
+
+    if (nonce->len == NGX_SG_DPOP_NONCE_LEN) {
+
+        slot = (uint64_t) (now / period);
+
+        /* the current slot, then the previous one (rotation) */
+
+        for (i = 0; i < 2 && slot >= i; i++) {
+            if (ngx_sg_dpop_nonce_slot(key, slot - i, expected) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            if (CRYPTO_memcmp(expected, nonce->data, NGX_SG_DPOP_NONCE_LEN)
+                == 0)
+            {
+                return NGX_OK;
+            }
+        }
+    }
+
+    *reason = "stale dpop nonce";
+
+    return NGX_DECLINED;
+}
+
+
+static ngx_int_t
+ngx_sg_dpop_nonce_slot(u_char *key, uint64_t slot, u_char *out)
+{
+    u_char        *p;
+    ngx_str_t      src, dst;
+    ngx_uint_t     i;
+    unsigned int   len;
+    u_char         raw[24], mac[EVP_MAX_MD_SIZE];
+    u_char         input[sizeof(ngx_sg_dpop_nonce_label) - 1 + 8];
+
+    for (i = 0; i < 8; i++) {
+        raw[i] = (u_char) (slot >> (56 - 8 * i));
+    }
+
+    p = ngx_cpymem(input, ngx_sg_dpop_nonce_label,
+                   sizeof(ngx_sg_dpop_nonce_label) - 1);
+    ngx_memcpy(p, raw, 8);
+
+    if (HMAC(EVP_sha256(), key, NGX_SG_DPOP_NONCE_KEY_LEN, input,
+             sizeof(input), mac, &len)
+        == NULL
+        || len < 16)
+    {
+        ERR_clear_error();
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(raw + 8, mac, 16);
+
+    src.data = raw;
+    src.len = sizeof(raw);
+    dst.data = out;
+
+    /* 24 octets: exactly NGX_SG_DPOP_NONCE_LEN characters, no padding */
+    ngx_encode_base64url(&dst, &src);
+
+    OPENSSL_cleanse(mac, sizeof(mac));
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_sg_sha256_b64(u_char *data, size_t len, u_char *out)
+{
+    ngx_str_t     src, dst;
+    unsigned int  n;
+    u_char        md[EVP_MAX_MD_SIZE];
+
+    if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32) {
+        ERR_clear_error();
+        return NGX_ERROR;
+    }
+
+    src.data = md;
+    src.len = 32;
+    dst.data = out;
+
+    /* 32 octets: exactly NGX_SG_DPOP_JKT_LEN characters, no padding */
+    ngx_encode_base64url(&dst, &src);
+
+    return NGX_OK;
+}

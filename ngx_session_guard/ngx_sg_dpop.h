@@ -1,0 +1,153 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+#ifndef _NGX_SG_DPOP_H_INCLUDED_
+#define _NGX_SG_DPOP_H_INCLUDED_
+
+
+/*
+ * DPoP proofs (RFC 9449) as a resource server checks them, without nginx's
+ * HTTP layer: the proof JWT itself (section 4.3), the comparison of "htu"
+ * with the request URI after RFC 3986 syntax- and scheme-based
+ * normalisation, "ath", the "cnf.jkt" key binding, and stateless server
+ * nonces (a MAC over a time slot).
+ *
+ * Return contract of every function that returns ngx_int_t:
+ *     NGX_OK        valid;
+ *     NGX_DECLINED  invalid, "reason" set to a short static string;
+ *     NGX_ERROR     internal failure (memory, OpenSSL); never "valid".
+ *
+ * Hard limits: a proof of at most NGX_SG_DPOP_PROOF_MAX bytes, a "jti" of
+ * 1..NGX_SG_DPOP_JTI_MAX bytes, URIs of at most NGX_SG_URI_MAX bytes;
+ * anything longer is invalid, never truncated.
+ *
+ * Reasons (stable: they reach logs and $session_guard_reason):
+ *
+ * ngx_sg_dpop_parse():
+ *     "dpop proof too large", "bad dpop proof" (not a compact JWS, bad
+ *     base64url or JSON, a crit member), "bad dpop typ", "dpop alg none",
+ *     "dpop alg not allowed" (unknown, HMAC or off the allow-list),
+ *     "missing dpop jwk", "private dpop jwk", "bad dpop jwk",
+ *     "dpop jwk does not fit alg", "bad dpop signature",
+ *     "missing dpop claim" (jti, htm, htu or iat), "bad dpop claim"
+ *     (a claim of the wrong type, an empty or over-long jti)
+ *
+ * ngx_sg_dpop_check():
+ *     "dpop htm mismatch", "bad dpop htu", "dpop htu mismatch",
+ *     "dpop iat too old", "dpop iat in the future", "missing dpop ath",
+ *     "dpop ath mismatch"
+ *
+ * ngx_sg_dpop_jkt_match():
+ *     "token not dpop-bound", "bad cnf.jkt", "dpop key mismatch"
+ *
+ * ngx_sg_dpop_nonce_check():
+ *     "missing dpop nonce", "stale dpop nonce" (a nonce of an older slot,
+ *     or one that this key did not make)
+ *
+ * ngx_sg_uri_normalize():
+ *     "uri too long", "bad uri", "bad uri scheme", "uri has userinfo",
+ *     "bad uri host", "bad uri port", "bad uri path", "bad uri
+ *     percent-encoding", "uri is not an origin"
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include "ngx_sg_jose.h"
+
+
+#define NGX_SG_DPOP_PROOF_MAX       8192
+#define NGX_SG_DPOP_JTI_MAX         512
+#define NGX_SG_URI_MAX              8192
+#define NGX_SG_DPOP_JKT_LEN         43      /* base64url of SHA-256 */
+#define NGX_SG_DPOP_NONCE_KEY_LEN   32
+#define NGX_SG_DPOP_NONCE_LEN       32      /* base64url of 24 octets */
+
+/* ngx_sg_uri_normalize() flags */
+#define NGX_SG_URI_ORIGIN           0x01    /* scheme://authority only */
+
+
+typedef struct {
+    ngx_uint_t                 algorithms; /* NGX_SG_ALG_* mask */
+    time_t                     now;
+    time_t                     window;     /* |now - iat| at most this */
+    ngx_str_t                  htm;        /* the request method */
+    ngx_str_t                  htu;        /* normalised request URI */
+    ngx_str_t                  access_token; /* for ath; empty: no ath */
+} ngx_sg_dpop_rules_t;
+
+
+typedef struct {
+    ngx_sg_jws_t               jws;
+    ngx_sg_key_t               key;        /* from the "jwk" header */
+    u_char                     thumbprint[32];
+    ngx_str_t                  jkt;        /* base64url(thumbprint) */
+    ngx_str_t                  jti;
+    ngx_str_t                  htm;
+    ngx_str_t                  htu;
+    ngx_str_t                  ath;        /* empty if absent */
+    ngx_str_t                  nonce;      /* empty if absent */
+    time_t                     iat;
+} ngx_sg_dpop_proof_t;
+
+
+/*
+ * The proof as a signed object: one compact JWS of at most
+ * NGX_SG_DPOP_PROOF_MAX bytes, typ "dpop+jwt", an asymmetric alg in
+ * "algorithms" (HMAC bits are ignored), a "jwk" header with a public key
+ * (no private member) that fits the alg and verifies the signature; the
+ * claims jti (non-empty string), htm, htu (strings), iat (number), and
+ * ath and nonce (strings) when present.  The key is parsed once, into
+ * pool; proof->jkt is its RFC 7638 thumbprint.  proof->jkt is set as soon
+ * as the signature verified, even when a claim is then refused.
+ */
+ngx_int_t ngx_sg_dpop_parse(ngx_pool_t *pool, ngx_str_t *text,
+    ngx_uint_t algorithms, ngx_sg_dpop_proof_t *proof, const char **reason);
+
+/*
+ * The proof against the request: htm equals rules->htm; htu, normalised
+ * with query and fragment dropped, equals rules->htu (normalised by the
+ * caller, see ngx_sg_uri_normalize()); iat within rules->window of
+ * rules->now; with an access token, ath equals base64url(SHA-256(token)).
+ */
+ngx_int_t ngx_sg_dpop_check(ngx_pool_t *pool, ngx_sg_dpop_proof_t *proof,
+    ngx_sg_dpop_rules_t *rules, const char **reason);
+
+/* the token's "cnf" claim (JSON object or NULL) binds it to proof->jkt */
+ngx_int_t ngx_sg_dpop_jkt_match(ngx_sg_dpop_proof_t *proof, json_t *cnf,
+    const char **reason);
+
+/*
+ * Server nonces: base64url(slot || HMAC-SHA256(key, label || slot)[0..15]),
+ * slot = now / period as 8 octets big-endian.  A nonce is accepted in its
+ * own slot and the next one, so it lives between one and two periods.
+ * out must hold NGX_SG_DPOP_NONCE_LEN bytes.
+ */
+ngx_int_t ngx_sg_dpop_nonce(u_char *key, time_t now, time_t period,
+    u_char *out);
+ngx_int_t ngx_sg_dpop_nonce_check(u_char *key, time_t now, time_t period,
+    ngx_str_t *nonce, const char **reason);
+
+/*
+ * RFC 3986 section 6.2.2 and 6.2.3 normalisation of an absolute http or
+ * https URI: scheme and host lower-cased, the scheme's default port and an
+ * empty port dropped, other ports in plain decimal, percent-encodings of
+ * unreserved characters decoded and the others upper-cased, characters
+ * that a path may not hold percent-encoded, an empty path made "/", dot
+ * segments removed (section 5.2.4), query and fragment dropped.  Userinfo
+ * is refused.  With NGX_SG_URI_ORIGIN the URI must have no path other
+ * than "/" and no query or fragment, and the result is scheme://host[:port]
+ * without a slash.  out is allocated from pool.
+ */
+ngx_int_t ngx_sg_uri_normalize(ngx_pool_t *pool, ngx_str_t *uri,
+    ngx_uint_t flags, ngx_str_t *out, const char **reason);
+
+/* base64url(SHA-256(data)) into out, which holds NGX_SG_DPOP_JKT_LEN */
+ngx_int_t ngx_sg_sha256_b64(u_char *data, size_t len, u_char *out);
+
+
+#endif /* _NGX_SG_DPOP_H_INCLUDED_ */
