@@ -16,7 +16,8 @@
  * an id rotation): that one begins now, with the lifetime a new session of
  * this location gets.  A session switched to non-persistent (the
  * "non_persistent" action) passes that mode on to a cookie that replaces
- * it.
+ * it; a cookie that sets again the id of a session that ended (a logout
+ * here) is made a deletion.
  *
  * The filter is installed only when some location uses the directive; it
  * sits after add_header and userid in the filter chain (the "config"
@@ -312,6 +313,7 @@ static ngx_int_t
 ngx_http_sg_cookie_rules(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx, ngx_str_t *value, ngx_sg_cookie_rules_t *rules)
 {
+    ngx_uint_t                  own;
     ngx_http_sg_record_t       *rec;
     ngx_http_sg_cookie_conf_t  *cc;
 
@@ -320,33 +322,41 @@ ngx_http_sg_cookie_rules(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_memzero(rules, sizeof(ngx_sg_cookie_rules_t));
 
     rules->now = ngx_time();
+    rules->cap = -1;
     ngx_http_sg_cookie_flags(cc, rules);
 
     rec = (ctx && ctx->has_session) ? &ctx->session.rec : NULL;
+
+    /* the cookie is the request's session's, not a new one */
+
+    own = rec
+          && !(slcf->edge.key_cookie
+               && !ngx_http_sg_cookie_names(value, &ctx->session.id));
+
+    /*
+     * A session that ended (logged out here) is not set again; in monitor
+     * mode a revoked session goes on, and so does its cookie.
+     */
+
+    if (own && rec->revoked
+        && (rec->revoked == NGX_HTTP_SG_REVOKED_LOGOUT || !ctx->monitor))
+    {
+        rules->expire = 1;
+        return NGX_OK;
+    }
 
     rules->session = (cc->mode == NGX_HTTP_SG_COOKIE_NON_PERSISTENT
                       || (rec && rec->cookie_mode
                                  == NGX_HTTP_SG_COOKIE_NON_PERSISTENT));
 
     if (rules->session) {
-        rules->cap = -1;
         return NGX_OK;
     }
 
-    if (rec
-        && !(slcf->edge.key_cookie
-             && !ngx_http_sg_cookie_names(value, &ctx->session.id)))
-    {
-        /*
-         * The request's session: what is left of its absolute lifetime.
-         * One that ended here (logged out) is not set again: deleted.
-         */
+    if (own) {
+        /* what is left of the session's absolute lifetime */
 
-        if (rec->revoked) {
-            rules->cap = 0;
-            rules->session = 0;
-
-        } else if (rec->expires == 0) {
+        if (rec->expires == 0) {
             rules->cap = -1;
 
         } else {

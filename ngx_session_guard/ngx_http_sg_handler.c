@@ -558,13 +558,21 @@ static ngx_int_t
 ngx_http_sg_step_up_challenge(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf)
 {
-    size_t            len;
-    u_char           *p;
-    ngx_table_elt_t  *h;
+    size_t              len;
+    u_char             *p;
+    ngx_uint_t          dpop;
+    ngx_table_elt_t    *h;
+    ngx_http_sg_ctx_t  *ctx;
+
+    /* under the scheme the request used: DPoP, with its algs (RFC 9449) */
+
+    ctx = ngx_http_sg_get_ctx(r);
+    dpop = (ctx && ctx->scheme == NGX_HTTP_SG_SCHEME_DPOP);
 
     len = sizeof("Bearer error=\"insufficient_user_authentication\"") - 1
           + sizeof(", error_description=\"A fresh authentication is "
-                   "required\"") - 1;
+                   "required\"") - 1
+          + sizeof(", algs=\"\"") - 1 + slcf->dpop.algs.len;
 
     if (slcf->acr_values.len) {
         len += sizeof(", acr_values=\"\"") - 1 + slcf->acr_values.len;
@@ -588,9 +596,9 @@ ngx_http_sg_step_up_challenge(ngx_http_request_t *r,
     ngx_str_set(&h->key, "WWW-Authenticate");
     h->value.data = p;
 
-    p = ngx_cpymem(p, "Bearer error=\"insufficient_user_authentication\"",
-                   sizeof("Bearer error=\"insufficient_user_authentication\"")
-                   - 1);
+    p = dpop ? ngx_cpymem(p, "DPoP", 4) : ngx_cpymem(p, "Bearer", 6);
+    p = ngx_cpymem(p, " error=\"insufficient_user_authentication\"",
+                   sizeof(" error=\"insufficient_user_authentication\"") - 1);
     p = ngx_cpymem(p, ", error_description=\"A fresh authentication is "
                    "required\"",
                    sizeof(", error_description=\"A fresh authentication is "
@@ -602,6 +610,10 @@ ngx_http_sg_step_up_challenge(ngx_http_request_t *r,
 
     if (slcf->max_age >= 0) {
         p = ngx_sprintf(p, ", max_age=%T", slcf->max_age);
+    }
+
+    if (dpop && slcf->dpop.algs.len) {
+        p = ngx_sprintf(p, ", algs=\"%V\"", &slcf->dpop.algs);
     }
 
     h->value.len = p - h->value.data;

@@ -212,19 +212,26 @@ ngx_sg_cookie_rewrite(ngx_pool_t *pool, ngx_str_t *in,
     }
 
     n = 0;
+    eff = 0;
 
-    if (!has_max_age && !has_expires) {
+    if (has_max_age) {
+        eff = (max_age <= 0) ? 0 : rules->now + max_age;
+
+    } else if (has_expires) {
+        eff = expires;
+    }
+
+    if (rules->expire) {
+        /* a deletion already, for every reader: kept as it is */
+        action = ((has_max_age || has_expires) && eff <= rules->now
+                  && !future && !invalid)
+                 ? NGX_SG_LIFE_KEEP : NGX_SG_LIFE_WRITE;
+
+    } else if (!has_max_age && !has_expires) {
         /* a browser-session cookie; unreadable lifetimes are dropped */
         action = lifetime ? NGX_SG_LIFE_STRIP : NGX_SG_LIFE_KEEP;
 
     } else {
-        if (has_max_age) {
-            eff = (max_age <= 0) ? 0 : rules->now + max_age;
-
-        } else {
-            eff = expires;
-        }
-
         if (eff <= rules->now) {
             /* a deletion stays one, for every reader */
             action = (future || invalid) ? NGX_SG_LIFE_WRITE

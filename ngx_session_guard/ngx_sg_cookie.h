@@ -50,6 +50,7 @@ typedef struct {
     time_t                      now;
     time_t                      cap;        /* seconds from now; -1: none */
     ngx_uint_t                  session;    /* strip Expires and Max-Age */
+    ngx_uint_t                  expire;     /* make it a deletion */
     ngx_uint_t                  secure;     /* add Secure if missing */
     ngx_uint_t                  httponly;   /* add HttpOnly if missing */
     ngx_uint_t                  samesite;   /* add SameSite=... if missing */
@@ -71,6 +72,8 @@ ngx_int_t ngx_sg_cookie_parse(ngx_str_t *header, ngx_str_t *name,
  *    5.3 computes it, has ended) stays a deletion: its lifetime attributes
  *    are kept, or made a consistent "Max-Age=0" pair if any of them
  *    would let a browser keep it;
+ *  - rules->expire: the cookie is made a deletion ("Max-Age=0" and an
+ *    Expires in 1970), unless it is one already for every reader;
  *  - a browser-session cookie stays one (lifetime attributes a browser
  *    ignores, unparseable, are removed);
  *  - rules->session: Expires and Max-Age are removed;

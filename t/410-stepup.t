@@ -9,6 +9,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Nginx::Socket 'no_plan';
 use SGTest;
+use SGDPoP;
 
 no_shuffle();
 
@@ -515,3 +516,27 @@ main::browser(acr => 'pwd')
 --- error_code: 500
 --- error_log
 session_guard: invalid redirect URL "//evil.example/"
+
+
+
+=== TEST 25: a request made with DPoP gets the step-up challenge under the
+DPoP scheme, with its algs (RFC 9449, RFC 9470); a bearer one under Bearer
+--- config
+    location /t {
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard zone=sg;
+        session_guard_dpop optional;
+        session_guard_dpop_algorithms ES256;
+        session_guard_require_auth acr=mfa;
+    }
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+[dpop_headers(token => dpop_token(claims => { acr => 'pwd' })),
+ dpop_headers(token => dpop_token(claims => { acr => 'mfa' })),
+ main::api(acr => 'pwd')]
+--- error_code eval
+[401, 200, 401]
+--- response_headers eval
+["WWW-Authenticate: DPoP error=\"insufficient_user_authentication\", error_description=\"A fresh authentication is required\", acr_values=\"mfa\", algs=\"ES256\"",
+ "", "WWW-Authenticate: $main::CH, acr_values=\"mfa\""]

@@ -217,7 +217,26 @@ session_guard: session "k7" of "" logged out
 
 
 
-=== TEST 8: logout without a session: nothing to revoke or delete
+=== TEST 8: an application whose logout sets the same session id again:
+that Set-Cookie is made a deletion (the id is dead at the edge)
+--- config
+    location = /logout {
+        alias html/t;
+        @LEGACY@
+        session_guard_logout on;
+        add_header Set-Cookie "PHPSESSID=$cookie_PHPSESSID; Path=/";
+        add_header Set-Cookie "PHPSESSID=other; Path=/";
+    }
+--- request
+GET /logout
+--- more_headers eval
+main::app('k8')
+--- raw_response_headers_like eval
+"\r\nSet-Cookie: \Q$main::DEL\E\r\n.*\r\nSet-Cookie: PHPSESSID=k8; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT\r\nSet-Cookie: PHPSESSID=other; Path=/\r\n"
+
+
+
+=== TEST 9: logout without a session: nothing to revoke or delete
 --- config
     location = /logout {
         alias html/t;
@@ -235,7 +254,7 @@ logged out
 
 
 
-=== TEST 9: logout is honoured in monitor mode, and whatever the verdict
+=== TEST 10: logout is honoured in monitor mode, and whatever the verdict
 --- config
     location = /logout {
         alias html/t;
@@ -264,7 +283,7 @@ logged out
 
 
 
-=== TEST 10: session_guard_logout needs the guard and a zone there
+=== TEST 11: session_guard_logout needs the guard and a zone there
 --- config
     location = /logout {
         session_guard_logout on;
@@ -275,7 +294,7 @@ qr/\[emerg\].*"session_guard_logout" needs "session_guard zone=\.\.\." in the sa
 
 
 
-=== TEST 11: hostile Cookie headers: the first of duplicates, the one among
+=== TEST 12: hostile Cookie headers: the first of duplicates, the one among
 many, a later Cookie header, no '=', an empty value
 --- config
     location /t {
@@ -299,7 +318,7 @@ many, a later Cookie header, no '=', an empty value
 
 
 
-=== TEST 12: other cookies in the request change nothing about the session
+=== TEST 13: other cookies in the request change nothing about the session
 --- config
     location /t {
         @LEGACY@
@@ -319,7 +338,7 @@ many, a later Cookie header, no '=', an empty value
 
 
 
-=== TEST 13: a very long session cookie: the key is its digest, and a
+=== TEST 14: a very long session cookie: the key is its digest, and a
 Set-Cookie of the same value still names that session
 --- config
     location /t {
@@ -342,7 +361,7 @@ Set-Cookie of the same value still names that session
 
 
 
-=== TEST 14: the deletion carries the cookie's path, domain and flags; the
+=== TEST 15: the deletion carries the cookie's path, domain and flags; the
 login URL may use variables, and another return parameter
 --- config
     location /t {
@@ -365,7 +384,7 @@ login URL may use variables, and another return parameter
 
 
 
-=== TEST 15: "session_guard_login off": no redirect there
+=== TEST 16: "session_guard_login off": no redirect there
 --- config
     session_guard_login /login;
     location /t {
@@ -384,7 +403,7 @@ main::app(undef, browser => 1)
 
 
 
-=== TEST 16: without session_guard_cookie there is no cookie to delete
+=== TEST 17: without session_guard_cookie there is no cookie to delete
 --- config
     location /t {
         session_guard zone=sg;
@@ -400,3 +419,30 @@ main::app(undef, browser => 1)
 [200, 401]
 --- response_headers eval
 ["", "!Set-Cookie"]
+
+
+
+=== TEST 18: monitor mode: a revoked session goes on, cookie included; the
+edge deletes nothing
+--- config
+    location /t {
+        session_guard zone=sg mode=monitor;
+        session_guard_token off;
+        session_guard_session_key $cookie_PHPSESSID;
+        session_guard_cookie name=PHPSESSID;
+        session_guard_login /login;
+        session_guard_on_change ua=revoke;
+        add_header X-Status $session_guard_status always;
+        add_header Set-Cookie "PHPSESSID=$cookie_PHPSESSID; Path=/";
+    }
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+[main::app('m1'), main::app('m1', ua => 'b', browser => 1),
+ main::app('m1', ua => 'b', browser => 1)]
+--- error_code eval
+[200, 200, 200]
+--- response_headers eval
+["Set-Cookie: PHPSESSID=m1; Path=/\nX-Status: ALLOW",
+ "Set-Cookie: PHPSESSID=m1; Path=/\nX-Status: REVOKED_MONITOR\n!Location",
+ "Set-Cookie: PHPSESSID=m1; Path=/\nX-Status: REVOKED_MONITOR\n!Location"]

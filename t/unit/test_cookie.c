@@ -307,6 +307,42 @@ test_cap(void **state)
 
 
 static void
+test_expire(void **state)
+{
+    ngx_sg_cookie_rules_t  r;
+
+    r = rules(0, -1);
+    r.expire = 1;
+
+    /* whatever its lifetime: a persistent cookie, a session cookie */
+    assert_string_equal(
+        rewrite("SID=1; Max-Age=600; Path=/", &r),
+        "SID=1; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+    assert_string_equal(
+        rewrite("SID=1; Path=/", &r),
+        "SID=1; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+    assert_string_equal(
+        rewrite("SID=1; Expires=later", &r),
+        "SID=1; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+
+    /* a deletion for every reader stays as it is; a doubtful one not */
+    same("SID=; Max-Age=0; Path=/", &r);
+    same("SID=x; expires=Thu, 01-Jan-1970 00:00:01 GMT; Max-Age=0", &r);
+    assert_string_equal(
+        rewrite("SID=; Max-Age=0; Expires=Fri, 01 Jan 2100 00:00:00 GMT",
+                &r),
+        "SID=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+
+    /* over the other rules */
+    r.session = 1;
+    r.cap = 60;
+    assert_string_equal(
+        rewrite("SID=1; Max-Age=10", &r),
+        "SID=1; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
+
+static void
 test_flags(void **state)
 {
     ngx_sg_cookie_rules_t  r;
@@ -489,6 +525,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_session_mode, sg_setup,
                                         sg_teardown),
         cmocka_unit_test_setup_teardown(test_cap, sg_setup, sg_teardown),
+        cmocka_unit_test_setup_teardown(test_expire, sg_setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_flags, sg_setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_bytes_kept, sg_setup,
                                         sg_teardown),
