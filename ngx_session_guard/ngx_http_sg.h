@@ -229,12 +229,18 @@ typedef struct {
 extern ngx_module_t  ngx_http_session_guard_module;
 
 
+/* ngx_http_sg_module.c */
+char *ngx_http_sg_compile(ngx_conf_t *cf, ngx_str_t *value,
+    ngx_http_complex_value_t **cvp);
+
 /* ngx_http_sg_keys.c: directive handlers that load keys */
 char *ngx_http_sg_jwks(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 
 /* ngx_http_sg_handler.c */
 ngx_int_t ngx_http_sg_access_handler(ngx_http_request_t *r);
+ngx_table_elt_t *ngx_http_sg_www_authenticate(ngx_http_request_t *r,
+    size_t len);
 
 /* ngx_http_sg_cache.c: per-worker verified-token cache */
 ngx_int_t ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,

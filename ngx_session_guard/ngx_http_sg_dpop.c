@@ -514,19 +514,12 @@ ngx_http_sg_dpop_challenge(ngx_http_request_t *r,
         len += sizeof(" error=\"\",") - 1 + ngx_strlen(error);
     }
 
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    h = ngx_list_push(&r->headers_out.headers);
+    h = ngx_http_sg_www_authenticate(r, len);
     if (h == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    h->hash = 1;
-    ngx_str_set(&h->key, "WWW-Authenticate");
-    h->value.data = p;
+    p = h->value.data;
 
     p = ngx_cpymem(p, "DPoP", 4);
 

@@ -69,8 +69,7 @@ ngx_http_sg_browser(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_sg_loc_conf_t *slcf = conf;
 
-    ngx_str_t                         *value;
-    ngx_http_compile_complex_value_t   ccv;
+    ngx_str_t  *value;
 
     if (slcf->edge.browser != NGX_CONF_UNSET_UINT) {
         return "is duplicate";
@@ -85,23 +84,7 @@ ngx_http_sg_browser(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     slcf->edge.browser = NGX_HTTP_SG_BROWSER_VALUE;
 
-    slcf->edge.browser_value = ngx_palloc(cf->pool,
-                                          sizeof(ngx_http_complex_value_t));
-    if (slcf->edge.browser_value == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-
-    ccv.cf = cf;
-    ccv.value = &value[1];
-    ccv.complex_value = slcf->edge.browser_value;
-
-    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    return NGX_CONF_OK;
+    return ngx_http_sg_compile(cf, &value[1], &slcf->edge.browser_value);
 }
 
 
@@ -295,9 +278,6 @@ static char *
 ngx_http_sg_edge_url(ngx_conf_t *cf, ngx_str_t *value,
     ngx_http_complex_value_t **cvp)
 {
-    ngx_http_complex_value_t          *cv;
-    ngx_http_compile_complex_value_t   ccv;
-
     if (ngx_http_script_variables_count(value) == 0
         && ngx_sg_redirect_base(value) != NGX_OK)
     {
@@ -308,24 +288,7 @@ ngx_http_sg_edge_url(ngx_conf_t *cf, ngx_str_t *value,
         return NGX_CONF_ERROR;
     }
 
-    cv = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
-    if (cv == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-
-    ccv.cf = cf;
-    ccv.value = value;
-    ccv.complex_value = cv;
-
-    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    *cvp = cv;
-
-    return NGX_CONF_OK;
+    return ngx_http_sg_compile(cf, value, cvp);
 }
 
 

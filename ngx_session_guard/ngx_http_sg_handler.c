@@ -511,19 +511,12 @@ ngx_http_sg_challenge(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         len += sizeof(", error=\"\"") - 1 + ngx_strlen(error);
     }
 
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    h = ngx_list_push(&r->headers_out.headers);
+    h = ngx_http_sg_www_authenticate(r, len);
     if (h == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    h->hash = 1;
-    ngx_str_set(&h->key, "WWW-Authenticate");
-    h->value.data = p;
+    p = h->value.data;
 
     p = ngx_cpymem(p, "Bearer", sizeof("Bearer") - 1);
 
@@ -582,19 +575,12 @@ ngx_http_sg_step_up_challenge(ngx_http_request_t *r,
         len += sizeof(", max_age=") - 1 + NGX_TIME_T_LEN;
     }
 
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    h = ngx_list_push(&r->headers_out.headers);
+    h = ngx_http_sg_www_authenticate(r, len);
     if (h == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    h->hash = 1;
-    ngx_str_set(&h->key, "WWW-Authenticate");
-    h->value.data = p;
+    p = h->value.data;
 
     p = dpop ? ngx_cpymem(p, "DPoP", 4) : ngx_cpymem(p, "Bearer", 6);
     p = ngx_cpymem(p, " error=\"insufficient_user_authentication\"",
@@ -621,4 +607,36 @@ ngx_http_sg_step_up_challenge(ngx_http_request_t *r,
     r->headers_out.www_authenticate = h;
 
     return NGX_HTTP_UNAUTHORIZED;
+}
+
+
+/*
+ * A WWW-Authenticate header with room for len bytes, registered as the
+ * response's challenge (so that "satisfy any" can drop it); the caller
+ * writes the value and sets its length.
+ */
+
+ngx_table_elt_t *
+ngx_http_sg_www_authenticate(ngx_http_request_t *r, size_t len)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NULL;
+    }
+
+    h->value.data = ngx_pnalloc(r->pool, len);
+    if (h->value.data == NULL) {
+        h->hash = 0;
+        return NULL;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "WWW-Authenticate");
+    h->value.len = 0;
+
+    r->headers_out.www_authenticate = h;
+
+    return h;
 }

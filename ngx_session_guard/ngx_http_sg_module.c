@@ -605,8 +605,7 @@ ngx_http_sg_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_sg_loc_conf_t *slcf = conf;
 
-    ngx_str_t                         *value;
-    ngx_http_compile_complex_value_t   ccv;
+    ngx_str_t  *value;
 
     if (slcf->token != NGX_CONF_UNSET_PTR || slcf->tokens != NGX_CONF_UNSET)
     {
@@ -625,22 +624,7 @@ ngx_http_sg_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     slcf->tokens = 1;
 
-    slcf->token = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
-    if (slcf->token == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-
-    ccv.cf = cf;
-    ccv.value = &value[1];
-    ccv.complex_value = slcf->token;
-
-    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    return NGX_CONF_OK;
+    return ngx_http_sg_compile(cf, &value[1], &slcf->token);
 }
 
 
@@ -871,6 +855,36 @@ ngx_http_sg_leeway(ngx_conf_t *cf, void *post, void *data)
     if (*tp > (time_t) 100 * 366 * 86400) {
         return "must not exceed 100 years";
     }
+
+    return NGX_CONF_OK;
+}
+
+
+/* a directive's value compiled as a complex value, into *cvp */
+
+char *
+ngx_http_sg_compile(ngx_conf_t *cf, ngx_str_t *value,
+    ngx_http_complex_value_t **cvp)
+{
+    ngx_http_complex_value_t          *cv;
+    ngx_http_compile_complex_value_t   ccv;
+
+    cv = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
+    if (cv == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+    ccv.cf = cf;
+    ccv.value = value;
+    ccv.complex_value = cv;
+
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    *cvp = cv;
 
     return NGX_CONF_OK;
 }

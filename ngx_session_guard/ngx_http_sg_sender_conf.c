@@ -109,9 +109,8 @@ ngx_http_sg_dpop_htu_base(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_sg_loc_conf_t *slcf = conf;
 
-    ngx_str_t                         *value;
-    const char                        *reason;
-    ngx_http_compile_complex_value_t   ccv;
+    ngx_str_t   *value;
+    const char  *reason;
 
     if (slcf->dpop.htu_base != NGX_CONF_UNSET_PTR) {
         return "is duplicate";
@@ -119,19 +118,9 @@ ngx_http_sg_dpop_htu_base(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     value = cf->args->elts;
 
-    slcf->dpop.htu_base = ngx_palloc(cf->pool,
-                                     sizeof(ngx_http_complex_value_t));
-    if (slcf->dpop.htu_base == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-
-    ccv.cf = cf;
-    ccv.value = &value[1];
-    ccv.complex_value = slcf->dpop.htu_base;
-
-    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+    if (ngx_http_sg_compile(cf, &value[1], &slcf->dpop.htu_base)
+        != NGX_CONF_OK)
+    {
         return NGX_CONF_ERROR;
     }
 

@@ -17,8 +17,6 @@
 static ngx_int_t ngx_http_sg_signal_by_name(ngx_str_t *name);
 static ngx_int_t ngx_http_sg_signal_arg(ngx_conf_t *cf, ngx_str_t *arg,
     ngx_str_t *value);
-static char *ngx_http_sg_compile(ngx_conf_t *cf, ngx_str_t *value,
-    ngx_http_complex_value_t **cvp);
 
 
 ngx_str_t  ngx_http_sg_signal_names[] = {
@@ -654,34 +652,6 @@ ngx_http_sg_session_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
                       "in %V:%ui", &conf->enable_file, conf->enable_line);
         return NGX_CONF_ERROR;
     }
-
-    return NGX_CONF_OK;
-}
-
-
-static char *
-ngx_http_sg_compile(ngx_conf_t *cf, ngx_str_t *value,
-    ngx_http_complex_value_t **cvp)
-{
-    ngx_http_complex_value_t          *cv;
-    ngx_http_compile_complex_value_t   ccv;
-
-    cv = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
-    if (cv == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-
-    ccv.cf = cf;
-    ccv.value = value;
-    ccv.complex_value = cv;
-
-    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    *cvp = cv;
 
     return NGX_CONF_OK;
 }
