@@ -176,6 +176,7 @@ typedef struct {
     ngx_flag_t                  monitor;
     ngx_flag_t                  tokens;     /* validate tokens here */
     ngx_http_complex_value_t   *session_key; /* NULL: the "sid" claim */
+    ngx_str_t                   key_cookie; /* the key is this cookie */
     ngx_uint_t                  key_missing;
     ngx_uint_t                  bind;       /* mask of 1 << SIG */
     ngx_http_complex_value_t   *bind_value[NGX_HTTP_SG_SIG_COUNT];
@@ -268,7 +269,14 @@ char *ngx_http_sg_session_merge_conf(ngx_conf_t *cf,
 ngx_int_t ngx_http_sg_session_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
 ngx_int_t ngx_http_sg_parse_actions(ngx_str_t *value, ngx_uint_t *mask);
+
+/* ngx_http_sg_context.c */
+ngx_int_t ngx_http_sg_context(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
+    ngx_http_sg_bind_t *cur);
+ngx_uint_t ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name);
 ngx_http_sg_geo_t *ngx_http_sg_geo(ngx_http_request_t *r);
+uint64_t ngx_http_sg_hash64(u_char *data, size_t len);
 extern ngx_str_t  ngx_http_sg_signal_names[];
 extern ngx_str_t  ngx_http_sg_action_names[];
 

@@ -61,16 +61,12 @@ static void ngx_http_sg_set_lifetimes(ngx_http_sg_record_t *rec,
     ngx_http_sg_update_t *u);
 static ngx_uint_t ngx_http_sg_signals(ngx_http_sg_record_t *rec,
     ngx_http_sg_update_t *u);
-static ngx_int_t ngx_http_sg_context(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
-    ngx_http_sg_bind_t *cur);
 static ngx_int_t ngx_http_sg_actions(ngx_http_request_t *r,
     ngx_http_complex_value_t *cv, ngx_uint_t *mask);
 static ngx_int_t ngx_http_sg_lifetime_value(ngx_http_request_t *r,
     ngx_http_complex_value_t *cv, time_t *out);
 static ngx_int_t ngx_http_sg_session_id(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *id);
-static uint64_t ngx_http_sg_hash64(u_char *data, size_t len);
 static void ngx_http_sg_log_decision(ngx_http_request_t *r,
     ngx_http_sg_ctx_t *ctx, ngx_http_sg_update_t *u);
 
@@ -100,6 +96,17 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
 
     if (rc == NGX_ERROR) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_BUSY) {
+        /* ambiguous: which of them the application reads is unknown */
+        ctx->status = NGX_HTTP_SG_STATUS_INVALID;
+        ctx->reason = "duplicate session cookie";
+
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "session_guard: the session cookie \"%V\" appears "
+                      "more than once: refused", &slcf->key_cookie);
+        return NGX_OK;
     }
 
     if (rc == NGX_DECLINED) {
@@ -609,6 +616,12 @@ ngx_http_sg_session_id(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
             return NGX_ERROR;
         }
 
+        if (slcf->key_cookie.len
+            && ngx_http_sg_cookie_count(r, &slcf->key_cookie) > 1)
+        {
+            return NGX_BUSY;
+        }
+
     } else {
         if (!ctx->verified || ctx->jws.payload == NULL) {
             return NGX_DECLINED;
@@ -644,163 +657,6 @@ ngx_http_sg_session_id(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     }
 
     return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_sg_context(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
-    ngx_http_sg_ctx_t *ctx, ngx_http_sg_bind_t *cur)
-{
-    uint64_t              h;
-    ngx_str_t             v;
-    struct sockaddr      *sa;
-    ngx_http_sg_geo_t    *geo;
-    struct sockaddr_in   *sin;
-#if (NGX_HAVE_INET6)
-    struct sockaddr_in6  *sin6;
-#endif
-
-    ngx_memzero(cur, sizeof(ngx_http_sg_bind_t));
-
-    sa = r->connection->sockaddr;
-
-    switch (sa->sa_family) {
-
-#if (NGX_HAVE_INET6)
-    case AF_INET6:
-        sin6 = (struct sockaddr_in6 *) sa;
-        cur->ip.family = 6;
-        ngx_memcpy(cur->ip.addr, sin6->sin6_addr.s6_addr, 16);
-        break;
-#endif
-
-    case AF_INET:
-        sin = (struct sockaddr_in *) sa;
-        cur->ip.family = 4;
-        ngx_memcpy(cur->ip.addr, &sin->sin_addr, 4);
-        break;
-
-    default:
-        break;
-    }
-
-    if (slcf->bind_value[NGX_HTTP_SG_SIG_IP]) {
-        if (ngx_http_complex_value(r, slcf->bind_value[NGX_HTTP_SG_SIG_IP],
-                                   &v)
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-
-        /* a trusted address source: compared by value */
-        h = ngx_http_sg_hash64(v.data, v.len);
-        ngx_memzero(&cur->ip, sizeof(ngx_http_sg_ip_t));
-        cur->ip.family = 1;
-        ngx_memcpy(cur->ip.addr, &h, sizeof(uint64_t));
-    }
-
-    geo = ngx_http_sg_geo(r);
-
-    if (geo) {
-        cur->asn = geo->asn;
-
-        if (geo->country[0]) {
-            cur->country[0] = geo->country[0];
-            cur->country[1] = geo->country[1];
-        }
-
-        if (geo->has_loc) {
-            cur->has_loc = 1;
-            cur->lat = (float) geo->latitude;
-            cur->lon = (float) geo->longitude;
-        }
-    }
-
-    if (slcf->bind_value[NGX_HTTP_SG_SIG_COUNTRY]) {
-        if (ngx_http_complex_value(r,
-                                   slcf->bind_value[NGX_HTTP_SG_SIG_COUNTRY],
-                                   &v)
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-
-        cur->country[0] = 0;
-        cur->country[1] = 0;
-
-        if (v.len == 2) {
-            cur->country[0] = ngx_toupper(v.data[0]);
-            cur->country[1] = ngx_toupper(v.data[1]);
-        }
-    }
-
-    if (slcf->bind_value[NGX_HTTP_SG_SIG_UA]) {
-        if (ngx_http_complex_value(r, slcf->bind_value[NGX_HTTP_SG_SIG_UA],
-                                   &v)
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-
-    } else if (r->headers_in.user_agent) {
-        v = r->headers_in.user_agent->value;
-
-    } else {
-        ngx_str_null(&v);
-    }
-
-    /* no user agent is a value too: it differs from any real one */
-    cur->ua = ngx_http_sg_hash64(v.data, v.len) | 1;
-
-    if (slcf->bind_value[NGX_HTTP_SG_SIG_JA4]) {
-        if (ngx_http_complex_value(r, slcf->bind_value[NGX_HTTP_SG_SIG_JA4],
-                                   &v)
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-
-    } else if (ngx_http_sg_ja4(r, &v) == NGX_ERROR) {
-        /* the fingerprint of this connection's ClientHello; empty: none */
-        return NGX_ERROR;
-    }
-
-    cur->ja4 = v.len ? ngx_http_sg_hash64(v.data, v.len) | 1 : 0;
-
-    return NGX_OK;
-}
-
-
-/* the client's GeoIP context, looked up once per request; NULL: none */
-
-ngx_http_sg_geo_t *
-ngx_http_sg_geo(ngx_http_request_t *r)
-{
-    ngx_http_sg_geo_t   geo;
-    ngx_http_sg_ctx_t  *ctx;
-
-    if (ngx_http_sg_geo_lookup(r, &geo) != NGX_OK) {
-        return NULL;
-    }
-
-    ctx = ngx_http_sg_get_ctx(r);
-
-    return ctx ? &ctx->geo : NULL;
-}
-
-
-/* the first 8 bytes of SHA-256: equality is all that is asked of it */
-
-static uint64_t
-ngx_http_sg_hash64(u_char *data, size_t len)
-{
-    u_char    digest[32];
-    uint64_t  h;
-
-    (void) SHA256(data, len, digest);
-    ngx_memcpy(&h, digest, sizeof(uint64_t));
-
-    return h;
 }
 
 

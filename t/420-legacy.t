@@ -294,12 +294,14 @@ qr/\[emerg\].*"session_guard_logout" needs "session_guard zone=\.\.\." in the sa
 
 
 
-=== TEST 12: hostile Cookie headers: the first of duplicates, the one among
+=== TEST 12: hostile Cookie headers: a duplicated session cookie is refused
+(an application may read another one than $cookie_ does), the one among
 many, a later Cookie header, no '=', an empty value
 --- config
     location /t {
         @LEGACY@
         add_header X-Id "[$session_guard_session_id]" always;
+        add_header X-Reason "[$session_guard_reason]" always;
     }
 --- request eval
 [("GET /t") x 6]
@@ -311,10 +313,10 @@ many, a later Cookie header, no '=', an empty value
  "Cookie: PHPSESSID=",
  "Cookie: PHPSESSIDX=1; XPHPSESSID=2"]
 --- error_code eval
-[200, 200, 200, 200, 200, 200]
+[401, 200, 200, 200, 200, 200]
 --- response_headers eval
-["X-Id: [first]", "X-Id: [last]", "X-Id: [later]", "X-Id: []", "X-Id: []",
- "X-Id: []"]
+["X-Id: []\nX-Reason: [duplicate session cookie]", "X-Id: [last]",
+ "X-Id: [later]", "X-Id: []", "X-Id: []", "X-Id: []"]
 
 
 
