@@ -5,6 +5,12 @@
 #   make demo-stop  stop it
 #   make test       everything: unit tests, the t/ suite, nginx -t on conf/
 #   make lint       mechanical style rules and cppcheck
+#   make bench      benchmarks against plain nginx and an njs peer (a few
+#                   minutes; BENCH_QUICK=1: a smoke run of ~15 s, part of
+#                   "make test"); see docs/performance.md
+#   make fuzz       libFuzzer targets of the core, FUZZ_SECONDS (30) each
+#   make fuzz-repro T=target F=file   replay one input (a crash) in a target
+#   make test-asan  the t/ suite with an ASan+UBSan build of the module
 #
 # NGINX_SRC=dir builds against an upstream nginx source tree instead of
 # Debian's nginx-dev tree (see docs/install.md).
@@ -35,7 +41,7 @@ DEB_PACKAGES := gcc make perl curl nginx nginx-dev libssl-dev \
                 libjansson-dev libmaxminddb-dev libcmocka-dev cppcheck \
                 libtest-base-perl libtext-diff-perl libwww-perl \
                 libcrypt-jwt-perl libcryptx-perl \
-                python3-prometheus-client
+                python3-prometheus-client wrk libnginx-mod-http-js
 
 SOURCES      := $(wildcard ngx_session_guard/*.c ngx_session_guard/*.h)
 
@@ -51,7 +57,8 @@ export TEST_NGINX_BINARY ?= $(NGINX_BIN)
 export TEST_NGINX_SG_MODULE ?= $(MODULE)
 
 .PHONY: all deps build module unit test test-t conf-check lint demo \
-        demo-stop clean FORCE
+        demo-stop bench bench-quick clean FORCE fuzz fuzz-deps fuzz-build \
+        fuzz-repro test-asan fuzz-smoke
 
 all: deps build
 
@@ -143,10 +150,86 @@ conf-check: build
 test-t: build
 	prove $(PROVE_INC) -j$(PROVE_JOBS) $(PROVE_FILES)
 
-test: deps build lint unit conf-check test-t
+test: deps build lint unit conf-check test-t bench-quick test-asan \
+      fuzz-smoke
+
+# A few seconds per fuzz target, on every change; "make fuzz" runs longer.
+fuzz-smoke:
+	@$(MAKE) -s fuzz FUZZ_SECONDS=5
+
+# Debian nginx with the module, wrk, loopback ports 19080-19979; results in
+# $(BUILD)/bench/results.json.
+bench: deps build
+	@BENCH_QUICK=$(BENCH_QUICK) t/tools/bench $(NGINX_BIN) $(MODULE) $(BUILD)
+
+bench-quick: deps build
+	@BENCH_QUICK=1 t/tools/bench $(NGINX_BIN) $(MODULE) $(BUILD) >/dev/null \
+	    || { echo "bench smoke run failed: $(BUILD)/bench/results.json"; exit 1; }
+	@echo "bench smoke run: ok"
 
 lint:
 	@t/tools/lint
+
+# libFuzzer targets of the ngx_sg_* core (t/fuzz): clang, ASan, UBSan.
+# Corpora and crash reproducers are kept in $(FUZZ_BUILD).
+FUZZ_SECONDS ?= 30
+FUZZ_BUILD   ?= $(BUILD)/fuzz
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev python3
+
+fuzz-deps:
+	@missing=; \
+	for p in $(FUZZ_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	        | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	    $$sudo apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	        --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+fuzz-build: deps fuzz-deps
+	@$(MAKE) -s -C t/fuzz all BUILD=$(FUZZ_BUILD)
+
+fuzz: fuzz-build
+	@$(MAKE) -s -C t/fuzz run BUILD=$(FUZZ_BUILD) \
+	    FUZZ_SECONDS=$(FUZZ_SECONDS) $(if $(TARGETS),TARGETS='$(TARGETS)')
+
+fuzz-repro: fuzz-build
+	@$(MAKE) -s -C t/fuzz repro BUILD=$(FUZZ_BUILD) T=$(T) \
+	    F=$(abspath $(F))
+
+# The module built with ASan and UBSan (its own build directory), loaded
+# into Debian's nginx with the sanitizer runtimes preloaded
+# (t/tools/asan-nginx); the whole t/ suite and the example configurations.
+# Any sanitizer report fails the target, even in a test that passed.
+ASAN_BUILD   ?= $(BUILD)/asan
+ASAN_CC_OPT  ?= -g -O1 -fno-omit-frame-pointer -fPIC \
+                -fsanitize=address,undefined -fno-sanitize-recover=all
+ASAN_LD_OPT  ?= -fPIC -fsanitize=address,undefined
+ASAN_REPORTS := $(ASAN_BUILD)/reports
+ASAN_MODULE  := $(ASAN_BUILD)/$(MODULE_NAME).so
+
+test-asan: deps
+	@$(MAKE) -s build BUILD=$(ASAN_BUILD) NGX_CC_OPT='$(ASAN_CC_OPT)' \
+	    NGX_LD_OPT='$(ASAN_LD_OPT)'
+	@rm -rf $(ASAN_REPORTS) && mkdir -p $(ASAN_REPORTS)
+	@export SG_SANITIZER_DIR=$(ASAN_REPORTS) SG_NGINX_BIN=$(NGINX_BIN) \
+	    TEST_NGINX_BINARY=$(CURDIR)/t/tools/asan-nginx \
+	    TEST_NGINX_SG_MODULE=$(ASAN_MODULE); \
+	rc=0; \
+	t/tools/conf-check $(CURDIR)/t/tools/asan-nginx $(ASAN_MODULE) \
+	    conf/*.conf || rc=1; \
+	prove $(PROVE_INC) -j$(PROVE_JOBS) $(PROVE_FILES) || rc=1; \
+	if [ -n "$$(ls -A $(ASAN_REPORTS))" ]; then \
+	    echo "sanitizer reports in $(ASAN_REPORTS):"; \
+	    head -40 $(ASAN_REPORTS)/*; rc=1; \
+	else \
+	    echo "test-asan: no sanitizer report"; \
+	fi; \
+	exit $$rc
 
 demo: deps build
 	@t/tools/demo start $(NGINX_BIN) $(MODULE) $(DEMO_DIR) $(DEMO_PORT)

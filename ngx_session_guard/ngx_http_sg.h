@@ -154,6 +154,18 @@ typedef struct {
 } ngx_http_sg_require_t;
 
 
+/* ngx_http_sg_logout.c: session_guard_backchannel_logout */
+typedef struct {
+    ngx_http_sg_zone_t         *zone;
+    ngx_str_t                   issuer;
+    ngx_array_t                *audiences;  /* ngx_str_t */
+    ngx_array_t                *keys;       /* ngx_sg_key_t */
+    ngx_uint_t                  algorithms; /* asymmetric only */
+    time_t                      leeway;
+    ngx_uint_t                  typ_required;
+} ngx_http_sg_logout_conf_t;
+
+
 typedef struct {
     ngx_flag_t                  enable;
     ngx_str_t                   enable_file;
@@ -198,6 +210,7 @@ typedef struct {
     ngx_http_sg_zone_t         *api_zone;   /* session_guard_api */
     ngx_http_sg_zone_t         *metrics_zone; /* NULL: every zone */
     ngx_uint_t                  metrics_format; /* 0: by request */
+    ngx_http_sg_logout_conf_t  *backchannel; /* backchannel_logout */
 
     /* cookies, step-up, browsers, logout (ngx_http_sg_edge.h) */
     ngx_http_sg_edge_conf_t     edge;
@@ -343,6 +356,11 @@ ngx_int_t ngx_http_sg_api_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_chain_t *out);
 ngx_int_t ngx_http_sg_api_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *error, const char *message);
+
+/* ngx_http_sg_logout.c, ngx_http_sg_logout_conf.c: back-channel logout */
+char *ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_sg_logout_handler(ngx_http_request_t *r);
 
 /* ngx_http_sg_metrics.c */
 char *ngx_http_sg_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);

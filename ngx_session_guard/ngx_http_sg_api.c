@@ -571,9 +571,14 @@ ngx_http_sg_api_body_reason(ngx_http_request_t *r, ngx_str_t *reason)
 
     p = body.data;
 
+    /* a chunked body ends with an empty buffer whose pos is NULL */
+
     for (cl = r->request_body->bufs; cl; cl = cl->next) {
         b = cl->buf;
-        p = ngx_cpymem(p, b->pos, b->last - b->pos);
+
+        if (b->last != b->pos) {
+            p = ngx_cpymem(p, b->pos, b->last - b->pos);
+        }
     }
 
     body.len = len;

@@ -264,6 +264,13 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       0,
       NULL },
 
+    { ngx_string("session_guard_backchannel_logout"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
+      ngx_http_sg_backchannel_logout,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("session_guard_metrics"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE12,
       ngx_http_sg_metrics,
@@ -549,6 +556,10 @@ ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     ngx_http_sg_api_merge_conf(prev, conf);
+
+    if (conf->backchannel == NULL) {
+        conf->backchannel = prev->backchannel;
+    }
 
     if (!conf->enable || !conf->tokens) {
         return NGX_CONF_OK;

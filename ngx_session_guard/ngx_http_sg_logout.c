@@ -1,0 +1,770 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * Receiving OpenID Connect Back-Channel Logout 1.0 (with errata set 1):
+ *
+ *   session_guard_backchannel_logout zone=name issuer=URL audience=ID
+ *       jwks=file | key=file ... [algorithms=ES256,RS256,...]
+ *       [typ=required] [leeway=time];
+ *
+ * A content handler.  The identity provider POSTs an
+ * application/x-www-form-urlencoded body with one "logout_token"; the
+ * token is validated as section 2.6 asks (signature with this directive's
+ * own keys and an asymmetric algorithm, iss, aud, iat, exp, sub and/or
+ * sid, the back-channel logout event, no nonce, a jti not seen before,
+ * typ "logout+jwt" if present or required), then:
+ *
+ *   sid present   that session id is revoked in the zone (kept for the
+ *                 zone's max_lifetime), with source "logout";
+ *   sub only      every session of that subject is revoked.
+ *
+ * The session id in the zone is what session_guard_session_key makes of
+ * the access token, by default its "sid" claim: the "sid" of the logout
+ * token is taken as that id, as it is.  An IdP's sid is unique for that
+ * issuer only, so one zone is meant to hold the sessions of one issuer
+ * (docs/security.md).
+ *
+ * Answers: 200 "{}" (the session may be unknown or already revoked);
+ * 400 {"error":"invalid_request"} whatever was wrong, the reason going to
+ * the error log at info; 405 for another method; 500 when the zone cannot
+ * store the revocation (fail closed, logged at alert).  Always
+ * Cache-Control: no-store.
+ *
+ * The directive is parsed in ngx_http_sg_logout_conf.c.
+ */
+
+
+#include "ngx_http_sg.h"
+
+
+#define NGX_HTTP_SG_LOGOUT_BODY_MAX   65536
+
+#define NGX_HTTP_SG_LOGOUT_EVENT                                              \
+    "http://schemas.openid.net/event/backchannel-logout"
+
+
+static void ngx_http_sg_logout_body_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_sg_logout_process(ngx_http_request_t *r);
+static ngx_int_t ngx_http_sg_logout_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_sg_logout_form(ngx_http_request_t *r,
+    ngx_str_t *body, ngx_str_t *token, const char **reason);
+static ngx_int_t ngx_http_sg_logout_decode(ngx_pool_t *pool, u_char *s,
+    u_char *last, ngx_str_t *dst);
+static ngx_int_t ngx_http_sg_logout_hex(u_char c);
+static ngx_int_t ngx_http_sg_logout_validate(ngx_http_request_t *r,
+    ngx_http_sg_logout_conf_t *lcf, ngx_str_t *token, ngx_sg_jws_t *jws,
+    const char **reason);
+static ngx_int_t ngx_http_sg_logout_string(json_t *payload, const char *name,
+    size_t max, ngx_str_t *out);
+static ngx_uint_t ngx_http_sg_logout_typ(ngx_str_t *typ);
+static ngx_uint_t ngx_http_sg_logout_form_type(ngx_http_request_t *r);
+static ngx_int_t ngx_http_sg_logout_reply(ngx_http_request_t *r,
+    ngx_uint_t status);
+static ngx_str_t *ngx_http_sg_logout_log_str(ngx_http_request_t *r,
+    ngx_str_t *s);
+
+
+ngx_int_t
+ngx_http_sg_logout_handler(ngx_http_request_t *r)
+{
+    ngx_int_t         rc;
+    const char       *reason;
+    ngx_table_elt_t  *h;
+
+    if (r->method != NGX_HTTP_POST) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Allow");
+        ngx_str_set(&h->value, "POST");
+
+        return ngx_http_sg_logout_reply(r, NGX_HTTP_NOT_ALLOWED);
+    }
+
+    reason = NULL;
+
+    if (!ngx_http_sg_logout_form_type(r)) {
+        reason = "not a form";
+
+    } else if (r->headers_in.content_length_n > NGX_HTTP_SG_LOGOUT_BODY_MAX) {
+        reason = "body too large";
+    }
+
+    if (reason) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "session_guard: back-channel logout refused: %s",
+                      reason);
+
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_sg_logout_reply(r, NGX_HTTP_BAD_REQUEST);
+    }
+
+    r->request_body_in_single_buf = 1;
+
+    rc = ngx_http_read_client_request_body(r,
+                                           ngx_http_sg_logout_body_handler);
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return rc;
+    }
+
+    return NGX_DONE;
+}
+
+
+static void
+ngx_http_sg_logout_body_handler(ngx_http_request_t *r)
+{
+    ngx_http_finalize_request(r, ngx_http_sg_logout_process(r));
+}
+
+
+static ngx_int_t
+ngx_http_sg_logout_process(ngx_http_request_t *r)
+{
+    time_t                      exp;
+    ngx_int_t                   rc;
+    ngx_str_t                   body, token, sid, sub, jti, key, *name;
+    ngx_uint_t                  n;
+    const char                 *reason;
+    ngx_sg_jws_t                jws;
+    ngx_http_sg_loc_conf_t     *slcf;
+    ngx_http_sg_logout_conf_t  *lcf;
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
+    lcf = slcf->backchannel;
+
+    if (lcf == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    name = ngx_http_sg_zone_name(lcf->zone);
+
+    rc = ngx_http_sg_logout_body(r, &body);
+
+    if (rc == NGX_ERROR) {
+        return ngx_http_sg_logout_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+    }
+
+    if (rc != NGX_OK) {
+        reason = "body too large";
+        goto invalid;
+    }
+
+    rc = ngx_http_sg_logout_form(r, &body, &token, &reason);
+
+    if (rc == NGX_ERROR) {
+        return ngx_http_sg_logout_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+    }
+
+    if (rc != NGX_OK) {
+        goto invalid;
+    }
+
+    rc = ngx_http_sg_logout_validate(r, lcf, &token, &jws, &reason);
+
+    if (rc == NGX_ERROR) {
+        return ngx_http_sg_logout_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+    }
+
+    if (rc != NGX_OK) {
+        goto invalid;
+    }
+
+    /* validated: these are strings or absent */
+
+    (void) ngx_http_sg_logout_string(jws.payload, "sid", NGX_HTTP_SG_ID_MAX,
+                                     &sid);
+    (void) ngx_http_sg_logout_string(jws.payload, "sub", NGX_HTTP_SG_SUB_MAX,
+                                     &sub);
+    (void) ngx_http_sg_logout_string(jws.payload, "jti", (size_t) -1, &jti);
+
+    /*
+     * The replay check comes last of the checks and before the effect: a
+     * replayed token must not revoke again (with "sub" only, it would end
+     * sessions begun after the logout).  The jti is namespaced (DPoP jtis
+     * share the store) and kept until the token expires, plus the leeway.
+     */
+
+    key.len = sizeof("logout  ") - 1 + lcf->issuer.len + jti.len;
+    key.data = ngx_pnalloc(r->pool, key.len);
+    if (key.data == NULL) {
+        return ngx_http_sg_logout_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+    }
+
+    ngx_memcpy(ngx_cpymem(ngx_cpymem(ngx_cpymem(key.data, "logout ", 7),
+                                     lcf->issuer.data, lcf->issuer.len),
+                          " ", 1),
+               jti.data, jti.len);
+
+    if (ngx_sg_json_time(json_object_get(jws.payload, "exp"), &exp)
+        != NGX_OK)
+    {
+        reason = "malformed claim";
+        goto invalid;
+    }
+
+    rc = ngx_http_sg_zone_jti(lcf->zone, &key, exp + lcf->leeway);
+
+    if (rc == NGX_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "session_guard: zone \"%V\" cannot store a logout "
+                      "token jti, logout refused", name);
+        return ngx_http_sg_logout_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+    }
+
+    if (rc != NGX_OK) {
+        reason = "replayed jti";
+        goto invalid;
+    }
+
+    if (sid.len) {
+        if (ngx_http_sg_zone_revoke(lcf->zone, &sid,
+                                    NGX_HTTP_SG_REVOKED_LOGOUT, 0, 0)
+            != NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "session_guard: zone \"%V\" cannot store the "
+                          "revocation of session \"%V\" requested by a "
+                          "back-channel logout", name,
+                          ngx_http_sg_logout_log_str(r, &sid));
+            return ngx_http_sg_logout_reply(r,
+                                            NGX_HTTP_INTERNAL_SERVER_ERROR);
+        }
+
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "session_guard: zone \"%V\": session \"%V\" revoked "
+                      "by a back-channel logout", name,
+                      ngx_http_sg_logout_log_str(r, &sid));
+
+    } else {
+        n = 0;
+
+        if (ngx_http_sg_zone_revoke_subject(lcf->zone, &sub,
+                                            NGX_HTTP_SG_REVOKED_LOGOUT, 0,
+                                            &n)
+            != NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "session_guard: zone \"%V\" cannot store the "
+                          "revocation of the sessions of \"%V\" requested "
+                          "by a back-channel logout", name,
+                          ngx_http_sg_logout_log_str(r, &sub));
+            return ngx_http_sg_logout_reply(r,
+                                            NGX_HTTP_INTERNAL_SERVER_ERROR);
+        }
+
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "session_guard: zone \"%V\": %ui session(s) of "
+                      "\"%V\" revoked by a back-channel logout", name, n,
+                      ngx_http_sg_logout_log_str(r, &sub));
+    }
+
+    return ngx_http_sg_logout_reply(r, NGX_HTTP_OK);
+
+invalid:
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "session_guard: back-channel logout refused: %s", reason);
+
+    return ngx_http_sg_logout_reply(r, NGX_HTTP_BAD_REQUEST);
+}
+
+
+/*
+ * The whole body in one piece, from memory or from the temporary file.
+ * NGX_OK, NGX_DECLINED when over NGX_HTTP_SG_LOGOUT_BODY_MAX, NGX_ERROR.
+ */
+
+static ngx_int_t
+ngx_http_sg_logout_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    u_char       *p;
+    off_t         len;
+    ssize_t       n;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    ngx_str_null(body);
+
+    if (r->request_body == NULL || r->request_body->bufs == NULL) {
+        return NGX_OK;
+    }
+
+    len = 0;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        len += ngx_buf_size(cl->buf);
+    }
+
+    if (len > NGX_HTTP_SG_LOGOUT_BODY_MAX) {
+        return NGX_DECLINED;
+    }
+
+    if (len == 0) {
+        return NGX_OK;
+    }
+
+    body->data = ngx_pnalloc(r->pool, (size_t) len);
+    if (body->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = body->data;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        b = cl->buf;
+
+        if (b->in_file) {
+            n = ngx_read_file(b->file, p, (size_t) (b->file_last - b->file_pos),
+                              b->file_pos);
+
+            if (n == NGX_ERROR
+                || n != (ssize_t) (b->file_last - b->file_pos))
+            {
+                return NGX_ERROR;
+            }
+
+            p += n;
+
+        } else {
+            p = ngx_cpymem(p, b->pos, b->last - b->pos);
+        }
+    }
+
+    body->len = p - body->data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * application/x-www-form-urlencoded: exactly one "logout_token", other
+ * parameters ignored.  Names and the token are percent-decoded ("+" is a
+ * space); a bad escape in the token or in a name refuses the body.
+ */
+
+static ngx_int_t
+ngx_http_sg_logout_form(ngx_http_request_t *r, ngx_str_t *body,
+    ngx_str_t *token, const char **reason)
+{
+    u_char      *p, *last, *start, *eq;
+    ngx_int_t    rc;
+    ngx_str_t    name;
+    ngx_uint_t   found;
+
+    found = 0;
+    ngx_str_null(token);
+
+    p = body->data;
+    last = p + body->len;
+
+    while (p < last) {
+        start = p;
+
+        while (p < last && *p != '&') {
+            p++;
+        }
+
+        eq = ngx_strlchr(start, p, '=');
+        if (eq == NULL) {
+            eq = p;
+        }
+
+        if (eq - start > 64) {
+            /* not the name we look for, even encoded */
+            goto next;
+        }
+
+        rc = ngx_http_sg_logout_decode(r->pool, start, eq, &name);
+
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        if (rc != NGX_OK) {
+            *reason = "bad form encoding";
+            return NGX_DECLINED;
+        }
+
+        if (name.len != 12
+            || ngx_strncmp(name.data, "logout_token", 12) != 0)
+        {
+            goto next;
+        }
+
+        if (found) {
+            *reason = "duplicate logout_token";
+            return NGX_DECLINED;
+        }
+
+        found = 1;
+
+        rc = ngx_http_sg_logout_decode(r->pool, eq < p ? eq + 1 : p, p,
+                                       token);
+
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        if (rc != NGX_OK) {
+            *reason = "bad form encoding";
+            return NGX_DECLINED;
+        }
+
+    next:
+
+        if (p < last) {
+            p++;
+        }
+    }
+
+    if (!found || token->len == 0) {
+        *reason = "no logout_token";
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_logout_decode(ngx_pool_t *pool, u_char *s, u_char *last,
+    ngx_str_t *dst)
+{
+    u_char     *d;
+    ngx_int_t   hi, lo;
+
+    d = ngx_pnalloc(pool, (last - s) ? (size_t) (last - s) : 1);
+    if (d == NULL) {
+        return NGX_ERROR;
+    }
+
+    dst->data = d;
+
+    while (s < last) {
+
+        if (*s == '%') {
+            if (last - s < 3) {
+                return NGX_DECLINED;
+            }
+
+            hi = ngx_http_sg_logout_hex(s[1]);
+            lo = ngx_http_sg_logout_hex(s[2]);
+
+            if (hi < 0 || lo < 0) {
+                return NGX_DECLINED;
+            }
+
+            *d++ = (u_char) (hi * 16 + lo);
+            s += 3;
+            continue;
+        }
+
+        *d++ = (*s == '+') ? ' ' : *s;
+        s++;
+    }
+
+    dst->len = d - dst->data;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_logout_hex(u_char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+
+    c |= 0x20;
+
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+
+    return -1;
+}
+
+
+/* OpenID Connect Back-Channel Logout 1.0, 2.6 */
+
+static ngx_int_t
+ngx_http_sg_logout_validate(ngx_http_request_t *r,
+    ngx_http_sg_logout_conf_t *lcf, ngx_str_t *token, ngx_sg_jws_t *jws,
+    const char **reason)
+{
+    json_t                 *events, *event, *v;
+    ngx_int_t               rc;
+    ngx_str_t               sid, sub, jti;
+    ngx_sg_claims_rules_t   rules;
+
+    /* "alg": present, known, never "none"; no "crit" */
+
+    rc = ngx_sg_jws_parse(r->pool, token, NGX_SG_JWS_JSON_PAYLOAD, jws,
+                          reason);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    /* typ: "logout+jwt" accepted, optionally required; "JWT" tolerated */
+
+    if (jws->typ.len) {
+        if (ngx_http_sg_logout_typ(&jws->typ) == 0) {
+            *reason = "typ mismatch";
+            return NGX_DECLINED;
+        }
+
+        if (lcf->typ_required && ngx_http_sg_logout_typ(&jws->typ) != 1) {
+            *reason = "typ mismatch";
+            return NGX_DECLINED;
+        }
+
+    } else if (lcf->typ_required) {
+        *reason = "missing typ";
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_sg_jws_verify_keys(jws, lcf->keys->elts, lcf->keys->nelts,
+                                lcf->algorithms, reason);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    /* iss, aud, exp (required), iat, nbf */
+
+    ngx_memzero(&rules, sizeof(ngx_sg_claims_rules_t));
+
+    rules.now = ngx_time();
+    rules.leeway = lcf->leeway;
+    rules.issuer = lcf->issuer;
+    rules.audiences = lcf->audiences;
+
+    rc = ngx_sg_claims_check(jws, &rules, reason);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    if (json_object_get(jws->payload, "iat") == NULL) {
+        *reason = "missing iat";
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_http_sg_logout_string(jws->payload, "jti", (size_t) -1, &jti);
+    if (rc != NGX_OK || jti.len == 0) {
+        *reason = "missing jti";
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_http_sg_logout_string(jws->payload, "sid", NGX_HTTP_SG_ID_MAX,
+                                   &sid);
+    if (rc != NGX_OK) {
+        *reason = "malformed sid";
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_http_sg_logout_string(jws->payload, "sub", NGX_HTTP_SG_SUB_MAX,
+                                   &sub);
+    if (rc != NGX_OK) {
+        *reason = "malformed sub";
+        return NGX_DECLINED;
+    }
+
+    if (sid.len == 0 && sub.len == 0) {
+        *reason = "neither sub nor sid";
+        return NGX_DECLINED;
+    }
+
+    events = json_object_get(jws->payload, "events");
+
+    if (!json_is_object(events)) {
+        *reason = "missing events";
+        return NGX_DECLINED;
+    }
+
+    event = json_object_get(events, NGX_HTTP_SG_LOGOUT_EVENT);
+
+    if (event == NULL) {
+        *reason = "no back-channel logout event";
+        return NGX_DECLINED;
+    }
+
+    if (!json_is_object(event)) {
+        *reason = "logout event not an object";
+        return NGX_DECLINED;
+    }
+
+    v = json_object_get(jws->payload, "nonce");
+
+    if (v != NULL) {
+        *reason = "nonce present";
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * A string claim: NGX_OK with out set (empty when absent); NGX_DECLINED
+ * when it is not a string, is empty, or is longer than max.
+ */
+
+static ngx_int_t
+ngx_http_sg_logout_string(json_t *payload, const char *name, size_t max,
+    ngx_str_t *out)
+{
+    json_t  *v;
+
+    ngx_str_null(out);
+
+    v = json_object_get(payload, name);
+
+    if (v == NULL) {
+        return NGX_OK;
+    }
+
+    if (!json_is_string(v)
+        || json_string_length(v) == 0
+        || json_string_length(v) > max)
+    {
+        return NGX_DECLINED;
+    }
+
+    out->data = (u_char *) json_string_value(v);
+    out->len = json_string_length(v);
+
+    return NGX_OK;
+}
+
+
+/*
+ * 1: "logout+jwt"; 2: "JWT"; 0: anything else (compared without letter
+ * case, an "application/" prefix allowed: RFC 7515 4.1.9)
+ */
+
+static ngx_uint_t
+ngx_http_sg_logout_typ(ngx_str_t *typ)
+{
+    u_char  *p;
+    size_t   len;
+
+    p = typ->data;
+    len = typ->len;
+
+    if (len > 12 && ngx_strncasecmp(p, (u_char *) "application/", 12) == 0) {
+        p += 12;
+        len -= 12;
+    }
+
+    if (len == 10 && ngx_strncasecmp(p, (u_char *) "logout+jwt", 10) == 0) {
+        return 1;
+    }
+
+    if (len == 3 && ngx_strncasecmp(p, (u_char *) "jwt", 3) == 0) {
+        return 2;
+    }
+
+    return 0;
+}
+
+
+/* Content-Type: application/x-www-form-urlencoded, maybe with parameters */
+
+static ngx_uint_t
+ngx_http_sg_logout_form_type(ngx_http_request_t *r)
+{
+    u_char     *p, *last;
+    ngx_str_t  *ct;
+
+    static const char  type[] = "application/x-www-form-urlencoded";
+
+    if (r->headers_in.content_type == NULL) {
+        return 0;
+    }
+
+    ct = &r->headers_in.content_type->value;
+
+    if (ct->len < sizeof(type) - 1
+        || ngx_strncasecmp(ct->data, (u_char *) type, sizeof(type) - 1) != 0)
+    {
+        return 0;
+    }
+
+    p = ct->data + sizeof(type) - 1;
+    last = ct->data + ct->len;
+
+    while (p < last && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+
+    return p == last || *p == ';';
+}
+
+
+static ngx_int_t
+ngx_http_sg_logout_reply(ngx_http_request_t *r, ngx_uint_t status)
+{
+    u_char  *start;
+    size_t   len;
+
+    static const char  ok[] = "{}";
+    static const char  invalid[] = "{\"error\":\"invalid_request\"}";
+    static const char  internal[] = "{\"error\":\"server_error\"}";
+
+    if (status == NGX_HTTP_OK) {
+        start = (u_char *) ok;
+        len = sizeof(ok) - 1;
+
+    } else if (status == NGX_HTTP_INTERNAL_SERVER_ERROR) {
+        start = (u_char *) internal;
+        len = sizeof(internal) - 1;
+
+    } else {
+        start = (u_char *) invalid;
+        len = sizeof(invalid) - 1;
+    }
+
+    return ngx_http_sg_api_reply(r, status, start, start + len);
+}
+
+
+static ngx_str_t *
+ngx_http_sg_logout_log_str(ngx_http_request_t *r, ngx_str_t *s)
+{
+    ngx_str_t  *out;
+
+    static ngx_str_t  none = ngx_string("-");
+
+    out = ngx_palloc(r->pool, sizeof(ngx_str_t));
+    if (out == NULL) {
+        return &none;
+    }
+
+    out->data = ngx_pnalloc(r->pool, 6 * s->len + 1);
+    if (out->data == NULL) {
+        return &none;
+    }
+
+    out->len = (u_char *) ngx_escape_json(out->data, s->data, s->len)
+               - out->data;
+
+    return out;
+}

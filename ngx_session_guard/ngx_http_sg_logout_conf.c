@@ -1,0 +1,286 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * The "session_guard_backchannel_logout" directive: its parameters and
+ * its own keys.  The handler is in ngx_http_sg_logout.c.
+ */
+
+
+#include "ngx_http_sg.h"
+
+
+static char *ngx_http_sg_logout_load(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_http_sg_logout_conf_t *lcf, ngx_str_t *name, ngx_uint_t pem);
+static char *ngx_http_sg_logout_algorithms(ngx_conf_t *cf,
+    ngx_http_sg_logout_conf_t *lcf, ngx_str_t *value);
+
+
+/* the "session_guard_backchannel_logout" directive (location) */
+
+char *
+ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_sg_loc_conf_t *slcf = conf;
+
+    char                       *rv;
+    ngx_str_t                  *value, s, *aud;
+    ngx_uint_t                  i;
+    ngx_http_sg_logout_conf_t  *lcf;
+    ngx_http_core_loc_conf_t   *clcf;
+
+    if (slcf->backchannel) {
+        return "is duplicate";
+    }
+
+    lcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_sg_logout_conf_t));
+    if (lcf == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    lcf->algorithms = NGX_SG_ALG_MASK_ASYMMETRIC;
+
+    lcf->audiences = ngx_array_create(cf->pool, 1, sizeof(ngx_str_t));
+    if (lcf->audiences == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "zone=", 5) == 0 && value[i].len > 5) {
+            if (lcf->zone) {
+                goto invalid;
+            }
+
+            s.data = value[i].data + 5;
+            s.len = value[i].len - 5;
+
+            lcf->zone = ngx_http_sg_zone_get(cf, &s);
+            if (lcf->zone == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "issuer=", 7) == 0
+            && value[i].len > 7)
+        {
+            if (lcf->issuer.len) {
+                goto invalid;
+            }
+
+            lcf->issuer.data = value[i].data + 7;
+            lcf->issuer.len = value[i].len - 7;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "audience=", 9) == 0
+            && value[i].len > 9)
+        {
+            aud = ngx_array_push(lcf->audiences);
+            if (aud == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            aud->data = value[i].data + 9;
+            aud->len = value[i].len - 9;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "jwks=", 5) == 0 && value[i].len > 5) {
+            s.data = value[i].data + 5;
+            s.len = value[i].len - 5;
+
+            rv = ngx_http_sg_logout_load(cf, cmd, lcf, &s, 0);
+            if (rv != NGX_CONF_OK) {
+                return rv;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "key=", 4) == 0 && value[i].len > 4) {
+            s.data = value[i].data + 4;
+            s.len = value[i].len - 4;
+
+            rv = ngx_http_sg_logout_load(cf, cmd, lcf, &s, 1);
+            if (rv != NGX_CONF_OK) {
+                return rv;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "algorithms=", 11) == 0
+            && value[i].len > 11)
+        {
+            s.data = value[i].data + 11;
+            s.len = value[i].len - 11;
+
+            rv = ngx_http_sg_logout_algorithms(cf, lcf, &s);
+            if (rv != NGX_CONF_OK) {
+                return rv;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "leeway=", 7) == 0
+            && value[i].len > 7)
+        {
+            s.data = value[i].data + 7;
+            s.len = value[i].len - 7;
+
+            lcf->leeway = ngx_parse_time(&s, 1);
+            if (lcf->leeway == (time_t) NGX_ERROR || lcf->leeway > 600) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid parameter \"%V\", the leeway "
+                                   "is at most 10m", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (value[i].len == 12
+            && ngx_strncmp(value[i].data, "typ=required", 12) == 0)
+        {
+            lcf->typ_required = 1;
+            continue;
+        }
+
+        goto invalid;
+    }
+
+    if (lcf->zone == NULL || lcf->issuer.len == 0
+        || lcf->audiences->nelts == 0)
+    {
+        return "needs \"zone=\", \"issuer=\" and \"audience=\" parameters";
+    }
+
+    if (lcf->keys == NULL || lcf->keys->nelts == 0) {
+        return "needs keys: \"jwks=file\" or \"key=file\" parameters";
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_sg_logout_handler;
+
+    slcf->backchannel = lcf;
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\"", &value[i]);
+    return NGX_CONF_ERROR;
+}
+
+
+/*
+ * Loads a key file with the session_guard_jwks and session_guard_key
+ * directives' own code: they are called with arguments made for them and
+ * a scratch location configuration whose key array is ours.
+ */
+
+static char *
+ngx_http_sg_logout_load(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_http_sg_logout_conf_t *lcf, ngx_str_t *name, ngx_uint_t pem)
+{
+    char                    *rv;
+    ngx_str_t               *arg;
+    ngx_array_t              args, *saved;
+    ngx_http_sg_loc_conf_t  *tmp;
+
+    tmp = ngx_pcalloc(cf->temp_pool, sizeof(ngx_http_sg_loc_conf_t));
+    if (tmp == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    tmp->keys = lcf->keys ? lcf->keys : NGX_CONF_UNSET_PTR;
+
+    if (ngx_array_init(&args, cf->temp_pool, 2, sizeof(ngx_str_t))
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    arg = ngx_array_push_n(&args, 2);
+    if (arg == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    arg[0] = cmd->name;
+    arg[1] = *name;
+
+    saved = cf->args;
+    cf->args = &args;
+
+    rv = pem ? ngx_http_sg_key(cf, cmd, tmp) : ngx_http_sg_jwks(cf, cmd, tmp);
+
+    cf->args = saved;
+
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    lcf->keys = tmp->keys;
+
+    return NGX_CONF_OK;
+}
+
+
+/* "ES256,RS256": asymmetric algorithms only, never "none" nor HMAC */
+
+static char *
+ngx_http_sg_logout_algorithms(ngx_conf_t *cf, ngx_http_sg_logout_conf_t *lcf,
+    ngx_str_t *value)
+{
+    u_char        *p, *last, *start;
+    ngx_sg_alg_t  *alg;
+
+    lcf->algorithms = 0;
+
+    p = value->data;
+    last = p + value->len;
+
+    while (p < last) {
+        start = p;
+
+        while (p < last && *p != ',') {
+            p++;
+        }
+
+        alg = ngx_sg_alg_by_name(start, p - start);
+
+        if (alg == NULL
+            || !(NGX_SG_ALG_MASK_ASYMMETRIC & ((ngx_uint_t) 1 << alg->id)))
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid algorithm \"%*s\" for a logout "
+                               "token (asymmetric algorithms only)",
+                               p - start, start);
+            return NGX_CONF_ERROR;
+        }
+
+        lcf->algorithms |= (ngx_uint_t) 1 << alg->id;
+
+        if (p < last) {
+            p++;
+        }
+    }
+
+    if (lcf->algorithms == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "empty \"algorithms=\"");
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}

@@ -1,0 +1,69 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * ngx_sg_uri_normalize() (the DPoP "htu" comparison and the origin
+ * checks), both modes; a normalised URI must normalise to itself.
+ */
+
+
+#include "fuzz.h"
+#include "ngx_sg_dpop.h"
+
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    ngx_int_t    rc;
+    ngx_str_t    uri, out, again, copy;
+    ngx_uint_t   flags;
+    ngx_pool_t  *pool;
+    const char  *reason;
+
+    pool = sg_fuzz_pool();
+
+    uri = sg_fuzz_str(pool, data, size);
+
+    for (flags = 0; flags <= NGX_SG_URI_ORIGIN; flags++) {
+        reason = NULL;
+
+        rc = ngx_sg_uri_normalize(pool, &uri, flags, &out, &reason);
+        sg_fuzz_rc(rc);
+
+        if (rc != NGX_OK) {
+            if (rc == NGX_DECLINED && reason == NULL) {
+                abort();
+            }
+
+            continue;
+        }
+
+        if (out.len > NGX_SG_URI_MAX) {
+            abort();
+        }
+
+        /* the output as a chunk of its own, then once more */
+
+        copy = sg_fuzz_str(pool, out.data, out.len);
+
+        if (ngx_sg_uri_normalize(pool, &copy, flags, &again, &reason)
+            != NGX_OK
+            || again.len != out.len
+            || memcmp(again.data, out.data, out.len) != 0)
+        {
+            fprintf(stderr, "not idempotent: \"%.*s\" -> \"%.*s\"\n",
+                    (int) out.len, out.data, (int) again.len, again.data);
+            abort();
+        }
+    }
+
+    ngx_destroy_pool(pool);
+
+    return 0;
+}
