@@ -11,6 +11,8 @@
 #   make fuzz       libFuzzer targets of the core, FUZZ_SECONDS (30) each
 #   make fuzz-repro T=target F=file   replay one input (a crash) in a target
 #   make test-asan  the t/ suite with an ASan+UBSan build of the module
+#   make test-reload  reloads, a restart and a killed worker under wrk load
+#                   (~17 s; not part of "make test"), see docs/testing.md
 #
 # NGINX_SRC=dir builds against an upstream nginx source tree instead of
 # Debian's nginx-dev tree (see docs/install.md).
@@ -58,7 +60,7 @@ export TEST_NGINX_SG_MODULE ?= $(MODULE)
 
 .PHONY: all deps build module unit test test-t conf-check lint demo \
         demo-stop bench bench-quick clean FORCE fuzz fuzz-deps fuzz-build \
-        fuzz-repro test-asan fuzz-smoke
+        fuzz-repro test-asan fuzz-smoke test-reload
 
 all: deps build
 
@@ -230,6 +232,12 @@ test-asan: deps
 	    echo "test-asan: no sanitizer report"; \
 	fi; \
 	exit $$rc
+
+# Debian nginx (2 workers) with the module under wrk load: 20 reloads, a
+# restart with state=, kill -9 of a worker; loopback ports 21000-21999 (RL_PORT),
+# files in $(BUILD)/reload.  Not part of "make test".
+test-reload: deps build
+	@t/tools/reload-under-load $(NGINX_BIN) $(MODULE) $(BUILD)
 
 demo: deps build
 	@t/tools/demo start $(NGINX_BIN) $(MODULE) $(DEMO_DIR) $(DEMO_PORT)
