@@ -24,6 +24,7 @@
 
 #define NGX_HTTP_SG_MAX_TOKEN_DEFAULT   8192
 #define NGX_HTTP_SG_CACHE_DEFAULT       4096
+#define NGX_HTTP_SG_DPOP_KEY_CACHE      1024 /* DPoP proof keys */
 
 
 /* $session_guard_token_cache values */
@@ -144,6 +145,7 @@ typedef struct {
     ngx_http_sg_geoip_t        *geoip;      /* NULL: no databases */
     ngx_array_t                *zones;      /* ngx_http_sg_zone_t * */
     u_char                     *dpop_key;   /* DPoP nonces; NULL: none */
+    ngx_sg_dpop_key_cache_t     dpop_keys;  /* proof keys, per worker */
     ngx_flag_t                  cookie_filter; /* session_guard_cookie */
 } ngx_http_sg_main_conf_t;
 

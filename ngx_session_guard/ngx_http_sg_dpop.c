@@ -173,8 +173,15 @@ ngx_http_sg_dpop_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     reason = "";
 
-    rc = ngx_sg_dpop_parse(r->pool, &text, slcf->dpop.algorithms, proof,
-                           &reason);
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_session_guard_module);
+
+    rc = ngx_sg_dpop_parse_cached(r->pool, &text, slcf->dpop.algorithms,
+                                  &smcf->dpop_keys, proof, &reason);
+
+    if (proof->key_cached) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "session_guard: dpop key cache hit");
+    }
 
     ctx->dpop_jkt = proof->jkt;
 
@@ -208,8 +215,6 @@ ngx_http_sg_dpop_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     }
 
     if (slcf->dpop.nonce) {
-        smcf = ngx_http_get_module_main_conf(r, ngx_http_session_guard_module);
-
         rc = ngx_sg_dpop_nonce_check(smcf->dpop_key, rules.now,
                                      slcf->dpop.nonce_period, &proof->nonce,
                                      &reason);

@@ -428,6 +428,18 @@ ngx_http_sg_postconfiguration(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
+    /*
+     * So is the DPoP proof key cache, empty until a worker inserts; the
+     * keys a worker made are freed with the cycle pool when it exits.
+     */
+
+    if (ngx_sg_dpop_key_cache_init(cf->pool, &smcf->dpop_keys,
+                                   NGX_HTTP_SG_DPOP_KEY_CACHE)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
     h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
     if (h == NULL) {
         return NGX_ERROR;
@@ -453,6 +465,7 @@ ngx_http_sg_create_main_conf(ngx_conf_t *cf)
      * set by ngx_pcalloc():
      *
      *     smcf->cache = { NULL, 0, 0, 0 };
+     *     smcf->dpop_keys = { NULL, 0, 0, 0 };
      *     smcf->enabled = 0;
      */
 

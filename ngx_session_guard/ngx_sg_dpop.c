@@ -15,7 +15,8 @@
  * algorithms (an HMAC "key" in a header would let anyone sign), no private
  * member in the "jwk" (a client that leaks its private key is refused
  * rather than silently accepted), the key fitting the alg (curve, kty).
- * The key is parsed once per proof, into the caller's pool.
+ * The key is parsed once per proof, into the caller's pool, unless a key
+ * cache has it already: ngx_sg_dpop_parse_cached().
  */
 
 
@@ -37,6 +38,11 @@ static ngx_int_t ngx_sg_dpop_string(json_t *payload, const char *name,
     ngx_uint_t required, ngx_str_t *value, const char **reason);
 static ngx_int_t ngx_sg_dpop_nonce_slot(u_char *key, uint64_t slot,
     u_char *out);
+static ngx_sg_dpop_key_entry_t *ngx_sg_dpop_key_slot(
+    ngx_sg_dpop_key_cache_t *cache, u_char *thumbprint);
+static void ngx_sg_dpop_key_insert(ngx_sg_dpop_key_cache_t *cache,
+    u_char *thumbprint, ngx_sg_key_t *key);
+static void ngx_sg_dpop_key_cache_cleanup(void *data);
 
 
 /* RFC 7517, 7518 6.2.2, 6.3.2, 6.4.1, RFC 8037 2: private key members */
@@ -54,12 +60,24 @@ ngx_int_t
 ngx_sg_dpop_parse(ngx_pool_t *pool, ngx_str_t *text, ngx_uint_t algorithms,
     ngx_sg_dpop_proof_t *proof, const char **reason)
 {
-    json_t        *jwk;
-    ngx_int_t      rc;
-    ngx_str_t      src, dst;
-    ngx_uint_t     i;
-    const char    *why, *dummy;
-    ngx_sg_jws_t  *jws;
+    return ngx_sg_dpop_parse_cached(pool, text, algorithms, NULL, proof,
+                                    reason);
+}
+
+
+ngx_int_t
+ngx_sg_dpop_parse_cached(ngx_pool_t *pool, ngx_str_t *text,
+    ngx_uint_t algorithms, ngx_sg_dpop_key_cache_t *cache,
+    ngx_sg_dpop_proof_t *proof, const char **reason)
+{
+    json_t                   *jwk;
+    ngx_int_t                 rc;
+    ngx_str_t                 src, dst;
+    ngx_uint_t                i;
+    const char               *why, *dummy;
+    ngx_sg_key_t              material;
+    ngx_sg_jws_t             *jws;
+    ngx_sg_dpop_key_entry_t  *e;
 
     if (reason == NULL) {
         reason = &dummy;
@@ -132,7 +150,52 @@ ngx_sg_dpop_parse(ngx_pool_t *pool, ngx_str_t *text, ngx_uint_t algorithms,
         }
     }
 
-    rc = ngx_sg_jwk_import(pool, jwk, &proof->key, &why);
+    /*
+     * The thumbprint first: it is the cache key.  A JWK that imports has
+     * one; one that has none would not import either ("bad dpop jwk").
+     */
+
+    rc = ngx_sg_jwk_thumbprint(jwk, proof->thumbprint, &why);
+
+    if (rc != NGX_OK) {
+        if (rc == NGX_DECLINED) {
+            *reason = "bad dpop jwk";
+        }
+
+        return rc;
+    }
+
+    e = ngx_sg_dpop_key_slot(cache, proof->thumbprint);
+
+    if (e && e->pkey
+        && ngx_memcmp(e->thumbprint, proof->thumbprint, 32) == 0)
+    {
+        /*
+         * A hit.  The thumbprint covers, byte for byte, every member the
+         * key is made of (kty, crv, x, y; kty, n, e), so the key made
+         * from this jwk would be this one; ngx_sg_jwk_import_material()
+         * compares kty and crv once more and still checks the rest.
+         */
+
+        ngx_memzero(&material, sizeof(ngx_sg_key_t));
+        material.kty = e->kty;
+        material.curve = e->curve;
+        material.bits = e->bits;
+        material.pkey = e->pkey;
+
+        proof->key_cached = 1;
+        cache->hits++;
+
+        rc = ngx_sg_jwk_import_material(pool, jwk, &proof->key, &material,
+                                        &why);
+
+    } else {
+        if (cache && cache->size) {
+            cache->misses++;
+        }
+
+        rc = ngx_sg_jwk_import(pool, jwk, &proof->key, &why);
+    }
 
     if (rc == NGX_ERROR) {
         return NGX_ERROR;
@@ -145,28 +208,34 @@ ngx_sg_dpop_parse(ngx_pool_t *pool, ngx_str_t *text, ngx_uint_t algorithms,
     }
 
     if (!ngx_sg_key_fits(&proof->key, jws->alg)) {
+        rc = NGX_DECLINED;
         *reason = "dpop jwk does not fit alg";
-        return NGX_DECLINED;
-    }
 
-    rc = ngx_sg_jws_verify(jws, &proof->key, &why);
+    } else {
+        rc = ngx_sg_jws_verify(jws, &proof->key, &why);
 
-    if (rc == NGX_ERROR) {
-        return NGX_ERROR;
-    }
-
-    if (rc != NGX_OK) {
-        *reason = "bad dpop signature";
-        return NGX_DECLINED;
-    }
-
-    rc = ngx_sg_jwk_thumbprint(jwk, proof->thumbprint, &why);
-
-    if (rc != NGX_OK) {
         if (rc == NGX_DECLINED) {
-            *reason = "bad dpop jwk";
+            *reason = "bad dpop signature";
         }
+    }
 
+    if (proof->key_cached) {
+
+        /*
+         * The cached key is not the pool's: it is used only above, and
+         * no insert, so no free, can happen between the lookup and here
+         * (a worker runs one request at a time, and only this function
+         * inserts).  Nothing after this call may use it: a later insert
+         * into the same slot frees it.
+         */
+
+        proof->key.pkey = NULL;
+
+    } else if (rc == NGX_OK) {
+        ngx_sg_dpop_key_insert(cache, proof->thumbprint, &proof->key);
+    }
+
+    if (rc != NGX_OK) {
         return rc;
     }
 
@@ -183,6 +252,99 @@ ngx_sg_dpop_parse(ngx_pool_t *pool, ngx_str_t *text, ngx_uint_t algorithms,
     proof->jkt = dst;
 
     return ngx_sg_dpop_claims(proof, reason);
+}
+
+
+ngx_int_t
+ngx_sg_dpop_key_cache_init(ngx_pool_t *pool, ngx_sg_dpop_key_cache_t *cache,
+    ngx_uint_t size)
+{
+    ngx_pool_cleanup_t  *cln;
+
+    ngx_memzero(cache, sizeof(ngx_sg_dpop_key_cache_t));
+
+    if (size == 0) {
+        return NGX_OK;
+    }
+
+    cln = ngx_pool_cleanup_add(pool, 0);
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    cache->entries = ngx_pcalloc(pool, size * sizeof(ngx_sg_dpop_key_entry_t));
+    if (cache->entries == NULL) {
+        return NGX_ERROR;
+    }
+
+    cache->size = size;
+
+    cln->handler = ngx_sg_dpop_key_cache_cleanup;
+    cln->data = cache;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_sg_dpop_key_cache_cleanup(void *data)
+{
+    ngx_sg_dpop_key_cache_t  *cache = data;
+
+    ngx_uint_t  i;
+
+    for (i = 0; i < cache->size; i++) {
+        EVP_PKEY_free(cache->entries[i].pkey);
+        cache->entries[i].pkey = NULL;
+    }
+
+    cache->size = 0;
+}
+
+
+static ngx_sg_dpop_key_entry_t *
+ngx_sg_dpop_key_slot(ngx_sg_dpop_key_cache_t *cache, u_char *thumbprint)
+{
+    uint64_t  h;
+
+    if (cache == NULL || cache->size == 0) {
+        return NULL;
+    }
+
+    ngx_memcpy(&h, thumbprint, sizeof(uint64_t));
+
+    return &cache->entries[h % cache->size];
+}
+
+
+/* a key made from a proof whose signature it verified; the pool keeps its */
+
+static void
+ngx_sg_dpop_key_insert(ngx_sg_dpop_key_cache_t *cache, u_char *thumbprint,
+    ngx_sg_key_t *key)
+{
+    ngx_sg_dpop_key_entry_t  *e;
+
+    e = ngx_sg_dpop_key_slot(cache, thumbprint);
+
+    if (e == NULL || key->pkey == NULL) {
+        return;
+    }
+
+    if (EVP_PKEY_up_ref(key->pkey) != 1) {
+        ERR_clear_error();
+        return;
+    }
+
+    /* the replaced key is in use by no request: see the hit above */
+
+    EVP_PKEY_free(e->pkey);
+
+    ngx_memcpy(e->thumbprint, thumbprint, 32);
+    e->kty = key->kty;
+    e->curve = key->curve;
+    e->bits = key->bits;
+    e->pkey = key->pkey;
 }
 
 

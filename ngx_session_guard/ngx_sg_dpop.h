@@ -92,7 +92,36 @@ typedef struct {
     ngx_str_t                  ath;        /* empty if absent */
     ngx_str_t                  nonce;      /* empty if absent */
     time_t                     iat;
+    unsigned                   key_cached:1; /* key from the key cache */
 } ngx_sg_dpop_proof_t;
+
+
+/*
+ * The proof key cache: a fixed-size, direct-mapped table of keys already
+ * made from proofs' "jwk", by RFC 7638 thumbprint, so that a client that
+ * keeps its key does not have it imported again on every request.  The
+ * table owns one reference on each EVP_PKEY; a colliding insert frees the
+ * old one.  Allocated once (ngx_sg_dpop_key_cache_init()), never grown; a
+ * pool cleanup frees the keys with the pool.  Not for sharing between
+ * threads or processes: nginx workers each have their own copy (forked
+ * while still empty).
+ */
+
+typedef struct {
+    u_char                     thumbprint[32];
+    ngx_uint_t                 kty;        /* NGX_SG_KTY_*; 0: empty */
+    int                        curve;
+    int                        bits;
+    EVP_PKEY                  *pkey;       /* owned by the cache */
+} ngx_sg_dpop_key_entry_t;
+
+
+typedef struct {
+    ngx_sg_dpop_key_entry_t   *entries;
+    ngx_uint_t                 size;       /* 0: no cache */
+    ngx_uint_t                 hits;
+    ngx_uint_t                 misses;
+} ngx_sg_dpop_key_cache_t;
 
 
 /*
@@ -107,6 +136,25 @@ typedef struct {
  */
 ngx_int_t ngx_sg_dpop_parse(ngx_pool_t *pool, ngx_str_t *text,
     ngx_uint_t algorithms, ngx_sg_dpop_proof_t *proof, const char **reason);
+
+/*
+ * ngx_sg_dpop_parse() with a key cache (NULL: none).  The thumbprint is
+ * computed first; on a hit the cached key material is used (every check of
+ * the jwk other than making the key still runs, private members included)
+ * and proof->key_cached is set; on a miss the key is imported and, once
+ * the signature verified, inserted.  A cached key is only used inside this
+ * call: on return proof->key.pkey is NULL when it came from the cache.
+ */
+ngx_int_t ngx_sg_dpop_parse_cached(ngx_pool_t *pool, ngx_str_t *text,
+    ngx_uint_t algorithms, ngx_sg_dpop_key_cache_t *cache,
+    ngx_sg_dpop_proof_t *proof, const char **reason);
+
+/*
+ * size entries from pool, their keys freed by a cleanup of pool; cache
+ * itself must live as long as pool (e.g. be allocated from it)
+ */
+ngx_int_t ngx_sg_dpop_key_cache_init(ngx_pool_t *pool,
+    ngx_sg_dpop_key_cache_t *cache, ngx_uint_t size);
 
 /*
  * The proof against the request: htm equals rules->htm; htu, normalised

@@ -234,6 +234,16 @@ ngx_int_t ngx_sg_jwk_import(ngx_pool_t *pool, json_t *jwk,
     ngx_sg_key_t *key, const char **reason);
 
 /*
+ * ngx_sg_jwk_import() with the key material (kty, curve, bits, pkey) of an
+ * earlier import of a JWK with the same RFC 7638 thumbprint; kty and crv
+ * must name material's, every other member is checked as usual.
+ * key->pkey is material->pkey and is not owned by pool.  NULL material:
+ * ngx_sg_jwk_import().
+ */
+ngx_int_t ngx_sg_jwk_import_material(ngx_pool_t *pool, json_t *jwk,
+    ngx_sg_key_t *key, ngx_sg_key_t *material, const char **reason);
+
+/*
  * A JWKS document ({"keys":[...]}) or a single JWK object.  Usable keys are
  * pushed onto keys (an array of ngx_sg_key_t); keys of a JWKS that are not
  * for us (NGX_DONE) or invalid (NGX_DECLINED, e.g. a 1024-bit RSA key) are

@@ -51,11 +51,29 @@ static ngx_int_t ngx_sg_jwk_okp(ngx_pool_t *pool, json_t *jwk,
 static ngx_int_t ngx_sg_jwk_oct(ngx_pool_t *pool, json_t *jwk,
     ngx_sg_key_t *key, const char **reason);
 static void ngx_sg_jwk_secret_cleanup(void *data);
+static ngx_int_t ngx_sg_jwk_reuse(json_t *jwk, ngx_str_t *kty,
+    ngx_sg_key_t *key, ngx_sg_key_t *material, const char **reason);
 
 
 ngx_int_t
 ngx_sg_jwk_import(ngx_pool_t *pool, json_t *jwk, ngx_sg_key_t *key,
     const char **reason)
+{
+    return ngx_sg_jwk_import_material(pool, jwk, key, NULL, reason);
+}
+
+
+/*
+ * With "material", the key material is not made from jwk but taken from
+ * an earlier import of a JWK with the same RFC 7638 thumbprint (the DPoP
+ * proof key cache): every member the thumbprint covers is then the same,
+ * byte for byte, and so would be the key.  All the other checks (use,
+ * key_ops, kid, alg, the alg fitting the key) run on jwk as always.
+ */
+
+ngx_int_t
+ngx_sg_jwk_import_material(ngx_pool_t *pool, json_t *jwk, ngx_sg_key_t *key,
+    ngx_sg_key_t *material, const char **reason)
 {
     ngx_int_t      rc;
     ngx_str_t      kty, kid, alg;
@@ -111,7 +129,10 @@ ngx_sg_jwk_import(ngx_pool_t *pool, json_t *jwk, ngx_sg_key_t *key,
         }
     }
 
-    if (kty.len == 3 && ngx_memcmp(kty.data, "RSA", 3) == 0) {
+    if (material) {
+        rc = ngx_sg_jwk_reuse(jwk, &kty, key, material, reason);
+
+    } else if (kty.len == 3 && ngx_memcmp(kty.data, "RSA", 3) == 0) {
         rc = ngx_sg_jwk_rsa(pool, jwk, key, reason);
 
     } else if (kty.len == 2 && ngx_memcmp(kty.data, "EC", 2) == 0) {
@@ -683,6 +704,80 @@ ngx_sg_jwk_okp(ngx_pool_t *pool, json_t *jwk, ngx_sg_key_t *key,
     key->curve = NID_ED25519;
     key->bits = 256;
     key->pkey = pkey;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The key material of an earlier import (see ngx_sg_jwk_import_material()).
+ * The caller matched the thumbprints; kty and crv are compared again all
+ * the same, so that a key can never serve a JWK of another type or curve.
+ * Secrets (oct) are never reused.  key->pkey is material's: not owned by
+ * the pool, the caller keeps it alive while key is in use.
+ */
+
+static ngx_int_t
+ngx_sg_jwk_reuse(json_t *jwk, ngx_str_t *kty, ngx_sg_key_t *key,
+    ngx_sg_key_t *material, const char **reason)
+{
+    int              nid;
+    ngx_str_t        crv;
+    ngx_uint_t       type;
+    ngx_sg_curve_t  *c;
+
+    if (kty->len == 3 && ngx_memcmp(kty->data, "RSA", 3) == 0) {
+        type = NGX_SG_KTY_RSA;
+
+    } else if (kty->len == 2 && ngx_memcmp(kty->data, "EC", 2) == 0) {
+        type = NGX_SG_KTY_EC;
+
+    } else if (kty->len == 3 && ngx_memcmp(kty->data, "OKP", 3) == 0) {
+        type = NGX_SG_KTY_OKP;
+
+    } else {
+        type = 0;
+    }
+
+    if (type == 0 || type != material->kty || material->pkey == NULL) {
+        *reason = "bad jwk";
+        return NGX_DECLINED;
+    }
+
+    nid = 0;
+
+    if (type != NGX_SG_KTY_RSA) {
+        if (ngx_sg_jwk_string(jwk, "crv", &crv) != NGX_OK) {
+            *reason = "bad jwk";
+            return NGX_DECLINED;
+        }
+
+        if (type == NGX_SG_KTY_EC) {
+            c = ngx_sg_curve_by_name(crv.data, crv.len);
+            nid = c ? c->nid : NID_undef;
+
+        } else if (crv.len == 7 && ngx_memcmp(crv.data, "Ed25519", 7) == 0) {
+            nid = NID_ED25519;
+
+        } else {
+            nid = NID_undef;
+        }
+
+        if (nid == NID_undef) {
+            *reason = "bad jwk";
+            return NGX_DECLINED;
+        }
+    }
+
+    if (nid != material->curve) {
+        *reason = "bad jwk";
+        return NGX_DECLINED;
+    }
+
+    key->kty = material->kty;
+    key->curve = material->curve;
+    key->bits = material->bits;
+    key->pkey = material->pkey;
 
     return NGX_OK;
 }

@@ -733,3 +733,55 @@ protected
 [200, 401]
 --- response_headers eval
 ["X-Status: ALLOW", "X-Reason: missing dpop nonce"]
+
+
+
+=== TEST 50: the proof key cache: the key of an earlier proof is not made again
+--- init
+my %h = map { split /: /, $_, 2 } split /\r\n/, dpop_headers();
+my $r = http_get(Test::Nginx::Util::server_port(), '/t', \%h);
+die "warm-up request: $r->[0]\n" unless $r->[0] == 200;
+--- more_headers eval
+dpop_headers()
+--- response_body
+protected
+--- grep_error_log: session_guard: dpop key cache hit
+--- grep_error_log_out
+session_guard: dpop key cache hit
+
+
+
+=== TEST 51: the proof key cache: a cached key's jwk is still checked in full
+--- init
+my %h = map { split /: /, $_, 2 } split /\r\n/, dpop_headers();
+my $r = http_get(Test::Nginx::Util::server_port(), '/t', \%h);
+die "warm-up request: $r->[0]\n" unless $r->[0] == 200;
+--- request eval
+[("GET /t") x 2]
+--- more_headers eval
+my %pub = %{ SGDPoP::dpop_jwk('p256') };
+[dpop_headers(header => { jwk => { %pub, use => 'enc' } }),
+ dpop_headers(header => { jwk => { %pub, alg => 'ES384' } })]
+--- error_code eval
+[401, 401]
+--- response_headers eval
+[(main::invalid_proof('bad dpop jwk')) x 2]
+--- grep_error_log: session_guard: dpop key cache hit
+--- grep_error_log_out
+session_guard: dpop key cache hit
+
+
+
+=== TEST 52: the proof key cache: private members are refused before it
+--- init
+my %h = map { split /: /, $_, 2 } split /\r\n/, dpop_headers();
+my $r = http_get(Test::Nginx::Util::server_port(), '/t', \%h);
+die "warm-up request: $r->[0]\n" unless $r->[0] == 200;
+--- more_headers eval
+dpop_headers(header => {
+    jwk => SGDPoP::key('p256')->export_key_jwk('private', 1) })
+--- error_code: 401
+--- response_headers eval
+main::invalid_proof('private dpop jwk')
+--- no_error_log
+dpop key cache hit

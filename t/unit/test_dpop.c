@@ -884,6 +884,159 @@ test_nomem(void **state)
 }
 
 
+/* the proof key cache: hits, and a hit still checks the whole jwk */
+
+static ngx_int_t
+parse_cached(ngx_sg_dpop_key_cache_t *cache, const char *text,
+    ngx_sg_dpop_proof_t *p, const char **reason)
+{
+    ngx_str_t  t;
+
+    t = sg_str(text);
+    *reason = "";
+
+    return ngx_sg_dpop_parse_cached(sg_pool, &t, ASYM, cache, p, reason);
+}
+
+
+static char *
+proof_jwk(const char *alg, EVP_PKEY *signer, EVP_PKEY *key,
+    const char *name, json_t *value)
+{
+    json_t  *j;
+
+    j = sg_json(sg_dump(sg_jwk(key, NULL, NULL)));
+    json_object_set_new(j, name, value);
+
+    return sg_token(alg, signer, NULL,
+                    sg_printf("{\"typ\":\"dpop+jwt\",\"alg\":\"%s\","
+                              "\"jwk\":%s}", alg, sg_dump(j)),
+                    claims());
+}
+
+
+static void
+test_key_cache(void **state)
+{
+    char                     *pl;
+    ngx_str_t                 jkt;
+    const char               *reason;
+    ngx_sg_dpop_proof_t       p;
+    ngx_sg_dpop_key_cache_t  *c;
+
+    pl = claims();
+
+    /* as long-lived as the pool whose cleanup frees the keys */
+
+    c = ngx_pcalloc(sg_pool, 3 * sizeof(ngx_sg_dpop_key_cache_t));
+    assert_non_null(c);
+
+    assert_int_equal(ngx_sg_dpop_key_cache_init(sg_pool, &c[0], 16), NGX_OK);
+    assert_int_equal(ngx_sg_dpop_key_cache_init(sg_pool, &c[1], 1), NGX_OK);
+    assert_int_equal(ngx_sg_dpop_key_cache_init(sg_pool, &c[2], 0), NGX_OK);
+
+    /* a miss, inserted; then a hit with the same result */
+
+    assert_int_equal(parse_cached(&c[0], proof("ES256", ec256, pl), &p,
+                                  &reason), NGX_OK);
+    assert_false(p.key_cached);
+    assert_non_null(p.key.pkey);
+    assert_int_equal(c[0].misses, 1);
+    jkt = p.jkt;
+
+    assert_int_equal(parse_cached(&c[0], proof("ES256", ec256, pl), &p,
+                                  &reason), NGX_OK);
+    assert_true(p.key_cached);
+    assert_null(p.key.pkey);        /* the cache's, not for later use */
+    assert_int_equal(c[0].hits, 1);
+    assert_int_equal(p.jkt.len, jkt.len);
+    assert_memory_equal(p.jkt.data, jkt.data, jkt.len);
+    assert_int_equal(p.key.kty, NGX_SG_KTY_EC);
+
+    /* the same key material, but a jwk that is refused all the same */
+
+    assert_int_equal(parse_cached(&c[0],
+                                  proof_jwk("ES256", ec256, ec256, "use",
+                                            json_string("enc")),
+                                  &p, &reason), NGX_DECLINED);
+    assert_string_equal(reason, "bad dpop jwk");
+    assert_true(p.key_cached);
+
+    assert_int_equal(parse_cached(&c[0],
+                                  proof_jwk("ES256", ec256, ec256, "alg",
+                                            json_string("ES384")),
+                                  &p, &reason), NGX_DECLINED);
+    assert_string_equal(reason, "bad dpop jwk");
+
+    assert_int_equal(parse_cached(&c[0],
+                                  proof_jwk("ES256", ec256, ec256, "d",
+                                            json_string("AAAA")),
+                                  &p, &reason), NGX_DECLINED);
+    assert_string_equal(reason, "private dpop jwk");
+    assert_false(p.key_cached);
+
+    /* a cached key does not make another key's signature good */
+
+    assert_int_equal(parse_cached(&c[0],
+                                  sg_token("ES256", other, NULL,
+                                           header("dpop+jwt", "ES256", ec256),
+                                           pl),
+                                  &p, &reason), NGX_DECLINED);
+    assert_string_equal(reason, "bad dpop signature");
+    assert_true(p.key_cached);
+
+    /* a key that does not fit is not inserted */
+
+    assert_int_equal(parse_cached(&c[0],
+                                  sg_token("ES256", ec384, NULL,
+                                           header("dpop+jwt", "ES256", ec384),
+                                           pl),
+                                  &p, &reason), NGX_DECLINED);
+    assert_string_equal(reason, "dpop jwk does not fit alg");
+    assert_int_equal(parse_cached(&c[0], proof("ES384", ec384, pl), &p,
+                                  &reason), NGX_OK);
+    assert_false(p.key_cached);
+
+    /* RSA and Ed25519 */
+
+    assert_int_equal(parse_cached(&c[0], proof("PS256", rsa, pl), &p,
+                                  &reason), NGX_OK);
+    assert_int_equal(parse_cached(&c[0], proof("RS256", rsa, pl), &p,
+                                  &reason), NGX_OK);
+    assert_true(p.key_cached);
+    assert_int_equal(p.key.kty, NGX_SG_KTY_RSA);
+
+    assert_int_equal(parse_cached(&c[0], proof("EdDSA", ed25519, pl), &p,
+                                  &reason), NGX_OK);
+    assert_int_equal(parse_cached(&c[0], proof("EdDSA", ed25519, pl), &p,
+                                  &reason), NGX_OK);
+    assert_true(p.key_cached);
+
+    /* one slot: each key replaces the other (and frees it) */
+
+    assert_int_equal(parse_cached(&c[1], proof("ES256", ec256, pl), &p,
+                                  &reason), NGX_OK);
+    assert_int_equal(parse_cached(&c[1], proof("ES384", ec384, pl), &p,
+                                  &reason), NGX_OK);
+    assert_false(p.key_cached);
+    assert_int_equal(parse_cached(&c[1], proof("ES256", ec256, pl), &p,
+                                  &reason), NGX_OK);
+    assert_false(p.key_cached);
+    assert_int_equal(parse_cached(&c[1], proof("ES256", ec256, pl), &p,
+                                  &reason), NGX_OK);
+    assert_true(p.key_cached);
+
+    /* size 0: no cache */
+
+    assert_int_equal(parse_cached(&c[2], proof("ES256", ec256, pl), &p,
+                                  &reason), NGX_OK);
+    assert_int_equal(parse_cached(&c[2], proof("ES256", ec256, pl), &p,
+                                  &reason), NGX_OK);
+    assert_false(p.key_cached);
+    assert_int_equal(c[2].hits + c[2].misses, 0);
+}
+
+
 int
 main(void)
 {
@@ -902,6 +1055,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_jkt, setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_nonce, setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_nomem, setup, sg_teardown),
+        cmocka_unit_test_setup_teardown(test_key_cache, setup, sg_teardown),
     };
 
     sg_init();
