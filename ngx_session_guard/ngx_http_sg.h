@@ -245,6 +245,11 @@ typedef struct {
 extern ngx_module_t  ngx_http_session_guard_module;
 
 
+/* ngx_http_sg_api.c: strict percent-decoding ("+" is a space if form) */
+ngx_int_t ngx_http_sg_unescape(ngx_pool_t *pool, ngx_str_t *src,
+    ngx_uint_t form, ngx_str_t *dst);
+ngx_int_t ngx_http_sg_hex(u_char c);
+
 /* ngx_http_sg_module.c */
 char *ngx_http_sg_compile(ngx_conf_t *cf, ngx_str_t *value,
     ngx_http_complex_value_t **cvp);
@@ -299,6 +304,8 @@ extern ngx_str_t  ngx_http_sg_action_names[];
 ngx_int_t ngx_http_sg_add_session_variables(ngx_conf_t *cf);
 
 /* ngx_http_sg_variables.c */
+ngx_int_t ngx_http_sg_register_variables(ngx_conf_t *cf,
+    ngx_http_variable_t *vars);
 ngx_str_t *ngx_http_sg_status_name(ngx_uint_t status);
 char *ngx_http_sg_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_sg_add_variables(ngx_conf_t *cf);

@@ -54,9 +54,6 @@ static ngx_int_t ngx_http_sg_api_parse(ngx_http_request_t *r,
     ngx_http_sg_api_req_t *req);
 static ngx_int_t ngx_http_sg_api_segment(ngx_http_request_t *r,
     ngx_str_t *raw, ngx_uint_t decode, size_t max, ngx_str_t *out);
-static ngx_int_t ngx_http_sg_api_decode(ngx_pool_t *pool, ngx_str_t *src,
-    ngx_uint_t form, ngx_str_t *dst);
-static ngx_int_t ngx_http_sg_api_hex(u_char c);
 static ngx_int_t ngx_http_sg_api_reason(ngx_http_request_t *r,
     ngx_str_t *reason);
 static ngx_int_t ngx_http_sg_api_body_reason(ngx_http_request_t *r,
@@ -306,8 +303,8 @@ ngx_http_sg_api_parse(ngx_http_request_t *r, ngx_http_sg_api_req_t *req)
                 goto bad_path;
             }
 
-            hi = ngx_http_sg_api_hex(p[0]);
-            lo = ngx_http_sg_api_hex(p[1]);
+            hi = ngx_http_sg_hex(p[0]);
+            lo = ngx_http_sg_hex(p[1]);
 
             if (hi < 0 || lo < 0) {
                 goto bad_path;
@@ -408,7 +405,7 @@ ngx_http_sg_api_segment(ngx_http_request_t *r, ngx_str_t *raw,
             return NGX_DECLINED;
         }
 
-        rc = ngx_http_sg_api_decode(r->pool, raw, 0, out);
+        rc = ngx_http_sg_unescape(r->pool, raw, 0, out);
 
         if (rc != NGX_OK) {
             return rc;
@@ -432,8 +429,8 @@ ngx_http_sg_api_segment(ngx_http_request_t *r, ngx_str_t *raw,
  * NGX_DECLINED on a bad escape, NGX_ERROR.
  */
 
-static ngx_int_t
-ngx_http_sg_api_decode(ngx_pool_t *pool, ngx_str_t *src, ngx_uint_t form,
+ngx_int_t
+ngx_http_sg_unescape(ngx_pool_t *pool, ngx_str_t *src, ngx_uint_t form,
     ngx_str_t *dst)
 {
     u_char     *s, *last, *d;
@@ -456,8 +453,8 @@ ngx_http_sg_api_decode(ngx_pool_t *pool, ngx_str_t *src, ngx_uint_t form,
                 return NGX_DECLINED;
             }
 
-            hi = ngx_http_sg_api_hex(s[1]);
-            lo = ngx_http_sg_api_hex(s[2]);
+            hi = ngx_http_sg_hex(s[1]);
+            lo = ngx_http_sg_hex(s[2]);
 
             if (hi < 0 || lo < 0) {
                 return NGX_DECLINED;
@@ -478,8 +475,8 @@ ngx_http_sg_api_decode(ngx_pool_t *pool, ngx_str_t *src, ngx_uint_t form,
 }
 
 
-static ngx_int_t
-ngx_http_sg_api_hex(u_char c)
+ngx_int_t
+ngx_http_sg_hex(u_char c)
 {
     if (c >= '0' && c <= '9') {
         return c - '0';
@@ -524,7 +521,7 @@ ngx_http_sg_api_reason(ngx_http_request_t *r, ngx_str_t *reason)
         return NGX_HTTP_BAD_REQUEST;
     }
 
-    rc = ngx_http_sg_api_decode(r->pool, &raw, 1, reason);
+    rc = ngx_http_sg_unescape(r->pool, &raw, 1, reason);
 
     if (rc == NGX_DECLINED || reason->len > NGX_HTTP_SG_API_REASON_MAX) {
         return NGX_HTTP_BAD_REQUEST;
@@ -651,7 +648,7 @@ ngx_http_sg_api_body_reason(ngx_http_request_t *r, ngx_str_t *reason)
             raw.data = eq + 1;
             raw.len = p - raw.data;
 
-            rc = ngx_http_sg_api_decode(r->pool, &raw, 1, reason);
+            rc = ngx_http_sg_unescape(r->pool, &raw, 1, reason);
 
             if (rc == NGX_DECLINED
                 || reason->len > NGX_HTTP_SG_API_REASON_MAX)

@@ -99,7 +99,6 @@ static ngx_http_variable_t  ngx_http_sg_ja4_vars[] = {
 ngx_int_t
 ngx_http_sg_ja4_init(ngx_conf_t *cf)
 {
-    ngx_http_variable_t          *var, *v;
 #if (NGX_HTTP_SSL)
     ngx_uint_t                    s;
     ngx_http_ssl_srv_conf_t      *sscf;
@@ -107,14 +106,8 @@ ngx_http_sg_ja4_init(ngx_conf_t *cf)
     ngx_http_core_main_conf_t    *cmcf;
 #endif
 
-    for (v = ngx_http_sg_ja4_vars; v->name.len; v++) {
-        var = ngx_http_add_variable(cf, &v->name, v->flags);
-        if (var == NULL) {
-            return NGX_ERROR;
-        }
-
-        var->get_handler = v->get_handler;
-        var->data = v->data;
+    if (ngx_http_sg_register_variables(cf, ngx_http_sg_ja4_vars) != NGX_OK) {
+        return NGX_ERROR;
     }
 
 #if (NGX_HTTP_SSL)

@@ -53,9 +53,6 @@ static ngx_int_t ngx_http_sg_logout_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_sg_logout_form(ngx_http_request_t *r,
     ngx_str_t *body, ngx_str_t *token, const char **reason);
-static ngx_int_t ngx_http_sg_logout_decode(ngx_pool_t *pool, u_char *s,
-    u_char *last, ngx_str_t *dst);
-static ngx_int_t ngx_http_sg_logout_hex(u_char c);
 static ngx_int_t ngx_http_sg_logout_validate(ngx_http_request_t *r,
     ngx_http_sg_logout_conf_t *lcf, ngx_str_t *token, ngx_sg_jws_t *jws,
     const char **reason);
@@ -366,7 +363,7 @@ ngx_http_sg_logout_form(ngx_http_request_t *r, ngx_str_t *body,
 {
     u_char      *p, *last, *start, *eq;
     ngx_int_t    rc;
-    ngx_str_t    name;
+    ngx_str_t    name, raw;
     ngx_uint_t   found;
 
     found = 0;
@@ -392,7 +389,10 @@ ngx_http_sg_logout_form(ngx_http_request_t *r, ngx_str_t *body,
             goto next;
         }
 
-        rc = ngx_http_sg_logout_decode(r->pool, start, eq, &name);
+        raw.data = start;
+        raw.len = eq - start;
+
+        rc = ngx_http_sg_unescape(r->pool, &raw, 1, &name);
 
         if (rc == NGX_ERROR) {
             return NGX_ERROR;
@@ -416,8 +416,10 @@ ngx_http_sg_logout_form(ngx_http_request_t *r, ngx_str_t *body,
 
         found = 1;
 
-        rc = ngx_http_sg_logout_decode(r->pool, eq < p ? eq + 1 : p, p,
-                                       token);
+        raw.data = eq < p ? eq + 1 : p;
+        raw.len = p - raw.data;
+
+        rc = ngx_http_sg_unescape(r->pool, &raw, 1, token);
 
         if (rc == NGX_ERROR) {
             return NGX_ERROR;
@@ -441,66 +443,6 @@ ngx_http_sg_logout_form(ngx_http_request_t *r, ngx_str_t *body,
     }
 
     return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_sg_logout_decode(ngx_pool_t *pool, u_char *s, u_char *last,
-    ngx_str_t *dst)
-{
-    u_char     *d;
-    ngx_int_t   hi, lo;
-
-    d = ngx_pnalloc(pool, (last - s) ? (size_t) (last - s) : 1);
-    if (d == NULL) {
-        return NGX_ERROR;
-    }
-
-    dst->data = d;
-
-    while (s < last) {
-
-        if (*s == '%') {
-            if (last - s < 3) {
-                return NGX_DECLINED;
-            }
-
-            hi = ngx_http_sg_logout_hex(s[1]);
-            lo = ngx_http_sg_logout_hex(s[2]);
-
-            if (hi < 0 || lo < 0) {
-                return NGX_DECLINED;
-            }
-
-            *d++ = (u_char) (hi * 16 + lo);
-            s += 3;
-            continue;
-        }
-
-        *d++ = (*s == '+') ? ' ' : *s;
-        s++;
-    }
-
-    dst->len = d - dst->data;
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_sg_logout_hex(u_char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-
-    c |= 0x20;
-
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-
-    return -1;
 }
 
 
