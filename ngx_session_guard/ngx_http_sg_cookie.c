@@ -427,20 +427,12 @@ ngx_http_sg_cookie_new_lifetime(ngx_http_request_t *r,
 static ngx_uint_t
 ngx_http_sg_cookie_names(ngx_str_t *value, ngx_str_t *id)
 {
-    u_char  digest[32], hex[sizeof("sha256:") - 1 + 64], *p;
+    u_char  hex[NGX_HTTP_SG_ID_DIGEST_LEN];
 
-    if (value->len <= NGX_HTTP_SG_ID_MAX) {
-        return value->len == id->len
-               && ngx_memcmp(value->data, id->data, id->len) == 0;
-    }
+    ngx_http_sg_session_digest(value, hex);
 
-    (void) SHA256(value->data, value->len, digest);
-
-    p = ngx_cpymem(hex, "sha256:", sizeof("sha256:") - 1);
-    p = ngx_hex_dump(p, digest, 32);
-
-    return (size_t) (p - hex) == id->len
-           && ngx_memcmp(hex, id->data, id->len) == 0;
+    return id->len == NGX_HTTP_SG_ID_DIGEST_LEN
+           && ngx_memcmp(hex, id->data, NGX_HTTP_SG_ID_DIGEST_LEN) == 0;
 }
 
 

@@ -608,7 +608,7 @@ static ngx_int_t
 ngx_http_sg_session_id(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx, ngx_str_t *id)
 {
-    u_char   digest[32], *p;
+    u_char  *p;
     json_t  *claim;
 
     if (slcf->session_key) {
@@ -640,23 +640,41 @@ ngx_http_sg_session_id(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return NGX_DECLINED;
     }
 
-    /* a long key (a whole token in a cookie...) is stored as its digest */
+    /*
+     * A key given as a value (the application's session cookie...) is a
+     * credential the client presents: the zone, and so the state file, the
+     * logs, the events and the API, only ever see its digest.  A "sid"
+     * claim is an identifier, not a secret, and is kept as it is unless it
+     * is too long for a record.
+     */
 
-    if (id->len > NGX_HTTP_SG_ID_MAX) {
-        p = ngx_pnalloc(r->pool, sizeof("sha256:") - 1 + 64);
+    if (slcf->session_key || id->len > NGX_HTTP_SG_ID_MAX) {
+        p = ngx_pnalloc(r->pool, NGX_HTTP_SG_ID_DIGEST_LEN);
         if (p == NULL) {
             return NGX_ERROR;
         }
 
-        (void) SHA256(id->data, id->len, digest);
+        ngx_http_sg_session_digest(id, p);
 
         id->data = p;
-        p = ngx_cpymem(p, "sha256:", sizeof("sha256:") - 1);
-        p = ngx_hex_dump(p, digest, 32);
-        id->len = p - id->data;
+        id->len = NGX_HTTP_SG_ID_DIGEST_LEN;
     }
 
     return NGX_OK;
+}
+
+
+/* "sha256:" and the hex SHA-256 of the key: NGX_HTTP_SG_ID_DIGEST_LEN bytes */
+
+void
+ngx_http_sg_session_digest(ngx_str_t *key, u_char *out)
+{
+    u_char  digest[32];
+
+    (void) SHA256(key->data, key->len, digest);
+
+    out = ngx_cpymem(out, "sha256:", sizeof("sha256:") - 1);
+    (void) ngx_hex_dump(out, digest, 32);
 }
 
 

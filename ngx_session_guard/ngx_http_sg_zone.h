@@ -30,6 +30,7 @@
 
 
 #define NGX_HTTP_SG_ID_MAX             256   /* session id bytes */
+#define NGX_HTTP_SG_ID_DIGEST_LEN      (sizeof("sha256:") - 1 + 64)
 #define NGX_HTTP_SG_SUB_MAX            256   /* subject bytes */
 #define NGX_HTTP_SG_JTI_MAX            128
 #define NGX_HTTP_SG_MAX_SESSIONS_MAX   1000  /* per subject, directive */

@@ -338,7 +338,7 @@ a user-agent change revokes it, answered without WWW-Authenticate
 --- error_code eval
 [200, 200, 401, 401, 200]
 --- response_headers eval
-["X-Id: [k3u7b9]\nX-Status: ALLOW\nX-Initial: 1.128.0.0",
+["X-Id: [" . sg_id('k3u7b9') . "]\nX-Status: ALLOW\nX-Initial: 1.128.0.0",
  "X-Status: ALLOW\nX-Initial: 1.128.0.0",
  "X-Status: REVOKED\n!WWW-Authenticate",
  "X-Status: REVOKED\n!WWW-Authenticate",

@@ -212,8 +212,8 @@ GET /logout
 main::app('k7')
 --- raw_response_headers_like eval
 "\r\nSet-Cookie: \Q$main::DEL\E\r\n.*\r\nSet-Cookie: PHPSESSID=fresh; Path=/; HttpOnly\r\n"
---- error_log
-session_guard: session "k7" of "" logged out
+--- error_log eval
+'session_guard: session "' . sg_id('k7') . '" of "" logged out'
 
 
 
@@ -315,8 +315,9 @@ many, a later Cookie header, no '=', an empty value
 --- error_code eval
 [401, 200, 200, 200, 200, 200]
 --- response_headers eval
-["X-Id: []\nX-Reason: [duplicate session cookie]", "X-Id: [last]",
- "X-Id: [later]", "X-Id: []", "X-Id: []", "X-Id: []"]
+["X-Id: []\nX-Reason: [duplicate session cookie]",
+ "X-Id: [" . sg_id('last') . "]", "X-Id: [" . sg_id('later') . "]",
+ "X-Id: []", "X-Id: []", "X-Id: []"]
 
 
 
@@ -448,3 +449,34 @@ edge deletes nothing
 ["Set-Cookie: PHPSESSID=m1; Path=/\nX-Status: ALLOW",
  "Set-Cookie: PHPSESSID=m1; Path=/\nX-Status: REVOKED_MONITOR\n!Location",
  "Set-Cookie: PHPSESSID=m1; Path=/\nX-Status: REVOKED_MONITOR\n!Location"]
+
+
+
+=== TEST 19: the cookie is a credential: the zone, the API and the events
+know the session by the cookie's digest only
+--- config
+    location /t {
+        @LEGACY@
+        add_header X-Id $session_guard_session_id always;
+        add_header X-Event $session_guard_event always;
+        session_guard_on_change ua=revoke;
+    }
+    location /session-guard/ {
+        session_guard_api zone=sg;
+    }
+--- request eval
+["GET /t", "GET /t",
+ "GET /session-guard/sessions/" . sg_id('cookie-secret-19'),
+ "GET /session-guard/sessions/cookie-secret-19"]
+--- more_headers eval
+[main::app('cookie-secret-19'), main::app('cookie-secret-19', ua => 'b'),
+ "", ""]
+--- error_code eval
+[200, 401, 200, 404]
+--- response_headers_like eval
+["X-Id: sha256:[0-9a-f]{64}",
+ "X-Event: (?!.*cookie-secret).*\"session-revoked\".*\"id\":\""
+   . sg_id('cookie-secret-19') . "\".*",
+ "", ""]
+--- response_body_like eval
+["protected", "", "\"id\":\"" . sg_id('cookie-secret-19') . "\"", ""]

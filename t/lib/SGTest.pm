@@ -22,12 +22,13 @@ use File::Basename qw(dirname);
 use File::Path qw(make_path);
 use JSON::PP ();
 use MIME::Base64 qw(encode_base64url);
+use Digest::SHA qw(sha256_hex);
 use Crypt::JWT qw(encode_jwt);
 use Crypt::PK::RSA;
 use Crypt::PK::ECC;
 use Crypt::PK::Ed25519;
 
-our @EXPORT = qw(sg_token raw_token b64u sg_key sg_jwk json_c
+our @EXPORT = qw(sg_token raw_token b64u sg_key sg_jwk json_c sg_id
                  $SG_ROOT $SG_KEYS $SG_DATA);
 
 # Test::Base evaluates "--- section eval" code in package
@@ -58,6 +59,9 @@ my $JSON = JSON::PP->new->canonical(1);
 
 sub json_c { $JSON->encode($_[0]) }
 sub b64u { encode_base64url($_[0]) }
+
+# the session id the zone keeps for a session key given as a value
+sub sg_id { 'sha256:' . sha256_hex($_[0]) }
 
 # name => [type, parameter, kid]
 my %KEYS = (
