@@ -140,6 +140,7 @@ function claims(jwt) {
 
 async function callEdge(edge, token) {
     const res = await fetch(`${edge}/api`, {
+        signal: AbortSignal.timeout(5000),
         // the test calls again with this user agent (a change is a signal)
         headers: { authorization: `Bearer ${token}`,
                    'user-agent': 'oidc-e2e' },
@@ -324,6 +325,7 @@ async function flow(client, issuer, edge, sent, events, required) {
     // the same logout token again: a replay, refused by its "jti"
     if (sent.length) {
         const res = await fetch(sent[0].url, {
+            signal: AbortSignal.timeout(5000),
             method: 'POST',
             headers: { 'content-type':
                        'application/x-www-form-urlencoded' },
@@ -351,6 +353,11 @@ if (mode === 'keygen') {
             out: { type: 'string' },
         },
     });
+    // the whole run takes about a second: never let the test hang
+    setTimeout(() => {
+        process.stderr.write('oidc-e2e.mjs: timed out after 20 s\n');
+        process.exit(3);
+    }, 20000).unref();
     const out = await run(values);
     writeFileSync(values.out, JSON.stringify(out) + '\n');
     process.exit(0);
