@@ -79,7 +79,7 @@ deps:
 	        --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
 
-# npm packages of the DPoP interoperability tests (t/interop), from the
+# npm packages of the interoperability tests (t/interop: DPoP, OpenID), from the
 # committed lock file: installed when node_modules is missing or older
 # than the lock.  Debian's nodejs and npm come only when there is no node
 # or npm at all (another build of Node.js, e.g. NodeSource's, is kept).
