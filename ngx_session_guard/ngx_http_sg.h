@@ -93,6 +93,7 @@
 typedef struct {
     u_char                      digest[32];
     void                       *keys;       /* identity of the key set */
+    ngx_uint_t                  generation; /* of fetched keys, else 0 */
     ngx_uint_t                  algorithms;
     time_t                      expires;
 } ngx_http_sg_cache_entry_t;
@@ -124,6 +125,29 @@ typedef struct {
 } ngx_http_sg_geo_t;
 
 
+/*
+ * session_guard_jwks_fetch (ngx_http_sg_jwks.c): the configuration, made
+ * while the configuration is read and never written afterwards but for
+ * "state", which init_process points at the worker's own key cache.
+ */
+
+typedef struct ngx_http_sg_jwks_state_s  ngx_http_sg_jwks_state_t;
+typedef struct ngx_http_sg_jwks_wait_s   ngx_http_sg_jwks_wait_t;
+
+typedef struct {
+    ngx_str_t                   uri;        /* the user's location */
+    ngx_str_t                   args;
+    time_t                      refresh;    /* without max-age */
+    time_t                      min_refresh;
+    time_t                      max_refresh;
+    time_t                      cooldown;   /* between two fetches */
+    ngx_msec_t                  wait;       /* a request waits that long */
+    size_t                      max_size;
+    ngx_uint_t                  max_keys;
+    ngx_http_sg_jwks_state_t   *state;      /* per worker */
+} ngx_http_sg_jwks_fetch_t;
+
+
 /* DPoP, per location (ngx_http_sg_dpop.c) */
 
 typedef struct {
@@ -147,6 +171,7 @@ typedef struct {
     u_char                     *dpop_key;   /* DPoP nonces; NULL: none */
     ngx_sg_dpop_key_cache_t     dpop_keys;  /* proof keys, per worker */
     ngx_flag_t                  cookie_filter; /* session_guard_cookie */
+    ngx_array_t                *fetches;    /* ngx_http_sg_jwks_fetch_t * */
 } ngx_http_sg_main_conf_t;
 
 
@@ -175,6 +200,7 @@ typedef struct {
 
     ngx_http_complex_value_t   *token;      /* NULL: Authorization */
     ngx_array_t                *keys;       /* ngx_sg_key_t */
+    ngx_http_sg_jwks_fetch_t   *fetch;      /* NULL: keys from files */
     ngx_uint_t                  algorithms; /* mask of NGX_SG_ALG_* */
     ngx_str_t                   issuer;
     ngx_array_t                *audiences;  /* ngx_str_t */
@@ -239,6 +265,7 @@ typedef struct {
     const char                 *error;      /* challenge's error code */
     ngx_str_t                   dpop_jkt;   /* the proof key's RFC 7638 */
     ngx_str_t                   cnf_jkt;    /* the token's cnf.jkt */
+    ngx_http_sg_jwks_wait_t    *jwks_wait;  /* kept across phase runs */
 } ngx_http_sg_ctx_t;
 
 
@@ -268,9 +295,20 @@ ngx_int_t ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
     ngx_uint_t size);
 void ngx_http_sg_cache_digest(ngx_str_t *token, u_char digest[32]);
 ngx_uint_t ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache,
-    u_char digest[32], void *keys, ngx_uint_t algorithms, time_t now);
+    u_char digest[32], void *keys, ngx_uint_t generation,
+    ngx_uint_t algorithms, time_t now);
 void ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, u_char digest[32],
-    void *keys, ngx_uint_t algorithms, time_t expires);
+    void *keys, ngx_uint_t generation, ngx_uint_t algorithms,
+    time_t expires);
+
+/* ngx_http_sg_jwks.c: keys fetched through a subrequest, per worker */
+char *ngx_http_sg_jwks_fetch(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_sg_jwks_init_process(ngx_cycle_t *cycle);
+ngx_int_t ngx_http_sg_jwks_filter_init(ngx_conf_t *cf);
+ngx_int_t ngx_http_sg_jwks_keys(ngx_http_request_t *r,
+    ngx_http_sg_jwks_fetch_t *fetch, ngx_http_sg_ctx_t *ctx, ngx_str_t *kid,
+    ngx_array_t **keys, ngx_uint_t *generation);
 
 /* ngx_http_sg_session_conf.c, ngx_http_sg_session.c */
 char *ngx_http_sg_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);

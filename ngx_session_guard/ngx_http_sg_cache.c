@@ -10,8 +10,11 @@
  * a token presented again skips the signature check (claims are checked
  * on every request regardless).
  *
- * An entry is the SHA-256 of the token, the identity of the key set and the
- * algorithm allow-list it was verified under, and the token's "exp".  A
+ * An entry is the SHA-256 of the token, the identity of the key set (and,
+ * for keys fetched from a JWKS URL, the generation of that set, which
+ * changes with every fetch, so that a verdict never outlives the keys
+ * that produced it) and the algorithm allow-list it was verified under,
+ * and the token's "exp".  A
  * hit needs all of them to match and "exp" to lie in the future, so a
  * token verified in one location is never taken as verified in a location
  * with other keys or algorithms.  The table never grows: a colliding
@@ -67,7 +70,7 @@ ngx_http_sg_cache_slot(ngx_http_sg_cache_t *cache, u_char digest[32])
 
 ngx_uint_t
 ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache, u_char digest[32],
-    void *keys, ngx_uint_t algorithms, time_t now)
+    void *keys, ngx_uint_t generation, ngx_uint_t algorithms, time_t now)
 {
     ngx_http_sg_cache_entry_t  *e;
 
@@ -78,6 +81,7 @@ ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache, u_char digest[32],
     e = ngx_http_sg_cache_slot(cache, digest);
 
     if (e->keys == keys
+        && e->generation == generation
         && e->algorithms == algorithms
         && e->expires > now
         && ngx_memcmp(e->digest, digest, 32) == 0)
@@ -94,7 +98,8 @@ ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache, u_char digest[32],
 
 void
 ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, u_char digest[32],
-    void *keys, ngx_uint_t algorithms, time_t expires)
+    void *keys, ngx_uint_t generation, ngx_uint_t algorithms,
+    time_t expires)
 {
     ngx_http_sg_cache_entry_t  *e;
 
@@ -106,6 +111,7 @@ ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, u_char digest[32],
 
     ngx_memcpy(e->digest, digest, 32);
     e->keys = keys;
+    e->generation = generation;
     e->algorithms = algorithms;
     e->expires = expires;
 }

@@ -37,9 +37,10 @@ static ngx_int_t ngx_http_sg_challenge(ngx_http_request_t *r,
 ngx_int_t
 ngx_http_sg_access_handler(ngx_http_request_t *r)
 {
-    ngx_int_t                rc;
-    ngx_http_sg_ctx_t       *ctx;
-    ngx_http_sg_loc_conf_t  *slcf;
+    ngx_int_t                 rc;
+    ngx_http_sg_ctx_t        *ctx;
+    ngx_http_sg_loc_conf_t   *slcf;
+    ngx_http_sg_jwks_wait_t  *wait;
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
 
@@ -60,12 +61,23 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
         ngx_http_set_ctx(r, ctx, ngx_http_session_guard_module);
     }
 
-    /* a fresh decision each time the phase runs */
+    /*
+     * A fresh decision each time the phase runs; only the wait for
+     * fetched keys (ngx_http_sg_jwks.c) outlives a run.
+     */
 
+    wait = ctx->jwks_wait;
     ngx_memzero(ctx, sizeof(ngx_http_sg_ctx_t));
+    ctx->jwks_wait = wait;
 
     if (slcf->tokens) {
         rc = ngx_http_sg_token_check(r, slcf, ctx);
+
+        if (rc == NGX_AGAIN) {
+            /* keys are being fetched: the phase runs again after that */
+            return NGX_AGAIN;
+        }
+
         if (rc != NGX_OK) {
             return ngx_http_sg_verdict(r, slcf, ctx, rc);
         }
@@ -227,6 +239,10 @@ ngx_http_sg_token_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     rc = ngx_http_sg_verify(r, slcf, ctx, &token);
 
+    if (rc == NGX_AGAIN) {
+        return NGX_AGAIN;
+    }
+
     if (rc == NGX_OK) {
         /* sender constraints: a DPoP proof, a client certificate */
         rc = ngx_http_sg_sender_check(r, slcf, ctx, &token);
@@ -370,10 +386,12 @@ static ngx_int_t
 ngx_http_sg_verify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx, ngx_str_t *token)
 {
+    void                     *identity;
     u_char                    digest[32];
     time_t                    exp;
     ngx_int_t                 rc;
-    ngx_uint_t                hit;
+    ngx_uint_t                hit, generation;
+    ngx_array_t              *keys;
     const char               *reason;
     ngx_sg_jws_t             *jws;
     ngx_sg_claims_rules_t     rules;
@@ -401,18 +419,44 @@ ngx_http_sg_verify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return NGX_DECLINED;
     }
 
+    /*
+     * Fetched keys: the worker's current set and its generation (the
+     * cache's key-set identity is the fetch and that generation); this
+     * may start or wait for a fetch (NGX_AGAIN), or find no keys at all
+     * (NGX_ERROR, logged there: never fail open).
+     */
+
+    if (slcf->fetch) {
+        rc = ngx_http_sg_jwks_keys(r, slcf->fetch, ctx, &jws->kid, &keys,
+                                   &generation);
+        if (rc == NGX_AGAIN) {
+            return NGX_AGAIN;
+        }
+
+        if (rc != NGX_OK) {
+            ctx->reason = "no keys";
+            return NGX_ERROR;
+        }
+
+        identity = slcf->fetch;
+
+    } else {
+        keys = slcf->keys;
+        identity = keys;
+        generation = 0;
+    }
+
     ngx_http_sg_cache_digest(token, digest);
 
-    hit = ngx_http_sg_cache_lookup(&smcf->cache, digest, slcf->keys,
-                                   slcf->algorithms, ngx_time());
+    hit = ngx_http_sg_cache_lookup(&smcf->cache, digest, identity,
+                                   generation, slcf->algorithms, ngx_time());
 
     ctx->cache = smcf->cache.size == 0 ? NGX_HTTP_SG_CACHE_BYPASS
                  : hit ? NGX_HTTP_SG_CACHE_HIT : NGX_HTTP_SG_CACHE_MISS;
 
     if (!hit) {
-        rc = ngx_sg_jws_verify_keys(jws, slcf->keys->elts,
-                                    slcf->keys->nelts, slcf->algorithms,
-                                    &reason);
+        rc = ngx_sg_jws_verify_keys(jws, keys->elts, keys->nelts,
+                                    slcf->algorithms, &reason);
         if (rc != NGX_OK) {
             ctx->reason = reason;
             return rc;
@@ -436,8 +480,9 @@ ngx_http_sg_verify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
            == NGX_OK)
     {
         /* leeway included: the claims check accepts it that long */
-        ngx_http_sg_cache_insert(&smcf->cache, digest, slcf->keys,
-                                 slcf->algorithms, exp + slcf->leeway);
+        ngx_http_sg_cache_insert(&smcf->cache, digest, identity,
+                                 generation, slcf->algorithms,
+                                 exp + slcf->leeway);
     }
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,

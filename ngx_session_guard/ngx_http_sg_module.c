@@ -15,6 +15,7 @@
 
 static ngx_int_t ngx_http_sg_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_sg_postconfiguration(ngx_conf_t *cf);
+static ngx_int_t ngx_http_sg_init_process(ngx_cycle_t *cycle);
 static void *ngx_http_sg_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_sg_init_main_conf(ngx_conf_t *cf, void *conf);
 static void *ngx_http_sg_create_loc_conf(ngx_conf_t *cf);
@@ -120,6 +121,13 @@ static ngx_command_t  ngx_http_sg_commands[] = {
     { ngx_string("session_guard_jwks"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_sg_jwks,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_jwks_fetch"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_jwks_fetch,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -348,7 +356,7 @@ ngx_module_t  ngx_http_session_guard_module = {
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
     NULL,                                  /* init module */
-    ngx_http_sg_zone_init_process,         /* init process */
+    ngx_http_sg_init_process,              /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
     NULL,                                  /* exit process */
@@ -413,6 +421,12 @@ ngx_http_sg_postconfiguration(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
+    /* the size limit of fetched key sets, where keys are fetched */
+
+    if (smcf->fetches && ngx_http_sg_jwks_filter_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     if (!smcf->enabled) {
         return NGX_OK;
     }
@@ -448,6 +462,19 @@ ngx_http_sg_postconfiguration(ngx_conf_t *cf)
     *h = ngx_http_sg_access_handler;
 
     return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_init_process(ngx_cycle_t *cycle)
+{
+    if (ngx_http_sg_zone_init_process(cycle) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    /* each worker's own cache of fetched keys */
+
+    return ngx_http_sg_jwks_init_process(cycle);
 }
 
 
@@ -513,6 +540,7 @@ ngx_http_sg_create_loc_conf(ngx_conf_t *cf)
     conf->enable = NGX_CONF_UNSET;
     conf->token = NGX_CONF_UNSET_PTR;
     conf->keys = NGX_CONF_UNSET_PTR;
+    conf->fetch = NGX_CONF_UNSET_PTR;
     conf->algorithms = NGX_CONF_UNSET_UINT;
     conf->audiences = NGX_CONF_UNSET_PTR;
     conf->leeway = NGX_CONF_UNSET;
@@ -546,7 +574,30 @@ ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_ptr_value(conf->token, prev->token, NULL);
+    /*
+     * Keys from files and fetched keys do not mix in one location: the
+     * nearer level's source replaces the inherited one.
+     */
+
+    if (conf->fetch != NGX_CONF_UNSET_PTR
+        && conf->keys != NGX_CONF_UNSET_PTR)
+    {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "session_guard: \"session_guard_jwks_fetch\" and "
+                      "key files (\"session_guard_jwks\", "
+                      "\"session_guard_key\") on the same level");
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->fetch != NGX_CONF_UNSET_PTR) {
+        conf->keys = NULL;
+
+    } else if (conf->keys != NGX_CONF_UNSET_PTR) {
+        conf->fetch = NULL;
+    }
+
     ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
+    ngx_conf_merge_ptr_value(conf->fetch, prev->fetch, NULL);
     ngx_conf_merge_uint_value(conf->algorithms, prev->algorithms,
                               NGX_SG_ALG_MASK_ASYMMETRIC);
     ngx_conf_merge_str_value(conf->issuer, prev->issuer, "");
@@ -583,10 +634,16 @@ ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
      * names the "session_guard" directive that turned it on.
      */
 
+    if (conf->fetch) {
+        /* which keys come is known only at run time */
+        return NGX_CONF_OK;
+    }
+
     if (conf->keys == NULL || conf->keys->nelts == 0) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                       "session_guard: no keys for \"session_guard\" in %V:%ui"
-                      " (add \"session_guard_jwks\" or \"session_guard_key\")",
+                      " (add \"session_guard_jwks\", \"session_guard_key\""
+                      " or \"session_guard_jwks_fetch\")",
                       &conf->enable_file, conf->enable_line);
         return NGX_CONF_ERROR;
     }

@@ -1,0 +1,812 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * session_guard_jwks_fetch: the identity provider's keys, fetched through
+ * an in-memory subrequest to a location of the user's (which proxies to
+ * the provider, so TLS, resolver and timeouts stay nginx's), never with a
+ * blocking client in the worker.
+ *
+ * The key cache is per worker: EVP_PKEYs cannot live in shared memory, so
+ * every worker must parse the document into its own keys anyway.  The
+ * configuration (ngx_http_sg_jwks_fetch_t) is never written at request
+ * time; the runtime state (ngx_http_sg_jwks_state_t) is a separate object
+ * in the cycle pool, made by init_process in each worker and reached
+ * through fetch->state.  Each good fetch makes a new generation: its own
+ * pool holds the keys, the previous generation's pool is destroyed (no
+ * request holds a key across a phase run), and the generation number is
+ * part of the verified-token cache's key-set identity.
+ *
+ * When a request needs a fetch:
+ *   - no keys yet, or the token's kid is in no key: the request cannot be
+ *     answered with the current keys, it waits;
+ *   - the refresh is due: the request that starts it waits for it, the
+ *     others go on with the current keys.
+ * At most one fetch per worker is in flight; it is started by a request
+ * (its subrequest), and the others that must wait are queued with an event
+ * of their own and a timer ("wait="), resumed when the fetch ends.  A new
+ * fetch starts at most once per "cooldown" (whatever triggers it), so a
+ * flood of tokens with random kids costs the provider at most one fetch
+ * per cooldown and worker.  A failed fetch keeps the last good keys, is
+ * logged with the location and the reason, and is retried after the
+ * cooldown; with no keys at all a request gets 500 (never fails open).
+ *
+ * Memory: a pool per good fetch (bounded by the fetch rate), request
+ * pools otherwise.
+ */
+
+
+#include "ngx_http_sg.h"
+
+
+#define NGX_HTTP_SG_JWKS_ERROR_LEN  128
+
+
+struct ngx_http_sg_jwks_state_s {
+    ngx_http_sg_jwks_fetch_t   *conf;
+    ngx_pool_t                 *pool;       /* the current generation */
+    ngx_array_t                *keys;       /* ngx_sg_key_t; NULL: none */
+    ngx_uint_t                  generation;
+    time_t                      fetched;    /* last good fetch */
+    time_t                      expires;    /* a refresh is due then */
+    time_t                      started;    /* last fetch started */
+    ngx_http_sg_jwks_wait_t    *owner;      /* its request; NULL: none */
+    ngx_queue_t                 waiters;
+    ngx_uint_t                  ok;         /* fetches, this worker */
+    ngx_uint_t                  failed;
+    ngx_str_t                   error;      /* the last failure */
+    u_char                      error_buf[NGX_HTTP_SG_JWKS_ERROR_LEN];
+};
+
+
+/* per request, in its pool: kept in the ctx across phase runs */
+
+struct ngx_http_sg_jwks_wait_s {
+    ngx_http_request_t         *request;
+    ngx_http_sg_jwks_state_t   *state;
+    ngx_queue_t                 queue;
+    ngx_event_t                 event;
+    ngx_uint_t                  queued:1;
+    ngx_uint_t                  fetched:1;  /* it waited for a fetch */
+    ngx_uint_t                  body:1;     /* the body filter saw it */
+    ngx_uint_t                  too_large:1;
+    size_t                      received;   /* body bytes so far */
+    size_t                      limit;      /* bytes allowed */
+};
+
+
+static ngx_http_output_body_filter_pt  ngx_http_sg_jwks_next_body_filter;
+
+
+static ngx_int_t ngx_http_sg_jwks_has_kid(ngx_array_t *keys, ngx_str_t *kid);
+static ngx_http_sg_jwks_wait_t *ngx_http_sg_jwks_get_wait(
+    ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
+    ngx_http_sg_jwks_state_t *st);
+static ngx_int_t ngx_http_sg_jwks_start(ngx_http_request_t *r,
+    ngx_http_sg_jwks_wait_t *w);
+static ngx_int_t ngx_http_sg_jwks_done(ngx_http_request_t *sr, void *data,
+    ngx_int_t rc);
+static void ngx_http_sg_jwks_result(ngx_http_request_t *sr,
+    ngx_http_sg_jwks_wait_t *w, ngx_int_t rc);
+static ngx_int_t ngx_http_sg_jwks_install(ngx_http_request_t *sr,
+    ngx_http_sg_jwks_state_t *st, u_char *data, size_t len,
+    const char **reason);
+static time_t ngx_http_sg_jwks_max_age(ngx_http_request_t *sr);
+static void ngx_http_sg_jwks_fail(ngx_log_t *log,
+    ngx_http_sg_jwks_state_t *st, const char *fmt, ...);
+static void ngx_http_sg_jwks_wake_all(ngx_http_sg_jwks_state_t *st);
+static void ngx_http_sg_jwks_wake(ngx_event_t *ev);
+static void ngx_http_sg_jwks_cleanup(void *data);
+static ngx_int_t ngx_http_sg_jwks_body_filter(ngx_http_request_t *r,
+    ngx_chain_t *in);
+
+
+/*
+ * NGX_OK with the keys to verify with (and their generation), NGX_AGAIN
+ * when the request waits for a fetch (its phase runs again after it),
+ * NGX_ERROR when there are no keys (logged).
+ */
+
+ngx_int_t
+ngx_http_sg_jwks_keys(ngx_http_request_t *r, ngx_http_sg_jwks_fetch_t *fetch,
+    ngx_http_sg_ctx_t *ctx, ngx_str_t *kid, ngx_array_t **keys,
+    ngx_uint_t *generation)
+{
+    time_t                     now;
+    ngx_int_t                  rc;
+    ngx_uint_t                 need, must_wait;
+    ngx_http_sg_jwks_wait_t   *w;
+    ngx_http_sg_jwks_state_t  *st;
+
+    st = fetch->state;
+
+    if (st == NULL) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: no key cache for \"%V\" in this "
+                      "process", &fetch->uri);
+        return NGX_ERROR;
+    }
+
+    w = ctx->jwks_wait;
+
+    if (w && (w->queued || (st->owner == w))) {
+        /* run again before the fetch it waits for ended */
+        return NGX_AGAIN;
+    }
+
+    now = ngx_time();
+    need = 0;
+    must_wait = 0;
+
+    if (st->keys == NULL) {
+        need = 1;
+        must_wait = 1;
+
+    } else if (kid->len && !ngx_http_sg_jwks_has_kid(st->keys, kid)) {
+        /* perhaps a key the provider has just added */
+        need = 1;
+        must_wait = 1;
+
+    } else if (now >= st->expires) {
+        need = 1;
+    }
+
+    if (need && (w == NULL || !w->fetched)) {
+
+        if (st->owner) {
+            if (must_wait) {
+                w = ngx_http_sg_jwks_get_wait(r, ctx, st);
+                if (w == NULL) {
+                    return NGX_ERROR;
+                }
+
+                ngx_queue_insert_tail(&st->waiters, &w->queue);
+                w->queued = 1;
+                w->fetched = 1;
+
+                ngx_add_timer(&w->event, fetch->wait);
+
+                r->write_event_handler = ngx_http_request_empty_handler;
+                r->read_event_handler = ngx_http_test_reading;
+
+                ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                               "session_guard: waits for jwks \"%V\"",
+                               &fetch->uri);
+
+                return NGX_AGAIN;
+            }
+
+        } else if (st->started == 0 || now >= st->started + fetch->cooldown) {
+            w = ngx_http_sg_jwks_get_wait(r, ctx, st);
+            if (w == NULL) {
+                return NGX_ERROR;
+            }
+
+            rc = ngx_http_sg_jwks_start(r, w);
+
+            if (rc == NGX_AGAIN) {
+                return NGX_AGAIN;
+            }
+
+            /* could not start it (logged): the current keys, if any */
+        }
+    }
+
+    if (st->keys == NULL) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: no keys from jwks \"%V\": \"%V\"",
+                      &fetch->uri, &st->error);
+        return NGX_ERROR;
+    }
+
+    *keys = st->keys;
+    *generation = st->generation;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_jwks_has_kid(ngx_array_t *keys, ngx_str_t *kid)
+{
+    ngx_uint_t     i;
+    ngx_sg_key_t  *key;
+
+    key = keys->elts;
+
+    for (i = 0; i < keys->nelts; i++) {
+        if (key[i].kid.len == kid->len
+            && ngx_memcmp(key[i].kid.data, kid->data, kid->len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static ngx_http_sg_jwks_wait_t *
+ngx_http_sg_jwks_get_wait(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
+    ngx_http_sg_jwks_state_t *st)
+{
+    ngx_pool_cleanup_t       *cln;
+    ngx_http_sg_jwks_wait_t  *w;
+
+    if (ctx->jwks_wait) {
+        return ctx->jwks_wait;
+    }
+
+    w = ngx_pcalloc(r->pool, sizeof(ngx_http_sg_jwks_wait_t));
+    if (w == NULL) {
+        return NULL;
+    }
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    w->request = r;
+    w->state = st;
+
+    w->event.handler = ngx_http_sg_jwks_wake;
+    w->event.data = w;
+    w->event.log = r->connection->log;
+
+    cln->handler = ngx_http_sg_jwks_cleanup;
+    cln->data = w;
+
+    ctx->jwks_wait = w;
+
+    return w;
+}
+
+
+static ngx_int_t
+ngx_http_sg_jwks_start(ngx_http_request_t *r, ngx_http_sg_jwks_wait_t *w)
+{
+    ngx_http_request_t          *sr;
+    ngx_http_sg_jwks_state_t    *st;
+    ngx_http_post_subrequest_t  *ps;
+
+    st = w->state;
+
+    /* the cooldown counts from every start, good or bad */
+
+    st->started = ngx_time();
+    w->fetched = 1;
+
+    ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
+    if (ps == NULL) {
+        return NGX_ERROR;
+    }
+
+    ps->handler = ngx_http_sg_jwks_done;
+    ps->data = w;
+
+    if (ngx_http_subrequest(r, &st->conf->uri,
+                            st->conf->args.len ? &st->conf->args : NULL,
+                            &sr, ps,
+                            NGX_HTTP_SUBREQUEST_IN_MEMORY
+                            |NGX_HTTP_SUBREQUEST_WAITED)
+        != NGX_OK)
+    {
+        ngx_http_sg_jwks_fail(r->connection->log, st,
+                              "cannot create a subrequest");
+        return NGX_ERROR;
+    }
+
+    st->owner = w;
+
+    /* a GET without the client's body */
+
+    sr->request_body = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
+    if (sr->request_body == NULL) {
+        return NGX_ERROR;
+    }
+
+    sr->method = NGX_HTTP_GET;
+    ngx_str_set(&sr->method_name, "GET");
+    sr->header_only = 0;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "session_guard: fetching jwks \"%V\"", &st->conf->uri);
+
+    return NGX_AGAIN;
+}
+
+
+/*
+ * The subrequest ended (this may be called twice for one subrequest, the
+ * second time after an error page: only the first counts).  Errors of the
+ * fetch are not the client's request's: NGX_OK lets it go on, with the
+ * last good keys or a 500 of its own.
+ */
+
+static ngx_int_t
+ngx_http_sg_jwks_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
+{
+    ngx_http_sg_jwks_wait_t *w = data;
+
+    ngx_http_sg_jwks_state_t  *st;
+
+    st = w->state;
+
+    if (st->owner != w) {
+        return NGX_OK;
+    }
+
+    st->owner = NULL;
+
+    ngx_http_sg_jwks_result(sr, w, rc);
+
+    ngx_http_sg_jwks_wake_all(st);
+
+    if (rc == NGX_ERROR && sr->connection->error) {
+        return rc;
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_sg_jwks_result(ngx_http_request_t *sr, ngx_http_sg_jwks_wait_t *w,
+    ngx_int_t rc)
+{
+    size_t                     len;
+    u_char                    *data;
+    ngx_uint_t                 status;
+    const char                *reason;
+    ngx_http_sg_jwks_fetch_t  *f;
+    ngx_http_sg_jwks_state_t  *st;
+
+    st = w->state;
+    f = st->conf;
+    status = sr->headers_out.status;
+
+    if (rc == NGX_ERROR || rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        /* the location's own error says why: a timeout, no upstream... */
+        ngx_http_sg_jwks_fail(sr->connection->log, st,
+                              "subrequest failed (%i)", rc);
+        return;
+    }
+
+    if (status != NGX_HTTP_OK) {
+        ngx_http_sg_jwks_fail(sr->connection->log, st, "status %ui", status);
+        return;
+    }
+
+    if (w->too_large) {
+        ngx_http_sg_jwks_fail(sr->connection->log, st,
+                              "response larger than %uz bytes (max_size=%uz,"
+                              " subrequest_output_buffer_size)", w->limit,
+                              f->max_size);
+        return;
+    }
+
+    if (sr->out == NULL || sr->out->buf == NULL) {
+        data = NULL;
+        len = 0;
+
+    } else {
+        data = sr->out->buf->pos;
+        len = sr->out->buf->last - sr->out->buf->pos;
+    }
+
+    if (len == 0) {
+        ngx_http_sg_jwks_fail(sr->connection->log, st, "empty response");
+        return;
+    }
+
+    reason = "invalid";
+
+    if (ngx_http_sg_jwks_install(sr, st, data, len, &reason) != NGX_OK) {
+        ngx_http_sg_jwks_fail(sr->connection->log, st, "%s", reason);
+        return;
+    }
+
+    st->ok++;
+    st->error.len = 0;
+
+    ngx_log_error(NGX_LOG_INFO, sr->connection->log, 0,
+                  "session_guard: jwks \"%V\" fetched: %ui keys, "
+                  "next refresh in %T s", &f->uri, st->keys->nelts,
+                  st->expires - st->fetched);
+}
+
+
+static ngx_int_t
+ngx_http_sg_jwks_install(ngx_http_request_t *sr, ngx_http_sg_jwks_state_t *st,
+    u_char *data, size_t len, const char **reason)
+{
+    time_t        ttl;
+    ngx_int_t     rc;
+    ngx_pool_t   *pool;
+    ngx_array_t  *keys;
+
+    pool = ngx_create_pool(NGX_DEFAULT_POOL_SIZE, ngx_cycle->log);
+    if (pool == NULL) {
+        *reason = "out of memory";
+        return NGX_ERROR;
+    }
+
+    keys = ngx_array_create(pool, 4, sizeof(ngx_sg_key_t));
+    if (keys == NULL) {
+        *reason = "out of memory";
+        goto failed;
+    }
+
+    rc = ngx_sg_jwks_import(pool, sr->connection->log, data, len, keys,
+                            reason);
+
+    if (rc == NGX_ERROR) {
+        *reason = "internal error while importing keys";
+        goto failed;
+    }
+
+    if (rc != NGX_OK) {
+        goto failed;
+    }
+
+    if (keys->nelts > st->conf->max_keys) {
+        *reason = "more usable keys than max_keys";
+        goto failed;
+    }
+
+    if (st->pool) {
+        ngx_destroy_pool(st->pool);
+    }
+
+    ttl = ngx_http_sg_jwks_max_age(sr);
+
+    if (ttl < 0) {
+        ttl = st->conf->refresh;
+    }
+
+    if (ttl < st->conf->min_refresh) {
+        ttl = st->conf->min_refresh;
+    }
+
+    if (ttl > st->conf->max_refresh) {
+        ttl = st->conf->max_refresh;
+    }
+
+    st->pool = pool;
+    st->keys = keys;
+    st->generation++;
+    st->fetched = ngx_time();
+    st->expires = st->fetched + ttl;
+
+    return NGX_OK;
+
+failed:
+
+    ngx_destroy_pool(pool);
+
+    return NGX_DECLINED;
+}
+
+
+/*
+ * Cache-Control of the response: max-age in seconds, 0 for no-cache and
+ * no-store, -1 when there is none (or it cannot be read).
+ */
+
+static time_t
+ngx_http_sg_jwks_max_age(ngx_http_request_t *sr)
+{
+    u_char           *p, *last;
+    time_t            age, n;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    age = -1;
+    part = &sr->headers_out.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].hash == 0
+            || h[i].key.len != sizeof("Cache-Control") - 1
+            || ngx_strncasecmp(h[i].key.data, (u_char *) "Cache-Control",
+                               sizeof("Cache-Control") - 1) != 0)
+        {
+            continue;
+        }
+
+        p = h[i].value.data;
+        last = p + h[i].value.len;
+
+        while (p < last) {
+
+            while (p < last && (*p == ' ' || *p == ',' || *p == '\t')) {
+                p++;
+            }
+
+            if (last - p >= 8
+                && (ngx_strncasecmp(p, (u_char *) "no-cache", 8) == 0
+                    || ngx_strncasecmp(p, (u_char *) "no-store", 8) == 0))
+            {
+                return 0;
+            }
+
+            if (last - p > 8
+                && ngx_strncasecmp(p, (u_char *) "max-age=", 8) == 0)
+            {
+                p += 8;
+                n = 0;
+
+                while (p < last && *p >= '0' && *p <= '9') {
+                    if (n < NGX_SG_TIME_MAX / 10) {
+                        n = n * 10 + (*p - '0');
+                    }
+
+                    p++;
+                }
+
+                age = n;
+                continue;
+            }
+
+            while (p < last && *p != ',') {
+                p++;
+            }
+        }
+    }
+
+    return age;
+}
+
+
+static void
+ngx_http_sg_jwks_fail(ngx_log_t *log, ngx_http_sg_jwks_state_t *st,
+    const char *fmt, ...)
+{
+    u_char   *p;
+    va_list   args;
+
+    va_start(args, fmt);
+    p = ngx_vslprintf(st->error_buf,
+                      st->error_buf + NGX_HTTP_SG_JWKS_ERROR_LEN, fmt, args);
+    va_end(args);
+
+    st->error.data = st->error_buf;
+    st->error.len = p - st->error_buf;
+    st->failed++;
+
+    /* the next request after the cooldown tries again */
+    st->expires = 0;
+
+    if (st->keys) {
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "session_guard: jwks fetch from \"%V\" failed: \"%V\","
+                      " keeping %ui keys fetched %T s ago (%ui failed, "
+                      "%ui ok)", &st->conf->uri, &st->error, st->keys->nelts,
+                      ngx_time() - st->fetched, st->failed, st->ok);
+
+    } else {
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "session_guard: jwks fetch from \"%V\" failed: \"%V\","
+                      " no keys (%ui failed, %ui ok)", &st->conf->uri,
+                      &st->error, st->failed, st->ok);
+    }
+}
+
+
+static void
+ngx_http_sg_jwks_wake_all(ngx_http_sg_jwks_state_t *st)
+{
+    ngx_queue_t              *q;
+    ngx_http_sg_jwks_wait_t  *w;
+
+    while (!ngx_queue_empty(&st->waiters)) {
+        q = ngx_queue_head(&st->waiters);
+        ngx_queue_remove(q);
+
+        w = ngx_queue_data(q, ngx_http_sg_jwks_wait_t, queue);
+        w->queued = 0;
+
+        if (w->event.timer_set) {
+            ngx_del_timer(&w->event);
+        }
+
+        ngx_post_event(&w->event, &ngx_posted_events);
+    }
+}
+
+
+/* a waiting request resumes: the fetch ended, or it waited long enough */
+
+static void
+ngx_http_sg_jwks_wake(ngx_event_t *ev)
+{
+    ngx_connection_t         *c;
+    ngx_http_request_t       *r;
+    ngx_http_sg_jwks_wait_t  *w;
+
+    w = ev->data;
+    r = w->request;
+    c = r->connection;
+
+    if (w->queued) {
+        ngx_queue_remove(&w->queue);
+        w->queued = 0;
+
+        ngx_log_error(NGX_LOG_WARN, c->log, 0,
+                      "session_guard: waited too long for jwks \"%V\"",
+                      &w->state->conf->uri);
+    }
+
+    if (ev->timer_set) {
+        ngx_del_timer(ev);
+    }
+
+    ngx_http_set_log_request(c->log, r);
+
+    r->read_event_handler = ngx_http_block_reading;
+    r->write_event_handler = ngx_http_core_run_phases;
+
+    ngx_http_core_run_phases(r);
+
+    ngx_http_run_posted_requests(c);
+}
+
+
+static void
+ngx_http_sg_jwks_cleanup(void *data)
+{
+    ngx_http_sg_jwks_wait_t *w = data;
+
+    ngx_http_sg_jwks_state_t  *st;
+
+    st = w->state;
+
+    if (w->queued) {
+        ngx_queue_remove(&w->queue);
+        w->queued = 0;
+    }
+
+    if (w->event.timer_set) {
+        ngx_del_timer(&w->event);
+    }
+
+    if (w->event.posted) {
+        ngx_delete_posted_event(&w->event);
+    }
+
+    if (st->owner == w) {
+        /* its subrequest never ended (the request was terminated) */
+        st->owner = NULL;
+        ngx_http_sg_jwks_fail(ngx_cycle->log, st, "fetch abandoned");
+        ngx_http_sg_jwks_wake_all(st);
+    }
+}
+
+
+/*
+ * The body of a fetch, before the in-memory subrequest buffer: nginx
+ * fails a response larger than subrequest_output_buffer_size with an
+ * error that also breaks the client's connection, so the body is counted
+ * here against max_size (and the buffer's size) and, when too large,
+ * dropped; the fetch then fails cleanly.
+ */
+
+ngx_int_t
+ngx_http_sg_jwks_filter_init(ngx_conf_t *cf)
+{
+    ngx_http_sg_jwks_next_body_filter = ngx_http_top_body_filter;
+    ngx_http_top_body_filter = ngx_http_sg_jwks_body_filter;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_jwks_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
+{
+    size_t                     len;
+    ngx_chain_t               *cl;
+    ngx_http_sg_jwks_wait_t   *w;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (r == r->main
+        || r->post_subrequest == NULL
+        || r->post_subrequest->handler != ngx_http_sg_jwks_done)
+    {
+        return ngx_http_sg_jwks_next_body_filter(r, in);
+    }
+
+    w = r->post_subrequest->data;
+
+    if (!w->body) {
+        w->body = 1;
+
+        clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+        w->limit = ngx_min(w->state->conf->max_size,
+                           clcf->subrequest_output_buffer_size);
+
+        if (r->headers_out.content_length_n > (off_t) w->limit) {
+            w->too_large = 1;
+        }
+    }
+
+    for (cl = in; cl; cl = cl->next) {
+
+        if (!w->too_large) {
+            len = ngx_buf_in_memory(cl->buf)
+                  ? (size_t) (cl->buf->last - cl->buf->pos)
+                  : (size_t) ngx_buf_size(cl->buf);
+
+            w->received += len;
+
+            if (w->received > w->limit) {
+                w->too_large = 1;
+            }
+        }
+
+        if (w->too_large) {
+            /* dropped: nothing reaches the buffer */
+            cl->buf->pos = cl->buf->last;
+            cl->buf->file_pos = cl->buf->file_last;
+        }
+    }
+
+    if (w->too_large) {
+        r->headers_out.content_length_n = -1;
+    }
+
+    return ngx_http_sg_jwks_next_body_filter(r, in);
+}
+
+
+/* each worker's key cache for each "session_guard_jwks_fetch" */
+
+ngx_int_t
+ngx_http_sg_jwks_init_process(ngx_cycle_t *cycle)
+{
+    ngx_uint_t                  i;
+    ngx_http_sg_jwks_fetch_t  **fp;
+    ngx_http_sg_jwks_state_t   *st;
+    ngx_http_sg_main_conf_t    *smcf;
+
+    smcf = ngx_http_cycle_get_module_main_conf(cycle,
+                                               ngx_http_session_guard_module);
+
+    if (smcf == NULL || smcf->fetches == NULL) {
+        return NGX_OK;
+    }
+
+    fp = smcf->fetches->elts;
+
+    for (i = 0; i < smcf->fetches->nelts; i++) {
+        st = ngx_pcalloc(cycle->pool, sizeof(ngx_http_sg_jwks_state_t));
+        if (st == NULL) {
+            return NGX_ERROR;
+        }
+
+        st->conf = fp[i];
+        ngx_queue_init(&st->waiters);
+        ngx_str_set(&st->error, "not fetched yet");
+
+        fp[i]->state = st;
+    }
+
+    return NGX_OK;
+}

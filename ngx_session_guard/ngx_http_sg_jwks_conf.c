@@ -1,0 +1,231 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * The "session_guard_jwks_fetch" directive: its parameters, checked and
+ * given their defaults here, once; each directive is also listed in the
+ * main configuration so that init_process can give every worker its own
+ * key cache for it (ngx_http_sg_jwks.c).
+ */
+
+
+#include "ngx_http_sg.h"
+
+
+static char *ngx_http_sg_jwks_time(ngx_conf_t *cf, ngx_str_t *value,
+    size_t skip, time_t *out);
+
+
+/*
+ * session_guard_jwks_fetch uri [refresh=time] [min_refresh=time]
+ *     [max_refresh=time] [cooldown=time] [wait=time] [max_size=size]
+ *     [max_keys=number]
+ */
+
+char *
+ngx_http_sg_jwks_fetch(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_sg_loc_conf_t *slcf = conf;
+
+    u_char                     *q;
+    time_t                      wait;
+    ssize_t                     size;
+    ngx_int_t                   n;
+    ngx_str_t                  *value, s;
+    ngx_uint_t                  i;
+    ngx_http_sg_main_conf_t    *smcf;
+    ngx_http_sg_jwks_fetch_t   *f, **fp;
+
+    if (slcf->fetch != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[1].data[0] != '/') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid uri \"%V\", it must be a location's "
+                           "path, such as \"/internal/jwks\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    f = ngx_pcalloc(cf->pool, sizeof(ngx_http_sg_jwks_fetch_t));
+    if (f == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    f->uri = value[1];
+
+    q = ngx_strlchr(f->uri.data, f->uri.data + f->uri.len, '?');
+
+    if (q) {
+        f->args.data = q + 1;
+        f->args.len = f->uri.data + f->uri.len - q - 1;
+        f->uri.len = q - f->uri.data;
+    }
+
+    f->refresh = 600;
+    f->min_refresh = 60;
+    f->max_refresh = 86400;
+    f->cooldown = 30;
+    wait = 10;
+    f->max_size = 64 * 1024;
+    f->max_keys = 64;
+
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "refresh=", 8) == 0) {
+            if (ngx_http_sg_jwks_time(cf, &value[i], 8, &f->refresh)
+                != NGX_CONF_OK)
+            {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "min_refresh=", 12) == 0) {
+            if (ngx_http_sg_jwks_time(cf, &value[i], 12, &f->min_refresh)
+                != NGX_CONF_OK)
+            {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "max_refresh=", 12) == 0) {
+            if (ngx_http_sg_jwks_time(cf, &value[i], 12, &f->max_refresh)
+                != NGX_CONF_OK)
+            {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "cooldown=", 9) == 0) {
+            if (ngx_http_sg_jwks_time(cf, &value[i], 9, &f->cooldown)
+                != NGX_CONF_OK)
+            {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "wait=", 5) == 0) {
+            if (ngx_http_sg_jwks_time(cf, &value[i], 5, &wait)
+                != NGX_CONF_OK)
+            {
+                return NGX_CONF_ERROR;
+            }
+
+            if (wait < 1 || wait > 600) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid parameter \"%V\", it must be "
+                                   "between 1s and 10m", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "max_size=", 9) == 0) {
+            s.data = value[i].data + 9;
+            s.len = value[i].len - 9;
+
+            size = ngx_parse_size(&s);
+
+            if (size == NGX_ERROR || size < 2
+                || size > NGX_SG_JWKS_MAX_SIZE)
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid parameter \"%V\", it must be "
+                                   "a size up to 1m", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            f->max_size = size;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "max_keys=", 9) == 0) {
+            n = ngx_atoi(value[i].data + 9, value[i].len - 9);
+
+            if (n == NGX_ERROR || n < 1 || n > NGX_SG_JWKS_MAX_KEYS) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid parameter \"%V\", it must be "
+                                   "1..%d", &value[i], NGX_SG_JWKS_MAX_KEYS);
+                return NGX_CONF_ERROR;
+            }
+
+            f->max_keys = n;
+            continue;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid parameter \"%V\"", &value[i]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (f->min_refresh < 1) {
+        return "needs min_refresh of at least 1s";
+    }
+
+    if (f->min_refresh > f->max_refresh) {
+        return "needs min_refresh not above max_refresh";
+    }
+
+    if (f->refresh < f->min_refresh || f->refresh > f->max_refresh) {
+        return "needs refresh between min_refresh and max_refresh";
+    }
+
+    f->wait = (ngx_msec_t) wait * 1000;
+
+    smcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_session_guard_module);
+
+    if (smcf->fetches == NULL) {
+        smcf->fetches = ngx_array_create(cf->pool, 2,
+                                         sizeof(ngx_http_sg_jwks_fetch_t *));
+        if (smcf->fetches == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    fp = ngx_array_push(smcf->fetches);
+    if (fp == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *fp = f;
+    slcf->fetch = f;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_sg_jwks_time(ngx_conf_t *cf, ngx_str_t *value, size_t skip,
+    time_t *out)
+{
+    ngx_str_t  s;
+
+    s.data = value->data + skip;
+    s.len = value->len - skip;
+
+    *out = ngx_parse_time(&s, 1);
+
+    if (*out == (time_t) NGX_ERROR || *out > 7 * 86400) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid parameter \"%V\", it must be a time "
+                           "up to 7d", value);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
