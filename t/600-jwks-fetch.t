@@ -35,7 +35,7 @@ $ENV{TEST_NGINX_SLOW_PORT} = $SLOW->sockport;
 # answers every connection with body, the first one after delay seconds;
 # returns the number of connections (fetches) seen until none came for 1 s
 sub serve_slow {
-    my ($body, $delay) = @_;
+    my ($body, $delay, $no_length) = @_;
     my $sel = IO::Select->new($SLOW);
     my $n = 0;
     while ($sel->can_read($n ? 1 : 10)) {
@@ -44,7 +44,9 @@ sub serve_slow {
         { local $/ = "\r\n\r\n"; my $req = <$c>; }
         sleep $delay if $n == 1;
         print $c "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n"
-                 . "Content-Length: " . length($body) . "\r\n\r\n$body";
+                 . ($no_length ? '' : "Content-Length: " . length($body)
+                                      . "\r\n")
+                 . "\r\n$body";
         close $c;
     }
     return $n;
@@ -422,6 +424,33 @@ GET /t
 --- error_code: 500
 --- error_log
 session_guard: jwks fetch from "/jwks-fetch" failed: "response larger than 2048 bytes (max_size=2048, subrequest_output_buffer_size)", no keys
+
+
+
+=== TEST 10b: larger than max_size, without Content-Length: counted as it arrives
+--- config
+    location = /jwks-fetch {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SLOW_PORT/jwks;
+        subrequest_output_buffer_size 256k;
+    }
+    location /t {
+        session_guard on;
+        session_guard_jwks_fetch /jwks-fetch max_size=2k;
+    }
+--- init
+my $big = substr(main::jwks('rsa'), 0, -1) . ', "pad": "' . ('x' x 300000) . '"}';
+my ($st, $n) = main::burst(1, sub { main::serve_slow($big, 0, 1) }, $::T1);
+main::result($st, "fetches $n");
+--- request
+GET /result.txt
+--- response_body
+500 x1
+fetches 1
+--- error_log
+session_guard: jwks fetch from "/jwks-fetch" failed: "response larger than 2048 bytes (max_size=2048, subrequest_output_buffer_size)", no keys
+--- no_error_log
+too big subrequest response
 
 
 
