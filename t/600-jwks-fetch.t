@@ -76,12 +76,18 @@ sub fetches {
     return scalar @l;
 }
 
+# what the IdP saw: one line per request
+sub idp_log {
+    return SGTest::read_file(Test::Nginx::Util::server_root()
+                             . '/logs/idp.log');
+}
+
 sub get {
-    my ($path, $tok) = @_;
+    my ($path, $tok, %h) = @_;
     my $port = Test::Nginx::Util::server_port_for_client();
+    $h{Authorization} = "Bearer $tok" if $tok;
     my $res = HTTP::Tiny->new(timeout => 20)->get(
-        "http://127.0.0.1:$port$path",
-        { headers => $tok ? { Authorization => "Bearer $tok" } : {} });
+        "http://127.0.0.1:$port$path", { headers => \%h });
     return $res->{status};
 }
 
@@ -119,7 +125,7 @@ add_block_preprocessor(sub {
     my $block = shift;
 
     my $http = <<'EOF';
-    log_format idp $request_uri;
+    log_format idp '$request_uri auth=[$http_authorization] cookie=[$http_cookie]';
 
     server {
         listen 127.0.0.1:$TEST_NGINX_RAND_PORT_1;
@@ -718,3 +724,27 @@ qr/\[emerg\].*"session_guard_jwks_fetch" directive needs refresh between min_ref
 --- must_die
 --- error_log eval
 qr/\[emerg\].*"session_guard_jwks_fetch" directive is duplicate/
+
+
+
+=== TEST 25: the fetch never carries the client's headers, even from a
+location that passes request headers on
+--- config
+    location = /jwks-fetch {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_RAND_PORT_1/jwks;
+    }
+    location /t {
+        session_guard on;
+        session_guard_jwks_fetch /jwks-fetch;
+    }
+--- init
+my $st = main::get('/t', $::T1, Cookie => 'SESSION=secret-cookie');
+my $log = main::idp_log();
+chomp $log;
+main::result($st, $log);
+--- request
+GET /result.txt
+--- response_body
+200
+/jwks auth=[-] cookie=[-]
