@@ -96,6 +96,9 @@ typedef struct {
     ngx_uint_t                  generation; /* of fetched keys, else 0 */
     ngx_uint_t                  algorithms;
     time_t                      expires;
+    ngx_sg_alg_t               *alg;
+    json_t                     *payload;    /* decoded claims; NULL: none */
+    json_t                     *typ;        /* header "typ"; NULL: none */
 } ngx_http_sg_cache_entry_t;
 
 
@@ -104,6 +107,8 @@ typedef struct {
     ngx_uint_t                  size;
     ngx_uint_t                  hits;
     ngx_uint_t                  misses;
+    ngx_slab_pool_t            *claims;     /* this worker's, no mutex */
+    ngx_sg_json_allocator_t     allocator;  /* into "claims" */
 } ngx_http_sg_cache_t;
 
 
@@ -293,13 +298,13 @@ ngx_table_elt_t *ngx_http_sg_www_authenticate(ngx_http_request_t *r,
 /* ngx_http_sg_cache.c: per-worker verified-token cache */
 ngx_int_t ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
     ngx_uint_t size);
-void ngx_http_sg_cache_digest(ngx_str_t *token, u_char digest[32]);
-ngx_uint_t ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache,
-    u_char digest[32], void *keys, ngx_uint_t generation,
-    ngx_uint_t algorithms, time_t now);
+ngx_int_t ngx_http_sg_cache_digest(ngx_str_t *token, u_char digest[32]);
+ngx_int_t ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache,
+    ngx_pool_t *pool, u_char digest[32], void *keys, ngx_uint_t generation,
+    ngx_uint_t algorithms, time_t now, ngx_sg_jws_t *jws);
 void ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, u_char digest[32],
     void *keys, ngx_uint_t generation, ngx_uint_t algorithms,
-    time_t expires);
+    time_t expires, ngx_sg_jws_t *jws);
 
 /* ngx_http_sg_jwks.c: keys fetched through a subrequest, per worker */
 char *ngx_http_sg_jwks_fetch(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -309,6 +314,7 @@ ngx_int_t ngx_http_sg_jwks_filter_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_sg_jwks_keys(ngx_http_request_t *r,
     ngx_http_sg_jwks_fetch_t *fetch, ngx_http_sg_ctx_t *ctx, ngx_str_t *kid,
     ngx_array_t **keys, ngx_uint_t *generation);
+ngx_uint_t ngx_http_sg_jwks_current(ngx_http_sg_jwks_fetch_t *fetch);
 
 /* ngx_http_sg_session_conf.c, ngx_http_sg_session.c */
 char *ngx_http_sg_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);

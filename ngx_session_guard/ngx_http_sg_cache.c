@@ -7,36 +7,82 @@
 /*
  * The verified-token cache: a fixed-size, direct-mapped table per worker
  * that remembers tokens whose signature and claims were accepted, so that
- * a token presented again skips the signature check (claims are checked
- * on every request regardless).
+ * a token presented again is neither verified nor decoded again; its
+ * claims are checked on every request regardless.
  *
  * An entry is the SHA-256 of the token, the identity of the key set (and,
  * for keys fetched from a JWKS URL, the generation of that set, which
  * changes with every fetch, so that a verdict never outlives the keys
- * that produced it) and the algorithm allow-list it was verified under,
- * and the token's "exp".  A
- * hit needs all of them to match and "exp" to lie in the future, so a
- * token verified in one location is never taken as verified in a location
- * with other keys or algorithms.  The table never grows: a colliding
- * insert replaces the old entry.  Only accepted tokens are inserted.
+ * that produced it), the algorithm allow-list it was verified under, and
+ * the token's "exp".  A hit needs all of them to match and "exp" (plus the
+ * leeway) to lie in the future, so a token verified in one location is
+ * never taken as verified in a location with other keys or algorithms.
+ * The table never grows: a colliding insert replaces the old entry.  Only
+ * accepted tokens are inserted.
+ *
+ * An entry also keeps the decoded claims (a copy of the payload's JSON
+ * tree) and the header's "typ", in a slab of this worker's own (no mutex:
+ * nothing else uses it), bounded to NGX_HTTP_SG_CACHE_CLAIMS bytes per
+ * entry between NGX_HTTP_SG_CACHE_CLAIMS_MIN and _MAX in all.  A request
+ * that uses them takes a reference, dropped by a cleanup of its pool, so
+ * an entry replaced while the request still runs (a proxied request, its
+ * claims read in the log phase) frees them only once the request is done.
+ * When the slab is full an entry keeps no claims, and a hit on it decodes
+ * the token again (the signature is still not checked again).
  */
 
 
 #include "ngx_http_sg.h"
 
-#include <openssl/sha.h>
+
+#define NGX_HTTP_SG_CACHE_CLAIMS      2048
+#define NGX_HTTP_SG_CACHE_CLAIMS_MIN  (256 * 1024)
+#define NGX_HTTP_SG_CACHE_CLAIMS_MAX  (64 * 1024 * 1024)
+
+
+typedef struct {
+    json_t                     *payload;
+    json_t                     *typ;
+} ngx_http_sg_cache_pin_t;
+
+
+static ngx_http_sg_cache_entry_t *ngx_http_sg_cache_slot(
+    ngx_http_sg_cache_t *cache, u_char digest[32]);
+static void ngx_http_sg_cache_release(ngx_http_sg_cache_entry_t *e);
+static void ngx_http_sg_cache_unpin(void *data);
+static void *ngx_http_sg_cache_alloc(void *data, size_t size);
+static void ngx_http_sg_cache_free(void *data, void *p);
+
+
+/* fetched once per process, not once per token */
+static EVP_MD  *ngx_http_sg_cache_sha256;
 
 
 ngx_int_t
 ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
     ngx_uint_t size)
 {
+    u_char           *p;
+    size_t            n;
+    ngx_slab_pool_t  *sp;
+
+    ngx_memzero(cache, sizeof(ngx_http_sg_cache_t));
+
     cache->size = size;
-    cache->hits = 0;
-    cache->misses = 0;
+
+    /* also for DPoP "jti" digests, with or without a cache */
+
+    if (ngx_http_sg_cache_sha256 == NULL) {
+        ngx_http_sg_cache_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+
+        if (ngx_http_sg_cache_sha256 == NULL) {
+            ngx_ssl_error(NGX_LOG_EMERG, cf->log, 0,
+                          "session_guard: EVP_MD_fetch(\"SHA256\") failed");
+            return NGX_ERROR;
+        }
+    }
 
     if (size == 0) {
-        cache->entries = NULL;
         return NGX_OK;
     }
 
@@ -46,14 +92,54 @@ ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
         return NGX_ERROR;
     }
 
+    n = NGX_HTTP_SG_CACHE_CLAIMS_MAX / NGX_HTTP_SG_CACHE_CLAIMS;
+    n = (size < n) ? size * NGX_HTTP_SG_CACHE_CLAIMS
+                   : NGX_HTTP_SG_CACHE_CLAIMS_MAX;
+    n = ngx_max(n, NGX_HTTP_SG_CACHE_CLAIMS_MIN);
+
+    /*
+     * Allocated (and its page table written) here, in the master; each
+     * worker then writes only its own copy of the pages it uses.
+     */
+
+    p = ngx_pmemalign(cf->pool, n, ngx_pagesize);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    sp = (ngx_slab_pool_t *) p;
+
+    ngx_memzero(sp, sizeof(ngx_slab_pool_t));
+    sp->end = p + n;
+    sp->min_shift = 3;
+    sp->addr = p;
+
+    ngx_slab_init(sp);
+
+    /* a full slab only means an entry without claims */
+    sp->log_nomem = 0;
+
+    cache->claims = sp;
+    cache->allocator.alloc = ngx_http_sg_cache_alloc;
+    cache->allocator.free = ngx_http_sg_cache_free;
+    cache->allocator.data = sp;
+
     return NGX_OK;
 }
 
 
-void
+ngx_int_t
 ngx_http_sg_cache_digest(ngx_str_t *token, u_char digest[32])
 {
-    (void) SHA256(token->data, token->len, digest);
+    if (EVP_Digest(token->data, token->len, digest, NULL,
+                   ngx_http_sg_cache_sha256, NULL)
+        != 1)
+    {
+        ERR_clear_error();
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
 }
 
 
@@ -68,39 +154,82 @@ ngx_http_sg_cache_slot(ngx_http_sg_cache_t *cache, u_char digest[32])
 }
 
 
-ngx_uint_t
-ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache, u_char digest[32],
-    void *keys, ngx_uint_t generation, ngx_uint_t algorithms, time_t now)
+/*
+ * NGX_OK: a hit, and jws holds the cached alg, typ and claims (pinned until
+ * pool is destroyed; no signature, no raw token); NGX_DONE: a hit on an
+ * entry without claims (the token must be decoded, not verified);
+ * NGX_DECLINED: a miss; NGX_ERROR: out of memory.
+ */
+
+ngx_int_t
+ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache, ngx_pool_t *pool,
+    u_char digest[32], void *keys, ngx_uint_t generation,
+    ngx_uint_t algorithms, time_t now, ngx_sg_jws_t *jws)
 {
+    ngx_pool_cleanup_t         *cln;
+    ngx_http_sg_cache_pin_t    *pin;
     ngx_http_sg_cache_entry_t  *e;
 
     if (cache->size == 0) {
-        return 0;
+        return NGX_DECLINED;
     }
 
     e = ngx_http_sg_cache_slot(cache, digest);
 
-    if (e->keys == keys
-        && e->generation == generation
-        && e->algorithms == algorithms
-        && e->expires > now
-        && ngx_memcmp(e->digest, digest, 32) == 0)
-    {
-        cache->hits++;
-        return 1;
+    if (e->expires <= now) {
+        /* its claims need not wait for the slot's next token */
+        ngx_http_sg_cache_release(e);
+        cache->misses++;
+        return NGX_DECLINED;
     }
 
-    cache->misses++;
+    if (e->keys != keys
+        || e->generation != generation
+        || e->algorithms != algorithms
+        || ngx_memcmp(e->digest, digest, 32) != 0)
+    {
+        cache->misses++;
+        return NGX_DECLINED;
+    }
 
-    return 0;
+    cache->hits++;
+
+    if (e->payload == NULL) {
+        return NGX_DONE;
+    }
+
+    cln = ngx_pool_cleanup_add(pool, sizeof(ngx_http_sg_cache_pin_t));
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    pin = cln->data;
+    pin->payload = json_incref(e->payload);
+    pin->typ = json_incref(e->typ);
+    cln->handler = ngx_http_sg_cache_unpin;
+
+    ngx_memzero(jws, sizeof(ngx_sg_jws_t));
+
+    jws->alg = e->alg;
+    jws->payload = e->payload;
+
+    if (e->typ) {
+        jws->typ.data = (u_char *) json_string_value(e->typ);
+        jws->typ.len = json_string_length(e->typ);
+    }
+
+    return NGX_OK;
 }
 
+
+/* jws: the token as ngx_sg_jws_parse() decoded it, header included */
 
 void
 ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, u_char digest[32],
     void *keys, ngx_uint_t generation, ngx_uint_t algorithms,
-    time_t expires)
+    time_t expires, ngx_sg_jws_t *jws)
 {
+    json_t                     *typ;
     ngx_http_sg_cache_entry_t  *e;
 
     if (cache->size == 0) {
@@ -109,9 +238,69 @@ ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, u_char digest[32],
 
     e = ngx_http_sg_cache_slot(cache, digest);
 
+    ngx_http_sg_cache_release(e);
+
     ngx_memcpy(e->digest, digest, 32);
     e->keys = keys;
     e->generation = generation;
     e->algorithms = algorithms;
     e->expires = expires;
+    e->alg = jws->alg;
+
+    if (jws->payload == NULL) {
+        return;
+    }
+
+    e->payload = ngx_sg_json_copy(&cache->allocator, jws->payload);
+
+    if (e->payload == NULL || jws->typ.len == 0) {
+        return;
+    }
+
+    typ = json_object_get(jws->header, "typ");
+
+    e->typ = typ ? ngx_sg_json_copy(&cache->allocator, typ) : NULL;
+
+    if (e->typ == NULL) {
+        /* no claims rather than claims without their "typ" */
+        json_decref(e->payload);
+        e->payload = NULL;
+    }
+}
+
+
+static void
+ngx_http_sg_cache_release(ngx_http_sg_cache_entry_t *e)
+{
+    /* freed now unless a running request holds them */
+
+    json_decref(e->payload);
+    json_decref(e->typ);
+
+    e->payload = NULL;
+    e->typ = NULL;
+}
+
+
+static void
+ngx_http_sg_cache_unpin(void *data)
+{
+    ngx_http_sg_cache_pin_t  *pin = data;
+
+    json_decref(pin->payload);
+    json_decref(pin->typ);
+}
+
+
+static void *
+ngx_http_sg_cache_alloc(void *data, size_t size)
+{
+    return ngx_slab_alloc_locked(data, size);
+}
+
+
+static void
+ngx_http_sg_cache_free(void *data, void *p)
+{
+    ngx_slab_free_locked(data, p);
 }

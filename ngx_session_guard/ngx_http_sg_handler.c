@@ -389,8 +389,8 @@ ngx_http_sg_verify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     void                     *identity;
     u_char                    digest[32];
     time_t                    exp;
-    ngx_int_t                 rc;
-    ngx_uint_t                hit, generation;
+    ngx_int_t                 rc, hit;
+    ngx_uint_t                generation, digested;
     ngx_array_t              *keys;
     const char               *reason;
     ngx_sg_jws_t             *jws;
@@ -407,38 +407,17 @@ ngx_http_sg_verify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return NGX_DECLINED;
     }
 
-    rc = ngx_sg_jws_parse(r->pool, token, NGX_SG_JWS_JSON_PAYLOAD, jws,
-                          &reason);
-    if (rc != NGX_OK) {
-        ctx->reason = reason;
-        return rc;
-    }
-
-    if (!(slcf->algorithms & ((ngx_uint_t) 1 << jws->alg->id))) {
-        ctx->reason = "alg not allowed";
-        return NGX_DECLINED;
-    }
-
     /*
-     * Fetched keys: the worker's current set and its generation (the
-     * cache's key-set identity is the fetch and that generation); this
-     * may start or wait for a fetch (NGX_AGAIN), or find no keys at all
-     * (NGX_ERROR, logged there: never fail open).
+     * The cache's key-set identity: the key files, or for fetched keys the
+     * fetch and the generation of the worker's current set (0 when it has
+     * none, or a refresh is due: then the token takes the whole way, which
+     * gets the keys and may start or wait for a fetch).
      */
 
     if (slcf->fetch) {
-        rc = ngx_http_sg_jwks_keys(r, slcf->fetch, ctx, &jws->kid, &keys,
-                                   &generation);
-        if (rc == NGX_AGAIN) {
-            return NGX_AGAIN;
-        }
-
-        if (rc != NGX_OK) {
-            ctx->reason = "no keys";
-            return NGX_ERROR;
-        }
-
+        keys = NULL;
         identity = slcf->fetch;
+        generation = ngx_http_sg_jwks_current(slcf->fetch);
 
     } else {
         keys = slcf->keys;
@@ -446,15 +425,71 @@ ngx_http_sg_verify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         generation = 0;
     }
 
-    ngx_http_sg_cache_digest(token, digest);
+    /*
+     * A hit (NGX_OK) gives the decoded claims of the token, accepted
+     * before with these keys and algorithms: no decoding, no signature.
+     */
 
-    hit = ngx_http_sg_cache_lookup(&smcf->cache, digest, identity,
-                                   generation, slcf->algorithms, ngx_time());
+    hit = NGX_DECLINED;
+    digested = 0;
+
+    if (smcf->cache.size && (slcf->fetch == NULL || generation)) {
+        if (ngx_http_sg_cache_digest(token, digest) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        digested = 1;
+
+        hit = ngx_http_sg_cache_lookup(&smcf->cache, r->pool, digest,
+                                       identity, generation,
+                                       slcf->algorithms, ngx_time(), jws);
+        if (hit == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+    }
 
     ctx->cache = smcf->cache.size == 0 ? NGX_HTTP_SG_CACHE_BYPASS
-                 : hit ? NGX_HTTP_SG_CACHE_HIT : NGX_HTTP_SG_CACHE_MISS;
+                 : hit == NGX_DECLINED ? NGX_HTTP_SG_CACHE_MISS
+                                       : NGX_HTTP_SG_CACHE_HIT;
 
-    if (!hit) {
+    if (hit == NGX_OK) {
+        jws->raw = *token;
+
+    } else {
+        rc = ngx_sg_jws_parse(r->pool, token, NGX_SG_JWS_JSON_PAYLOAD, jws,
+                              &reason);
+        if (rc != NGX_OK) {
+            ctx->reason = reason;
+            return rc;
+        }
+
+        if (!(slcf->algorithms & ((ngx_uint_t) 1 << jws->alg->id))) {
+            ctx->reason = "alg not allowed";
+            return NGX_DECLINED;
+        }
+    }
+
+    if (hit == NGX_DECLINED) {
+
+        /*
+         * Fetched keys: the worker's current set and its generation; this
+         * may start or wait for a fetch (NGX_AGAIN), or find no keys at
+         * all (NGX_ERROR, logged there: never fail open).
+         */
+
+        if (slcf->fetch) {
+            rc = ngx_http_sg_jwks_keys(r, slcf->fetch, ctx, &jws->kid, &keys,
+                                       &generation);
+            if (rc == NGX_AGAIN) {
+                return NGX_AGAIN;
+            }
+
+            if (rc != NGX_OK) {
+                ctx->reason = "no keys";
+                return NGX_ERROR;
+            }
+        }
+
         rc = ngx_sg_jws_verify_keys(jws, keys->elts, keys->nelts,
                                     slcf->algorithms, &reason);
         if (rc != NGX_OK) {
@@ -475,19 +510,26 @@ ngx_http_sg_verify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return rc;
     }
 
-    if (!hit
+    if (hit == NGX_DECLINED
+        && smcf->cache.size
         && ngx_sg_json_time(json_object_get(jws->payload, "exp"), &exp)
            == NGX_OK)
     {
+        if (!digested
+            && ngx_http_sg_cache_digest(token, digest) != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
         /* leeway included: the claims check accepts it that long */
-        ngx_http_sg_cache_insert(&smcf->cache, digest, identity,
-                                 generation, slcf->algorithms,
-                                 exp + slcf->leeway);
+        ngx_http_sg_cache_insert(&smcf->cache, digest, identity, generation,
+                                 slcf->algorithms, exp + slcf->leeway, jws);
     }
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "session_guard: token accepted, alg \"%V\"%s",
-                   &jws->alg->name, hit ? " (cached)" : "");
+                   &jws->alg->name,
+                   hit == NGX_DECLINED ? "" : " (cached)");
 
     return NGX_OK;
 }

@@ -209,6 +209,27 @@ ngx_http_sg_jwks_keys(ngx_http_request_t *r, ngx_http_sg_jwks_fetch_t *fetch,
 }
 
 
+/*
+ * The generation of the worker's current keys while they may serve
+ * without a fetch, for the verified-token cache; 0 when there are none or
+ * a refresh is due (the request then goes through ngx_http_sg_jwks_keys()).
+ */
+
+ngx_uint_t
+ngx_http_sg_jwks_current(ngx_http_sg_jwks_fetch_t *fetch)
+{
+    ngx_http_sg_jwks_state_t  *st;
+
+    st = fetch->state;
+
+    if (st == NULL || st->keys == NULL || ngx_time() >= st->expires) {
+        return 0;
+    }
+
+    return st->generation;
+}
+
+
 static ngx_int_t
 ngx_http_sg_jwks_has_kid(ngx_array_t *keys, ngx_str_t *kid)
 {

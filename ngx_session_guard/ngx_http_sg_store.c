@@ -560,7 +560,10 @@ ngx_http_sg_zone_jti(ngx_http_sg_zone_t *zone, ngx_str_t *jti,
      */
 
     if (jti->len > NGX_HTTP_SG_JTI_MAX) {
-        ngx_http_sg_cache_digest(jti, digest);
+        if (ngx_http_sg_cache_digest(jti, digest) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
         key = digest;
         len = 32 | NGX_HTTP_SG_JTI_HASHED;
 

@@ -196,6 +196,19 @@ void ngx_sg_json_init(void);
 ngx_int_t ngx_sg_json_parse_object(ngx_pool_t *pool, u_char *data,
     size_t len, ngx_uint_t max_depth, json_t **out, const char **reason);
 
+/*
+ * A deep copy of value whose blocks come from allocator->alloc() and go
+ * back through allocator->free() when json_decref() releases them;
+ * allocator must outlive the copy.  NULL when an allocation failed.
+ */
+typedef struct {
+    void                    *(*alloc)(void *data, size_t size);
+    void                     (*free)(void *data, void *p);
+    void                      *data;
+} ngx_sg_json_allocator_t;
+
+json_t *ngx_sg_json_copy(ngx_sg_json_allocator_t *allocator, json_t *value);
+
 /* compact serialisation of any JSON value into pool memory */
 ngx_int_t ngx_sg_json_dump(ngx_pool_t *pool, json_t *value, ngx_str_t *out);
 

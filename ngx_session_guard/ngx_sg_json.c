@@ -10,9 +10,11 @@
  * jansson has one process-wide pair of allocation functions.  Ours put a
  * 16-byte tag before every block: blocks taken from the "current" pool
  * (set only inside the helpers below; nginx workers are single-threaded)
- * are never freed one by one, the pool owns them; blocks taken while no
- * pool is current come from malloc() and go back with free(), so other
- * users of jansson in the process keep working.  ngx_sg_json_init() must
+ * are never freed one by one, the pool owns them; blocks of a copy made by
+ * ngx_sg_json_copy() come from its allocator, named after the tag, and go
+ * back to it; blocks taken while neither is current come from malloc() and
+ * go back with free(), so other users of jansson in the process keep
+ * working.  ngx_sg_json_init() must
  * run before anything in the process allocates through jansson.
  *
  * Return contract: NGX_OK valid, NGX_DECLINED invalid (reason set),
@@ -31,6 +33,7 @@
 #define NGX_SG_JSON_HDR       16
 #define NGX_SG_JSON_TAG_POOL  0x53474a53504f4f4cULL    /* "SGJSPOOL" */
 #define NGX_SG_JSON_TAG_HEAP  0x53474a5348454150ULL    /* "SGJSHEAP" */
+#define NGX_SG_JSON_TAG_ALLOC 0x53474a53414c4c43ULL    /* "SGJSALLC" */
 
 #define NGX_SG_JSON_FLAGS     (JSON_COMPACT|JSON_ENCODE_ANY)
 
@@ -44,8 +47,9 @@ static ngx_int_t ngx_sg_json_scan(u_char *data, size_t len,
 static json_t *ngx_sg_json_member(json_t *object, u_char *name, size_t len);
 
 
-static ngx_pool_t  *ngx_sg_json_pool;
-static ngx_uint_t   ngx_sg_json_nomem;
+static ngx_pool_t               *ngx_sg_json_pool;
+static ngx_sg_json_allocator_t  *ngx_sg_json_allocator;
+static ngx_uint_t                ngx_sg_json_nomem;
 
 
 void
@@ -62,15 +66,27 @@ ngx_sg_json_init(void)
 static void *
 ngx_sg_json_malloc(size_t size)
 {
-    u_char    *p;
-    uint64_t   tag;
+    u_char     *p;
+    uint64_t    tag;
+    uintptr_t   addr;
 
     if (size > NGX_MAX_SIZE_T_VALUE - NGX_SG_JSON_HDR) {
         ngx_sg_json_nomem = 1;
         return NULL;
     }
 
-    if (ngx_sg_json_pool) {
+    if (ngx_sg_json_allocator) {
+        p = ngx_sg_json_allocator->alloc(ngx_sg_json_allocator->data,
+                                         size + NGX_SG_JSON_HDR);
+        tag = NGX_SG_JSON_TAG_ALLOC;
+
+        if (p) {
+            /* whom to give the block back to, after the tag */
+            addr = (uintptr_t) ngx_sg_json_allocator;
+            ngx_memcpy(p + sizeof(uint64_t), &addr, sizeof(uintptr_t));
+        }
+
+    } else if (ngx_sg_json_pool) {
         p = ngx_palloc(ngx_sg_json_pool, size + NGX_SG_JSON_HDR);
         tag = NGX_SG_JSON_TAG_POOL;
 
@@ -93,8 +109,10 @@ ngx_sg_json_malloc(size_t size)
 static void
 ngx_sg_json_free(void *ptr)
 {
-    u_char    *p;
-    uint64_t   tag;
+    u_char                   *p;
+    uint64_t                  tag;
+    uintptr_t                 addr;
+    ngx_sg_json_allocator_t  *a;
 
     if (ptr == NULL) {
         return;
@@ -113,6 +131,15 @@ ngx_sg_json_free(void *ptr)
         tag = 0;
         ngx_memcpy(p, &tag, sizeof(uint64_t));
         free(p);
+        return;
+    }
+
+    if (tag == NGX_SG_JSON_TAG_ALLOC) {
+        ngx_memcpy(&addr, p + sizeof(uint64_t), sizeof(uintptr_t));
+        a = (ngx_sg_json_allocator_t *) addr;
+        tag = 0;
+        ngx_memcpy(p, &tag, sizeof(uint64_t));
+        a->free(a->data, p);
         return;
     }
 
@@ -270,6 +297,33 @@ ngx_sg_json_parse_object(ngx_pool_t *pool, u_char *data, size_t len,
     *out = root;
 
     return NGX_OK;
+}
+
+
+json_t *
+ngx_sg_json_copy(ngx_sg_json_allocator_t *allocator, json_t *value)
+{
+    json_t      *copy;
+    ngx_uint_t   nomem;
+    ngx_pool_t  *prev;
+
+    prev = ngx_sg_json_enter(NULL);
+    ngx_sg_json_allocator = allocator;
+
+    copy = json_deep_copy(value);
+
+    nomem = ngx_sg_json_nomem;
+
+    ngx_sg_json_allocator = NULL;
+    ngx_sg_json_leave(prev);
+
+    if (copy && nomem) {
+        /* a part may be missing: freed into the slab, never used */
+        json_decref(copy);
+        copy = NULL;
+    }
+
+    return copy;
 }
 
 

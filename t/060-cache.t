@@ -1,6 +1,8 @@
-# The verified-token cache: a repeated token skips the signature check;
-# the cache never carries a verdict to a location with other keys or
-# other allowed algorithms; claims are checked on every request.
+# The verified-token cache: a repeated token skips the signature check and
+# its decoding (the entry keeps the decoded claims); the cache never
+# carries a verdict to a location with other keys or other allowed
+# algorithms; claims (exp, nbf, iss, aud, typ), requirements and the
+# session's revocation are checked on every request, hit or not.
 
 use FindBin;
 use lib "$FindBin::Bin/lib";
@@ -10,10 +12,14 @@ use SGTest;
 no_shuffle();
 
 our $tok = sg_token(alg => 'RS256');
+our $bob = sg_token(alg => 'RS256', claims => { sub => 'bob', sid => 'sid-2' });
 
 add_block_preprocessor(sub {
     my $block = shift;
-    $block->set_value('user_files', ">>> t\nt\n>>> u\nu\n");
+    $block->set_value('user_files',
+                      join '', map { ">>> $_\n$_\n" }
+                                   qw(t u typ at iss req keys algs))
+        unless defined $block->user_files;
 });
 
 run_tests();
@@ -141,3 +147,211 @@ my $bad = sg_token(key => 'attacker');
 [401, 401]
 --- response_headers eval
 ["X-Cache: MISS", "X-Cache: MISS"]
+
+
+
+=== TEST 7: a hit gives the token's own claims to variables
+--- config
+    session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    location /t {
+        session_guard on;
+        add_header X-Cache $session_guard_token_cache always;
+        add_header X-Sub $session_guard_claim_sub always;
+        add_header X-Role $session_guard_claim_realm_access__roles always;
+    }
+--- request eval
+["GET /t", "GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+my $t = sg_token(claims => { realm_access => { roles => ['admin'] } });
+["Authorization: Bearer $t", "Authorization: Bearer $t",
+ "Authorization: Bearer $::bob", "Authorization: Bearer $::bob"]
+--- error_code eval
+[200, 200, 200, 200]
+--- response_headers eval
+["X-Cache: MISS\nX-Sub: alice\nX-Role: [\"admin\"]",
+ "X-Cache: HIT\nX-Sub: alice\nX-Role: [\"admin\"]",
+ "X-Cache: MISS\nX-Sub: bob\n!X-Role", "X-Cache: HIT\nX-Sub: bob\n!X-Role"]
+
+
+
+=== TEST 8: exp is checked again on a hit
+--- config
+    session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    location /t {
+        session_guard on;
+        session_guard_leeway 60s;
+    }
+    location /u {
+        session_guard on;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+--- request eval
+["GET /t", "GET /u", "GET /t"]
+--- more_headers eval
+my $t = sg_token(ttl => -5);
+[("Authorization: Bearer $t") x 3]
+--- error_code eval
+[200, 401, 200]
+--- response_headers eval
+["", "X-Cache: HIT\nX-Reason: expired", ""]
+
+
+
+=== TEST 9: nbf is checked again on a hit
+--- config
+    session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    location /t {
+        session_guard on;
+        session_guard_leeway 60s;
+    }
+    location /u {
+        session_guard on;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+--- request eval
+["GET /t", "GET /u"]
+--- more_headers eval
+my $t = sg_token(claims => { nbf => time + 30 });
+[("Authorization: Bearer $t") x 2]
+--- error_code eval
+[200, 401]
+--- response_headers eval
+["", "X-Cache: HIT\nX-Reason: not yet valid"]
+
+
+
+=== TEST 10: typ, issuer and requirements are checked again on a hit
+--- config
+    session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    location /t {
+        session_guard on;
+    }
+    location /typ {
+        session_guard on;
+        session_guard_type JWT;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+    location /at {
+        session_guard on;
+        session_guard_type at+jwt;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+    location /iss {
+        session_guard on;
+        session_guard_issuer https://other.test/;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+    location /req {
+        session_guard on;
+        session_guard_require $session_guard_claim_admin;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+--- request eval
+["GET /t", "GET /typ", "GET /at", "GET /iss", "GET /req"]
+--- more_headers eval
+my $t = sg_token(header => { typ => 'at+jwt' });
+[("Authorization: Bearer $t") x 5]
+--- error_code eval
+[200, 401, 200, 401, 401]
+--- response_headers eval
+["", "X-Cache: HIT\nX-Reason: typ mismatch", "X-Cache: HIT",
+ "X-Cache: HIT\nX-Reason: issuer mismatch",
+ "X-Cache: HIT\nX-Reason: requirement not met"]
+
+
+
+=== TEST 11: a revoked session is refused on a hit
+--- http_config
+    session_guard_zone zone=sg:1m;
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+    location /sg/ {
+        session_guard_api zone=sg;
+    }
+--- request eval
+["GET /t", "GET /t", "DELETE /sg/sessions/sid-1", "GET /t"]
+--- more_headers eval
+["Authorization: Bearer $::tok", "Authorization: Bearer $::tok", "",
+ "Authorization: Bearer $::tok"]
+--- error_code eval
+[200, 200, 204, 401]
+--- response_headers eval
+["X-Cache: MISS\nX-Status: ALLOW", "X-Cache: HIT\nX-Status: ALLOW", "",
+ "X-Cache: HIT\nX-Status: REVOKED"]
+
+
+
+=== TEST 12: other keys or another algorithm list never hit, even valid
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        add_header X-Cache $session_guard_token_cache always;
+    }
+    location /keys {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        add_header X-Cache $session_guard_token_cache always;
+    }
+    location /algs {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_algorithms RS256 ES256;
+        add_header X-Cache $session_guard_token_cache always;
+    }
+--- request eval
+["GET /t", "GET /keys", "GET /algs", "GET /t"]
+--- more_headers eval
+[("Authorization: Bearer $::tok") x 4]
+--- error_code eval
+[200, 200, 200, 200]
+--- response_headers eval
+["X-Cache: MISS", "X-Cache: MISS", "X-Cache: MISS", "X-Cache: MISS"]
+
+
+
+=== TEST 13: claims in use stay valid when their entry is replaced
+A hit on the only entry, then, while the request is proxied, another token
+takes the entry: the first request still reads its own claims at the end.
+--- http_config
+    session_guard_token_cache 1;
+--- config eval
+<<"_EOC_";
+    session_guard_jwks \$TEST_NGINX_KEYS/all.jwks;
+    location /t {
+        session_guard on;
+        add_header X-Cache \$session_guard_token_cache always;
+    }
+    location /p {
+        session_guard on;
+        proxy_pass http://127.0.0.1:\$server_port/inner;
+        proxy_set_header Authorization "Bearer $::bob";
+        add_header X-Cache \$session_guard_token_cache always;
+        add_header X-Sub \$session_guard_claim_sub always;
+        add_header X-Sid \$session_guard_claim_sid always;
+    }
+    location /inner {
+        session_guard on;
+        add_header X-Inner \$session_guard_claim_sub always;
+        add_header X-Inner-Cache \$session_guard_token_cache always;
+    }
+_EOC_
+--- user_files
+>>> inner
+inner
+>>> t
+t
+--- request eval
+["GET /t", "GET /p", "GET /t"]
+--- more_headers eval
+[("Authorization: Bearer $::tok") x 3]
+--- error_code eval
+[200, 200, 200]
+--- response_headers eval
+["X-Cache: MISS",
+ "X-Cache: HIT\nX-Sub: alice\nX-Sid: sid-1\nX-Inner: bob\nX-Inner-Cache: MISS",
+ "X-Cache: MISS"]

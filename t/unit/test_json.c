@@ -367,6 +367,109 @@ test_heap_values(void **state)
 }
 
 
+/*
+ * ngx_sg_json_copy(): blocks come from the allocator and all go back to
+ * it on json_decref(); a failed allocation gives NULL, nothing kept.
+ */
+
+typedef struct {
+    ngx_int_t   live;       /* blocks out */
+    ngx_int_t   budget;     /* allocations left; < 0: unlimited */
+} copy_arena_t;
+
+
+static void *
+copy_alloc(void *data, size_t size)
+{
+    copy_arena_t  *a = data;
+
+    if (a->budget == 0) {
+        return NULL;
+    }
+
+    if (a->budget > 0) {
+        a->budget--;
+    }
+
+    a->live++;
+
+    return malloc(size);
+}
+
+
+static void
+copy_free(void *data, void *p)
+{
+    copy_arena_t  *a = data;
+
+    a->live--;
+    free(p);
+}
+
+
+static void
+test_copy(void **state)
+{
+    json_t                   *obj, *copy;
+    ngx_str_t                 path[2], out;
+    const char               *reason;
+    copy_arena_t              arena;
+    ngx_sg_json_allocator_t   allocator;
+    static const char         text[] =
+        "{\"sub\":\"alice\",\"exp\":1700000000,\"r\":{\"roles\":[\"a\",2]},"
+        "\"f\":1.5,\"t\":true,\"n\":null}";
+
+    assert_int_equal(parse(text, sizeof(text) - 1, &obj, &reason), NGX_OK);
+
+    allocator.alloc = copy_alloc;
+    allocator.free = copy_free;
+    allocator.data = &arena;
+
+    arena.live = 0;
+    arena.budget = -1;
+
+    copy = ngx_sg_json_copy(&allocator, obj);
+    assert_non_null(copy);
+    assert_true(arena.live > 0);
+    assert_true(json_equal(copy, obj));
+
+    ngx_str_set(&path[0], "r");
+    ngx_str_set(&path[1], "roles");
+    assert_int_equal(ngx_sg_json_dump(sg_pool, ngx_sg_json_path(copy, path, 2),
+                                      &out), NGX_OK);
+    assert_int_equal(out.len, sizeof("[\"a\",2]") - 1);
+    assert_memory_equal(out.data, "[\"a\",2]", out.len);
+
+    /* a reference held elsewhere keeps every block */
+    json_incref(copy);
+    json_decref(copy);
+    assert_true(arena.live > 0);
+
+    json_decref(copy);
+    assert_int_equal(arena.live, 0);
+
+    /* every possible point of failure: NULL, and nothing left out */
+
+    for (arena.budget = 0; ; arena.budget++) {
+        ngx_int_t  budget = arena.budget;
+
+        arena.live = 0;
+        copy = ngx_sg_json_copy(&allocator, obj);
+
+        if (copy != NULL) {
+            assert_true(json_equal(copy, obj));
+            json_decref(copy);
+            assert_int_equal(arena.live, 0);
+            assert_true(budget > 0);
+            break;
+        }
+
+        assert_int_equal(arena.live, 0);
+        arena.budget = budget;
+    }
+}
+
+
 int
 main(void)
 {
@@ -389,6 +492,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_time, sg_setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_heap_values, sg_setup,
                                         sg_teardown),
+        cmocka_unit_test_setup_teardown(test_copy, sg_setup, sg_teardown),
     };
 
     sg_init();
