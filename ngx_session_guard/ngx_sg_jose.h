@@ -133,6 +133,7 @@ typedef struct {
     int                        bits;      /* RSA modulus size */
     EVP_PKEY                  *pkey;      /* RSA, EC, OKP; freed by pool */
     ngx_str_t                  secret;    /* oct */
+    EVP_MD_CTX               **verify;    /* by alg id; NULL: none made */
 } ngx_sg_key_t;
 
 
@@ -300,6 +301,15 @@ ngx_int_t ngx_sg_jws_parse(ngx_pool_t *pool, ngx_str_t *token,
 
 /* does key fit alg (kty, curve, the JWK's own "alg" member)? */
 ngx_uint_t ngx_sg_key_fits(ngx_sg_key_t *key, ngx_sg_alg_t *alg);
+
+/*
+ * Makes, for every algorithm the key fits, a context initialised for
+ * verification (digest, key, PSS parameters) that each signature check
+ * copies instead of initialising one anew: key->verify, freed with pool.
+ * The keys of ngx_sg_jwks_import() and ngx_sg_pem_import() have them;
+ * a key without them is verified the long way.  NGX_OK or NGX_ERROR.
+ */
+ngx_int_t ngx_sg_key_prepare(ngx_pool_t *pool, ngx_sg_key_t *key);
 
 /* one signature check with one key; the key must fit */
 ngx_int_t ngx_sg_jws_verify(ngx_sg_jws_t *jws, ngx_sg_key_t *key,

@@ -237,6 +237,11 @@ ngx_sg_jwks_import(ngx_pool_t *pool, ngx_log_t *log, u_char *data,
             goto done;
         }
 
+        if (ngx_sg_key_prepare(pool, &key) != NGX_OK) {
+            rc = NGX_ERROR;
+            goto done;
+        }
+
         k = ngx_array_push(keys);
         if (k == NULL) {
             rc = NGX_ERROR;
@@ -286,6 +291,11 @@ ngx_sg_jwks_import(ngx_pool_t *pool, ngx_log_t *log, u_char *data,
                           "session_guard: jwks key #%uz skipped: %s",
                           i, why);
             continue;
+        }
+
+        if (ngx_sg_key_prepare(pool, &key) != NGX_OK) {
+            rc = NGX_ERROR;
+            goto done;
         }
 
         k = ngx_array_push(keys);

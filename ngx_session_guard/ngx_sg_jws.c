@@ -49,6 +49,9 @@ static ngx_int_t ngx_sg_jws_pkey(ngx_sg_jws_t *jws, ngx_sg_key_t *key,
     const char **reason);
 static ngx_int_t ngx_sg_jws_ecdsa_der(ngx_str_t *sig, u_char *der,
     size_t *len);
+static ngx_int_t ngx_sg_jws_verify_init(EVP_MD_CTX *mctx, ngx_sg_key_t *key,
+    ngx_sg_alg_t *alg);
+static void ngx_sg_jws_mctx_free(void *data);
 
 
 static ngx_sg_alg_t  ngx_sg_algs[] = {
@@ -546,8 +549,6 @@ ngx_sg_jws_pkey(ngx_sg_jws_t *jws, ngx_sg_key_t *key, const char **reason)
     u_char         *sig;
     ngx_int_t       rc;
     EVP_MD_CTX     *mctx;
-    EVP_PKEY_CTX   *pctx;
-    const EVP_MD   *md;
     ngx_sg_alg_t   *alg;
     u_char          der[NGX_SG_ECDSA_DER_MAX];
 
@@ -577,36 +578,22 @@ ngx_sg_jws_pkey(ngx_sg_jws_t *jws, ngx_sg_key_t *key, const char **reason)
         sig = der;
     }
 
-    md = NULL;
-
-    if (alg->digest) {
-        md = ngx_sg_jws_md(alg);
-        if (md == NULL) {
-            return NGX_ERROR;
-        }
-    }
-
     mctx = EVP_MD_CTX_new();
     if (mctx == NULL) {
         ERR_clear_error();
         return NGX_ERROR;
     }
 
-    pctx = NULL;
     rc = NGX_ERROR;
 
-    if (EVP_DigestVerifyInit(mctx, &pctx, md, NULL, key->pkey) != 1) {
-        goto done;
-    }
+    /* a copy of the key's prepared context costs less than a new one */
 
-    /* RFC 7518 3.5: MGF1 with the same hash, salt as long as the hash */
+    if (key->verify && key->verify[alg->id]) {
+        if (EVP_MD_CTX_copy_ex(mctx, key->verify[alg->id]) != 1) {
+            goto done;
+        }
 
-    if (alg->pss
-        && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) <= 0
-            || EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST)
-               <= 0
-            || EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) <= 0))
-    {
+    } else if (ngx_sg_jws_verify_init(mctx, key, alg) != NGX_OK) {
         goto done;
     }
 
@@ -631,6 +618,100 @@ done:
     EVP_MD_CTX_free(mctx);
 
     return rc;
+}
+
+
+static ngx_int_t
+ngx_sg_jws_verify_init(EVP_MD_CTX *mctx, ngx_sg_key_t *key, ngx_sg_alg_t *alg)
+{
+    const EVP_MD  *md;
+    EVP_PKEY_CTX  *pctx;
+
+    md = NULL;
+
+    if (alg->digest) {
+        md = ngx_sg_jws_md(alg);
+        if (md == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    pctx = NULL;
+
+    if (EVP_DigestVerifyInit(mctx, &pctx, md, NULL, key->pkey) != 1) {
+        ERR_clear_error();
+        return NGX_ERROR;
+    }
+
+    /* RFC 7518 3.5: MGF1 with the same hash, salt as long as the hash */
+
+    if (alg->pss
+        && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) <= 0
+            || EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST)
+               <= 0
+            || EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) <= 0))
+    {
+        ERR_clear_error();
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_sg_key_prepare(ngx_pool_t *pool, ngx_sg_key_t *key)
+{
+    ngx_uint_t           i;
+    EVP_MD_CTX          *mctx;
+    ngx_sg_alg_t        *alg;
+    ngx_pool_cleanup_t  *cln;
+
+    if (key->pkey == NULL || key->verify != NULL) {
+        return NGX_OK;
+    }
+
+    key->verify = ngx_pcalloc(pool, NGX_SG_ALG_COUNT * sizeof(EVP_MD_CTX *));
+    if (key->verify == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < NGX_SG_ALG_COUNT; i++) {
+        alg = &ngx_sg_algs[i];
+
+        if (alg->kty == NGX_SG_KTY_OCT || !ngx_sg_key_fits(key, alg)) {
+            continue;
+        }
+
+        cln = ngx_pool_cleanup_add(pool, 0);
+        if (cln == NULL) {
+            return NGX_ERROR;
+        }
+
+        mctx = EVP_MD_CTX_new();
+        if (mctx == NULL) {
+            ERR_clear_error();
+            return NGX_ERROR;
+        }
+
+        cln->handler = ngx_sg_jws_mctx_free;
+        cln->data = mctx;
+
+        if (ngx_sg_jws_verify_init(mctx, key, alg) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        key->verify[i] = mctx;
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_sg_jws_mctx_free(void *data)
+{
+    EVP_MD_CTX_free(data);
 }
 
 

@@ -232,6 +232,10 @@ ngx_sg_pem_import(ngx_pool_t *pool, u_char *data, size_t len,
 
     rc = ngx_sg_pem_key(pkey, key, reason);
 
+    if (rc == NGX_OK && ngx_sg_key_prepare(pool, key) != NGX_OK) {
+        rc = NGX_ERROR;
+    }
+
     if (rc != NGX_OK) {
         ngx_memzero(key, sizeof(ngx_sg_key_t));
     }

@@ -400,6 +400,87 @@ test_algorithms(void **state)
 }
 
 
+/*
+ * Keys with prepared verification contexts (ngx_sg_key_prepare(), as the
+ * JWKS and PEM imports make them): every algorithm verifies through a copy
+ * of the context, a bad signature between two good ones changes nothing,
+ * and only the algorithms the key fits get one.
+ */
+
+static void
+test_prepared(void **state)
+{
+    char          *token, *bad;
+    size_t         len;
+    ngx_uint_t     i, round, id;
+    const char    *reason;
+    ngx_sg_key_t  *key;
+
+    static struct {
+        const char  *alg;
+        EVP_PKEY   **pkey;
+    } cases[] = {
+        { "RS256", &rsa }, { "RS384", &rsa }, { "RS512", &rsa3072 },
+        { "PS256", &rsa }, { "PS384", &rsa3072 }, { "PS512", &rsa },
+        { "ES256", &ec256 }, { "ES384", &ec384 }, { "ES512", &ec521 },
+        { "EdDSA", &ed25519 },
+    };
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        id = ngx_sg_alg_by_name((u_char *) cases[i].alg, 5)->id;
+
+        token = sg_token(cases[i].alg, *cases[i].pkey, NULL,
+                         header(cases[i].alg, NULL), PAYLOAD);
+
+        /* the last signature byte changed */
+        bad = sg_printf("%s", token);
+        len = strlen(bad);
+        bad[len - 2] = (bad[len - 2] == 'A') ? 'B' : 'A';
+
+        key = sg_key(sg_jwk(*cases[i].pkey, NULL, NULL));
+        assert_null(key->verify);
+
+        assert_int_equal(ngx_sg_key_prepare(sg_pool, key), NGX_OK);
+        assert_non_null(key->verify);
+        assert_non_null(key->verify[id]);
+
+        /* HMAC never; the key's type and curve only */
+        assert_null(key->verify[NGX_SG_ALG_HS256]);
+        assert_true((key->kty == NGX_SG_KTY_RSA)
+                    == (key->verify[NGX_SG_ALG_PS256] != NULL));
+        assert_true((key->curve == NID_X9_62_prime256v1)
+                    == (key->verify[NGX_SG_ALG_ES256] != NULL));
+
+        for (round = 0; round < 3; round++) {
+            if (verify(token, NGX_SG_JWS_JSON_PAYLOAD, key, 1, SG_ALL_ALGS,
+                       &reason)
+                != NGX_OK)
+            {
+                fail_msg("%s round %d: %s", cases[i].alg, (int) round,
+                         reason);
+            }
+
+            assert_int_equal(verify(bad, 0, key, 1, SG_ALL_ALGS, &reason),
+                             NGX_DECLINED);
+            assert_string_equal(reason, "bad signature");
+        }
+    }
+
+    /* a JWK "alg" limits the contexts made to that algorithm */
+
+    key = sg_key(sg_jwk(rsa, "r", "PS256"));
+    assert_int_equal(ngx_sg_key_prepare(sg_pool, key), NGX_OK);
+    assert_non_null(key->verify[NGX_SG_ALG_PS256]);
+    assert_null(key->verify[NGX_SG_ALG_RS256]);
+
+    /* an oct key has none */
+
+    key = sg_key(oct_jwk(32, NULL));
+    assert_int_equal(ngx_sg_key_prepare(sg_pool, key), NGX_OK);
+    assert_null(key->verify);
+}
+
+
 static void
 test_malformed(void **state)
 {
@@ -977,6 +1058,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_rfc8037, sg_setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_rfc9449, sg_setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_algorithms, sg_setup,
+                                        sg_teardown),
+        cmocka_unit_test_setup_teardown(test_prepared, sg_setup,
                                         sg_teardown),
         cmocka_unit_test_setup_teardown(test_malformed, sg_setup,
                                         sg_teardown),
