@@ -41,7 +41,7 @@ static ngx_int_t ngx_sg_dpop_nonce_slot(u_char *key, uint64_t slot,
 static ngx_sg_dpop_key_entry_t *ngx_sg_dpop_key_slot(
     ngx_sg_dpop_key_cache_t *cache, u_char *thumbprint);
 static void ngx_sg_dpop_key_insert(ngx_sg_dpop_key_cache_t *cache,
-    u_char *thumbprint, ngx_sg_key_t *key);
+    u_char *thumbprint, ngx_sg_key_t *key, ngx_sg_alg_t *alg);
 static void ngx_sg_dpop_key_cache_cleanup(void *data);
 
 
@@ -75,6 +75,7 @@ ngx_sg_dpop_parse_cached(ngx_pool_t *pool, ngx_str_t *text,
     ngx_str_t                 src, dst;
     ngx_uint_t                i;
     const char               *why, *dummy;
+    EVP_MD_CTX              **verify;
     ngx_sg_key_t              material;
     ngx_sg_jws_t             *jws;
     ngx_sg_dpop_key_entry_t  *e;
@@ -183,6 +184,19 @@ ngx_sg_dpop_parse_cached(ngx_pool_t *pool, ngx_str_t *text,
         material.bits = e->bits;
         material.pkey = e->pkey;
 
+        /* the context prepared for the alg this key signed with before */
+
+        if (e->verify) {
+            verify = ngx_pcalloc(pool,
+                                 NGX_SG_ALG_COUNT * sizeof(EVP_MD_CTX *));
+            if (verify == NULL) {
+                return NGX_ERROR;
+            }
+
+            verify[e->alg] = e->verify;
+            material.verify = verify;
+        }
+
         proof->key_cached = 1;
         cache->hits++;
 
@@ -230,9 +244,11 @@ ngx_sg_dpop_parse_cached(ngx_pool_t *pool, ngx_str_t *text,
          */
 
         proof->key.pkey = NULL;
+        proof->key.verify = NULL;
 
     } else if (rc == NGX_OK) {
-        ngx_sg_dpop_key_insert(cache, proof->thumbprint, &proof->key);
+        ngx_sg_dpop_key_insert(cache, proof->thumbprint, &proof->key,
+                               jws->alg);
     }
 
     if (rc != NGX_OK) {
@@ -295,7 +311,9 @@ ngx_sg_dpop_key_cache_cleanup(void *data)
 
     for (i = 0; i < cache->size; i++) {
         EVP_PKEY_free(cache->entries[i].pkey);
+        EVP_MD_CTX_free(cache->entries[i].verify);
         cache->entries[i].pkey = NULL;
+        cache->entries[i].verify = NULL;
     }
 
     cache->size = 0;
@@ -321,7 +339,7 @@ ngx_sg_dpop_key_slot(ngx_sg_dpop_key_cache_t *cache, u_char *thumbprint)
 
 static void
 ngx_sg_dpop_key_insert(ngx_sg_dpop_key_cache_t *cache, u_char *thumbprint,
-    ngx_sg_key_t *key)
+    ngx_sg_key_t *key, ngx_sg_alg_t *alg)
 {
     ngx_sg_dpop_key_entry_t  *e;
 
@@ -339,12 +357,17 @@ ngx_sg_dpop_key_insert(ngx_sg_dpop_key_cache_t *cache, u_char *thumbprint,
     /* the replaced key is in use by no request: see the hit above */
 
     EVP_PKEY_free(e->pkey);
+    EVP_MD_CTX_free(e->verify);
 
     ngx_memcpy(e->thumbprint, thumbprint, 32);
     e->kty = key->kty;
     e->curve = key->curve;
     e->bits = key->bits;
     e->pkey = key->pkey;
+
+    /* NULL (the long way for each proof) if it cannot be made */
+    e->verify = ngx_sg_jws_verify_ctx(key, alg);
+    e->alg = alg->id;
 }
 
 

@@ -113,6 +113,8 @@ typedef struct {
     int                        curve;
     int                        bits;
     EVP_PKEY                  *pkey;       /* owned by the cache */
+    EVP_MD_CTX                *verify;     /* prepared for alg; owned */
+    ngx_uint_t                 alg;        /* NGX_SG_ALG_* of verify */
 } ngx_sg_dpop_key_entry_t;
 
 

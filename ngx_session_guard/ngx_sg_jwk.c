@@ -788,6 +788,7 @@ ngx_sg_jwk_reuse(json_t *jwk, ngx_str_t *kty, ngx_sg_key_t *key,
     key->curve = material->curve;
     key->bits = material->bits;
     key->pkey = material->pkey;
+    key->verify = material->verify;
 
     return NGX_OK;
 }

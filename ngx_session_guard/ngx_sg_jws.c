@@ -708,6 +708,30 @@ ngx_sg_key_prepare(ngx_pool_t *pool, ngx_sg_key_t *key)
 }
 
 
+EVP_MD_CTX *
+ngx_sg_jws_verify_ctx(ngx_sg_key_t *key, ngx_sg_alg_t *alg)
+{
+    EVP_MD_CTX  *mctx;
+
+    if (key->pkey == NULL || !ngx_sg_key_fits(key, alg)) {
+        return NULL;
+    }
+
+    mctx = EVP_MD_CTX_new();
+    if (mctx == NULL) {
+        ERR_clear_error();
+        return NULL;
+    }
+
+    if (ngx_sg_jws_verify_init(mctx, key, alg) != NGX_OK) {
+        EVP_MD_CTX_free(mctx);
+        return NULL;
+    }
+
+    return mctx;
+}
+
+
 static void
 ngx_sg_jws_mctx_free(void *data)
 {
