@@ -8,6 +8,8 @@
 #   make bench      benchmarks against plain nginx and an njs peer (a few
 #                   minutes; BENCH_QUICK=1: a smoke run of ~15 s, part of
 #                   "make test"); see docs/performance.md
+#   make bench-callgrind  instructions per request of the bench scenarios
+#                   under valgrind (SCENARIOS="bearer ..."; a few minutes)
 #   make fuzz       libFuzzer targets of the core, FUZZ_SECONDS (30) each
 #   make fuzz-repro T=target F=file   replay one input (a crash) in a target
 #   make test-asan  the t/ suite with an ASan+UBSan build of the module
@@ -59,7 +61,7 @@ export TEST_NGINX_BINARY ?= $(NGINX_BIN)
 export TEST_NGINX_SG_MODULE ?= $(MODULE)
 
 .PHONY: all deps build module unit test test-t conf-check lint demo \
-        demo-stop bench bench-quick clean FORCE fuzz fuzz-deps fuzz-build \
+        demo-stop bench bench-quick bench-callgrind clean FORCE fuzz fuzz-deps fuzz-build \
         fuzz-repro test-asan fuzz-smoke test-reload
 
 all: deps build
@@ -163,6 +165,9 @@ fuzz-smoke:
 # $(BUILD)/bench/results.json.
 bench: deps build
 	@BENCH_QUICK=$(BENCH_QUICK) t/tools/bench $(NGINX_BIN) $(MODULE) $(BUILD)
+
+bench-callgrind: deps build
+	@t/tools/bench-callgrind $(NGINX_BIN) $(MODULE) $(BUILD) $(SCENARIOS)
 
 bench-quick: deps build
 	@BENCH_QUICK=1 t/tools/bench $(NGINX_BIN) $(MODULE) $(BUILD) >/dev/null \
