@@ -52,7 +52,16 @@ $ENV{TEST_NGINX_SG_CONF} = "$SG_ROOT/t/conf";
 $ENV{TEST_NGINX_STATE_DIR} ||= "$SG_ROOT/t/tmp/state";
 make_path($ENV{TEST_NGINX_STATE_DIR});
 # a second listener for a loopback upstream ("the application")
-$ENV{TEST_NGINX_APP_PORT} ||= ($ENV{TEST_NGINX_PORT} || 1984) + 100;
+# (a free one when ports are randomized, so parallel runs do not collide)
+$ENV{TEST_NGINX_APP_PORT} ||= $ENV{TEST_NGINX_RANDOMIZE}
+    ? do {
+        require IO::Socket::INET;
+        my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1',
+                                      LocalPort => 0, Proto => 'tcp')
+            or die "listen: $!";
+        $s->sockport;
+    }
+    : ($ENV{TEST_NGINX_PORT} || 1984) + 100;
 $ENV{TEST_NGINX_KEYS} = $SG_KEYS;
 
 my $JSON = JSON::PP->new->canonical(1);
