@@ -664,12 +664,26 @@ ngx_http_sg_logout_form_type(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_sg_logout_reply(ngx_http_request_t *r, ngx_uint_t status)
 {
-    u_char  *start;
-    size_t   len;
+    u_char                  *start;
+    size_t                   len;
+    ngx_http_sg_loc_conf_t  *slcf;
 
     static const char  ok[] = "{}";
     static const char  invalid[] = "{\"error\":\"invalid_request\"}";
     static const char  internal[] = "{\"error\":\"server_error\"}";
+
+    /* tokens accepted (a revocation done) and refused, for the metrics */
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
+
+    if (slcf->backchannel
+        && (status == NGX_HTTP_OK || status == NGX_HTTP_BAD_REQUEST))
+    {
+        ngx_http_sg_metrics_event(slcf->backchannel->zone,
+                                  status == NGX_HTTP_OK
+                                  ? NGX_HTTP_SG_EVENT_LOGOUT_ACCEPTED
+                                  : NGX_HTTP_SG_EVENT_LOGOUT_REFUSED);
+    }
 
     if (status == NGX_HTTP_OK) {
         start = (u_char *) ok;

@@ -14,7 +14,8 @@
  * (ngx_http_sg_metrics_count()): in the zone's shared memory so that all
  * workers add up, with atomic additions and no lock.  Rejected tokens are
  * counted by a fixed set of reasons, so that the label set stays small
- * whatever the core reports.
+ * whatever the core reports.  Logout tokens and notifications are counted
+ * by ngx_http_sg_metrics_event().
  */
 
 
@@ -256,6 +257,21 @@ ngx_http_sg_metrics_count(ngx_http_sg_loc_conf_t *slcf,
         (void) ngx_atomic_fetch_add(
                              &c->rejected[ngx_http_sg_metrics_reject(ctx)], 1);
     }
+}
+
+
+/* NGX_HTTP_SG_EVENT_*: logout tokens, notifications; lock-free too */
+
+void
+ngx_http_sg_metrics_event(ngx_http_sg_zone_t *zone, ngx_uint_t event)
+{
+    if (zone == NULL || zone->sh == NULL
+        || event >= NGX_HTTP_SG_COUNTERS_EVENTS)
+    {
+        return;
+    }
+
+    (void) ngx_atomic_fetch_add(&zone->sh->counters.events[event], 1);
 }
 
 
@@ -649,6 +665,10 @@ ngx_http_sg_metrics_snapshot(ngx_http_request_t *r,
 
         for (j = 0; j < NGX_HTTP_SG_COUNTERS_REJECTS; j++) {
             mz->counters.rejected[j] = c->rejected[j];
+        }
+
+        for (j = 0; j < NGX_HTTP_SG_COUNTERS_EVENTS; j++) {
+            mz->counters.events[j] = c->events[j];
         }
     }
 

@@ -17,7 +17,9 @@
  *       "decisions":{"enforce":{STATUS:N...},"monitor":{...}},
  *       "signals":{SIGNAL:N...},
  *       "actions":{"enforce":{ACTION:N...},"monitor":{...}},
- *       "tokens_rejected":{REASON:N...}}}}
+ *       "tokens_rejected":{REASON:N...},
+ *       "logout_tokens":{"accepted","refused"},
+ *       "notifications":{"sent","failed"}}}}
  */
 
 
@@ -168,7 +170,14 @@ ngx_http_sg_metrics_json_zone(u_char *p, u_char *last,
                                      c->rejected, 0,
                                      NGX_HTTP_SG_REJECT_COUNT);
 
-    return ngx_slprintf(p, last, "}");
+    return ngx_slprintf(p, last,
+                        ",\"logout_tokens\":{\"accepted\":%uA,"
+                        "\"refused\":%uA},"
+                        "\"notifications\":{\"sent\":%uA,\"failed\":%uA}}",
+                        c->events[NGX_HTTP_SG_EVENT_LOGOUT_ACCEPTED],
+                        c->events[NGX_HTTP_SG_EVENT_LOGOUT_REFUSED],
+                        c->events[NGX_HTTP_SG_EVENT_NOTIFY_SENT],
+                        c->events[NGX_HTTP_SG_EVENT_NOTIFY_FAILED]);
 }
 
 

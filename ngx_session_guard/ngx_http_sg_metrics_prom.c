@@ -127,6 +127,25 @@ static ngx_http_sg_prom_family_t  ngx_http_sg_prom_rejected =
       "Tokens rejected, by reason." };
 
 
+static ngx_http_sg_prom_family_t  ngx_http_sg_prom_logout =
+    { "session_guard_logout_tokens", 1,
+      "Back-channel logout tokens received, by result." };
+
+static ngx_http_sg_prom_family_t  ngx_http_sg_prom_notify =
+    { "session_guard_notifications", 1,
+      "Logout notifications to applications (session_guard_notify), by "
+      "result." };
+
+
+/* results, indexed as NGX_HTTP_SG_EVENT_* */
+static ngx_str_t  ngx_http_sg_prom_results[] = {
+    ngx_string("accepted"),
+    ngx_string("refused"),
+    ngx_string("sent"),
+    ngx_string("failed")
+};
+
+
 static ngx_str_t  ngx_http_sg_prom_modes[] = {
     ngx_string("enforce"),
     ngx_string("monitor")
@@ -139,6 +158,7 @@ static ngx_str_t  ngx_http_sg_prom_modes[] = {
 #define NGX_HTTP_SG_PROM_SET_REJECTED   2
 #define NGX_HTTP_SG_PROM_SET_DECISIONS  3   /* + mode */
 #define NGX_HTTP_SG_PROM_SET_ACTIONS    5   /* + mode */
+#define NGX_HTTP_SG_PROM_SET_EVENTS     7
 
 
 ngx_chain_t *
@@ -229,6 +249,20 @@ ngx_http_sg_metrics_prom(ngx_http_request_t *r, ngx_http_sg_metrics_t *m,
                              ngx_http_sg_reject_names, 0,
                              NGX_HTTP_SG_REJECT_COUNT,
                              NGX_HTTP_SG_PROM_SET_REJECTED);
+
+    p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_logout);
+    p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_logout, "result",
+                             ngx_http_sg_prom_results,
+                             NGX_HTTP_SG_EVENT_LOGOUT_ACCEPTED,
+                             NGX_HTTP_SG_EVENT_LOGOUT_REFUSED + 1,
+                             NGX_HTTP_SG_PROM_SET_EVENTS);
+
+    p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_notify);
+    p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_notify, "result",
+                             ngx_http_sg_prom_results,
+                             NGX_HTTP_SG_EVENT_NOTIFY_SENT,
+                             NGX_HTTP_SG_EVENT_NOTIFY_FAILED + 1,
+                             NGX_HTTP_SG_PROM_SET_EVENTS);
 
     if (openmetrics) {
         p = ngx_slprintf(p, pr.last, "# EOF\n");
@@ -327,6 +361,10 @@ ngx_http_sg_prom_set(ngx_http_sg_prom_t *pr, u_char *p,
 
             case NGX_HTTP_SG_PROM_SET_REJECTED:
                 v = c->rejected[i];
+                break;
+
+            case NGX_HTTP_SG_PROM_SET_EVENTS:
+                v = c->events[i];
                 break;
 
             case NGX_HTTP_SG_PROM_SET_DECISIONS:

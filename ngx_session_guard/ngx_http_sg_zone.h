@@ -139,19 +139,28 @@ typedef struct {
  * counted by the access handler of the locations that use the zone
  * (ngx_http_sg_metrics_count()).  Indexes: NGX_HTTP_SG_SIG_*, the bit
  * number of NGX_HTTP_SG_ACT_*, NGX_HTTP_SG_STATUS_*, NGX_HTTP_SG_REJECT_*
- * (ngx_http_sg_metrics.h); [mode]: 0 enforce, 1 monitor.
+ * (ngx_http_sg_metrics.h); [mode]: 0 enforce, 1 monitor.  "events" are
+ * counted by the logout receiver and the notifications
+ * (ngx_http_sg_metrics_event(), NGX_HTTP_SG_EVENT_*).
  */
 
 #define NGX_HTTP_SG_COUNTERS_SIGNALS   8
 #define NGX_HTTP_SG_COUNTERS_ACTIONS   8
 #define NGX_HTTP_SG_COUNTERS_STATUSES  16
 #define NGX_HTTP_SG_COUNTERS_REJECTS   16
+#define NGX_HTTP_SG_COUNTERS_EVENTS    8
+
+#define NGX_HTTP_SG_EVENT_LOGOUT_ACCEPTED  0  /* back-channel logout tokens */
+#define NGX_HTTP_SG_EVENT_LOGOUT_REFUSED   1
+#define NGX_HTTP_SG_EVENT_NOTIFY_SENT      2  /* session_guard_notify */
+#define NGX_HTTP_SG_EVENT_NOTIFY_FAILED    3
 
 typedef struct {
     ngx_atomic_t                signals[NGX_HTTP_SG_COUNTERS_SIGNALS];
     ngx_atomic_t                actions[2][NGX_HTTP_SG_COUNTERS_ACTIONS];
     ngx_atomic_t                decisions[2][NGX_HTTP_SG_COUNTERS_STATUSES];
     ngx_atomic_t                rejected[NGX_HTTP_SG_COUNTERS_REJECTS];
+    ngx_atomic_t                events[NGX_HTTP_SG_COUNTERS_EVENTS];
 } ngx_http_sg_zone_counters_t;
 
 

@@ -482,3 +482,30 @@ needs keys
 --- must_die
 --- error_log
 needs "zone=", "issuer=" and "audience=" parameters
+
+
+
+=== TEST 33: logout tokens accepted and refused are counted (JSON, Prometheus)
+--- config
+    location /logout {
+        session_guard_backchannel_logout zone=sg issuer=https://idp.test/
+            audience=client-1 jwks=$TEST_NGINX_KEYS/all.jwks;
+    }
+    location = /metrics {
+        session_guard_metrics zone=sg;
+    }
+--- request eval
+my $t = main::lt(claims => { sid => 'm1' });
+[main::post($t), main::post($t),
+ main::post(main::lt(claims => { sid => undef, sub => 'bob' })),
+ main::post(main::lt(claims => { events => undef })),
+ "GET /logout",
+ "GET /metrics", "GET /metrics?format=prometheus"]
+--- more_headers eval
+[($main::FORM) x 7]
+--- error_code eval
+[200, 400, 200, 400, 405, 200, 200]
+--- response_body_like eval
+[qr/^\{\}$/, qr/invalid_request/, qr/^\{\}$/, qr/invalid_request/, qr//,
+ qr/"logout_tokens":\{"accepted":2,"refused":2\},"notifications":\{"sent":0,"failed":0\}/,
+ qr/\nsession_guard_logout_tokens_total\{zone="sg",result="accepted"\} 2\nsession_guard_logout_tokens_total\{zone="sg",result="refused"\} 2\n/]
