@@ -18,6 +18,7 @@
 #include "ngx_sg_jose.h"
 #include "ngx_sg_dpop.h"
 #include "ngx_sg_geo.h"
+#include "ngx_sg_sign.h"
 #include "ngx_http_sg_zone.h"
 #include "ngx_http_sg_edge.h"
 
@@ -198,6 +199,16 @@ typedef struct {
 } ngx_http_sg_logout_conf_t;
 
 
+/* ngx_http_sg_notify_conf.c: one "session_guard_notify" */
+typedef struct {
+    ngx_str_t                   uri;        /* the notification location */
+    ngx_sg_signer_t            *signer;
+    ngx_str_t                   issuer;
+    ngx_str_t                   audience;   /* empty: no "aud" */
+    time_t                      ttl;
+} ngx_http_sg_notify_t;
+
+
 typedef struct {
     ngx_flag_t                  enable;
     ngx_str_t                   enable_file;
@@ -247,6 +258,11 @@ typedef struct {
 
     /* cookies, step-up, browsers, logout (ngx_http_sg_edge.h) */
     ngx_http_sg_edge_conf_t     edge;
+
+    /* logout notifications to applications (ngx_http_sg_notify.c) */
+    ngx_array_t                *notify;     /* ngx_http_sg_notify_t; NULL */
+    ngx_flag_t                  notify_jwks;   /* its content handler */
+    ngx_str_t                   notify_jwks_text; /* the JWK set served */
 } ngx_http_sg_loc_conf_t;
 
 
@@ -416,6 +432,22 @@ ngx_int_t ngx_http_sg_api_error(ngx_http_request_t *r, ngx_uint_t status,
 char *ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 ngx_int_t ngx_http_sg_logout_handler(ngx_http_request_t *r);
+
+/*
+ * ngx_http_sg_notify_conf.c, ngx_http_sg_notify.c: logout notifications.
+ * ngx_http_sg_notify() never fails the request: failures are logged and
+ * counted in zone.
+ */
+char *ngx_http_sg_notify_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_sg_notify_jwks(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+void ngx_http_sg_notify_init_conf(ngx_http_sg_loc_conf_t *conf);
+char *ngx_http_sg_notify_merge_conf(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
+void ngx_http_sg_notify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_zone_t *zone, ngx_str_t *sid, ngx_str_t *sub,
+    ngx_uint_t source, ngx_str_t *reason);
 
 /* ngx_http_sg_metrics.c */
 char *ngx_http_sg_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);

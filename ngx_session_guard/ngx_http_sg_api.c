@@ -748,10 +748,11 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
 {
     u_char                 *start, *p;
     ngx_int_t               rc;
-    ngx_str_t               reason, *name;
+    ngx_str_t               reason, why, *name, *sub;
     ngx_uint_t              n;
     const char             *was;
     ngx_http_sg_session_t   s;
+    ngx_http_sg_loc_conf_t *slcf;
 
     rc = ngx_http_sg_api_reason(r, &reason);
 
@@ -778,6 +779,17 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
 
     name = ngx_http_sg_zone_name(zone);
 
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
+
+    /* the notifications' reason: the caller's, or just "api" */
+
+    if (reason.len) {
+        why = reason;
+
+    } else {
+        ngx_str_set(&why, "api");
+    }
+
     if (req->resource == NGX_HTTP_SG_API_SUBJECT) {
         (void) ngx_http_sg_zone_revoke_subject(zone, &req->key,
                                                NGX_HTTP_SG_REVOKED_API, 0,
@@ -788,6 +800,11 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
                       "revoked through the api, reason \"%V\"", name, n,
                       ngx_http_sg_api_log_str(r, &req->key),
                       ngx_http_sg_api_log_str(r, &reason));
+
+        /* one notification for them all, by subject */
+
+        ngx_http_sg_notify(r, slcf, zone, NULL, &req->key,
+                           NGX_HTTP_SG_REVOKED_API, &why);
 
         start = ngx_pnalloc(r->pool, sizeof("{\"revoked\":}") + NGX_INT_T_LEN);
         if (start == NULL) {
@@ -826,6 +843,15 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
                   "through the api%s, reason \"%V\"", name,
                   ngx_http_sg_api_log_str(r, &req->key), was,
                   ngx_http_sg_api_log_str(r, &reason));
+
+    /* an unknown session may be the application's all the same */
+
+    if (rc != NGX_OK || !s.rec.revoked) {
+        sub = (rc == NGX_OK) ? &s.sub : NULL;
+
+        ngx_http_sg_notify(r, slcf, zone, &req->key, sub,
+                           NGX_HTTP_SG_REVOKED_API, &why);
+    }
 
     return ngx_http_sg_api_send(r, NGX_HTTP_NO_CONTENT, NULL, NULL);
 }

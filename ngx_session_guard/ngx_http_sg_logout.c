@@ -137,7 +137,8 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
 {
     time_t                      exp;
     ngx_int_t                   rc;
-    ngx_str_t                   body, token, sid, sub, jti, key, *name;
+    ngx_str_t                   body, token, sid, sub, jti, key, *name,
+                                why;
     ngx_uint_t                  n;
     const char                 *reason;
     ngx_sg_jws_t                jws;
@@ -272,6 +273,13 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
                       "\"%V\" revoked by a back-channel logout", name, n,
                       ngx_http_sg_logout_log_str(r, &sub));
     }
+
+    /* the applications behind: "sid" (with "sub" if given), else "sub" */
+
+    ngx_str_set(&why, "backchannel_logout");
+
+    ngx_http_sg_notify(r, slcf, lcf->zone, &sid, &sub,
+                       NGX_HTTP_SG_REVOKED_LOGOUT, &why);
 
     return ngx_http_sg_logout_reply(r, NGX_HTTP_OK);
 

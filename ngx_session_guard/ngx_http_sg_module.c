@@ -279,6 +279,20 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       0,
       NULL },
 
+    { ngx_string("session_guard_notify"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_notify_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_notify_jwks"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_sg_notify_jwks,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("session_guard_metrics"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE12,
       ngx_http_sg_metrics,
@@ -551,6 +565,7 @@ ngx_http_sg_create_loc_conf(ngx_conf_t *cf)
     ngx_http_sg_session_init_conf(conf);
     ngx_http_sg_sender_init_conf(conf);
     ngx_http_sg_edge_init_conf(conf);
+    ngx_http_sg_notify_init_conf(conf);
 
     return conf;
 }
@@ -614,7 +629,8 @@ ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (ngx_http_sg_edge_merge_conf(cf, prev, conf) != NGX_CONF_OK
         || ngx_http_sg_session_merge_conf(cf, prev, conf) != NGX_CONF_OK
-        || ngx_http_sg_sender_merge_conf(cf, prev, conf) != NGX_CONF_OK)
+        || ngx_http_sg_sender_merge_conf(cf, prev, conf) != NGX_CONF_OK
+        || ngx_http_sg_notify_merge_conf(cf, prev, conf) != NGX_CONF_OK)
     {
         return NGX_CONF_ERROR;
     }

@@ -51,6 +51,7 @@ typedef struct {
     ngx_uint_t                  taken;
     ngx_uint_t                  clamped;
     ngx_uint_t                  created;
+    ngx_uint_t                  revoked;    /* by this request */
     double                      speed;
 } ngx_http_sg_update_t;
 
@@ -69,6 +70,8 @@ static ngx_int_t ngx_http_sg_session_id(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *id);
 static void ngx_http_sg_log_decision(ngx_http_request_t *r,
     ngx_http_sg_ctx_t *ctx, ngx_http_sg_update_t *u);
+static void ngx_http_sg_notify_revoked(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
 
 
 /*
@@ -268,7 +271,38 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
 
     ngx_http_sg_log_decision(r, ctx, &u);
 
+    if (u.revoked && ctx->has_session) {
+        ngx_http_sg_notify_revoked(r, slcf, ctx);
+    }
+
     return NGX_OK;
+}
+
+
+/* the applications learn of a revocation by policy (or an ended life) */
+
+static void
+ngx_http_sg_notify_revoked(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx)
+{
+    ngx_str_t    reason;
+    ngx_uint_t   why;
+
+    why = ctx->session.rec.revoke_reason;
+
+    if (why < NGX_HTTP_SG_SIG_COUNT) {
+        reason = ngx_http_sg_signal_names[why];
+
+    } else if (why == NGX_HTTP_SG_REASON_EXPIRED) {
+        ngx_str_set(&reason, "expired");
+
+    } else {
+        ngx_str_set(&reason, "idle_timeout");
+    }
+
+    ngx_http_sg_notify(r, slcf, slcf->zone, &ctx->session.id,
+                       &ctx->session.sub, NGX_HTTP_SG_REVOKED_POLICY,
+                       &reason);
 }
 
 
@@ -347,6 +381,7 @@ ngx_http_sg_update(ngx_http_sg_record_t *rec, ngx_uint_t created,
                                  : NGX_HTTP_SG_REASON_IDLE;
             rec->revoked_at = u->now;
             rec->updated = u->now;
+            u->revoked = 1;
 
             if (rec->token_exp < u->now + u->max_lifetime) {
                 rec->token_exp = u->now + u->max_lifetime;
@@ -390,6 +425,7 @@ ngx_http_sg_update(ngx_http_sg_record_t *rec, ngx_uint_t created,
             rec->revoked = NGX_HTTP_SG_REVOKED_POLICY;
             rec->revoked_at = u->now;
             rec->updated = u->now;
+            u->revoked = 1;
 
             if (rec->token_exp < u->now + u->max_lifetime) {
                 rec->token_exp = u->now + u->max_lifetime;

@@ -1,0 +1,433 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * Logout notifications: when the edge revokes a session (by policy, through
+ * the API, or on a back-channel logout token), every "session_guard_notify"
+ * in effect gets an OpenID Connect Back-Channel Logout token signed with
+ * the edge's key, POSTed as "logout_token=..." (a form) by a background
+ * subrequest to its location, which the user points at the application
+ * with proxy_pass: TLS, timeouts and retries are the proxy module's.
+ *
+ * The token: header {"alg","kid","typ":"logout+jwt"}; claims iss, aud (if
+ * configured), iat, exp (iat + ttl), jti (128 random bits), sid and/or
+ * sub, events {"http://schemas.openid.net/event/backchannel-logout":{}},
+ * and the edge's own sg_reason (why) and sg_source (policy, api, logout).
+ * The revocation of every session of a subject is one token with "sub"
+ * and no "sid".
+ *
+ * Like nginx's mirror module, the subrequest runs in the background: the
+ * response of the request that revoked is sent at once, and nothing of the
+ * notification changes it.  The subrequest gets its own request headers
+ * (only Content-Type) and body, never the client's.  Its outcome is logged
+ * (failures at error) and counted in the zone: "sent" for a 2xx from the
+ * location, "failed" otherwise.
+ */
+
+
+#include "ngx_http_sg.h"
+
+#include <openssl/err.h>
+#include <openssl/rand.h>
+
+
+#define NGX_HTTP_SG_NOTIFY_EVENT                                              \
+    "http://schemas.openid.net/event/backchannel-logout"
+
+#define NGX_HTTP_SG_NOTIFY_JTI_BYTES   16
+
+
+typedef struct {
+    ngx_http_sg_zone_t         *zone;
+    ngx_str_t                  *uri;
+    ngx_uint_t                  done;
+} ngx_http_sg_notify_ctx_t;
+
+
+static ngx_int_t ngx_http_sg_notify_one(ngx_http_request_t *r,
+    ngx_http_sg_notify_t *n, ngx_http_sg_zone_t *zone, ngx_str_t *sid,
+    ngx_str_t *sub, ngx_uint_t source, ngx_str_t *reason);
+static ngx_int_t ngx_http_sg_notify_token(ngx_http_request_t *r,
+    ngx_http_sg_notify_t *n, ngx_str_t *sid, ngx_str_t *sub,
+    ngx_uint_t source, ngx_str_t *reason, ngx_str_t *token);
+static ngx_int_t ngx_http_sg_notify_prepare(ngx_http_request_t *r,
+    ngx_str_t *body, ngx_list_t *headers, ngx_http_request_body_t **rbp);
+static void ngx_http_sg_notify_request(ngx_http_request_t *sr,
+    ngx_list_t *headers, ngx_http_request_body_t *rb);
+static ngx_int_t ngx_http_sg_notify_done(ngx_http_request_t *r, void *data,
+    ngx_int_t rc);
+static u_char *ngx_http_sg_notify_json(u_char *p, ngx_str_t *s);
+
+
+static ngx_str_t  ngx_http_sg_notify_sources[] = {
+    ngx_string("unknown"),
+    ngx_string("policy"),
+    ngx_string("api"),
+    ngx_string("logout"),
+    ngx_string("limit")
+};
+
+
+void
+ngx_http_sg_notify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_zone_t *zone, ngx_str_t *sid, ngx_str_t *sub,
+    ngx_uint_t source, ngx_str_t *reason)
+{
+    ngx_uint_t             i;
+    ngx_http_sg_notify_t  *n;
+
+    if (slcf->notify == NULL || slcf->notify == NGX_CONF_UNSET_PTR) {
+        return;
+    }
+
+    if ((sid == NULL || sid->len == 0) && (sub == NULL || sub->len == 0)) {
+        return;
+    }
+
+    n = slcf->notify->elts;
+
+    for (i = 0; i < slcf->notify->nelts; i++) {
+
+        if (ngx_http_sg_notify_one(r, &n[i], zone, sid, sub, source, reason)
+            != NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "session_guard: notification to \"%V\" failed: "
+                          "it could not be made", &n[i].uri);
+
+            ngx_http_sg_metrics_event(zone, NGX_HTTP_SG_EVENT_NOTIFY_FAILED);
+        }
+    }
+}
+
+
+static ngx_int_t
+ngx_http_sg_notify_one(ngx_http_request_t *r, ngx_http_sg_notify_t *n,
+    ngx_http_sg_zone_t *zone, ngx_str_t *sid, ngx_str_t *sub,
+    ngx_uint_t source, ngx_str_t *reason)
+{
+    ngx_str_t                    token, body;
+    ngx_list_t                   headers;
+    ngx_http_request_t          *sr;
+    ngx_http_request_body_t     *rb;
+    ngx_http_sg_notify_ctx_t    *nc;
+    ngx_http_post_subrequest_t  *ps;
+
+    if (ngx_http_sg_notify_token(r, n, sid, sub, source, reason, &token)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    body.len = sizeof("logout_token=") - 1 + token.len;
+    body.data = ngx_pnalloc(r->pool, body.len);
+    if (body.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* base64url and dots: nothing to percent-encode */
+
+    ngx_memcpy(ngx_cpymem(body.data, "logout_token=",
+                          sizeof("logout_token=") - 1),
+               token.data, token.len);
+
+    nc = ngx_pcalloc(r->pool, sizeof(ngx_http_sg_notify_ctx_t));
+    ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
+
+    if (nc == NULL || ps == NULL) {
+        return NGX_ERROR;
+    }
+
+    nc->zone = zone;
+    nc->uri = &n->uri;
+
+    /* all allocated first: once created, the subrequest runs */
+
+    if (ngx_http_sg_notify_prepare(r, &body, &headers, &rb) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ps->handler = ngx_http_sg_notify_done;
+    ps->data = nc;
+
+    if (ngx_http_subrequest(r, &n->uri, NULL, &sr, ps,
+                            NGX_HTTP_SUBREQUEST_BACKGROUND)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    ngx_http_sg_notify_request(sr, &headers, rb);
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "session_guard: notification to \"%V\": %V",
+                   &n->uri, &token);
+
+    return NGX_OK;
+}
+
+
+/* the claims, signed */
+
+static ngx_int_t
+ngx_http_sg_notify_token(ngx_http_request_t *r, ngx_http_sg_notify_t *n,
+    ngx_str_t *sid, ngx_str_t *sub, ngx_uint_t source, ngx_str_t *reason,
+    ngx_str_t *token)
+{
+    u_char      *p, *start, rnd[NGX_HTTP_SG_NOTIFY_JTI_BYTES];
+    u_char       jti[ngx_base64_encoded_length(NGX_HTTP_SG_NOTIFY_JTI_BYTES)];
+    size_t       len;
+    time_t       now;
+    ngx_str_t    src, dst, payload, typ, *src_name;
+
+    if (RAND_bytes(rnd, NGX_HTTP_SG_NOTIFY_JTI_BYTES) != 1) {
+        ERR_clear_error();
+        return NGX_ERROR;
+    }
+
+    src.data = rnd;
+    src.len = NGX_HTTP_SG_NOTIFY_JTI_BYTES;
+    dst.data = jti;
+    ngx_encode_base64url(&dst, &src);
+
+    src_name = &ngx_http_sg_notify_sources[source < 5 ? source : 0];
+
+    len = sizeof("{\"iss\":\"\",\"aud\":\"\",\"iat\":,\"exp\":,\"jti\":\"\","
+                 "\"sid\":,\"sub\":,\"events\":{\"" NGX_HTTP_SG_NOTIFY_EVENT
+                 "\":{}},\"sg_reason\":,\"sg_source\":\"\"}")
+          + n->issuer.len + n->audience.len + 2 * NGX_TIME_T_LEN + dst.len
+          + src_name->len
+          + 6 * ((sid ? sid->len : 0) + (sub ? sub->len : 0)
+                 + (reason ? reason->len : 0))
+          + 3 * 2;
+
+    start = ngx_pnalloc(r->pool, len);
+    if (start == NULL) {
+        return NGX_ERROR;
+    }
+
+    now = ngx_time();
+
+    p = ngx_sprintf(start, "{\"iss\":\"%V\"", &n->issuer);
+
+    if (n->audience.len) {
+        p = ngx_sprintf(p, ",\"aud\":\"%V\"", &n->audience);
+    }
+
+    p = ngx_sprintf(p, ",\"iat\":%T,\"exp\":%T,\"jti\":\"%V\"",
+                    now, now + n->ttl, &dst);
+
+    if (sid && sid->len) {
+        p = ngx_cpymem(p, ",\"sid\":", 7);
+        p = ngx_http_sg_notify_json(p, sid);
+    }
+
+    if (sub && sub->len) {
+        p = ngx_cpymem(p, ",\"sub\":", 7);
+        p = ngx_http_sg_notify_json(p, sub);
+    }
+
+    p = ngx_cpymem(p, ",\"events\":{\"" NGX_HTTP_SG_NOTIFY_EVENT "\":{}}",
+                   sizeof(",\"events\":{\"" NGX_HTTP_SG_NOTIFY_EVENT
+                          "\":{}}") - 1);
+
+    if (reason && reason->len) {
+        p = ngx_cpymem(p, ",\"sg_reason\":", 13);
+        p = ngx_http_sg_notify_json(p, reason);
+    }
+
+    p = ngx_sprintf(p, ",\"sg_source\":\"%V\"}", src_name);
+
+    payload.data = start;
+    payload.len = p - start;
+
+    ngx_str_set(&typ, "logout+jwt");
+
+    return ngx_sg_jws_sign(r->pool, n->signer, &typ, &payload, token);
+}
+
+
+/*
+ * The subrequest as a form POST of its own: headers and body are not the
+ * client's (the proxy module would pass on its Authorization and cookies).
+ * The Host the application gets is proxy_pass's, as always.
+ */
+
+static ngx_int_t
+ngx_http_sg_notify_prepare(ngx_http_request_t *r, ngx_str_t *body,
+    ngx_list_t *headers, ngx_http_request_body_t **rbp)
+{
+    ngx_buf_t                *b;
+    ngx_chain_t              *cl;
+    ngx_table_elt_t          *h;
+    ngx_http_request_body_t  *rb;
+
+    if (ngx_list_init(headers, r->pool, 2, sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    h = ngx_list_push(headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(h, sizeof(ngx_table_elt_t));
+
+    ngx_str_set(&h->key, "Content-Type");
+    ngx_str_set(&h->value, "application/x-www-form-urlencoded");
+    h->lowcase_key = (u_char *) "content-type";
+    h->hash = ngx_hash_key(h->lowcase_key, h->key.len);
+
+    b = ngx_calloc_buf(r->pool);
+    cl = ngx_alloc_chain_link(r->pool);
+    rb = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
+
+    if (b == NULL || cl == NULL || rb == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* start and end too: a retry to the next upstream rewinds to start */
+
+    b->start = body->data;
+    b->pos = body->data;
+    b->last = body->data + body->len;
+    b->end = b->last;
+    b->memory = 1;
+    b->last_buf = 1;
+    b->last_in_chain = 1;
+
+    cl->buf = b;
+    cl->next = NULL;
+
+    rb->bufs = cl;
+
+    *rbp = rb;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_sg_notify_request(ngx_http_request_t *sr, ngx_list_t *headers,
+    ngx_http_request_body_t *rb)
+{
+    ngx_str_t  server;
+
+    sr->header_only = 1;
+    sr->method = NGX_HTTP_POST;
+    ngx_str_set(&sr->method_name, "POST");
+
+    /* $host stays the request's */
+
+    server = sr->headers_in.server;
+
+    ngx_memzero(&sr->headers_in, sizeof(ngx_http_headers_in_t));
+
+    sr->headers_in.server = server;
+    sr->headers_in.headers = *headers;
+    sr->headers_in.headers.last = &sr->headers_in.headers.part;
+    sr->headers_in.content_type = headers->part.elts;
+    sr->headers_in.content_length_n = ngx_buf_size(rb->bufs->buf);
+
+    sr->request_body = rb;
+}
+
+
+/*
+ * Called when the subrequest ends, maybe more than once (an error status
+ * first, then its error page): the first call decides.
+ */
+
+static ngx_int_t
+ngx_http_sg_notify_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
+{
+    ngx_http_sg_notify_ctx_t *nc = data;
+
+    ngx_uint_t  status;
+
+    if (nc->done || rc == NGX_AGAIN) {
+        return rc;
+    }
+
+    nc->done = 1;
+
+    if (rc >= NGX_HTTP_OK) {
+        status = (ngx_uint_t) rc;
+
+    } else if (rc == NGX_OK) {
+        status = r->headers_out.status;
+
+    } else {
+        status = 0;
+    }
+
+    if (status >= NGX_HTTP_OK && status < NGX_HTTP_SPECIAL_RESPONSE) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "session_guard: notification to \"%V\" sent: status "
+                      "%ui", nc->uri, status);
+
+        ngx_http_sg_metrics_event(nc->zone, NGX_HTTP_SG_EVENT_NOTIFY_SENT);
+
+        return rc;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "session_guard: notification to \"%V\" failed: status %ui",
+                  nc->uri, status);
+
+    ngx_http_sg_metrics_event(nc->zone, NGX_HTTP_SG_EVENT_NOTIFY_FAILED);
+
+    return rc;
+}
+
+
+/*
+ * A JSON string of any bytes: escaped, and what is not UTF-8 (or is a
+ * surrogate) replaced by U+FFFD, so that the claims are always valid JSON.
+ * At most 6 bytes out per byte in, plus the quotes.
+ */
+
+static u_char *
+ngx_http_sg_notify_json(u_char *p, ngx_str_t *s)
+{
+    u_char    *q, *last, *start;
+    uint32_t   c;
+
+    *p++ = '"';
+
+    q = s->data;
+    last = q + s->len;
+
+    while (q < last) {
+
+        if (*q < 0x80) {
+            p = (u_char *) ngx_escape_json(p, q, 1);
+            q++;
+            continue;
+        }
+
+        start = q;
+        c = ngx_utf8_decode(&q, last - q);
+
+        if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+            p = ngx_cpymem(p, "\\ufffd", 6);
+
+            if (q == start) {
+                q++;
+            }
+
+            continue;
+        }
+
+        p = ngx_cpymem(p, start, q - start);
+    }
+
+    *p++ = '"';
+
+    return p;
+}
