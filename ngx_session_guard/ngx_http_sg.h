@@ -266,6 +266,19 @@ typedef struct {
 } ngx_http_sg_loc_conf_t;
 
 
+/*
+ * A revocation made by a request outside the access check (the API, a
+ * back-channel logout), for $session_guard_event (ngx_http_sg_event.c)
+ */
+typedef struct {
+    ngx_str_t                   id;         /* empty: by subject */
+    ngx_str_t                   sub;        /* empty: unknown */
+    ngx_str_t                   reason;
+    ngx_uint_t                  source;     /* NGX_HTTP_SG_REVOKED_* */
+    ngx_uint_t                  count;      /* sessions revoked */
+} ngx_http_sg_revocation_t;
+
+
 typedef struct {
     ngx_uint_t                  status;     /* NGX_HTTP_SG_STATUS_* */
     const char                 *reason;
@@ -287,6 +300,7 @@ typedef struct {
     ngx_str_t                   dpop_jkt;   /* the proof key's RFC 7638 */
     ngx_str_t                   cnf_jkt;    /* the token's cnf.jkt */
     ngx_http_sg_jwks_wait_t    *jwks_wait;  /* kept across phase runs */
+    ngx_http_sg_revocation_t   *revocation; /* API, logout; else NULL */
 } ngx_http_sg_ctx_t;
 
 
@@ -364,6 +378,9 @@ extern ngx_str_t  ngx_http_sg_action_names[];
 
 /* ngx_http_sg_event.c */
 ngx_int_t ngx_http_sg_add_session_variables(ngx_conf_t *cf);
+ngx_int_t ngx_http_sg_event_revocation(ngx_http_request_t *r, ngx_str_t *id,
+    ngx_str_t *sub, ngx_uint_t source, ngx_str_t *reason, ngx_uint_t count);
+ngx_str_t *ngx_http_sg_revoke_reason_name(ngx_http_sg_record_t *rec);
 
 /* ngx_http_sg_variables.c */
 ngx_int_t ngx_http_sg_register_variables(ngx_conf_t *cf,

@@ -801,6 +801,9 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
                       ngx_http_sg_api_log_str(r, &req->key),
                       ngx_http_sg_api_log_str(r, &reason));
 
+        (void) ngx_http_sg_event_revocation(r, NULL, &req->key,
+                                            NGX_HTTP_SG_REVOKED_API, &why, n);
+
         /* one notification for them all, by subject */
 
         ngx_http_sg_notify(r, slcf, zone, NULL, &req->key,
@@ -844,11 +847,16 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
                   ngx_http_sg_api_log_str(r, &req->key), was,
                   ngx_http_sg_api_log_str(r, &reason));
 
+    sub = (rc == NGX_OK) ? &s.sub : NULL;
+
+    (void) ngx_http_sg_event_revocation(r, &req->key, sub,
+                                        NGX_HTTP_SG_REVOKED_API, &why,
+                                        (rc == NGX_OK && s.rec.revoked) ? 0
+                                                                        : 1);
+
     /* an unknown session may be the application's all the same */
 
     if (rc != NGX_OK || !s.rec.revoked) {
-        sub = (rc == NGX_OK) ? &s.sub : NULL;
-
         ngx_http_sg_notify(r, slcf, zone, &req->key, sub,
                            NGX_HTTP_SG_REVOKED_API, &why);
     }

@@ -48,6 +48,10 @@ static u_char *ngx_http_sg_names(u_char *p, ngx_uint_t mask,
     ngx_str_t *names, ngx_uint_t n, ngx_uint_t quoted);
 static u_char *ngx_http_sg_json_str(u_char *p, ngx_str_t *s);
 static time_t ngx_http_sg_idle_expires(ngx_http_sg_record_t *rec);
+static ngx_int_t ngx_http_sg_revocation_event(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, ngx_http_sg_revocation_t *rv);
+static u_char *ngx_http_sg_event_request(u_char *p, ngx_http_request_t *r,
+    ngx_str_t *ua);
 
 
 static ngx_http_variable_t  ngx_http_sg_session_vars[] = {
@@ -140,6 +144,84 @@ ngx_int_t
 ngx_http_sg_add_session_variables(ngx_conf_t *cf)
 {
     return ngx_http_sg_register_variables(cf, ngx_http_sg_session_vars);
+}
+
+
+/*
+ * Remember a revocation made by this request (the API, a back-channel
+ * logout) for $session_guard_event.  The strings must live as long as the
+ * request (they are not copied).
+ */
+
+ngx_int_t
+ngx_http_sg_event_revocation(ngx_http_request_t *r, ngx_str_t *id,
+    ngx_str_t *sub, ngx_uint_t source, ngx_str_t *reason, ngx_uint_t count)
+{
+    ngx_http_sg_ctx_t         *ctx;
+    ngx_http_sg_revocation_t  *rv;
+
+    ctx = ngx_http_sg_get_ctx(r);
+
+    if (ctx == NULL) {
+        ctx = ngx_pcalloc(r->main->pool, sizeof(ngx_http_sg_ctx_t));
+        if (ctx == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_http_set_ctx(r->main, ctx, ngx_http_session_guard_module);
+    }
+
+    rv = ngx_pcalloc(r->main->pool, sizeof(ngx_http_sg_revocation_t));
+    if (rv == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (id) {
+        rv->id = *id;
+    }
+
+    if (sub) {
+        rv->sub = *sub;
+    }
+
+    if (reason) {
+        rv->reason = *reason;
+    }
+
+    rv->source = source;
+    rv->count = count;
+
+    ctx->revocation = rv;
+
+    return NGX_OK;
+}
+
+
+/* why the policy revoked a session: a signal, or its lifetime; else NULL */
+
+ngx_str_t *
+ngx_http_sg_revoke_reason_name(ngx_http_sg_record_t *rec)
+{
+    static ngx_str_t  expired = ngx_string("expired");
+    static ngx_str_t  idle = ngx_string("idle_timeout");
+
+    if (rec->revoked != NGX_HTTP_SG_REVOKED_POLICY) {
+        return NULL;
+    }
+
+    if (rec->revoke_reason < NGX_HTTP_SG_SIG_COUNT) {
+        return &ngx_http_sg_signal_names[rec->revoke_reason];
+    }
+
+    if (rec->revoke_reason == NGX_HTTP_SG_REASON_EXPIRED) {
+        return &expired;
+    }
+
+    if (rec->revoke_reason == NGX_HTTP_SG_REASON_IDLE) {
+        return &idle;
+    }
+
+    return NULL;
 }
 
 
@@ -277,16 +359,22 @@ ngx_http_sg_event_variable(ngx_http_request_t *r,
 {
     size_t                 len;
     u_char                *p, *start;
-    ngx_str_t             *status, ua, org, sub;
+    ngx_str_t             *status, *reason, ua, org, sub;
     ngx_http_sg_geo_t     *geo;
     ngx_http_sg_ctx_t     *ctx;
     ngx_http_sg_record_t  *rec;
 
     ctx = ngx_http_sg_get_ctx(r);
 
-    if (ctx == NULL || ctx->status == NGX_HTTP_SG_STATUS_NONE) {
+    if (ctx == NULL
+        || (ctx->status == NGX_HTTP_SG_STATUS_NONE && ctx->revocation == NULL))
+    {
         v->not_found = 1;
         return NGX_OK;
+    }
+
+    if (ctx->status == NGX_HTTP_SG_STATUS_NONE) {
+        return ngx_http_sg_revocation_event(r, v, ctx->revocation);
     }
 
     status = ngx_http_sg_status_name(ctx->status);
@@ -347,9 +435,28 @@ ngx_http_sg_event_variable(ngx_http_request_t *r,
     p = ngx_http_sg_cpy(p, "],\"actions\":[");
     p = ngx_http_sg_names(p, ctx->actions, ngx_http_sg_action_names,
                           NGX_HTTP_SG_ACT_COUNT, 1);
-    p = ngx_sprintf(p, "],\"session_created\":%s,\"lifetime_clamped\":%s}",
+    p = ngx_sprintf(p, "],\"session_created\":%s,\"lifetime_clamped\":%s",
                     ctx->created ? "true" : "false",
                     ctx->clamped ? "true" : "false");
+
+    /* who revoked the session, and why (the policy's reasons only) */
+
+    if (ctx->has_session && ctx->session.rec.revoked
+        && ctx->session.rec.revoked < 5)
+    {
+        p = ngx_sprintf(p, ",\"revocation\":{\"source\":\"%V\"",
+                        &ngx_http_sg_revoked_names[ctx->session.rec.revoked]);
+
+        reason = ngx_http_sg_revoke_reason_name(&ctx->session.rec);
+
+        if (reason) {
+            p = ngx_sprintf(p, ",\"reason\":\"%V\"", reason);
+        }
+
+        *p++ = '}';
+    }
+
+    *p++ = '}';
 
     if (ctx->has_session) {
         rec = &ctx->session.rec;
@@ -433,14 +540,9 @@ ngx_http_sg_event_variable(ngx_http_request_t *r,
         *p++ = '}';
     }
 
-    p = ngx_http_sg_cpy(p, "},\"user_agent\":{\"original\":");
-    p = ngx_http_sg_json_str(p, &ua);
+    *p++ = '}';
 
-    p = ngx_http_sg_cpy(p, "},\"http\":{\"request\":{\"method\":");
-    p = ngx_http_sg_json_str(p, &r->method_name);
-    p = ngx_http_sg_cpy(p, "}},\"url\":{\"path\":");
-    p = ngx_http_sg_json_str(p, &r->uri);
-    p = ngx_http_sg_cpy(p, "}}");
+    p = ngx_http_sg_event_request(p, r, &ua);
 
     v->len = p - start;
     v->data = start;
@@ -449,6 +551,97 @@ ngx_http_sg_event_variable(ngx_http_request_t *r,
     v->not_found = 0;
 
     return NGX_OK;
+}
+
+
+/*
+ * The event of a revocation made by an API call or a back-channel logout
+ * token: who (source), why (reason), which session or subject.
+ */
+
+static ngx_int_t
+ngx_http_sg_revocation_event(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, ngx_http_sg_revocation_t *rv)
+{
+    size_t      len;
+    u_char     *p, *start;
+    ngx_str_t   ua;
+
+    if (r->headers_in.user_agent) {
+        ua = r->headers_in.user_agent->value;
+    } else {
+        ngx_str_null(&ua);
+    }
+
+    len = 1024
+          + 6 * (rv->id.len + rv->sub.len + rv->reason.len + ua.len
+                 + r->connection->addr_text.len + r->uri.len
+                 + r->method_name.len);
+
+    start = ngx_pnalloc(r->pool, len);
+    if (start == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_sprintf(start, "{\"@timestamp\":\"%V\",",
+                    &ngx_cached_http_log_iso8601);
+
+    p = ngx_http_sg_cpy(p, "\"event\":{\"kind\":\"event\","
+                        "\"category\":[\"session\"],"
+                        "\"action\":\"session-revoked\","
+                        "\"outcome\":\"success\",\"reason\":");
+    p = ngx_http_sg_json_str(p, &rv->reason);
+
+    p = ngx_sprintf(p, "},\"session_guard\":{\"revocation\":{"
+                    "\"source\":\"%V\",\"reason\":",
+                    &ngx_http_sg_revoked_names[rv->source < 5 ? rv->source
+                                                              : 0]);
+    p = ngx_http_sg_json_str(p, &rv->reason);
+    p = ngx_sprintf(p, ",\"scope\":\"%s\",\"sessions\":%ui}}",
+                    rv->id.len ? "session" : "subject", rv->count);
+
+    if (rv->id.len) {
+        p = ngx_http_sg_cpy(p, ",\"session\":{\"id\":");
+        p = ngx_http_sg_json_str(p, &rv->id);
+        p = ngx_http_sg_cpy(p, ",\"revoked\":true}");
+    }
+
+    if (rv->sub.len) {
+        p = ngx_http_sg_cpy(p, ",\"user\":{\"id\":");
+        p = ngx_http_sg_json_str(p, &rv->sub);
+        *p++ = '}';
+    }
+
+    p = ngx_http_sg_cpy(p, ",\"source\":{\"ip\":");
+    p = ngx_http_sg_json_str(p, &r->connection->addr_text);
+    *p++ = '}';
+
+    p = ngx_http_sg_event_request(p, r, &ua);
+
+    v->len = p - start;
+    v->data = start;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/* the end of every event: user agent, method, path */
+
+static u_char *
+ngx_http_sg_event_request(u_char *p, ngx_http_request_t *r, ngx_str_t *ua)
+{
+    p = ngx_http_sg_cpy(p, ",\"user_agent\":{\"original\":");
+    p = ngx_http_sg_json_str(p, ua);
+
+    p = ngx_http_sg_cpy(p, "},\"http\":{\"request\":{\"method\":");
+    p = ngx_http_sg_json_str(p, &r->method_name);
+    p = ngx_http_sg_cpy(p, "}},\"url\":{\"path\":");
+    p = ngx_http_sg_json_str(p, &r->uri);
+
+    return ngx_http_sg_cpy(p, "}}");
 }
 
 

@@ -278,6 +278,10 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
 
     ngx_str_set(&why, "backchannel_logout");
 
+    (void) ngx_http_sg_event_revocation(r, &sid, &sub,
+                                        NGX_HTTP_SG_REVOKED_LOGOUT, &why,
+                                        sid.len ? 1 : n);
+
     ngx_http_sg_notify(r, slcf, lcf->zone, &sid, &sub,
                        NGX_HTTP_SG_REVOKED_LOGOUT, &why);
 

@@ -285,24 +285,9 @@ static void
 ngx_http_sg_notify_revoked(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx)
 {
-    ngx_str_t    reason;
-    ngx_uint_t   why;
-
-    why = ctx->session.rec.revoke_reason;
-
-    if (why < NGX_HTTP_SG_SIG_COUNT) {
-        reason = ngx_http_sg_signal_names[why];
-
-    } else if (why == NGX_HTTP_SG_REASON_EXPIRED) {
-        ngx_str_set(&reason, "expired");
-
-    } else {
-        ngx_str_set(&reason, "idle_timeout");
-    }
-
     ngx_http_sg_notify(r, slcf, slcf->zone, &ctx->session.id,
                        &ctx->session.sub, NGX_HTTP_SG_REVOKED_POLICY,
-                       &reason);
+                       ngx_http_sg_revoke_reason_name(&ctx->session.rec));
 }
 
 

@@ -597,3 +597,52 @@ session_guard_notify_jwks: no "session_guard_notify" in effect here
 --- must_die
 --- error_log
 take printable ASCII without quotes or backslashes
+
+
+
+=== TEST 22: $session_guard_event: one object per revocation, with who and why
+--- http_config
+    log_format sg_events escape=none '$session_guard_event';
+--- config
+    access_log $TEST_NGINX_SERVER_ROOT/logs/events.log sg_events
+        if=$session_guard_event;
+    location = /events-log {
+        default_type text/plain;
+        alias $TEST_NGINX_SERVER_ROOT/logs/events.log;
+    }
+--- request eval
+["GET /t", "GET /t", "GET /t", "DELETE /sg/sessions/s2?reason=stolen",
+ "DELETE /sg/sessions/s2", "GET /sg/subjects/bob/sessions",
+ "DELETE /sg/subjects/bob/sessions",
+ "POST /logout\nlogout_token=" . main::lt(sid => 's7', sub => 'carol'),
+ "POST /logout\nlogout_token=" . main::lt(sub => 'dave'),
+ "GET /events-log"]
+--- more_headers eval
+[main::at('s1', 'alice', 'ua-1'), main::at('s1', 'alice', 'ua-2'),
+ main::at('s3', 'bob', 'ua-1'), "", "", "", "", $main::FORM, $main::FORM,
+ ""]
+--- wait: 0.1
+--- error_code eval
+[200, 401, 200, 204, 204, 200, 200, 200, 200, 200]
+--- response_body_filters eval
+[([sub { "" }]) x 9, [sub {
+    CORE::join '', map {
+        my $e = JSON::PP::decode_json($_);
+        my $rv = $e->{session_guard}{revocation} || {};
+        CORE::join(' ', $e->{event}{action},
+            map { $_ // '-' } $rv->{source}, $rv->{reason}, $rv->{scope},
+            $rv->{sessions}, $e->{session}{id}, $e->{user}{id},
+            $e->{http}{request}{method}) . "\n"
+    } split /\n/, $_[0];
+}]]
+--- response_body eval
+[("") x 9, <<'_EOS_']
+session-checked - - - - s1 alice GET
+session-revoked policy ua - - s1 alice GET
+session-checked - - - - s3 bob GET
+session-revoked api stolen session 1 s2 - DELETE
+session-revoked api api session 0 s2 - DELETE
+session-revoked api api subject 1 - bob DELETE
+session-revoked logout backchannel_logout session 1 s7 carol POST
+session-revoked logout backchannel_logout subject 0 - dave POST
+_EOS_
