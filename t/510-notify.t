@@ -173,7 +173,7 @@ add_block_preprocessor(sub {
     session_guard_zone zone=sg:1m max_lifetime=1h;
 
     log_format notify escape=json
-        '$uri|$request_method|$http_content_type|$http_authorization|'
+        '$uri|$request_method|$http_content_type|$http_x_seen_auth|'
         '$http_cookie|$request_body';
 
     # the application
@@ -198,6 +198,7 @@ _EOC_
         session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
         session_guard_on_change ua=revoke;
         include $TEST_NGINX_SG_CONF/decision-headers.conf;
+        add_header X-Auth-Length $http_authorization always;
     }
     location /sg/ {
         session_guard_api zone=sg;
@@ -219,6 +220,8 @@ _EOC_
     }
     location = /internal/notify {
         internal;
+        # the client's headers, if the notification had them: it has not
+        proxy_set_header X-Seen-Auth $http_authorization$http_cookie;
         proxy_pass http://127.0.0.1:$TEST_NGINX_APP_PORT/recv;
     }
 _EOC_
