@@ -370,7 +370,16 @@ ngx_int_t ngx_http_sg_context(ngx_http_request_t *r,
     ngx_http_sg_bind_t *cur);
 ngx_uint_t ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name);
 void ngx_http_sg_session_digest(ngx_str_t *key, u_char *out);
-ngx_int_t ngx_http_sg_subrequest_bare(ngx_http_request_t *sr);
+
+/* ngx_http_sg_subrequest.c: subrequests without the client's request */
+typedef struct {
+    ngx_list_t                  headers;
+    ngx_http_variable_value_t  *variables;
+} ngx_http_sg_bare_t;
+
+ngx_int_t ngx_http_sg_bare_init(ngx_http_request_t *r,
+    ngx_http_sg_bare_t *bare);
+void ngx_http_sg_bare_apply(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare);
 ngx_http_sg_geo_t *ngx_http_sg_geo(ngx_http_request_t *r);
 uint64_t ngx_http_sg_hash64(u_char *data, size_t len);
 extern ngx_str_t  ngx_http_sg_signal_names[];

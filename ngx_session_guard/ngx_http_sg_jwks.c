@@ -291,6 +291,8 @@ static ngx_int_t
 ngx_http_sg_jwks_start(ngx_http_request_t *r, ngx_http_sg_jwks_wait_t *w)
 {
     ngx_http_request_t          *sr;
+    ngx_http_sg_bare_t           bare;
+    ngx_http_request_body_t     *rb;
     ngx_http_sg_jwks_state_t    *st;
     ngx_http_post_subrequest_t  *ps;
 
@@ -301,8 +303,13 @@ ngx_http_sg_jwks_start(ngx_http_request_t *r, ngx_http_sg_jwks_wait_t *w)
     st->started = ngx_time();
     w->fetched = 1;
 
+    /* all allocated first: once created, the subrequest runs */
+
     ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
-    if (ps == NULL) {
+    rb = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
+
+    if (ps == NULL || rb == NULL || ngx_http_sg_bare_init(r, &bare) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -323,16 +330,10 @@ ngx_http_sg_jwks_start(ngx_http_request_t *r, ngx_http_sg_jwks_wait_t *w)
 
     st->owner = w;
 
-    /* a GET without the client's body or headers */
+    /* a GET without the client's body, headers or variables */
 
-    sr->request_body = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
-    if (sr->request_body == NULL) {
-        return NGX_ERROR;
-    }
-
-    if (ngx_http_sg_subrequest_bare(sr) != NGX_OK) {
-        return NGX_ERROR;
-    }
+    sr->request_body = rb;
+    ngx_http_sg_bare_apply(sr, &bare);
 
     sr->method = NGX_HTTP_GET;
     ngx_str_set(&sr->method_name, "GET");
@@ -836,34 +837,3 @@ ngx_http_sg_jwks_init_process(ngx_cycle_t *cycle)
     return NGX_OK;
 }
 
-
-/*
- * A subrequest the module makes on its own behalf (a key fetch, a
- * notification) must not carry the client's request headers, its
- * Authorization and Cookie headers least of all, whatever the location's
- * proxy_pass_request_headers: the subrequest gets an empty header list of
- * its own.  The host name ($host) is kept.  NGX_OK, or NGX_ERROR.
- */
-
-ngx_int_t
-ngx_http_sg_subrequest_bare(ngx_http_request_t *sr)
-{
-    ngx_str_t  server;
-
-    server = sr->headers_in.server;
-
-    ngx_memzero(&sr->headers_in, sizeof(ngx_http_headers_in_t));
-
-    if (ngx_list_init(&sr->headers_in.headers, sr->pool, 1,
-                      sizeof(ngx_table_elt_t))
-        != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    sr->headers_in.server = server;
-    sr->headers_in.content_length_n = -1;
-    sr->headers_in.keep_alive_n = -1;
-
-    return NGX_OK;
-}

@@ -54,11 +54,10 @@ static ngx_int_t ngx_http_sg_notify_token(ngx_http_request_t *r,
     ngx_http_sg_notify_t *n, ngx_str_t *sid, ngx_str_t *sub,
     ngx_uint_t source, ngx_str_t *reason, ngx_str_t *token);
 static ngx_int_t ngx_http_sg_notify_prepare(ngx_http_request_t *r,
-    ngx_str_t *body, ngx_list_t *headers, ngx_http_request_body_t **rbp,
-    ngx_http_variable_value_t **vars);
+    ngx_str_t *body, ngx_http_sg_bare_t *bare,
+    ngx_http_request_body_t **rbp);
 static void ngx_http_sg_notify_request(ngx_http_request_t *sr,
-    ngx_list_t *headers, ngx_http_request_body_t *rb,
-    ngx_http_variable_value_t *vars);
+    ngx_http_sg_bare_t *bare, ngx_http_request_body_t *rb);
 static ngx_int_t ngx_http_sg_notify_done(ngx_http_request_t *r, void *data,
     ngx_int_t rc);
 static u_char *ngx_http_sg_notify_json(u_char *p, ngx_str_t *s);
@@ -112,11 +111,10 @@ ngx_http_sg_notify_one(ngx_http_request_t *r, ngx_http_sg_notify_t *n,
     ngx_uint_t source, ngx_str_t *reason)
 {
     ngx_str_t                    token, body;
-    ngx_list_t                   headers;
     ngx_http_request_t          *sr;
+    ngx_http_sg_bare_t           bare;
     ngx_http_request_body_t     *rb;
     ngx_http_sg_notify_ctx_t    *nc;
-    ngx_http_variable_value_t   *vars;
     ngx_http_post_subrequest_t  *ps;
 
     if (ngx_http_sg_notify_token(r, n, sid, sub, source, reason, &token)
@@ -149,8 +147,7 @@ ngx_http_sg_notify_one(ngx_http_request_t *r, ngx_http_sg_notify_t *n,
 
     /* all allocated first: once created, the subrequest runs */
 
-    if (ngx_http_sg_notify_prepare(r, &body, &headers, &rb, &vars)
-        != NGX_OK)
+    if (ngx_http_sg_notify_prepare(r, &body, &bare, &rb) != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -165,7 +162,7 @@ ngx_http_sg_notify_one(ngx_http_request_t *r, ngx_http_sg_notify_t *n,
         return NGX_ERROR;
     }
 
-    ngx_http_sg_notify_request(sr, &headers, rb, vars);
+    ngx_http_sg_notify_request(sr, &bare, rb);
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "session_guard: notification to \"%V\": %V",
@@ -263,36 +260,20 @@ ngx_http_sg_notify_token(ngx_http_request_t *r, ngx_http_sg_notify_t *n,
 
 static ngx_int_t
 ngx_http_sg_notify_prepare(ngx_http_request_t *r, ngx_str_t *body,
-    ngx_list_t *headers, ngx_http_request_body_t **rbp,
-    ngx_http_variable_value_t **vars)
+    ngx_http_sg_bare_t *bare, ngx_http_request_body_t **rbp)
 {
-    ngx_buf_t                  *b;
-    ngx_chain_t                *cl;
-    ngx_table_elt_t            *h;
-    ngx_http_request_body_t    *rb;
-    ngx_http_core_main_conf_t  *cmcf;
+    ngx_buf_t                *b;
+    ngx_chain_t              *cl;
+    ngx_table_elt_t          *h;
+    ngx_http_request_body_t  *rb;
 
-    /*
-     * Variables of its own too: a subrequest shares the values its parent
-     * cached, and those ($http_*, $content_type) are the client's.
-     */
+    /* nothing of the client's request, and a Content-Type of its own */
 
-    cmcf = ngx_http_get_module_main_conf(r, ngx_http_core_module);
-
-    *vars = ngx_pcalloc(r->pool, (cmcf->variables.nelts ? cmcf->variables.nelts
-                                                        : 1)
-                                 * sizeof(ngx_http_variable_value_t));
-    if (*vars == NULL) {
+    if (ngx_http_sg_bare_init(r, bare) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    if (ngx_list_init(headers, r->pool, 2, sizeof(ngx_table_elt_t))
-        != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    h = ngx_list_push(headers);
+    h = ngx_list_push(&bare->headers);
     if (h == NULL) {
         return NGX_ERROR;
     }
@@ -334,30 +315,19 @@ ngx_http_sg_notify_prepare(ngx_http_request_t *r, ngx_str_t *body,
 
 
 static void
-ngx_http_sg_notify_request(ngx_http_request_t *sr, ngx_list_t *headers,
-    ngx_http_request_body_t *rb, ngx_http_variable_value_t *vars)
+ngx_http_sg_notify_request(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare,
+    ngx_http_request_body_t *rb)
 {
-    ngx_str_t  server;
-
     sr->header_only = 1;
     sr->method = NGX_HTTP_POST;
     ngx_str_set(&sr->method_name, "POST");
 
-    /* $host stays the request's */
+    ngx_http_sg_bare_apply(sr, bare);
 
-    server = sr->headers_in.server;
-
-    ngx_memzero(&sr->headers_in, sizeof(ngx_http_headers_in_t));
-
-    sr->headers_in.server = server;
-    sr->headers_in.headers = *headers;
-    sr->headers_in.headers.last = &sr->headers_in.headers.part;
-    sr->headers_in.content_type = headers->part.elts;
+    sr->headers_in.content_type = sr->headers_in.headers.part.elts;
     sr->headers_in.content_length_n = ngx_buf_size(rb->bufs->buf);
-    sr->headers_in.keep_alive_n = -1;
 
     sr->request_body = rb;
-    sr->variables = vars;
 }
 
 

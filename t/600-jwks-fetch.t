@@ -748,3 +748,32 @@ GET /result.txt
 --- response_body
 200
 /jwks auth=[-] cookie=[-]
+
+
+
+=== TEST 26: nor the client's values of variables, which the fetch does
+not share with the request that started it
+--- config
+    location = /jwks-fetch {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_RAND_PORT_1/jwks;
+        proxy_set_header Authorization $http_authorization;
+        proxy_set_header Cookie $cookie_SESSION;
+    }
+    location /t {
+        # the request's values are cached before the fetch starts
+        set $a $http_authorization;
+        set $c $cookie_SESSION;
+        session_guard on;
+        session_guard_jwks_fetch /jwks-fetch;
+    }
+--- init
+my $st = main::get('/t', $::T1, Cookie => 'SESSION=secret-cookie');
+my $log = main::idp_log();
+chomp $log;
+main::result($st, $log);
+--- request
+GET /result.txt
+--- response_body
+200
+/jwks auth=[-] cookie=[-]

@@ -1,0 +1,71 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * Subrequests the module makes on its own behalf (a key fetch, a
+ * notification to an application) must carry nothing of the client's
+ * request: a subrequest starts as a copy of its parent's request headers
+ * and shares the variable values its parent cached ($http_authorization,
+ * $cookie_...), so a location that passes request headers on, or sets one
+ * from a variable, would hand the client's credentials to the provider or
+ * the application.  The subrequest gets an empty header list and variables
+ * of its own instead; only the host name ($host) is kept.
+ *
+ * Everything is allocated before the subrequest exists (once created, it
+ * runs): ngx_http_sg_bare_init() may fail, ngx_http_sg_bare_apply() cannot.
+ */
+
+
+#include "ngx_http_sg.h"
+
+
+/* NGX_OK, or NGX_ERROR (out of memory) */
+
+ngx_int_t
+ngx_http_sg_bare_init(ngx_http_request_t *r, ngx_http_sg_bare_t *bare)
+{
+    ngx_uint_t                  n;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    cmcf = ngx_http_get_module_main_conf(r, ngx_http_core_module);
+
+    n = cmcf->variables.nelts ? cmcf->variables.nelts : 1;
+
+    bare->variables = ngx_pcalloc(r->pool,
+                                  n * sizeof(ngx_http_variable_value_t));
+    if (bare->variables == NULL) {
+        return NGX_ERROR;
+    }
+
+    return ngx_list_init(&bare->headers, r->pool, 2, sizeof(ngx_table_elt_t));
+}
+
+
+/* bare->headers may have had headers of the module's pushed meanwhile */
+
+void
+ngx_http_sg_bare_apply(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare)
+{
+    ngx_str_t  server;
+
+    server = sr->headers_in.server;
+
+    ngx_memzero(&sr->headers_in, sizeof(ngx_http_headers_in_t));
+
+    sr->headers_in.headers = bare->headers;
+
+    /* the list's first part now lives in the request: "last" follows it */
+
+    if (bare->headers.last == &bare->headers.part) {
+        sr->headers_in.headers.last = &sr->headers_in.headers.part;
+    }
+
+    sr->headers_in.server = server;
+    sr->headers_in.content_length_n = -1;
+    sr->headers_in.keep_alive_n = -1;
+
+    sr->variables = bare->variables;
+}
