@@ -24,6 +24,7 @@
 
 
 #define NGX_HTTP_SG_MAX_TOKEN_DEFAULT   8192
+#define NGX_HTTP_SG_JWKS_URI_MAX        1024  /* a discovered jwks_uri */
 #define NGX_HTTP_SG_CACHE_DEFAULT       4096
 #define NGX_HTTP_SG_DPOP_KEY_CACHE      1024 /* DPoP proof keys */
 
@@ -150,6 +151,10 @@ typedef struct {
     ngx_msec_t                  wait;       /* a request waits that long */
     size_t                      max_size;
     ngx_uint_t                  max_keys;
+    ngx_str_t                   discover;   /* "discover=": "" none */
+    ngx_str_t                   discover_args;
+    ngx_str_t                   issuer;     /* the document must name it */
+    ngx_flag_t                  allow_http; /* jwks_uri may be http:// */
     ngx_http_sg_jwks_state_t   *state;      /* per worker */
 } ngx_http_sg_jwks_fetch_t;
 
@@ -294,6 +299,7 @@ typedef struct {
     ngx_uint_t                  verified:1; /* the token passed checks */
     ngx_uint_t                  cache:2;    /* NGX_HTTP_SG_CACHE_* */
     ngx_uint_t                  geo_done:1; /* geo is looked up */
+    ngx_uint_t                  error_logged:1; /* NGX_ERROR, logged */
     ngx_http_sg_geo_t           geo;        /* ngx_http_sg_geo_lookup() */
     ngx_uint_t                  scheme;     /* NGX_HTTP_SG_SCHEME_* */
     const char                 *error;      /* challenge's error code */
@@ -345,6 +351,15 @@ ngx_int_t ngx_http_sg_jwks_keys(ngx_http_request_t *r,
     ngx_http_sg_jwks_fetch_t *fetch, ngx_http_sg_ctx_t *ctx, ngx_str_t *kid,
     ngx_array_t **keys, ngx_uint_t *generation);
 ngx_uint_t ngx_http_sg_jwks_current(ngx_http_sg_jwks_fetch_t *fetch);
+char *ngx_http_sg_jwks_merge_issuer(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *conf);
+
+/* ngx_http_sg_jwks_discover.c: the jwks_uri of an OIDC discovery document */
+ngx_int_t ngx_http_sg_jwks_discovery_parse(ngx_http_request_t *sr,
+    ngx_http_sg_jwks_fetch_t *fetch, u_char *data, size_t len,
+    ngx_str_t *uri, const char **reason);
+ngx_int_t ngx_http_sg_jwks_add_variables(ngx_conf_t *cf);
+ngx_int_t ngx_http_sg_jwks_uri(ngx_http_request_t *r, ngx_str_t *uri);
 
 /* ngx_http_sg_session_conf.c, ngx_http_sg_session.c */
 char *ngx_http_sg_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);

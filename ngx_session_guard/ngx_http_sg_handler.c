@@ -250,11 +250,16 @@ ngx_http_sg_token_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     if (rc == NGX_ERROR) {
         ctx->status = NGX_HTTP_SG_STATUS_ERROR;
-        ctx->reason = "internal error";
 
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "session_guard: internal error while verifying "
-                      "a token");
+        /* an error logged where it happened keeps its reason and line */
+
+        if (!ctx->error_logged) {
+            ctx->reason = "internal error";
+
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "session_guard: internal error while verifying "
+                          "a token");
+        }
 
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -485,7 +490,9 @@ ngx_http_sg_verify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
             }
 
             if (rc != NGX_OK) {
+                /* logged there, with the fetch's last error */
                 ctx->reason = "no keys";
+                ctx->error_logged = 1;
                 return NGX_ERROR;
             }
         }

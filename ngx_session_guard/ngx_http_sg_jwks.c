@@ -40,42 +40,8 @@
 
 
 #include "ngx_http_sg.h"
-
-
-#define NGX_HTTP_SG_JWKS_ERROR_LEN  128
-
-
-struct ngx_http_sg_jwks_state_s {
-    ngx_http_sg_jwks_fetch_t   *conf;
-    ngx_pool_t                 *pool;       /* the current generation */
-    ngx_array_t                *keys;       /* ngx_sg_key_t; NULL: none */
-    ngx_uint_t                  generation;
-    time_t                      fetched;    /* last good fetch */
-    time_t                      expires;    /* a refresh is due then */
-    time_t                      started;    /* last fetch started */
-    ngx_http_sg_jwks_wait_t    *owner;      /* its request; NULL: none */
-    ngx_queue_t                 waiters;
-    ngx_uint_t                  ok;         /* fetches, this worker */
-    ngx_uint_t                  failed;
-    ngx_str_t                   error;      /* the last failure */
-    u_char                      error_buf[NGX_HTTP_SG_JWKS_ERROR_LEN];
-};
-
-
-/* per request, in its pool: kept in the ctx across phase runs */
-
-struct ngx_http_sg_jwks_wait_s {
-    ngx_http_request_t         *request;
-    ngx_http_sg_jwks_state_t   *state;
-    ngx_queue_t                 queue;
-    ngx_event_t                 event;
-    ngx_uint_t                  queued:1;
-    ngx_uint_t                  fetched:1;  /* it waited for a fetch */
-    ngx_uint_t                  body:1;     /* the body filter saw it */
-    ngx_uint_t                  too_large:1;
-    size_t                      received;   /* body bytes so far */
-    size_t                      limit;      /* bytes allowed */
-};
+#include "ngx_http_sg_shm.h"
+#include "ngx_http_sg_jwks.h"
 
 
 static ngx_http_output_body_filter_pt  ngx_http_sg_jwks_next_body_filter;
@@ -86,17 +52,13 @@ static ngx_http_sg_jwks_wait_t *ngx_http_sg_jwks_get_wait(
     ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
     ngx_http_sg_jwks_state_t *st);
 static ngx_int_t ngx_http_sg_jwks_start(ngx_http_request_t *r,
-    ngx_http_sg_jwks_wait_t *w);
-static ngx_int_t ngx_http_sg_jwks_done(ngx_http_request_t *sr, void *data,
-    ngx_int_t rc);
+    ngx_http_sg_jwks_wait_t *w, ngx_uint_t discover);
 static void ngx_http_sg_jwks_result(ngx_http_request_t *sr,
     ngx_http_sg_jwks_wait_t *w, ngx_int_t rc);
 static ngx_int_t ngx_http_sg_jwks_install(ngx_http_request_t *sr,
     ngx_http_sg_jwks_state_t *st, u_char *data, size_t len,
     const char **reason);
 static time_t ngx_http_sg_jwks_max_age(ngx_http_request_t *sr);
-static void ngx_http_sg_jwks_fail(ngx_log_t *log,
-    ngx_http_sg_jwks_state_t *st, const char *fmt, ...);
 static void ngx_http_sg_jwks_wake_all(ngx_http_sg_jwks_state_t *st);
 static void ngx_http_sg_jwks_wake(ngx_event_t *ev);
 static void ngx_http_sg_jwks_cleanup(void *data);
@@ -131,6 +93,18 @@ ngx_http_sg_jwks_keys(ngx_http_request_t *r, ngx_http_sg_jwks_fetch_t *fetch,
     }
 
     w = ctx->jwks_wait;
+
+    if (w && st->owner == w && w->keys_next) {
+        /* the discovery ended: now the keys, from the jwks_uri it gave */
+        w->keys_next = 0;
+
+        if (ngx_http_sg_jwks_start(r, w, 0) == NGX_AGAIN) {
+            return NGX_AGAIN;
+        }
+
+        /* could not start it (logged): the current keys, if any */
+        goto current;
+    }
 
     if (w && (w->queued || (st->owner == w))) {
         /* run again before the fetch it waits for ended */
@@ -185,7 +159,7 @@ ngx_http_sg_jwks_keys(ngx_http_request_t *r, ngx_http_sg_jwks_fetch_t *fetch,
                 return NGX_ERROR;
             }
 
-            rc = ngx_http_sg_jwks_start(r, w);
+            rc = ngx_http_sg_jwks_start(r, w, fetch->discover.len != 0);
 
             if (rc == NGX_AGAIN) {
                 return NGX_AGAIN;
@@ -194,6 +168,8 @@ ngx_http_sg_jwks_keys(ngx_http_request_t *r, ngx_http_sg_jwks_fetch_t *fetch,
             /* could not start it (logged): the current keys, if any */
         }
     }
+
+current:
 
     if (st->keys == NULL) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
@@ -255,6 +231,7 @@ ngx_http_sg_jwks_get_wait(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
     ngx_http_sg_jwks_state_t *st)
 {
     ngx_pool_cleanup_t       *cln;
+    ngx_http_sg_loc_conf_t   *slcf;
     ngx_http_sg_jwks_wait_t  *w;
 
     if (ctx->jwks_wait) {
@@ -262,17 +239,19 @@ ngx_http_sg_jwks_get_wait(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
     }
 
     w = ngx_pcalloc(r->pool, sizeof(ngx_http_sg_jwks_wait_t));
-    if (w == NULL) {
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+
+    if (w == NULL || cln == NULL) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: out of memory");
         return NULL;
     }
 
-    cln = ngx_pool_cleanup_add(r->pool, 0);
-    if (cln == NULL) {
-        return NULL;
-    }
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
 
     w->request = r;
     w->state = st;
+    w->zone = slcf->zone;
 
     w->event.handler = ngx_http_sg_jwks_wake;
     w->event.data = w;
@@ -287,21 +266,41 @@ ngx_http_sg_jwks_get_wait(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
 }
 
 
+/*
+ * A fetch is one subrequest, or two with "discover=": the discovery
+ * document first, then (when the request runs its phases again, as the
+ * first ended) the keys from the jwks_uri it gave; the request owns the
+ * fetch from the first start to the end of the last.
+ */
+
 static ngx_int_t
-ngx_http_sg_jwks_start(ngx_http_request_t *r, ngx_http_sg_jwks_wait_t *w)
+ngx_http_sg_jwks_start(ngx_http_request_t *r, ngx_http_sg_jwks_wait_t *w,
+    ngx_uint_t discover)
 {
+    ngx_str_t                   *uri, *args;
     ngx_http_request_t          *sr;
     ngx_http_sg_bare_t           bare;
     ngx_http_request_body_t     *rb;
+    ngx_http_sg_jwks_fetch_t    *f;
     ngx_http_sg_jwks_state_t    *st;
     ngx_http_post_subrequest_t  *ps;
 
     st = w->state;
+    f = st->conf;
 
-    /* the cooldown counts from every start, good or bad */
+    if (st->owner != w) {
+        /* the cooldown counts from every start, good or bad */
+        st->started = ngx_time();
+        w->fetched = 1;
+    }
 
-    st->started = ngx_time();
-    w->fetched = 1;
+    uri = discover ? &f->discover : &f->uri;
+    args = discover ? &f->discover_args : &f->args;
+
+    w->discovering = discover;
+    w->body = 0;
+    w->too_large = 0;
+    w->received = 0;
 
     /* all allocated first: once created, the subrequest runs */
 
@@ -310,25 +309,25 @@ ngx_http_sg_jwks_start(ngx_http_request_t *r, ngx_http_sg_jwks_wait_t *w)
 
     if (ps == NULL || rb == NULL || ngx_http_sg_bare_init(r, &bare) != NGX_OK)
     {
-        return NGX_ERROR;
+        ngx_http_sg_jwks_fail(r->connection->log, w, 1, "out of memory");
+        goto failed;
     }
 
     ps->handler = ngx_http_sg_jwks_done;
     ps->data = w;
 
-    if (ngx_http_subrequest(r, &st->conf->uri,
-                            st->conf->args.len ? &st->conf->args : NULL,
-                            &sr, ps,
+    if (ngx_http_subrequest(r, uri, args->len ? args : NULL, &sr, ps,
                             NGX_HTTP_SUBREQUEST_IN_MEMORY
                             |NGX_HTTP_SUBREQUEST_WAITED)
         != NGX_OK)
     {
-        ngx_http_sg_jwks_fail(r->connection->log, st,
+        ngx_http_sg_jwks_fail(r->connection->log, w, 1,
                               "cannot create a subrequest");
-        return NGX_ERROR;
+        goto failed;
     }
 
     st->owner = w;
+    w->sr = sr;
 
     /* a GET without the client's body, headers or variables */
 
@@ -339,10 +338,21 @@ ngx_http_sg_jwks_start(ngx_http_request_t *r, ngx_http_sg_jwks_wait_t *w)
     ngx_str_set(&sr->method_name, "GET");
     sr->header_only = 0;
 
-    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "session_guard: fetching jwks \"%V\"", &st->conf->uri);
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "session_guard: fetching %s \"%V\"",
+                   discover ? "discovery" : "jwks", uri);
 
     return NGX_AGAIN;
+
+failed:
+
+    if (st->owner == w) {
+        /* after a discovery: the others waited for this fetch */
+        st->owner = NULL;
+        ngx_http_sg_jwks_wake_all(st);
+    }
+
+    return NGX_ERROR;
 }
 
 
@@ -353,7 +363,7 @@ ngx_http_sg_jwks_start(ngx_http_request_t *r, ngx_http_sg_jwks_wait_t *w)
  * last good keys or a 500 of its own.
  */
 
-static ngx_int_t
+ngx_int_t
 ngx_http_sg_jwks_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
 {
     ngx_http_sg_jwks_wait_t *w = data;
@@ -362,8 +372,27 @@ ngx_http_sg_jwks_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
 
     st = w->state;
 
-    if (st->owner != w) {
+    if (st->owner != w || w->sr != sr) {
         return NGX_OK;
+    }
+
+    w->sr = NULL;
+
+    if (w->discovering) {
+        w->discovering = 0;
+
+        ngx_http_sg_jwks_discovery(sr, w, rc);
+
+        if (st->jwks_uri.len) {
+            /* the request runs its phases again and fetches the keys */
+            w->keys_next = 1;
+            goto done;
+        }
+
+        /* nowhere to fetch keys from (logged) */
+        st->owner = NULL;
+        ngx_http_sg_jwks_wake_all(st);
+        goto done;
     }
 
     st->owner = NULL;
@@ -371,6 +400,8 @@ ngx_http_sg_jwks_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
     ngx_http_sg_jwks_result(sr, w, rc);
 
     ngx_http_sg_jwks_wake_all(st);
+
+done:
 
     if (rc == NGX_ERROR && sr->connection->error) {
         return rc;
@@ -386,63 +417,96 @@ ngx_http_sg_jwks_result(ngx_http_request_t *sr, ngx_http_sg_jwks_wait_t *w,
 {
     size_t                     len;
     u_char                    *data;
-    ngx_uint_t                 status;
     const char                *reason;
     ngx_http_sg_jwks_fetch_t  *f;
     ngx_http_sg_jwks_state_t  *st;
+    u_char                     buf[NGX_HTTP_SG_JWKS_ERROR_LEN];
 
     st = w->state;
     f = st->conf;
-    status = sr->headers_out.status;
 
-    if (rc == NGX_ERROR || rc >= NGX_HTTP_SPECIAL_RESPONSE) {
-        /* the location's own error says why: a timeout, no upstream... */
-        ngx_http_sg_jwks_fail(sr->connection->log, st,
-                              "subrequest failed (%i)", rc);
-        return;
-    }
-
-    if (status != NGX_HTTP_OK) {
-        ngx_http_sg_jwks_fail(sr->connection->log, st, "status %ui", status);
-        return;
-    }
-
-    if (w->too_large) {
-        ngx_http_sg_jwks_fail(sr->connection->log, st,
-                              "response larger than %uz bytes (max_size=%uz,"
-                              " subrequest_output_buffer_size)", w->limit,
-                              f->max_size);
-        return;
-    }
-
-    if (sr->out == NULL || sr->out->buf == NULL) {
-        data = NULL;
-        len = 0;
-
-    } else {
-        data = sr->out->buf->pos;
-        len = sr->out->buf->last - sr->out->buf->pos;
-    }
-
-    if (len == 0) {
-        ngx_http_sg_jwks_fail(sr->connection->log, st, "empty response");
+    if (ngx_http_sg_jwks_body(sr, w, rc, &data, &len, buf, sizeof(buf))
+        != NGX_OK)
+    {
+        ngx_http_sg_jwks_fail(sr->connection->log, w, 1, "%s", buf);
         return;
     }
 
     reason = "invalid";
 
     if (ngx_http_sg_jwks_install(sr, st, data, len, &reason) != NGX_OK) {
-        ngx_http_sg_jwks_fail(sr->connection->log, st, "%s", reason);
+        ngx_http_sg_jwks_fail(sr->connection->log, w, 1, "%s", reason);
         return;
     }
 
     st->ok++;
     st->error.len = 0;
 
+    if (w->zone && w->zone->sh) {
+        ngx_http_sg_jwks_count(w->zone->sh->counters.jwks_fetches, 0);
+    }
+
     ngx_log_error(NGX_LOG_INFO, sr->connection->log, 0,
                   "session_guard: jwks \"%V\" fetched: %ui keys, "
                   "next refresh in %T s", &f->uri, st->keys->nelts,
                   st->expires - st->fetched);
+}
+
+
+/*
+ * The body of a good response to a fetch's subrequest: NGX_OK, or
+ * NGX_DECLINED with why in buf (a C string).
+ */
+
+ngx_int_t
+ngx_http_sg_jwks_body(ngx_http_request_t *sr, ngx_http_sg_jwks_wait_t *w,
+    ngx_int_t rc, u_char **data, size_t *len, u_char *buf, size_t size)
+{
+    u_char      *p, *last;
+    ngx_uint_t   status;
+
+    status = sr->headers_out.status;
+    last = buf + size - 1;
+
+    if (rc == NGX_ERROR || rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        /* the location's own error says why: a timeout, no upstream... */
+        p = ngx_slprintf(buf, last, "subrequest failed (%i)", rc);
+        goto failed;
+    }
+
+    if (status != NGX_HTTP_OK) {
+        p = ngx_slprintf(buf, last, "status %ui", status);
+        goto failed;
+    }
+
+    if (w->too_large) {
+        p = ngx_slprintf(buf, last, "response larger than %uz bytes "
+                         "(max_size=%uz, subrequest_output_buffer_size)",
+                         w->limit, w->state->conf->max_size);
+        goto failed;
+    }
+
+    if (sr->out == NULL || sr->out->buf == NULL) {
+        *data = NULL;
+        *len = 0;
+
+    } else {
+        *data = sr->out->buf->pos;
+        *len = sr->out->buf->last - sr->out->buf->pos;
+    }
+
+    if (*len == 0) {
+        p = ngx_cpymem(buf, "empty response", sizeof("empty response") - 1);
+        goto failed;
+    }
+
+    return NGX_OK;
+
+failed:
+
+    *p = '\0';
+
+    return NGX_DECLINED;
 }
 
 
@@ -600,12 +664,17 @@ ngx_http_sg_jwks_max_age(ngx_http_request_t *sr)
 }
 
 
-static void
-ngx_http_sg_jwks_fail(ngx_log_t *log, ngx_http_sg_jwks_state_t *st,
-    const char *fmt, ...)
+/* a fetch failed: recorded, counted and, when log_it, logged */
+
+void
+ngx_http_sg_jwks_fail(ngx_log_t *log, ngx_http_sg_jwks_wait_t *w,
+    ngx_uint_t log_it, const char *fmt, ...)
 {
-    u_char   *p;
-    va_list   args;
+    u_char                    *p;
+    va_list                    args;
+    ngx_http_sg_jwks_state_t  *st;
+
+    st = w->state;
 
     va_start(args, fmt);
     p = ngx_vslprintf(st->error_buf,
@@ -616,8 +685,16 @@ ngx_http_sg_jwks_fail(ngx_log_t *log, ngx_http_sg_jwks_state_t *st,
     st->error.len = p - st->error_buf;
     st->failed++;
 
+    if (w->zone && w->zone->sh) {
+        ngx_http_sg_jwks_count(w->zone->sh->counters.jwks_fetches, 1);
+    }
+
     /* the next request after the cooldown tries again */
     st->expires = 0;
+
+    if (!log_it) {
+        return;
+    }
 
     if (st->keys) {
         ngx_log_error(NGX_LOG_ERR, log, 0,
@@ -632,6 +709,19 @@ ngx_http_sg_jwks_fail(ngx_log_t *log, ngx_http_sg_jwks_state_t *st,
                       " no keys (%ui failed, %ui ok)", &st->conf->uri,
                       &st->error, st->failed, st->ok);
     }
+}
+
+
+/*
+ * The zone's shared counters of the location that made the fetch
+ * ([0] good, [1] failed): the fetch state is per worker, the metrics
+ * location may be served by any.
+ */
+
+void
+ngx_http_sg_jwks_count(ngx_atomic_t *counters, ngx_uint_t failed)
+{
+    (void) ngx_atomic_fetch_add(&counters[failed ? 1 : 0], 1);
 }
 
 
@@ -719,7 +809,7 @@ ngx_http_sg_jwks_cleanup(void *data)
     if (st->owner == w) {
         /* its subrequest never ended (the request was terminated) */
         st->owner = NULL;
-        ngx_http_sg_jwks_fail(ngx_cycle->log, st, "fetch abandoned");
+        ngx_http_sg_jwks_fail(ngx_cycle->log, w, 1, "fetch abandoned");
         ngx_http_sg_jwks_wake_all(st);
     }
 }

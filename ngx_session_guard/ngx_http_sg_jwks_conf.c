@@ -22,7 +22,7 @@ static char *ngx_http_sg_jwks_time(ngx_conf_t *cf, ngx_str_t *value,
 /*
  * session_guard_jwks_fetch uri [refresh=time] [min_refresh=time]
  *     [max_refresh=time] [cooldown=time] [wait=time] [max_size=size]
- *     [max_keys=number]
+ *     [max_keys=number] [discover=uri] [allow_http]
  */
 
 char *
@@ -167,9 +167,43 @@ ngx_http_sg_jwks_fetch(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
+        if (ngx_strncmp(value[i].data, "discover=", 9) == 0) {
+            f->discover.data = value[i].data + 9;
+            f->discover.len = value[i].len - 9;
+
+            if (f->discover.len == 0 || f->discover.data[0] != '/') {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid parameter \"%V\", it must be "
+                                   "a location's path, such as "
+                                   "\"/internal/oidc-config\"", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            q = ngx_strlchr(f->discover.data,
+                            f->discover.data + f->discover.len, '?');
+
+            if (q) {
+                f->discover_args.data = q + 1;
+                f->discover_args.len = f->discover.data + f->discover.len
+                                       - q - 1;
+                f->discover.len = q - f->discover.data;
+            }
+
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "allow_http") == 0) {
+            f->allow_http = 1;
+            continue;
+        }
+
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid parameter \"%V\"", &value[i]);
         return NGX_CONF_ERROR;
+    }
+
+    if (f->allow_http && f->discover.len == 0) {
+        return "needs \"discover=\" for \"allow_http\"";
     }
 
     if (f->min_refresh < 1) {
@@ -224,6 +258,55 @@ ngx_http_sg_jwks_time(ngx_conf_t *cf, ngx_str_t *value, size_t skip,
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid parameter \"%V\", it must be a time "
                            "up to 7d", value);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * Where the guard is in force with a discovering fetch: the discovery
+ * document must name the issuer (OpenID Connect Discovery 1.0, 4.3), so
+ * the location needs "session_guard_issuer", and every location that
+ * shares the fetch the same one.  Configuration time only.
+ */
+
+char *
+ngx_http_sg_jwks_merge_issuer(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *conf)
+{
+    ngx_http_sg_jwks_fetch_t  *f;
+
+    f = conf->fetch;
+
+    if (f == NULL || f->discover.len == 0) {
+        return NGX_CONF_OK;
+    }
+
+    if (conf->issuer.len == 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "session_guard: \"session_guard_jwks_fetch\" with "
+                      "\"discover=\" needs \"session_guard_issuer\" for "
+                      "\"session_guard\" in %V:%ui",
+                      &conf->enable_file, conf->enable_line);
+        return NGX_CONF_ERROR;
+    }
+
+    if (f->issuer.len == 0) {
+        f->issuer = conf->issuer;
+        return NGX_CONF_OK;
+    }
+
+    if (f->issuer.len != conf->issuer.len
+        || ngx_strncmp(f->issuer.data, conf->issuer.data, f->issuer.len) != 0)
+    {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "session_guard: locations that share "
+                      "\"session_guard_jwks_fetch %V discover=%V\" need the "
+                      "same \"session_guard_issuer\", not \"%V\" and \"%V\" "
+                      "(\"session_guard\" in %V:%ui)", &f->uri, &f->discover,
+                      &f->issuer, &conf->issuer, &conf->enable_file,
+                      conf->enable_line);
         return NGX_CONF_ERROR;
     }
 

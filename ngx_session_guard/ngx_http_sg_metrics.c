@@ -670,6 +670,11 @@ ngx_http_sg_metrics_snapshot(ngx_http_request_t *r,
         for (j = 0; j < NGX_HTTP_SG_COUNTERS_EVENTS; j++) {
             mz->counters.events[j] = c->events[j];
         }
+
+        for (j = 0; j < 2; j++) {
+            mz->counters.jwks_fetches[j] = c->jwks_fetches[j];
+            mz->counters.jwks_discoveries[j] = c->jwks_discoveries[j];
+        }
     }
 
     return NGX_OK;

@@ -170,14 +170,21 @@ ngx_http_sg_metrics_json_zone(u_char *p, u_char *last,
                                      c->rejected, 0,
                                      NGX_HTTP_SG_REJECT_COUNT);
 
-    return ngx_slprintf(p, last,
-                        ",\"logout_tokens\":{\"accepted\":%uA,"
-                        "\"refused\":%uA},"
-                        "\"notifications\":{\"sent\":%uA,\"failed\":%uA}}",
-                        c->events[NGX_HTTP_SG_EVENT_LOGOUT_ACCEPTED],
-                        c->events[NGX_HTTP_SG_EVENT_LOGOUT_REFUSED],
-                        c->events[NGX_HTTP_SG_EVENT_NOTIFY_SENT],
-                        c->events[NGX_HTTP_SG_EVENT_NOTIFY_FAILED]);
+    p = ngx_slprintf(p, last,
+                     ",\"logout_tokens\":{\"accepted\":%uA,"
+                     "\"refused\":%uA},"
+                     "\"notifications\":{\"sent\":%uA,\"failed\":%uA}",
+                     c->events[NGX_HTTP_SG_EVENT_LOGOUT_ACCEPTED],
+                     c->events[NGX_HTTP_SG_EVENT_LOGOUT_REFUSED],
+                     c->events[NGX_HTTP_SG_EVENT_NOTIFY_SENT],
+                     c->events[NGX_HTTP_SG_EVENT_NOTIFY_FAILED]);
+
+    p = ngx_slprintf(p, last, ",\"jwks_fetches\":{\"ok\":%uA,\"failed\":%uA},"
+                     "\"jwks_discoveries\":{\"ok\":%uA,\"failed\":%uA}",
+                     c->jwks_fetches[0], c->jwks_fetches[1],
+                     c->jwks_discoveries[0], c->jwks_discoveries[1]);
+
+    return ngx_slprintf(p, last, "}");
 }
 
 

@@ -19,8 +19,8 @@
 
 /* one sample line, besides the zone's name (escaped, twice as long) */
 #define NGX_HTTP_SG_PROM_LINE      192
-#define NGX_HTTP_SG_PROM_LINES     80
-#define NGX_HTTP_SG_PROM_HEADERS   6144
+#define NGX_HTTP_SG_PROM_LINES     96
+#define NGX_HTTP_SG_PROM_HEADERS   7168
 
 
 #define NGX_HTTP_SG_PROM_ACTIVE    0
@@ -137,11 +137,29 @@ static ngx_http_sg_prom_family_t  ngx_http_sg_prom_notify =
       "result." };
 
 
+static ngx_http_sg_prom_family_t  ngx_http_sg_prom_jwks_fetches =
+    { "session_guard_jwks_fetches", 1,
+      "Key set fetches (session_guard_jwks_fetch) made for the zone's "
+      "locations, by result." };
+
+static ngx_http_sg_prom_family_t  ngx_http_sg_prom_jwks_discoveries =
+    { "session_guard_jwks_discoveries", 1,
+      "Discovery documents fetched for the zone's locations (\"discover=\"), "
+      "by result." };
+
+
 /* results, indexed as NGX_HTTP_SG_EVENT_* */
 static ngx_str_t  ngx_http_sg_prom_results[] = {
     ngx_string("accepted"),
     ngx_string("refused"),
     ngx_string("sent"),
+    ngx_string("failed")
+};
+
+
+/* results of a fetch: ok, failed */
+static ngx_str_t  ngx_http_sg_prom_fetched[] = {
+    ngx_string("ok"),
     ngx_string("failed")
 };
 
@@ -159,6 +177,8 @@ static ngx_str_t  ngx_http_sg_prom_modes[] = {
 #define NGX_HTTP_SG_PROM_SET_DECISIONS  3   /* + mode */
 #define NGX_HTTP_SG_PROM_SET_ACTIONS    5   /* + mode */
 #define NGX_HTTP_SG_PROM_SET_EVENTS     7
+#define NGX_HTTP_SG_PROM_SET_JWKS       8
+#define NGX_HTTP_SG_PROM_SET_DISCOVERY  9
 
 
 ngx_chain_t *
@@ -264,6 +284,16 @@ ngx_http_sg_metrics_prom(ngx_http_request_t *r, ngx_http_sg_metrics_t *m,
                              NGX_HTTP_SG_EVENT_NOTIFY_FAILED + 1,
                              NGX_HTTP_SG_PROM_SET_EVENTS);
 
+    p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_jwks_fetches);
+    p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_jwks_fetches,
+                             "result", ngx_http_sg_prom_fetched, 0, 2,
+                             NGX_HTTP_SG_PROM_SET_JWKS);
+
+    p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_jwks_discoveries);
+    p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_jwks_discoveries,
+                             "result", ngx_http_sg_prom_fetched, 0, 2,
+                             NGX_HTTP_SG_PROM_SET_DISCOVERY);
+
     if (openmetrics) {
         p = ngx_slprintf(p, pr.last, "# EOF\n");
     }
@@ -365,6 +395,14 @@ ngx_http_sg_prom_set(ngx_http_sg_prom_t *pr, u_char *p,
 
             case NGX_HTTP_SG_PROM_SET_EVENTS:
                 v = c->events[i];
+                break;
+
+            case NGX_HTTP_SG_PROM_SET_JWKS:
+                v = c->jwks_fetches[i];
+                break;
+
+            case NGX_HTTP_SG_PROM_SET_DISCOVERY:
+                v = c->jwks_discoveries[i];
                 break;
 
             case NGX_HTTP_SG_PROM_SET_DECISIONS:

@@ -390,7 +390,8 @@ ngx_http_sg_preconfiguration(ngx_conf_t *cf)
 
     if (ngx_http_sg_geo_add_variables(cf) != NGX_OK
         || ngx_http_sg_add_session_variables(cf) != NGX_OK
-        || ngx_http_sg_dpop_add_variables(cf) != NGX_OK)
+        || ngx_http_sg_dpop_add_variables(cf) != NGX_OK
+        || ngx_http_sg_jwks_add_variables(cf) != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -652,7 +653,7 @@ ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (conf->fetch) {
         /* which keys come is known only at run time */
-        return NGX_CONF_OK;
+        return ngx_http_sg_jwks_merge_issuer(cf, conf);
     }
 
     if (conf->keys == NULL || conf->keys->nelts == 0) {

@@ -1,0 +1,371 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * session_guard_jwks_fetch "discover=": the key set's address read from
+ * the provider's OpenID Connect Discovery document (its
+ * /.well-known/openid-configuration, fetched through a location of the
+ * user's like the keys are), and handed to the key fetch's location as
+ * $session_guard_jwks_uri.
+ *
+ * The document comes from the network and is checked as hostile input:
+ * a JSON object (the size and depth limits of the key set), "issuer"
+ * exactly the configured session_guard_issuer (OpenID Connect Discovery
+ * 1.0, 4.3: otherwise a document from anywhere could name any keys), and
+ * "jwks_uri" a string of at most NGX_HTTP_SG_JWKS_URI_MAX bytes, an
+ * absolute https URI (http only with "allow_http"), with a host, no
+ * userinfo, no fragment, and only printable ASCII that a URI may hold
+ * literally: nothing that could split or bend the proxied request line.
+ *
+ * Return contract of ngx_http_sg_jwks_discovery_parse(): NGX_OK with the
+ * jwks_uri copied to uri->data (NGX_HTTP_SG_JWKS_URI_MAX bytes of the
+ * caller's), NGX_DECLINED refused (reason set), NGX_ERROR no memory.
+ */
+
+
+#include "ngx_http_sg.h"
+#include "ngx_http_sg_shm.h"
+#include "ngx_http_sg_jwks.h"
+
+
+static ngx_int_t ngx_http_sg_jwks_uri_check(u_char *p, size_t len,
+    ngx_flag_t allow_http, const char **reason);
+static ngx_int_t ngx_http_sg_jwks_uri_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+
+
+static ngx_http_variable_t  ngx_http_sg_jwks_vars[] = {
+
+    { ngx_string("session_guard_jwks_uri"), NULL,
+      ngx_http_sg_jwks_uri_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+      ngx_http_null_variable
+};
+
+
+ngx_int_t
+ngx_http_sg_jwks_discovery_parse(ngx_http_request_t *sr,
+    ngx_http_sg_jwks_fetch_t *fetch, u_char *data, size_t len,
+    ngx_str_t *uri, const char **reason)
+{
+    size_t       n;
+    json_t      *root, *v;
+    ngx_int_t    rc;
+    ngx_pool_t  *tmp;
+    const char  *s;
+
+    /* the parsed document is thrown away, only the uri is kept */
+
+    tmp = ngx_create_pool(NGX_DEFAULT_POOL_SIZE, sr->connection->log);
+    if (tmp == NULL) {
+        *reason = "out of memory";
+        return NGX_ERROR;
+    }
+
+    rc = ngx_sg_json_parse_object(tmp, data, len, NGX_SG_JSON_MAX_DEPTH,
+                                  &root, reason);
+    if (rc == NGX_ERROR) {
+        *reason = "out of memory";
+        goto done;
+    }
+
+    if (rc != NGX_OK) {
+        goto done;
+    }
+
+    rc = NGX_DECLINED;
+
+    v = json_object_get(root, "issuer");
+
+    if (v == NULL) {
+        *reason = "no issuer";
+        goto done;
+    }
+
+    if (!json_is_string(v)) {
+        *reason = "issuer not a string";
+        goto done;
+    }
+
+    if (fetch->issuer.len == 0) {
+        /* never so where the guard is in force: configuration checks it */
+        *reason = "no session_guard_issuer to compare the issuer with";
+        goto done;
+    }
+
+    if (json_string_length(v) != fetch->issuer.len
+        || ngx_memcmp(json_string_value(v), fetch->issuer.data,
+                      fetch->issuer.len) != 0)
+    {
+        *reason = "issuer is not session_guard_issuer";
+        goto done;
+    }
+
+    v = json_object_get(root, "jwks_uri");
+
+    if (v == NULL) {
+        *reason = "no jwks_uri";
+        goto done;
+    }
+
+    if (!json_is_string(v)) {
+        *reason = "jwks_uri not a string";
+        goto done;
+    }
+
+    s = json_string_value(v);
+    n = json_string_length(v);
+
+    if (n > NGX_HTTP_SG_JWKS_URI_MAX) {
+        *reason = "jwks_uri too long";
+        goto done;
+    }
+
+    if (ngx_http_sg_jwks_uri_check((u_char *) s, n, fetch->allow_http,
+                                   reason)
+        != NGX_OK)
+    {
+        goto done;
+    }
+
+    ngx_memcpy(uri->data, s, n);
+    uri->len = n;
+
+    rc = NGX_OK;
+
+done:
+
+    ngx_destroy_pool(tmp);
+
+    return rc;
+}
+
+
+static ngx_int_t
+ngx_http_sg_jwks_uri_check(u_char *p, size_t len, ngx_flag_t allow_http,
+    const char **reason)
+{
+    u_char  *last, *host;
+
+    last = p + len;
+
+    if (len > sizeof("https://") - 1
+        && ngx_strncasecmp(p, (u_char *) "https://", 8) == 0)
+    {
+        host = p + 8;
+
+    } else if (len > sizeof("http://") - 1
+               && ngx_strncasecmp(p, (u_char *) "http://", 7) == 0)
+    {
+        if (!allow_http) {
+            *reason = "jwks_uri not https (see \"allow_http\")";
+            return NGX_DECLINED;
+        }
+
+        host = p + 7;
+
+    } else {
+        *reason = "jwks_uri not an absolute https uri";
+        return NGX_DECLINED;
+    }
+
+    for ( /* void */ ; p < last; p++) {
+
+        /* RFC 3986: no controls, space, non-ASCII, nor "\"<>\\^`{|}" */
+
+        if (*p <= 0x20 || *p >= 0x7f) {
+            *reason = "jwks_uri has a control, space or non-ascii character";
+            return NGX_DECLINED;
+        }
+
+        switch (*p) {
+
+        case '"':
+        case '<':
+        case '>':
+        case '\\':
+        case '^':
+        case '`':
+        case '{':
+        case '|':
+        case '}':
+            *reason = "jwks_uri has a character a uri may not hold";
+            return NGX_DECLINED;
+
+        case '#':
+            *reason = "jwks_uri has a fragment";
+            return NGX_DECLINED;
+        }
+    }
+
+    for (p = host; p < last && *p != '/' && *p != '?'; p++) {
+        if (*p == '@') {
+            *reason = "jwks_uri has userinfo";
+            return NGX_DECLINED;
+        }
+    }
+
+    if (p == host || *host == ':') {
+        *reason = "jwks_uri has no host";
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_sg_jwks_add_variables(ngx_conf_t *cf)
+{
+    return ngx_http_sg_register_variables(cf, ngx_http_sg_jwks_vars);
+}
+
+
+/*
+ * The jwks_uri last discovered: in the key fetch's own subrequest (the
+ * per-worker state it fetches for), or in a location that has a
+ * discovering fetch (say, for a log); not found otherwise.
+ */
+
+static ngx_int_t
+ngx_http_sg_jwks_uri_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t  uri;
+
+    if (ngx_http_sg_jwks_uri(r, &uri) != NGX_OK) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->len = uri.len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->data = uri.data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The discovery document's subrequest ended: a good jwks_uri replaces the
+ * last one; a failure keeps the last good one (the keys are fetched from
+ * it all the same), or with none the whole fetch fails.
+ */
+
+void
+ngx_http_sg_jwks_discovery(ngx_http_request_t *sr, ngx_http_sg_jwks_wait_t *w,
+    ngx_int_t rc)
+{
+    size_t                     len;
+    u_char                    *data;
+    ngx_str_t                  uri;
+    const char                *reason;
+    ngx_atomic_t              *c;
+    ngx_http_sg_jwks_fetch_t  *f;
+    ngx_http_sg_jwks_state_t  *st;
+    u_char                     buf[NGX_HTTP_SG_JWKS_ERROR_LEN];
+    u_char                     found[NGX_HTTP_SG_JWKS_URI_MAX];
+
+    st = w->state;
+    f = st->conf;
+    c = (w->zone && w->zone->sh) ? w->zone->sh->counters.jwks_discoveries
+                                 : NULL;
+
+    if (ngx_http_sg_jwks_body(sr, w, rc, &data, &len, buf, sizeof(buf))
+        == NGX_OK)
+    {
+        uri.data = found;
+        reason = "invalid";
+
+        if (ngx_http_sg_jwks_discovery_parse(sr, f, data, len, &uri, &reason)
+            == NGX_OK)
+        {
+            ngx_memcpy(st->jwks_uri_buf, uri.data, uri.len);
+            st->jwks_uri.data = st->jwks_uri_buf;
+            st->jwks_uri.len = uri.len;
+            st->discovered++;
+
+            if (c) {
+                ngx_http_sg_jwks_count(c, 0);
+            }
+
+            ngx_log_debug2(NGX_LOG_DEBUG_HTTP, sr->connection->log, 0,
+                           "session_guard: discovery \"%V\": jwks_uri "
+                           "\"%V\"", &f->discover, &st->jwks_uri);
+            return;
+        }
+
+        (void) ngx_cpystrn(buf, (u_char *) reason, sizeof(buf));
+    }
+
+    st->discover_failed++;
+
+    if (c) {
+        ngx_http_sg_jwks_count(c, 1);
+    }
+
+    if (st->jwks_uri.len) {
+        ngx_log_error(NGX_LOG_ERR, sr->connection->log, 0,
+                      "session_guard: discovery from \"%V\" failed: \"%s\","
+                      " keeping jwks_uri \"%V\" (%ui failed, %ui ok)",
+                      &f->discover, buf, &st->jwks_uri, st->discover_failed,
+                      st->discovered);
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, sr->connection->log, 0,
+                  "session_guard: discovery from \"%V\" failed: \"%s\", "
+                  "no jwks_uri (%ui failed, %ui ok)", &f->discover, buf,
+                  st->discover_failed, st->discovered);
+
+    /* the key fetch fails with it: its error names the discovery */
+
+    ngx_http_sg_jwks_fail(sr->connection->log, w, 0,
+                          "no jwks_uri, discovery from %V failed: %s",
+                          &f->discover, buf);
+}
+
+
+/*
+ * The jwks_uri for $session_guard_jwks_uri: in a fetch's own subrequest,
+ * from the per-worker state it fetches for; elsewhere, from the
+ * location's fetch.  NGX_OK, or NGX_DECLINED when none was discovered.
+ */
+
+ngx_int_t
+ngx_http_sg_jwks_uri(ngx_http_request_t *r, ngx_str_t *uri)
+{
+    ngx_http_sg_loc_conf_t    *slcf;
+    ngx_http_sg_jwks_wait_t   *w;
+    ngx_http_sg_jwks_state_t  *st;
+
+    st = NULL;
+
+    if (r != r->main
+        && r->post_subrequest
+        && r->post_subrequest->handler == ngx_http_sg_jwks_done)
+    {
+        w = r->post_subrequest->data;
+        st = w->state;
+
+    } else {
+        slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
+
+        if (slcf->fetch) {
+            st = slcf->fetch->state;
+        }
+    }
+
+    if (st == NULL || st->jwks_uri.len == 0) {
+        return NGX_DECLINED;
+    }
+
+    *uri = st->jwks_uri;
+
+    return NGX_OK;
+}
