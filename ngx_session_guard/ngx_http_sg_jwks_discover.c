@@ -161,7 +161,7 @@ ngx_http_sg_jwks_uri_check(u_char *p, size_t len, ngx_flag_t allow_http,
                && ngx_strncasecmp(p, (u_char *) "http://", 7) == 0)
     {
         if (!allow_http) {
-            *reason = "jwks_uri not https (see \"allow_http\")";
+            *reason = "jwks_uri not https (no allow_http)";
             return NGX_DECLINED;
         }
 
