@@ -34,6 +34,12 @@
  * logged with the location and the reason, and is retried after the
  * cooldown; with no keys at all a request gets 500 (never fails open).
  *
+ * With "discover=" a fetch is two subrequests in turn, the discovery
+ * document first (ngx_http_sg_jwks_discover.c), then the keys from the
+ * jwks_uri it gave ($session_guard_jwks_uri); the same request owns both.
+ * Fetches are counted, good and failed, in the zone of the location that
+ * made them (shared memory, for the metrics), and in each worker's state.
+ *
  * Memory: a pool per good fetch (bounded by the fetch rate), request
  * pools otherwise.
  */

@@ -334,6 +334,8 @@ jwks fetch from "/jwks-fetch" failed: "subrequest failed (502)"
 --- error_log eval
 [qr/\[error\].*session_guard: jwks fetch from "\/jwks-fetch" failed: "subrequest failed \(502\)", no keys \(1 failed, 0 ok\)/,
  qr/\[error\].*session_guard: no keys from jwks "\/jwks-fetch": "subrequest failed/]
+--- no_error_log
+internal error while verifying
 
 
 
