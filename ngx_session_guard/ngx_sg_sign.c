@@ -39,6 +39,7 @@ static ngx_int_t ngx_sg_sign_check(ngx_pool_t *pool, ngx_sg_signer_t *signer,
     const char **reason);
 static ngx_int_t ngx_sg_sign_raw(ngx_sg_signer_t *signer, u_char *input,
     size_t len, u_char *sig, size_t *siglen);
+static EVP_PKEY *ngx_sg_sign_keypair(const char *type, OSSL_PARAM_BLD *bld);
 static void ngx_sg_sign_wipe(ngx_str_t *s);
 
 
@@ -553,8 +554,6 @@ ngx_sg_sign_ec(ngx_pool_t *pool, json_t *jwk, ngx_sg_key_t *pub,
     BIGNUM          *bn;
     EVP_PKEY        *pkey;
     ngx_str_t        d;
-    OSSL_PARAM      *params;
-    EVP_PKEY_CTX    *ctx;
     OSSL_PARAM_BLD  *bld;
 
     if (ngx_sg_sign_bytes(pool, jwk, "d", &d) != NGX_OK || d.len != 32) {
@@ -570,8 +569,6 @@ ngx_sg_sign_ec(ngx_pool_t *pool, json_t *jwk, ngx_sg_key_t *pub,
     }
 
     pkey = NULL;
-    params = NULL;
-    ctx = NULL;
 
     bn = BN_bin2bn(d.data, (int) d.len, NULL);
     ngx_sg_sign_wipe(&d);
@@ -591,20 +588,7 @@ ngx_sg_sign_ec(ngx_pool_t *pool, json_t *jwk, ngx_sg_key_t *pub,
         goto done;
     }
 
-    params = OSSL_PARAM_BLD_to_param(bld);
-    if (params == NULL) {
-        goto done;
-    }
-
-    ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-
-    if (ctx == NULL
-        || EVP_PKEY_fromdata_init(ctx) != 1
-        || EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_KEYPAIR, params) != 1)
-    {
-        EVP_PKEY_free(pkey);
-        pkey = NULL;
-    }
+    pkey = ngx_sg_sign_keypair("EC", bld);
 
 done:
 
@@ -613,8 +597,6 @@ done:
         *reason = "bad ec key";
     }
 
-    EVP_PKEY_CTX_free(ctx);
-    OSSL_PARAM_free(params);
     OSSL_PARAM_BLD_free(bld);
     BN_clear_free(bn);
     OPENSSL_free(point);
@@ -654,8 +636,6 @@ ngx_sg_sign_rsa(ngx_pool_t *pool, json_t *jwk, const char **reason)
     EVP_PKEY        *pkey;
     ngx_str_t        v;
     ngx_uint_t       i, n, crt;
-    OSSL_PARAM      *params;
-    EVP_PKEY_CTX    *ctx;
     OSSL_PARAM_BLD  *bld;
 
     static const char  *members[] = { "n", "e", "d", "p", "q", "dp", "dq",
@@ -670,8 +650,6 @@ ngx_sg_sign_rsa(ngx_pool_t *pool, json_t *jwk, const char **reason)
     ngx_memzero(bn, sizeof(bn));
 
     pkey = NULL;
-    params = NULL;
-    ctx = NULL;
     bld = NULL;
 
     /* the CRT members: all or none ("oth", more primes, is not taken) */
@@ -715,12 +693,42 @@ ngx_sg_sign_rsa(ngx_pool_t *pool, json_t *jwk, const char **reason)
         }
     }
 
-    params = OSSL_PARAM_BLD_to_param(bld);
-    if (params == NULL) {
-        goto done;
+    pkey = ngx_sg_sign_keypair("RSA", bld);
+
+done:
+
+    if (pkey == NULL) {
+        ERR_clear_error();
+        *reason = "bad rsa key";
     }
 
-    ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+    OSSL_PARAM_BLD_free(bld);
+
+    for (i = 0; i < 8; i++) {
+        BN_clear_free(bn[i]);
+    }
+
+    return pkey;
+}
+
+
+/* the key pair of that type from the parameters in bld; NULL: invalid */
+
+static EVP_PKEY *
+ngx_sg_sign_keypair(const char *type, OSSL_PARAM_BLD *bld)
+{
+    EVP_PKEY      *pkey;
+    OSSL_PARAM    *params;
+    EVP_PKEY_CTX  *ctx;
+
+    pkey = NULL;
+
+    params = OSSL_PARAM_BLD_to_param(bld);
+    if (params == NULL) {
+        return NULL;
+    }
+
+    ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
 
     if (ctx == NULL
         || EVP_PKEY_fromdata_init(ctx) != 1
@@ -730,20 +738,8 @@ ngx_sg_sign_rsa(ngx_pool_t *pool, json_t *jwk, const char **reason)
         pkey = NULL;
     }
 
-done:
-
-    if (pkey == NULL) {
-        ERR_clear_error();
-        *reason = "bad rsa key";
-    }
-
     EVP_PKEY_CTX_free(ctx);
     OSSL_PARAM_free(params);
-    OSSL_PARAM_BLD_free(bld);
-
-    for (i = 0; i < 8; i++) {
-        BN_clear_free(bn[i]);
-    }
 
     return pkey;
 }
