@@ -51,7 +51,7 @@
 #define NGX_HTTP_SG_ROUNDS_JTI      8
 
 /* jti key length flag: the key is the SHA-256 of a longer jti */
-#define NGX_HTTP_SG_JTI_HASHED      0x8000
+#define NGX_HTTP_SG_JTI_HASHED      NGX_SG_JTI_HASHED
 
 
 typedef struct {

@@ -19,22 +19,9 @@
  * validated before anything is inserted: a corrupt, truncated or foreign
  * file is reported and ignored, never trusted partially.
  *
- * Format, in the byte order and type sizes of the machine that wrote it
- * (the header says which, so that another one refuses it, not misreads
- * it):
- *
- *   header   magic "NGXSGST\n" (8 bytes), format version u32 (1), byte
- *            order mark u32 (0x01020304), record size u32 (sizeof
- *            ngx_http_sg_record_t), zone name length u32, number of
- *            sessions u32, number of jti entries u32, time of the
- *            snapshot i64; then the zone name
- *   session  id length u16 (1..NGX_HTTP_SG_ID_MAX), subject length u16
- *            (0..NGX_HTTP_SG_SUB_MAX), the record, the id, the subject;
- *            revoked sessions first (a zone too small for the file keeps
- *            them), then the others from least to most recently used
- *   jti      length u16 (1..NGX_HTTP_SG_JTI_MAX, or 0x8000|32 for the
- *            SHA-256 of a longer one), expiry i64, the bytes
- *   trailer  SHA-256 of everything before it (32 bytes)
+ * Format: ngx_sg_state.h, whose parser checks a file; in the file,
+ * revoked sessions come first (a zone too small for the file keeps them),
+ * then the others from least to most recently used.
  *
  * Records already dead are neither written nor loaded.
  */
@@ -43,18 +30,15 @@
 #include "ngx_http_sg.h"
 #include "ngx_http_sg_shm.h"
 
-#include <openssl/evp.h>
+#if (NGX_HTTP_SG_REVOKED_LIMIT != NGX_SG_REVOKED_MAX)
+#error "NGX_SG_REVOKED_MAX must be the highest NGX_HTTP_SG_REVOKED_*"
+#endif
 
 
-#define NGX_HTTP_SG_STATE_MAGIC    "NGXSGST\n"
-#define NGX_HTTP_SG_STATE_VERSION  1
-#define NGX_HTTP_SG_STATE_ORDER    0x01020304
-
-#define NGX_HTTP_SG_STATE_HEADER   (8 + 6 * sizeof(uint32_t) + sizeof(int64_t))
-#define NGX_HTTP_SG_STATE_SESSION                                            \
-    (2 * sizeof(uint16_t) + sizeof(ngx_http_sg_record_t))
-#define NGX_HTTP_SG_STATE_JTI      (sizeof(uint16_t) + sizeof(int64_t))
-#define NGX_HTTP_SG_STATE_DIGEST   32
+#define NGX_HTTP_SG_STATE_HEADER   NGX_SG_STATE_HEADER
+#define NGX_HTTP_SG_STATE_SESSION  NGX_SG_STATE_SESSION
+#define NGX_HTTP_SG_STATE_JTI      NGX_SG_STATE_JTI
+#define NGX_HTTP_SG_STATE_DIGEST   NGX_SG_STATE_DIGEST
 
 
 typedef struct {
@@ -81,12 +65,8 @@ static ngx_int_t ngx_http_sg_state_walk(ngx_http_sg_zone_t *zone,
     ngx_http_sg_state_buf_t *b, time_t now);
 static ngx_int_t ngx_http_sg_state_put_session(ngx_http_sg_zone_t *zone,
     ngx_http_sg_state_buf_t *b, ngx_http_sg_node_t *sn);
-static void ngx_http_sg_state_digest(u_char *data, size_t len,
-    u_char *digest);
-static const char *ngx_http_sg_state_check(ngx_http_sg_zone_t *zone,
-    u_char *buf, size_t len);
-static void ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, u_char *buf,
-    size_t len, ngx_http_sg_state_stats_t *st);
+static void ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone,
+    ngx_sg_state_t *file, ngx_http_sg_state_stats_t *st);
 static ngx_int_t ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone,
     ngx_str_t *id, ngx_str_t *sub, ngx_http_sg_record_t *rec, time_t now,
     ngx_http_sg_state_stats_t *st);
@@ -106,11 +86,9 @@ static ngx_int_t
 ngx_http_sg_state_snapshot(ngx_http_sg_zone_t *zone, ngx_log_t *log,
     ngx_str_t *out, ngx_atomic_uint_t *generation)
 {
-    u_char                   *buf, *p;
+    u_char                   *buf;
     size_t                    size;
     time_t                    now;
-    int64_t                   saved;
-    uint32_t                  v;
     ngx_int_t                 rc;
     ngx_uint_t                attempt;
     ngx_http_sg_shctx_t      *sh;
@@ -163,25 +141,10 @@ ngx_http_sg_state_snapshot(ngx_http_sg_zone_t *zone, ngx_log_t *log,
             continue;
         }
 
-        p = ngx_cpymem(buf, NGX_HTTP_SG_STATE_MAGIC, 8);
+        (void) ngx_sg_state_header(buf, &zone->name, b.sessions, b.jti,
+                                   now);
 
-        v = NGX_HTTP_SG_STATE_VERSION;
-        p = ngx_cpymem(p, &v, sizeof(uint32_t));
-        v = NGX_HTTP_SG_STATE_ORDER;
-        p = ngx_cpymem(p, &v, sizeof(uint32_t));
-        v = sizeof(ngx_http_sg_record_t);
-        p = ngx_cpymem(p, &v, sizeof(uint32_t));
-        v = (uint32_t) zone->name.len;
-        p = ngx_cpymem(p, &v, sizeof(uint32_t));
-        v = (uint32_t) b.sessions;
-        p = ngx_cpymem(p, &v, sizeof(uint32_t));
-        v = (uint32_t) b.jti;
-        p = ngx_cpymem(p, &v, sizeof(uint32_t));
-        saved = now;
-        p = ngx_cpymem(p, &saved, sizeof(int64_t));
-        ngx_memcpy(p, zone->name.data, zone->name.len);
-
-        ngx_http_sg_state_digest(buf, b.pos - buf, b.pos);
+        ngx_sg_state_digest(buf, b.pos - buf, b.pos);
 
         out->data = buf;
         out->len = b.pos + NGX_HTTP_SG_STATE_DIGEST - buf;
@@ -306,224 +269,41 @@ ngx_http_sg_state_put_session(ngx_http_sg_zone_t *zone,
 }
 
 
-static void
-ngx_http_sg_state_digest(u_char *data, size_t len, u_char *digest)
-{
-    unsigned int  n;
-
-    if (EVP_Digest(data, len, digest, &n, EVP_sha256(), NULL) != 1) {
-        /* cannot happen with the default provider; never matches then */
-        ngx_memzero(digest, NGX_HTTP_SG_STATE_DIGEST);
-    }
-}
-
-
 /* loading */
 
-/*
- * The whole file is checked here, before anything is inserted: the reason
- * it is refused, or NULL.
- */
-
-static const char *
-ngx_http_sg_state_check(ngx_http_sg_zone_t *zone, u_char *buf, size_t len)
-{
-    u_char                 *p, *end;
-    int64_t                 expires;
-    uint16_t                idlen, sublen, jlen;
-    uint32_t                v, namelen, nsessions, njti;
-    ngx_uint_t              i;
-    ngx_http_sg_record_t    rec;
-    u_char                  digest[NGX_HTTP_SG_STATE_DIGEST];
-
-    if (len < NGX_HTTP_SG_STATE_HEADER + NGX_HTTP_SG_STATE_DIGEST) {
-        return "truncated";
-    }
-
-    if (ngx_memcmp(buf, NGX_HTTP_SG_STATE_MAGIC, 8) != 0) {
-        return "not a session_guard state file";
-    }
-
-    p = buf + 8;
-
-    ngx_memcpy(&v, p, sizeof(uint32_t));
-    p += sizeof(uint32_t);
-
-    if (v != NGX_HTTP_SG_STATE_VERSION) {
-        return "unknown format version";
-    }
-
-    ngx_memcpy(&v, p, sizeof(uint32_t));
-    p += sizeof(uint32_t);
-
-    if (v != NGX_HTTP_SG_STATE_ORDER) {
-        return "written on a machine of another byte order";
-    }
-
-    ngx_memcpy(&v, p, sizeof(uint32_t));
-    p += sizeof(uint32_t);
-
-    if (v != sizeof(ngx_http_sg_record_t)) {
-        return "written by another version of the module";
-    }
-
-    ngx_memcpy(&namelen, p, sizeof(uint32_t));
-    p += sizeof(uint32_t);
-    ngx_memcpy(&nsessions, p, sizeof(uint32_t));
-    p += sizeof(uint32_t);
-    ngx_memcpy(&njti, p, sizeof(uint32_t));
-    p += sizeof(uint32_t) + sizeof(int64_t);
-
-    if (namelen > len - NGX_HTTP_SG_STATE_HEADER - NGX_HTTP_SG_STATE_DIGEST) {
-        return "truncated";
-    }
-
-    if (namelen != zone->name.len
-        || ngx_memcmp(p, zone->name.data, namelen) != 0)
-    {
-        return "written for another zone";
-    }
-
-    p += namelen;
-
-    end = buf + len - NGX_HTTP_SG_STATE_DIGEST;
-
-    ngx_http_sg_state_digest(buf, end - buf, digest);
-
-    if (ngx_memcmp(digest, end, NGX_HTTP_SG_STATE_DIGEST) != 0) {
-        return "checksum mismatch (corrupt or truncated)";
-    }
-
-    for (i = 0; i < nsessions; i++) {
-
-        if ((size_t) (end - p) < NGX_HTTP_SG_STATE_SESSION) {
-            return "truncated session";
-        }
-
-        ngx_memcpy(&idlen, p, sizeof(uint16_t));
-        ngx_memcpy(&sublen, p + sizeof(uint16_t), sizeof(uint16_t));
-        ngx_memcpy(&rec, p + 2 * sizeof(uint16_t),
-                   sizeof(ngx_http_sg_record_t));
-
-        if (idlen == 0 || idlen > NGX_HTTP_SG_ID_MAX
-            || sublen > NGX_HTTP_SG_SUB_MAX)
-        {
-            return "invalid session length";
-        }
-
-        if (rec.revoked > NGX_HTTP_SG_REVOKED_LIMIT) {
-            return "invalid session record";
-        }
-
-        p += NGX_HTTP_SG_STATE_SESSION;
-
-        if ((size_t) (end - p) < (size_t) idlen + sublen) {
-            return "truncated session";
-        }
-
-        p += idlen + sublen;
-    }
-
-    for (i = 0; i < njti; i++) {
-
-        if ((size_t) (end - p) < NGX_HTTP_SG_STATE_JTI) {
-            return "truncated jti";
-        }
-
-        ngx_memcpy(&jlen, p, sizeof(uint16_t));
-        ngx_memcpy(&expires, p + sizeof(uint16_t), sizeof(int64_t));
-
-        if (jlen & NGX_HTTP_SG_JTI_HASHED) {
-            if (jlen != (NGX_HTTP_SG_JTI_HASHED | 32)) {
-                return "invalid jti length";
-            }
-
-        } else if (jlen == 0 || jlen > NGX_HTTP_SG_JTI_MAX) {
-            return "invalid jti length";
-        }
-
-        jlen &= ~NGX_HTTP_SG_JTI_HASHED;
-
-        p += NGX_HTTP_SG_STATE_JTI;
-
-        if ((size_t) (end - p) < jlen) {
-            return "truncated jti";
-        }
-
-        p += jlen;
-    }
-
-    if (p != end) {
-        return "trailing data";
-    }
-
-    return NULL;
-}
-
-
-/* buf has passed ngx_http_sg_state_check() */
+/* "file" has been accepted by ngx_sg_state_parse() */
 
 static void
-ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, u_char *buf,
-    size_t len, ngx_http_sg_state_stats_t *st)
+ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, ngx_sg_state_t *file,
+    ngx_http_sg_state_stats_t *st)
 {
     u_char                *p;
-    size_t                 size;
+    size_t                 size, n;
     time_t                 now;
-    int64_t                expires;
-    uint16_t               idlen, sublen, jlen;
-    uint32_t               namelen, nsessions, njti, hash;
+    uint32_t               hash;
     ngx_str_t              id, sub;
-    ngx_uint_t             i, n;
     ngx_rbtree_node_t     *node;
+    ngx_sg_state_jti_t     jti;
     ngx_http_sg_record_t   rec;
-
-    p = buf + 8 + 3 * sizeof(uint32_t);
-
-    ngx_memcpy(&namelen, p, sizeof(uint32_t));
-    p += sizeof(uint32_t);
-    ngx_memcpy(&nsessions, p, sizeof(uint32_t));
-    p += sizeof(uint32_t);
-    ngx_memcpy(&njti, p, sizeof(uint32_t));
-    p += sizeof(uint32_t) + sizeof(int64_t) + namelen;
 
     now = ngx_time();
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    for (i = 0; i < nsessions; i++) {
-        ngx_memcpy(&idlen, p, sizeof(uint16_t));
-        ngx_memcpy(&sublen, p + sizeof(uint16_t), sizeof(uint16_t));
-        ngx_memcpy(&rec, p + 2 * sizeof(uint16_t),
-                   sizeof(ngx_http_sg_record_t));
-
-        p += NGX_HTTP_SG_STATE_SESSION;
-
-        id.data = p;
-        id.len = idlen;
-        sub.data = p + idlen;
-        sub.len = sublen;
-
-        p += idlen + sublen;
-
+    while (ngx_sg_state_next_session(file, &id, &sub, &rec) == NGX_OK) {
         (void) ngx_http_sg_state_restore_session(zone, &id, &sub, &rec, now,
                                                  st);
     }
 
-    for (i = 0; i < njti; i++) {
-        ngx_memcpy(&jlen, p, sizeof(uint16_t));
-        ngx_memcpy(&expires, p + sizeof(uint16_t), sizeof(int64_t));
+    while (ngx_sg_state_next_jti(file, &jti) == NGX_OK) {
+        p = jti.data.data;
+        n = jti.data.len;
+        hash = ngx_crc32_short(p, n);
 
-        p += NGX_HTTP_SG_STATE_JTI;
-
-        n = jlen & ~NGX_HTTP_SG_JTI_HASHED;
-
-        if (expires < now
-            || ngx_http_sg_shm_lookup(&zone->sh->jtis,
-                                      ngx_crc32_short(p, n), p, jlen,
+        if (jti.expires < now
+            || ngx_http_sg_shm_lookup(&zone->sh->jtis, hash, p, jti.key_len,
                                       offsetof(ngx_http_sg_jti_t, data)))
         {
-            p += n;
             continue;
         }
 
@@ -532,16 +312,12 @@ ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, u_char *buf,
         node = ngx_http_sg_shm_alloc(zone, size, now,
                                      NGX_HTTP_SG_ROUNDS_JTI, &st->evicted);
         if (node == NULL) {
-            p += n;
             continue;
         }
 
-        hash = ngx_crc32_short(p, n);
-
-        ngx_http_sg_shm_add_jti(zone, node, hash, p, jlen, (time_t) expires);
+        ngx_http_sg_shm_add_jti(zone, node, hash, p, jti.key_len,
+                                jti.expires);
         st->jti++;
-
-        p += n;
     }
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -623,6 +399,7 @@ ngx_http_sg_state_load(ngx_http_sg_zone_t *zone, ngx_log_t *log)
     ngx_fd_t                    fd;
     ngx_err_t                   err;
     ngx_file_info_t             fi;
+    ngx_sg_state_t              file;
     const char                 *reason;
     ngx_http_sg_state_stats_t   st;
 
@@ -687,10 +464,12 @@ ngx_http_sg_state_load(ngx_http_sg_zone_t *zone, ngx_log_t *log)
         }
     }
 
-    reason = (got != size) ? "short read"
-                           : ngx_http_sg_state_check(zone, buf, size);
+    reason = "short read";
 
-    if (reason) {
+    if (got != size
+        || ngx_sg_state_parse(&file, buf, size, &zone->name, &reason)
+           != NGX_OK)
+    {
         ngx_log_error(NGX_LOG_ERR, log, 0,
                       "session_guard: state file \"%V\" ignored: %s",
                       &zone->state, reason);
@@ -699,7 +478,7 @@ ngx_http_sg_state_load(ngx_http_sg_zone_t *zone, ngx_log_t *log)
 
     ngx_memzero(&st, sizeof(ngx_http_sg_state_stats_t));
 
-    ngx_http_sg_state_restore(zone, buf, size, &st);
+    ngx_http_sg_state_restore(zone, &file, &st);
 
     if (st.lost) {
         ngx_log_error(NGX_LOG_ALERT, log, 0,
@@ -739,6 +518,7 @@ ngx_http_sg_state_copy(ngx_http_sg_zone_t *zone, ngx_http_sg_zone_t *old,
 {
     ngx_str_t                   data;
     const char                 *reason;
+    ngx_sg_state_t              file;
     ngx_atomic_uint_t           gen;
     ngx_http_sg_state_stats_t   st;
 
@@ -749,12 +529,12 @@ ngx_http_sg_state_copy(ngx_http_sg_zone_t *zone, ngx_http_sg_zone_t *old,
         return;
     }
 
-    reason = ngx_http_sg_state_check(zone, data.data, data.len);
-
-    if (reason == NULL) {
+    if (ngx_sg_state_parse(&file, data.data, data.len, &zone->name, &reason)
+        == NGX_OK)
+    {
         ngx_memzero(&st, sizeof(ngx_http_sg_state_stats_t));
 
-        ngx_http_sg_state_restore(zone, data.data, data.len, &st);
+        ngx_http_sg_state_restore(zone, &file, &st);
 
         if (st.lost) {
             ngx_log_error(NGX_LOG_ALERT, log, 0,

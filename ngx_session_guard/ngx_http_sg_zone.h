@@ -28,11 +28,13 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "ngx_sg_state.h"
 
-#define NGX_HTTP_SG_ID_MAX             256   /* session id bytes */
+
+#define NGX_HTTP_SG_ID_MAX             NGX_SG_ID_MAX
+#define NGX_HTTP_SG_SUB_MAX            NGX_SG_SUB_MAX
+#define NGX_HTTP_SG_JTI_MAX            NGX_SG_JTI_MAX
 #define NGX_HTTP_SG_ID_DIGEST_LEN      (sizeof("sha256:") - 1 + 64)
-#define NGX_HTTP_SG_SUB_MAX            256   /* subject bytes */
-#define NGX_HTTP_SG_JTI_MAX            128
 #define NGX_HTTP_SG_MAX_SESSIONS_MAX   1000  /* per subject, directive */
 
 /* cookie modes (issue: edge-enforced cookies) */
@@ -47,55 +49,11 @@
 #define NGX_HTTP_SG_REVOKED_LIMIT      4     /* max_sessions replace_oldest */
 
 
-typedef struct {
-    u_char                      family;     /* 0: unknown, 4, 6 */
-    u_char                      addr[16];
-} ngx_http_sg_ip_t;
+/* the record and its parts: core types (the state file format) */
 
-
-/*
- * What a session is bound to: the values as first seen ("initial") and as
- * last accepted ("last").  Hashes, not strings, for the user agent and
- * the TLS fingerprint: only equality is ever asked of them.
- */
-
-typedef struct {
-    ngx_http_sg_ip_t            ip;
-    uint32_t                    asn;        /* 0: unknown */
-    u_char                      country[2]; /* ISO 3166-1; 0: unknown */
-    u_char                      has_loc;
-    float                       lat;
-    float                       lon;
-    uint64_t                    ua;         /* hash; 0: none */
-    uint64_t                    ja4;        /* hash; 0: none */
-} ngx_http_sg_bind_t;
-
-
-/*
- * A session record, fixed size.  It is what the zone stores (next to the
- * id and the subject) and what every operation copies out.
- */
-
-typedef struct {
-    time_t                      created;
-    time_t                      updated;     /* any change of the record */
-    time_t                      last_seen;   /* last request (interaction) */
-    time_t                      expires;     /* absolute expiry; 0: none */
-    time_t                      idle_timeout;/* seconds; 0: none */
-    time_t                      auth_time;   /* from the token; 0: unknown */
-    time_t                      token_exp;   /* latest "exp" seen with it */
-    time_t                      loc_time;    /* when last.lat/lon was seen */
-
-    ngx_http_sg_bind_t          initial;
-    ngx_http_sg_bind_t          last;
-
-    time_t                      revoked_at;
-    time_t                      step_up_since; /* 0: no step-up pending */
-    u_char                      revoked;     /* NGX_HTTP_SG_REVOKED_* */
-    u_char                      revoke_reason; /* free for the caller */
-    u_char                      cookie_mode;
-    u_char                      flags;       /* free for the caller */
-} ngx_http_sg_record_t;
+typedef ngx_sg_ip_t                  ngx_http_sg_ip_t;
+typedef ngx_sg_bind_t                ngx_http_sg_bind_t;
+typedef ngx_sg_record_t              ngx_http_sg_record_t;
 
 
 /* a record copied out, with its id and subject (request pool copies) */

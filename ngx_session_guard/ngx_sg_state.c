@@ -1,0 +1,333 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * The parser of a state file (format in ngx_sg_state.h): pure, on a
+ * buffer, so that it is unit-tested and fuzzed without nginx.  Every
+ * length is checked against what is left before it is used; values are
+ * read with memcpy() (the file has no alignment).
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include <openssl/evp.h>
+
+#include "ngx_sg_state.h"
+
+
+static u_char *ngx_sg_state_u32(u_char *p, uint32_t *v);
+static ngx_int_t ngx_sg_state_check_sessions(ngx_sg_state_t *st,
+    const char **reason);
+static ngx_int_t ngx_sg_state_check_jti(ngx_sg_state_t *st,
+    const char **reason);
+
+
+static u_char *
+ngx_sg_state_u32(u_char *p, uint32_t *v)
+{
+    ngx_memcpy(v, p, sizeof(uint32_t));
+
+    return p + sizeof(uint32_t);
+}
+
+
+ngx_int_t
+ngx_sg_state_parse(ngx_sg_state_t *st, u_char *buf, size_t len,
+    ngx_str_t *zone, const char **reason)
+{
+    u_char    *p, *end;
+    int64_t    saved;
+    uint32_t   v, namelen, nsessions, njti;
+    u_char     digest[NGX_SG_STATE_DIGEST];
+
+    ngx_memzero(st, sizeof(ngx_sg_state_t));
+
+    if (len < NGX_SG_STATE_HEADER + NGX_SG_STATE_DIGEST) {
+        *reason = "truncated";
+        return NGX_DECLINED;
+    }
+
+    if (ngx_memcmp(buf, NGX_SG_STATE_MAGIC, 8) != 0) {
+        *reason = "not a session_guard state file";
+        return NGX_DECLINED;
+    }
+
+    p = ngx_sg_state_u32(buf + 8, &v);
+
+    if (v != NGX_SG_STATE_VERSION) {
+        *reason = "unknown format version";
+        return NGX_DECLINED;
+    }
+
+    p = ngx_sg_state_u32(p, &v);
+
+    if (v != NGX_SG_STATE_ORDER) {
+        *reason = "written on a machine of another byte order";
+        return NGX_DECLINED;
+    }
+
+    p = ngx_sg_state_u32(p, &v);
+
+    if (v != sizeof(ngx_sg_record_t)) {
+        *reason = "written by another version of the module";
+        return NGX_DECLINED;
+    }
+
+    p = ngx_sg_state_u32(p, &namelen);
+    p = ngx_sg_state_u32(p, &nsessions);
+    p = ngx_sg_state_u32(p, &njti);
+
+    ngx_memcpy(&saved, p, sizeof(int64_t));
+    p += sizeof(int64_t);
+
+    if (namelen > len - NGX_SG_STATE_HEADER - NGX_SG_STATE_DIGEST) {
+        *reason = "truncated";
+        return NGX_DECLINED;
+    }
+
+    if (namelen != zone->len || ngx_memcmp(p, zone->data, namelen) != 0) {
+        *reason = "written for another zone";
+        return NGX_DECLINED;
+    }
+
+    p += namelen;
+
+    end = buf + len - NGX_SG_STATE_DIGEST;
+
+    ngx_sg_state_digest(buf, end - buf, digest);
+
+    if (ngx_memcmp(digest, end, NGX_SG_STATE_DIGEST) != 0) {
+        *reason = "checksum mismatch (corrupt or truncated)";
+        return NGX_DECLINED;
+    }
+
+    st->sessions = nsessions;
+    st->jti = njti;
+    st->saved = (time_t) saved;
+    st->pos = p;
+    st->end = end;
+
+    if (ngx_sg_state_check_sessions(st, reason) != NGX_OK
+        || ngx_sg_state_check_jti(st, reason) != NGX_OK)
+    {
+        return NGX_DECLINED;
+    }
+
+    if (st->pos != end) {
+        *reason = "trailing data";
+        return NGX_DECLINED;
+    }
+
+    /* valid: rewind for reading */
+
+    st->pos = p;
+
+    return NGX_OK;
+}
+
+
+/* advances st->pos over every session entry */
+
+static ngx_int_t
+ngx_sg_state_check_sessions(ngx_sg_state_t *st, const char **reason)
+{
+    u_char           *p;
+    uint16_t          idlen, sublen;
+    ngx_uint_t        i;
+    ngx_sg_record_t   rec;
+
+    p = st->pos;
+
+    for (i = 0; i < st->sessions; i++) {
+
+        if ((size_t) (st->end - p) < NGX_SG_STATE_SESSION) {
+            *reason = "truncated session";
+            return NGX_DECLINED;
+        }
+
+        ngx_memcpy(&idlen, p, sizeof(uint16_t));
+        ngx_memcpy(&sublen, p + sizeof(uint16_t), sizeof(uint16_t));
+        ngx_memcpy(&rec, p + 2 * sizeof(uint16_t), sizeof(ngx_sg_record_t));
+
+        if (idlen == 0 || idlen > NGX_SG_ID_MAX || sublen > NGX_SG_SUB_MAX) {
+            *reason = "invalid session length";
+            return NGX_DECLINED;
+        }
+
+        if (rec.revoked > NGX_SG_REVOKED_MAX) {
+            *reason = "invalid session record";
+            return NGX_DECLINED;
+        }
+
+        p += NGX_SG_STATE_SESSION;
+
+        if ((size_t) (st->end - p) < (size_t) idlen + sublen) {
+            *reason = "truncated session";
+            return NGX_DECLINED;
+        }
+
+        p += idlen + sublen;
+    }
+
+    st->pos = p;
+
+    return NGX_OK;
+}
+
+
+/* advances st->pos over every jti entry */
+
+static ngx_int_t
+ngx_sg_state_check_jti(ngx_sg_state_t *st, const char **reason)
+{
+    u_char      *p;
+    uint16_t     jlen;
+    ngx_uint_t   i;
+
+    p = st->pos;
+
+    for (i = 0; i < st->jti; i++) {
+
+        if ((size_t) (st->end - p) < NGX_SG_STATE_JTI) {
+            *reason = "truncated jti";
+            return NGX_DECLINED;
+        }
+
+        ngx_memcpy(&jlen, p, sizeof(uint16_t));
+
+        if (jlen & NGX_SG_JTI_HASHED) {
+            if (jlen != (NGX_SG_JTI_HASHED | 32)) {
+                *reason = "invalid jti length";
+                return NGX_DECLINED;
+            }
+
+        } else if (jlen == 0 || jlen > NGX_SG_JTI_MAX) {
+            *reason = "invalid jti length";
+            return NGX_DECLINED;
+        }
+
+        jlen &= ~NGX_SG_JTI_HASHED;
+
+        p += NGX_SG_STATE_JTI;
+
+        if ((size_t) (st->end - p) < jlen) {
+            *reason = "truncated jti";
+            return NGX_DECLINED;
+        }
+
+        p += jlen;
+    }
+
+    st->pos = p;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_sg_state_next_session(ngx_sg_state_t *st, ngx_str_t *id, ngx_str_t *sub,
+    ngx_sg_record_t *rec)
+{
+    u_char    *p;
+    uint16_t   idlen, sublen;
+
+    if (st->next_session == st->sessions) {
+        return NGX_DONE;
+    }
+
+    p = st->pos;
+
+    ngx_memcpy(&idlen, p, sizeof(uint16_t));
+    ngx_memcpy(&sublen, p + sizeof(uint16_t), sizeof(uint16_t));
+    ngx_memcpy(rec, p + 2 * sizeof(uint16_t), sizeof(ngx_sg_record_t));
+
+    p += NGX_SG_STATE_SESSION;
+
+    id->data = p;
+    id->len = idlen;
+    sub->data = p + idlen;
+    sub->len = sublen;
+
+    st->pos = p + idlen + sublen;
+    st->next_session++;
+
+    return NGX_OK;
+}
+
+
+/* after the last session */
+
+ngx_int_t
+ngx_sg_state_next_jti(ngx_sg_state_t *st, ngx_sg_state_jti_t *jti)
+{
+    u_char    *p;
+    int64_t    expires;
+    uint16_t   jlen;
+
+    if (st->next_session != st->sessions || st->next_jti == st->jti) {
+        return NGX_DONE;
+    }
+
+    p = st->pos;
+
+    ngx_memcpy(&jlen, p, sizeof(uint16_t));
+    ngx_memcpy(&expires, p + sizeof(uint16_t), sizeof(int64_t));
+
+    p += NGX_SG_STATE_JTI;
+
+    jti->key_len = jlen;
+    jti->expires = (time_t) expires;
+    jti->data.data = p;
+    jti->data.len = jlen & ~NGX_SG_JTI_HASHED;
+
+    st->pos = p + jti->data.len;
+    st->next_jti++;
+
+    return NGX_OK;
+}
+
+
+void
+ngx_sg_state_digest(u_char *data, size_t len, u_char *digest)
+{
+    unsigned int  n;
+
+    if (EVP_Digest(data, len, digest, &n, EVP_sha256(), NULL) != 1) {
+        /* cannot happen with the default provider; never matches then */
+        ngx_memzero(digest, NGX_SG_STATE_DIGEST);
+    }
+}
+
+
+u_char *
+ngx_sg_state_header(u_char *buf, ngx_str_t *zone, ngx_uint_t sessions,
+    ngx_uint_t jti, time_t saved)
+{
+    u_char    *p;
+    int64_t    t;
+    uint32_t   v;
+
+    p = ngx_cpymem(buf, NGX_SG_STATE_MAGIC, 8);
+
+    v = NGX_SG_STATE_VERSION;
+    p = ngx_cpymem(p, &v, sizeof(uint32_t));
+    v = NGX_SG_STATE_ORDER;
+    p = ngx_cpymem(p, &v, sizeof(uint32_t));
+    v = sizeof(ngx_sg_record_t);
+    p = ngx_cpymem(p, &v, sizeof(uint32_t));
+    v = (uint32_t) zone->len;
+    p = ngx_cpymem(p, &v, sizeof(uint32_t));
+    v = (uint32_t) sessions;
+    p = ngx_cpymem(p, &v, sizeof(uint32_t));
+    v = (uint32_t) jti;
+    p = ngx_cpymem(p, &v, sizeof(uint32_t));
+    t = saved;
+    p = ngx_cpymem(p, &t, sizeof(int64_t));
+
+    return ngx_cpymem(p, zone->data, zone->len);
+}

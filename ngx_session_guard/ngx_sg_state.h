@@ -1,0 +1,164 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+#ifndef _NGX_SG_STATE_H_INCLUDED_
+#define _NGX_SG_STATE_H_INCLUDED_
+
+
+/*
+ * The session record, and the state file that carries records across a
+ * restart (written and loaded by ngx_http_sg_state.c).  The record is
+ * defined here, in the core, because its bytes are the file format: the
+ * parser of the file needs its size and its "revoked" field, and must be
+ * usable without nginx (unit tests, fuzzing).
+ *
+ * Format, in the byte order and type sizes of the machine that wrote it
+ * (the header says which, so that another one refuses it, not misreads
+ * it):
+ *
+ *   header   magic "NGXSGST\n" (8 bytes), format version u32 (1), byte
+ *            order mark u32 (0x01020304), record size u32 (sizeof
+ *            ngx_sg_record_t), zone name length u32, number of sessions
+ *            u32, number of jti entries u32, time of the snapshot i64;
+ *            then the zone name
+ *   session  id length u16 (1..NGX_SG_ID_MAX), subject length u16
+ *            (0..NGX_SG_SUB_MAX), the record, the id, the subject
+ *   jti      length u16 (1..NGX_SG_JTI_MAX, or NGX_SG_JTI_HASHED|32 for
+ *            the SHA-256 of a longer one), expiry i64, the bytes
+ *   trailer  SHA-256 of everything before it (32 bytes)
+ *
+ * ngx_sg_state_parse() checks the whole file before the caller reads a
+ * single record from it: a file is taken whole or not at all.
+ *
+ * Return contract: NGX_OK valid; NGX_DECLINED refused, with the reason.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+
+#define NGX_SG_ID_MAX              256   /* session id bytes */
+#define NGX_SG_SUB_MAX             256   /* subject bytes */
+#define NGX_SG_JTI_MAX             128
+#define NGX_SG_REVOKED_MAX         4     /* highest "who revoked" value */
+
+/* jti key length flag: the key is the SHA-256 of a longer jti */
+#define NGX_SG_JTI_HASHED          0x8000
+
+#define NGX_SG_STATE_MAGIC         "NGXSGST\n"
+#define NGX_SG_STATE_VERSION       1
+#define NGX_SG_STATE_ORDER         0x01020304
+
+#define NGX_SG_STATE_HEADER        (8 + 6 * sizeof(uint32_t)                \
+                                    + sizeof(int64_t))
+#define NGX_SG_STATE_SESSION       (2 * sizeof(uint16_t)                    \
+                                    + sizeof(ngx_sg_record_t))
+#define NGX_SG_STATE_JTI           (sizeof(uint16_t) + sizeof(int64_t))
+#define NGX_SG_STATE_DIGEST        32
+
+
+typedef struct {
+    u_char                      family;     /* 0: unknown, 4, 6 */
+    u_char                      addr[16];
+} ngx_sg_ip_t;
+
+
+/*
+ * What a session is bound to: the values as first seen ("initial") and as
+ * last accepted ("last").  Hashes, not strings, for the user agent and
+ * the TLS fingerprint: only equality is ever asked of them.
+ */
+
+typedef struct {
+    ngx_sg_ip_t                 ip;
+    uint32_t                    asn;        /* 0: unknown */
+    u_char                      country[2]; /* ISO 3166-1; 0: unknown */
+    u_char                      has_loc;
+    float                       lat;
+    float                       lon;
+    uint64_t                    ua;         /* hash; 0: none */
+    uint64_t                    ja4;        /* hash; 0: none */
+} ngx_sg_bind_t;
+
+
+/*
+ * A session record, fixed size.  It is what the zone stores (next to the
+ * id and the subject) and what every operation copies out.
+ */
+
+typedef struct {
+    time_t                      created;
+    time_t                      updated;     /* any change of the record */
+    time_t                      last_seen;   /* last request (interaction) */
+    time_t                      expires;     /* absolute expiry; 0: none */
+    time_t                      idle_timeout;/* seconds; 0: none */
+    time_t                      auth_time;   /* from the token; 0: unknown */
+    time_t                      token_exp;   /* latest "exp" seen with it */
+    time_t                      loc_time;    /* when last.lat/lon was seen */
+
+    ngx_sg_bind_t               initial;
+    ngx_sg_bind_t               last;
+
+    time_t                      revoked_at;
+    time_t                      step_up_since; /* 0: no step-up pending */
+    u_char                      revoked;     /* who: 0..NGX_SG_REVOKED_MAX */
+    u_char                      revoke_reason; /* free for the caller */
+    u_char                      cookie_mode;
+    u_char                      flags;       /* free for the caller */
+} ngx_sg_record_t;
+
+
+/* a parsed file; the fields after "jti" are the reading position */
+
+typedef struct {
+    ngx_uint_t                  sessions;
+    ngx_uint_t                  jti;
+    time_t                      saved;       /* time of the snapshot */
+
+    u_char                     *pos;
+    u_char                     *end;         /* the trailer */
+    ngx_uint_t                  next_session;
+    ngx_uint_t                  next_jti;
+} ngx_sg_state_t;
+
+
+/* one jti entry: the key length as stored (may carry NGX_SG_JTI_HASHED) */
+
+typedef struct {
+    ngx_str_t                   data;        /* data.len without the flag */
+    uint16_t                    key_len;
+    time_t                      expires;
+} ngx_sg_state_jti_t;
+
+
+/*
+ * Checks all of buf (len bytes) as the state file of the zone "zone": the
+ * header, the digest, then every session and jti entry, and that nothing
+ * follows.  NGX_OK: st is ready for reading; NGX_DECLINED: *reason says
+ * why (a static string).
+ */
+ngx_int_t ngx_sg_state_parse(ngx_sg_state_t *st, u_char *buf, size_t len,
+    ngx_str_t *zone, const char **reason);
+
+/*
+ * The sessions, then the jti entries, of a file ngx_sg_state_parse()
+ * accepted, in file order; id, sub and jti->data point into buf.  NGX_OK
+ * or NGX_DONE (no more).
+ */
+ngx_int_t ngx_sg_state_next_session(ngx_sg_state_t *st, ngx_str_t *id,
+    ngx_str_t *sub, ngx_sg_record_t *rec);
+ngx_int_t ngx_sg_state_next_jti(ngx_sg_state_t *st, ngx_sg_state_jti_t *jti);
+
+/* SHA-256 of the bytes before the trailer, written at "digest" */
+void ngx_sg_state_digest(u_char *data, size_t len, u_char *digest);
+
+/* the header at buf (NGX_SG_STATE_HEADER + zone->len bytes) */
+u_char *ngx_sg_state_header(u_char *buf, ngx_str_t *zone,
+    ngx_uint_t sessions, ngx_uint_t jti, time_t saved);
+
+
+#endif /* _NGX_SG_STATE_H_INCLUDED_ */
