@@ -1,0 +1,453 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/* the state file parser (ngx_sg_state.c): good files and every refusal */
+
+
+#include "sg_test.h"
+
+#include "ngx_sg_state.h"
+
+
+#define ST_MAX  8192
+
+
+typedef struct {
+    u_char      data[ST_MAX];
+    size_t      len;
+    u_char     *sessions;    /* first session entry */
+} st_file_t;
+
+
+static ngx_str_t  st_zone = ngx_string("sg");
+
+
+static u_char *
+st_put16(u_char *p, uint16_t v)
+{
+    return ngx_cpymem(p, &v, sizeof(uint16_t));
+}
+
+
+static u_char *
+st_session(u_char *p, const char *id, const char *sub, u_char revoked)
+{
+    ngx_sg_record_t  rec;
+
+    ngx_memzero(&rec, sizeof(ngx_sg_record_t));
+    rec.created = 1700000000;
+    rec.last_seen = 1700000100;
+    rec.revoked = revoked;
+    rec.initial.ip.family = 4;
+
+    p = st_put16(p, (uint16_t) strlen(id));
+    p = st_put16(p, (uint16_t) strlen(sub));
+    p = ngx_cpymem(p, &rec, sizeof(ngx_sg_record_t));
+    p = ngx_cpymem(p, id, strlen(id));
+
+    return ngx_cpymem(p, sub, strlen(sub));
+}
+
+
+static u_char *
+st_jti(u_char *p, uint16_t len, const char *data)
+{
+    int64_t  expires;
+
+    expires = 4102444800;
+
+    p = st_put16(p, len);
+    p = ngx_cpymem(p, &expires, sizeof(int64_t));
+
+    return ngx_cpymem(p, data, len & ~NGX_SG_JTI_HASHED);
+}
+
+
+/* the trailer over everything before it */
+
+static void
+st_seal(st_file_t *f)
+{
+    ngx_sg_state_digest(f->data, f->len - NGX_SG_STATE_DIGEST,
+                        f->data + f->len - NGX_SG_STATE_DIGEST);
+}
+
+
+/* two sessions (one revoked) and two jti entries (one hashed) */
+
+static void
+st_good(st_file_t *f)
+{
+    u_char  *p;
+
+    ngx_memzero(f, sizeof(st_file_t));
+
+    p = ngx_sg_state_header(f->data, &st_zone, 2, 2, 1700000200);
+
+    f->sessions = p;
+
+    p = st_session(p, "s-revoked", "alice", 2);
+    p = st_session(p, "s1", "", 0);
+    p = st_jti(p, 5, "jti-1");
+    p = st_jti(p, NGX_SG_JTI_HASHED | 32,
+               "0123456789abcdef0123456789abcdef");
+
+    f->len = p - f->data + NGX_SG_STATE_DIGEST;
+
+    st_seal(f);
+}
+
+
+static const char *
+st_parse(st_file_t *f)
+{
+    ngx_int_t        rc;
+    const char      *reason;
+    ngx_sg_state_t   st;
+
+    reason = NULL;
+    rc = ngx_sg_state_parse(&st, f->data, f->len, &st_zone, &reason);
+
+    if (rc == NGX_OK) {
+        assert_null(reason);
+        return "ok";
+    }
+
+    assert_int_equal(rc, NGX_DECLINED);
+    assert_non_null(reason);
+
+    return reason;
+}
+
+
+static void
+test_good(void **state)
+{
+    ngx_str_t            id, sub;
+    st_file_t            f;
+    ngx_sg_state_t       st;
+    const char          *reason;
+    ngx_sg_record_t      rec;
+    ngx_sg_state_jti_t   jti;
+
+    st_good(&f);
+
+    assert_int_equal(ngx_sg_state_parse(&st, f.data, f.len, &st_zone,
+                                        &reason), NGX_OK);
+    assert_int_equal(st.sessions, 2);
+    assert_int_equal(st.jti, 2);
+    assert_int_equal(st.saved, 1700000200);
+
+    /* no jti before the sessions are read */
+    assert_int_equal(ngx_sg_state_next_jti(&st, &jti), NGX_DONE);
+
+    assert_int_equal(ngx_sg_state_next_session(&st, &id, &sub, &rec),
+                     NGX_OK);
+    assert_int_equal(id.len, 9);
+    assert_memory_equal(id.data, "s-revoked", 9);
+    assert_int_equal(sub.len, 5);
+    assert_memory_equal(sub.data, "alice", 5);
+    assert_int_equal(rec.revoked, 2);
+    assert_int_equal(rec.created, 1700000000);
+    assert_int_equal(rec.initial.ip.family, 4);
+
+    assert_int_equal(ngx_sg_state_next_session(&st, &id, &sub, &rec),
+                     NGX_OK);
+    assert_int_equal(id.len, 2);
+    assert_memory_equal(id.data, "s1", 2);
+    assert_int_equal(sub.len, 0);
+    assert_int_equal(rec.revoked, 0);
+
+    assert_int_equal(ngx_sg_state_next_session(&st, &id, &sub, &rec),
+                     NGX_DONE);
+
+    assert_int_equal(ngx_sg_state_next_jti(&st, &jti), NGX_OK);
+    assert_int_equal(jti.key_len, 5);
+    assert_int_equal(jti.data.len, 5);
+    assert_memory_equal(jti.data.data, "jti-1", 5);
+    assert_int_equal(jti.expires, 4102444800);
+
+    assert_int_equal(ngx_sg_state_next_jti(&st, &jti), NGX_OK);
+    assert_int_equal(jti.key_len, NGX_SG_JTI_HASHED | 32);
+    assert_int_equal(jti.data.len, 32);
+
+    assert_int_equal(ngx_sg_state_next_jti(&st, &jti), NGX_DONE);
+    assert_ptr_equal(st.pos, f.data + f.len - NGX_SG_STATE_DIGEST);
+
+    /* an empty zone */
+
+    f.len = ngx_sg_state_header(f.data, &st_zone, 0, 0, 0) - f.data
+            + NGX_SG_STATE_DIGEST;
+    st_seal(&f);
+
+    assert_string_equal(st_parse(&f), "ok");
+}
+
+
+static void
+test_header(void **state)
+{
+    uint32_t    v;
+    ngx_str_t   other;
+    st_file_t   f;
+
+    /* too short for a header and a trailer, whatever the bytes */
+
+    st_good(&f);
+    f.len = NGX_SG_STATE_HEADER + NGX_SG_STATE_DIGEST - 1;
+    assert_string_equal(st_parse(&f), "truncated");
+
+    f.len = 0;
+    assert_string_equal(st_parse(&f), "truncated");
+
+    st_good(&f);
+    f.data[0] = 'X';
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "not a session_guard state file");
+
+    st_good(&f);
+    v = 2;
+    ngx_memcpy(f.data + 8, &v, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "unknown format version");
+
+    st_good(&f);
+    v = 0x04030201;
+    ngx_memcpy(f.data + 12, &v, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f),
+                        "written on a machine of another byte order");
+
+    st_good(&f);
+    v = sizeof(ngx_sg_record_t) + 8;
+    ngx_memcpy(f.data + 16, &v, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f),
+                        "written by another version of the module");
+
+    /* a name longer than the file: not read past the end */
+
+    st_good(&f);
+    v = 0xffffffff;
+    ngx_memcpy(f.data + 20, &v, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated");
+
+    v = f.len - NGX_SG_STATE_HEADER - NGX_SG_STATE_DIGEST + 1;
+    ngx_memcpy(f.data + 20, &v, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated");
+
+    st_good(&f);
+    f.data[NGX_SG_STATE_HEADER] = 'x';
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "written for another zone");
+
+    /* the zone "sg2" must not take the file of "sg" (a prefix) */
+
+    st_good(&f);
+    ngx_str_set(&other, "sg2");
+    {
+        const char      *reason;
+        ngx_sg_state_t   st;
+
+        assert_int_equal(ngx_sg_state_parse(&st, f.data, f.len, &other,
+                                            &reason), NGX_DECLINED);
+        assert_string_equal(reason, "written for another zone");
+    }
+}
+
+
+static void
+test_digest(void **state)
+{
+    size_t     i;
+    st_file_t  f, g;
+
+    st_good(&f);
+
+    /* any flipped bit after the name, the trailer included */
+
+    for (i = NGX_SG_STATE_HEADER + st_zone.len; i < f.len; i++) {
+        g = f;
+        g.data[i] ^= 0x01;
+        assert_string_equal(st_parse(&g),
+                            "checksum mismatch (corrupt or truncated)");
+    }
+
+    /* truncated anywhere past the header: the digest no longer matches */
+
+    for (i = NGX_SG_STATE_HEADER + NGX_SG_STATE_DIGEST + st_zone.len;
+         i < f.len; i++)
+    {
+        g = f;
+        g.len = i;
+        assert_string_equal(st_parse(&g),
+                            "checksum mismatch (corrupt or truncated)");
+    }
+}
+
+
+/* damaged records under a valid digest (a bug, not a disk error) */
+
+static void
+test_records(void **state)
+{
+    u_char     *p;
+    uint16_t    v;
+    uint32_t    n;
+    st_file_t   f;
+
+    st_good(&f);
+    p = f.sessions;
+
+    v = 0;
+    ngx_memcpy(p, &v, sizeof(uint16_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "invalid session length");
+
+    v = NGX_SG_ID_MAX + 1;
+    ngx_memcpy(p, &v, sizeof(uint16_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "invalid session length");
+
+    st_good(&f);
+    v = NGX_SG_SUB_MAX + 1;
+    ngx_memcpy(p + 2, &v, sizeof(uint16_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "invalid session length");
+
+    st_good(&f);
+    p[4 + offsetof(ngx_sg_record_t, revoked)] = NGX_SG_REVOKED_MAX + 1;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "invalid session record");
+
+    /* an id length that runs into the trailer */
+
+    st_good(&f);
+    v = NGX_SG_ID_MAX;
+    ngx_memcpy(f.sessions + NGX_SG_STATE_SESSION + 9 + 5, &v,
+               sizeof(uint16_t));
+    f.len = f.sessions + NGX_SG_STATE_SESSION * 2 + 9 + 5 + 2
+            + NGX_SG_STATE_DIGEST - f.data;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated session");
+
+    /* more sessions announced than there are */
+
+    st_good(&f);
+    n = 1000;
+    ngx_memcpy(f.data + 24, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated session");
+
+    n = 0xffffffff;
+    ngx_memcpy(f.data + 24, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated session");
+
+    /* fewer: the rest is read as jti entries, which they are not */
+
+    st_good(&f);
+    n = 1;
+    ngx_memcpy(f.data + 24, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_not_equal(st_parse(&f), "ok");
+
+    /* jti */
+
+    st_good(&f);
+    n = 3;
+    ngx_memcpy(f.data + 28, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated jti");
+
+    st_good(&f);
+    n = 1;
+    ngx_memcpy(f.data + 28, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "trailing data");
+
+    st_good(&f);
+    n = 0;
+    ngx_memcpy(f.data + 24, &n, sizeof(uint32_t));
+    ngx_memcpy(f.data + 28, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "trailing data");
+}
+
+
+static void
+test_jti(void **state)
+{
+    u_char     *p, *jti;
+    uint16_t    v;
+    st_file_t   f;
+    static const uint16_t  bad[] = {
+        0, NGX_SG_JTI_MAX + 1, 0x7fff, NGX_SG_JTI_HASHED,
+        NGX_SG_JTI_HASHED | 31, NGX_SG_JTI_HASHED | 33,
+        NGX_SG_JTI_HASHED | 5, 0xffff
+    };
+
+    st_good(&f);
+    jti = f.sessions + 2 * NGX_SG_STATE_SESSION + 9 + 5 + 2;
+
+    for (p = (u_char *) bad; p < (u_char *) bad + sizeof(bad); p += 2) {
+        st_good(&f);
+        ngx_memcpy(jti, p, sizeof(uint16_t));
+        st_seal(&f);
+        assert_string_equal(st_parse(&f), "invalid jti length");
+    }
+
+    /* the longest plain jti, then one byte short of it */
+
+    st_good(&f);
+    p = ngx_sg_state_header(f.data, &st_zone, 0, 1, 0);
+    p = st_jti(p, NGX_SG_JTI_MAX,
+               "0123456789abcdef0123456789abcdef0123456789abcdef"
+               "0123456789abcdef0123456789abcdef0123456789abcdef"
+               "0123456789abcdef0123456789abcdef");
+    f.len = p - f.data + NGX_SG_STATE_DIGEST;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "ok");
+
+    f.len--;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated jti");
+
+    /* a length that is valid but longer than what is left */
+
+    st_good(&f);
+    v = 100;
+    ngx_memcpy(jti + NGX_SG_STATE_JTI + 5, &v, sizeof(uint16_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated jti");
+
+    /* less than an entry's fixed part left */
+
+    st_good(&f);
+    f.len = jti + NGX_SG_STATE_JTI - 1 + NGX_SG_STATE_DIGEST - f.data;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated jti");
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test_setup_teardown(test_good, sg_setup, sg_teardown),
+        cmocka_unit_test_setup_teardown(test_header, sg_setup, sg_teardown),
+        cmocka_unit_test_setup_teardown(test_digest, sg_setup, sg_teardown),
+        cmocka_unit_test_setup_teardown(test_records, sg_setup,
+                                        sg_teardown),
+        cmocka_unit_test_setup_teardown(test_jti, sg_setup, sg_teardown),
+    };
+
+    sg_init();
+
+    return cmocka_run_group_tests_name("state", tests, NULL, NULL);
+}
