@@ -15,6 +15,8 @@
 #   make test-asan  the t/ suite with an ASan+UBSan build of the module
 #   make test-reload  reloads, a restart and a killed worker under wrk load
 #                   (~17 s; not part of "make test"), see docs/testing.md
+#   make test-valgrind  the t/ suite with nginx under valgrind memcheck
+#                   (slow; not part of "make test"), see docs/testing.md
 #
 # NGINX_SRC=dir builds against an upstream nginx source tree instead of
 # Debian's nginx-dev tree (see docs/install.md).
@@ -61,8 +63,9 @@ export TEST_NGINX_BINARY ?= $(NGINX_BIN)
 export TEST_NGINX_SG_MODULE ?= $(MODULE)
 
 .PHONY: all deps build module unit test test-t conf-check lint demo \
-        demo-stop bench bench-quick bench-callgrind clean FORCE fuzz fuzz-deps fuzz-build \
-        fuzz-repro test-asan fuzz-smoke test-reload
+        demo-stop bench bench-quick bench-callgrind clean FORCE fuzz \
+        fuzz-deps fuzz-build fuzz-repro test-asan fuzz-smoke test-reload \
+        test-valgrind
 
 all: deps build
 
@@ -236,6 +239,36 @@ test-asan: deps
 	else \
 	    echo "test-asan: no sanitizer report"; \
 	fi; \
+	exit $$rc
+
+# The t/ suite with nginx under valgrind memcheck (TEST_NGINX_USE_VALGRIND,
+# as upstream Test::Nginx): one log per process in $(VG_LOGS), scanned
+# afterwards by t/tools/valgrind-scan, which fails on any error or
+# definite leak that t/valgrind.supp does not cover.  Slow (see
+# docs/testing.md); not part of "make test".  VG_FILES: a subset.
+VG_BUILD     ?= $(BUILD)/valgrind
+VG_LOGS      := $(VG_BUILD)/logs
+VG_FILES     ?= t/*.t
+VG_OPTS       = --tool=memcheck --num-callers=40 --error-exitcode=99 \
+                --keep-debuginfo=yes \
+                --leak-check=full --show-leak-kinds=definite \
+                --errors-for-leak-kinds=definite --gen-suppressions=all \
+                --suppressions=$(CURDIR)/t/valgrind.supp \
+                --log-file=$(VG_LOGS)/vg.%p
+
+test-valgrind: deps build
+	@command -v valgrind >/dev/null || { \
+	    sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	    $$sudo apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	        --no-install-recommends valgrind >/dev/null; }
+	@rm -rf $(VG_LOGS) && mkdir -p $(VG_LOGS)
+	@start=$$(date +%s); rc=0; \
+	TEST_NGINX_USE_VALGRIND='$(VG_OPTS)' \
+	TEST_NGINX_TIMEOUT=$${TEST_NGINX_TIMEOUT:-30} \
+	    prove $(PROVE_INC) -j$(PROVE_JOBS) $(VG_FILES) || rc=1; \
+	echo "test-valgrind: prove took $$(( $$(date +%s) - start )) s"; \
+	t/tools/valgrind-scan $(VG_LOGS) || rc=1; \
 	exit $$rc
 
 # Debian nginx (2 workers) with the module under wrk load: 20 reloads, a

@@ -355,6 +355,8 @@ sub stop_nginx {
     my $died_early = defined $status;
     if (!$died_early) {
         kill SIGQUIT, $pid;
+        # under valgrind the exit (leak check of every process) takes long
+        $timeout = 60 if $Test::Nginx::Util::UseValgrind;
         $status = wait_child($pid, $timeout || 3);
         if (!defined $status) {
             warn "$name - timeout when waiting for nginx $pid to exit; "
