@@ -35,12 +35,6 @@
 #endif
 
 
-#define NGX_HTTP_SG_STATE_HEADER   NGX_SG_STATE_HEADER
-#define NGX_HTTP_SG_STATE_SESSION  NGX_SG_STATE_SESSION
-#define NGX_HTTP_SG_STATE_JTI      NGX_SG_STATE_JTI
-#define NGX_HTTP_SG_STATE_DIGEST   NGX_SG_STATE_DIGEST
-
-
 typedef struct {
     u_char                     *pos;
     u_char                     *end;
@@ -100,10 +94,10 @@ ngx_http_sg_state_snapshot(ngx_http_sg_zone_t *zone, ngx_log_t *log,
 
         ngx_shmtx_lock(&zone->shpool->mutex);
 
-        size = NGX_HTTP_SG_STATE_HEADER + zone->name.len
-               + sh->stats.sessions * NGX_HTTP_SG_STATE_SESSION + sh->bytes
-               + sh->njti * NGX_HTTP_SG_STATE_JTI + sh->jti_bytes
-               + NGX_HTTP_SG_STATE_DIGEST;
+        size = NGX_SG_STATE_HEADER + zone->name.len
+               + sh->stats.sessions * NGX_SG_STATE_SESSION + sh->bytes
+               + sh->njti * NGX_SG_STATE_JTI + sh->jti_bytes
+               + NGX_SG_STATE_DIGEST;
 
         ngx_shmtx_unlock(&zone->shpool->mutex);
 
@@ -122,8 +116,8 @@ ngx_http_sg_state_snapshot(ngx_http_sg_zone_t *zone, ngx_log_t *log,
 
         ngx_memzero(buf, size);
 
-        b.pos = buf + NGX_HTTP_SG_STATE_HEADER + zone->name.len;
-        b.end = buf + size - NGX_HTTP_SG_STATE_DIGEST;
+        b.pos = buf + NGX_SG_STATE_HEADER + zone->name.len;
+        b.end = buf + size - NGX_SG_STATE_DIGEST;
         b.sessions = 0;
         b.jti = 0;
 
@@ -147,7 +141,7 @@ ngx_http_sg_state_snapshot(ngx_http_sg_zone_t *zone, ngx_log_t *log,
         ngx_sg_state_digest(buf, b.pos - buf, b.pos);
 
         out->data = buf;
-        out->len = b.pos + NGX_HTTP_SG_STATE_DIGEST - buf;
+        out->len = b.pos + NGX_SG_STATE_DIGEST - buf;
 
         return NGX_OK;
     }
@@ -216,7 +210,7 @@ ngx_http_sg_state_walk(ngx_http_sg_zone_t *zone, ngx_http_sg_state_buf_t *b,
 
         n = jn->len & ~NGX_HTTP_SG_JTI_HASHED;
 
-        if ((size_t) (b->end - b->pos) < NGX_HTTP_SG_STATE_JTI + n) {
+        if ((size_t) (b->end - b->pos) < NGX_SG_STATE_JTI + n) {
             return NGX_DECLINED;
         }
 
@@ -247,7 +241,7 @@ ngx_http_sg_state_put_session(ngx_http_sg_zone_t *zone,
     sublen = st ? st->len : 0;
 
     if ((size_t) (b->end - b->pos)
-        < NGX_HTTP_SG_STATE_SESSION + idlen + sublen)
+        < NGX_SG_STATE_SESSION + idlen + sublen)
     {
         return NGX_DECLINED;
     }
