@@ -5,12 +5,29 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Nginx::Socket 'no_plan';
 use SGTest;
+use SGDPoP;
 
 no_shuffle();
 check_accum_error_log();
 
 our $state = "$ENV{TEST_NGINX_STATE_DIR}/130-restart.state";
 unlink $state, "$state.tmp";
+
+# one DPoP proof, accepted once before a restart and replayed after it
+our $jstate = "$ENV{TEST_NGINX_STATE_DIR}/130-jti-$$.state";
+unlink $jstate;
+our $proof = dpop_headers(jti => "persist-$$-" . time);
+
+sub dpop_conf {
+    return <<'_EOC_';
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_dpop required;
+        add_header X-Reason $session_guard_reason always;
+    }
+_EOC_
+}
 
 sub req {
     my ($ip, $sid) = @_;
@@ -103,3 +120,36 @@ qr/session_guard: state file "[^"]+bad\.state" ignored/
 --- error_code eval
 [200, 401, (200) x 400, 401]
 --- timeout: 30
+
+
+
+=== TEST 5: a DPoP proof is accepted once; nginx then stops and saves its jti
+--- http_config eval
+"session_guard_zone zone=sg:1m state=$::jstate;"
+--- config eval
+main::dpop_conf()
+--- request eval
+["GET /t", "GET /t"]
+--- more_headers eval
+[$::proof, $::proof]
+--- error_code eval
+[200, 401]
+--- response_headers eval
+["!X-Reason", "X-Reason: dpop proof replayed"]
+
+
+
+=== TEST 6: after a restart the jti is loaded and the replay still refused
+--- http_config eval
+"session_guard_zone zone=sg:1m state=$::jstate;"
+--- config eval
+main::dpop_conf()
+--- request
+GET /t
+--- more_headers eval
+$::proof
+--- error_code: 401
+--- response_headers
+X-Reason: dpop proof replayed
+--- error_log eval
+qr/\[notice\].*session_guard: loaded \d+ sessions? from state file "[^"]+130-jti-\d+\.state" into zone "sg" \(0 revoked, 1 jti, /
