@@ -93,7 +93,9 @@
 
 
 typedef struct {
-    u_char                      digest[32];
+    u_char                     *token;      /* a copy, in the claims slab */
+    size_t                      len;        /* 0: the slot is empty */
+    uint32_t                    hash;       /* ngx_murmur_hash2() of it */
     void                       *keys;       /* identity of the key set */
     ngx_uint_t                  generation; /* of fetched keys, else 0 */
     ngx_uint_t                  algorithms;
@@ -336,10 +338,11 @@ ngx_int_t ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
     ngx_uint_t size);
 ngx_int_t ngx_http_sg_cache_digest(ngx_str_t *token, u_char digest[32]);
 ngx_int_t ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache,
-    ngx_pool_t *pool, u_char digest[32], void *keys, ngx_uint_t generation,
-    ngx_uint_t algorithms, time_t now, ngx_sg_jws_t *jws);
-void ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, u_char digest[32],
-    void *keys, ngx_uint_t generation, ngx_uint_t algorithms,
+    ngx_pool_t *pool, ngx_str_t *token, uint32_t hash, void *keys,
+    ngx_uint_t generation, ngx_uint_t algorithms, time_t now,
+    ngx_sg_jws_t *jws);
+void ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, ngx_str_t *token,
+    uint32_t hash, void *keys, ngx_uint_t generation, ngx_uint_t algorithms,
     time_t expires, ngx_sg_jws_t *jws);
 
 /* ngx_http_sg_jwks.c: keys fetched through a subrequest, per worker */

@@ -10,34 +10,43 @@
  * a token presented again is neither verified nor decoded again; its
  * claims are checked on every request regardless.
  *
- * An entry is the SHA-256 of the token, the identity of the key set (and,
- * for keys fetched from a JWKS URL, the generation of that set, which
- * changes with every fetch, so that a verdict never outlives the keys
- * that produced it), the algorithm allow-list it was verified under, and
- * the token's "exp".  A hit needs all of them to match and "exp" (plus the
- * leeway) to lie in the future, so a token verified in one location is
- * never taken as verified in a location with other keys or algorithms.
- * The table never grows: a colliding insert replaces the old entry.  Only
- * accepted tokens are inserted.
+ * An entry is a copy of the token itself, the identity of the key set
+ * (and, for keys fetched from a JWKS URL, the generation of that set,
+ * which changes with every fetch, so that a verdict never outlives the
+ * keys that produced it), the algorithm allow-list it was verified under,
+ * and the token's "exp".  The slot is chosen by a fast non-cryptographic
+ * hash of the token (ngx_murmur_hash2); the hash only selects, it proves
+ * nothing: a hit needs the presented token to equal the stored copy byte
+ * for byte (compared in constant time), the keys, generation and
+ * algorithms to match and "exp" (plus the leeway) to lie in the future,
+ * so a token verified in one location is never taken as verified in a
+ * location with other keys or algorithms, and two tokens whose hashes
+ * collide only take each other's slot.  The table never grows: a
+ * colliding insert replaces the old entry.  Only accepted tokens are
+ * inserted; a token longer than NGX_HTTP_SG_CACHE_TOKEN_MAX bytes, or one
+ * that finds no room for its copy, is not cached (verified every time).
  *
- * An entry also keeps the decoded claims (a copy of the payload's JSON
- * tree) and the header's "typ", in a slab of this worker's own (no mutex:
- * nothing else uses it), bounded to NGX_HTTP_SG_CACHE_CLAIMS bytes per
- * entry between NGX_HTTP_SG_CACHE_CLAIMS_MIN and _MAX in all.  A request
- * that uses them takes a reference, dropped by a cleanup of its pool, so
- * an entry replaced while the request still runs (a proxied request, its
- * claims read in the log phase) frees them only once the request is done.
- * When the slab is full an entry keeps no claims, and a hit on it decodes
- * the token again (the signature is still not checked again).
+ * The copy of the token and the decoded claims (a copy of the payload's
+ * JSON tree) and the header's "typ" live in a slab of this worker's own
+ * (no mutex: nothing else uses it), sized NGX_HTTP_SG_CACHE_ENTRY bytes
+ * per entry, between NGX_HTTP_SG_CACHE_MEM_MIN and _MAX in all.  A request
+ * that uses the claims takes a reference, dropped by a cleanup of its
+ * pool, so an entry replaced while the request still runs (a proxied
+ * request, its claims read in the log phase) frees them only once the
+ * request is done; the token's copy is only read during the lookup and is
+ * freed with its entry.  When the slab has room for the token but not for
+ * its claims, the entry keeps no claims, and a hit on it decodes the
+ * token again (the signature is still not checked again).
  */
 
 
 #include "ngx_http_sg.h"
 
 
-#define NGX_HTTP_SG_CACHE_CLAIMS      2048
-#define NGX_HTTP_SG_CACHE_CLAIMS_MIN  (256 * 1024)
-#define NGX_HTTP_SG_CACHE_CLAIMS_MAX  (64 * 1024 * 1024)
+#define NGX_HTTP_SG_CACHE_TOKEN_MAX   4096
+#define NGX_HTTP_SG_CACHE_ENTRY       4096
+#define NGX_HTTP_SG_CACHE_MEM_MIN     (256 * 1024)
+#define NGX_HTTP_SG_CACHE_MEM_MAX     (64 * 1024 * 1024)
 
 
 typedef struct {
@@ -46,9 +55,9 @@ typedef struct {
 } ngx_http_sg_cache_pin_t;
 
 
-static ngx_http_sg_cache_entry_t *ngx_http_sg_cache_slot(
-    ngx_http_sg_cache_t *cache, u_char digest[32]);
-static void ngx_http_sg_cache_release(ngx_http_sg_cache_entry_t *e);
+static ngx_uint_t ngx_http_sg_cache_equal(u_char *a, u_char *b, size_t len);
+static void ngx_http_sg_cache_release(ngx_http_sg_cache_t *cache,
+    ngx_http_sg_cache_entry_t *e);
 static void ngx_http_sg_cache_unpin(void *data);
 static void *ngx_http_sg_cache_alloc(void *data, size_t size);
 static void ngx_http_sg_cache_free(void *data, void *p);
@@ -92,10 +101,10 @@ ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
         return NGX_ERROR;
     }
 
-    n = NGX_HTTP_SG_CACHE_CLAIMS_MAX / NGX_HTTP_SG_CACHE_CLAIMS;
-    n = (size < n) ? size * NGX_HTTP_SG_CACHE_CLAIMS
-                   : NGX_HTTP_SG_CACHE_CLAIMS_MAX;
-    n = ngx_max(n, NGX_HTTP_SG_CACHE_CLAIMS_MIN);
+    n = NGX_HTTP_SG_CACHE_MEM_MAX / NGX_HTTP_SG_CACHE_ENTRY;
+    n = (size < n) ? size * NGX_HTTP_SG_CACHE_ENTRY
+                   : NGX_HTTP_SG_CACHE_MEM_MAX;
+    n = ngx_max(n, NGX_HTTP_SG_CACHE_MEM_MIN);
 
     /*
      * Allocated (and its page table written) here, in the master; each
@@ -116,7 +125,7 @@ ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
 
     ngx_slab_init(sp);
 
-    /* a full slab only means an entry without claims */
+    /* a full slab only means an entry not cached, or without claims */
     sp->log_nomem = 0;
 
     cache->claims = sp;
@@ -143,14 +152,30 @@ ngx_http_sg_cache_digest(ngx_str_t *token, u_char digest[32])
 }
 
 
-static ngx_http_sg_cache_entry_t *
-ngx_http_sg_cache_slot(ngx_http_sg_cache_t *cache, u_char digest[32])
+/*
+ * Constant time in the bytes compared (the stored token is a credential
+ * someone else presented), a word at a time.
+ */
+
+static ngx_uint_t
+ngx_http_sg_cache_equal(u_char *a, u_char *b, size_t len)
 {
-    uint64_t  h;
+    size_t    i;
+    uint64_t  x, y, d;
 
-    ngx_memcpy(&h, digest, sizeof(uint64_t));
+    d = 0;
 
-    return &cache->entries[h % cache->size];
+    for (i = 0; i + sizeof(uint64_t) <= len; i += sizeof(uint64_t)) {
+        ngx_memcpy(&x, a + i, sizeof(uint64_t));
+        ngx_memcpy(&y, b + i, sizeof(uint64_t));
+        d |= x ^ y;
+    }
+
+    for ( /* void */ ; i < len; i++) {
+        d |= a[i] ^ b[i];
+    }
+
+    return d == 0;
 }
 
 
@@ -163,7 +188,7 @@ ngx_http_sg_cache_slot(ngx_http_sg_cache_t *cache, u_char digest[32])
 
 ngx_int_t
 ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache, ngx_pool_t *pool,
-    u_char digest[32], void *keys, ngx_uint_t generation,
+    ngx_str_t *token, uint32_t hash, void *keys, ngx_uint_t generation,
     ngx_uint_t algorithms, time_t now, ngx_sg_jws_t *jws)
 {
     ngx_pool_cleanup_t         *cln;
@@ -174,19 +199,26 @@ ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache, ngx_pool_t *pool,
         return NGX_DECLINED;
     }
 
-    e = ngx_http_sg_cache_slot(cache, digest);
+    e = &cache->entries[hash % cache->size];
 
-    if (e->expires <= now) {
-        /* its claims need not wait for the slot's next token */
-        ngx_http_sg_cache_release(e);
+    if (e->len == 0) {
         cache->misses++;
         return NGX_DECLINED;
     }
 
-    if (e->keys != keys
+    if (e->expires <= now) {
+        /* its memory need not wait for the slot's next token */
+        ngx_http_sg_cache_release(cache, e);
+        cache->misses++;
+        return NGX_DECLINED;
+    }
+
+    if (e->hash != hash
+        || e->len != token->len
+        || e->keys != keys
         || e->generation != generation
         || e->algorithms != algorithms
-        || ngx_memcmp(e->digest, digest, 32) != 0)
+        || !ngx_http_sg_cache_equal(e->token, token->data, token->len))
     {
         cache->misses++;
         return NGX_DECLINED;
@@ -225,22 +257,34 @@ ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache, ngx_pool_t *pool,
 /* jws: the token as ngx_sg_jws_parse() decoded it, header included */
 
 void
-ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, u_char digest[32],
-    void *keys, ngx_uint_t generation, ngx_uint_t algorithms,
+ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, ngx_str_t *token,
+    uint32_t hash, void *keys, ngx_uint_t generation, ngx_uint_t algorithms,
     time_t expires, ngx_sg_jws_t *jws)
 {
     json_t                     *typ;
     ngx_http_sg_cache_entry_t  *e;
 
-    if (cache->size == 0) {
+    if (cache->size == 0
+        || token->len == 0
+        || token->len > NGX_HTTP_SG_CACHE_TOKEN_MAX)
+    {
         return;
     }
 
-    e = ngx_http_sg_cache_slot(cache, digest);
+    e = &cache->entries[hash % cache->size];
 
-    ngx_http_sg_cache_release(e);
+    ngx_http_sg_cache_release(cache, e);
 
-    ngx_memcpy(e->digest, digest, 32);
+    /* no copy of the token, no entry: a hit needs the whole token */
+
+    e->token = ngx_slab_alloc_locked(cache->claims, token->len);
+    if (e->token == NULL) {
+        return;
+    }
+
+    ngx_memcpy(e->token, token->data, token->len);
+    e->len = token->len;
+    e->hash = hash;
     e->keys = keys;
     e->generation = generation;
     e->algorithms = algorithms;
@@ -270,9 +314,18 @@ ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, u_char digest[32],
 
 
 static void
-ngx_http_sg_cache_release(ngx_http_sg_cache_entry_t *e)
+ngx_http_sg_cache_release(ngx_http_sg_cache_t *cache,
+    ngx_http_sg_cache_entry_t *e)
 {
-    /* freed now unless a running request holds them */
+    if (e->token) {
+        ngx_slab_free_locked(cache->claims, e->token);
+        e->token = NULL;
+    }
+
+    e->len = 0;
+    e->expires = 0;
+
+    /* the claims are freed now unless a running request holds them */
 
     json_decref(e->payload);
     json_decref(e->typ);

@@ -392,10 +392,10 @@ ngx_http_sg_verify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx, ngx_str_t *token)
 {
     void                     *identity;
-    u_char                    digest[32];
     time_t                    exp;
+    uint32_t                  hash;
     ngx_int_t                 rc, hit;
-    ngx_uint_t                generation, digested;
+    ngx_uint_t                generation, hashed;
     ngx_array_t              *keys;
     const char               *reason;
     ngx_sg_jws_t             *jws;
@@ -436,16 +436,14 @@ ngx_http_sg_verify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
      */
 
     hit = NGX_DECLINED;
-    digested = 0;
+    hash = 0;
+    hashed = 0;
 
     if (smcf->cache.size && (slcf->fetch == NULL || generation)) {
-        if (ngx_http_sg_cache_digest(token, digest) != NGX_OK) {
-            return NGX_ERROR;
-        }
+        hash = ngx_murmur_hash2(token->data, token->len);
+        hashed = 1;
 
-        digested = 1;
-
-        hit = ngx_http_sg_cache_lookup(&smcf->cache, r->pool, digest,
+        hit = ngx_http_sg_cache_lookup(&smcf->cache, r->pool, token, hash,
                                        identity, generation,
                                        slcf->algorithms, ngx_time(), jws);
         if (hit == NGX_ERROR) {
@@ -522,15 +520,14 @@ ngx_http_sg_verify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         && ngx_sg_json_time(json_object_get(jws->payload, "exp"), &exp)
            == NGX_OK)
     {
-        if (!digested
-            && ngx_http_sg_cache_digest(token, digest) != NGX_OK)
-        {
-            return NGX_ERROR;
+        if (!hashed) {
+            hash = ngx_murmur_hash2(token->data, token->len);
         }
 
         /* leeway included: the claims check accepts it that long */
-        ngx_http_sg_cache_insert(&smcf->cache, digest, identity, generation,
-                                 slcf->algorithms, exp + slcf->leeway, jws);
+        ngx_http_sg_cache_insert(&smcf->cache, token, hash, identity,
+                                 generation, slcf->algorithms,
+                                 exp + slcf->leeway, jws);
     }
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,

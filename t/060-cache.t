@@ -355,3 +355,90 @@ t
 ["X-Cache: MISS",
  "X-Cache: HIT\nX-Sub: alice\nX-Sid: sid-1\nX-Inner: bob\nX-Inner-Cache: MISS",
  "X-Cache: MISS"]
+
+
+
+=== TEST 14: a token one byte away from a cached one is no hit and is refused
+The cache compares the whole token: one character of the signature
+changed, a byte more or a byte less than the cached token all miss and are
+verified (and refused); the cached token itself still hits.
+--- config
+    session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    location /t {
+        session_guard on;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+--- request eval
+[("GET /t") x 6]
+--- more_headers eval
+my $sig = rindex($::tok, '.') + 20;
+my $bad = $::tok;
+substr($bad, $sig, 1) = substr($bad, $sig, 1) eq 'A' ? 'B' : 'A';
+["Authorization: Bearer $::tok", "Authorization: Bearer $::tok",
+ "Authorization: Bearer $bad", "Authorization: Bearer ${\ $::tok}A",
+ "Authorization: Bearer " . substr($::tok, 0, -1),
+ "Authorization: Bearer $::tok"]
+--- error_code eval
+[200, 200, 401, 401, 401, 200]
+--- response_headers eval
+["X-Cache: MISS", "X-Cache: HIT", "X-Cache: MISS\nX-Reason: bad signature",
+ "X-Cache: MISS", "X-Cache: MISS", "X-Cache: HIT"]
+
+
+
+=== TEST 15: a token longer than an entry's budget is accepted, not cached
+A token over 4096 bytes (and under session_guard_max_token_size) is
+verified on every request.
+--- config
+    session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    location /t {
+        session_guard on;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+        add_header X-Sub $session_guard_claim_sub always;
+    }
+--- request eval
+[("GET /t") x 3]
+--- more_headers eval
+my $big = sg_token(claims => { sub => 'carol', pad => 'x' x 4000 });
+die "token of " . length($big) . " bytes" unless length($big) > 4096
+                                              && length($big) < 8000;
+["Authorization: Bearer $big", "Authorization: Bearer $big",
+ "Authorization: Bearer $big"]
+--- error_code eval
+[200, 200, 200]
+--- response_headers eval
+["X-Cache: MISS\nX-Sub: carol", "X-Cache: MISS\nX-Sub: carol",
+ "X-Cache: MISS\nX-Sub: carol"]
+
+
+
+=== TEST 16: tokens sharing the only slot never hit each other
+With one entry every token falls into the same slot: each token hits only
+when it is itself the cached one, with its own claims; a forged signature
+of the cached token is refused and leaves the entry in place.
+--- http_config
+    session_guard_token_cache 1;
+--- config
+    session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    location /t {
+        session_guard on;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+        add_header X-Sub $session_guard_claim_sub always;
+    }
+--- request eval
+[("GET /t") x 7]
+--- more_headers eval
+my $sig = rindex($::bob, '.') + 30;
+my $bad = $::bob;
+substr($bad, $sig, 1) = substr($bad, $sig, 1) eq 'z' ? 'y' : 'z';
+["Authorization: Bearer $::tok", "Authorization: Bearer $::bob",
+ "Authorization: Bearer $::bob", "Authorization: Bearer $bad",
+ "Authorization: Bearer $::bob", "Authorization: Bearer $::tok",
+ "Authorization: Bearer $::tok"]
+--- error_code eval
+[200, 200, 200, 401, 200, 200, 200]
+--- response_headers eval
+["X-Cache: MISS\nX-Sub: alice", "X-Cache: MISS\nX-Sub: bob",
+ "X-Cache: HIT\nX-Sub: bob", "X-Cache: MISS\nX-Reason: bad signature\n!X-Sub",
+ "X-Cache: HIT\nX-Sub: bob", "X-Cache: MISS\nX-Sub: alice",
+ "X-Cache: HIT\nX-Sub: alice"]
