@@ -696,7 +696,9 @@ ngx_sg_sha256_b64(u_char *data, size_t len, u_char *out)
     unsigned int  n;
     u_char        md[EVP_MAX_MD_SIZE];
 
-    if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32) {
+    if (EVP_Digest(data, len, md, &n, ngx_sg_sha256(), NULL) != 1
+        || n != 32)
+    {
         ERR_clear_error();
         return NGX_ERROR;
     }

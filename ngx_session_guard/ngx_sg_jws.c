@@ -43,6 +43,7 @@ static ngx_int_t ngx_sg_jws_decode(ngx_pool_t *pool, u_char *start,
     u_char *end, ngx_str_t *dst);
 static ngx_int_t ngx_sg_jws_header(ngx_sg_jws_t *jws, const char **reason);
 static const EVP_MD *ngx_sg_jws_md(ngx_sg_alg_t *alg);
+static const EVP_MD *ngx_sg_jws_md_fetch(ngx_uint_t i, const char *name);
 static ngx_int_t ngx_sg_jws_hmac(ngx_sg_jws_t *jws, ngx_sg_key_t *key,
     const char **reason);
 static ngx_int_t ngx_sg_jws_pkey(ngx_sg_jws_t *jws, ngx_sg_key_t *key,
@@ -484,8 +485,15 @@ ngx_sg_jws_md(ngx_sg_alg_t *alg)
         break;
     }
 
+    return ngx_sg_jws_md_fetch(i, alg->digest);
+}
+
+
+static const EVP_MD *
+ngx_sg_jws_md_fetch(ngx_uint_t i, const char *name)
+{
     if (ngx_sg_jws_mds[i] == NULL) {
-        ngx_sg_jws_mds[i] = EVP_MD_fetch(NULL, alg->digest, NULL);
+        ngx_sg_jws_mds[i] = EVP_MD_fetch(NULL, name, NULL);
 
         if (ngx_sg_jws_mds[i] == NULL) {
             ERR_clear_error();
@@ -493,6 +501,19 @@ ngx_sg_jws_md(ngx_sg_alg_t *alg)
     }
 
     return ngx_sg_jws_mds[i];
+}
+
+
+const EVP_MD *
+ngx_sg_sha256(void)
+{
+    const EVP_MD  *md;
+
+    md = ngx_sg_jws_md_fetch(0, "SHA256");
+
+    /* the implicit fetch on every use, as before, if this one failed */
+
+    return md ? md : EVP_sha256();
 }
 
 

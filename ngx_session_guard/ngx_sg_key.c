@@ -389,7 +389,7 @@ ngx_sg_jwk_thumbprint(json_t *jwk, u_char digest[32], const char **reason)
 
     rc = NGX_ERROR;
 
-    if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1
+    if (EVP_DigestInit_ex(md, ngx_sg_sha256(), NULL) != 1
         || EVP_DigestUpdate(md, "{", 1) != 1)
     {
         goto done;
