@@ -53,6 +53,7 @@
 static ngx_http_output_body_filter_pt  ngx_http_sg_jwks_next_body_filter;
 
 
+static void ngx_http_sg_jwks_exit(void *data);
 static ngx_int_t ngx_http_sg_jwks_has_kid(ngx_array_t *keys, ngx_str_t *kid);
 static ngx_http_sg_jwks_wait_t *ngx_http_sg_jwks_get_wait(
     ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
@@ -904,6 +905,7 @@ ngx_int_t
 ngx_http_sg_jwks_init_process(ngx_cycle_t *cycle)
 {
     ngx_uint_t                  i;
+    ngx_pool_cleanup_t         *cln;
     ngx_http_sg_jwks_fetch_t  **fp;
     ngx_http_sg_jwks_state_t   *st;
     ngx_http_sg_main_conf_t    *smcf;
@@ -923,6 +925,16 @@ ngx_http_sg_jwks_init_process(ngx_cycle_t *cycle)
             return NGX_ERROR;
         }
 
+        /* the current generation goes with the process's cycle */
+
+        cln = ngx_pool_cleanup_add(cycle->pool, 0);
+        if (cln == NULL) {
+            return NGX_ERROR;
+        }
+
+        cln->handler = ngx_http_sg_jwks_exit;
+        cln->data = st;
+
         st->conf = fp[i];
         ngx_queue_init(&st->waiters);
         ngx_str_set(&st->error, "not fetched yet");
@@ -933,3 +945,15 @@ ngx_http_sg_jwks_init_process(ngx_cycle_t *cycle)
     return NGX_OK;
 }
 
+
+static void
+ngx_http_sg_jwks_exit(void *data)
+{
+    ngx_http_sg_jwks_state_t  *st = data;
+
+    if (st->pool) {
+        ngx_destroy_pool(st->pool);
+        st->pool = NULL;
+        st->keys = NULL;
+    }
+}

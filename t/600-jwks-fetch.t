@@ -588,6 +588,8 @@ GET /t
 
 
 === TEST 16: Cache-Control max-age is honoured within min_refresh..max_refresh
+(timed to the second: too slow under valgrind)
+--- skip_eval: 3: $ENV{TEST_NGINX_USE_VALGRIND}
 --- http_config
     server {
         listen 127.0.0.1:$TEST_NGINX_RAND_PORT_2;
