@@ -7,11 +7,14 @@
 /*
  * Key import: the input as a JWKS document or a single JWK
  * (ngx_sg_jwks_import()), each object of it through ngx_sg_jwk_import()
- * and ngx_sg_jwk_thumbprint(), and as a PEM key or certificate.
+ * and ngx_sg_jwk_thumbprint(), as a PEM key or certificate, and as the
+ * edge's private signing JWK (ngx_sg_signer_import()); a key it accepts
+ * must sign a token that its public part verifies.
  */
 
 
 #include "fuzz.h"
+#include "ngx_sg_sign.h"
 
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -58,14 +61,16 @@ sg_fuzz_jwk(ngx_pool_t *pool, json_t *jwk)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    size_t         i;
-    json_t        *doc, *arr;
-    ngx_str_t      text;
-    ngx_int_t      rc;
-    ngx_pool_t    *pool;
-    ngx_array_t   *keys;
-    const char    *reason;
-    ngx_sg_key_t   key;
+    size_t            i;
+    json_t           *doc, *arr;
+    ngx_str_t         text, typ, payload, token;
+    ngx_int_t         rc;
+    ngx_pool_t       *pool;
+    ngx_array_t      *keys;
+    const char       *reason;
+    ngx_sg_key_t      key;
+    ngx_sg_jws_t      jws;
+    ngx_sg_signer_t   signer;
 
     pool = sg_fuzz_pool();
 
@@ -103,6 +108,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     sg_fuzz_rc(ngx_sg_pem_import(pool, text.data, text.len, &key, &reason));
+
+    rc = ngx_sg_signer_import(pool, text.data, text.len, &signer, &reason);
+    sg_fuzz_rc(rc);
+
+    if (rc == NGX_OK) {
+        ngx_str_set(&typ, "logout+jwt");
+        ngx_str_set(&payload, "{\"sub\":\"fuzz\"}");
+
+        if (ngx_sg_jws_sign(pool, &signer, &typ, &payload, &token)
+            != NGX_OK)
+        {
+            abort();
+        }
+
+        if (ngx_sg_jws_parse(pool, &token, NGX_SG_JWS_JSON_PAYLOAD, &jws,
+                             &reason)
+            != NGX_OK
+            || ngx_sg_jws_verify(&jws, &signer.pub, &reason) != NGX_OK)
+        {
+            abort();
+        }
+    }
 
     ngx_destroy_pool(pool);
 
