@@ -685,17 +685,27 @@ ngx_http_sg_session_id(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 }
 
 
-/* "sha256:" and the hex SHA-256 of the key: NGX_HTTP_SG_ID_DIGEST_LEN bytes */
+/*
+ * "sha256:" and the base64url SHA-256 of the key (unpadded, 43 bytes):
+ * NGX_HTTP_SG_ID_DIGEST_LEN bytes, short enough that a record with it
+ * stays in the zone's 256-byte slab class.
+ */
 
 void
 ngx_http_sg_session_digest(ngx_str_t *key, u_char *out)
 {
-    u_char  digest[32];
+    u_char     digest[32];
+    ngx_str_t  src, dst;
 
     (void) SHA256(key->data, key->len, digest);
 
     out = ngx_cpymem(out, "sha256:", sizeof("sha256:") - 1);
-    (void) ngx_hex_dump(out, digest, 32);
+
+    src.data = digest;
+    src.len = 32;
+    dst.data = out;
+
+    ngx_encode_base64url(&dst, &src);
 }
 
 

@@ -34,7 +34,7 @@
 #define NGX_HTTP_SG_ID_MAX             NGX_SG_ID_MAX
 #define NGX_HTTP_SG_SUB_MAX            NGX_SG_SUB_MAX
 #define NGX_HTTP_SG_JTI_MAX            NGX_SG_JTI_MAX
-#define NGX_HTTP_SG_ID_DIGEST_LEN      (sizeof("sha256:") - 1 + 64)
+#define NGX_HTTP_SG_ID_DIGEST_LEN      (sizeof("sha256:") - 1 + 43)
 #define NGX_HTTP_SG_MAX_SESSIONS_MAX   1000  /* per subject, directive */
 
 /* cookie modes (issue: edge-enforced cookies) */

@@ -357,7 +357,7 @@ Set-Cookie of the same value still names that session
 --- error_code eval
 [200, 200]
 --- response_headers_like eval
-["X-Id: sha256:[0-9a-f]{64}", "X-Id: sha256:[0-9a-f]{64}"]
+["X-Id: sha256:[A-Za-z0-9_-]{43}", "X-Id: sha256:[A-Za-z0-9_-]{43}"]
 --- raw_response_headers_like eval
 ["Set-Cookie: PHPSESSID=L{3000}; Max-Age=(3600|3599); Expires=",
  "Set-Cookie: PHPSESSID=L{3000}; Max-Age=(3600|3599); Expires="]
@@ -474,7 +474,7 @@ know the session by the cookie's digest only
 --- error_code eval
 [200, 401, 200, 404]
 --- response_headers_like eval
-["X-Id: sha256:[0-9a-f]{64}",
+["X-Id: sha256:[A-Za-z0-9_-]{43}",
  "X-Event: (?!.*cookie-secret).*\"session-revoked\".*\"id\":\""
    . sg_id('cookie-secret-19') . "\".*",
  "", ""]

@@ -22,7 +22,7 @@ use File::Basename qw(dirname);
 use File::Path qw(make_path);
 use JSON::PP ();
 use MIME::Base64 qw(encode_base64url);
-use Digest::SHA qw(sha256_hex);
+use Digest::SHA qw(sha256);
 use Crypt::JWT qw(encode_jwt);
 use Crypt::PK::RSA;
 use Crypt::PK::ECC;
@@ -70,7 +70,7 @@ sub json_c { $JSON->encode($_[0]) }
 sub b64u { encode_base64url($_[0]) }
 
 # the session id the zone keeps for a session key given as a value
-sub sg_id { 'sha256:' . sha256_hex($_[0]) }
+sub sg_id { 'sha256:' . encode_base64url(sha256($_[0])) }
 
 # name => [type, parameter, kid]
 my %KEYS = (
