@@ -12,6 +12,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Nginx::Socket 'no_plan';
 use SGTest;
+use SGIdP;
 use HTTP::Tiny;
 use IO::Socket::INET;
 use IO::Select;
@@ -56,41 +57,6 @@ our $T1 = sg_token(key => 'rsa');                     # kid rsa1
 our $T2 = sg_token(key => 'rsa2');                    # kid rsa2
 our $T1b = sg_token(key => 'rsa', claims => { sub => 'bob' });
 
-sub jwks { json_c({ keys => [ map { sg_jwk($_) } @_ ] }) }
-
-# a token signed by rsa1 with a kid no key has
-sub stray { sg_token(key => 'rsa', kid => "stray-$_[0]-" . int(rand(1e9))) }
-
-sub idp_write {
-    my ($body) = @_;
-    SGTest::write_file(Test::Nginx::Util::html_dir() . '/idp/jwks', $body);
-}
-
-sub idp_remove { unlink Test::Nginx::Util::html_dir() . '/idp/jwks' }
-
-# the number of requests the IdP saw
-sub fetches {
-    my $log = Test::Nginx::Util::server_root() . '/logs/idp.log';
-    open my $fh, '<', $log or return 0;
-    my @l = <$fh>;
-    return scalar @l;
-}
-
-# what the IdP saw: one line per request
-sub idp_log {
-    return SGTest::read_file(Test::Nginx::Util::server_root()
-                             . '/logs/idp.log');
-}
-
-sub get {
-    my ($path, $tok, %h) = @_;
-    my $port = Test::Nginx::Util::server_port_for_client();
-    $h{Authorization} = "Bearer $tok" if $tok;
-    my $res = HTTP::Tiny->new(timeout => 20)->get(
-        "http://127.0.0.1:$port$path", { headers => \%h });
-    return $res->{status};
-}
-
 # n requests at the same time (one process each): "status xN" summary
 sub burst {
     my ($n, $parent, @toks) = @_;
@@ -114,11 +80,6 @@ sub burst {
         unlink "$dir/burst.$i";
     }
     return (join(' ', map { "$_ x$count{$_}" } sort keys %count), $extra);
-}
-
-sub result {
-    SGTest::write_file(Test::Nginx::Util::html_dir() . '/result.txt',
-                       join '', map { "$_\n" } @_);
 }
 
 add_block_preprocessor(sub {

@@ -9,6 +9,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Nginx::Socket 'no_plan';
 use SGTest;
+use SGIdP;
 use HTTP::Tiny;
 use POSIX ();
 
@@ -19,13 +20,6 @@ workers(2);
 no_shuffle();
 
 our $T1 = sg_token(key => 'rsa');
-
-sub fetches {
-    my $log = Test::Nginx::Util::server_root() . '/logs/idp.log';
-    open my $fh, '<', $log or return 0;
-    my @l = <$fh>;
-    return scalar @l;
-}
 
 # n requests from n processes at once, tokens taken in turn; "status xN"
 sub burst {

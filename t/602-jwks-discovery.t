@@ -9,6 +9,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Nginx::Socket 'no_plan';
 use SGTest;
+use SGIdP;
 use HTTP::Tiny;
 use JSON::PP ();
 use File::Temp ();
@@ -19,17 +20,6 @@ no_shuffle();
 
 our $T1 = sg_token(key => 'rsa');                     # kid rsa1
 our $T2 = sg_token(key => 'rsa2');                    # kid rsa2
-
-sub jwks { json_c({ keys => [ map { sg_jwk($_) } @_ ] }) }
-
-sub stray { sg_token(key => 'rsa', kid => "stray-$_[0]-" . int(rand(1e9))) }
-
-sub idp_file {
-    my ($name, $body) = @_;
-    my $path = Test::Nginx::Util::html_dir() . "/idp/$name";
-    File::Path::make_path(File::Basename::dirname($path));
-    SGTest::write_file($path, $body);
-}
 
 sub idp_port {
     my $conf = SGTest::read_file(Test::Nginx::Util::server_root()
@@ -55,23 +45,6 @@ sub idp_seen {
     return join ' ', @l;
 }
 
-sub get {
-    my ($path, $tok) = @_;
-    my $port = Test::Nginx::Util::server_port_for_client();
-    my %h;
-    $h{Authorization} = "Bearer $tok" if $tok;
-    my $res = HTTP::Tiny->new(timeout => 20)->get(
-        "http://127.0.0.1:$port$path", { headers => \%h });
-    return $res->{status};
-}
-
-sub get_body {
-    my ($path) = @_;
-    my $port = Test::Nginx::Util::server_port_for_client();
-    return HTTP::Tiny->new(timeout => 20)->get("http://127.0.0.1:$port$path")
-        ->{content};
-}
-
 # the zone's fetch counters, from the JSON metrics
 sub counters {
     my $body = get_body('/metrics');
@@ -91,11 +64,6 @@ sub prom {
     my $out = `$SG_ROOT/t/tools/prom-check text < $tmp 2>&1`;
     return "prom-check failed: $out" if $?;
     return grep { /jwks|^families/ } split /\n/, $out;
-}
-
-sub result {
-    SGTest::write_file(Test::Nginx::Util::html_dir() . '/result.txt',
-                       join '', map { "$_\n" } @_);
 }
 
 add_block_preprocessor(sub {
