@@ -387,6 +387,14 @@ ngx_int_t ngx_http_sg_context(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
     ngx_http_sg_bind_t *cur);
 ngx_uint_t ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name);
+
+typedef struct {
+    ngx_list_part_t            *part;
+    ngx_uint_t                  i;
+} ngx_http_sg_header_iter_t;
+
+ngx_table_elt_t *ngx_http_sg_header_next(ngx_list_t *list, ngx_str_t *name,
+    ngx_http_sg_header_iter_t *it);
 void ngx_http_sg_session_digest(ngx_str_t *key, u_char *out);
 
 /* ngx_http_sg_subrequest.c: subrequests without the client's request */

@@ -187,6 +187,47 @@ ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name)
 }
 
 
+/*
+ * The next line named name (case-insensitive) of a request's or response's
+ * header list, skipping deleted ones (hash 0); it starts zeroed.  NULL
+ * when there is none left.
+ */
+
+ngx_table_elt_t *
+ngx_http_sg_header_next(ngx_list_t *list, ngx_str_t *name,
+    ngx_http_sg_header_iter_t *it)
+{
+    ngx_table_elt_t  *h;
+
+    if (it->part == NULL) {
+        it->part = &list->part;
+        it->i = 0;
+    }
+
+    for ( ;; ) {
+
+        if (it->i >= it->part->nelts) {
+            if (it->part->next == NULL) {
+                return NULL;
+            }
+
+            it->part = it->part->next;
+            it->i = 0;
+            continue;
+        }
+
+        h = (ngx_table_elt_t *) it->part->elts + it->i++;
+
+        if (h->hash != 0
+            && h->key.len == name->len
+            && ngx_strncasecmp(h->key.data, name->data, name->len) == 0)
+        {
+            return h;
+        }
+    }
+}
+
+
 /* the client's GeoIP context, looked up once per request; NULL: none */
 
 ngx_http_sg_geo_t *

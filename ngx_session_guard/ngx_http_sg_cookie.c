@@ -221,13 +221,14 @@ ngx_http_sg_cookie_filter(ngx_http_request_t *r)
 {
     ngx_int_t                   rc;
     ngx_str_t                   name, value, out;
-    ngx_uint_t                  i;
-    ngx_list_part_t            *part;
     ngx_table_elt_t            *h;
     ngx_http_sg_ctx_t          *ctx;
+    ngx_http_sg_header_iter_t   it;
     ngx_sg_cookie_rules_t       rules;
     ngx_http_sg_loc_conf_t     *slcf;
     ngx_http_sg_cookie_conf_t  *cc;
+
+    static ngx_str_t  set_cookie = ngx_string("Set-Cookie");
 
     if (r != r->main) {
         return ngx_http_sg_next_header_filter(r);
@@ -242,33 +243,14 @@ ngx_http_sg_cookie_filter(ngx_http_request_t *r)
 
     ctx = ngx_http_sg_get_ctx(r);
 
-    part = &r->headers_out.headers.part;
-    h = part->elts;
+    ngx_memzero(&it, sizeof(ngx_http_sg_header_iter_t));
 
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].hash == 0
-            || h[i].key.len != sizeof("Set-Cookie") - 1
-            || ngx_strncasecmp(h[i].key.data, (u_char *) "Set-Cookie",
-                               sizeof("Set-Cookie") - 1)
-               != 0)
-        {
-            continue;
-        }
-
+    while ((h = ngx_http_sg_header_next(&r->headers_out.headers, &set_cookie,
+                                        &it)))
+    {
         /* another cookie, or none a browser would set: byte for byte */
 
-        if (ngx_sg_cookie_parse(&h[i].value, &name, &value) != NGX_OK
+        if (ngx_sg_cookie_parse(&h->value, &name, &value) != NGX_OK
             || name.len != cc->name.len
             || ngx_strncmp(name.data, cc->name.data, name.len) != 0)
         {
@@ -281,7 +263,7 @@ ngx_http_sg_cookie_filter(ngx_http_request_t *r)
             return NGX_ERROR;
         }
 
-        rc = ngx_sg_cookie_rewrite(r->pool, &h[i].value, &rules, &out);
+        rc = ngx_sg_cookie_rewrite(r->pool, &h->value, &rules, &out);
 
         if (rc == NGX_ERROR) {
             return NGX_ERROR;
@@ -292,16 +274,16 @@ ngx_http_sg_cookie_filter(ngx_http_request_t *r)
             ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                           "session_guard: a Set-Cookie \"%V\" of %uz bytes "
                           "is too long to enforce, removed", &cc->name,
-                          h[i].value.len);
-            h[i].hash = 0;
+                          h->value.len);
+            h->hash = 0;
             continue;
         }
 
-        if (out.data != h[i].value.data) {
+        if (out.data != h->value.data) {
             ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                            "session_guard: Set-Cookie \"%V\" rewritten: "
                            "\"%V\"", &cc->name, &out);
-            h[i].value = out;
+            h->value = out;
         }
     }
 

@@ -250,34 +250,19 @@ ngx_http_sg_dpop_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 static ngx_int_t
 ngx_http_sg_dpop_header(ngx_http_request_t *r, ngx_str_t *value)
 {
-    ngx_uint_t        i, n;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    ngx_uint_t                  n;
+    ngx_table_elt_t            *h;
+    ngx_http_sg_header_iter_t   it;
+
+    static ngx_str_t  name = ngx_string("DPoP");
 
     n = 0;
     ngx_str_null(value);
+    ngx_memzero(&it, sizeof(ngx_http_sg_header_iter_t));
 
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == 4
-            && ngx_strncasecmp(h[i].key.data, (u_char *) "DPoP", 4) == 0)
-        {
-            *value = h[i].value;
-            n++;
-        }
+    while ((h = ngx_http_sg_header_next(&r->headers_in.headers, &name, &it))) {
+        *value = h->value;
+        n++;
     }
 
     if (n != 1) {

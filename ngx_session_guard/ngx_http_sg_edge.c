@@ -415,10 +415,11 @@ ngx_http_sg_acr_accepted(ngx_http_sg_edge_conf_t *edge, ngx_str_t *acr)
 static ngx_uint_t
 ngx_http_sg_is_browser(ngx_http_request_t *r, ngx_http_sg_edge_conf_t *edge)
 {
-    ngx_str_t         value;
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    ngx_str_t                   value;
+    ngx_table_elt_t            *h;
+    ngx_http_sg_header_iter_t   it;
+
+    static ngx_str_t  accept = ngx_string("Accept");
 
     switch (edge->browser) {
 
@@ -440,30 +441,13 @@ ngx_http_sg_is_browser(ngx_http_request_t *r, ngx_http_sg_edge_conf_t *edge)
 
     /* an Accept header that names text/html */
 
-    part = &r->headers_in.headers.part;
-    h = part->elts;
+    ngx_memzero(&it, sizeof(ngx_http_sg_header_iter_t));
 
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == sizeof("Accept") - 1
-            && ngx_strncasecmp(h[i].key.data, (u_char *) "Accept",
-                               sizeof("Accept") - 1)
-               == 0
-            && ngx_strlcasestrn(h[i].value.data,
-                                h[i].value.data + h[i].value.len,
-                                (u_char *) "text/html",
-                                sizeof("text/html") - 2)
-               != NULL)
+    while ((h = ngx_http_sg_header_next(&r->headers_in.headers, &accept, &it)))
+    {
+        if (ngx_strlcasestrn(h->value.data, h->value.data + h->value.len,
+                             (u_char *) "text/html", sizeof("text/html") - 2)
+            != NULL)
         {
             return 1;
         }

@@ -597,38 +597,20 @@ failed:
 static time_t
 ngx_http_sg_jwks_max_age(ngx_http_request_t *sr)
 {
-    u_char           *p, *last;
-    time_t            age, n;
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    u_char                     *p, *last;
+    time_t                      age, n;
+    ngx_table_elt_t            *h;
+    ngx_http_sg_header_iter_t   it;
+
+    static ngx_str_t  name = ngx_string("Cache-Control");
 
     age = -1;
-    part = &sr->headers_out.headers.part;
-    h = part->elts;
+    ngx_memzero(&it, sizeof(ngx_http_sg_header_iter_t));
 
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].hash == 0
-            || h[i].key.len != sizeof("Cache-Control") - 1
-            || ngx_strncasecmp(h[i].key.data, (u_char *) "Cache-Control",
-                               sizeof("Cache-Control") - 1) != 0)
-        {
-            continue;
-        }
-
-        p = h[i].value.data;
-        last = p + h[i].value.len;
+    while ((h = ngx_http_sg_header_next(&sr->headers_out.headers, &name, &it)))
+    {
+        p = h->value.data;
+        last = p + h->value.len;
 
         while (p < last) {
 

@@ -395,10 +395,11 @@ ngx_http_sg_metrics_handler(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_sg_metrics_format(ngx_http_request_t *r, ngx_uint_t deflt)
 {
-    ngx_str_t         value;
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    ngx_str_t                   value;
+    ngx_table_elt_t            *h;
+    ngx_http_sg_header_iter_t   it;
+
+    static ngx_str_t  accept = ngx_string("Accept");
 
     if (ngx_http_arg(r, (u_char *) "format", 6, &value) == NGX_OK) {
 
@@ -423,26 +424,11 @@ ngx_http_sg_metrics_format(ngx_http_request_t *r, ngx_uint_t deflt)
 
     /* every Accept header line, whether nginx keeps a pointer to it */
 
-    part = &r->headers_in.headers.part;
-    h = part->elts;
+    ngx_memzero(&it, sizeof(ngx_http_sg_header_iter_t));
 
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == 6
-            && ngx_strncasecmp(h[i].key.data, (u_char *) "Accept", 6) == 0)
-        {
-            deflt = ngx_http_sg_metrics_accept(&h[i].value, deflt);
-        }
+    while ((h = ngx_http_sg_header_next(&r->headers_in.headers, &accept, &it)))
+    {
+        deflt = ngx_http_sg_metrics_accept(&h->value, deflt);
     }
 
     return (ngx_int_t) deflt;
