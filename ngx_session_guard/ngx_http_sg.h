@@ -325,6 +325,8 @@ char *ngx_http_sg_compile(ngx_conf_t *cf, ngx_str_t *value,
     ngx_http_complex_value_t **cvp);
 
 /* ngx_http_sg_keys.c: directive handlers that load keys */
+ngx_int_t ngx_http_sg_read_file(ngx_conf_t *cf, const char *who,
+    ngx_str_t *name, size_t max, ngx_str_t *out);
 char *ngx_http_sg_jwks(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 

@@ -15,8 +15,6 @@
 #include "ngx_http_sg.h"
 
 
-static ngx_int_t ngx_http_sg_read_file(ngx_conf_t *cf, ngx_str_t *name,
-    ngx_str_t *out);
 static ngx_array_t *ngx_http_sg_keys_array(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *slcf);
 
@@ -44,7 +42,8 @@ ngx_http_sg_jwks(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    rc = ngx_http_sg_read_file(cf, &name, &data);
+    rc = ngx_http_sg_read_file(cf, "session_guard", &name,
+                               NGX_SG_JWKS_MAX_SIZE, &data);
     if (rc != NGX_OK) {
         return NGX_CONF_ERROR;
     }
@@ -112,7 +111,10 @@ ngx_http_sg_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    if (ngx_http_sg_read_file(cf, &name, &data) != NGX_OK) {
+    if (ngx_http_sg_read_file(cf, "session_guard", &name,
+                              NGX_SG_JWKS_MAX_SIZE, &data)
+        != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
 
@@ -165,8 +167,14 @@ ngx_http_sg_keys_array(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *slcf)
 }
 
 
-static ngx_int_t
-ngx_http_sg_read_file(ngx_conf_t *cf, ngx_str_t *name, ngx_str_t *out)
+/*
+ * A key file's bytes, 1 to max, into cf->temp_pool; errors name the
+ * directive ("who") and the file.  NGX_OK or NGX_ERROR (logged).
+ */
+
+ngx_int_t
+ngx_http_sg_read_file(ngx_conf_t *cf, const char *who, ngx_str_t *name,
+    size_t max, ngx_str_t *out)
 {
     ssize_t          n;
     ngx_int_t        rc;
@@ -182,37 +190,35 @@ ngx_http_sg_read_file(ngx_conf_t *cf, ngx_str_t *name, ngx_str_t *out)
 
     if (file.fd == NGX_INVALID_FILE) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "session_guard: cannot open key file \"%V\"",
-                           name);
+                           "%s: cannot open key file \"%V\"", who, name);
         return NGX_ERROR;
     }
 
     rc = NGX_ERROR;
+    ngx_str_null(out);
 
     if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "session_guard: cannot stat key file \"%V\"",
-                           name);
+                           "%s: cannot stat key file \"%V\"", who, name);
         goto done;
     }
 
     if (!ngx_is_file(&fi)) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "session_guard: key file \"%V\" is not a file",
-                           name);
+                           "%s: key file \"%V\" is not a file", who, name);
         goto done;
     }
 
     if (ngx_file_size(&fi) == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "session_guard: key file \"%V\" is empty", name);
+                           "%s: key file \"%V\" is empty", who, name);
         goto done;
     }
 
-    if (ngx_file_size(&fi) > NGX_SG_JWKS_MAX_SIZE) {
+    if ((size_t) ngx_file_size(&fi) > max) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "session_guard: key file \"%V\" is larger than "
-                           "%uz bytes", name, (size_t) NGX_SG_JWKS_MAX_SIZE);
+                           "%s: key file \"%V\" is larger than %uz bytes",
+                           who, name, max);
         goto done;
     }
 
@@ -226,21 +232,24 @@ ngx_http_sg_read_file(ngx_conf_t *cf, ngx_str_t *name, ngx_str_t *out)
 
     if (n == NGX_ERROR) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "session_guard: cannot read key file \"%V\"",
-                           name);
+                           "%s: cannot read key file \"%V\"", who, name);
         goto done;
     }
 
     if ((size_t) n != out->len) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "session_guard: short read of key file \"%V\"",
-                           name);
+                           "%s: short read of key file \"%V\"", who, name);
         goto done;
     }
 
     rc = NGX_OK;
 
 done:
+
+    if (rc != NGX_OK && out->data) {
+        /* a private key's bytes are not left behind */
+        ngx_explicit_memzero(out->data, out->len);
+    }
 
     if (ngx_close_file(file.fd) == NGX_FILE_ERROR) {
         ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,

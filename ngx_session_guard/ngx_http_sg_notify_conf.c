@@ -201,96 +201,41 @@ static ngx_int_t
 ngx_http_sg_notify_key(ngx_conf_t *cf, ngx_str_t *name,
     ngx_http_sg_notify_t *n)
 {
-    u_char           *buf;
-    size_t            size;
-    ssize_t           len;
-    ngx_int_t         rc;
-    ngx_file_t        file;
-    const char       *reason;
-    ngx_file_info_t   fi;
+    ngx_int_t    rc;
+    ngx_str_t    data;
+    const char  *reason;
 
     if (ngx_conf_full_name(cf->cycle, name, 1) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    ngx_memzero(&file, sizeof(ngx_file_t));
-
-    file.name = *name;
-    file.log = cf->log;
-
-    file.fd = ngx_open_file(name->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-
-    if (file.fd == NGX_INVALID_FILE) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "session_guard_notify: cannot open key file "
-                           "\"%V\"", name);
+    if (ngx_http_sg_read_file(cf, "session_guard_notify", name,
+                              NGX_SG_SIGN_JWK_MAX, &data)
+        != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
     rc = NGX_ERROR;
-    buf = NULL;
-    size = 0;
-
-    if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "session_guard_notify: cannot stat key file "
-                           "\"%V\"", name);
-        goto done;
-    }
-
-    if (!ngx_is_file(&fi) || ngx_file_size(&fi) == 0
-        || ngx_file_size(&fi) > NGX_SG_SIGN_JWK_MAX)
-    {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "session_guard_notify: key file \"%V\" is not a "
-                           "file of 1 to %uz bytes", name,
-                           (size_t) NGX_SG_SIGN_JWK_MAX);
-        goto done;
-    }
-
-    size = (size_t) ngx_file_size(&fi);
-
-    buf = ngx_pnalloc(cf->temp_pool, size);
-    if (buf == NULL) {
-        goto done;
-    }
-
-    len = ngx_read_file(&file, buf, size, 0);
-
-    if (len == NGX_ERROR || (size_t) len != size) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "session_guard_notify: cannot read key file "
-                           "\"%V\"", name);
-        goto done;
-    }
 
     n->signer = ngx_pcalloc(cf->pool, sizeof(ngx_sg_signer_t));
-    if (n->signer == NULL) {
-        goto done;
+
+    if (n->signer) {
+        reason = "internal error";
+
+        rc = ngx_sg_signer_import(cf->pool, data.data, data.len, n->signer,
+                                  &reason);
+
+        if (rc != NGX_OK) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "session_guard_notify: key file \"%V\": %s "
+                               "(a private JWK: EC P-256, Ed25519, or RSA of "
+                               "2048 bits or more)", name, reason);
+            rc = NGX_ERROR;
+        }
     }
 
-    reason = "internal error";
-
-    rc = ngx_sg_signer_import(cf->pool, buf, size, n->signer, &reason);
-
-    if (rc != NGX_OK) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "session_guard_notify: key file \"%V\": %s "
-                           "(a private JWK: EC P-256, Ed25519, or RSA of "
-                           "2048 bits or more)", name, reason);
-        rc = NGX_ERROR;
-    }
-
-done:
-
-    if (buf) {
-        ngx_explicit_memzero(buf, size);
-    }
-
-    if (ngx_close_file(file.fd) == NGX_FILE_ERROR) {
-        ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
-                      ngx_close_file_n " \"%V\" failed", name);
-    }
+    ngx_explicit_memzero(data.data, data.len);
 
     return rc;
 }
