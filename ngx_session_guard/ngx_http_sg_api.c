@@ -62,8 +62,6 @@ static ngx_int_t ngx_http_sg_api_show(ngx_http_request_t *r,
     ngx_http_sg_zone_t *zone, ngx_http_sg_api_req_t *req);
 static ngx_int_t ngx_http_sg_api_revoke(ngx_http_request_t *r,
     ngx_http_sg_zone_t *zone, ngx_http_sg_api_req_t *req);
-static ngx_str_t *ngx_http_sg_api_log_str(ngx_http_request_t *r,
-    ngx_str_t *s);
 
 
 /* the "session_guard_api" directive (location) */
@@ -798,8 +796,8 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
         ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
                       "session_guard: zone \"%V\": %ui sessions of \"%V\" "
                       "revoked through the api, reason \"%V\"", name, n,
-                      ngx_http_sg_api_log_str(r, &req->key),
-                      ngx_http_sg_api_log_str(r, &reason));
+                      ngx_http_sg_log_str(r, &req->key),
+                      ngx_http_sg_log_str(r, &reason));
 
         (void) ngx_http_sg_event_revocation(r, NULL, &req->key,
                                             NGX_HTTP_SG_REVOKED_API, &why, n);
@@ -833,7 +831,7 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                       "session_guard: zone \"%V\" cannot store the "
                       "revocation of session \"%V\" requested through the "
-                      "api", name, ngx_http_sg_api_log_str(r, &req->key));
+                      "api", name, ngx_http_sg_log_str(r, &req->key));
 
         return ngx_http_sg_api_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
                                      "internal_error",
@@ -844,8 +842,8 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
     ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
                   "session_guard: zone \"%V\": session \"%V\" revoked "
                   "through the api%s, reason \"%V\"", name,
-                  ngx_http_sg_api_log_str(r, &req->key), was,
-                  ngx_http_sg_api_log_str(r, &reason));
+                  ngx_http_sg_log_str(r, &req->key), was,
+                  ngx_http_sg_log_str(r, &reason));
 
     sub = (rc == NGX_OK) ? &s.sub : NULL;
 
@@ -862,31 +860,4 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
     }
 
     return ngx_http_sg_api_send(r, NGX_HTTP_NO_CONTENT, NULL, NULL);
-}
-
-
-/* a value for the error log: no control characters, no bare quotes */
-
-static ngx_str_t *
-ngx_http_sg_api_log_str(ngx_http_request_t *r, ngx_str_t *s)
-{
-    ngx_str_t  *out;
-
-    static ngx_str_t  none = ngx_string("-");
-
-    out = ngx_palloc(r->pool, sizeof(ngx_str_t));
-    if (out == NULL) {
-        return &none;
-    }
-
-    out->data = ngx_pnalloc(r->pool, 6 * s->len + 1);
-    if (out->data == NULL) {
-        ngx_str_set(out, "-");
-        return out;
-    }
-
-    out->len = (u_char *) ngx_escape_json(out->data, s->data, s->len)
-               - out->data;
-
-    return out;
 }

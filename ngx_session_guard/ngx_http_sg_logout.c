@@ -62,8 +62,6 @@ static ngx_uint_t ngx_http_sg_logout_typ(ngx_str_t *typ);
 static ngx_uint_t ngx_http_sg_logout_form_type(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sg_logout_reply(ngx_http_request_t *r,
     ngx_uint_t status);
-static ngx_str_t *ngx_http_sg_logout_log_str(ngx_http_request_t *r,
-    ngx_str_t *s);
 
 
 ngx_int_t
@@ -241,7 +239,7 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
                           "session_guard: zone \"%V\" cannot store the "
                           "revocation of session \"%V\" requested by a "
                           "back-channel logout", name,
-                          ngx_http_sg_logout_log_str(r, &sid));
+                          ngx_http_sg_log_str(r, &sid));
             return ngx_http_sg_logout_reply(r,
                                             NGX_HTTP_INTERNAL_SERVER_ERROR);
         }
@@ -249,7 +247,7 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
         ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
                       "session_guard: zone \"%V\": session \"%V\" revoked "
                       "by a back-channel logout", name,
-                      ngx_http_sg_logout_log_str(r, &sid));
+                      ngx_http_sg_log_str(r, &sid));
 
     } else {
         n = 0;
@@ -263,7 +261,7 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
                           "session_guard: zone \"%V\" cannot store the "
                           "revocation of the sessions of \"%V\" requested "
                           "by a back-channel logout", name,
-                          ngx_http_sg_logout_log_str(r, &sub));
+                          ngx_http_sg_log_str(r, &sub));
             return ngx_http_sg_logout_reply(r,
                                             NGX_HTTP_INTERNAL_SERVER_ERROR);
         }
@@ -271,7 +269,7 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
         ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
                       "session_guard: zone \"%V\": %ui session(s) of "
                       "\"%V\" revoked by a back-channel logout", name, n,
-                      ngx_http_sg_logout_log_str(r, &sub));
+                      ngx_http_sg_log_str(r, &sub));
     }
 
     /* the applications behind: "sid" (with "sub" if given), else "sub" */
@@ -711,28 +709,4 @@ ngx_http_sg_logout_reply(ngx_http_request_t *r, ngx_uint_t status)
     }
 
     return ngx_http_sg_api_reply(r, status, start, start + len);
-}
-
-
-static ngx_str_t *
-ngx_http_sg_logout_log_str(ngx_http_request_t *r, ngx_str_t *s)
-{
-    ngx_str_t  *out;
-
-    static ngx_str_t  none = ngx_string("-");
-
-    out = ngx_palloc(r->pool, sizeof(ngx_str_t));
-    if (out == NULL) {
-        return &none;
-    }
-
-    out->data = ngx_pnalloc(r->pool, 6 * s->len + 1);
-    if (out->data == NULL) {
-        return &none;
-    }
-
-    out->len = (u_char *) ngx_escape_json(out->data, s->data, s->len)
-               - out->data;
-
-    return out;
 }
