@@ -58,7 +58,6 @@ static ngx_int_t ngx_http_sg_logout_validate(ngx_http_request_t *r,
     const char **reason);
 static ngx_int_t ngx_http_sg_logout_string(json_t *payload, const char *name,
     size_t max, ngx_str_t *out);
-static ngx_uint_t ngx_http_sg_logout_typ(ngx_str_t *typ);
 static ngx_uint_t ngx_http_sg_logout_form_type(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sg_logout_reply(ngx_http_request_t *r,
     ngx_uint_t status);
@@ -468,6 +467,9 @@ ngx_http_sg_logout_validate(ngx_http_request_t *r,
     ngx_str_t               sid, sub, jti;
     ngx_sg_claims_rules_t   rules;
 
+    static ngx_str_t  logout_jwt = ngx_string("logout+jwt");
+    static ngx_str_t  jwt = ngx_string("JWT");
+
     /* "alg": present, known, never "none"; no "crit" */
 
     rc = ngx_sg_jws_parse(r->pool, token, NGX_SG_JWS_JSON_PAYLOAD, jws,
@@ -479,12 +481,9 @@ ngx_http_sg_logout_validate(ngx_http_request_t *r,
     /* typ: "logout+jwt" accepted, optionally required; "JWT" tolerated */
 
     if (jws->typ.len) {
-        if (ngx_http_sg_logout_typ(&jws->typ) == 0) {
-            *reason = "typ mismatch";
-            return NGX_DECLINED;
-        }
-
-        if (lcf->typ_required && ngx_http_sg_logout_typ(&jws->typ) != 1) {
+        if (!ngx_sg_typ_is(&jws->typ, &logout_jwt)
+            && (lcf->typ_required || !ngx_sg_typ_is(&jws->typ, &jwt)))
+        {
             *reason = "typ mismatch";
             return NGX_DECLINED;
         }
@@ -604,37 +603,6 @@ ngx_http_sg_logout_string(json_t *payload, const char *name, size_t max,
     out->len = json_string_length(v);
 
     return NGX_OK;
-}
-
-
-/*
- * 1: "logout+jwt"; 2: "JWT"; 0: anything else (compared without letter
- * case, an "application/" prefix allowed: RFC 7515 4.1.9)
- */
-
-static ngx_uint_t
-ngx_http_sg_logout_typ(ngx_str_t *typ)
-{
-    u_char  *p;
-    size_t   len;
-
-    p = typ->data;
-    len = typ->len;
-
-    if (len > 12 && ngx_strncasecmp(p, (u_char *) "application/", 12) == 0) {
-        p += 12;
-        len -= 12;
-    }
-
-    if (len == 10 && ngx_strncasecmp(p, (u_char *) "logout+jwt", 10) == 0) {
-        return 1;
-    }
-
-    if (len == 3 && ngx_strncasecmp(p, (u_char *) "jwt", 3) == 0) {
-        return 2;
-    }
-
-    return 0;
 }
 
 

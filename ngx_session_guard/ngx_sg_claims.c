@@ -28,7 +28,6 @@ static ngx_int_t ngx_sg_claims_aud(json_t *aud, ngx_array_t *audiences,
     const char **reason);
 static ngx_uint_t ngx_sg_claims_aud_one(json_t *value,
     ngx_array_t *audiences);
-static ngx_uint_t ngx_sg_claims_typ(ngx_str_t *have, ngx_str_t *want);
 static void ngx_sg_claims_media_type(ngx_str_t *s);
 
 
@@ -61,7 +60,7 @@ ngx_sg_claims_check(ngx_sg_jws_t *jws, ngx_sg_claims_rules_t *rules,
         return NGX_DECLINED;
     }
 
-    if (rules->typ.len && !ngx_sg_claims_typ(&jws->typ, &rules->typ)) {
+    if (rules->typ.len && !ngx_sg_typ_is(&jws->typ, &rules->typ)) {
         *reason = "typ mismatch";
         return NGX_DECLINED;
     }
@@ -234,8 +233,8 @@ ngx_sg_claims_aud_one(json_t *value, ngx_array_t *audiences)
  * and "application/" may be left out.
  */
 
-static ngx_uint_t
-ngx_sg_claims_typ(ngx_str_t *have, ngx_str_t *want)
+ngx_uint_t
+ngx_sg_typ_is(ngx_str_t *have, ngx_str_t *want)
 {
     size_t     i;
     ngx_str_t  h, w;

@@ -31,7 +31,6 @@
 #include "ngx_sg_dpop.h"
 
 
-static ngx_int_t ngx_sg_dpop_typ(ngx_str_t *typ);
 static ngx_int_t ngx_sg_dpop_claims(ngx_sg_dpop_proof_t *proof,
     const char **reason);
 static ngx_int_t ngx_sg_dpop_string(json_t *payload, const char *name,
@@ -80,6 +79,8 @@ ngx_sg_dpop_parse_cached(ngx_pool_t *pool, ngx_str_t *text,
     ngx_sg_jws_t             *jws;
     ngx_sg_dpop_key_entry_t  *e;
 
+    static ngx_str_t  dpop_jwt = ngx_string("dpop+jwt");
+
     if (reason == NULL) {
         reason = &dummy;
     }
@@ -118,7 +119,7 @@ ngx_sg_dpop_parse_cached(ngx_pool_t *pool, ngx_str_t *text,
         return NGX_DECLINED;
     }
 
-    if (ngx_sg_dpop_typ(&jws->typ) != NGX_OK) {
+    if (!ngx_sg_typ_is(&jws->typ, &dpop_jwt)) {
         *reason = "bad dpop typ";
         return NGX_DECLINED;
     }
@@ -368,33 +369,6 @@ ngx_sg_dpop_key_insert(ngx_sg_dpop_key_cache_t *cache, u_char *thumbprint,
     /* NULL (the long way for each proof) if it cannot be made */
     e->verify = ngx_sg_jws_verify_ctx(key, alg);
     e->alg = alg->id;
-}
-
-
-/*
- * RFC 7515 4.1.9: compared case-insensitively, an "application/" prefix
- * allowed.
- */
-
-static ngx_int_t
-ngx_sg_dpop_typ(ngx_str_t *typ)
-{
-    u_char  *p;
-    size_t   len;
-
-    p = typ->data;
-    len = typ->len;
-
-    if (len > 12 && ngx_strncasecmp(p, (u_char *) "application/", 12) == 0) {
-        p += 12;
-        len -= 12;
-    }
-
-    if (len == 8 && ngx_strncasecmp(p, (u_char *) "dpop+jwt", 8) == 0) {
-        return NGX_OK;
-    }
-
-    return NGX_DECLINED;
 }
 
 

@@ -343,6 +343,12 @@ ngx_int_t ngx_sg_jws_verify_keys(ngx_sg_jws_t *jws, ngx_sg_key_t *keys,
  * (compared case-insensitively, an "application/" prefix allowed) when
  * configured.
  */
+/*
+ * 1 when the header's "typ" names the media type want (RFC 7515 4.1.9:
+ * without letter case, "application/" optional on either side), else 0.
+ */
+ngx_uint_t ngx_sg_typ_is(ngx_str_t *have, ngx_str_t *want);
+
 ngx_int_t ngx_sg_claims_check(ngx_sg_jws_t *jws,
     ngx_sg_claims_rules_t *rules, const char **reason);
 
