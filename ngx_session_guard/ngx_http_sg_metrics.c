@@ -665,3 +665,42 @@ ngx_http_sg_metrics_snapshot(ngx_http_request_t *r,
 
     return NGX_OK;
 }
+
+
+/*
+ * The body written from start to p as a chain of one buffer; NULL when it
+ * reached last (the size computed for it was wrong: logged) or out of
+ * memory.
+ */
+
+ngx_chain_t *
+ngx_http_sg_metrics_chain(ngx_http_request_t *r, u_char *start, u_char *p,
+    u_char *last)
+{
+    ngx_buf_t    *b;
+    ngx_chain_t  *out;
+
+    if (p == last) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "session_guard: metrics output truncated");
+        return NULL;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    out = ngx_alloc_chain_link(r->pool);
+
+    if (b == NULL || out == NULL) {
+        return NULL;
+    }
+
+    b->pos = start;
+    b->last = p;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out->buf = b;
+    out->next = NULL;
+
+    return out;
+}

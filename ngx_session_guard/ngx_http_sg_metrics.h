@@ -69,6 +69,8 @@ extern ngx_str_t  ngx_http_sg_source_names[];
 extern ngx_str_t  ngx_http_sg_decision_names[];
 
 
+ngx_chain_t *ngx_http_sg_metrics_chain(ngx_http_request_t *r, u_char *start,
+    u_char *p, u_char *last);
 ngx_chain_t *ngx_http_sg_metrics_json(ngx_http_request_t *r,
     ngx_http_sg_metrics_t *m);
 ngx_chain_t *ngx_http_sg_metrics_prom(ngx_http_request_t *r,

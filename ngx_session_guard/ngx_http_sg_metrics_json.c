@@ -19,7 +19,9 @@
  *       "actions":{"enforce":{ACTION:N...},"monitor":{...}},
  *       "tokens_rejected":{REASON:N...},
  *       "logout_tokens":{"accepted","refused"},
- *       "notifications":{"sent","failed"}}}}
+ *       "notifications":{"sent","failed"},
+ *       "jwks_fetches":{"ok","failed"},
+ *       "jwks_discoveries":{"ok","failed"}}}}
  */
 
 
@@ -40,11 +42,9 @@ static u_char *ngx_http_sg_metrics_json_set(u_char *p, u_char *last,
 ngx_chain_t *
 ngx_http_sg_metrics_json(ngx_http_request_t *r, ngx_http_sg_metrics_t *m)
 {
-    u_char       *start, *p, *last;
-    size_t        len;
-    ngx_buf_t    *b;
-    ngx_uint_t    i;
-    ngx_chain_t  *out;
+    u_char      *start, *p, *last;
+    size_t       len;
+    ngx_uint_t   i;
 
     len = 64;
 
@@ -81,30 +81,7 @@ ngx_http_sg_metrics_json(ngx_http_request_t *r, ngx_http_sg_metrics_t *m)
 
     p = ngx_slprintf(p, last, "}}\n");
 
-    if (p == last) {
-        /* truncated: the bound above is wrong */
-        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                      "session_guard: metrics output truncated");
-        return NULL;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    out = ngx_alloc_chain_link(r->pool);
-
-    if (b == NULL || out == NULL) {
-        return NULL;
-    }
-
-    b->pos = start;
-    b->last = p;
-    b->memory = 1;
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    out->buf = b;
-    out->next = NULL;
-
-    return out;
+    return ngx_http_sg_metrics_chain(r, start, p, last);
 }
 
 

@@ -187,9 +187,7 @@ ngx_http_sg_metrics_prom(ngx_http_request_t *r, ngx_http_sg_metrics_t *m,
 {
     u_char              *start, *p;
     size_t               len;
-    ngx_buf_t           *b;
     ngx_uint_t           i, z, mode;
-    ngx_chain_t         *out;
     ngx_http_sg_prom_t   pr;
 
     pr.om = openmetrics;
@@ -298,30 +296,7 @@ ngx_http_sg_metrics_prom(ngx_http_request_t *r, ngx_http_sg_metrics_t *m,
         p = ngx_slprintf(p, pr.last, "# EOF\n");
     }
 
-    if (p == pr.last) {
-        /* truncated: the bounds above are wrong */
-        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                      "session_guard: metrics output truncated");
-        return NULL;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    out = ngx_alloc_chain_link(r->pool);
-
-    if (b == NULL || out == NULL) {
-        return NULL;
-    }
-
-    b->pos = start;
-    b->last = p;
-    b->memory = 1;
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    out->buf = b;
-    out->next = NULL;
-
-    return out;
+    return ngx_http_sg_metrics_chain(r, start, p, pr.last);
 }
 
 
