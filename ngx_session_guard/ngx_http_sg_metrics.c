@@ -126,6 +126,7 @@ static ngx_http_sg_reject_map_t  ngx_http_sg_reject_map[] = {
     { "expired", NGX_HTTP_SG_REJECT_EXPIRED },
     { "not yet valid", NGX_HTTP_SG_REJECT_NOT_YET },
     { "issued in the future", NGX_HTTP_SG_REJECT_NOT_YET },
+    { "authenticated in the future", NGX_HTTP_SG_REJECT_NOT_YET },
     { "issuer mismatch", NGX_HTTP_SG_REJECT_ISSUER },
     { "audience mismatch", NGX_HTTP_SG_REJECT_AUDIENCE },
     { "typ mismatch", NGX_HTTP_SG_REJECT_TYPE },

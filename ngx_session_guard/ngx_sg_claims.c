@@ -5,7 +5,8 @@
 
 
 /*
- * JWT claim rules (RFC 7519 section 4.1, RFC 8725 3.11, RFC 9068 2.1).
+ * JWT claim rules (RFC 7519 section 4.1, RFC 8725 3.11, RFC 9068 2.1,
+ * OpenID Connect Core 2: "auth_time" is a time, never ahead of now).
  *
  * Return contract: NGX_OK valid, NGX_DECLINED invalid (reason set),
  * NGX_ERROR rules out of range (a caller's bug; never "valid").
@@ -100,6 +101,23 @@ ngx_sg_claims_check(ngx_sg_jws_t *jws, ngx_sg_claims_rules_t *rules,
 
     if (rc == NGX_OK && t > now + leeway) {
         *reason = "issued in the future";
+        return NGX_DECLINED;
+    }
+
+    /*
+     * An authentication cannot have happened after now: an "auth_time"
+     * ahead of the clock would satisfy every freshness rule (max_age,
+     * step-up) for as long as the session lives.
+     */
+
+    rc = ngx_sg_claims_time(payload, "auth_time", &t, reason);
+
+    if (rc == NGX_DECLINED) {
+        return rc;
+    }
+
+    if (rc == NGX_OK && t > now + leeway) {
+        *reason = "authenticated in the future";
         return NGX_DECLINED;
     }
 

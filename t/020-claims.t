@@ -214,3 +214,22 @@ X-Reason: audience mismatch
 --- error_code: 401
 --- response_headers
 X-Reason: typ mismatch
+
+
+
+=== TEST 19: authenticated in the future (auth_time), also a malformed one;
+within the leeway it passes
+--- config
+    location /t { session_guard on; session_guard_leeway 60s; }
+--- request eval
+[("GET /t") x 4]
+--- more_headers eval
+["Authorization: Bearer " . sg_token(claims => { auth_time => time + 100000000 }),
+ "Authorization: Bearer " . sg_token(claims => { auth_time => time + 3600 }),
+ "Authorization: Bearer " . sg_token(claims => { auth_time => "now" }),
+ "Authorization: Bearer " . sg_token(claims => { auth_time => time + 30 })]
+--- error_code eval
+[401, 401, 401, 200]
+--- response_headers eval
+["X-Reason: authenticated in the future", "X-Reason: authenticated in the future",
+ "X-Reason: malformed claim", ""]

@@ -194,6 +194,7 @@ X-Status: ALLOW
         session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
         session_guard_on_change ua=step_up;
         session_guard_step_up acr_values=mfa max_age=300;
+        session_guard_leeway 300s;
         add_header X-Status $session_guard_status always;
     }
 --- request eval
@@ -202,7 +203,7 @@ X-Status: ALLOW
 [main::req('1.128.0.0', claims => { auth_time => time - 100 }),
  main::req('1.128.0.0', ua => 'curl/8', claims => { auth_time => time - 100 }),
  main::req('1.128.0.0', ua => 'curl/8', claims => { auth_time => time - 100 }),
- main::req('1.128.0.0', ua => 'curl/8', claims => { auth_time => time + 30 })]
+ main::req('1.128.0.0', ua => 'curl/8', claims => { auth_time => time + 240 })]
 --- error_code eval
 [200, 401, 401, 200]
 --- response_headers eval

@@ -49,6 +49,22 @@ add_block_preprocessor(sub {
 });
 
 # a failed proof check: 401, its reason, the DPoP challenge
+# The same ES256 signature with s replaced by n - s (P-256's order): a
+# second valid encoding of the same JWS (ECDSA malleability).
+sub high_s {
+    my ($jws) = @_;
+    require Math::BigInt;
+    my ($h, $p, $sig) = split /\./, $jws;
+    my $raw = MIME::Base64::decode_base64url($sig);
+    my $n = Math::BigInt->from_hex('FFFFFFFF00000000FFFFFFFFFFFFFFFF'
+                                   . 'BCE6FAADA7179E84F3B9CAC2FC632551');
+    my $s = Math::BigInt->from_hex(unpack('H*', substr($raw, 32)));
+    my $hex = substr(('0' x 64) . $n->bsub($s)->as_hex =~ s/^0x//r, -64);
+    return "$h.$p."
+           . MIME::Base64::encode_base64url(substr($raw, 0, 32)
+                                            . pack('H*', $hex));
+}
+
 sub invalid_proof {
     my ($reason) = @_;
     return "X-Status: INVALID\nX-Reason: $reason\nWWW-Authenticate: "
@@ -795,3 +811,24 @@ dpop_headers(header => {
 main::invalid_proof('private dpop jwk')
 --- no_error_log
 dpop key cache hit
+
+
+
+=== TEST 53: ECDSA malleability: s and n - s both verify (accepted, as
+RFC 7518 asks nothing more), so the replay check keys on the proof's jti,
+never on its bytes: the other encoding of a used proof is a replay
+--- request eval
+[("GET /t") x 3]
+--- more_headers eval
+my $at = dpop_token();
+my $proof = dpop_proof(token => $at, jti => 'malleable');
+my $other = main::high_s($proof);
+die "not malleated" if $other eq $proof;
+["Authorization: DPoP $at\r\nDPoP: $other",
+ "Authorization: DPoP $at\r\nDPoP: $proof",
+ "Authorization: Bearer " . main::high_s(sg_token(alg => 'ES256'))]
+--- error_code eval
+[200, 401, 200]
+--- response_headers eval
+["X-Status: ALLOW", main::invalid_proof('dpop proof replayed'),
+ "X-Status: ALLOW"]

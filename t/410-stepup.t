@@ -540,3 +540,28 @@ DPoP scheme, with its algs (RFC 9449, RFC 9470); a bearer one under Bearer
 --- response_headers eval
 ["WWW-Authenticate: DPoP error=\"insufficient_user_authentication\", error_description=\"A fresh authentication is required\", acr_values=\"mfa\", algs=\"ES256\"",
  "", "WWW-Authenticate: $main::CH, acr_values=\"mfa\""]
+
+
+
+=== TEST 26: an auth_time ahead of the clock is refused as an invalid token
+and leaves nothing in the session: it cannot satisfy max_age, now or later
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_require_auth max_age=5m;
+        add_header X-Status $session_guard_status always;
+        add_header X-Reason $session_guard_reason always;
+    }
+--- request eval
+[("GET /t") x 3]
+--- more_headers eval
+[main::api(auth_time => time + 100000000, sid => 'future'),
+ main::api(auth_time => time - 600, sid => 'future'),
+ main::api(sid => 'future')]
+--- error_code eval
+[401, 401, 401]
+--- response_headers eval
+["WWW-Authenticate: Bearer error=\"invalid_token\"\nX-Status: INVALID\nX-Reason: authenticated in the future",
+ "WWW-Authenticate: $main::CH, max_age=300\nX-Status: STEP_UP\nX-Reason: authentication too old",
+ "WWW-Authenticate: $main::CH, max_age=300\nX-Reason: authentication too old"]

@@ -150,6 +150,12 @@ test_leeway(void **state)
     payload("{\"exp\":%d,\"iat\":%d}", NOW + 100, NOW + 31);
     expect(NGX_DECLINED, "issued in the future");
 
+    payload("{\"exp\":%d,\"auth_time\":%d}", NOW + 100, NOW + 30);
+    expect(NGX_OK, "");
+
+    payload("{\"exp\":%d,\"auth_time\":%d}", NOW + 100, NOW + 31);
+    expect(NGX_DECLINED, "authenticated in the future");
+
     /* rules out of range are a caller's bug, never "valid" */
 
     rules.leeway = -1;
@@ -175,6 +181,18 @@ test_nbf_iat(void **state)
 
     payload("{\"exp\":%d,\"iat\":%d}", NOW + 100, NOW + 1);
     expect(NGX_DECLINED, "issued in the future");
+
+    payload("{\"exp\":%d,\"auth_time\":%d}", NOW + 100, NOW);
+    expect(NGX_OK, "");
+
+    payload("{\"exp\":%d,\"auth_time\":%d}", NOW + 100, NOW + 1);
+    expect(NGX_DECLINED, "authenticated in the future");
+
+    payload("{\"exp\":%d,\"auth_time\":%d}", NOW + 100, NOW + 100000000);
+    expect(NGX_DECLINED, "authenticated in the future");
+
+    payload("{\"exp\":%d,\"auth_time\":\"%d\"}", NOW + 100, NOW);
+    expect(NGX_DECLINED, "malformed claim");
 
     payload("{\"exp\":%d,\"nbf\":\"0\"}", NOW + 100);
     expect(NGX_DECLINED, "malformed claim");
