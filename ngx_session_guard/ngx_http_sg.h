@@ -399,6 +399,8 @@ ngx_str_t *ngx_http_sg_log_str(ngx_http_request_t *r, ngx_str_t *s);
 ngx_table_elt_t *ngx_http_sg_header_next(ngx_list_t *list, ngx_str_t *name,
     ngx_http_sg_header_iter_t *it);
 void ngx_http_sg_session_digest(ngx_str_t *key, u_char *out);
+ngx_int_t ngx_http_sg_session_name(ngx_pool_t *pool, ngx_str_t *value,
+    size_t max, ngx_str_t *out);
 
 /* ngx_http_sg_subrequest.c: subrequests without the client's request */
 typedef struct {

@@ -24,7 +24,8 @@
  *
  * The session id in the zone is what session_guard_session_key makes of
  * the access token, by default its "sid" claim: the "sid" of the logout
- * token is taken as that id, as it is.  An IdP's sid is unique for that
+ * token is taken as that id, as it is (one longer than a record holds is
+ * named by its digest on both paths).  An IdP's sid is unique for that
  * issuer only, so one zone is meant to hold the sessions of one issuer
  * (docs/security.md).
  *
@@ -184,11 +185,19 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
 
     /* validated: these are strings or absent */
 
-    (void) ngx_http_sg_logout_string(jws.payload, "sid", NGX_HTTP_SG_ID_MAX,
-                                     &sid);
-    (void) ngx_http_sg_logout_string(jws.payload, "sub", NGX_HTTP_SG_SUB_MAX,
-                                     &sub);
+    (void) ngx_http_sg_logout_string(jws.payload, "sid", (size_t) -1, &sid);
+    (void) ngx_http_sg_logout_string(jws.payload, "sub", (size_t) -1, &sub);
     (void) ngx_http_sg_logout_string(jws.payload, "jti", (size_t) -1, &jti);
+
+    /* the names the access handler gave them (a digest when too long) */
+
+    if (ngx_http_sg_session_name(r->pool, &sid, NGX_HTTP_SG_ID_MAX, &sid)
+        != NGX_OK
+        || ngx_http_sg_session_name(r->pool, &sub, NGX_HTTP_SG_SUB_MAX, &sub)
+           != NGX_OK)
+    {
+        return ngx_http_sg_logout_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+    }
 
     /*
      * The replay check comes last of the checks and before the effect: a
@@ -524,15 +533,15 @@ ngx_http_sg_logout_validate(ngx_http_request_t *r,
         return NGX_DECLINED;
     }
 
-    rc = ngx_http_sg_logout_string(jws->payload, "sid", NGX_HTTP_SG_ID_MAX,
-                                   &sid);
+    /* any length: a long one is named by its digest, as in the zone */
+
+    rc = ngx_http_sg_logout_string(jws->payload, "sid", (size_t) -1, &sid);
     if (rc != NGX_OK) {
         *reason = "malformed sid";
         return NGX_DECLINED;
     }
 
-    rc = ngx_http_sg_logout_string(jws->payload, "sub", NGX_HTTP_SG_SUB_MAX,
-                                   &sub);
+    rc = ngx_http_sg_logout_string(jws->payload, "sub", (size_t) -1, &sub);
     if (rc != NGX_OK) {
         *reason = "malformed sub";
         return NGX_DECLINED;

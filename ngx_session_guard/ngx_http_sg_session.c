@@ -140,8 +140,11 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
             sub.data = (u_char *) json_string_value(claim);
             sub.len = json_string_length(claim);
 
-            if (sub.len > NGX_HTTP_SG_SUB_MAX) {
-                sub.len = NGX_HTTP_SG_SUB_MAX;
+            if (ngx_http_sg_session_name(r->pool, &sub, NGX_HTTP_SG_SUB_MAX,
+                                         &sub)
+                != NGX_OK)
+            {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
             }
         }
 
@@ -669,7 +672,7 @@ ngx_http_sg_session_id(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
      * is too long for a record.
      */
 
-    if (slcf->session_key || id->len > NGX_HTTP_SG_ID_MAX) {
+    if (slcf->session_key) {
         p = ngx_pnalloc(r->pool, NGX_HTTP_SG_ID_DIGEST_LEN);
         if (p == NULL) {
             return NGX_ERROR;
@@ -679,9 +682,11 @@ ngx_http_sg_session_id(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
         id->data = p;
         id->len = NGX_HTTP_SG_ID_DIGEST_LEN;
+
+        return NGX_OK;
     }
 
-    return NGX_OK;
+    return ngx_http_sg_session_name(r->pool, id, NGX_HTTP_SG_ID_MAX, id);
 }
 
 
@@ -706,6 +711,41 @@ ngx_http_sg_session_digest(ngx_str_t *key, u_char *out)
     dst.data = out;
 
     ngx_encode_base64url(&dst, &src);
+}
+
+
+/*
+ * The zone's name for a "sid" or "sub" claim: the value as it is up to max
+ * bytes, its digest beyond.  Every path that names a session or a subject
+ * from a token (the access handler, the back-channel logout) goes through
+ * here, so that a long identifier is never refused by one and accepted by
+ * the other, and two long ones that share their first max bytes are never
+ * taken for each other.  out may be value; the digest is allocated from
+ * the pool.
+ */
+
+ngx_int_t
+ngx_http_sg_session_name(ngx_pool_t *pool, ngx_str_t *value, size_t max,
+    ngx_str_t *out)
+{
+    u_char  *p;
+
+    if (value->len <= max) {
+        *out = *value;
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(pool, NGX_HTTP_SG_ID_DIGEST_LEN);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_sg_session_digest(value, p);
+
+    out->data = p;
+    out->len = NGX_HTTP_SG_ID_DIGEST_LEN;
+
+    return NGX_OK;
 }
 
 

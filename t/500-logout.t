@@ -509,3 +509,38 @@ my $t = main::lt(claims => { sid => 'm1' });
 [qr/^\{\}$/, qr/invalid_request/, qr/^\{\}$/, qr/invalid_request/, qr//,
  qr/"logout_tokens":\{"accepted":2,"refused":2\},"notifications":\{"sent":0,"failed":0\}/,
  qr/\nsession_guard_logout_tokens_total\{zone="sg",result="accepted"\} 2\nsession_guard_logout_tokens_total\{zone="sg",result="refused"\} 2\n/]
+
+
+
+=== TEST 34: a sid longer than a record holds (300 bytes) is named by its
+digest on both paths: the IdP's logout ends the session its tokens made
+--- request eval
+["GET /t", "GET /t", main::post(main::lt(claims => { sid => 'L' x 300 })),
+ "GET /t", "GET /t"]
+--- more_headers eval
+[main::at('L' x 300), main::at('L' x 299 . 'M'), $main::FORM,
+ main::at('L' x 300), main::at('L' x 299 . 'M')]
+--- error_code eval
+[200, 200, 200, 401, 200]
+--- response_headers eval
+["X-Status: ALLOW", "X-Status: ALLOW", "",
+ "X-Status: REVOKED\nX-Reason: session revoked", "X-Status: ALLOW"]
+
+
+
+=== TEST 35: subjects longer than a record holds are never cut: two that
+share their first 256 bytes stay apart, and a logout by the long sub ends
+that subject's sessions only
+--- request eval
+["GET /t", "GET /t",
+ main::post(main::lt(claims => { sid => undef, sub => 'U' x 256 . 'a' })),
+ "GET /t", "GET /t"]
+--- more_headers eval
+[main::at('ls1', 'U' x 256 . 'a'), main::at('ls2', 'U' x 256 . 'b'),
+ $main::FORM,
+ main::at('ls1', 'U' x 256 . 'a'), main::at('ls2', 'U' x 256 . 'b')]
+--- error_code eval
+[200, 200, 200, 401, 200]
+--- response_headers eval
+["X-Status: ALLOW", "X-Status: ALLOW", "",
+ "X-Status: REVOKED\nX-Reason: session revoked", "X-Status: ALLOW"]
