@@ -1,6 +1,7 @@
 # ngx_session_guard: build, test, demo.
 #
-#   make            install missing Debian packages, build the module
+#   make            build the module (the packages it needs: make deps)
+#   make deps       install the missing Debian and npm packages
 #   make demo       build and start nginx with the module on 127.0.0.1
 #   make demo-stop  stop it
 #   make test       everything: unit tests, the t/ suite, nginx -t on conf/
@@ -67,7 +68,7 @@ export TEST_NGINX_SG_MODULE ?= $(MODULE)
         fuzz-deps fuzz-build fuzz-repro test-asan fuzz-smoke test-reload \
         test-valgrind
 
-all: deps build
+all: build
 
 # Installs only what is missing; silent when everything is there.
 deps:
@@ -122,6 +123,9 @@ $(NGX_STAMP): FORCE
 FORCE:
 
 $(NGX_BUILD)/objs/Makefile: config $(NGX_STAMP)
+	@[ -d $(NGINX_SRC)/src ] || { echo "no nginx source tree in" \
+	    "$(NGINX_SRC): run \"make deps\" (Debian's nginx-dev) or give" \
+	    "NGINX_SRC=dir"; exit 1; }
 	@rm -rf $(NGX_BUILD) && mkdir -p $(BUILD)
 	@if [ -f $(NGINX_SRC)/conf_flags ]; then \
 	    echo "configuring against Debian's nginx-dev ($(NGINX_SRC))"; \
