@@ -223,6 +223,7 @@ struct ngx_http_sg_zone_s {
     ngx_http_sg_shctx_t        *sh;         /* ngx_http_sg_shm.h */
     ngx_str_t                   name;
     ngx_str_t                   state;      /* full path; empty: none */
+    ngx_cycle_t                *cycle;      /* its configuration's */
     time_t                      max_lifetime;
     ngx_msec_t                  save;       /* 0: on exit only */
     ngx_http_sg_zone_t         *old;        /* the previous cycle's */
