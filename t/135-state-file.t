@@ -44,13 +44,23 @@ chmod 01777, "$DIR/open";
 # temporary files
 sub nginx_pids {
     my $pidfile = server_root() . '/logs/nginx.pid';
-    open my $fh, '<', $pidfile or die "$pidfile: $!";
-    my $master = <$fh>;
-    close $fh;
-    chomp $master;
+    my $master;
 
-    # the listening socket exists before the worker is forked
-    for (1 .. 200) {
+    # the listening socket exists before the pid file is written and the
+    # worker forked (10 s: nginx may run under valgrind)
+    for (1 .. 1000) {
+        if (open my $fh, '<', $pidfile) {
+            $master = <$fh>;
+            close $fh;
+        }
+        last if defined $master && $master =~ s/\s+\z// && $master;
+        undef $master;
+        select(undef, undef, undef, 0.01);
+    }
+
+    die "no pid in $pidfile" unless $master;
+
+    for (1 .. 1000) {
         my $f = "/proc/$master/task/$master/children";
         if (open my $c, '<', $f) {
             my @kids = split ' ', (<$c> // '');
