@@ -12,12 +12,15 @@
  * Written atomically (path.<pid>.tmp, mode 0600, fsync, rename over path,
  * fsync of the directory) from a snapshot taken under the zone mutex into
  * ngx_alloc() memory, so that the lock is never held across I/O; when, see
- * ngx_http_sg_zone.c.
+ * ngx_http_sg_zone.c.  Creating, opening and checking the file on disk,
+ * which the worker processes' user can tamper with, is in
+ * ngx_http_sg_state_file.c.
  *
  * Read when the zone is fresh (first start, or a zone new to the
  * configuration), in the master at configuration time.  The whole file is
  * validated before anything is inserted: a corrupt, truncated or foreign
- * file is reported and ignored, never trusted partially.
+ * file, or one that is not what a save leaves (a link, a FIFO, a file of
+ * another user's...), is reported and ignored, never trusted partially.
  *
  * Format: ngx_sg_state.h, whose parser checks a file; in the file,
  * revoked sessions come first (a zone too small for the file keeps them),
@@ -64,8 +67,6 @@ static void ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone,
 static ngx_int_t ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone,
     ngx_str_t *id, ngx_str_t *sub, ngx_http_sg_record_t *rec, time_t now,
     ngx_http_sg_state_stats_t *st);
-static ngx_int_t ngx_http_sg_state_write(ngx_http_sg_zone_t *zone,
-    ngx_log_t *log, ngx_str_t *data);
 
 
 /* snapshot */
@@ -391,38 +392,18 @@ ngx_http_sg_state_load(ngx_http_sg_zone_t *zone, ngx_log_t *log)
     size_t                      size, got;
     ssize_t                     n;
     ngx_fd_t                    fd;
-    ngx_err_t                   err;
     ngx_file_info_t             fi;
     ngx_sg_state_t              file;
     const char                 *reason;
     ngx_http_sg_state_stats_t   st;
 
-    fd = ngx_open_file(zone->state.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    fd = ngx_http_sg_state_open(zone, log, &fi);
 
     if (fd == NGX_INVALID_FILE) {
-        err = ngx_errno;
-
-        if (err == NGX_ENOENT) {
-            ngx_log_error(NGX_LOG_NOTICE, log, 0,
-                          "session_guard: no state file \"%V\" yet, zone "
-                          "\"%V\" starts empty", &zone->state, &zone->name);
-            return;
-        }
-
-        ngx_log_error(NGX_LOG_ERR, log, err,
-                      "session_guard: state file \"%V\" ignored: "
-                      ngx_open_file_n " failed", &zone->state);
         return;
     }
 
     buf = NULL;
-
-    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
-        ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
-                      "session_guard: state file \"%V\" ignored: "
-                      ngx_fd_info_n " failed", &zone->state);
-        goto done;
-    }
 
     /*
      * A file holds at most about twice what the zone does (the subject is
@@ -443,10 +424,17 @@ ngx_http_sg_state_load(ngx_http_sg_zone_t *zone, ngx_log_t *log)
         goto done;
     }
 
+    /* no more than the size checked, whatever the file holds by now */
+
     for (got = 0; got < size; got += n) {
         n = ngx_read_fd(fd, buf + got, size - got);
 
         if (n == -1) {
+            if (ngx_errno == NGX_EINTR) {
+                n = 0;
+                continue;
+            }
+
             ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
                           "session_guard: state file \"%V\" ignored: "
                           ngx_read_fd_n " failed", &zone->state);
@@ -590,115 +578,4 @@ ngx_http_sg_state_save(ngx_http_sg_zone_t *zone, ngx_log_t *log,
     zone->sh->saved = gen;
 
     return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_sg_state_write(ngx_http_sg_zone_t *zone, ngx_log_t *log,
-    ngx_str_t *data)
-{
-    u_char     *tmp, *p, *dir;
-    ssize_t     n;
-    ngx_fd_t    fd;
-    ngx_uint_t  written;
-
-    /* per process: during a binary upgrade two masters may save at once */
-
-    tmp = ngx_alloc(zone->state.len + NGX_INT64_LEN + sizeof("..tmp"), log);
-    if (tmp == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_sprintf(tmp, "%V.%P.tmp%Z", &zone->state, ngx_pid);
-
-    fd = ngx_open_file(tmp, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
-                       NGX_FILE_OWNER_ACCESS);
-
-    if (fd == NGX_INVALID_FILE) {
-        ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
-                      "session_guard: cannot save zone \"%V\": "
-                      ngx_open_file_n " \"%s\" failed", &zone->name, tmp);
-        ngx_free(tmp);
-        return NGX_ERROR;
-    }
-
-    for (written = 0; written < data->len; written += n) {
-        n = ngx_write_fd(fd, data->data + written, data->len - written);
-
-        if (n == -1) {
-            if (ngx_errno == NGX_EINTR) {
-                n = 0;
-                continue;
-            }
-
-            ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
-                          "session_guard: cannot save zone \"%V\": "
-                          ngx_write_fd_n " \"%s\" failed", &zone->name, tmp);
-            goto failed;
-        }
-    }
-
-    if (fsync(fd) == -1) {
-        ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
-                      "session_guard: cannot save zone \"%V\": "
-                      "fsync() \"%s\" failed", &zone->name, tmp);
-        goto failed;
-    }
-
-    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
-        fd = NGX_INVALID_FILE;
-        ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
-                      "session_guard: cannot save zone \"%V\": "
-                      ngx_close_file_n " \"%s\" failed", &zone->name, tmp);
-        goto failed;
-    }
-
-    fd = NGX_INVALID_FILE;
-
-    if (ngx_rename_file(tmp, zone->state.data) == NGX_FILE_ERROR) {
-        ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
-                      "session_guard: cannot save zone \"%V\": "
-                      ngx_rename_file_n " \"%s\" to \"%V\" failed",
-                      &zone->name, tmp, &zone->state);
-        goto failed;
-    }
-
-    /* the rename itself, made durable: fsync the directory */
-
-    dir = tmp;
-    p = ngx_cpymem(dir, zone->state.data, zone->state.len);
-
-    while (p > dir && *(p - 1) != '/') {
-        p--;
-    }
-
-    if (p > dir) {
-        *p = '\0';
-
-        fd = ngx_open_file(dir, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-
-        if (fd != NGX_INVALID_FILE) {
-            (void) fsync(fd);
-            (void) ngx_close_file(fd);
-        }
-    }
-
-    ngx_free(tmp);
-
-    ngx_log_error(NGX_LOG_INFO, log, 0,
-                  "session_guard: zone \"%V\" saved to \"%V\"",
-                  &zone->name, &zone->state);
-
-    return NGX_OK;
-
-failed:
-
-    if (fd != NGX_INVALID_FILE) {
-        (void) ngx_close_file(fd);
-    }
-
-    (void) ngx_delete_file(tmp);
-    ngx_free(tmp);
-
-    return NGX_ERROR;
 }

@@ -223,6 +223,7 @@ ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     zone->declared = 1;
     zone->state = state;
+    zone->cycle = cf->cycle;
     zone->max_lifetime = max_lifetime;
     zone->save = save;
 

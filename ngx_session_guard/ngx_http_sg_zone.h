@@ -212,7 +212,8 @@ void ngx_http_sg_zone_exit_master(ngx_cycle_t *cycle);
 
 /*
  * Internal: the zone handle, shared by ngx_http_sg_zone.c,
- * ngx_http_sg_shm.c, ngx_http_sg_store.c and ngx_http_sg_state.c.
+ * ngx_http_sg_shm.c, ngx_http_sg_store.c, ngx_http_sg_state.c and
+ * ngx_http_sg_state_file.c.
  */
 
 typedef struct ngx_http_sg_shctx_s  ngx_http_sg_shctx_t;
@@ -223,6 +224,7 @@ struct ngx_http_sg_zone_s {
     ngx_http_sg_shctx_t        *sh;         /* ngx_http_sg_shm.h */
     ngx_str_t                   name;
     ngx_str_t                   state;      /* full path; empty: none */
+    ngx_cycle_t                *cycle;      /* its configuration's */
     time_t                      max_lifetime;
     ngx_msec_t                  save;       /* 0: on exit only */
     ngx_http_sg_zone_t         *old;        /* the previous cycle's */
@@ -237,6 +239,17 @@ void ngx_http_sg_state_copy(ngx_http_sg_zone_t *zone,
     ngx_http_sg_zone_t *old, ngx_log_t *log);
 ngx_int_t ngx_http_sg_state_save(ngx_http_sg_zone_t *zone, ngx_log_t *log,
     ngx_uint_t force);
+
+/*
+ * ngx_http_sg_state_file.c: the file on disk.  _open() returns the state
+ * file opened for reading, and its ngx_fd_info(), or NGX_INVALID_FILE if
+ * there is none or it is refused (logged); _write() replaces it with
+ * "data" (NGX_ERROR: logged, the old file is left as it was).
+ */
+ngx_fd_t ngx_http_sg_state_open(ngx_http_sg_zone_t *zone, ngx_log_t *log,
+    ngx_file_info_t *fi);
+ngx_int_t ngx_http_sg_state_write(ngx_http_sg_zone_t *zone, ngx_log_t *log,
+    ngx_str_t *data);
 
 
 #endif /* _NGX_HTTP_SG_ZONE_H_INCLUDED_ */

@@ -252,7 +252,7 @@ qr/\[notice\].*session_guard: no state file "\S+missing\.state" yet, zone "sg" s
 --- no_error_log
 ignored
 --- shutdown_error_log eval
-qr/\[error\].*session_guard: cannot save zone "sg": open\(\) "\S+missing\.state\.\d+\.tmp" failed/
+qr/\[error\].*session_guard: cannot save zone "sg": open\(\) "\S+sg100-none\/" failed/
 
 
 
