@@ -196,6 +196,7 @@ ngx_http_sg_geo_open(ngx_conf_t *cf, ngx_http_sg_geo_db_t *db,
     int                  rc;
     ngx_err_t            err;
     const char          *type;
+    ngx_file_info_t      fi;
     ngx_pool_cleanup_t  *cln;
 
     /* the result is NUL-terminated, as the argument was */
@@ -210,6 +211,17 @@ ngx_http_sg_geo_open(ngx_conf_t *cf, ngx_http_sg_geo_db_t *db,
 
     cln = ngx_pool_cleanup_add(cf->pool, 0);
     if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* MMDB_open() would wait forever on a FIFO: a regular file only */
+
+    if (ngx_file_info(name->data, &fi) != NGX_FILE_ERROR
+        && !ngx_is_file(&fi))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "session_guard: cannot open geoip database "
+                           "\"%V\" (%s): not a file", name, param);
         return NGX_ERROR;
     }
 

@@ -7,6 +7,17 @@ use Test::Nginx::Socket 'no_plan';
 use SGTest;
 
 no_shuffle();
+
+# a FIFO where a key file or a database is expected: opening it for
+# reading would wait for a writer forever
+use POSIX ();
+use File::Path qw(make_path);
+our $FIFO = "$SGTest::SG_ROOT/t/tmp/fifo-$$";
+make_path("$SGTest::SG_ROOT/t/tmp");
+unlink $FIFO;
+POSIX::mkfifo($FIFO, 0600) or die "mkfifo $FIFO: $!";
+END { unlink $FIFO if defined $FIFO }
+
 run_tests();
 
 __DATA__
@@ -417,3 +428,26 @@ qr/\[emerg\].*"session_guard_leeway" directive must not exceed 100 years/
 --- must_die
 --- error_log eval
 qr/\[emerg\].*no configured key can verify any of the allowed algorithms/
+
+
+
+=== TEST 27: a FIFO as key file fails at once, never blocks nginx -t
+--- config eval
+"    location /t {
+        session_guard on;
+        session_guard_jwks $main::FIFO;
+    }"
+--- must_die
+--- error_log eval
+qr/\[emerg\].*key file "\S+fifo-\d+" is not a file/
+
+
+
+=== TEST 28: a FIFO as geoip database fails at once, never blocks nginx -t
+--- http_config eval
+"    session_guard_geoip  asn=$main::FIFO;"
+--- config
+    location /t { }
+--- must_die
+--- error_log eval
+qr/\[emerg\].*cannot open geoip database "\S+fifo-\d+" \(asn=\): not a file/
