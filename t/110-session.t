@@ -11,6 +11,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Nginx::Socket 'no_plan';
 use SGTest;
+use JSON::PP ();
 
 no_shuffle();
 
@@ -371,3 +372,39 @@ one that shares the zone
 [200, 200, 401]
 --- response_headers eval
 ["X-Status: ALLOW", "X-Status: REVOKED_MONITOR", "X-Status: REVOKED"]
+
+
+
+=== TEST 16: the event is valid JSON whatever the bytes of the user agent
+(what is not UTF-8 becomes U+FFFD)
+--- http_config
+    log_format events escape=none '$session_guard_event';
+--- config
+    location /t {
+        access_log logs/events.log events;
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+    location /events {
+        alias logs/events.log;
+    }
+--- request eval
+["GET /t", "GET /t", "GET /events"]
+--- more_headers eval
+[main::req('1.128.0.0', ua => "abc\xff\xfe\"\\"),
+ main::req('1.128.0.0', ua => "\xc3\xa9\xed\xa0\x80\xf0\x9f\x98\x80\xc3"),
+ ""]
+--- response_body_filters eval
+[[], [], [sub {
+    CORE::join '', map {
+        my $e = eval { JSON::PP->new->utf8->decode($_) }
+            or return "BAD JSON: $_\n";
+        CORE::join(' ', map { sprintf '%x', ord }
+                   split //, $e->{user_agent}{original}) . "\n"
+    } split /\n/, $_[0];
+}]]
+--- response_body eval
+["protected\n", "protected\n", <<'_EOS_']
+61 62 63 fffd fffd 22 5c
+e9 fffd fffd fffd 1f600 fffd
+_EOS_
