@@ -375,7 +375,44 @@ one that shares the zone
 
 
 
-=== TEST 16: the event is valid JSON whatever the bytes of the user agent
+=== TEST 16: a subject and a session id with a line break and terminal
+escapes are logged escaped: no forged log line, no raw control byte
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_on_change asn=log;
+    }
+    location /errors {
+        default_type text/plain;
+        alias logs/error.log;
+    }
+--- request eval
+["GET /t", "GET /t", "GET /errors"]
+--- more_headers eval
+[main::req('1.128.0.0', sid => "s\e[2J\x7f", claims => {
+     sub => "u\n2026/12/04 17:00:00 [emerg] 1#1: forged line\e[31m" }),
+ main::req('149.101.100.0', sid => "s\e[2J\x7f", claims => {
+     sub => "u\n2026/12/04 17:00:00 [emerg] 1#1: forged line\e[31m" }),
+ ""]
+--- response_body_filters eval
+[[], [], [sub {
+    my @l = grep { /signals ip,asn/ || /forged/ || /[\e\x7f]/ }
+            split /\n/, $_[0];
+    s/^.*?session_guard: // for @l;
+    s/, client: .*$// for @l;
+    CORE::join '', map { "$_\n" } @l;
+}]]
+--- response_body eval
+["protected\n", "protected\n",
+ 'session "s\u001b[2J\u007f" of "u\n2026/12/04 17:00:00 [emerg] 1#1: '
+ . 'forged line\u001b[31m": signals ip,asn, allowed' . "\n"]
+--- no_error_log eval
+[qr/^[\d\/]+ [\d:]+ \[emerg\] 1#1: forged/, "\e", "\x7f"]
+
+
+
+=== TEST 17: the event is valid JSON whatever the bytes of the user agent
 (what is not UTF-8 becomes U+FFFD)
 --- http_config
     log_format events escape=none '$session_guard_event';
