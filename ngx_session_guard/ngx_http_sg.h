@@ -19,6 +19,7 @@
 #include "ngx_sg_dpop.h"
 #include "ngx_sg_geo.h"
 #include "ngx_sg_sign.h"
+#include "ngx_sg_escape.h"
 #include "ngx_http_sg_zone.h"
 #include "ngx_http_sg_edge.h"
 
@@ -395,7 +396,6 @@ typedef struct {
     ngx_uint_t                  i;
 } ngx_http_sg_header_iter_t;
 
-ngx_str_t *ngx_http_sg_log_str(ngx_http_request_t *r, ngx_str_t *s);
 ngx_table_elt_t *ngx_http_sg_header_next(ngx_list_t *list, ngx_str_t *name,
     ngx_http_sg_header_iter_t *it);
 void ngx_http_sg_session_digest(ngx_str_t *key, u_char *out);
@@ -470,16 +470,34 @@ void ngx_http_sg_api_merge_conf(ngx_http_sg_loc_conf_t *prev,
     ngx_http_sg_loc_conf_t *conf);
 
 /*
- * ngx_http_sg_api_json.c: JSON replies.  A session's JSON takes at most
- * NGX_HTTP_SG_API_SESSION_LEN plus the ngx_http_sg_api_json_len() of its
- * id and of its subject.
+ * ngx_http_sg_out.c: output that holds client values (JSON bodies sized by
+ * the code that writes them, values for the error log)
  */
-#define NGX_HTTP_SG_API_SESSION_LEN  2048
-size_t ngx_http_sg_api_json_len(ngx_str_t *s);
-u_char *ngx_http_sg_api_json_str(u_char *p, ngx_str_t *s);
+typedef struct {
+    u_char                     *pos;        /* NULL: measuring */
+    u_char                     *end;
+    size_t                      len;        /* written, or to be */
+    ngx_uint_t                  overflow;
+} ngx_http_sg_out_t;
+
+typedef void (*ngx_http_sg_out_pt)(ngx_http_sg_out_t *out, void *data);
+
+#define ngx_http_sg_out_lit(out, s)                                          \
+    ngx_http_sg_out_raw(out, (u_char *) s, sizeof(s) - 1)
+
+ngx_int_t ngx_http_sg_out_build(ngx_pool_t *pool, ngx_http_sg_out_pt build,
+    void *data, ngx_str_t *res);
+void ngx_http_sg_out_raw(ngx_http_sg_out_t *out, u_char *data, size_t len);
+void ngx_http_sg_out_json(ngx_http_sg_out_t *out, ngx_str_t *s);
+void ngx_http_sg_out_fmt(ngx_http_sg_out_t *out, const char *fmt, ...);
+ngx_str_t *ngx_http_sg_log_str(ngx_http_request_t *r, ngx_str_t *s);
+ngx_str_t *ngx_http_sg_log_str_pool(ngx_pool_t *pool, ngx_str_t *s);
+
+/* ngx_http_sg_api_json.c: JSON replies */
 ngx_int_t ngx_http_sg_api_reply(ngx_http_request_t *r, ngx_uint_t status,
     u_char *start, u_char *end);
-u_char *ngx_http_sg_api_session_json(u_char *p, ngx_http_sg_session_t *s);
+void ngx_http_sg_api_session_json(ngx_http_sg_out_t *out,
+    ngx_http_sg_session_t *s);
 ngx_int_t ngx_http_sg_api_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_chain_t *out);
 ngx_int_t ngx_http_sg_api_error(ngx_http_request_t *r, ngx_uint_t status,

@@ -37,7 +37,6 @@
 #define NGX_HTTP_SG_API_SESSION     1
 #define NGX_HTTP_SG_API_SUBJECT     2
 
-#define ngx_http_sg_api_cpy(p, s)   ngx_cpymem(p, s, sizeof(s) - 1)
 
 
 typedef struct {
@@ -45,6 +44,12 @@ typedef struct {
     ngx_str_t                   key;        /* the id or the subject */
     const char                 *error;      /* why the path is refused */
 } ngx_http_sg_api_req_t;
+
+
+typedef struct {
+    ngx_str_t                  *subject;
+    ngx_array_t                *sessions;   /* of ngx_http_sg_session_t */
+} ngx_http_sg_api_list_t;
 
 
 static ngx_int_t ngx_http_sg_api_handler(ngx_http_request_t *r);
@@ -62,6 +67,8 @@ static ngx_int_t ngx_http_sg_api_show(ngx_http_request_t *r,
     ngx_http_sg_zone_t *zone, ngx_http_sg_api_req_t *req);
 static ngx_int_t ngx_http_sg_api_revoke(ngx_http_request_t *r,
     ngx_http_sg_zone_t *zone, ngx_http_sg_api_req_t *req);
+static void ngx_http_sg_api_one_json(ngx_http_sg_out_t *out, void *data);
+static void ngx_http_sg_api_list_json(ngx_http_sg_out_t *out, void *data);
 
 
 /* the "session_guard_api" directive (location) */
@@ -670,12 +677,10 @@ static ngx_int_t
 ngx_http_sg_api_show(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
     ngx_http_sg_api_req_t *req)
 {
-    u_char                 *start, *p;
-    size_t                  len;
-    ngx_int_t               rc;
-    ngx_uint_t              i;
-    ngx_array_t            *a;
-    ngx_http_sg_session_t   s, *ss;
+    ngx_int_t                rc;
+    ngx_str_t                body;
+    ngx_http_sg_session_t    s;
+    ngx_http_sg_api_list_t   list;
 
     if (req->resource == NGX_HTTP_SG_API_SESSION) {
         rc = ngx_http_sg_zone_find(zone, &req->key, r->pool, &s);
@@ -685,58 +690,65 @@ ngx_http_sg_api_show(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
                                          "no such session");
         }
 
-        if (rc != NGX_OK) {
+        if (rc != NGX_OK
+            || ngx_http_sg_out_build(r->pool, ngx_http_sg_api_one_json, &s,
+                                     &body)
+               != NGX_OK)
+        {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        len = NGX_HTTP_SG_API_SESSION_LEN + ngx_http_sg_api_json_len(&s.id)
-              + ngx_http_sg_api_json_len(&s.sub);
-
-        start = ngx_pnalloc(r->pool, len);
-        if (start == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        p = ngx_http_sg_api_session_json(start, &s);
-
-        return ngx_http_sg_api_reply(r, NGX_HTTP_OK, start, p);
+        return ngx_http_sg_api_reply(r, NGX_HTTP_OK, body.data,
+                                     body.data + body.len);
     }
 
-    if (ngx_http_sg_zone_list(zone, &req->key, r->pool, &a) != NGX_OK) {
+    list.subject = &req->key;
+
+    if (ngx_http_sg_zone_list(zone, &req->key, r->pool, &list.sessions)
+        != NGX_OK
+        || ngx_http_sg_out_build(r->pool, ngx_http_sg_api_list_json, &list,
+                                 &body)
+           != NGX_OK)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ss = a->elts;
+    return ngx_http_sg_api_reply(r, NGX_HTTP_OK, body.data,
+                                 body.data + body.len);
+}
 
-    len = sizeof("{\"subject\":,\"count\":,\"sessions\":[]}") + NGX_INT_T_LEN
-          + ngx_http_sg_api_json_len(&req->key);
 
-    for (i = 0; i < a->nelts; i++) {
-        len += NGX_HTTP_SG_API_SESSION_LEN + 1
-               + ngx_http_sg_api_json_len(&ss[i].id)
-               + ngx_http_sg_api_json_len(&ss[i].sub);
-    }
+static void
+ngx_http_sg_api_one_json(ngx_http_sg_out_t *out, void *data)
+{
+    ngx_http_sg_api_session_json(out, data);
+}
 
-    start = ngx_pnalloc(r->pool, len);
-    if (start == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
 
-    p = ngx_http_sg_api_cpy(start, "{\"subject\":");
-    p = ngx_http_sg_api_json_str(p, &req->key);
-    p = ngx_sprintf(p, ",\"count\":%ui,\"sessions\":[", a->nelts);
+static void
+ngx_http_sg_api_list_json(ngx_http_sg_out_t *out, void *data)
+{
+    ngx_http_sg_api_list_t *list = data;
 
-    for (i = 0; i < a->nelts; i++) {
+    ngx_uint_t              i;
+    ngx_http_sg_session_t  *ss;
+
+    ss = list->sessions->elts;
+
+    ngx_http_sg_out_lit(out, "{\"subject\":");
+    ngx_http_sg_out_json(out, list->subject);
+    ngx_http_sg_out_fmt(out, ",\"count\":%ui,\"sessions\":[",
+                        list->sessions->nelts);
+
+    for (i = 0; i < list->sessions->nelts; i++) {
         if (i) {
-            *p++ = ',';
+            ngx_http_sg_out_lit(out, ",");
         }
 
-        p = ngx_http_sg_api_session_json(p, &ss[i]);
+        ngx_http_sg_api_session_json(out, &ss[i]);
     }
 
-    p = ngx_http_sg_api_cpy(p, "]}");
-
-    return ngx_http_sg_api_reply(r, NGX_HTTP_OK, start, p);
+    ngx_http_sg_out_lit(out, "]}");
 }
 
 

@@ -7,8 +7,8 @@
 /*
  * JSON replies for the management API and the metrics: sending with the
  * headers every reply carries (no caching, no sniffing), error bodies,
- * the JSON of a session record, and JSON strings that stay valid JSON
- * whatever bytes they are made of.
+ * the JSON of a session record (written through ngx_http_sg_out_t: its
+ * strings stay valid JSON whatever bytes they are made of).
  */
 
 
@@ -18,12 +18,9 @@
 #include <math.h>
 
 
-#define ngx_http_sg_api_cpy(p, s)   ngx_cpymem(p, s, sizeof(s) - 1)
-
-
-static u_char *ngx_http_sg_api_bind(u_char *p, ngx_http_sg_bind_t *b);
-static u_char *ngx_http_sg_api_time(u_char *p, time_t t);
-static size_t ngx_http_sg_api_utf8(u_char *p, u_char *last);
+static void ngx_http_sg_api_bind(ngx_http_sg_out_t *out,
+    ngx_http_sg_bind_t *b);
+static void ngx_http_sg_api_time(ngx_http_sg_out_t *out, time_t t);
 
 
 static ngx_str_t  ngx_http_sg_api_json_type =
@@ -143,58 +140,58 @@ ngx_http_sg_api_error(ngx_http_request_t *r, ngx_uint_t status,
 
 /* one session, as the API shows it */
 
-u_char *
-ngx_http_sg_api_session_json(u_char *p, ngx_http_sg_session_t *s)
+void
+ngx_http_sg_api_session_json(ngx_http_sg_out_t *out, ngx_http_sg_session_t *s)
 {
     ngx_str_t              *src, reason;
     ngx_http_sg_record_t   *rec;
 
     rec = &s->rec;
 
-    p = ngx_http_sg_api_cpy(p, "{\"id\":");
-    p = ngx_http_sg_api_json_str(p, &s->id);
+    ngx_http_sg_out_lit(out, "{\"id\":");
+    ngx_http_sg_out_json(out, &s->id);
 
-    p = ngx_http_sg_api_cpy(p, ",\"subject\":");
+    ngx_http_sg_out_lit(out, ",\"subject\":");
 
     if (s->sub.len) {
-        p = ngx_http_sg_api_json_str(p, &s->sub);
+        ngx_http_sg_out_json(out, &s->sub);
 
     } else {
-        p = ngx_http_sg_api_cpy(p, "null");
+        ngx_http_sg_out_lit(out, "null");
     }
 
-    p = ngx_sprintf(p, ",\"created\":%T,\"updated\":%T,"
-                    "\"last_interacted\":%T,\"expires\":",
-                    rec->created, rec->updated, rec->last_seen);
-    p = ngx_http_sg_api_time(p, rec->expires);
+    ngx_http_sg_out_fmt(out, ",\"created\":%T,\"updated\":%T,"
+                        "\"last_interacted\":%T,\"expires\":",
+                        rec->created, rec->updated, rec->last_seen);
+    ngx_http_sg_api_time(out, rec->expires);
 
-    p = ngx_http_sg_api_cpy(p, ",\"idle_timeout\":");
-    p = ngx_http_sg_api_time(p, rec->idle_timeout);
+    ngx_http_sg_out_lit(out, ",\"idle_timeout\":");
+    ngx_http_sg_api_time(out, rec->idle_timeout);
 
-    p = ngx_http_sg_api_cpy(p, ",\"idle_expires\":");
-    p = ngx_http_sg_api_time(p, rec->idle_timeout
-                                ? rec->last_seen + rec->idle_timeout : 0);
+    ngx_http_sg_out_lit(out, ",\"idle_expires\":");
+    ngx_http_sg_api_time(out, rec->idle_timeout
+                              ? rec->last_seen + rec->idle_timeout : 0);
 
-    p = ngx_http_sg_api_cpy(p, ",\"auth_time\":");
-    p = ngx_http_sg_api_time(p, rec->auth_time);
+    ngx_http_sg_out_lit(out, ",\"auth_time\":");
+    ngx_http_sg_api_time(out, rec->auth_time);
 
-    p = ngx_http_sg_api_cpy(p, ",\"step_up_since\":");
-    p = ngx_http_sg_api_time(p, rec->step_up_since);
+    ngx_http_sg_out_lit(out, ",\"step_up_since\":");
+    ngx_http_sg_api_time(out, rec->step_up_since);
 
-    p = ngx_sprintf(p, ",\"cookie_mode\":\"%s\",\"shortened\":%s,"
-                    "\"initial\":",
-                    rec->cookie_mode == NGX_HTTP_SG_COOKIE_NON_PERSISTENT
-                    ? "non-persistent" : "persistent",
-                    (rec->flags & NGX_HTTP_SG_REC_SHORTENED)
-                    ? "true" : "false");
-    p = ngx_http_sg_api_bind(p, &rec->initial);
+    ngx_http_sg_out_fmt(out, ",\"cookie_mode\":\"%s\",\"shortened\":%s,"
+                        "\"initial\":",
+                        rec->cookie_mode == NGX_HTTP_SG_COOKIE_NON_PERSISTENT
+                        ? "non-persistent" : "persistent",
+                        (rec->flags & NGX_HTTP_SG_REC_SHORTENED)
+                        ? "true" : "false");
+    ngx_http_sg_api_bind(out, &rec->initial);
 
-    p = ngx_http_sg_api_cpy(p, ",\"last\":");
-    p = ngx_http_sg_api_bind(p, &rec->last);
+    ngx_http_sg_out_lit(out, ",\"last\":");
+    ngx_http_sg_api_bind(out, &rec->last);
 
     if (!rec->revoked) {
-        return ngx_http_sg_api_cpy(p, ",\"revoked\":false,"
-                                   "\"revocation\":null}");
+        ngx_http_sg_out_lit(out, ",\"revoked\":false,\"revocation\":null}");
+        return;
     }
 
     src = &ngx_http_sg_source_names[rec->revoked <= NGX_HTTP_SG_REVOKED_LIMIT
@@ -218,187 +215,87 @@ ngx_http_sg_api_session_json(u_char *p, ngx_http_sg_session_t *s)
         ngx_str_set(&reason, "replaced");
     }
 
-    p = ngx_sprintf(p, ",\"revoked\":true,\"revocation\":{\"source\":\"%V\","
-                    "\"at\":%T,\"reason\":", src, rec->revoked_at);
+    ngx_http_sg_out_fmt(out, ",\"revoked\":true,\"revocation\":{"
+                        "\"source\":\"%V\",\"at\":%T,\"reason\":",
+                        src, rec->revoked_at);
 
     if (reason.len) {
-        p = ngx_sprintf(p, "\"%V\"}}", &reason);
+        ngx_http_sg_out_fmt(out, "\"%V\"}}", &reason);
 
     } else {
-        p = ngx_http_sg_api_cpy(p, "null}}");
+        ngx_http_sg_out_lit(out, "null}}");
     }
-
-    return p;
 }
 
 
-static u_char *
-ngx_http_sg_api_bind(u_char *p, ngx_http_sg_bind_t *b)
+static void
+ngx_http_sg_api_bind(ngx_http_sg_out_t *out, ngx_http_sg_bind_t *b)
 {
+    u_char     buf[NGX_INET6_ADDRSTRLEN];
+    size_t     n;
     ngx_str_t  country;
 
-    p = ngx_http_sg_api_cpy(p, "{\"ip\":");
+    ngx_http_sg_out_lit(out, "{\"ip\":");
 
     switch (b->ip.family) {
 
     case 4:
-        *p++ = '"';
-        p += ngx_inet_ntop(AF_INET, b->ip.addr, p, NGX_INET_ADDRSTRLEN);
-        *p++ = '"';
+        n = ngx_inet_ntop(AF_INET, b->ip.addr, buf, NGX_INET_ADDRSTRLEN);
+        ngx_http_sg_out_fmt(out, "\"%*s\"", n, buf);
         break;
 
 #if (NGX_HAVE_INET6)
     case 6:
-        *p++ = '"';
-        p += ngx_inet_ntop(AF_INET6, b->ip.addr, p, NGX_INET6_ADDRSTRLEN);
-        *p++ = '"';
+        n = ngx_inet_ntop(AF_INET6, b->ip.addr, buf, NGX_INET6_ADDRSTRLEN);
+        ngx_http_sg_out_fmt(out, "\"%*s\"", n, buf);
         break;
 #endif
 
     default:
         /* unknown, or a hash of a configured address variable */
-        p = ngx_http_sg_api_cpy(p, "null");
+        ngx_http_sg_out_lit(out, "null");
         break;
     }
 
     if (b->asn) {
-        p = ngx_sprintf(p, ",\"asn\":%uD", b->asn);
+        ngx_http_sg_out_fmt(out, ",\"asn\":%uD", b->asn);
 
     } else {
-        p = ngx_http_sg_api_cpy(p, ",\"asn\":null");
+        ngx_http_sg_out_lit(out, ",\"asn\":null");
     }
 
-    p = ngx_http_sg_api_cpy(p, ",\"country\":");
+    ngx_http_sg_out_lit(out, ",\"country\":");
 
     if (b->country[0]) {
         /* it may come from a variable: any byte */
         country.data = b->country;
         country.len = 2;
-        p = ngx_http_sg_api_json_str(p, &country);
+        ngx_http_sg_out_json(out, &country);
 
     } else {
-        p = ngx_http_sg_api_cpy(p, "null");
+        ngx_http_sg_out_lit(out, "null");
     }
 
     if (b->has_loc && isfinite(b->lat) && isfinite(b->lon)
         && fabs(b->lat) <= 90 && fabs(b->lon) <= 180)
     {
-        p = ngx_sprintf(p, ",\"location\":{\"lat\":%.4f,\"lon\":%.4f}}",
-                        (double) b->lat, (double) b->lon);
+        ngx_http_sg_out_fmt(out, ",\"location\":{\"lat\":%.4f,"
+                            "\"lon\":%.4f}}",
+                            (double) b->lat, (double) b->lon);
 
     } else {
-        p = ngx_http_sg_api_cpy(p, ",\"location\":null}");
+        ngx_http_sg_out_lit(out, ",\"location\":null}");
     }
-
-    return p;
 }
 
 
-static u_char *
-ngx_http_sg_api_time(u_char *p, time_t t)
+static void
+ngx_http_sg_api_time(ngx_http_sg_out_t *out, time_t t)
 {
     if (t == 0) {
-        return ngx_http_sg_api_cpy(p, "null");
+        ngx_http_sg_out_lit(out, "null");
+        return;
     }
 
-    return ngx_sprintf(p, "%T", t);
-}
-
-
-/* the most ngx_http_sg_api_json_str() writes for s */
-
-size_t
-ngx_http_sg_api_json_len(ngx_str_t *s)
-{
-    return 2 + 6 * s->len;
-}
-
-
-/*
- * A JSON string: valid UTF-8 is kept (escaped by ngx_escape_json()),
- * every byte that is not part of a valid UTF-8 sequence becomes U+FFFD,
- * so that the output is always valid JSON whatever the bytes of an id.
- */
-
-u_char *
-ngx_http_sg_api_json_str(u_char *p, ngx_str_t *s)
-{
-    u_char  *src, *last, *start;
-    size_t   n;
-
-    *p++ = '"';
-
-    src = s->data;
-    last = src + s->len;
-    start = src;
-
-    while (src < last) {
-        n = ngx_http_sg_api_utf8(src, last);
-
-        if (n) {
-            src += n;
-            continue;
-        }
-
-        p = (u_char *) ngx_escape_json(p, start, src - start);
-        p = ngx_http_sg_api_cpy(p, "\\ufffd");
-
-        start = ++src;
-    }
-
-    p = (u_char *) ngx_escape_json(p, start, src - start);
-    *p++ = '"';
-
-    return p;
-}
-
-
-/* the length of the valid UTF-8 sequence at p, 0 if there is none */
-
-static size_t
-ngx_http_sg_api_utf8(u_char *p, u_char *last)
-{
-    size_t    n, i;
-    uint32_t  u, min;
-
-    if (*p < 0x80) {
-        return 1;
-    }
-
-    if (*p >= 0xc2 && *p <= 0xdf) {
-        n = 2;
-        u = *p & 0x1f;
-        min = 0x80;
-
-    } else if (*p >= 0xe0 && *p <= 0xef) {
-        n = 3;
-        u = *p & 0x0f;
-        min = 0x800;
-
-    } else if (*p >= 0xf0 && *p <= 0xf4) {
-        n = 4;
-        u = *p & 0x07;
-        min = 0x10000;
-
-    } else {
-        return 0;
-    }
-
-    if ((size_t) (last - p) < n) {
-        return 0;
-    }
-
-    for (i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-
-        u = (u << 6) | (p[i] & 0x3f);
-    }
-
-    if (u < min || u > 0x10ffff || (u >= 0xd800 && u <= 0xdfff)) {
-        return 0;
-    }
-
-    return n;
+    ngx_http_sg_out_fmt(out, "%T", t);
 }

@@ -228,35 +228,6 @@ ngx_http_sg_header_next(ngx_list_t *list, ngx_str_t *name,
 }
 
 
-/*
- * A client-supplied value for the error log, JSON-escaped: no control
- * characters, no bare quotes; "-" when out of memory.
- */
-
-ngx_str_t *
-ngx_http_sg_log_str(ngx_http_request_t *r, ngx_str_t *s)
-{
-    ngx_str_t  *out;
-
-    static ngx_str_t  none = ngx_string("-");
-
-    out = ngx_palloc(r->pool, sizeof(ngx_str_t));
-    if (out == NULL) {
-        return &none;
-    }
-
-    out->data = ngx_pnalloc(r->pool, 6 * s->len + 1);
-    if (out->data == NULL) {
-        return &none;
-    }
-
-    out->len = (u_char *) ngx_escape_json(out->data, s->data, s->len)
-               - out->data;
-
-    return out;
-}
-
-
 /* the client's GeoIP context, looked up once per request; NULL: none */
 
 ngx_http_sg_geo_t *

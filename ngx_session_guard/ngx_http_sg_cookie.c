@@ -282,7 +282,8 @@ ngx_http_sg_cookie_filter(ngx_http_request_t *r)
         if (out.data != h->value.data) {
             ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                            "session_guard: Set-Cookie \"%V\" rewritten: "
-                           "\"%V\"", &cc->name, &out);
+                           "\"%V\"", &cc->name,
+                           ngx_http_sg_log_str(r, &out));
             h->value = out;
         }
     }
@@ -386,7 +387,8 @@ ngx_http_sg_cookie_new_lifetime(ngx_http_request_t *r,
 
             if (t == (time_t) NGX_ERROR) {
                 ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                              "session_guard: invalid lifetime \"%V\"", &v);
+                              "session_guard: invalid lifetime \"%V\"",
+                              ngx_http_sg_log_str(r, &v));
                 return NGX_ERROR;
             }
         }

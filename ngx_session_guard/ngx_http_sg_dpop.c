@@ -208,7 +208,8 @@ ngx_http_sg_dpop_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     if (rc != NGX_OK) {
         ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "session_guard: dpop htu \"%V\", request \"%V\"",
-                       &proof->htu, &rules.htu);
+                       ngx_http_sg_log_str(r, &proof->htu),
+                       ngx_http_sg_log_str(r, &rules.htu));
 
         ctx->reason = reason;
         return rc;
@@ -307,7 +308,8 @@ ngx_http_sg_dpop_htu(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         {
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                           "session_guard: session_guard_dpop_htu_base "
-                          "\"%V\": %s", &uri, reason);
+                          "\"%V\": %s", ngx_http_sg_log_str(r, &uri),
+                          reason);
             return NGX_DECLINED;
         }
 

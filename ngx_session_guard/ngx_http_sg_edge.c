@@ -116,7 +116,7 @@ ngx_http_sg_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                       "session_guard: zone \"%V\" cannot store the logout "
                       "of session \"%V\"", ngx_http_sg_zone_name(slcf->zone),
-                      &s->id);
+                      ngx_http_sg_log_str(r, &s->id));
         return NGX_ERROR;
     }
 
@@ -125,7 +125,8 @@ ngx_http_sg_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
                   "session_guard: session \"%V\" of \"%V\" logged out",
-                  &s->id, &s->sub);
+                  ngx_http_sg_log_str(r, &s->id),
+                  ngx_http_sg_log_str(r, &s->sub));
 
     return ngx_http_sg_cookie_delete(r, slcf);
 }
@@ -259,7 +260,8 @@ ngx_http_sg_redirect(ngx_http_request_t *r, ngx_http_complex_value_t *cv,
 
     if (rc == NGX_DECLINED) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "session_guard: invalid redirect URL \"%V\"", &base);
+                      "session_guard: invalid redirect URL \"%V\"",
+                      ngx_http_sg_log_str(r, &base));
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 

@@ -8,8 +8,9 @@
  * Session variables and $session_guard_event: one JSON object per
  * decision, with field names from the Elastic Common Schema where one
  * exists (event.*, session.*, user.id, source.*, user_agent.original) and
- * the module's own under "session_guard".  Bounded: every string is
- * escaped with ngx_escape_json() into a buffer sized beforehand.
+ * the module's own under "session_guard".  Valid JSON whatever the bytes
+ * of a client value (ngx_sg_escape_json()), in a buffer sized by the code
+ * that writes it (ngx_http_sg_out_build()).
  */
 
 
@@ -45,13 +46,16 @@ static ngx_int_t ngx_http_sg_event_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static u_char *ngx_http_sg_ip_text(u_char *p, ngx_http_sg_ip_t *ip);
 static u_char *ngx_http_sg_names(u_char *p, ngx_uint_t mask,
-    ngx_str_t *names, ngx_uint_t n, ngx_uint_t quoted);
-static u_char *ngx_http_sg_json_str(u_char *p, ngx_str_t *s);
+    ngx_str_t *names, ngx_uint_t n);
 static time_t ngx_http_sg_idle_expires(ngx_http_sg_record_t *rec);
-static ngx_int_t ngx_http_sg_revocation_event(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, ngx_http_sg_revocation_t *rv);
-static u_char *ngx_http_sg_event_request(u_char *p, ngx_http_request_t *r,
-    ngx_str_t *ua);
+static void ngx_http_sg_decision_event(ngx_http_sg_out_t *out, void *data);
+static void ngx_http_sg_revocation_event(ngx_http_sg_out_t *out,
+    void *data);
+static void ngx_http_sg_event_request(ngx_http_sg_out_t *out,
+    ngx_http_request_t *r);
+static void ngx_http_sg_event_ip(ngx_http_sg_out_t *out, ngx_http_sg_ip_t *ip);
+static void ngx_http_sg_event_names(ngx_http_sg_out_t *out, ngx_uint_t mask,
+    ngx_str_t *names, ngx_uint_t n);
 
 
 static ngx_http_variable_t  ngx_http_sg_session_vars[] = {
@@ -327,12 +331,12 @@ ngx_http_sg_session_variable(ngx_http_request_t *r,
 
     case NGX_HTTP_SG_V_RISK:
         p = ngx_http_sg_names(p, ctx->signals, ngx_http_sg_signal_names,
-                              NGX_HTTP_SG_SIG_COUNT, 0);
+                              NGX_HTTP_SG_SIG_COUNT);
         break;
 
     default: /* NGX_HTTP_SG_V_ACTIONS */
         p = ngx_http_sg_names(p, ctx->actions, ngx_http_sg_action_names,
-                              NGX_HTTP_SG_ACT_COUNT, 0);
+                              NGX_HTTP_SG_ACT_COUNT);
         break;
     }
 
@@ -357,12 +361,8 @@ static ngx_int_t
 ngx_http_sg_event_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    size_t                 len;
-    u_char                *p, *start;
-    ngx_str_t             *status, *reason, ua, org, sub;
-    ngx_http_sg_geo_t     *geo;
-    ngx_http_sg_ctx_t     *ctx;
-    ngx_http_sg_record_t  *rec;
+    ngx_str_t           event;
+    ngx_http_sg_ctx_t  *ctx;
 
     ctx = ngx_http_sg_get_ctx(r);
 
@@ -373,17 +373,39 @@ ngx_http_sg_event_variable(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    if (ctx->status == NGX_HTTP_SG_STATUS_NONE) {
-        return ngx_http_sg_revocation_event(r, v, ctx->revocation);
+    if (ngx_http_sg_out_build(r->pool,
+                              ctx->status == NGX_HTTP_SG_STATUS_NONE
+                              ? ngx_http_sg_revocation_event
+                              : ngx_http_sg_decision_event,
+                              r, &event)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
     }
 
-    status = ngx_http_sg_status_name(ctx->status);
+    v->len = event.len;
+    v->data = event.data;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
 
-    if (r->headers_in.user_agent) {
-        ua = r->headers_in.user_agent->value;
-    } else {
-        ngx_str_null(&ua);
-    }
+    return NGX_OK;
+}
+
+
+/* the event of this request's decision */
+
+static void
+ngx_http_sg_decision_event(ngx_http_sg_out_t *out, void *data)
+{
+    ngx_http_request_t *r = data;
+
+    ngx_str_t             *reason, org, sub, text;
+    ngx_http_sg_geo_t     *geo;
+    ngx_http_sg_ctx_t     *ctx;
+    ngx_http_sg_record_t  *rec;
+
+    ctx = ngx_http_sg_get_ctx(r);
 
     geo = ngx_http_sg_geo(r);
 
@@ -395,162 +417,156 @@ ngx_http_sg_event_variable(ngx_http_request_t *r,
 
     sub = ctx->has_session ? ctx->session.sub : (ngx_str_t) ngx_null_string;
 
-    /* every string may grow sixfold when escaped (\u00XX) */
+    ngx_http_sg_out_fmt(out, "{\"@timestamp\":\"%V\",",
+                        &ngx_cached_http_log_iso8601);
 
-    len = 2048
-          + 6 * (ua.len + org.len + sub.len + ctx->session.id.len
-                 + r->uri.len + r->method_name.len)
-          + (ctx->reason ? 6 * ngx_strlen(ctx->reason) : 0);
-
-    start = ngx_pnalloc(r->pool, len);
-    if (start == NULL) {
-        return NGX_ERROR;
-    }
-
-    p = ngx_sprintf(start, "{\"@timestamp\":\"%V\",",
-                    &ngx_cached_http_log_iso8601);
-
-    p = ngx_sprintf(p, "\"event\":{\"kind\":\"event\","
-                    "\"category\":[\"session\",\"authentication\"],"
-                    "\"action\":\"%s\",\"outcome\":\"%s\"",
-                    ctx->status == NGX_HTTP_SG_STATUS_EXPIRED
-                    ? "session-expired"
-                    : (ctx->has_session && ctx->session.rec.revoked)
-                      ? "session-revoked" : "session-checked",
-                    ctx->status == NGX_HTTP_SG_STATUS_ALLOW
-                    ? "success" : "failure");
+    ngx_http_sg_out_fmt(out, "\"event\":{\"kind\":\"event\","
+                        "\"category\":[\"session\",\"authentication\"],"
+                        "\"action\":\"%s\",\"outcome\":\"%s\"",
+                        ctx->status == NGX_HTTP_SG_STATUS_EXPIRED
+                        ? "session-expired"
+                        : (ctx->has_session && ctx->session.rec.revoked)
+                          ? "session-revoked" : "session-checked",
+                        ctx->status == NGX_HTTP_SG_STATUS_ALLOW
+                        ? "success" : "failure");
 
     if (ctx->reason) {
-        p = ngx_http_sg_cpy(p, ",\"reason\":\"");
-        p = (u_char *) ngx_escape_json(p, (u_char *) ctx->reason,
-                                       ngx_strlen(ctx->reason));
-        *p++ = '"';
+        text.data = (u_char *) ctx->reason;
+        text.len = ngx_strlen(ctx->reason);
+
+        ngx_http_sg_out_lit(out, ",\"reason\":");
+        ngx_http_sg_out_json(out, &text);
     }
 
-    p = ngx_sprintf(p, "},\"session_guard\":{\"status\":\"%V\","
-                    "\"mode\":\"%s\",\"signals\":[",
-                    status, ctx->monitor ? "monitor" : "enforce");
-    p = ngx_http_sg_names(p, ctx->signals, ngx_http_sg_signal_names,
-                          NGX_HTTP_SG_SIG_COUNT, 1);
-    p = ngx_http_sg_cpy(p, "],\"actions\":[");
-    p = ngx_http_sg_names(p, ctx->actions, ngx_http_sg_action_names,
-                          NGX_HTTP_SG_ACT_COUNT, 1);
-    p = ngx_sprintf(p, "],\"session_created\":%s,\"lifetime_clamped\":%s",
-                    ctx->created ? "true" : "false",
-                    ctx->clamped ? "true" : "false");
+    ngx_http_sg_out_fmt(out, "},\"session_guard\":{\"status\":\"%V\","
+                        "\"mode\":\"%s\",\"signals\":[",
+                        ngx_http_sg_status_name(ctx->status),
+                        ctx->monitor ? "monitor" : "enforce");
+    ngx_http_sg_event_names(out, ctx->signals, ngx_http_sg_signal_names,
+                            NGX_HTTP_SG_SIG_COUNT);
+    ngx_http_sg_out_lit(out, "],\"actions\":[");
+    ngx_http_sg_event_names(out, ctx->actions, ngx_http_sg_action_names,
+                            NGX_HTTP_SG_ACT_COUNT);
+    ngx_http_sg_out_fmt(out, "],\"session_created\":%s,"
+                        "\"lifetime_clamped\":%s",
+                        ctx->created ? "true" : "false",
+                        ctx->clamped ? "true" : "false");
 
     /* who revoked the session, and why (the policy's reasons only) */
 
     if (ctx->has_session && ctx->session.rec.revoked
         && ctx->session.rec.revoked < 5)
     {
-        p = ngx_sprintf(p, ",\"revocation\":{\"source\":\"%V\"",
-                        &ngx_http_sg_revoked_names[ctx->session.rec.revoked]);
+        ngx_http_sg_out_fmt(out, ",\"revocation\":{\"source\":\"%V\"",
+                       &ngx_http_sg_revoked_names[ctx->session.rec.revoked]);
 
         reason = ngx_http_sg_revoke_reason_name(&ctx->session.rec);
 
         if (reason) {
-            p = ngx_sprintf(p, ",\"reason\":\"%V\"", reason);
+            ngx_http_sg_out_fmt(out, ",\"reason\":\"%V\"", reason);
         }
 
-        *p++ = '}';
+        ngx_http_sg_out_lit(out, "}");
     }
 
-    *p++ = '}';
+    ngx_http_sg_out_lit(out, "}");
 
     if (ctx->has_session) {
         rec = &ctx->session.rec;
 
-        p = ngx_http_sg_cpy(p, ",\"session\":{\"id\":");
-        p = ngx_http_sg_json_str(p, &ctx->session.id);
-        p = ngx_sprintf(p, ",\"created\":%T,\"updated\":%T,"
-                        "\"last_interacted\":%T",
-                        rec->created, rec->updated, rec->last_seen);
+        ngx_http_sg_out_lit(out, ",\"session\":{\"id\":");
+        ngx_http_sg_out_json(out, &ctx->session.id);
+        ngx_http_sg_out_fmt(out, ",\"created\":%T,\"updated\":%T,"
+                            "\"last_interacted\":%T",
+                            rec->created, rec->updated, rec->last_seen);
 
         if (rec->expires) {
-            p = ngx_sprintf(p, ",\"expires\":%T", rec->expires);
+            ngx_http_sg_out_fmt(out, ",\"expires\":%T", rec->expires);
         }
 
         if (rec->idle_timeout) {
-            p = ngx_sprintf(p, ",\"idle_expires\":%T",
-                            ngx_http_sg_idle_expires(rec));
+            ngx_http_sg_out_fmt(out, ",\"idle_expires\":%T",
+                                ngx_http_sg_idle_expires(rec));
         }
 
         if (rec->auth_time) {
-            p = ngx_sprintf(p, ",\"authenticated_at\":%T", rec->auth_time);
+            ngx_http_sg_out_fmt(out, ",\"authenticated_at\":%T",
+                                rec->auth_time);
         }
 
-        p = ngx_sprintf(p, ",\"cookie_mode\":\"%s\",\"revoked\":%s",
+        ngx_http_sg_out_fmt(out, ",\"cookie_mode\":\"%s\",\"revoked\":%s",
                         rec->cookie_mode == NGX_HTTP_SG_COOKIE_NON_PERSISTENT
                         ? "non-persistent" : "persistent",
                         rec->revoked ? "true" : "false");
 
-        p = ngx_http_sg_cpy(p, ",\"initial\":{\"ip\":\"");
-        p = ngx_http_sg_ip_text(p, &rec->initial.ip);
-        *p++ = '"';
+        ngx_http_sg_out_lit(out, ",\"initial\":{\"ip\":\"");
+        ngx_http_sg_event_ip(out, &rec->initial.ip);
+        ngx_http_sg_out_lit(out, "\"");
 
         if (rec->initial.asn) {
-            p = ngx_sprintf(p, ",\"asn\":%uD", rec->initial.asn);
+            ngx_http_sg_out_fmt(out, ",\"asn\":%uD", rec->initial.asn);
         }
 
         if (rec->initial.country[0]) {
-            p = ngx_sprintf(p, ",\"country\":\"%c%c\"",
-                            rec->initial.country[0],
-                            rec->initial.country[1]);
+            /* it may come from a variable: any byte */
+            text.data = rec->initial.country;
+            text.len = 2;
+
+            ngx_http_sg_out_lit(out, ",\"country\":");
+            ngx_http_sg_out_json(out, &text);
         }
 
-        p = ngx_http_sg_cpy(p, "}}");
+        ngx_http_sg_out_lit(out, "}}");
     }
 
     if (sub.len) {
-        p = ngx_http_sg_cpy(p, ",\"user\":{\"id\":");
-        p = ngx_http_sg_json_str(p, &sub);
-        *p++ = '}';
+        ngx_http_sg_out_lit(out, ",\"user\":{\"id\":");
+        ngx_http_sg_out_json(out, &sub);
+        ngx_http_sg_out_lit(out, "}");
     }
 
-    p = ngx_http_sg_cpy(p, ",\"source\":{\"ip\":");
-    p = ngx_http_sg_json_str(p, &r->connection->addr_text);
+    ngx_http_sg_out_lit(out, ",\"source\":{\"ip\":");
+    ngx_http_sg_out_json(out, &r->connection->addr_text);
 
     if (geo && geo->asn) {
-        p = ngx_sprintf(p, ",\"as\":{\"number\":%uD", geo->asn);
+        ngx_http_sg_out_fmt(out, ",\"as\":{\"number\":%uD", geo->asn);
 
         if (org.len) {
-            p = ngx_http_sg_cpy(p, ",\"organization\":{\"name\":");
-            p = ngx_http_sg_json_str(p, &org);
-            *p++ = '}';
+            ngx_http_sg_out_lit(out, ",\"organization\":{\"name\":");
+            ngx_http_sg_out_json(out, &org);
+            ngx_http_sg_out_lit(out, "}");
         }
 
-        *p++ = '}';
+        ngx_http_sg_out_lit(out, "}");
     }
 
     if (geo && (geo->country[0] || geo->has_loc)) {
-        p = ngx_http_sg_cpy(p, ",\"geo\":{");
+        ngx_http_sg_out_lit(out, ",\"geo\":{");
 
         if (geo->country[0]) {
-            p = ngx_sprintf(p, "\"country_iso_code\":\"%c%c\"%s",
-                            geo->country[0], geo->country[1],
-                            geo->has_loc ? "," : "");
+            text.data = geo->country;
+            text.len = 2;
+
+            ngx_http_sg_out_lit(out, "\"country_iso_code\":");
+            ngx_http_sg_out_json(out, &text);
+
+            if (geo->has_loc) {
+                ngx_http_sg_out_lit(out, ",");
+            }
         }
 
         if (geo->has_loc) {
-            p = ngx_sprintf(p, "\"location\":{\"lat\":%.4f,\"lon\":%.4f}",
-                            geo->latitude, geo->longitude);
+            ngx_http_sg_out_fmt(out, "\"location\":{\"lat\":%.4f,"
+                                "\"lon\":%.4f}",
+                                geo->latitude, geo->longitude);
         }
 
-        *p++ = '}';
+        ngx_http_sg_out_lit(out, "}");
     }
 
-    *p++ = '}';
+    ngx_http_sg_out_lit(out, "}");
 
-    p = ngx_http_sg_event_request(p, r, &ua);
-
-    v->len = p - start;
-    v->data = start;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-
-    return NGX_OK;
+    ngx_http_sg_event_request(out, r);
 }
 
 
@@ -559,13 +575,60 @@ ngx_http_sg_event_variable(ngx_http_request_t *r,
  * token: who (source), why (reason), which session or subject.
  */
 
-static ngx_int_t
-ngx_http_sg_revocation_event(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, ngx_http_sg_revocation_t *rv)
+static void
+ngx_http_sg_revocation_event(ngx_http_sg_out_t *out, void *data)
 {
-    size_t      len;
-    u_char     *p, *start;
-    ngx_str_t   ua;
+    ngx_http_request_t *r = data;
+
+    ngx_http_sg_ctx_t         *ctx;
+    ngx_http_sg_revocation_t  *rv;
+
+    ctx = ngx_http_sg_get_ctx(r);
+    rv = ctx->revocation;
+
+    ngx_http_sg_out_fmt(out, "{\"@timestamp\":\"%V\",",
+                        &ngx_cached_http_log_iso8601);
+
+    ngx_http_sg_out_lit(out, "\"event\":{\"kind\":\"event\","
+                        "\"category\":[\"session\"],"
+                        "\"action\":\"session-revoked\","
+                        "\"outcome\":\"success\",\"reason\":");
+    ngx_http_sg_out_json(out, &rv->reason);
+
+    ngx_http_sg_out_fmt(out, "},\"session_guard\":{\"revocation\":{"
+                        "\"source\":\"%V\",\"reason\":",
+                        &ngx_http_sg_revoked_names[rv->source < 5
+                                                   ? rv->source : 0]);
+    ngx_http_sg_out_json(out, &rv->reason);
+    ngx_http_sg_out_fmt(out, ",\"scope\":\"%s\",\"sessions\":%ui}}",
+                        rv->id.len ? "session" : "subject", rv->count);
+
+    if (rv->id.len) {
+        ngx_http_sg_out_lit(out, ",\"session\":{\"id\":");
+        ngx_http_sg_out_json(out, &rv->id);
+        ngx_http_sg_out_lit(out, ",\"revoked\":true}");
+    }
+
+    if (rv->sub.len) {
+        ngx_http_sg_out_lit(out, ",\"user\":{\"id\":");
+        ngx_http_sg_out_json(out, &rv->sub);
+        ngx_http_sg_out_lit(out, "}");
+    }
+
+    ngx_http_sg_out_lit(out, ",\"source\":{\"ip\":");
+    ngx_http_sg_out_json(out, &r->connection->addr_text);
+    ngx_http_sg_out_lit(out, "}");
+
+    ngx_http_sg_event_request(out, r);
+}
+
+
+/* the end of every event: user agent, method, path */
+
+static void
+ngx_http_sg_event_request(ngx_http_sg_out_t *out, ngx_http_request_t *r)
+{
+    ngx_str_t  ua;
 
     if (r->headers_in.user_agent) {
         ua = r->headers_in.user_agent->value;
@@ -573,75 +636,15 @@ ngx_http_sg_revocation_event(ngx_http_request_t *r,
         ngx_str_null(&ua);
     }
 
-    len = 1024
-          + 6 * (rv->id.len + rv->sub.len + rv->reason.len + ua.len
-                 + r->connection->addr_text.len + r->uri.len
-                 + r->method_name.len);
+    ngx_http_sg_out_lit(out, ",\"user_agent\":{\"original\":");
+    ngx_http_sg_out_json(out, &ua);
 
-    start = ngx_pnalloc(r->pool, len);
-    if (start == NULL) {
-        return NGX_ERROR;
-    }
+    ngx_http_sg_out_lit(out, "},\"http\":{\"request\":{\"method\":");
+    ngx_http_sg_out_json(out, &r->method_name);
+    ngx_http_sg_out_lit(out, "}},\"url\":{\"path\":");
+    ngx_http_sg_out_json(out, &r->uri);
 
-    p = ngx_sprintf(start, "{\"@timestamp\":\"%V\",",
-                    &ngx_cached_http_log_iso8601);
-
-    p = ngx_http_sg_cpy(p, "\"event\":{\"kind\":\"event\","
-                        "\"category\":[\"session\"],"
-                        "\"action\":\"session-revoked\","
-                        "\"outcome\":\"success\",\"reason\":");
-    p = ngx_http_sg_json_str(p, &rv->reason);
-
-    p = ngx_sprintf(p, "},\"session_guard\":{\"revocation\":{"
-                    "\"source\":\"%V\",\"reason\":",
-                    &ngx_http_sg_revoked_names[rv->source < 5 ? rv->source
-                                                              : 0]);
-    p = ngx_http_sg_json_str(p, &rv->reason);
-    p = ngx_sprintf(p, ",\"scope\":\"%s\",\"sessions\":%ui}}",
-                    rv->id.len ? "session" : "subject", rv->count);
-
-    if (rv->id.len) {
-        p = ngx_http_sg_cpy(p, ",\"session\":{\"id\":");
-        p = ngx_http_sg_json_str(p, &rv->id);
-        p = ngx_http_sg_cpy(p, ",\"revoked\":true}");
-    }
-
-    if (rv->sub.len) {
-        p = ngx_http_sg_cpy(p, ",\"user\":{\"id\":");
-        p = ngx_http_sg_json_str(p, &rv->sub);
-        *p++ = '}';
-    }
-
-    p = ngx_http_sg_cpy(p, ",\"source\":{\"ip\":");
-    p = ngx_http_sg_json_str(p, &r->connection->addr_text);
-    *p++ = '}';
-
-    p = ngx_http_sg_event_request(p, r, &ua);
-
-    v->len = p - start;
-    v->data = start;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-
-    return NGX_OK;
-}
-
-
-/* the end of every event: user agent, method, path */
-
-static u_char *
-ngx_http_sg_event_request(u_char *p, ngx_http_request_t *r, ngx_str_t *ua)
-{
-    p = ngx_http_sg_cpy(p, ",\"user_agent\":{\"original\":");
-    p = ngx_http_sg_json_str(p, ua);
-
-    p = ngx_http_sg_cpy(p, "},\"http\":{\"request\":{\"method\":");
-    p = ngx_http_sg_json_str(p, &r->method_name);
-    p = ngx_http_sg_cpy(p, "}},\"url\":{\"path\":");
-    p = ngx_http_sg_json_str(p, &r->uri);
-
-    return ngx_http_sg_cpy(p, "}}");
+    ngx_http_sg_out_lit(out, "}}");
 }
 
 
@@ -672,9 +675,36 @@ ngx_http_sg_ip_text(u_char *p, ngx_http_sg_ip_t *ip)
 }
 
 
+static void
+ngx_http_sg_event_ip(ngx_http_sg_out_t *out, ngx_http_sg_ip_t *ip)
+{
+    u_char  buf[NGX_SOCKADDR_STRLEN];
+
+    ngx_http_sg_out_raw(out, buf, ngx_http_sg_ip_text(buf, ip) - buf);
+}
+
+
+static void
+ngx_http_sg_event_names(ngx_http_sg_out_t *out, ngx_uint_t mask,
+    ngx_str_t *names, ngx_uint_t n)
+{
+    ngx_uint_t  i, first;
+
+    first = 1;
+
+    for (i = 0; i < n; i++) {
+        if (mask & ((ngx_uint_t) 1 << i)) {
+            ngx_http_sg_out_fmt(out, "%s\"%V\"", first ? "" : ",",
+                                &names[i]);
+            first = 0;
+        }
+    }
+}
+
+
 static u_char *
 ngx_http_sg_names(u_char *p, ngx_uint_t mask, ngx_str_t *names,
-    ngx_uint_t n, ngx_uint_t quoted)
+    ngx_uint_t n)
 {
     ngx_uint_t  i, first;
 
@@ -691,27 +721,8 @@ ngx_http_sg_names(u_char *p, ngx_uint_t mask, ngx_str_t *names,
 
         first = 0;
 
-        if (quoted) {
-            *p++ = '"';
-        }
-
         p = ngx_cpymem(p, names[i].data, names[i].len);
-
-        if (quoted) {
-            *p++ = '"';
-        }
     }
-
-    return p;
-}
-
-
-static u_char *
-ngx_http_sg_json_str(u_char *p, ngx_str_t *s)
-{
-    *p++ = '"';
-    p = (u_char *) ngx_escape_json(p, s->data, s->len);
-    *p++ = '"';
 
     return p;
 }

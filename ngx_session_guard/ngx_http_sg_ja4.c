@@ -233,7 +233,7 @@ ngx_http_sg_ja4_capture(ngx_connection_t *c, SSL *ssl, const u_char *data,
                    "session_guard: client hello: %ui ciphers, "
                    "%ui extensions, %ui signature algorithms, alpn \"%V\"",
                    hello.nciphers, hello.nextensions, hello.nsigalgs,
-                   &hello.alpn);
+                   ngx_http_sg_log_str_pool(c->pool, &hello.alpn));
 
 #if (NGX_DEBUG)
     if (c->log->log_level & NGX_LOG_DEBUG_HTTP) {

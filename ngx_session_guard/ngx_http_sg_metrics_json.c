@@ -43,14 +43,16 @@ ngx_chain_t *
 ngx_http_sg_metrics_json(ngx_http_request_t *r, ngx_http_sg_metrics_t *m)
 {
     u_char      *start, *p, *last;
-    size_t       len;
+    size_t       len, n;
+    ngx_str_t   *name;
     ngx_uint_t   i;
 
     len = 64;
 
     for (i = 0; i < m->nzones; i++) {
-        len += NGX_HTTP_SG_METRICS_JSON_ZONE
-               + ngx_http_sg_api_json_len(m->zones[i].name);
+        len += NGX_HTTP_SG_METRICS_JSON_ZONE + 2
+               + ngx_sg_escape_json(NULL, m->zones[i].name->data,
+                                    m->zones[i].name->len);
     }
 
     start = ngx_pnalloc(r->pool, len);
@@ -63,9 +65,10 @@ ngx_http_sg_metrics_json(ngx_http_request_t *r, ngx_http_sg_metrics_t *m)
     p = ngx_slprintf(start, last, "{\"time\":%T,\"zones\":{", m->now);
 
     for (i = 0; i < m->nzones; i++) {
-        if ((size_t) (last - p)
-            < ngx_http_sg_api_json_len(m->zones[i].name) + 2)
-        {
+        name = m->zones[i].name;
+        n = ngx_sg_escape_json(NULL, name->data, name->len);
+
+        if ((size_t) (last - p) < n + 4) {
             p = last;
             break;
         }
@@ -74,7 +77,9 @@ ngx_http_sg_metrics_json(ngx_http_request_t *r, ngx_http_sg_metrics_t *m)
             *p++ = ',';
         }
 
-        p = ngx_http_sg_api_json_str(p, m->zones[i].name);
+        *p++ = '"';
+        p += ngx_sg_escape_json(p, name->data, name->len);
+        *p++ = '"';
         *p++ = ':';
         p = ngx_http_sg_metrics_json_zone(p, last, &m->zones[i]);
     }

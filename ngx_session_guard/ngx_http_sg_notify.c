@@ -47,6 +47,17 @@ typedef struct {
 } ngx_http_sg_notify_ctx_t;
 
 
+typedef struct {
+    ngx_http_sg_notify_t       *notify;
+    time_t                      now;
+    ngx_str_t                   jti;
+    ngx_str_t                  *sid;
+    ngx_str_t                  *sub;
+    ngx_str_t                  *reason;
+    ngx_str_t                  *source;
+} ngx_http_sg_notify_claims_t;
+
+
 static ngx_int_t ngx_http_sg_notify_one(ngx_http_request_t *r,
     ngx_http_sg_notify_t *n, ngx_http_sg_zone_t *zone, ngx_str_t *sid,
     ngx_str_t *sub, ngx_uint_t source, ngx_str_t *reason);
@@ -60,7 +71,7 @@ static void ngx_http_sg_notify_request(ngx_http_request_t *sr,
     ngx_http_sg_bare_t *bare, ngx_http_request_body_t *rb);
 static ngx_int_t ngx_http_sg_notify_done(ngx_http_request_t *r, void *data,
     ngx_int_t rc);
-static u_char *ngx_http_sg_notify_json(u_char *p, ngx_str_t *s);
+static void ngx_http_sg_notify_claims(ngx_http_sg_out_t *out, void *data);
 
 
 static ngx_str_t  ngx_http_sg_notify_sources[] = {
@@ -179,11 +190,11 @@ ngx_http_sg_notify_token(ngx_http_request_t *r, ngx_http_sg_notify_t *n,
     ngx_str_t *sid, ngx_str_t *sub, ngx_uint_t source, ngx_str_t *reason,
     ngx_str_t *token)
 {
-    u_char      *p, *start, rnd[NGX_HTTP_SG_NOTIFY_JTI_BYTES];
-    u_char       jti[ngx_base64_encoded_length(NGX_HTTP_SG_NOTIFY_JTI_BYTES)];
-    size_t       len;
-    time_t       now;
-    ngx_str_t    src, dst, payload, typ, *src_name;
+    u_char                       rnd[NGX_HTTP_SG_NOTIFY_JTI_BYTES];
+    u_char                       jti[ngx_base64_encoded_length(
+                                         NGX_HTTP_SG_NOTIFY_JTI_BYTES)];
+    ngx_str_t                    src, payload, typ;
+    ngx_http_sg_notify_claims_t  claims;
 
     if (RAND_bytes(rnd, NGX_HTTP_SG_NOTIFY_JTI_BYTES) != 1) {
         ERR_clear_error();
@@ -192,63 +203,68 @@ ngx_http_sg_notify_token(ngx_http_request_t *r, ngx_http_sg_notify_t *n,
 
     src.data = rnd;
     src.len = NGX_HTTP_SG_NOTIFY_JTI_BYTES;
-    dst.data = jti;
-    ngx_encode_base64url(&dst, &src);
+    claims.jti.data = jti;
+    ngx_encode_base64url(&claims.jti, &src);
 
-    src_name = &ngx_http_sg_notify_sources[source < 5 ? source : 0];
+    claims.notify = n;
+    claims.now = ngx_time();
+    claims.sid = sid;
+    claims.sub = sub;
+    claims.reason = reason;
+    claims.source = &ngx_http_sg_notify_sources[source < 5 ? source : 0];
 
-    len = sizeof("{\"iss\":\"\",\"aud\":\"\",\"iat\":,\"exp\":,\"jti\":\"\","
-                 "\"sid\":,\"sub\":,\"events\":{\"" NGX_HTTP_SG_NOTIFY_EVENT
-                 "\":{}},\"sg_reason\":,\"sg_source\":\"\"}")
-          + n->issuer.len + n->audience.len + 2 * NGX_TIME_T_LEN + dst.len
-          + src_name->len
-          + 6 * ((sid ? sid->len : 0) + (sub ? sub->len : 0)
-                 + (reason ? reason->len : 0))
-          + 3 * 2;
-
-    start = ngx_pnalloc(r->pool, len);
-    if (start == NULL) {
+    if (ngx_http_sg_out_build(r->pool, ngx_http_sg_notify_claims, &claims,
+                              &payload)
+        != NGX_OK)
+    {
         return NGX_ERROR;
     }
-
-    now = ngx_time();
-
-    p = ngx_sprintf(start, "{\"iss\":\"%V\"", &n->issuer);
-
-    if (n->audience.len) {
-        p = ngx_sprintf(p, ",\"aud\":\"%V\"", &n->audience);
-    }
-
-    p = ngx_sprintf(p, ",\"iat\":%T,\"exp\":%T,\"jti\":\"%V\"",
-                    now, now + n->ttl, &dst);
-
-    if (sid && sid->len) {
-        p = ngx_cpymem(p, ",\"sid\":", 7);
-        p = ngx_http_sg_notify_json(p, sid);
-    }
-
-    if (sub && sub->len) {
-        p = ngx_cpymem(p, ",\"sub\":", 7);
-        p = ngx_http_sg_notify_json(p, sub);
-    }
-
-    p = ngx_cpymem(p, ",\"events\":{\"" NGX_HTTP_SG_NOTIFY_EVENT "\":{}}",
-                   sizeof(",\"events\":{\"" NGX_HTTP_SG_NOTIFY_EVENT
-                          "\":{}}") - 1);
-
-    if (reason && reason->len) {
-        p = ngx_cpymem(p, ",\"sg_reason\":", 13);
-        p = ngx_http_sg_notify_json(p, reason);
-    }
-
-    p = ngx_sprintf(p, ",\"sg_source\":\"%V\"}", src_name);
-
-    payload.data = start;
-    payload.len = p - start;
 
     ngx_str_set(&typ, "logout+jwt");
 
     return ngx_sg_jws_sign(r->pool, n->signer, &typ, &payload, token);
+}
+
+
+static void
+ngx_http_sg_notify_claims(ngx_http_sg_out_t *out, void *data)
+{
+    ngx_http_sg_notify_claims_t *claims = data;
+
+    ngx_http_sg_notify_t  *n;
+
+    n = claims->notify;
+
+    ngx_http_sg_out_lit(out, "{\"iss\":");
+    ngx_http_sg_out_json(out, &n->issuer);
+
+    if (n->audience.len) {
+        ngx_http_sg_out_lit(out, ",\"aud\":");
+        ngx_http_sg_out_json(out, &n->audience);
+    }
+
+    ngx_http_sg_out_fmt(out, ",\"iat\":%T,\"exp\":%T,\"jti\":\"%V\"",
+                        claims->now, claims->now + n->ttl, &claims->jti);
+
+    if (claims->sid && claims->sid->len) {
+        ngx_http_sg_out_lit(out, ",\"sid\":");
+        ngx_http_sg_out_json(out, claims->sid);
+    }
+
+    if (claims->sub && claims->sub->len) {
+        ngx_http_sg_out_lit(out, ",\"sub\":");
+        ngx_http_sg_out_json(out, claims->sub);
+    }
+
+    ngx_http_sg_out_lit(out, ",\"events\":{\"" NGX_HTTP_SG_NOTIFY_EVENT
+                        "\":{}}");
+
+    if (claims->reason && claims->reason->len) {
+        ngx_http_sg_out_lit(out, ",\"sg_reason\":");
+        ngx_http_sg_out_json(out, claims->reason);
+    }
+
+    ngx_http_sg_out_fmt(out, ",\"sg_source\":\"%V\"}", claims->source);
 }
 
 
@@ -376,51 +392,4 @@ ngx_http_sg_notify_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
     ngx_http_sg_metrics_event(nc->zone, NGX_HTTP_SG_EVENT_NOTIFY_FAILED);
 
     return rc;
-}
-
-
-/*
- * A JSON string of any bytes: escaped, and what is not UTF-8 (or is a
- * surrogate) replaced by U+FFFD, so that the claims are always valid JSON.
- * At most 6 bytes out per byte in, plus the quotes.
- */
-
-static u_char *
-ngx_http_sg_notify_json(u_char *p, ngx_str_t *s)
-{
-    u_char    *q, *last, *start;
-    uint32_t   c;
-
-    *p++ = '"';
-
-    q = s->data;
-    last = q + s->len;
-
-    while (q < last) {
-
-        if (*q < 0x80) {
-            p = (u_char *) ngx_escape_json(p, q, 1);
-            q++;
-            continue;
-        }
-
-        start = q;
-        c = ngx_utf8_decode(&q, last - q);
-
-        if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-            p = ngx_cpymem(p, "\\ufffd", 6);
-
-            if (q == start) {
-                q++;
-            }
-
-            continue;
-        }
-
-        p = ngx_cpymem(p, start, q - start);
-    }
-
-    *p++ = '"';
-
-    return p;
 }

@@ -217,7 +217,9 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "session_guard: session \"%V\" of \"%V\": "
                       "max_sessions reached, the oldest session would be "
-                      "replaced (monitor mode)", &id, &sub);
+                      "replaced (monitor mode)",
+                      ngx_http_sg_log_str(r, &id),
+                      ngx_http_sg_log_str(r, &sub));
 
         rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, NULL,
                                       ngx_http_sg_update, &u, r->pool,
@@ -235,7 +237,7 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                       "session_guard: zone \"%V\" cannot store session "
                       "\"%V\": refused", ngx_http_sg_zone_name(slcf->zone),
-                      &id);
+                      ngx_http_sg_log_str(r, &id));
         ctx->status = NGX_HTTP_SG_STATUS_ERROR;
         ctx->reason = "zone full";
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -761,7 +763,8 @@ ngx_http_sg_actions(ngx_http_request_t *r, ngx_http_complex_value_t *cv,
 
     if (ngx_http_sg_parse_actions(&value, mask) != NGX_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "session_guard: invalid actions \"%V\"", &value);
+                      "session_guard: invalid actions \"%V\"",
+                      ngx_http_sg_log_str(r, &value));
         return NGX_ERROR;
     }
 
@@ -846,7 +849,8 @@ ngx_http_sg_lifetime_value(ngx_http_request_t *r,
     if (t == (time_t) NGX_ERROR) {
         /* a configuration mistake: fail closed, never an endless session */
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "session_guard: invalid lifetime \"%V\"", &value);
+                      "session_guard: invalid lifetime \"%V\"",
+                      ngx_http_sg_log_str(r, &value));
         return NGX_ERROR;
     }
 
@@ -869,7 +873,8 @@ ngx_http_sg_log_decision(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "session_guard: lifetime of session \"%V\" clamped "
                       "to the zone's max_lifetime of %T s",
-                      &ctx->session.id, u->max_lifetime);
+                      ngx_http_sg_log_str(r, &ctx->session.id),
+                      u->max_lifetime);
     }
 
     if (u->signals == 0 && u->status == NGX_HTTP_SG_STATUS_ALLOW) {
@@ -892,7 +897,8 @@ ngx_http_sg_log_decision(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
 
     ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                   "session_guard: session \"%V\" of \"%V\": signals %*s, "
-                  "%s%s", &ctx->session.id, &ctx->session.sub, p - buf, buf,
+                  "%s%s", ngx_http_sg_log_str(r, &ctx->session.id),
+                  ngx_http_sg_log_str(r, &ctx->session.sub), p - buf, buf,
                   ctx->reason ? ctx->reason : "allowed",
                   u->monitor ? " (monitor mode)" : "");
 }

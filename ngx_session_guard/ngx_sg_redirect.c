@@ -13,6 +13,7 @@
 #include "ngx_sg_redirect.h"
 
 
+static size_t ngx_sg_escape_uri(u_char *p, ngx_str_t *s);
 static ngx_uint_t ngx_sg_unreserved(u_char c);
 
 
@@ -183,46 +184,55 @@ ngx_sg_redirect_url(ngx_pool_t *pool, ngx_str_t *base,
 }
 
 
+/* with p NULL, the length only: one code path measures and writes */
+
 size_t
 ngx_sg_escape_len(ngx_str_t *s)
 {
-    size_t      len;
-    ngx_uint_t  i;
-
-    len = s->len;
-
-    for (i = 0; i < s->len; i++) {
-        if (!ngx_sg_unreserved(s->data[i])) {
-            len += 2;
-        }
-    }
-
-    return len;
+    return ngx_sg_escape_uri(NULL, s);
 }
 
 
 u_char *
 ngx_sg_escape(u_char *p, ngx_str_t *s)
 {
+    return p + ngx_sg_escape_uri(p, s);
+}
+
+
+static size_t
+ngx_sg_escape_uri(u_char *p, ngx_str_t *s)
+{
     u_char      c;
+    size_t      n;
     ngx_uint_t  i;
 
     static const u_char  hex[] = "0123456789ABCDEF";
+
+    n = 0;
 
     for (i = 0; i < s->len; i++) {
         c = s->data[i];
 
         if (ngx_sg_unreserved(c)) {
-            *p++ = c;
+            if (p) {
+                p[n] = c;
+            }
+
+            n++;
             continue;
         }
 
-        *p++ = '%';
-        *p++ = hex[c >> 4];
-        *p++ = hex[c & 0x0f];
+        if (p) {
+            p[n] = '%';
+            p[n + 1] = hex[c >> 4];
+            p[n + 2] = hex[c & 0x0f];
+        }
+
+        n += 3;
     }
 
-    return p;
+    return n;
 }
 
 

@@ -11,6 +11,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Nginx::Socket 'no_plan';
 use SGTest;
+use JSON::PP ();
 
 no_shuffle();
 
@@ -372,3 +373,76 @@ one that shares the zone
 [200, 200, 401]
 --- response_headers eval
 ["X-Status: ALLOW", "X-Status: REVOKED_MONITOR", "X-Status: REVOKED"]
+
+
+
+=== TEST 16: a subject and a session id with a line break and terminal
+escapes are logged escaped: no forged log line, no raw control byte
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_on_change asn=log;
+    }
+    location /errors {
+        default_type text/plain;
+        alias logs/error.log;
+    }
+--- request eval
+["GET /t", "GET /t", "GET /errors"]
+--- more_headers eval
+[main::req('1.128.0.0', sid => "s\e[2J\x7f", claims => {
+     sub => "u\n2026/12/04 17:00:00 [emerg] 1#1: forged line\e[31m" }),
+ main::req('149.101.100.0', sid => "s\e[2J\x7f", claims => {
+     sub => "u\n2026/12/04 17:00:00 [emerg] 1#1: forged line\e[31m" }),
+ ""]
+--- response_body_filters eval
+[[], [], [sub {
+    my @l = grep { /signals ip,asn/ || /forged/ || /[\e\x7f]/ }
+            split /\n/, $_[0];
+    s/^.*?session_guard: // for @l;
+    s/, client: .*$// for @l;
+    CORE::join '', map { "$_\n" } @l;
+}]]
+--- response_body eval
+["protected\n", "protected\n",
+ 'session "s\u001b[2J\u007f" of "u\n2026/12/04 17:00:00 [emerg] 1#1: '
+ . 'forged line\u001b[31m": signals ip,asn, allowed' . "\n"]
+--- no_error_log eval
+[qr/^[\d\/]+ [\d:]+ \[emerg\] 1#1: forged/, "\e", "\x7f"]
+
+
+
+=== TEST 17: the event is valid JSON whatever the bytes of the user agent
+(what is not UTF-8 becomes U+FFFD)
+--- http_config
+    log_format events escape=none '$session_guard_event';
+--- config
+    location /t {
+        access_log logs/events.log events;
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+    location /events {
+        alias logs/events.log;
+    }
+--- request eval
+["GET /t", "GET /t", "GET /events"]
+--- more_headers eval
+[main::req('1.128.0.0', ua => "abc\xff\xfe\"\\"),
+ main::req('1.128.0.0', ua => "\xc3\xa9\xed\xa0\x80\xf0\x9f\x98\x80\xc3"),
+ ""]
+--- response_body_filters eval
+[[], [], [sub {
+    CORE::join '', map {
+        my $e = eval { JSON::PP->new->utf8->decode($_) }
+            or return "BAD JSON: $_\n";
+        CORE::join(' ', map { sprintf '%x', ord }
+                   split //, $e->{user_agent}{original}) . "\n"
+    } split /\n/, $_[0];
+}]]
+--- response_body eval
+["protected\n", "protected\n", <<'_EOS_']
+61 62 63 fffd fffd 22 5c
+e9 fffd fffd fffd 1f600 fffd
+_EOS_

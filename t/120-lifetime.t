@@ -173,7 +173,28 @@ session_guard: invalid lifetime "forever"
 
 
 
-=== TEST 8: "shorten" caps the remaining lifetime
+=== TEST 8: an invalid lifetime from a variable is logged escaped: no raw
+terminal escape or byte that is not UTF-8 in the module's lines (nginx's
+own debug lines show the header as it came)
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_lifetime absolute=$http_x_life;
+    }
+--- request
+GET /t
+--- more_headers eval
+main::req() . "\r\nX-Life: 1h\e[2J\xc2\x9b\xff\""
+--- error_code: 500
+--- error_log
+session_guard: invalid lifetime "1h\u001b[2J\u009b\ufffd\""
+--- no_error_log eval
+[qr/session_guard: .*[\e\x9b\xff]/]
+
+
+
+=== TEST 9: "shorten" caps the remaining lifetime
 --- config
     location /t {
         session_guard zone=sg;
@@ -191,7 +212,7 @@ session_guard: invalid lifetime "forever"
 
 
 
-=== TEST 9: an application's cookie session that idled out stays refused
+=== TEST 10: an application's cookie session that idled out stays refused
 (no token bounds it: the record is kept for max_lifetime after last use)
 --- config
     location /t {

@@ -620,3 +620,50 @@ invalid parameter "sg", it must be "zone=name"
 [401, 403, 200]
 --- response_headers eval
 ["WWW-Authenticate: Bearer", "", "Content-Type: application/json"]
+
+
+
+=== TEST 27: $session_guard_event of a revocation holds a reason of 256
+control characters twice (each escaped to 6 bytes): a valid event, no crash
+--- http_config
+    log_format sg_events escape=none '$session_guard_event';
+--- config
+    location /sg/ {
+        access_log logs/events.log sg_events if=$session_guard_event;
+        session_guard_api zone=sg;
+    }
+    location = /events {
+        default_type text/plain;
+        alias logs/events.log;
+    }
+--- request eval
+["DELETE /sg/sessions/" . ('%01' x 64) . "?reason=" . ('%01' x 256),
+ "DELETE /sg/subjects/" . ('%1f' x 64) . "/sessions?reason="
+ . ('%01' x 256),
+ "GET /events"]
+--- more_headers eval
+["User-Agent: " . ("\x7f\"\\" x 100), "", ""]
+--- error_code eval
+[204, 200, 200]
+--- response_body_filters eval
+[[], [sub { "" }], [sub {
+    CORE::join '', map {
+        my $e = eval { JSON::PP->new->utf8->decode($_) }
+            or return "BAD JSON: $_\n";
+        my $rv = $e->{session_guard}{revocation};
+        CORE::join(' ', $e->{event}{action}, $rv->{scope},
+            $e->{event}{reason} eq "\x01" x 256 ? 'reason' : 'BAD',
+            $rv->{reason} eq "\x01" x 256 ? 'reason' : 'BAD',
+            ($e->{session}{id} // $e->{user}{id}) eq "\x01" x 64
+            || $e->{user}{id} eq "\x1f" x 64 ? 'id' : 'BAD',
+            length($e->{user_agent}{original} // '')) . "\n"
+    } split /\n/, $_[0];
+}]]
+--- response_body eval
+["", "", <<'_EOS_']
+session-revoked session reason reason id 300
+session-revoked subject reason reason id 0
+_EOS_
+--- no_error_log
+exited on signal
+[alert]
