@@ -182,7 +182,7 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     time_t                 now;
     uint32_t               exp;
     ngx_int_t              rc;
-    ngx_uint_t             created, n;
+    ngx_uint_t             created, n, flags;
     ngx_http_sg_node_t    *sn;
     ngx_http_sg_record_t   rec;
 
@@ -202,6 +202,8 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     now = ngx_time();
 
+    flags = (limit && limit->unauth) ? NGX_HTTP_SG_REC_UNAUTH : 0;
+
     ngx_shmtx_lock(&zone->shpool->mutex);
 
     sn = ngx_http_sg_shm_find(zone, id, now);
@@ -210,15 +212,20 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
         created = 0;
 
         if (!sn->revoked) {
-            ngx_http_sg_link_remove(ngx_http_sg_base(zone), &sn->queue);
-            ngx_http_sg_link_after(ngx_http_sg_base(zone), &zone->sh->lru,
-                                   &sn->queue);
+            ngx_http_sg_shm_touch(zone, sn);
         }
 
     } else {
         created = 1;
 
         ngx_http_sg_shm_expire(zone, now, 2);
+
+        if (flags
+            && ngx_http_sg_shm_unauth_room(zone, now, evicted) != NGX_OK)
+        {
+            ngx_shmtx_unlock(&zone->shpool->mutex);
+            return NGX_BUSY;
+        }
 
         if (sub->len == 0 || limit == NULL || limit->max_sessions == 0) {
             limit = NULL;
@@ -235,7 +242,7 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
             return NGX_DECLINED;
         }
 
-        sn = ngx_http_sg_shm_create(zone, id, sub, now, now,
+        sn = ngx_http_sg_shm_create(zone, id, sub, flags, now, now,
                                     NGX_HTTP_SG_ROUNDS_SESSION, evicted);
 
         if (sn == NULL) {
@@ -247,9 +254,7 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
             (void) ngx_http_sg_limit(zone, sub, limit, now, sn);
         }
 
-        ngx_http_sg_link_remove(ngx_http_sg_base(zone), &sn->queue);
-        ngx_http_sg_link_after(ngx_http_sg_base(zone), &zone->sh->lru,
-                               &sn->queue);
+        ngx_http_sg_shm_touch(zone, sn);
 
         zone->sh->stats.created++;
     }
@@ -329,7 +334,7 @@ ngx_http_sg_zone_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     ngx_str_null(&empty);
 
-    sn = ngx_http_sg_shm_create(zone, id, &empty, now, now,
+    sn = ngx_http_sg_shm_create(zone, id, &empty, 0, now, now,
                                 NGX_HTTP_SG_ROUNDS_REVOKE, NULL);
 
     if (sn == NULL) {

@@ -130,6 +130,7 @@ typedef struct ngx_http_sg_zone_s  ngx_http_sg_zone_t;
 typedef struct {
     ngx_uint_t                  max_sessions;  /* per subject; 0: none */
     ngx_uint_t                  replace_oldest;/* else deny */
+    ngx_uint_t                  unauth;        /* no verified token */
 } ngx_http_sg_limit_t;
 
 
@@ -155,8 +156,12 @@ ngx_str_t *ngx_http_sg_zone_name(ngx_http_sg_zone_t *zone);
  * lifetime has too (expires passed, or last_seen + idle_timeout passed):
  * a session whose lifetime ended must stay refused while a token carrying
  * its id may still be valid, else a replayed token would start it afresh.
- * (LRU eviction under memory pressure may still drop unrevoked records.)
- * out gets a copy of the record after update.
+ * LRU eviction under memory pressure drops live records only: one whose
+ * lifetime ended is kept as a revoked one ("expired", "idle").  With
+ * limit->unauth (the request has no verified token: anyone can make its
+ * key up) a new record is held to the zone's "unauthenticated" share:
+ * NGX_BUSY, nothing created, when that share holds only revoked and ended
+ * records.  out gets a copy of the record after update.
  */
 ngx_int_t ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_str_t *sub, ngx_http_sg_limit_t *limit, ngx_http_sg_update_pt update,
@@ -224,6 +229,8 @@ struct ngx_http_sg_zone_s {
     ngx_str_t                   name;
     ngx_str_t                   state;      /* full path; empty: none */
     time_t                      max_lifetime;
+    ngx_uint_t                  unauth_share;  /* percent of the zone */
+    ngx_uint_t                  unauth_max;    /* records, from the share */
     ngx_msec_t                  save;       /* 0: on exit only */
     ngx_http_sg_zone_t         *old;        /* the previous cycle's */
     ngx_str_t                   used_file;  /* used before declared */
