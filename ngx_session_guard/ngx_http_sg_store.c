@@ -24,6 +24,8 @@ static void ngx_http_sg_copy_locked(ngx_http_sg_zone_t *zone,
     u_char *subbuf);
 static ngx_int_t ngx_http_sg_copy_out(ngx_pool_t *pool,
     ngx_http_sg_session_t *out);
+static ngx_int_t ngx_http_sg_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_uint_t flags, ngx_uint_t source, ngx_uint_t reason, time_t until);
 
 
 /*
@@ -302,6 +304,30 @@ ngx_int_t
 ngx_http_sg_zone_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_uint_t source, ngx_uint_t reason, time_t until)
 {
+    return ngx_http_sg_revoke(zone, id, 0, source, reason, until);
+}
+
+
+ngx_int_t
+ngx_http_sg_zone_revoke_session(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_session_t *s, ngx_uint_t source, ngx_uint_t reason)
+{
+    return ngx_http_sg_revoke(zone, &s->id,
+                              s->rec.flags & NGX_HTTP_SG_REC_UNAUTH,
+                              source, reason, s->rec.token_exp);
+}
+
+
+/*
+ * An unknown id gets a revoked record of the kind "flags" says: an
+ * unauthenticated one only within its share (NGX_ERROR when the share
+ * holds only revoked and ended records: the caller fails closed).
+ */
+
+static ngx_int_t
+ngx_http_sg_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id, ngx_uint_t flags,
+    ngx_uint_t source, ngx_uint_t reason, time_t until)
+{
     time_t               now;
     ngx_str_t            empty;
     ngx_http_sg_node_t  *sn;
@@ -334,8 +360,13 @@ ngx_http_sg_zone_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     ngx_str_null(&empty);
 
-    sn = ngx_http_sg_shm_create(zone, id, &empty, 0, now, now,
-                                NGX_HTTP_SG_ROUNDS_REVOKE, NULL);
+    if (flags && ngx_http_sg_shm_unauth_room(zone, now, NULL) != NGX_OK) {
+        sn = NULL;
+
+    } else {
+        sn = ngx_http_sg_shm_create(zone, id, &empty, flags, now, now,
+                                    NGX_HTTP_SG_ROUNDS_REVOKE, NULL);
+    }
 
     if (sn == NULL) {
         zone->sh->stats.revoke_failed++;

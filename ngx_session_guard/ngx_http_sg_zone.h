@@ -177,6 +177,14 @@ ngx_int_t ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 ngx_int_t ngx_http_sg_zone_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_uint_t source, ngx_uint_t reason, time_t until);
 
+/*
+ * The same for a session copied out (its id, its token_exp for "until"):
+ * if it was evicted meanwhile, the record made again keeps its kind, so
+ * that an unauthenticated one stays within its share.
+ */
+ngx_int_t ngx_http_sg_zone_revoke_session(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_session_t *s, ngx_uint_t source, ngx_uint_t reason);
+
 /* revoke every session of a subject; *n gets how many */
 ngx_int_t ngx_http_sg_zone_revoke_subject(ngx_http_sg_zone_t *zone,
     ngx_str_t *sub, ngx_uint_t source, ngx_uint_t reason, ngx_uint_t *n);
