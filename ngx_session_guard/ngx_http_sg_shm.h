@@ -23,15 +23,15 @@
  * in 4-byte units (zones up to 16G): half of an ngx_queue_t, which keeps a
  * session with an id of up to 61 bytes in one 256-byte slab chunk.
  *
- *   lru      unrevoked sessions, most recently used first; evicted from
- *            the tail when memory runs out
- *   lru_unauth  the same for unauthenticated sessions (NGX_HTTP_SG_REC_UNAUTH),
- *            evicted first
- *   revoked  revoked sessions by retain-until (token_exp), earliest
- *            first; never evicted, reclaimed from the head once passed
- *   jti      jti entries by expiry, earliest first
- *   subject  a subject node heads the list of its sessions, oldest
- *            first, and counts them; it goes with its last session
+ *   lru         unrevoked sessions, most recently used first; evicted
+ *               from the tail when memory runs out
+ *   lru_unauth  the same for unauthenticated sessions
+ *               (NGX_HTTP_SG_REC_UNAUTH), evicted first
+ *   revoked     revoked sessions by retain-until (token_exp), earliest
+ *               first; never evicted, reclaimed from the head once passed
+ *   jti         jti entries by expiry, earliest first
+ *   subject     a subject node heads the list of its sessions, oldest
+ *               first, and counts them; it goes with its last session
  *
  * Dead records (see ngx_http_sg_dead()) are reclaimed when a lookup meets
  * them and, two at a time, at the ends of the queues on every insertion.
