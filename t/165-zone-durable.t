@@ -34,6 +34,7 @@ sub tok {
 # the flood's zone, saved when nginx stops and loaded by the next block
 our $state = "$ENV{TEST_NGINX_STATE_DIR}/165-flood-$$.state";
 unlink $state;
+END { unlink $state if defined $state }
 
 our @PROOFS = map { dpop_headers(jti => "flood-$$-$_") } 0 .. 100;
 
