@@ -76,6 +76,12 @@
 /* record flags (ngx_http_sg_record_t.flags) */
 #define NGX_HTTP_SG_REC_SHORTENED       0x01
 #define NGX_HTTP_SG_REC_CLAMPED         0x02
+/*
+ * created by a request that no verified token vouched for (an application's
+ * cookie with "session_guard_token off"): anyone can make such a key up, so
+ * these records live within the zone's "unauthenticated" share
+ */
+#define NGX_HTTP_SG_REC_UNAUTH          0x04
 
 /* revoke_reason: a signal id, or one of these */
 #define NGX_HTTP_SG_REASON_EXPIRED      100

@@ -108,9 +108,8 @@ ngx_http_sg_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     s = &ctx->session;
 
-    if (ngx_http_sg_zone_revoke(slcf->zone, &s->id,
-                                NGX_HTTP_SG_REVOKED_LOGOUT, 0,
-                                s->rec.token_exp)
+    if (ngx_http_sg_zone_revoke_session(slcf->zone, s,
+                                        NGX_HTTP_SG_REVOKED_LOGOUT, 0)
         != NGX_OK)
     {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,

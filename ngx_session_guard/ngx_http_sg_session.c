@@ -202,6 +202,7 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
      */
 
     limit = slcf->limit;
+    limit.unauth = !ctx->verified;
     replace = 0;
 
     if (u.monitor && limit.max_sessions && limit.replace_oldest) {
@@ -221,7 +222,9 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
                       ngx_http_sg_log_str(r, &id),
                       ngx_http_sg_log_str(r, &sub));
 
-        rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, NULL,
+        limit.max_sessions = 0;
+
+        rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, &limit,
                                       ngx_http_sg_update, &u, r->pool,
                                       &ctx->session, &ctx->evicted);
     }
@@ -231,6 +234,18 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
                       "session_guard: zone \"%V\" is full: %ui least "
                       "recently used sessions evicted",
                       ngx_http_sg_zone_name(slcf->zone), ctx->evicted);
+    }
+
+    if (rc == NGX_BUSY) {
+        /* a flood of made-up keys, or a share too small: never a token's */
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: zone \"%V\": the unauthenticated "
+                      "share holds only revoked and ended sessions, a new "
+                      "unauthenticated session is refused",
+                      ngx_http_sg_zone_name(slcf->zone));
+        ctx->status = NGX_HTTP_SG_STATUS_ERROR;
+        ctx->reason = "zone full";
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (rc == NGX_ERROR) {

@@ -32,8 +32,12 @@ static void ngx_http_sg_pack_bind(ngx_http_sg_bind_t *b,
     ngx_http_sg_pbind_t *pb);
 static void ngx_http_sg_unpack_bind(ngx_http_sg_pbind_t *pb,
     ngx_http_sg_bind_t *b);
-static ngx_uint_t ngx_http_sg_evict(ngx_http_sg_zone_t *zone, time_t now,
-    ngx_uint_t n, ngx_uint_t *evicted);
+static void ngx_http_sg_end(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_node_t *sn, time_t now);
+static ngx_uint_t ngx_http_sg_evict(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_link_t *h, time_t now, ngx_uint_t n, ngx_uint_t *evicted);
+static void *ngx_http_sg_alloc(ngx_http_sg_zone_t *zone, size_t size,
+    time_t now, ngx_uint_t rounds, ngx_uint_t *evicted, ngx_uint_t unauth);
 
 
 ngx_int_t
@@ -59,6 +63,7 @@ ngx_http_sg_shm_init(ngx_http_sg_zone_t *zone)
     ngx_rbtree_init(&sh->jtis, &sh->jtis_sentinel, ngx_http_sg_jti_insert);
 
     ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->lru);
+    ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->lru_unauth);
     ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->revoked);
     ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->jti);
 
@@ -253,7 +258,11 @@ ngx_http_sg_unpack_bind(ngx_http_sg_pbind_t *pb, ngx_http_sg_bind_t *b)
 }
 
 
-/* everything but "revoked", which only ngx_http_sg_shm_revoke() sets */
+/*
+ * Everything but "revoked", which only ngx_http_sg_shm_revoke() sets, and
+ * the flag NGX_HTTP_SG_REC_UNAUTH, which only ngx_http_sg_shm_create()
+ * does (it is counted).
+ */
 
 void
 ngx_http_sg_shm_pack(ngx_http_sg_record_t *rec, ngx_http_sg_node_t *sn)
@@ -274,7 +283,8 @@ ngx_http_sg_shm_pack(ngx_http_sg_record_t *rec, ngx_http_sg_node_t *sn)
 
     sn->revoke_reason = rec->revoke_reason;
     sn->cookie_mode = rec->cookie_mode;
-    sn->flags = rec->flags;
+    sn->flags = (u_char) ((sn->flags & NGX_HTTP_SG_REC_UNAUTH)
+                          | (rec->flags & ~NGX_HTTP_SG_REC_UNAUTH));
 }
 
 
@@ -350,6 +360,10 @@ ngx_http_sg_shm_free(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn)
         sh->stats.revoked--;
     }
 
+    if (sn->flags & NGX_HTTP_SG_REC_UNAUTH) {
+        sh->unauth--;
+    }
+
     sh->generation++;
 
     ngx_slab_free_locked(zone->shpool, ngx_http_sg_rbnode(sn));
@@ -400,6 +414,19 @@ ngx_http_sg_shm_expire(ngx_http_sg_zone_t *zone, time_t now, ngx_uint_t n)
         sh->stats.expired++;
     }
 
+    for (i = 0; i < n && !ngx_http_sg_link_empty(base, &sh->lru_unauth); i++)
+    {
+        sn = ngx_http_sg_data(ngx_http_sg_link_last(base, &sh->lru_unauth),
+                              ngx_http_sg_node_t, queue);
+
+        if (!ngx_http_sg_dead(sn, now)) {
+            break;
+        }
+
+        ngx_http_sg_shm_free(zone, sn);
+        sh->stats.expired++;
+    }
+
     for (i = 0; i < n && !ngx_http_sg_link_empty(base, &sh->revoked); i++) {
         sn = ngx_http_sg_data(ngx_http_sg_link_first(base, &sh->revoked),
                               ngx_http_sg_node_t, queue);
@@ -426,14 +453,44 @@ ngx_http_sg_shm_expire(ngx_http_sg_zone_t *zone, time_t now, ngx_uint_t n)
 
 
 /*
- * Frees up to n unrevoked records from the tail of the LRU queue; returns
- * how many were freed (dead ones count as expired, the others as
- * evicted).
+ * A session whose lifetime ended with no request since, met at the tail
+ * of its LRU queue: it becomes the revoked record its next request would
+ * have made ("expired" or "idle", kept until its token_exp), instead of
+ * being freed, else its key or sid would start a fresh session.
+ */
+
+static void
+ngx_http_sg_end(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn, time_t now)
+{
+    time_t      end;
+    ngx_uint_t  reason;
+
+    if (sn->expires != 0 && (time_t) sn->expires <= now) {
+        reason = NGX_HTTP_SG_REASON_EXPIRED;
+        end = sn->expires;
+
+    } else {
+        reason = NGX_HTTP_SG_REASON_IDLE;
+        end = (time_t) sn->last_seen + (time_t) sn->idle_timeout;
+    }
+
+    /* revoked_at and updated: when it ended */
+
+    ngx_http_sg_shm_revoke(zone, sn, NGX_HTTP_SG_REVOKED_POLICY, reason,
+                           sn->token_exp, end);
+}
+
+
+/*
+ * Frees up to n records from the tail of the LRU queue h and returns how
+ * many were freed (dead ones count as expired, the others as evicted).
+ * Ended ones on the way are kept, revoked (ngx_http_sg_end()): each leaves
+ * the queue for good, so the walk stays bounded by the queue's length.
  */
 
 static ngx_uint_t
-ngx_http_sg_evict(ngx_http_sg_zone_t *zone, time_t now, ngx_uint_t n,
-    ngx_uint_t *evicted)
+ngx_http_sg_evict(ngx_http_sg_zone_t *zone, ngx_http_sg_link_t *h,
+    time_t now, ngx_uint_t n, ngx_uint_t *evicted)
 {
     u_char               *base;
     ngx_uint_t            i;
@@ -443,12 +500,18 @@ ngx_http_sg_evict(ngx_http_sg_zone_t *zone, time_t now, ngx_uint_t n,
     base = ngx_http_sg_base(zone);
     sh = zone->sh;
 
-    for (i = 0; i < n && !ngx_http_sg_link_empty(base, &sh->lru); i++) {
-        sn = ngx_http_sg_data(ngx_http_sg_link_last(base, &sh->lru),
+    i = 0;
+
+    while (i < n && !ngx_http_sg_link_empty(base, h)) {
+        sn = ngx_http_sg_data(ngx_http_sg_link_last(base, h),
                               ngx_http_sg_node_t, queue);
 
         if (ngx_http_sg_dead(sn, now)) {
             sh->stats.expired++;
+
+        } else if (ngx_http_sg_ended(sn, now)) {
+            ngx_http_sg_end(zone, sn, now);
+            continue;
 
         } else {
             sh->stats.evicted++;
@@ -459,6 +522,7 @@ ngx_http_sg_evict(ngx_http_sg_zone_t *zone, time_t now, ngx_uint_t n,
         }
 
         ngx_http_sg_shm_free(zone, sn);
+        i++;
     }
 
     return i;
@@ -467,16 +531,29 @@ ngx_http_sg_evict(ngx_http_sg_zone_t *zone, time_t now, ngx_uint_t n,
 
 /*
  * Allocates, making room when the zone is full: dead records first
- * (revoked ones past retain-until, expired jti entries), then unrevoked
- * records in LRU order.  A revocation or a jti entry is never evicted.
+ * (revoked ones past retain-until, expired jti entries), then live
+ * unrevoked records in LRU order, unauthenticated sessions first; for an
+ * unauthenticated session ("unauth"), those only.  A revocation, an ended
+ * session or a jti entry is never evicted.
  */
 
 void *
 ngx_http_sg_shm_alloc(ngx_http_sg_zone_t *zone, size_t size, time_t now,
     ngx_uint_t rounds, ngx_uint_t *evicted)
 {
-    void        *p;
-    ngx_uint_t   i, freed;
+    return ngx_http_sg_alloc(zone, size, now, rounds, evicted, 0);
+}
+
+
+static void *
+ngx_http_sg_alloc(ngx_http_sg_zone_t *zone, size_t size, time_t now,
+    ngx_uint_t rounds, ngx_uint_t *evicted, ngx_uint_t unauth)
+{
+    void                 *p;
+    ngx_uint_t            i, freed;
+    ngx_http_sg_shctx_t  *sh;
+
+    sh = zone->sh;
 
     for (i = 0; /* void */ ; i++) {
 
@@ -492,13 +569,55 @@ ngx_http_sg_shm_alloc(ngx_http_sg_zone_t *zone, size_t size, time_t now,
             continue;
         }
 
-        freed = ngx_http_sg_evict(zone, now, NGX_HTTP_SG_EVICT_BATCH,
-                                  evicted);
+        freed = ngx_http_sg_evict(zone, &sh->lru_unauth, now,
+                                  NGX_HTTP_SG_EVICT_BATCH, evicted);
+
+        if (freed < NGX_HTTP_SG_EVICT_BATCH && !unauth) {
+            freed += ngx_http_sg_evict(zone, &sh->lru, now,
+                                       NGX_HTTP_SG_EVICT_BATCH - freed,
+                                       evicted);
+        }
 
         if (freed == 0) {
             return NULL;
         }
     }
+}
+
+
+/*
+ * Room within the unauthenticated share for one more record: the least
+ * recently used live unauthenticated sessions are evicted (ended ones
+ * kept, revoked); NGX_BUSY when the share holds only revoked and ended
+ * records, which are never given up to make room.
+ */
+
+ngx_int_t
+ngx_http_sg_shm_unauth_room(ngx_http_sg_zone_t *zone, time_t now,
+    ngx_uint_t *evicted)
+{
+    ngx_uint_t            reclaimed;
+    ngx_http_sg_shctx_t  *sh;
+
+    sh = zone->sh;
+    reclaimed = 0;
+
+    while (sh->unauth >= zone->unauth_max) {
+
+        if (ngx_http_sg_evict(zone, &sh->lru_unauth, now, 1, evicted) == 1) {
+            continue;
+        }
+
+        if (reclaimed) {
+            return NGX_BUSY;
+        }
+
+        /* revoked ones past retain-until */
+        ngx_http_sg_shm_expire(zone, now, (ngx_uint_t) -1);
+        reclaimed = 1;
+    }
+
+    return NGX_OK;
 }
 
 
@@ -545,15 +664,18 @@ ngx_http_sg_shm_find(ngx_http_sg_zone_t *zone, ngx_str_t *id, time_t now)
 
 
 /*
- * Creates a zeroed record but for "created", in no queue yet (its link
- * points to itself): the caller queues it, on the LRU queue or by
- * ngx_http_sg_shm_revoke().  The subject's list stays in creation order.
+ * Creates a zeroed record but for "created" and the flag
+ * NGX_HTTP_SG_REC_UNAUTH of "flags", in no queue yet (its link points to
+ * itself): the caller queues it, on its LRU queue (ngx_http_sg_shm_touch())
+ * or by ngx_http_sg_shm_revoke().  The subject's list stays in creation
+ * order.  An unauthenticated one only evicts its kind: the caller makes
+ * room in its share first (ngx_http_sg_shm_unauth_room()).
  */
 
 ngx_http_sg_node_t *
 ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id,
-    ngx_str_t *sub, time_t created, time_t now, ngx_uint_t rounds,
-    ngx_uint_t *evicted)
+    ngx_str_t *sub, ngx_uint_t flags, time_t created, time_t now,
+    ngx_uint_t rounds, ngx_uint_t *evicted)
 {
     u_char                 *base;
     size_t                  size;
@@ -567,7 +689,9 @@ ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     size = ngx_http_sg_node_size(ngx_http_sg_node_t, id->len);
 
-    node = ngx_http_sg_shm_alloc(zone, size, now, rounds, evicted);
+    flags &= NGX_HTTP_SG_REC_UNAUTH;
+
+    node = ngx_http_sg_alloc(zone, size, now, rounds, evicted, flags != 0);
     if (node == NULL) {
         return NULL;
     }
@@ -587,7 +711,8 @@ ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id,
         if (st == NULL) {
             size = ngx_http_sg_node_size(ngx_http_sg_subject_t, sub->len);
 
-            snode = ngx_http_sg_shm_alloc(zone, size, now, rounds, evicted);
+            snode = ngx_http_sg_alloc(zone, size, now, rounds, evicted,
+                                      flags != 0);
             if (snode == NULL) {
                 ngx_slab_free_locked(zone->shpool, node);
                 return NULL;
@@ -608,6 +733,7 @@ ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_memzero(sn, offsetof(ngx_http_sg_node_t, data));
     ngx_http_sg_link_init(base, &sn->queue);
     sn->created = ngx_http_sg_t32(created);
+    sn->flags = (u_char) flags;
 
     node->key = ngx_crc32_short(id->data, id->len);
     sn->len = (u_short) id->len;
@@ -631,7 +757,28 @@ ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     sh->stats.sessions++;
     sh->generation++;
 
+    if (flags) {
+        sh->unauth++;
+    }
+
     return sn;
+}
+
+
+/* sn, unrevoked, moves to the head of its LRU queue */
+
+void
+ngx_http_sg_shm_touch(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn)
+{
+    u_char  *base;
+
+    base = ngx_http_sg_base(zone);
+
+    ngx_http_sg_link_remove(base, &sn->queue);
+    ngx_http_sg_link_after(base,
+                           (sn->flags & NGX_HTTP_SG_REC_UNAUTH)
+                           ? &zone->sh->lru_unauth : &zone->sh->lru,
+                           &sn->queue);
 }
 
 

@@ -23,16 +23,31 @@
  * in 4-byte units (zones up to 16G): half of an ngx_queue_t, which keeps a
  * session with an id of up to 61 bytes in one 256-byte slab chunk.
  *
- *   lru      unrevoked sessions, most recently used first; evicted from
- *            the tail when memory runs out
- *   revoked  revoked sessions by retain-until (token_exp), earliest
- *            first; never evicted, reclaimed from the head once passed
- *   jti      jti entries by expiry, earliest first
- *   subject  a subject node heads the list of its sessions, oldest
- *            first, and counts them; it goes with its last session
+ *   lru         unrevoked sessions, most recently used first; evicted
+ *               from the tail when memory runs out
+ *   lru_unauth  the same for unauthenticated sessions
+ *               (NGX_HTTP_SG_REC_UNAUTH), evicted first
+ *   revoked     revoked sessions by retain-until (token_exp), earliest
+ *               first; never evicted, reclaimed from the head once passed
+ *   jti         jti entries by expiry, earliest first
+ *   subject     a subject node heads the list of its sessions, oldest
+ *               first, and counts them; it goes with its last session
  *
  * Dead records (see ngx_http_sg_dead()) are reclaimed when a lookup meets
  * them and, two at a time, at the ends of the queues on every insertion.
+ *
+ * A session whose lifetime ended is as durable as a revocation: eviction
+ * never frees one, it turns it into the revoked record ("expired" or
+ * "idle") that its next request would have made, so that the same key or
+ * sid cannot start it afresh.
+ *
+ * Unauthenticated sessions (keys anyone can make up) are counted, revoked
+ * and ended ones included, and held to the zone's "unauthenticated" share
+ * (unauth_max records): a new one evicts the least recently used live one
+ * of them, never an authenticated session, and is refused when the share
+ * holds only revoked and ended records.  So a flood of made-up cookies
+ * never takes the memory that tokens' sessions, revocations and jti
+ * entries need, and never makes the zone forget a revocation.
  *
  * Every ngx_http_sg_shm_*() function runs with the slab mutex held.
  */
@@ -150,8 +165,12 @@ struct ngx_http_sg_shctx_s {
     size_t                      jti_bytes;
 
     ngx_http_sg_link_t          lru;
+    ngx_http_sg_link_t          lru_unauth;
     ngx_http_sg_link_t          revoked;
     ngx_http_sg_link_t          jti;
+
+    ngx_uint_t                  unauth;      /* records, in any queue */
+    ngx_uint_t                  pages;       /* free once set up */
 
     /* atomic, updated without the mutex (ngx_http_sg_metrics.c) */
     ngx_http_sg_zone_counters_t counters;
@@ -297,9 +316,12 @@ ngx_http_sg_node_t *ngx_http_sg_shm_find(ngx_http_sg_zone_t *zone,
     ngx_str_t *id, time_t now);
 ngx_http_sg_subject_t *ngx_http_sg_shm_find_subject(ngx_http_sg_zone_t *zone,
     ngx_str_t *sub);
+ngx_int_t ngx_http_sg_shm_unauth_room(ngx_http_sg_zone_t *zone, time_t now,
+    ngx_uint_t *evicted);
 ngx_http_sg_node_t *ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone,
-    ngx_str_t *id, ngx_str_t *sub, time_t created, time_t now,
-    ngx_uint_t rounds, ngx_uint_t *evicted);
+    ngx_str_t *id, ngx_str_t *sub, ngx_uint_t flags, time_t created,
+    time_t now, ngx_uint_t rounds, ngx_uint_t *evicted);
+void ngx_http_sg_shm_touch(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn);
 void ngx_http_sg_shm_revoke(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
     ngx_uint_t source, ngx_uint_t reason, time_t until, time_t now);
 void ngx_http_sg_shm_requeue(ngx_http_sg_zone_t *zone,

@@ -186,6 +186,21 @@ ngx_http_sg_state_walk(ngx_http_sg_zone_t *zone, ngx_http_sg_state_buf_t *b,
         }
     }
 
+    /* unauthenticated sessions first: a zone too small keeps the others */
+
+    for (l = ngx_http_sg_link_last(base, &sh->lru_unauth);
+         l != &sh->lru_unauth;
+         l = ngx_http_sg_link(base, l->prev))
+    {
+        sn = ngx_http_sg_data(l, ngx_http_sg_node_t, queue);
+
+        if (!ngx_http_sg_dead(sn, now)
+            && ngx_http_sg_state_put_session(zone, b, sn) != NGX_OK)
+        {
+            return NGX_DECLINED;
+        }
+    }
+
     for (l = ngx_http_sg_link_last(base, &sh->lru);
          l != &sh->lru;
          l = ngx_http_sg_link(base, l->prev))
@@ -352,8 +367,8 @@ ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     rounds = rec->revoked ? NGX_HTTP_SG_ROUNDS_REVOKE
                           : NGX_HTTP_SG_ROUNDS_SESSION;
 
-    sn = ngx_http_sg_shm_create(zone, id, sub, rec->created, now, rounds,
-                                &st->evicted);
+    sn = ngx_http_sg_shm_create(zone, id, sub, rec->flags, rec->created,
+                                now, rounds, &st->evicted);
 
     if (sn == NULL) {
         if (rec->revoked) {
@@ -374,9 +389,7 @@ ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
         st->revoked++;
 
     } else {
-        ngx_http_sg_link_remove(ngx_http_sg_base(zone), &sn->queue);
-        ngx_http_sg_link_after(ngx_http_sg_base(zone), &zone->sh->lru,
-                               &sn->queue);
+        ngx_http_sg_shm_touch(zone, sn);
     }
 
     st->sessions++;

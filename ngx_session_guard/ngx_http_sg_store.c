@@ -24,6 +24,8 @@ static void ngx_http_sg_copy_locked(ngx_http_sg_zone_t *zone,
     u_char *subbuf);
 static ngx_int_t ngx_http_sg_copy_out(ngx_pool_t *pool,
     ngx_http_sg_session_t *out);
+static ngx_int_t ngx_http_sg_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_uint_t flags, ngx_uint_t source, ngx_uint_t reason, time_t until);
 
 
 /*
@@ -182,7 +184,7 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     time_t                 now;
     uint32_t               exp;
     ngx_int_t              rc;
-    ngx_uint_t             created, n;
+    ngx_uint_t             created, n, flags;
     ngx_http_sg_node_t    *sn;
     ngx_http_sg_record_t   rec;
 
@@ -202,6 +204,8 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     now = ngx_time();
 
+    flags = (limit && limit->unauth) ? NGX_HTTP_SG_REC_UNAUTH : 0;
+
     ngx_shmtx_lock(&zone->shpool->mutex);
 
     sn = ngx_http_sg_shm_find(zone, id, now);
@@ -210,15 +214,20 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
         created = 0;
 
         if (!sn->revoked) {
-            ngx_http_sg_link_remove(ngx_http_sg_base(zone), &sn->queue);
-            ngx_http_sg_link_after(ngx_http_sg_base(zone), &zone->sh->lru,
-                                   &sn->queue);
+            ngx_http_sg_shm_touch(zone, sn);
         }
 
     } else {
         created = 1;
 
         ngx_http_sg_shm_expire(zone, now, 2);
+
+        if (flags
+            && ngx_http_sg_shm_unauth_room(zone, now, evicted) != NGX_OK)
+        {
+            ngx_shmtx_unlock(&zone->shpool->mutex);
+            return NGX_BUSY;
+        }
 
         if (sub->len == 0 || limit == NULL || limit->max_sessions == 0) {
             limit = NULL;
@@ -235,7 +244,7 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
             return NGX_DECLINED;
         }
 
-        sn = ngx_http_sg_shm_create(zone, id, sub, now, now,
+        sn = ngx_http_sg_shm_create(zone, id, sub, flags, now, now,
                                     NGX_HTTP_SG_ROUNDS_SESSION, evicted);
 
         if (sn == NULL) {
@@ -247,9 +256,7 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
             (void) ngx_http_sg_limit(zone, sub, limit, now, sn);
         }
 
-        ngx_http_sg_link_remove(ngx_http_sg_base(zone), &sn->queue);
-        ngx_http_sg_link_after(ngx_http_sg_base(zone), &zone->sh->lru,
-                               &sn->queue);
+        ngx_http_sg_shm_touch(zone, sn);
 
         zone->sh->stats.created++;
     }
@@ -297,6 +304,30 @@ ngx_int_t
 ngx_http_sg_zone_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_uint_t source, ngx_uint_t reason, time_t until)
 {
+    return ngx_http_sg_revoke(zone, id, 0, source, reason, until);
+}
+
+
+ngx_int_t
+ngx_http_sg_zone_revoke_session(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_session_t *s, ngx_uint_t source, ngx_uint_t reason)
+{
+    return ngx_http_sg_revoke(zone, &s->id,
+                              s->rec.flags & NGX_HTTP_SG_REC_UNAUTH,
+                              source, reason, s->rec.token_exp);
+}
+
+
+/*
+ * An unknown id gets a revoked record of the kind "flags" says: an
+ * unauthenticated one only within its share (NGX_ERROR when the share
+ * holds only revoked and ended records: the caller fails closed).
+ */
+
+static ngx_int_t
+ngx_http_sg_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id, ngx_uint_t flags,
+    ngx_uint_t source, ngx_uint_t reason, time_t until)
+{
     time_t               now;
     ngx_str_t            empty;
     ngx_http_sg_node_t  *sn;
@@ -329,8 +360,13 @@ ngx_http_sg_zone_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     ngx_str_null(&empty);
 
-    sn = ngx_http_sg_shm_create(zone, id, &empty, now, now,
-                                NGX_HTTP_SG_ROUNDS_REVOKE, NULL);
+    if (flags && ngx_http_sg_shm_unauth_room(zone, now, NULL) != NGX_OK) {
+        sn = NULL;
+
+    } else {
+        sn = ngx_http_sg_shm_create(zone, id, &empty, flags, now, now,
+                                    NGX_HTTP_SG_ROUNDS_REVOKE, NULL);
+    }
 
     if (sn == NULL) {
         zone->sh->stats.revoke_failed++;

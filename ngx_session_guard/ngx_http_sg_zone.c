@@ -28,6 +28,7 @@
 
 #define NGX_HTTP_SG_MAX_LIFETIME_DEFAULT  (12 * 3600)
 #define NGX_HTTP_SG_SAVE_DEFAULT          60000
+#define NGX_HTTP_SG_UNAUTH_DEFAULT        50    /* percent */
 
 
 static ngx_http_sg_zone_t *ngx_http_sg_zone_find_conf(ngx_conf_t *cf,
@@ -36,6 +37,7 @@ static ngx_http_sg_zone_t *ngx_http_sg_zone_add(ngx_conf_t *cf,
     ngx_str_t *name, size_t size);
 static ngx_int_t ngx_http_sg_init_zone(ngx_shm_zone_t *shm_zone,
     void *data);
+static void ngx_http_sg_zone_unauth_max(ngx_http_sg_zone_t *zone);
 static void ngx_http_sg_zone_timer(ngx_event_t *ev);
 
 
@@ -51,7 +53,7 @@ ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_str_t                *value, name, s, state;
     ngx_int_t                 t;
     ngx_msec_t                save;
-    ngx_uint_t                i;
+    ngx_uint_t                i, unauth;
     ngx_http_sg_zone_t       *zone, **zp;
     ngx_http_sg_main_conf_t  *smcf;
 
@@ -62,6 +64,7 @@ ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_str_null(&state);
     max_lifetime = NGX_HTTP_SG_MAX_LIFETIME_DEFAULT;
     save = NGX_HTTP_SG_SAVE_DEFAULT;
+    unauth = NGX_HTTP_SG_UNAUTH_DEFAULT;
 
     for (i = 1; i < cf->args->nelts; i++) {
 
@@ -167,6 +170,28 @@ ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
+        if (ngx_strncmp(value[i].data, "unauthenticated=", 16) == 0) {
+
+            s.data = value[i].data + 16;
+            s.len = value[i].len - 16;
+
+            t = NGX_ERROR;
+
+            if (s.len > 1 && s.data[s.len - 1] == '%') {
+                t = ngx_atoi(s.data, s.len - 1);
+            }
+
+            if (t == NGX_ERROR || t < 1 || t > 100) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid share \"%V\", it must be "
+                                   "between 1%% and 100%%", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            unauth = (ngx_uint_t) t;
+            continue;
+        }
+
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid parameter \"%V\"", &value[i]);
         return NGX_CONF_ERROR;
@@ -226,6 +251,7 @@ ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     zone->cycle = cf->cycle;
     zone->max_lifetime = max_lifetime;
     zone->save = save;
+    zone->unauth_share = unauth;
 
     return NGX_CONF_OK;
 }
@@ -380,6 +406,7 @@ ngx_http_sg_zone_add(ngx_conf_t *cf, ngx_str_t *name, size_t size)
     zone->name = *name;
     zone->max_lifetime = NGX_HTTP_SG_MAX_LIFETIME_DEFAULT;
     zone->save = NGX_HTTP_SG_SAVE_DEFAULT;
+    zone->unauth_share = NGX_HTTP_SG_UNAUTH_DEFAULT;
 
     shm_zone->init = ngx_http_sg_init_zone;
     shm_zone->data = zone;
@@ -438,6 +465,7 @@ ngx_http_sg_init_zone(ngx_shm_zone_t *shm_zone, void *data)
         /* a reload with the same size: the sessions stay */
         zone->sh = ozone->sh;
         zone->shpool = ozone->shpool;
+        ngx_http_sg_zone_unauth_max(zone);
         return NGX_OK;
     }
 
@@ -445,6 +473,7 @@ ngx_http_sg_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 
     if (shm_zone->shm.exists) {
         zone->sh = zone->shpool->data;
+        ngx_http_sg_zone_unauth_max(zone);
         return NGX_OK;
     }
 
@@ -465,6 +494,11 @@ ngx_http_sg_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     /* running out of memory is handled (eviction, failing closed) */
     zone->shpool->log_nomem = 0;
 
+    /* what records may use: the pages left once the zone is set up */
+    zone->sh->pages = zone->shpool->pfree;
+
+    ngx_http_sg_zone_unauth_max(zone);
+
     if (ngx_test_config) {
         return NGX_OK;
     }
@@ -479,6 +513,32 @@ ngx_http_sg_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * The "unauthenticated" share in records: a share of the pages that
+ * records may use, counted in the slab chunks such a session takes (its
+ * id is always a digest, it has no subject: 256 bytes); at least one.
+ */
+
+static void
+ngx_http_sg_zone_unauth_max(ngx_http_sg_zone_t *zone)
+{
+    size_t  bytes, size, chunk;
+
+    size = ngx_http_sg_node_size(ngx_http_sg_node_t,
+                                 NGX_HTTP_SG_ID_DIGEST_LEN);
+
+    for (chunk = 8; chunk < size; chunk <<= 1) { /* void */ }
+
+    bytes = (size_t) zone->sh->pages << ngx_pagesize_shift;
+
+    zone->unauth_max = bytes / chunk * zone->unauth_share / 100;
+
+    if (zone->unauth_max == 0) {
+        zone->unauth_max = 1;
+    }
 }
 
 

@@ -130,6 +130,7 @@ typedef struct ngx_http_sg_zone_s  ngx_http_sg_zone_t;
 typedef struct {
     ngx_uint_t                  max_sessions;  /* per subject; 0: none */
     ngx_uint_t                  replace_oldest;/* else deny */
+    ngx_uint_t                  unauth;        /* no verified token */
 } ngx_http_sg_limit_t;
 
 
@@ -155,8 +156,12 @@ ngx_str_t *ngx_http_sg_zone_name(ngx_http_sg_zone_t *zone);
  * lifetime has too (expires passed, or last_seen + idle_timeout passed):
  * a session whose lifetime ended must stay refused while a token carrying
  * its id may still be valid, else a replayed token would start it afresh.
- * (LRU eviction under memory pressure may still drop unrevoked records.)
- * out gets a copy of the record after update.
+ * LRU eviction under memory pressure drops live records only: one whose
+ * lifetime ended is kept as a revoked one ("expired", "idle").  With
+ * limit->unauth (the request has no verified token: anyone can make its
+ * key up) a new record is held to the zone's "unauthenticated" share:
+ * NGX_BUSY, nothing created, when that share holds only revoked and ended
+ * records.  out gets a copy of the record after update.
  */
 ngx_int_t ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_str_t *sub, ngx_http_sg_limit_t *limit, ngx_http_sg_update_pt update,
@@ -171,6 +176,14 @@ ngx_int_t ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
  */
 ngx_int_t ngx_http_sg_zone_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_uint_t source, ngx_uint_t reason, time_t until);
+
+/*
+ * The same for a session copied out (its id, its token_exp for "until"):
+ * if it was evicted meanwhile, the record made again keeps its kind, so
+ * that an unauthenticated one stays within its share.
+ */
+ngx_int_t ngx_http_sg_zone_revoke_session(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_session_t *s, ngx_uint_t source, ngx_uint_t reason);
 
 /* revoke every session of a subject; *n gets how many */
 ngx_int_t ngx_http_sg_zone_revoke_subject(ngx_http_sg_zone_t *zone,
@@ -226,6 +239,8 @@ struct ngx_http_sg_zone_s {
     ngx_str_t                   state;      /* full path; empty: none */
     ngx_cycle_t                *cycle;      /* its configuration's */
     time_t                      max_lifetime;
+    ngx_uint_t                  unauth_share;  /* percent of the zone */
+    ngx_uint_t                  unauth_max;    /* records, from the share */
     ngx_msec_t                  save;       /* 0: on exit only */
     ngx_http_sg_zone_t         *old;        /* the previous cycle's */
     ngx_str_t                   used_file;  /* used before declared */
