@@ -16,6 +16,7 @@
 #include <ngx_http.h>
 
 #include "ngx_sg_jose.h"
+#include "ngx_sg_text.h"
 #include "ngx_sg_dpop.h"
 #include "ngx_sg_geo.h"
 #include "ngx_sg_sign.h"
