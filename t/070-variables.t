@@ -208,27 +208,46 @@ plain=[$http_x_plain]
         proxy_set_header X-Plain $session_guard_claim_plain;
         proxy_pass http://127.0.0.1:$TEST_NGINX_APP_PORT;
     }
---- request
-GET /api/me
+--- request eval
+["GET /api/me", "GET /api/me"]
 --- more_headers eval
-"Authorization: Bearer " . sg_token(claims => {
+["Authorization: Bearer " . sg_token(claims => {
     name => "Alice\r\nX-Injected: admin=true",
-    sub => "bob\nX-Injected: sub",
+    sub => "bob\r\nX-Injected: sub",
     sid => "s-8\r\nX-Injected: sid",
+    Display => { Name => "Eve\r\nX-Injected: display" },
+    roles => ["a", "b"],
+    plain => "plain",
+ }),
+ "Authorization: Bearer " . sg_token(claims => {
+    name => "Al\x{7f}ice\n",
+    sub => "bob\nX-Injected: sub",
+    sid => "s-8b\x01\t",
     Display => { Name => "\x{7f}Eve\rX-Injected: display\t" },
     roles => ["a\x{7f}", "b\r\nX-Injected: role"],
     plain => "50% off \\ \"q\" %0D%0A caf\x{e9}",
-})
+ })]
+--- error_code eval
+[200, 200]
 --- response_body eval
-"injected=[]
+["injected=[]
 user=[Alice%0D%0AX-Injected: admin=true]
-sub=[bob%0AX-Injected: sub]
+sub=[bob%0D%0AX-Injected: sub]
 sid=[s-8%0D%0AX-Injected: sid]
 session=[s-8%0D%0AX-Injected: sid]
+display=[Eve%0D%0AX-Injected: display]
+roles=[[\"a\",\"b\"]]
+plain=[plain]
+",
+"injected=[]
+user=[Al%7Fice%0A]
+sub=[bob%0AX-Injected: sub]
+sid=[s-8b%01%09]
+session=[s-8b%01%09]
 display=[%7FEve%0DX-Injected: display%09]
 roles=[[\"a%7F\",\"b\\r\\nX-Injected: role\"]]
 plain=[50% off \\ \"q\" %0D%0A caf\xc3\xa9]
-"
+"]
 
 
 
