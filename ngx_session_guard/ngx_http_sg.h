@@ -16,6 +16,7 @@
 #include <ngx_http.h>
 
 #include "ngx_sg_jose.h"
+#include "ngx_sg_text.h"
 #include "ngx_sg_dpop.h"
 #include "ngx_sg_geo.h"
 #include "ngx_sg_sign.h"
@@ -246,7 +247,6 @@ typedef struct {
     ngx_flag_t                  monitor;
     ngx_flag_t                  tokens;     /* validate tokens here */
     ngx_http_complex_value_t   *session_key; /* NULL: the "sid" claim */
-    ngx_str_t                   key_cookie; /* the key is this cookie */
     ngx_uint_t                  key_missing;
     ngx_uint_t                  bind;       /* mask of 1 << SIG */
     ngx_http_complex_value_t   *bind_value[NGX_HTTP_SG_SIG_COUNT];
@@ -263,6 +263,9 @@ typedef struct {
     /* sender constraints (ngx_http_sg_dpop.c, ngx_http_sg_mtls.c) */
     ngx_http_sg_dpop_conf_t     dpop;
     ngx_uint_t                  mtls;       /* NGX_HTTP_SG_SENDER_* */
+
+    /* the $cookie_ the token and key read (ngx_http_sg_cookie_guard.c) */
+    ngx_array_t                *cookies;    /* guarded_cookie_t; NULL */
 
     /* content handlers, set in their location only (never merged) */
     ngx_http_sg_zone_t         *api_zone;   /* session_guard_api */
@@ -395,7 +398,6 @@ ngx_int_t ngx_http_sg_parse_actions(ngx_str_t *value, ngx_uint_t *mask);
 ngx_int_t ngx_http_sg_context(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
     ngx_http_sg_bind_t *cur);
-ngx_uint_t ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name);
 
 typedef struct {
     ngx_list_part_t            *part;
@@ -535,6 +537,18 @@ char *ngx_http_sg_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 void ngx_http_sg_metrics_count(ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx);
 void ngx_http_sg_metrics_event(ngx_http_sg_zone_t *zone, ngx_uint_t event);
+
+/* ngx_http_sg_cookie_guard.c */
+typedef struct {
+    ngx_str_t                   name;
+    ngx_uint_t                  token;      /* the token's, else the key's */
+} ngx_http_sg_guarded_cookie_t;
+
+char *ngx_http_sg_cookie_guard_conf(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *conf);
+ngx_int_t ngx_http_sg_cookie_guard(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+ngx_uint_t ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name);
 
 /* ngx_http_sg_cookie.c, ngx_http_sg_edge.c (ngx_http_sg_edge.h) */
 char *ngx_http_sg_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);

@@ -142,52 +142,6 @@ ngx_http_sg_context(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
 
 /*
- * How many times the cookie "name" is in the request's Cookie headers
- * (names compared without case, as $cookie_name finds them).
- */
-
-ngx_uint_t
-ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name)
-{
-    u_char            *p, *last, *start;
-    ngx_uint_t         i, n;
-    ngx_table_elt_t  **h;
-
-    n = 0;
-    h = r->headers_in.cookies.elts;
-
-    for (i = 0; i < r->headers_in.cookies.nelts; i++) {
-        p = h[i]->value.data;
-        last = p + h[i]->value.len;
-
-        while (p < last) {
-            while (p < last && (*p == ' ' || *p == '\t' || *p == ';')) {
-                p++;
-            }
-
-            start = p;
-
-            while (p < last && *p != ';' && *p != '=') {
-                p++;
-            }
-
-            if (p < last && *p == '=' && (size_t) (p - start) == name->len
-                && ngx_strncasecmp(start, name->data, name->len) == 0)
-            {
-                n++;
-            }
-
-            while (p < last && *p != ';') {
-                p++;
-            }
-        }
-    }
-
-    return n;
-}
-
-
-/*
  * The next line named name (case-insensitive) of a request's or response's
  * header list, skipping deleted ones (hash 0); it starts zeroed.  NULL
  * when there is none left.

@@ -548,7 +548,7 @@ static ngx_int_t
 ngx_http_sg_dpop_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    ngx_str_t          *s;
+    ngx_str_t          *s, text;
     ngx_http_sg_ctx_t  *ctx;
 
     ctx = ngx_http_sg_get_ctx(r);
@@ -565,8 +565,14 @@ ngx_http_sg_dpop_variable(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    v->len = s->len;
-    v->data = s->data;
+    /* cnf.jkt is any string the token holds: no control character out */
+
+    if (ngx_sg_text_escape(r->pool, s, &text) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    v->len = text.len;
+    v->data = text.data;
     v->valid = 1;
     v->no_cacheable = 1;
     v->not_found = 0;

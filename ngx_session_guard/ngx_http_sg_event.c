@@ -235,7 +235,7 @@ ngx_http_sg_session_variable(ngx_http_request_t *r,
 {
     u_char                *p, *start;
     time_t                 t;
-    ngx_str_t             *s;
+    ngx_str_t             *s, text;
     ngx_http_sg_ctx_t     *ctx;
     ngx_http_sg_record_t  *rec;
 
@@ -259,8 +259,13 @@ ngx_http_sg_session_variable(ngx_http_request_t *r,
     switch (data) {
 
     case NGX_HTTP_SG_V_ID:
-        v->len = ctx->session.id.len;
-        v->data = ctx->session.id.data;
+        /* a "sid" claim is kept as it is: no control character out */
+        if (ngx_sg_text_escape(r->pool, &ctx->session.id, &text) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        v->len = text.len;
+        v->data = text.data;
         goto done;
 
     case NGX_HTTP_SG_V_CREATED:

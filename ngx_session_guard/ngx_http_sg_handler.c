@@ -70,6 +70,14 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
     ngx_memzero(ctx, sizeof(ngx_http_sg_ctx_t));
     ctx->jwks_wait = wait;
 
+    /* a cookie the token or the key is read from, sent twice: refused */
+
+    rc = ngx_http_sg_cookie_guard(r, slcf, ctx);
+
+    if (rc != NGX_OK) {
+        return ngx_http_sg_verdict(r, slcf, ctx, rc);
+    }
+
     if (slcf->tokens) {
         rc = ngx_http_sg_token_check(r, slcf, ctx);
 

@@ -631,7 +631,8 @@ ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     if (ngx_http_sg_edge_merge_conf(cf, prev, conf) != NGX_CONF_OK
         || ngx_http_sg_session_merge_conf(cf, prev, conf) != NGX_CONF_OK
         || ngx_http_sg_sender_merge_conf(cf, prev, conf) != NGX_CONF_OK
-        || ngx_http_sg_notify_merge_conf(cf, prev, conf) != NGX_CONF_OK)
+        || ngx_http_sg_notify_merge_conf(cf, prev, conf) != NGX_CONF_OK
+        || ngx_http_sg_cookie_guard_conf(cf, conf) != NGX_CONF_OK)
     {
         return NGX_CONF_ERROR;
     }

@@ -101,17 +101,6 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (rc == NGX_BUSY) {
-        /* ambiguous: which of them the application reads is unknown */
-        ctx->status = NGX_HTTP_SG_STATUS_INVALID;
-        ctx->reason = "duplicate session cookie";
-
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "session_guard: the session cookie \"%V\" appears "
-                      "more than once: refused", &slcf->key_cookie);
-        return NGX_OK;
-    }
-
     if (rc == NGX_DECLINED) {
         if (slcf->key_missing == NGX_HTTP_SG_KEY_MISSING_PASS) {
             return NGX_DECLINED;
@@ -657,11 +646,7 @@ ngx_http_sg_session_id(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
             return NGX_ERROR;
         }
 
-        if (slcf->key_cookie.len
-            && ngx_http_sg_cookie_count(r, &slcf->key_cookie) > 1)
-        {
-            return NGX_BUSY;
-        }
+        /* a duplicated $cookie_ key: refused by ngx_http_sg_cookie_guard() */
 
     } else {
         if (!ctx->verified || ctx->jws.payload == NULL) {

@@ -118,9 +118,7 @@ ngx_http_sg_session_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_sg_loc_conf_t *slcf = conf;
 
-    u_char       ch;
-    ngx_str_t   *value;
-    ngx_uint_t   i;
+    ngx_str_t  *value;
 
     if (slcf->session_key != NGX_CONF_UNSET_PTR) {
         return "is duplicate";
@@ -147,31 +145,7 @@ ngx_http_sg_session_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_OK;
     }
 
-    /*
-     * A key that is exactly one cookie is checked for duplicates at
-     * request time: "a=x; a=y" is keyed on x by $cookie_a while an
-     * application may read y.
-     */
-
-    if (value[1].len > sizeof("$cookie_") - 1
-        && ngx_strncmp(value[1].data, "$cookie_", sizeof("$cookie_") - 1)
-           == 0
-        && ngx_http_script_variables_count(&value[1]) == 1)
-    {
-        slcf->key_cookie.data = value[1].data + sizeof("$cookie_") - 1;
-        slcf->key_cookie.len = value[1].len - (sizeof("$cookie_") - 1);
-
-        for (i = 0; i < slcf->key_cookie.len; i++) {
-            ch = slcf->key_cookie.data[i];
-
-            if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
-                  || (ch >= '0' && ch <= '9') || ch == '_'))
-            {
-                ngx_str_null(&slcf->key_cookie);
-                break;
-            }
-        }
-    }
+    /* its $cookie_ variables: see ngx_http_sg_cookie_guard.c */
 
     return ngx_http_sg_compile(cf, &value[1], &slcf->session_key);
 }
@@ -619,10 +593,6 @@ ngx_http_sg_session_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
     ngx_conf_merge_ptr_value(conf->zone, prev->zone, NULL);
     ngx_conf_merge_value(conf->monitor, prev->monitor, 0);
     ngx_conf_merge_value(conf->tokens, prev->tokens, 1);
-    if (conf->session_key == NGX_CONF_UNSET_PTR) {
-        conf->key_cookie = prev->key_cookie;
-    }
-
     ngx_conf_merge_ptr_value(conf->session_key, prev->session_key, NULL);
     ngx_conf_merge_uint_value(conf->key_missing, prev->key_missing,
                               NGX_HTTP_SG_KEY_MISSING_PASS);

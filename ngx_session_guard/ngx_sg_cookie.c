@@ -6,7 +6,8 @@
 
 /*
  * Set-Cookie values read as RFC 6265 section 5.2 reads them, and their
- * lifetime rewritten (see ngx_sg_cookie.h for the rules and limits).
+ * lifetime rewritten; Cookie request headers searched for every pair of
+ * one name (see ngx_sg_cookie.h for the rules and limits).
  */
 
 
@@ -41,6 +42,9 @@ static u_char *ngx_sg_cookie_attr(u_char *p, u_char *last,
     ngx_sg_cookie_attr_t *a);
 static ngx_int_t ngx_sg_cookie_max_age(ngx_str_t *value, time_t *delta);
 static void ngx_sg_cookie_trim(ngx_str_t *s);
+static ngx_uint_t ngx_sg_cookie_space(u_char c);
+static ngx_uint_t ngx_sg_cookie_name_is(ngx_str_t *pair, ngx_str_t *name);
+static ngx_int_t ngx_sg_cookie_hex(u_char c);
 static ngx_uint_t ngx_sg_cookie_delimiter(u_char c);
 static ngx_uint_t ngx_sg_cookie_digits(u_char *p, u_char *last,
     ngx_uint_t min, ngx_uint_t max, ngx_uint_t *value);
@@ -557,6 +561,78 @@ ngx_sg_cookie_valid_name(ngx_str_t *name)
 }
 
 
+ngx_int_t
+ngx_sg_cookie_next(ngx_str_t *header, ngx_str_t *name, size_t *pos,
+    ngx_str_t *value)
+{
+    u_char     *p, *last, *end, *eq;
+    ngx_str_t   pair;
+
+    if (*pos >= header->len || name->len == 0) {
+        *pos = header->len;
+        return NGX_DECLINED;
+    }
+
+    p = header->data + *pos;
+    last = header->data + header->len;
+
+    while (p < last) {
+
+        for (end = p; end < last && *end != ';' && *end != ','; end++) {
+            /* void */
+        }
+
+        eq = ngx_strlchr(p, end, '=');
+
+        pair.data = p;
+        pair.len = (eq ? eq : end) - p;
+
+        p = (end < last) ? end + 1 : last;
+
+        while (pair.len && ngx_sg_cookie_space(pair.data[0])) {
+            pair.data++;
+            pair.len--;
+        }
+
+        while (pair.len && ngx_sg_cookie_space(pair.data[pair.len - 1])) {
+            pair.len--;
+        }
+
+        if (!ngx_sg_cookie_name_is(&pair, name)) {
+            continue;
+        }
+
+        if (eq) {
+            value->data = eq + 1;
+            value->len = end - value->data;
+
+            while (value->len && ngx_sg_cookie_space(value->data[0])) {
+                value->data++;
+                value->len--;
+            }
+
+            while (value->len
+                   && ngx_sg_cookie_space(value->data[value->len - 1]))
+            {
+                value->len--;
+            }
+
+        } else {
+            value->data = end;
+            value->len = 0;
+        }
+
+        *pos = p - header->data;
+
+        return NGX_OK;
+    }
+
+    *pos = header->len;
+
+    return NGX_DECLINED;
+}
+
+
 /* one attribute from its ';' at p; returns where the next one starts */
 
 static u_char *
@@ -691,6 +767,78 @@ ngx_sg_cookie_trim(ngx_str_t *s)
     {
         s->len--;
     }
+}
+
+
+static ngx_uint_t
+ngx_sg_cookie_space(u_char c)
+{
+    return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+}
+
+
+/*
+ * Whether a trimmed pair name is "name": percent-decoded, without case,
+ * a '_' of "name" matching any byte PHP turns into '_'.
+ */
+
+static ngx_uint_t
+ngx_sg_cookie_name_is(ngx_str_t *pair, ngx_str_t *name)
+{
+    u_char      c, w, *p, *last;
+    ngx_int_t   hi, lo;
+    ngx_uint_t  i;
+
+    p = pair->data;
+    last = p + pair->len;
+
+    for (i = 0; i < name->len; i++) {
+
+        if (p == last) {
+            return 0;
+        }
+
+        c = *p++;
+
+        if (c == '%' && last - p >= 2) {
+            hi = ngx_sg_cookie_hex(p[0]);
+            lo = ngx_sg_cookie_hex(p[1]);
+
+            if (hi >= 0 && lo >= 0) {
+                c = (u_char) (hi << 4 | lo);
+                p += 2;
+            }
+        }
+
+        w = name->data[i];
+
+        if (w == '_' && (c == '.' || c == ' ' || c == '+' || c == '[')) {
+            continue;
+        }
+
+        if (ngx_tolower(c) != ngx_tolower(w)) {
+            return 0;
+        }
+    }
+
+    return p == last;
+}
+
+
+static ngx_int_t
+ngx_sg_cookie_hex(u_char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+
+    c = (u_char) (c | 0x20);
+
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+
+    return -1;
 }
 
 

@@ -106,5 +106,28 @@ u_char *ngx_sg_cookie_date(u_char *p, time_t t);
 /* a cookie name as RFC 6265 allows it: an RFC 7230 token */
 ngx_int_t ngx_sg_cookie_valid_name(ngx_str_t *name);
 
+/*
+ * The Cookie request header, read the way servers really read it (not
+ * only RFC 6265 section 4.2): the next pair named "name" in one Cookie
+ * header value, from byte *pos on (0 at first).
+ *
+ * Pairs are separated by ';' and by ',' (nginx's $cookie_NAME and many
+ * application stacks split on both); white space (SP, HTAB, VT, FF)
+ * around the name, the '=' and the value is ignored; a pair without '='
+ * is a cookie of that name with an empty value (Go's net/http reads it
+ * so).  Names match without case (as $cookie_NAME does), after
+ * percent-decoding, and a '_' of "name" also matches a '.', ' ', '+' or
+ * '[' (PHP decodes cookie names and mangles those to '_').  It finds at
+ * least every pair that one of these readers takes for the cookie: it is
+ * meant to count them (a cookie sent twice is ambiguous), never to pick
+ * one.  Quotes are not special: a ';' or ',' inside quotes splits too.
+ *
+ * NGX_OK: found, *value is its value (trimmed, up to the next separator)
+ * and *pos is past the pair; NGX_DECLINED: no more.  Linear in the
+ * header, no allocation.
+ */
+ngx_int_t ngx_sg_cookie_next(ngx_str_t *header, ngx_str_t *name,
+    size_t *pos, ngx_str_t *value);
+
 
 #endif /* _NGX_SG_COOKIE_H_INCLUDED_ */

@@ -214,8 +214,10 @@ json_t *ngx_sg_json_copy(ngx_sg_json_allocator_t *allocator, json_t *value);
 ngx_int_t ngx_sg_json_dump(ngx_pool_t *pool, json_t *value, ngx_str_t *out);
 
 /*
- * A claim as text: strings as they are, true/false/null, numbers and
- * arrays/objects as compact JSON.
+ * A claim as text for a variable: strings as they are, true/false/null,
+ * numbers and arrays/objects as compact JSON; then control characters
+ * escaped as ngx_sg_text_escape() does (a claim is the token issuer's
+ * data, often typed by its user: a CR LF must not reach a header).
  */
 ngx_int_t ngx_sg_json_to_text(ngx_pool_t *pool, json_t *value,
     ngx_str_t *out);

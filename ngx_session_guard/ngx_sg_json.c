@@ -28,6 +28,7 @@
 #include <ngx_core.h>
 
 #include "ngx_sg_jose.h"
+#include "ngx_sg_text.h"
 
 
 #define NGX_SG_JSON_HDR       16
@@ -376,8 +377,8 @@ ngx_sg_json_dump(ngx_pool_t *pool, json_t *value, ngx_str_t *out)
 ngx_int_t
 ngx_sg_json_to_text(ngx_pool_t *pool, json_t *value, ngx_str_t *out)
 {
-    size_t   len;
-    u_char  *p;
+    ngx_int_t  rc;
+    ngx_str_t  text;
 
     if (value == NULL) {
         return NGX_DECLINED;
@@ -386,18 +387,9 @@ ngx_sg_json_to_text(ngx_pool_t *pool, json_t *value, ngx_str_t *out)
     switch (json_typeof(value)) {
 
     case JSON_STRING:
-        len = json_string_length(value);
-
-        p = ngx_pnalloc(pool, len + 1);
-        if (p == NULL) {
-            return NGX_ERROR;
-        }
-
-        ngx_memcpy(p, json_string_value(value), len);
-
-        out->data = p;
-        out->len = len;
-        return NGX_OK;
+        text.data = (u_char *) json_string_value(value);
+        text.len = json_string_length(value);
+        break;
 
     case JSON_TRUE:
         ngx_str_set(out, "true");
@@ -412,8 +404,33 @@ ngx_sg_json_to_text(ngx_pool_t *pool, json_t *value, ngx_str_t *out)
         return NGX_OK;
 
     default:
-        return ngx_sg_json_dump(pool, value, out);
+        /* jansson escapes control characters in strings, but not DEL */
+        rc = ngx_sg_json_dump(pool, value, &text);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        break;
     }
+
+    if (ngx_sg_text_escape(pool, &text, out) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (!json_is_string(value) || out->data != text.data) {
+        return NGX_OK;
+    }
+
+    /* a string kept as it is: a copy, as the claims may go first */
+
+    out->data = ngx_pnalloc(pool, text.len + 1);
+    if (out->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(out->data, text.data, text.len);
+
+    return NGX_OK;
 }
 
 

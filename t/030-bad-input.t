@@ -293,3 +293,74 @@ session_guard: no token
 [qr/^<html>.*401 Authorization Required.*<\/html>\s*$/s,
  qr/^<html>.*401 Authorization Required.*<\/html>\s*$/s,
  qr/^<html>.*401 Authorization Required.*<\/html>\s*$/s]
+
+
+
+=== TEST 32: a token cookie sent twice (issue 14, finding 3): only one of
+them would be verified while the application may read the other (here a
+forged "alg": "none" token); every spelling a reader takes, and a
+header split over several Cookie lines, is refused.  ${cookie_at} inside
+a longer value is found too.
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_token $cookie_at;
+        add_header X-Reason "[$session_guard_reason]" always;
+    }
+    location /u {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_token "Bearer ${cookie_at}";
+        add_header X-Reason "[$session_guard_reason]" always;
+    }
+--- request eval
+[("GET /t") x 7, "GET /u"]
+--- more_headers eval
+my $f = raw_token({ alg => 'none', typ => 'JWT' },
+                  { sub => 'admin', iss => 'https://idp.test/',
+                    aud => 'https://api.test', exp => time + 300 }, undef);
+["Cookie: at=$::valid; at=$f",
+ "Cookie: at =$::valid; at=$f",
+ "Cookie: x=1, at=$::valid; at=$f",
+ "Cookie: at=$::valid, at=$f",
+ "Cookie: at=$::valid\r\nCookie: at=$f",
+ "Cookie: x=1\r\nCookie: at=$::valid, y=2\r\nCookie: AT =$f",
+ "Cookie: at=$::valid; at",
+ "Cookie: at=$::valid; AT=$f"]
+--- error_code eval
+[(401) x 8]
+--- response_headers eval
+[("WWW-Authenticate: Bearer error=\"invalid_token\"\n"
+  . "X-Reason: [duplicate token cookie]") x 8]
+--- error_log
+the token cookie "at" appears more than once: refused
+
+
+
+=== TEST 33: one token cookie among others, or spread over lines, passes
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_token $cookie_at;
+        add_header X-Reason "[$session_guard_reason]" always;
+    }
+    location /u {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_token "Bearer ${cookie_at}";
+        alias html/t;
+    }
+--- request eval
+["GET /t", "GET /t", "GET /u"]
+--- more_headers eval
+["Cookie: at=$::valid",
+ "Cookie: theme=dark, lang=en\r\nCookie: at=$::valid; data=at; xat=1",
+ "Cookie: at=$::valid"]
+--- error_code eval
+[200, 200, 200]
+--- response_body eval
+["protected\n", "protected\n", "protected\n"]
+--- no_error_log
+appears more than once

@@ -171,3 +171,97 @@ X-Lower: []
 --- must_die
 --- error_log eval
 qr/\[emerg\].*duplicate "host" variable/
+
+
+
+=== TEST 8: claims with control characters never inject a header upstream
+(issue 14, finding 6): CR, LF, DEL are percent-encoded in every variable
+that carries token data (sub, sid, the session id, claims, claim_set),
+any other byte kept as it is
+--- http_config
+    session_guard_zone zone=sg:1m;
+    session_guard_claim_set $display Display Name;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_APP_PORT;
+        location / {
+            return 200 "injected=[$http_x_injected]
+user=[$http_x_user]
+sub=[$http_x_sub]
+sid=[$http_x_sid]
+session=[$http_x_session]
+display=[$http_x_display]
+roles=[$http_x_roles]
+plain=[$http_x_plain]
+";
+        }
+    }
+--- config
+    location /api/ {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        proxy_set_header X-User $session_guard_claim_name;
+        proxy_set_header X-Sub $session_guard_sub;
+        proxy_set_header X-Sid $session_guard_sid;
+        proxy_set_header X-Session $session_guard_session_id;
+        proxy_set_header X-Display $display;
+        proxy_set_header X-Roles $session_guard_claim_roles;
+        proxy_set_header X-Plain $session_guard_claim_plain;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_APP_PORT;
+    }
+--- request eval
+["GET /api/me", "GET /api/me"]
+--- more_headers eval
+["Authorization: Bearer " . sg_token(claims => {
+    name => "Alice\r\nX-Injected: admin=true",
+    sub => "bob\r\nX-Injected: sub",
+    sid => "s-8\r\nX-Injected: sid",
+    Display => { Name => "Eve\r\nX-Injected: display" },
+    roles => ["a", "b"],
+    plain => "plain",
+ }),
+ "Authorization: Bearer " . sg_token(claims => {
+    name => "Al\x{7f}ice\n",
+    sub => "bob\nX-Injected: sub",
+    sid => "s-8b\x01\t",
+    Display => { Name => "\x{7f}Eve\rX-Injected: display\t" },
+    roles => ["a\x{7f}", "b\r\nX-Injected: role"],
+    plain => "50% off \\ \"q\" %0D%0A caf\x{e9}",
+ })]
+--- error_code eval
+[200, 200]
+--- response_body eval
+["injected=[]
+user=[Alice%0D%0AX-Injected: admin=true]
+sub=[bob%0D%0AX-Injected: sub]
+sid=[s-8%0D%0AX-Injected: sid]
+session=[s-8%0D%0AX-Injected: sid]
+display=[Eve%0D%0AX-Injected: display]
+roles=[[\"a\",\"b\"]]
+plain=[plain]
+",
+"injected=[]
+user=[Al%7Fice%0A]
+sub=[bob%0AX-Injected: sub]
+sid=[s-8b%01%09]
+session=[s-8b%01%09]
+display=[%7FEve%0DX-Injected: display%09]
+roles=[[\"a%7F\",\"b\\r\\nX-Injected: role\"]]
+plain=[50% off \\ \"q\" %0D%0A caf\xc3\xa9]
+"]
+
+
+
+=== TEST 9: the token's cnf.jkt, any string, is escaped too
+--- config
+    location /t {
+        session_guard on;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        add_header X-Cnf "[$session_guard_cnf_jkt]" always;
+    }
+--- more_headers eval
+"Authorization: Bearer "
+. sg_token(claims => { cnf => { jkt => "k\r\nX-Injected: cnf" } })
+--- error_code: 401
+--- response_headers
+X-Cnf: [k%0D%0AX-Injected: cnf]
+!X-Injected

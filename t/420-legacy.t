@@ -480,3 +480,57 @@ know the session by the cookie's digest only
  "", ""]
 --- response_body_like eval
 ["protected", "", "\"id\":\"" . sg_id('cookie-secret-19') . "\"", ""]
+
+
+
+=== TEST 20: a duplicated session cookie in every spelling a reader takes
+(issue 14, finding 3): a space before '=', pairs split on ',', a header
+split over several Cookie lines, another letter case, a percent-encoded
+name, a pair without '='; each refused whichever one the application
+would read
+--- config
+    location /t {
+        @LEGACY@
+        add_header X-Id "[$session_guard_session_id]" always;
+        add_header X-Reason "[$session_guard_reason]" always;
+    }
+--- request eval
+[("GET /t") x 9]
+--- more_headers eval
+["Cookie: PHPSESSID =fresh; PHPSESSID=stolen",
+ "Cookie: x=1, PHPSESSID=fresh; PHPSESSID=stolen",
+ "Cookie: PHPSESSID=fresh, PHPSESSID=stolen",
+ "Cookie: PHPSESSID=fresh\r\nCookie: PHPSESSID=stolen",
+ "Cookie: x=1\r\nCookie: PHPSESSID=fresh, y=2\r\nCookie: PHPSESSID =stolen",
+ "Cookie: a=1\r\nCookie: PHPSESSID=fresh; b=2\r\nCookie: c=3, PHPSESSID=x",
+ "Cookie: PHPSESSID=fresh; phpsessid=stolen",
+ "Cookie: PHPSESSID=fresh; %50HPSESSID=stolen",
+ "Cookie: PHPSESSID=fresh; PHPSESSID"]
+--- error_code eval
+[(401) x 9]
+--- response_headers eval
+[("X-Id: []\nX-Reason: [duplicate session cookie]") x 9]
+--- error_log
+the session cookie "PHPSESSID" appears more than once: refused
+
+
+
+=== TEST 21: other cookies that merely hold the session cookie's name, or
+are spread over several lines with it once, are no duplicate
+--- config
+    location /t {
+        @LEGACY@
+        add_header X-Id "[$session_guard_session_id]" always;
+        add_header X-Reason "[$session_guard_reason]" always;
+    }
+--- request eval
+[("GET /t") x 2]
+--- more_headers eval
+["Cookie: x=1, PHPSESSID=fresh; y=PHPSESSID; PHPSESSIDX=2; a.PHPSESSID=3",
+ "Cookie: a=1\r\nCookie: PHPSESSID=fresh\r\nCookie: b=\"PHPSESSID\""]
+--- error_code eval
+[200, 200]
+--- response_headers eval
+[("X-Id: [" . sg_id('fresh') . "]\nX-Reason: []") x 2]
+--- no_error_log
+appears more than once

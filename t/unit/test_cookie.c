@@ -4,7 +4,10 @@
  */
 
 
-/* Set-Cookie parsing and lifetime rewriting (ngx_sg_cookie.c) */
+/*
+ * Set-Cookie parsing and lifetime rewriting, the Cookie request header
+ * reader (ngx_sg_cookie.c)
+ */
 
 
 #include "sg_test.h"
@@ -516,6 +519,131 @@ test_valid_name(void **state)
 }
 
 
+/*
+ * Every pair named "name" in one Cookie header value, as
+ * "value|value|..." (the values ngx_sg_cookie_next() gives, in order).
+ */
+
+static char *
+find(const char *header, const char *name)
+{
+    char       *out;
+    size_t      pos;
+    ngx_str_t   h, n, v;
+    ngx_uint_t  count;
+
+    h = sg_str(header);
+    n = sg_str(name);
+    out = "";
+    pos = 0;
+    count = 0;
+
+    while (ngx_sg_cookie_next(&h, &n, &pos, &v) == NGX_OK) {
+        assert_true(pos <= h.len);
+        assert_true(v.data >= h.data && v.data + v.len <= h.data + h.len);
+
+        out = sg_printf("%s%s%.*s", out, count ? "|" : "", (int) v.len,
+                        v.data);
+        count++;
+    }
+
+    assert_int_equal(pos, h.len);
+
+    return count ? out : NULL;
+}
+
+
+static void
+test_find(void **state)
+{
+    size_t     pos;
+    ngx_str_t  h, n, v;
+
+    /* the plain cases */
+    assert_string_equal(find("SID=abc", "SID"), "abc");
+    assert_string_equal(find("a=1; SID=abc; b=2", "SID"), "abc");
+    assert_string_equal(find("SID=", "SID"), "");
+    assert_null(find("", "SID"));
+    assert_null(find("a=1; b=2", "SID"));
+    assert_null(find("SIDX=1; XSID=2; SI=3; S ID=4", "SID"));
+    assert_null(find("a=SID; b=SID=1", "SID"));
+    assert_string_equal(find("SID=a=b", "SID"), "a=b");
+
+    /* duplicates, each spelling readers accept (issue 14, finding 3) */
+    assert_string_equal(find("SID=fresh; SID=stolen", "SID"),
+                        "fresh|stolen");
+    assert_string_equal(find("SID =fresh; SID=stolen", "SID"),
+                        "fresh|stolen");
+    assert_string_equal(find("x=1, SID=fresh; SID=stolen", "SID"),
+                        "fresh|stolen");
+    assert_string_equal(find("SID=fresh, SID=stolen", "SID"),
+                        "fresh|stolen");
+    assert_string_equal(find("SID=fresh,SID=stolen", "SID"),
+                        "fresh|stolen");
+    assert_string_equal(find("SID=fresh;SID=stolen", "SID"),
+                        "fresh|stolen");
+    assert_string_equal(find("  SID\t = \tfresh \t;\tSID  =  stolen  ",
+                             "SID"),
+                        "fresh|stolen");
+    assert_string_equal(find("SID=fresh; sid=stolen; Sid=x", "SID"),
+                        "fresh|stolen|x");
+    assert_string_equal(find("\vSID\f=a", "SID"), "a");
+
+    /* no '=': a cookie with an empty value for some readers */
+    assert_string_equal(find("SID=fresh; SID", "SID"), "fresh|");
+    assert_string_equal(find("SID ;SID=x", "SID"), "|x");
+
+    /* names percent-decoded and mangled as PHP does */
+    assert_string_equal(find("%50HPSESSID=a; PHP%53ESSID=b; %70hpsessid=c",
+                             "PHPSESSID"),
+                        "a|b|c");
+    assert_string_equal(find("MY.SID=a; MY SID=b; MY+SID=c; MY[SID=d; "
+                             "MY%2ESID=e; MY_SID=f", "MY_SID"),
+                        "a|b|c|d|e|f");
+    assert_null(find("MY.SID=a", "MY-SID"));
+    assert_null(find("%5=a; %=b; %%=c; SID%=d; %53I=e", "SID"));
+    assert_string_equal(find("%53%49%44=a", "SID"), "a");
+    assert_null(find("%2553ID=a", "SID"));
+
+    /* quotes are not special: what is inside splits too */
+    assert_string_equal(find("a=\"x; SID=y\"; SID=z", "SID"), "y\"|z");
+
+    /* empty pairs, separators only */
+    assert_null(find(";;,, ;", "SID"));
+    assert_string_equal(find(";,SID=1;,", "SID"), "1");
+
+    /* the position: resumable, past the end, an empty name */
+    h = sg_str("SID=1; SID=2");
+    n = sg_str("SID");
+    pos = 0;
+    assert_int_equal(ngx_sg_cookie_next(&h, &n, &pos, &v), NGX_OK);
+    assert_int_equal(pos, 6);
+    assert_int_equal(ngx_sg_cookie_next(&h, &n, &pos, &v), NGX_OK);
+    assert_int_equal(v.len, 1);
+    assert_int_equal(v.data[0], '2');
+    assert_int_equal(ngx_sg_cookie_next(&h, &n, &pos, &v), NGX_DECLINED);
+    assert_int_equal(pos, h.len);
+
+    pos = 100;
+    assert_int_equal(ngx_sg_cookie_next(&h, &n, &pos, &v), NGX_DECLINED);
+    assert_int_equal(pos, h.len);
+
+    pos = 0;
+    n = sg_str("");
+    assert_int_equal(ngx_sg_cookie_next(&h, &n, &pos, &v), NGX_DECLINED);
+
+    /* not NUL-terminated: nothing read past the length */
+    h = sg_str("SID=1; SID=2");
+    h.len = 5;
+    n = sg_str("SID");
+    assert_string_equal(find(sg_printf("%.*s", (int) h.len, h.data), "SID"),
+                        "1");
+    pos = 0;
+    assert_int_equal(ngx_sg_cookie_next(&h, &n, &pos, &v), NGX_OK);
+    assert_int_equal(ngx_sg_cookie_next(&h, &n, &pos, &v), NGX_DECLINED);
+}
+
+
 int
 main(void)
 {
@@ -533,6 +661,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_delete, sg_setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_valid_name, sg_setup,
                                         sg_teardown),
+        cmocka_unit_test_setup_teardown(test_find, sg_setup, sg_teardown),
     };
 
     sg_init();

@@ -6,6 +6,8 @@
 
 #include "sg_test.h"
 
+#include "ngx_sg_text.h"
+
 
 static ngx_int_t
 parse(const char *text, size_t len, json_t **out, const char **reason)
@@ -262,6 +264,77 @@ test_to_text(void **state)
 }
 
 
+/*
+ * Claims reach headers through variables: no control character may pass
+ * (issue 14, finding 6), while every other byte is kept.
+ */
+
+static void
+test_to_text_controls(void **state)
+{
+    json_t      *out;
+    const char  *reason;
+    static const char  text[] =
+        "{\"name\":\"Alice\\r\\nX-Injected: admin=true\","
+        "\"d\":\"a\\u007fb\\tc\\u0001\\u001f \","
+        "\"p\":\"50% off %0D%0A \\\\ \\\"q\\\" \\u00e9\","
+        "\"a\":[\"x\\r\\n\",\"\\u007f\"],"
+        "\"o\":{\"k\\u007f\":\"\\n\"}}";
+
+    assert_int_equal(parse(text, sizeof(text) - 1, &out, &reason), NGX_OK);
+
+    expect_text(out, "name", "Alice%0D%0AX-Injected: admin=true");
+    expect_text(out, "d", "a%7Fb%09c%01%1F ");
+    expect_text(out, "p", "50% off %0D%0A \\ \"q\" \xc3\xa9");
+
+    /* compact JSON: jansson escapes \r \n, but not DEL */
+    expect_text(out, "a", "[\"x\\r\\n\",\"%7F\"]");
+    expect_text(out, "o", "{\"k%7F\":\"\\n\"}");
+}
+
+
+static void
+test_text_escape(void **state)
+{
+    size_t      i;
+    ngx_str_t   in, out;
+    u_char      all[256];
+
+    /* nothing to escape: the very same bytes, no copy */
+    in = sg_str("plain % text \xff\xfe \\ \"");
+    assert_int_equal(ngx_sg_text_escape(sg_pool, &in, &out), NGX_OK);
+    assert_ptr_equal(out.data, in.data);
+    assert_int_equal(out.len, in.len);
+
+    in = sg_str("");
+    assert_int_equal(ngx_sg_text_escape(sg_pool, &in, &out), NGX_OK);
+    assert_int_equal(out.len, 0);
+
+    in = sg_str("\r\n");
+    assert_int_equal(ngx_sg_text_escape(sg_pool, &in, &out), NGX_OK);
+    assert_int_equal(out.len, 6);
+    assert_memory_equal(out.data, "%0D%0A", 6);
+
+    /* every byte: 33 escaped to 3 bytes, the 223 others kept */
+    for (i = 0; i < 256; i++) {
+        all[i] = (u_char) i;
+    }
+
+    in.data = all;
+    in.len = sizeof(all);
+    assert_int_equal(ngx_sg_text_escape(sg_pool, &in, &out), NGX_OK);
+    assert_int_equal(out.len, 223 + 33 * 3);
+
+    for (i = 0; i < out.len; i++) {
+        assert_true(out.data[i] >= 0x20 && out.data[i] != 0x7f);
+    }
+
+    assert_memory_equal(out.data, "%00%01", 6);
+    assert_memory_equal(out.data + 32 * 3, " !", 2);
+    assert_memory_equal(out.data + 32 * 3 + 0x5e, "~%7F\x80", 5);
+}
+
+
 static void
 test_path(void **state)
 {
@@ -493,6 +566,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_heap_values, sg_setup,
                                         sg_teardown),
         cmocka_unit_test_setup_teardown(test_copy, sg_setup, sg_teardown),
+        cmocka_unit_test_setup_teardown(test_to_text_controls, sg_setup,
+                                        sg_teardown),
+        cmocka_unit_test_setup_teardown(test_text_escape, sg_setup,
+                                        sg_teardown),
     };
 
     sg_init();
