@@ -329,19 +329,26 @@ sub nginx_has_module ($) {
 # Server root, user files and nginx.conf
 # ---------------------------------------------------------------------------
 
-# With a true argument (HUP mode, nginx keeps running) only conf/ and html/
-# are reset: logs/ (error.log continuity, nginx.pid, unix sockets), the
-# *_temp and *_cache directories belong to the running server.
+# Before nginx is started afresh (every block, the first of a file
+# included), like upstream: conf/, html/, logs/, *_temp and *_cache are
+# removed, then the server root itself with rmdir, which fails (and bails
+# out, as upstream does) if anything else was left in it: files that must
+# outlive a block or a test file belong elsewhere.  Only what the runner
+# creates is removed, so a mis-pointed TEST_NGINX_SERVROOT cannot wipe out
+# real data.  With a true argument (HUP mode, nginx keeps running) only
+# conf/ and html/ are reset: logs/ (error.log continuity, nginx.pid, unix
+# sockets), the *_temp and *_cache directories belong to the running
+# server.
 sub setup_server_root (;$) {
     my $keep_state = shift;
     if (-d $ServRoot) {
-        # Only remove what we create ourselves, so a mis-pointed
-        # TEST_NGINX_SERVROOT cannot wipe out real data.
         if ($keep_state) {
             remove_tree($ConfDir, $HtmlDir);
         } else {
             remove_tree($ConfDir, $HtmlDir, $LogDir, glob("$ServRoot/*_temp"),
                         glob("$ServRoot/*_cache"));
+            rmdir $ServRoot
+                or bail_out("Can't remove $ServRoot (not empty?): $!");
         }
     }
     for my $dir ($ServRoot, $LogDir, $HtmlDir, $ConfDir) {
