@@ -8,7 +8,9 @@
 #  - nginx is started afresh for every block with a config: the previous
 #    block's nginx is gone by the time the next block's --- init runs;
 #  - the server root is emptied before each block: a file a block leaves
-#    in html/ or logs/ is gone in the next one.
+#    in html/ or logs/ is gone in the next one;
+#  - a block without --- config goes on with the previous block's nginx
+#    (not restarted, its files kept); the next block with one restarts it.
 use Test::Nginx::Socket 'no_plan';
 
 our (@EVALED, @ORDER, $PID);
@@ -32,7 +34,8 @@ __DATA__
         return 200 "ok\n";
     }
 --- init
-Test::More::is(join(',', @main::EVALED), 'TEST 1,TEST 2,TEST 3',
+Test::More::is(join(',', @main::EVALED),
+               'TEST 1,TEST 2,TEST 3,TEST 4,TEST 5',
                'every eval section ran before the first block');
 Test::More::is(join(',', @main::ORDER), 'pre:TEST 1',
                'the preprocessor runs when its block starts');
@@ -82,8 +85,38 @@ push @main::EVALED, 'TEST 2';
 Test::More::ok(!kill(0, $main::PID), "TEST 2's nginx is gone");
 my $pid = main::pid_now();
 Test::More::isnt($pid, $main::PID, 'another new nginx');
+$main::PID = $pid;
+open my $fh, '>', Test::Nginx::Util::html_dir() . '/kept.txt' or die $!;
+print $fh "kept\n";
+close $fh;
 --- request eval
 push @main::EVALED, 'TEST 3';
 "GET /t"
 --- response_body
 ok
+
+
+
+=== TEST 4: no config: the previous block's nginx goes on
+--- init
+Test::More::is(main::pid_now(), $main::PID, "TEST 3's nginx still runs");
+--- request eval
+push @main::EVALED, 'TEST 4';
+["GET /t", "GET /kept.txt"]
+--- response_body eval
+["ok\n", "kept\n"]
+
+
+
+=== TEST 5: a config again: a fresh nginx
+--- config
+    location = /t {
+        return 200 "ok\n";
+    }
+--- init
+Test::More::ok(!kill(0, $main::PID), "TEST 3's nginx is gone");
+Test::More::isnt(main::pid_now(), $main::PID, 'a new nginx');
+--- request eval
+push @main::EVALED, 'TEST 5';
+"GET /kept.txt"
+--- error_code: 404
