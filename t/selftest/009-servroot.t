@@ -11,6 +11,7 @@
 use strict;
 use warnings;
 use File::Temp qw(tempdir);
+use IO::Socket::INET;
 use Test::More;
 
 my $dir = tempdir(CLEANUP => 1);
@@ -24,9 +25,16 @@ sub run_file {
     print $fh "use Test::Nginx::Socket 'no_plan';\nno_shuffle();\n"
               . "run_tests();\n__DATA__\n$text";
     close $fh;
+    # a server root of our own needs TEST_NGINX_RANDOMIZE off: a free
+    # port then, so that parallel runs do not collide
+    my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1',
+                                  LocalPort => 0) or die "listen: $!";
+    local $ENV{TEST_NGINX_PORT} = $s->sockport;
+    local $ENV{TEST_NGINX_SERVER_PORT} = $s->sockport;
+    close $s;
     local $ENV{TEST_NGINX_SERVROOT} = $root;
-    local $ENV{TEST_NGINX_RANDOMIZE};
-    local $ENV{TEST_NGINX_NO_CLEAN};
+    delete local $ENV{TEST_NGINX_RANDOMIZE};
+    delete local $ENV{TEST_NGINX_NO_CLEAN};
     my $inc = join ' ', map { "-I'$_'" } grep { !ref } @INC;
     my $out = `'$^X' $inc '$file' 2>&1`;
     return ($? >> 8, $out);
