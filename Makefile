@@ -53,11 +53,13 @@ DEB_PACKAGES := gcc make perl curl nginx nginx-dev libssl-dev \
 SOURCES      := $(wildcard ngx_session_guard/*.c ngx_session_guard/*.h)
 
 # Upstream Test::Nginx when it is importable, the bundled runner (and its
-# own self-tests) otherwise.
+# own self-tests) otherwise.  The self-tests of the lifecycle both share
+# (when eval runs, server root, nginx restarts) run with either.
 UPSTREAM_TN   = $(shell perl -MTest::Nginx::Socket -e1 >/dev/null 2>&1 \
                         && echo yes)
 PROVE_INC     = $(if $(UPSTREAM_TN),,-I t/runner)
-PROVE_FILES   = t/*.t $(if $(UPSTREAM_TN),,t/selftest/*.t)
+SHARED_SELF   = t/selftest/008-lifecycle.t t/selftest/009-servroot.t
+PROVE_FILES   = t/*.t $(if $(UPSTREAM_TN),$(SHARED_SELF),t/selftest/*.t)
 PROVE_JOBS   ?= 1
 
 export TEST_NGINX_BINARY ?= $(NGINX_BIN)

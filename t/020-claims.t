@@ -6,6 +6,8 @@ use Test::Nginx::Socket 'no_plan';
 use SGTest;
 
 no_shuffle();
+# tokens as old as their block (TEST 2: expired 10 s ago, leeway 60 s)
+eval_at_block_start('more_headers');
 
 add_block_preprocessor(sub {
     my $block = shift;

@@ -211,8 +211,9 @@ my $t = sg_token(ttl => -5);
 --- request eval
 ["GET /t", "GET /u"]
 --- more_headers eval
-my $t = sg_token(claims => { nbf => time + 30 });
-[("Authorization: Bearer $t") x 2]
+my $h = sg_at_request(sub {
+    "Authorization: Bearer " . sg_token(claims => { nbf => time + 30 }) });
+[$h, $h]
 --- error_code eval
 [200, 401]
 --- response_headers eval

@@ -4,7 +4,10 @@
 #
 # The blocks run in order: TEST 1 writes a state file on exit, which
 # TEST 2 loads and turns into damaged copies for the blocks after it.
-# State files live in the server root, which is kept between blocks.
+# State files that must outlive a block live in the state directory
+# (t/lib/SGTest.pm): Test::Nginx empties the server root before each block.
+# The must_die blocks and TEST 11, which write no file, keep relative
+# paths, so a path relative to the prefix is still tested.
 
 use FindBin;
 use lib "$FindBin::Bin/lib";
@@ -12,17 +15,17 @@ use Test::Nginx::Socket 'no_plan';
 use SGTest;
 use Digest::SHA qw(sha256);
 
-our $STATE = server_root() . '/sg100.state';
+our $STATE = "$ENV{TEST_NGINX_STATE_DIR}/sg100.state";
 
 # a previous run's files would be loaded by TEST 1
-unlink glob(server_root() . '/sg100*.state*');
+unlink glob("$ENV{TEST_NGINX_STATE_DIR}/sg100*.state*");
 
 # Copies of a good state file, each damaged one way: the header is magic
 # (8 bytes), version, byte order, record size, zone name length, sessions,
 # jti (u32 each), time (i64), then the zone name; SHA-256 at the end.
 sub damage {
     my ($good) = @_;
-    my $dir = server_root();
+    my $dir = $ENV{TEST_NGINX_STATE_DIR};
 
     open my $in, '<:raw', $good or die "$good: $!";
     my $data = do { local $/; <$in> };
@@ -69,7 +72,7 @@ __DATA__
 
 === TEST 1: a zone is declared; on exit, its state file is written
 --- http_config
-    session_guard_zone zone=sg:1m state=sg100.state;
+    session_guard_zone zone=sg:1m state=$TEST_NGINX_STATE_DIR/sg100.state;
 --- config
     location /t {
         return 200 "ok\n";
@@ -89,7 +92,7 @@ qr/session_guard: zone "sg" saved to "\S+sg100\.state"/
 
 === TEST 2: the state file is loaded (and damaged copies made of it)
 --- http_config
-    session_guard_zone zone=sg:1m state=sg100.state max_lifetime=1h
+    session_guard_zone zone=sg:1m state=$TEST_NGINX_STATE_DIR/sg100.state max_lifetime=1h
                        save=30s;
 --- config
     location /t {
@@ -110,7 +113,7 @@ ignored
 
 === TEST 3: garbage is reported and ignored, nginx starts
 --- http_config
-    session_guard_zone zone=sg:1m state=sg100-garbage.state;
+    session_guard_zone zone=sg:1m state=$TEST_NGINX_STATE_DIR/sg100-garbage.state;
 --- config
     location /t {
         return 200 "ok\n";
@@ -126,7 +129,7 @@ qr/\[error\].*session_guard: state file "\S+sg100-garbage\.state" ignored: not a
 
 === TEST 4: a truncated file is ignored
 --- http_config
-    session_guard_zone zone=sg:1m state=sg100-truncated.state;
+    session_guard_zone zone=sg:1m state=$TEST_NGINX_STATE_DIR/sg100-truncated.state;
 --- config
     location /t {
         return 200 "ok\n";
@@ -142,7 +145,7 @@ qr/\[error\].*session_guard: state file "\S+sg100-truncated\.state" ignored: (tr
 
 === TEST 5: an empty file is ignored
 --- http_config
-    session_guard_zone zone=sg:1m state=sg100-empty.state;
+    session_guard_zone zone=sg:1m state=$TEST_NGINX_STATE_DIR/sg100-empty.state;
 --- config
     location /t {
         return 200 "ok\n";
@@ -158,7 +161,7 @@ qr/\[error\].*session_guard: state file "\S+sg100-empty\.state" ignored: truncat
 
 === TEST 6: a corrupt file (one bit flipped) is ignored
 --- http_config
-    session_guard_zone zone=sg:1m state=sg100-corrupt.state;
+    session_guard_zone zone=sg:1m state=$TEST_NGINX_STATE_DIR/sg100-corrupt.state;
 --- config
     location /t {
         return 200 "ok\n";
@@ -174,7 +177,7 @@ qr/\[error\].*session_guard: state file "\S+sg100-corrupt\.state" ignored: check
 
 === TEST 7: the file of another zone is ignored
 --- http_config
-    session_guard_zone zone=sg:1m state=sg100-foreign.state;
+    session_guard_zone zone=sg:1m state=$TEST_NGINX_STATE_DIR/sg100-foreign.state;
 --- config
     location /t {
         return 200 "ok\n";
@@ -190,7 +193,7 @@ qr/\[error\].*session_guard: state file "\S+sg100-foreign\.state" ignored: writt
 
 === TEST 8: another format version is ignored
 --- http_config
-    session_guard_zone zone=sg:1m state=sg100-version.state;
+    session_guard_zone zone=sg:1m state=$TEST_NGINX_STATE_DIR/sg100-version.state;
 --- config
     location /t {
         return 200 "ok\n";
@@ -206,7 +209,7 @@ qr/\[error\].*session_guard: state file "\S+sg100-version\.state" ignored: unkno
 
 === TEST 9: another record layout is ignored
 --- http_config
-    session_guard_zone zone=sg:1m state=sg100-recsize.state;
+    session_guard_zone zone=sg:1m state=$TEST_NGINX_STATE_DIR/sg100-recsize.state;
 --- config
     location /t {
         return 200 "ok\n";
@@ -222,7 +225,7 @@ qr/\[error\].*session_guard: state file "\S+sg100-recsize\.state" ignored: writt
 
 === TEST 10: a header promising more than the file holds is ignored
 --- http_config
-    session_guard_zone zone=sg:1m state=sg100-count.state;
+    session_guard_zone zone=sg:1m state=$TEST_NGINX_STATE_DIR/sg100-count.state;
 --- config
     location /t {
         return 200 "ok\n";
@@ -258,7 +261,7 @@ qr/\[error\].*session_guard: cannot save zone "sg": open\(\) "\S+sg100-none\/" f
 
 === TEST 12: worker 0 saves every "save" interval
 --- http_config
-    session_guard_zone zone=sg:1m state=sg100-timer.state save=1s;
+    session_guard_zone zone=sg:1m state=$TEST_NGINX_STATE_DIR/sg100-timer.state save=1s;
 --- config
     location /t {
         return 200 "ok\n";
@@ -276,7 +279,7 @@ qr/\[info\].*session_guard: zone "sg" saved to "\S+sg100-timer\.state"/
 === TEST 13: several zones, one without a state file
 --- http_config
     session_guard_zone zone=a:1m;
-    session_guard_zone zone=b:64k state=sg100-b.state max_lifetime=30d;
+    session_guard_zone zone=b:64k state=$TEST_NGINX_STATE_DIR/sg100-b.state max_lifetime=30d;
 --- config
     location /t {
         return 200 "ok\n";

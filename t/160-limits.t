@@ -4,8 +4,9 @@
 # Client addresses come from X-Forwarded-For through the realip module
 # (1.128.0.0: AS1221, 149.101.100.0: AS6167).
 #
-# TEST 9 needs its requests within a 1 s idle timeout: skipped under
-# valgrind (make test-valgrind), where each takes longer.
+# TEST 9 needs its first three requests within a 3 s idle timeout (they
+# take milliseconds) and its token made right before them: skipped under
+# valgrind (make test-valgrind), where each request takes longer.
 
 use FindBin;
 use lib "$FindBin::Bin/lib";
@@ -41,12 +42,13 @@ sub prime {
     }
 }
 
-# GET /pause takes about 3 s (a 3,000-byte file at 1,000 bytes/s): a way
-# to let time pass between two requests of one block, with nginx alone.
+# GET /pause takes about 5 s (a 5,000-byte file at 1,000 bytes/s): a way
+# to let time pass between two requests of one block, with nginx alone;
+# more than TEST 9's idle timeout plus the second the zone's clock rounds.
 add_block_preprocessor(sub {
     my $block = shift;
     $block->set_value('user_files',
-                      ">>> t\nprotected\n>>> pause\n" . ('.' x 2999) . "\n");
+                      ">>> t\nprotected\n>>> pause\n" . ('.' x 4999) . "\n");
     $block->set_value('http_config', <<'_EOC_' . ($block->http_config // ''));
     session_guard_zone zone=sg:1m;
     session_guard_geoip asn=$TEST_NGINX_DATA/mmdb/GeoLite2-ASN-Test.mmdb;
@@ -292,9 +294,10 @@ fresh token with its id (a refresh: same sid) does not restart it
         add_header X-Status $session_guard_status always;
     }
 --- request eval
-["GET /t?idle=1s", "GET /t", "GET /t", "GET /pause", "GET /t", "GET /t"]
+["GET /t?idle=3s", "GET /t", "GET /t", "GET /pause", "GET /t", "GET /t"]
 --- more_headers eval
-[main::req('alice', 'a1', ttl => 2), main::req('alice', 'a2'),
+[sg_at_request(sub { main::req('alice', 'a1', ttl => 3) }),
+ main::req('alice', 'a2'),
  main::req('alice', 'a3'), "", main::req('alice', 'a3'),
  main::req('alice', 'a1')]
 --- error_code eval

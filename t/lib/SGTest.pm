@@ -10,7 +10,10 @@ package SGTest;
 #    and published as JWKS/PEM files there; $TEST_NGINX_KEYS points at it
 #    and $TEST_NGINX_DATA at t/data;
 #  - sg_token() mints signed JWTs with those keys (Crypt::JWT), raw_token()
-#    assembles arbitrary (malformed) ones.
+#    assembles arbitrary (malformed) ones;
+#  - eval_at_block_start() makes a file's time-bound values (a short-lived
+#    token, a DPoP proof's iat) as old as the block, not as the file, and
+#    sg_at_request() makes one when the block's requests are built.
 
 use strict;
 use warnings;
@@ -29,6 +32,7 @@ use Crypt::PK::ECC;
 use Crypt::PK::Ed25519;
 
 our @EXPORT = qw(sg_token raw_token b64u sg_key sg_jwk json_c sg_id
+                 eval_at_block_start sg_at_request
                  $SG_ROOT $SG_KEYS $SG_DATA);
 
 # Test::Base evaluates "--- section eval" code in package
@@ -254,6 +258,52 @@ Test::Nginx::Socket::add_block_preprocessor(sub {
     $block->set_value('main_config',
         "load_module $ENV{TEST_NGINX_SG_MODULE};\n" . $main);
 });
+
+# Test::Base runs the "eval" filters of all the blocks of a file when the
+# file is read, before the first block runs (with upstream Test::Nginx and
+# the bundled runner alike), so a value made there ages by the time all the
+# earlier blocks take: a token with "ttl => 2", a DPoP proof with "iat" now.
+# eval_at_block_start('more_headers', ...) in a test file evaluates the
+# named sections of every block that has them as "--- name eval" once more
+# when the block starts (from a block preprocessor, which both runners call
+# right before the block's nginx is started), and uses that value: what
+# such a section mints is then as old as the block, whatever ran before.
+# The code must not depend on state that earlier blocks leave behind.
+sub eval_at_block_start {
+    my @sections = @_;
+
+    Test::Nginx::Socket::add_block_preprocessor(sub {
+        my $block = shift;
+        for my $sec (@sections) {
+            my $map = $block->_section_map->{$sec} or next;
+            my $filters = $map->{filters} // '';
+            next unless $filters =~ /^\s*eval\s*$/;
+            my $code = $block->original_values->{$sec};
+            next unless defined $code;
+            $block->set_value($sec, Test::Base::Filter->new->eval($code));
+        }
+    });
+}
+
+# sg_at_request(sub { ... }): a value made by the code the first time it
+# is used as a string, then kept. The runners turn --- more_headers into
+# text when they build the block's requests, right before sending them, so
+# an entry of more_headers made this way is fresh to the second (a token
+# about to expire, a DPoP proof in a window of a few seconds) however long
+# the earlier blocks and the nginx start took. Only for more_headers: both
+# runners take a reference in --- request for a list of requests.
+sub sg_at_request {
+    my ($code) = @_;
+    return bless { code => $code }, 'SGTest::AtRequest';
+}
+
+package SGTest::AtRequest;
+
+use overload
+    '""' => sub { $_[0]{value} //= $_[0]{code}->() },
+    fallback => 1;
+
+package SGTest;
 
 ensure_keys();
 

@@ -81,9 +81,13 @@ our ($NginxVersion, $NginxRawVersion, $NginxConfigureArgs);
 our $ErrLogFilePos = 0;
 our $PrevConfig;
 our $InSubprocess;
-# HUP mode: the block whose nginx is still running, and the error.log
-# offset up to which its log has been checked.
+# HUP mode, or a next block without --- config: the block whose nginx is
+# still running, and the error.log offset up to which its log has been
+# checked.
 our ($KeptBlock, $KeptLogPos);
+# set by run_tests for run_test: does the block after this one reuse the
+# running nginx (no --- config, like upstream)?
+our $NextBlockReuses;
 our $MainPid = $$;
 
 # forward declarations (subs with prototypes used before their definition)
@@ -329,19 +333,26 @@ sub nginx_has_module ($) {
 # Server root, user files and nginx.conf
 # ---------------------------------------------------------------------------
 
-# With a true argument (HUP mode, nginx keeps running) only conf/ and html/
-# are reset: logs/ (error.log continuity, nginx.pid, unix sockets), the
-# *_temp and *_cache directories belong to the running server.
+# Before nginx is started afresh (every block, the first of a file
+# included), like upstream: conf/, html/, logs/, *_temp and *_cache are
+# removed, then the server root itself with rmdir, which fails (and bails
+# out, as upstream does) if anything else was left in it: files that must
+# outlive a block or a test file belong elsewhere.  Only what the runner
+# creates is removed, so a mis-pointed TEST_NGINX_SERVROOT cannot wipe out
+# real data.  With a true argument (HUP mode, nginx keeps running) only
+# conf/ and html/ are reset: logs/ (error.log continuity, nginx.pid, unix
+# sockets), the *_temp and *_cache directories belong to the running
+# server.
 sub setup_server_root (;$) {
     my $keep_state = shift;
     if (-d $ServRoot) {
-        # Only remove what we create ourselves, so a mis-pointed
-        # TEST_NGINX_SERVROOT cannot wipe out real data.
         if ($keep_state) {
             remove_tree($ConfDir, $HtmlDir);
         } else {
             remove_tree($ConfDir, $HtmlDir, $LogDir, glob("$ServRoot/*_temp"),
                         glob("$ServRoot/*_cache"));
+            rmdir $ServRoot
+                or bail_out("Can't remove $ServRoot (not empty?): $!");
         }
     }
     for my $dir ($ServRoot, $LogDir, $HtmlDir, $ConfDir) {
@@ -639,12 +650,28 @@ sub run_tests () {
     Test::Nginx::Process::init();
     Test::Nginx::Process::kill_stale_nginx() unless $NoNginxManager;
 
+    # Like Test::Base (and so upstream): blocks() runs the filters of
+    # every block, "eval" included, now, before the first block runs.
     my @blocks = Test::Base::blocks();
     @blocks = shuffle @blocks unless $NoShuffle;
-    for my $i (0 .. $#blocks) {
-        my $block = $blocks[$i];
+    my %prepared;
+    my $prepare = sub {
+        my $block = shift;
+        return if $prepared{$block}++;
         $_->($block) for @BlockPreprocessors;
         $block->set_value("name", $0 . " " . $block->name);
+    };
+    for my $i (0 .. $#blocks) {
+        my $block = $blocks[$i];
+        $prepare->($block);
+        # Asked at the end of the block (so the next block's preprocessors
+        # run after this block's requests, as upstream runs them).
+        local $NextBlockReuses = sub {
+            my $next = $blocks[$i + 1] or return 0;
+            $prepare->($next);
+            return !defined $next->SKIP && !defined $next->config
+                   && !defined $next->must_die;
+        };
         run_test($block, $i == $#blocks);
     }
     # HUP mode: the last block(s) may have been skipped while nginx was
@@ -773,19 +800,32 @@ sub run_test ($;$) {
 
     # HUP mode: reload the nginx still running from the previous block
     # instead of restarting it -- unless this block needs nginx to die or
-    # the kept one has died meanwhile.
-    my $hup;
+    # the kept one has died meanwhile.  A block without --- config (and not
+    # in HUP mode) goes on with the previous block's nginx, like upstream:
+    # no restart, no new server root or user_files.
+    my ($hup, $reuse);
     if (!$NoNginxManager && Test::Nginx::Process::nginx_pid()) {
         if ($UseHup && !defined $must_die
             && Test::Nginx::Process::nginx_alive())
         {
             $hup = 1;
+        } elsif (!$UseHup && !defined $config && !defined $must_die
+                 && Test::Nginx::Process::nginx_alive())
+        {
+            $reuse = 1;
         } else {
             stop_kept_nginx();
         }
     }
 
-    if (!$NoNginxManager) {
+    if ($reuse) {
+        # what nginx logged since the previous block's check is this
+        # block's
+        $Test::Nginx::Process::BlockErrLogPos = $KeptLogPos
+                                                // file_size($ErrLogFile);
+        $Test::Nginx::Process::BlockAccLogPos = file_size($AccLogFile);
+        undef $KeptBlock;
+    } elsif (!$NoNginxManager) {
         if (defined $config) {
             $PrevConfig = $config;
             setup_server_root($hup);
@@ -835,7 +875,7 @@ sub run_test ($;$) {
                 unless $res->{reload_failed};    # the reason says it all
             $dry_run = "nginx failure on reload";
         }
-    } elsif (!$NoNginxManager) {
+    } elsif (!$NoNginxManager && !$reuse) {
         $res = Test::Nginx::Process::start_nginx($name);
         if (!$res->{running}) {
             my $directive = missing_directive();
@@ -874,9 +914,11 @@ sub run_test ($;$) {
 
     # nginx is stopped at the end of every block (TEST_NGINX_NO_CLEAN keeps
     # the last one running), so shutdown messages can be checked right away.
-    # In HUP mode it is kept running for the next block (but for the last
-    # one), and shutdown_error_log is skipped like upstream does.
-    my $keep_hup = $UseHup && !$is_last && !$dry_run
+    # In HUP mode, or when the next block has no --- config, it is kept
+    # running for the next block (but for the last one), and
+    # shutdown_error_log is skipped like upstream does.
+    my $keep_hup = !$is_last && !$dry_run
+                   && ($UseHup || ($NextBlockReuses && $NextBlockReuses->()))
                    && Test::Nginx::Process::nginx_alive();
     my $keep = $keep_hup || ($ENV{TEST_NGINX_NO_CLEAN} && $is_last);
     my $status = $keep ? undef
@@ -889,7 +931,9 @@ sub run_test ($;$) {
     }
     if (defined $block->shutdown_error_log) {
         $CheckShutdownErrorLog->($block, $dry_run
-            || ($keep_hup && 'HUP mode (nginx is not stopped)')
+            || ($keep_hup && ($UseHup ? 'HUP mode (nginx is not stopped)'
+                              : 'the next block has no --- config '
+                                . '(nginx is not stopped)'))
             || ($keep && 'TEST_NGINX_NO_CLEAN'));
     }
     dump_block_log($name);
