@@ -270,7 +270,7 @@ qr/\[error\].*session_guard: cannot save zone "sg": open\(\) "\S+sg100-none\/" f
 GET /t
 --- response_body
 ok
---- wait: 1.5
+--- wait: 3
 --- error_log eval
 qr/\[info\].*session_guard: zone "sg" saved to "\S+sg100-timer\.state"/
 
