@@ -27,6 +27,18 @@ if ($> != 0) {
 if (!defined $NOBODY || !defined $OTHER) {
     plan(skip_all => 'needs the users "nobody" and "daemon"');
 }
+
+# workers running as nobody must reach the server root and the state
+# directory inside the checkout: not from a clone under a private (0700)
+# directory such as root's home
+for (my $d = $SGTest::SG_ROOT; $d ne '/' && $d ne ''; $d =~ s{/[^/]*$}{}) {
+    my @st = stat $d;
+    if (!@st || !($st[2] & 0001)) {
+        plan(skip_all => "the user nobody cannot enter $d (mode "
+                         . sprintf('%04o', ($st[2] // 0) & 07777)
+                         . '): run from a checkout others can reach');
+    }
+}
 plan('no_plan');
 
 master_on();
