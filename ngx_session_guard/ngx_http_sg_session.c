@@ -190,8 +190,15 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
      * and at the limit the session is created without replacing any.
      */
 
+    /*
+     * The unauthenticated share holds every record whose key the client
+     * chose: without a verified token, and also with one when the key is
+     * a configured value (an application's cookie), or one valid account
+     * could fill the zone with made-up keys turned into revocations.
+     */
+
     limit = slcf->limit;
-    limit.unauth = !ctx->verified;
+    limit.unauth = !ctx->verified || slcf->session_key != NULL;
     replace = 0;
 
     if (u.monitor && limit.max_sessions && limit.replace_oldest) {

@@ -23,6 +23,15 @@ sub app {
     return "Cookie: SID=$cookie\r\nUser-Agent: " . ($ua || 'agent-a');
 }
 
+# one valid account's token with a cookie of the client's choosing
+our $ACCOUNT = sg_token(claims => { sid => 'attacker', sub => 'attacker' });
+
+sub bff {
+    my ($cookie, $ua) = @_;
+    return "Authorization: Bearer $::ACCOUNT\r\nCookie: SID=$cookie\r\n"
+           . "User-Agent: " . ($ua || 'agent-a');
+}
+
 sub tok {
     my ($sid, $ua) = @_;
     return "Authorization: Bearer " . sg_token(claims => { sid => $sid })
@@ -63,6 +72,15 @@ our $LOCATIONS = <<'_EOC_';
         session_guard_bind ua;
         session_guard_on_change ua=revoke;
         session_guard_lifetime idle=$arg_idle;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+    location /bff {
+        alias html/t;
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_session_key $cookie_SID;
+        session_guard_bind ua;
+        session_guard_on_change ua=revoke;
         include $TEST_NGINX_SG_CONF/decision-headers.conf;
     }
     location = /logout {
@@ -207,3 +225,20 @@ qr/\[emerg\].*invalid share "unauthenticated=50", it must be between 1% and 100%
 [map { main::app("all-$_") } 1 .. 100]
 --- error_code eval
 [(200) x 100]
+
+
+
+=== TEST 9: a valid token does not make a key the client chose its own:
+made-up cookies sent with one account's token, revoked by a UA change, stay
+in the share too, and a new token user still gets 200
+--- http_config
+    session_guard_zone zone=sg:32k;
+--- request eval
+[(map { ("GET /bff", "GET /bff") } 1 .. 150), "GET /api"]
+--- more_headers eval
+[(map { (main::bff("made-up-$_"), main::bff("made-up-$_", 'agent-b')) } 1 .. 150),
+ main::tok('victim-user')]
+--- error_code_like eval
+[("^(200|401|500)\$") x 300, "^200\$"]
+--- response_headers_like eval
+[("") x 300, "X-Status: ALLOW"]
