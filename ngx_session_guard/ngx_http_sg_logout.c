@@ -135,8 +135,8 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
 {
     time_t                      exp;
     ngx_int_t                   rc;
-    ngx_str_t                   body, token, sid, sub, jti, key, *name,
-                                why;
+    ngx_str_t                   body, token, sid, sub, isid, isub, jti, key,
+                                *name, why;
     ngx_uint_t                  n;
     const char                 *reason;
     ngx_sg_jws_t                jws;
@@ -189,7 +189,14 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
     (void) ngx_http_sg_logout_string(jws.payload, "sub", (size_t) -1, &sub);
     (void) ngx_http_sg_logout_string(jws.payload, "jti", (size_t) -1, &jti);
 
-    /* the names the access handler gave them (a digest when too long) */
+    /*
+     * The zone knows them by the names the access handler gave them (a
+     * digest when too long); the applications behind, by what the
+     * identity provider sent.
+     */
+
+    isid = sid;
+    isub = sub;
 
     if (ngx_http_sg_session_name(r->pool, &sid, NGX_HTTP_SG_ID_MAX, &sid)
         != NGX_OK
@@ -288,7 +295,7 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
                                         NGX_HTTP_SG_REVOKED_LOGOUT, &why,
                                         sid.len ? 1 : n);
 
-    ngx_http_sg_notify(r, slcf, lcf->zone, &sid, &sub,
+    ngx_http_sg_notify(r, slcf, lcf->zone, &isid, &isub,
                        NGX_HTTP_SG_REVOKED_LOGOUT, &why);
 
     return ngx_http_sg_logout_reply(r, NGX_HTTP_OK);

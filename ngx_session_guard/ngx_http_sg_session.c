@@ -739,7 +739,17 @@ ngx_http_sg_session_name(ngx_pool_t *pool, ngx_str_t *value, size_t max,
 {
     u_char  *p;
 
-    if (value->len <= max) {
+    /*
+     * One that looks like a digest is named by its own digest too, so that
+     * it can never be taken for a digest name: a cookie's, or another
+     * identifier's that is too long.
+     */
+
+    if (value->len <= max
+        && (value->len < sizeof("sha256:") - 1
+            || ngx_strncmp(value->data, "sha256:", sizeof("sha256:") - 1)
+               != 0))
+    {
         *out = *value;
         return NGX_OK;
     }

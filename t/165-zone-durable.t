@@ -242,3 +242,19 @@ in the share too, and a new token user still gets 200
 [("^(200|401|500)\$") x 300, "^200\$"]
 --- response_headers_like eval
 [("") x 300, "X-Status: ALLOW"]
+
+
+
+=== TEST 10: a sid that looks like a digest is never taken for one: a token
+whose sid is the digest name of a revoked cookie session is another session
+--- http_config
+    session_guard_zone zone=sg:1m;
+--- request eval
+["GET /legacy", "GET /legacy", "GET /api"]
+--- more_headers eval
+[main::app('victim'), main::app('victim', 'agent-b'),
+ main::tok(sg_id('victim'))]
+--- error_code eval
+[200, 401, 200]
+--- response_headers_like eval
+["X-Status: ALLOW", "X-Status: REVOKED", "X-Status: ALLOW"]

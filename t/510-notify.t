@@ -649,3 +649,26 @@ session-revoked api api subject 1 - bob DELETE
 session-revoked logout backchannel_logout session 1 s7 carol POST
 session-revoked logout backchannel_logout subject 0 - dave POST
 _EOS_
+
+
+
+=== TEST 23: a back-channel logout for identifiers longer than a record holds
+notifies the applications with the identifiers the provider sent, never with
+the digests the zone keeps them by
+--- config
+    session_guard_notify /internal/notify key=$TEST_NGINX_NOTIFY_KEYS/ec.jwk
+        ttl=30s;
+--- request eval
+["POST /logout\nlogout_token=" . main::lt(sid => 'L' x 300, sub => 'U' x 257),
+ "GET /notify-log"]
+--- more_headers eval
+[$main::FORM, ""]
+--- wait: 0.2
+--- error_code eval
+[200, 200]
+--- response_body_filters eval
+[[], [\&main::notes]]
+--- response_body eval
+["{}", "/recv POST ct=application/x-www-form-urlencoded auth= cookie= key=ec alg=ES256 typ=logout+jwt iss=urn:ngx_session_guard aud=- sid=" . ('L' x 300) . " sub=" . ('U' x 257) . " sg_reason=backchannel_logout sg_source=logout ttl=30 iat=now event=ok jti=new nonce=none\n"]
+--- no_error_log
+[error]
