@@ -12,20 +12,7 @@ use JSON::PP ();
 
 our $INTEROP = "$SGTest::SG_ROOT/t/interop";
 
-# runs, or says why not and which command brings what it needs
-sub skip_reason {
-    my $v = `node --version 2>/dev/null` // '';
-    chomp $v;
-    return 'node (Node.js) is not installed: run "make deps"'
-        if $? || $v !~ /^v\d+\./;
-    for my $pkg (qw(dpop jose)) {
-        return "t/interop/node_modules/$pkg is missing: run \"make deps\""
-            unless -d "$INTEROP/node_modules/$pkg";
-    }
-    return undef;
-}
-
-if (my $why = skip_reason()) {
+if (my $why = SGTest::interop_skip_reason(0, 'it', qw(dpop jose))) {
     plan(skip_all => $why);
 }
 plan('no_plan');

@@ -23,20 +23,8 @@ use JSON::PP ();
 
 our $INTEROP = "$SGTest::SG_ROOT/t/interop";
 
-sub skip_reason {
-    my $v = `node --version 2>/dev/null` // '';
-    chomp $v;
-    return 'node (Node.js) is not installed' if $? || $v !~ /^v(\d+)\./;
-    return "oidc-provider 9 needs Node.js 20 or later, node is $v"
-        if $1 < 20;
-    for my $pkg (qw(oidc-provider openid-client jose)) {
-        return "t/interop/node_modules/$pkg is missing: run \"make deps\""
-            unless -d "$INTEROP/node_modules/$pkg";
-    }
-    return undef;
-}
-
-if (my $why = skip_reason()) {
+if (my $why = SGTest::interop_skip_reason(20, 'oidc-provider 9',
+        qw(oidc-provider openid-client jose))) {
     plan(skip_all => $why);
 }
 plan('no_plan');

@@ -307,4 +307,23 @@ package SGTest;
 
 ensure_keys();
 
+
+# Why a file that drives t/interop's npm packages cannot run here (undef:
+# it can): no node, one older than $min (with $what, what needs it), or a
+# package missing; each reason names what brings it.
+sub interop_skip_reason {
+    my ($min, $what, @pkgs) = @_;
+    my $v = `node --version 2>/dev/null` // '';
+    chomp $v;
+    return 'node (Node.js) is not installed: run "make deps"'
+        if $? || $v !~ /^v(\d+)\./;
+    return "$what needs Node.js $min or later, node is $v (see docs/testing.md)"
+        if $1 < $min;
+    for my $pkg (@pkgs) {
+        return "t/interop/node_modules/$pkg is missing: run \"make deps\""
+            unless -d "$SG_ROOT/t/interop/node_modules/$pkg";
+    }
+    return undef;
+}
+
 1;
