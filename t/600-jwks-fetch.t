@@ -566,14 +566,14 @@ GET /t
     }
     location /t {
         session_guard on;
-        session_guard_jwks_fetch /jwks-fetch refresh=1h min_refresh=1s
+        session_guard_jwks_fetch /jwks-fetch refresh=1h min_refresh=3s
                                  cooldown=1s;
     }
 --- init
 my @r = (main::get('/t', $::T1));
 main::idp_write(main::jwks('rsa2'));
 push @r, main::get('/t', $::T1b);       # refresh not due yet
-sleep 2;
+sleep 5;
 push @r, main::get('/t', $::T1b), main::get('/t', $::T2);
 main::result(@r, 'fetches ' . main::fetches());
 --- request
@@ -585,7 +585,7 @@ GET /result.txt
 200
 fetches 2
 --- error_log eval
-qr/session_guard: jwks "\/jwks-fetch" fetched: 1 keys, next refresh in 1 s/
+qr/session_guard: jwks "\/jwks-fetch" fetched: 1 keys, next refresh in 3 s/
 
 
 
