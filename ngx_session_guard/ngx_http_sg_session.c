@@ -645,7 +645,6 @@ static ngx_int_t
 ngx_http_sg_session_id(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx, ngx_str_t *id)
 {
-    u_char  *p;
     json_t  *claim;
 
     if (slcf->session_key) {
@@ -681,21 +680,9 @@ ngx_http_sg_session_id(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
      * is too long for a record.
      */
 
-    if (slcf->session_key) {
-        p = ngx_pnalloc(r->pool, NGX_HTTP_SG_ID_DIGEST_LEN);
-        if (p == NULL) {
-            return NGX_ERROR;
-        }
-
-        ngx_http_sg_session_digest(id, p);
-
-        id->data = p;
-        id->len = NGX_HTTP_SG_ID_DIGEST_LEN;
-
-        return NGX_OK;
-    }
-
-    return ngx_http_sg_session_name(r->pool, id, NGX_HTTP_SG_ID_MAX, id);
+    return ngx_http_sg_session_name(r->pool, id,
+                                    slcf->session_key ? 0 : NGX_HTTP_SG_ID_MAX,
+                                    id);
 }
 
 
@@ -725,7 +712,8 @@ ngx_http_sg_session_digest(ngx_str_t *key, u_char *out)
 
 /*
  * The zone's name for a "sid" or "sub" claim: the value as it is up to max
- * bytes, its digest beyond.  Every path that names a session or a subject
+ * bytes, its digest beyond (max 0: always the digest, as for a key given
+ * as a value).  Every path that names a session or a subject
  * from a token (the access handler, the back-channel logout) goes through
  * here, so that a long identifier is never refused by one and accepted by
  * the other, and two long ones that share their first max bytes are never
