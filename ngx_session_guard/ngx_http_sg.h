@@ -21,6 +21,7 @@
 #include "ngx_sg_geo.h"
 #include "ngx_sg_sign.h"
 #include "ngx_sg_escape.h"
+#include "ngx_sg_logout.h"
 #include "ngx_http_sg_zone.h"
 #include "ngx_http_sg_edge.h"
 
@@ -205,12 +206,7 @@ typedef struct {
 /* ngx_http_sg_logout.c: session_guard_backchannel_logout */
 typedef struct {
     ngx_http_sg_zone_t         *zone;
-    ngx_str_t                   issuer;
-    ngx_array_t                *audiences;  /* ngx_str_t */
-    ngx_array_t                *keys;       /* ngx_sg_key_t */
-    ngx_uint_t                  algorithms; /* asymmetric only */
-    time_t                      leeway;
-    ngx_uint_t                  typ_required;
+    ngx_sg_logout_policy_t      policy;     /* "now" unset: per request */
 } ngx_http_sg_logout_conf_t;
 
 

@@ -13,10 +13,11 @@
  *
  * A content handler.  The identity provider POSTs an
  * application/x-www-form-urlencoded body with one "logout_token"; the
- * token is validated as section 2.6 asks (signature with this directive's
- * own keys and an asymmetric algorithm, iss, aud, iat, exp, sub and/or
- * sid, the back-channel logout event, no nonce, a jti not seen before,
- * typ "logout+jwt" if present or required), then:
+ * token is validated as section 2.6 asks (ngx_sg_logout.c: signature with
+ * this directive's own keys and an asymmetric algorithm, iss, aud, iat,
+ * exp, sub and/or sid, the back-channel logout event, no nonce, a jti,
+ * typ "logout+jwt" if present or required), its jti must not have been
+ * seen before (the zone keeps them), then:
  *
  *   sid present   that session id is revoked in the zone (kept for the
  *                 zone's max_lifetime), with source "logout";
@@ -44,9 +45,6 @@
 
 #define NGX_HTTP_SG_LOGOUT_BODY_MAX   65536
 
-#define NGX_HTTP_SG_LOGOUT_EVENT                                              \
-    "http://schemas.openid.net/event/backchannel-logout"
-
 
 static void ngx_http_sg_logout_body_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sg_logout_process(ngx_http_request_t *r);
@@ -54,11 +52,6 @@ static ngx_int_t ngx_http_sg_logout_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_sg_logout_form(ngx_http_request_t *r,
     ngx_str_t *body, ngx_str_t *token, const char **reason);
-static ngx_int_t ngx_http_sg_logout_validate(ngx_http_request_t *r,
-    ngx_http_sg_logout_conf_t *lcf, ngx_str_t *token, ngx_sg_jws_t *jws,
-    const char **reason);
-static ngx_int_t ngx_http_sg_logout_string(json_t *payload, const char *name,
-    size_t max, ngx_str_t *out);
 static ngx_uint_t ngx_http_sg_logout_form_type(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sg_logout_reply(ngx_http_request_t *r,
     ngx_uint_t status);
@@ -133,13 +126,13 @@ ngx_http_sg_logout_body_handler(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_sg_logout_process(ngx_http_request_t *r)
 {
-    time_t                      exp;
     ngx_int_t                   rc;
-    ngx_str_t                   body, token, sid, sub, isid, isub, jti, key,
+    ngx_str_t                   body, token, sid, sub, isid, isub, key,
                                 *name, why;
     ngx_uint_t                  n;
     const char                 *reason;
-    ngx_sg_jws_t                jws;
+    ngx_sg_logout_token_t       lt;
+    ngx_sg_logout_policy_t      policy;
     ngx_http_sg_loc_conf_t     *slcf;
     ngx_http_sg_logout_conf_t  *lcf;
 
@@ -173,7 +166,12 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
         goto invalid;
     }
 
-    rc = ngx_http_sg_logout_validate(r, lcf, &token, &jws, &reason);
+    /* the configuration is shared: the clock goes into a copy */
+
+    policy = lcf->policy;
+    policy.now = ngx_time();
+
+    rc = ngx_sg_logout_validate(r->pool, &token, &policy, &lt, &reason);
 
     if (rc == NGX_ERROR) {
         return ngx_http_sg_logout_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
@@ -183,11 +181,8 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
         goto invalid;
     }
 
-    /* validated: these are strings or absent */
-
-    (void) ngx_http_sg_logout_string(jws.payload, "sid", (size_t) -1, &sid);
-    (void) ngx_http_sg_logout_string(jws.payload, "sub", (size_t) -1, &sub);
-    (void) ngx_http_sg_logout_string(jws.payload, "jti", (size_t) -1, &jti);
+    sid = lt.sid;
+    sub = lt.sub;
 
     /*
      * The zone knows them by the names the access handler gave them (a
@@ -213,25 +208,18 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
      * share the store) and kept until the token expires, plus the leeway.
      */
 
-    key.len = sizeof("logout  ") - 1 + lcf->issuer.len + jti.len;
+    key.len = sizeof("logout  ") - 1 + policy.issuer.len + lt.jti.len;
     key.data = ngx_pnalloc(r->pool, key.len);
     if (key.data == NULL) {
         return ngx_http_sg_logout_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
     }
 
     ngx_memcpy(ngx_cpymem(ngx_cpymem(ngx_cpymem(key.data, "logout ", 7),
-                                     lcf->issuer.data, lcf->issuer.len),
+                                     policy.issuer.data, policy.issuer.len),
                           " ", 1),
-               jti.data, jti.len);
+               lt.jti.data, lt.jti.len);
 
-    if (ngx_sg_json_time(json_object_get(jws.payload, "exp"), &exp)
-        != NGX_OK)
-    {
-        reason = "malformed claim";
-        goto invalid;
-    }
-
-    rc = ngx_http_sg_zone_jti(lcf->zone, &key, exp + lcf->leeway);
+    rc = ngx_http_sg_zone_jti(lcf->zone, &key, lt.exp + policy.leeway);
 
     if (rc == NGX_ERROR) {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
@@ -466,157 +454,6 @@ ngx_http_sg_logout_form(ngx_http_request_t *r, ngx_str_t *body,
         *reason = "no logout_token";
         return NGX_DECLINED;
     }
-
-    return NGX_OK;
-}
-
-
-/* OpenID Connect Back-Channel Logout 1.0, 2.6 */
-
-static ngx_int_t
-ngx_http_sg_logout_validate(ngx_http_request_t *r,
-    ngx_http_sg_logout_conf_t *lcf, ngx_str_t *token, ngx_sg_jws_t *jws,
-    const char **reason)
-{
-    json_t                 *events, *event, *v;
-    ngx_int_t               rc;
-    ngx_str_t               sid, sub, jti;
-    ngx_sg_claims_rules_t   rules;
-
-    static ngx_str_t  logout_jwt = ngx_string("logout+jwt");
-    static ngx_str_t  jwt = ngx_string("JWT");
-
-    /* "alg": present, known, never "none"; no "crit" */
-
-    rc = ngx_sg_jws_parse(r->pool, token, NGX_SG_JWS_JSON_PAYLOAD, jws,
-                          reason);
-    if (rc != NGX_OK) {
-        return rc;
-    }
-
-    /* typ: "logout+jwt" accepted, optionally required; "JWT" tolerated */
-
-    if (jws->typ.len) {
-        if (!ngx_sg_typ_is(&jws->typ, &logout_jwt)
-            && (lcf->typ_required || !ngx_sg_typ_is(&jws->typ, &jwt)))
-        {
-            *reason = "typ mismatch";
-            return NGX_DECLINED;
-        }
-
-    } else if (lcf->typ_required) {
-        *reason = "missing typ";
-        return NGX_DECLINED;
-    }
-
-    rc = ngx_sg_jws_verify_keys(jws, lcf->keys->elts, lcf->keys->nelts,
-                                lcf->algorithms, reason);
-    if (rc != NGX_OK) {
-        return rc;
-    }
-
-    /* iss, aud, exp (required), iat, nbf */
-
-    ngx_memzero(&rules, sizeof(ngx_sg_claims_rules_t));
-
-    rules.now = ngx_time();
-    rules.leeway = lcf->leeway;
-    rules.issuer = lcf->issuer;
-    rules.audiences = lcf->audiences;
-
-    rc = ngx_sg_claims_check(jws, &rules, reason);
-    if (rc != NGX_OK) {
-        return rc;
-    }
-
-    if (json_object_get(jws->payload, "iat") == NULL) {
-        *reason = "missing iat";
-        return NGX_DECLINED;
-    }
-
-    rc = ngx_http_sg_logout_string(jws->payload, "jti", (size_t) -1, &jti);
-    if (rc != NGX_OK || jti.len == 0) {
-        *reason = "missing jti";
-        return NGX_DECLINED;
-    }
-
-    /* any length: a long one is named by its digest, as in the zone */
-
-    rc = ngx_http_sg_logout_string(jws->payload, "sid", (size_t) -1, &sid);
-    if (rc != NGX_OK) {
-        *reason = "malformed sid";
-        return NGX_DECLINED;
-    }
-
-    rc = ngx_http_sg_logout_string(jws->payload, "sub", (size_t) -1, &sub);
-    if (rc != NGX_OK) {
-        *reason = "malformed sub";
-        return NGX_DECLINED;
-    }
-
-    if (sid.len == 0 && sub.len == 0) {
-        *reason = "neither sub nor sid";
-        return NGX_DECLINED;
-    }
-
-    events = json_object_get(jws->payload, "events");
-
-    if (!json_is_object(events)) {
-        *reason = "missing events";
-        return NGX_DECLINED;
-    }
-
-    event = json_object_get(events, NGX_HTTP_SG_LOGOUT_EVENT);
-
-    if (event == NULL) {
-        *reason = "no back-channel logout event";
-        return NGX_DECLINED;
-    }
-
-    if (!json_is_object(event)) {
-        *reason = "logout event not an object";
-        return NGX_DECLINED;
-    }
-
-    v = json_object_get(jws->payload, "nonce");
-
-    if (v != NULL) {
-        *reason = "nonce present";
-        return NGX_DECLINED;
-    }
-
-    return NGX_OK;
-}
-
-
-/*
- * A string claim: NGX_OK with out set (empty when absent); NGX_DECLINED
- * when it is not a string, is empty, or is longer than max.
- */
-
-static ngx_int_t
-ngx_http_sg_logout_string(json_t *payload, const char *name, size_t max,
-    ngx_str_t *out)
-{
-    json_t  *v;
-
-    ngx_str_null(out);
-
-    v = json_object_get(payload, name);
-
-    if (v == NULL) {
-        return NGX_OK;
-    }
-
-    if (!json_is_string(v)
-        || json_string_length(v) == 0
-        || json_string_length(v) > max)
-    {
-        return NGX_DECLINED;
-    }
-
-    out->data = (u_char *) json_string_value(v);
-    out->len = json_string_length(v);
 
     return NGX_OK;
 }

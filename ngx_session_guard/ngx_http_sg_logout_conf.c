@@ -30,6 +30,7 @@ ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
     char                       *rv;
     ngx_str_t                  *value, s, *aud;
     ngx_uint_t                  i;
+    ngx_sg_logout_policy_t     *policy;
     ngx_http_sg_logout_conf_t  *lcf;
     ngx_http_core_loc_conf_t   *clcf;
 
@@ -42,10 +43,11 @@ ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
         return NGX_CONF_ERROR;
     }
 
-    lcf->algorithms = NGX_SG_ALG_MASK_ASYMMETRIC;
+    policy = &lcf->policy;
+    policy->algorithms = NGX_SG_ALG_MASK_ASYMMETRIC;
 
-    lcf->audiences = ngx_array_create(cf->pool, 1, sizeof(ngx_str_t));
-    if (lcf->audiences == NULL) {
+    policy->audiences = ngx_array_create(cf->pool, 1, sizeof(ngx_str_t));
+    if (policy->audiences == NULL) {
         return NGX_CONF_ERROR;
     }
 
@@ -72,19 +74,19 @@ ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
         if (ngx_strncmp(value[i].data, "issuer=", 7) == 0
             && value[i].len > 7)
         {
-            if (lcf->issuer.len) {
+            if (policy->issuer.len) {
                 goto invalid;
             }
 
-            lcf->issuer.data = value[i].data + 7;
-            lcf->issuer.len = value[i].len - 7;
+            policy->issuer.data = value[i].data + 7;
+            policy->issuer.len = value[i].len - 7;
             continue;
         }
 
         if (ngx_strncmp(value[i].data, "audience=", 9) == 0
             && value[i].len > 9)
         {
-            aud = ngx_array_push(lcf->audiences);
+            aud = ngx_array_push(policy->audiences);
             if (aud == NULL) {
                 return NGX_CONF_ERROR;
             }
@@ -138,8 +140,8 @@ ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
             s.data = value[i].data + 7;
             s.len = value[i].len - 7;
 
-            lcf->leeway = ngx_parse_time(&s, 1);
-            if (lcf->leeway == (time_t) NGX_ERROR || lcf->leeway > 600) {
+            policy->leeway = ngx_parse_time(&s, 1);
+            if (policy->leeway == (time_t) NGX_ERROR || policy->leeway > 600) {
                 ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                    "invalid parameter \"%V\", the leeway "
                                    "is at most 10m", &value[i]);
@@ -152,20 +154,20 @@ ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
         if (value[i].len == 12
             && ngx_strncmp(value[i].data, "typ=required", 12) == 0)
         {
-            lcf->typ_required = 1;
+            policy->typ_required = 1;
             continue;
         }
 
         goto invalid;
     }
 
-    if (lcf->zone == NULL || lcf->issuer.len == 0
-        || lcf->audiences->nelts == 0)
+    if (lcf->zone == NULL || policy->issuer.len == 0
+        || policy->audiences->nelts == 0)
     {
         return "needs \"zone=\", \"issuer=\" and \"audience=\" parameters";
     }
 
-    if (lcf->keys == NULL || lcf->keys->nelts == 0) {
+    if (policy->keys == NULL || policy->keys->nelts == 0) {
         return "needs keys: \"jwks=file\" or \"key=file\" parameters";
     }
 
@@ -197,14 +199,17 @@ ngx_http_sg_logout_load(ngx_conf_t *cf, ngx_command_t *cmd,
     char                    *rv;
     ngx_str_t               *arg;
     ngx_array_t              args, *saved;
+    ngx_sg_logout_policy_t  *policy;
     ngx_http_sg_loc_conf_t  *tmp;
+
+    policy = &lcf->policy;
 
     tmp = ngx_pcalloc(cf->temp_pool, sizeof(ngx_http_sg_loc_conf_t));
     if (tmp == NULL) {
         return NGX_CONF_ERROR;
     }
 
-    tmp->keys = lcf->keys ? lcf->keys : NGX_CONF_UNSET_PTR;
+    tmp->keys = policy->keys ? policy->keys : NGX_CONF_UNSET_PTR;
 
     if (ngx_array_init(&args, cf->temp_pool, 2, sizeof(ngx_str_t))
         != NGX_OK)
@@ -231,7 +236,7 @@ ngx_http_sg_logout_load(ngx_conf_t *cf, ngx_command_t *cmd,
         return rv;
     }
 
-    lcf->keys = tmp->keys;
+    policy->keys = tmp->keys;
 
     return NGX_CONF_OK;
 }
@@ -243,10 +248,12 @@ static char *
 ngx_http_sg_logout_algorithms(ngx_conf_t *cf, ngx_http_sg_logout_conf_t *lcf,
     ngx_str_t *value)
 {
-    u_char        *p, *last, *start;
-    ngx_sg_alg_t  *alg;
+    u_char                  *p, *last, *start;
+    ngx_sg_alg_t            *alg;
+    ngx_sg_logout_policy_t  *policy;
 
-    lcf->algorithms = 0;
+    policy = &lcf->policy;
+    policy->algorithms = 0;
 
     p = value->data;
     last = p + value->len;
@@ -270,14 +277,14 @@ ngx_http_sg_logout_algorithms(ngx_conf_t *cf, ngx_http_sg_logout_conf_t *lcf,
             return NGX_CONF_ERROR;
         }
 
-        lcf->algorithms |= (ngx_uint_t) 1 << alg->id;
+        policy->algorithms |= (ngx_uint_t) 1 << alg->id;
 
         if (p < last) {
             p++;
         }
     }
 
-    if (lcf->algorithms == 0) {
+    if (policy->algorithms == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "empty \"algorithms=\"");
         return NGX_CONF_ERROR;
     }
