@@ -22,6 +22,7 @@
 #include "ngx_sg_sign.h"
 #include "ngx_sg_escape.h"
 #include "ngx_sg_logout.h"
+#include "ngx_sg_risk.h"
 #include "ngx_http_sg_zone.h"
 #include "ngx_http_sg_edge.h"
 
@@ -53,41 +54,18 @@
 #define NGX_HTTP_SG_STATUS_COUNT        10
 
 
-/* signals: a change of what a session is bound to */
-#define NGX_HTTP_SG_SIG_IP              0
-#define NGX_HTTP_SG_SIG_ASN             1
-#define NGX_HTTP_SG_SIG_COUNTRY         2
-#define NGX_HTTP_SG_SIG_UA              3
-#define NGX_HTTP_SG_SIG_JA4             4
-#define NGX_HTTP_SG_SIG_TRAVEL          5
-#define NGX_HTTP_SG_SIG_COUNT           6
-
-/* actions, bits of a mask */
-#define NGX_HTTP_SG_ACT_LOG             0x01
-#define NGX_HTTP_SG_ACT_STEP_UP         0x02
-#define NGX_HTTP_SG_ACT_SHORTEN         0x04
-#define NGX_HTTP_SG_ACT_NON_PERSISTENT  0x08
-#define NGX_HTTP_SG_ACT_REVOKE          0x10
-#define NGX_HTTP_SG_ACT_DENY            0x20
-#define NGX_HTTP_SG_ACT_COUNT           6
-
 /* session_guard_session_key missing= */
 #define NGX_HTTP_SG_KEY_MISSING_PASS    0
 #define NGX_HTTP_SG_KEY_MISSING_DENY    1
 
-/* record flags (ngx_http_sg_record_t.flags) */
-#define NGX_HTTP_SG_REC_SHORTENED       0x01
-#define NGX_HTTP_SG_REC_CLAMPED         0x02
-/*
- * created by a request that no verified token vouched for (an application's
- * cookie with "session_guard_token off"): anyone can make such a key up, so
- * these records live within the zone's "unauthenticated" share
- */
-#define NGX_HTTP_SG_REC_UNAUTH          0x04
+/* record flags (ngx_http_sg_record_t.flags): ngx_sg_risk.h */
+#define NGX_HTTP_SG_REC_SHORTENED       NGX_SG_REC_SHORTENED
+#define NGX_HTTP_SG_REC_CLAMPED         NGX_SG_REC_CLAMPED
+#define NGX_HTTP_SG_REC_UNAUTH          NGX_SG_REC_UNAUTH
 
-/* revoke_reason: a signal id, or one of these */
-#define NGX_HTTP_SG_REASON_EXPIRED      100
-#define NGX_HTTP_SG_REASON_IDLE         101
+/* revoke_reason: a signal id, or one of these (ngx_sg_risk.h) */
+#define NGX_HTTP_SG_REASON_EXPIRED      NGX_SG_REASON_EXPIRED
+#define NGX_HTTP_SG_REASON_IDLE         NGX_SG_REASON_IDLE
 
 
 /* session_guard_dpop, session_guard_mtls */
@@ -245,8 +223,8 @@ typedef struct {
     ngx_http_complex_value_t   *session_key; /* NULL: the "sid" claim */
     ngx_uint_t                  key_missing;
     ngx_uint_t                  bind;       /* mask of 1 << SIG */
-    ngx_http_complex_value_t   *bind_value[NGX_HTTP_SG_SIG_COUNT];
-    ngx_http_complex_value_t   *on_change[NGX_HTTP_SG_SIG_COUNT];
+    ngx_http_complex_value_t   *bind_value[NGX_SG_SIG_COUNT];
+    ngx_http_complex_value_t   *on_change[NGX_SG_SIG_COUNT];
     ngx_uint_t                  travel_speed;   /* km/h */
     ngx_uint_t                  travel_floor;   /* km */
     ngx_http_complex_value_t   *absolute;
@@ -388,7 +366,6 @@ char *ngx_http_sg_session_merge_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
 ngx_int_t ngx_http_sg_session_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
-ngx_int_t ngx_http_sg_parse_actions(ngx_str_t *value, ngx_uint_t *mask);
 
 /* ngx_http_sg_context.c */
 ngx_int_t ngx_http_sg_context(ngx_http_request_t *r,
@@ -417,8 +394,6 @@ ngx_int_t ngx_http_sg_bare_init(ngx_http_request_t *r,
 void ngx_http_sg_bare_apply(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare);
 ngx_http_sg_geo_t *ngx_http_sg_geo(ngx_http_request_t *r);
 uint64_t ngx_http_sg_hash64(u_char *data, size_t len);
-extern ngx_str_t  ngx_http_sg_signal_names[];
-extern ngx_str_t  ngx_http_sg_action_names[];
 
 /* ngx_http_sg_event.c */
 ngx_int_t ngx_http_sg_add_session_variables(ngx_conf_t *cf);

@@ -201,8 +201,8 @@ ngx_http_sg_api_session_json(ngx_http_sg_out_t *out, ngx_http_sg_session_t *s)
     ngx_str_null(&reason);
 
     if (rec->revoked == NGX_HTTP_SG_REVOKED_POLICY) {
-        if (rec->revoke_reason < NGX_HTTP_SG_SIG_COUNT) {
-            reason = ngx_http_sg_signal_names[rec->revoke_reason];
+        if (rec->revoke_reason < NGX_SG_SIG_COUNT) {
+            reason = ngx_sg_signal_names[rec->revoke_reason];
 
         } else if (rec->revoke_reason == NGX_HTTP_SG_REASON_EXPIRED) {
             ngx_str_set(&reason, "expired");

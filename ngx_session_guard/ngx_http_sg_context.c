@@ -54,8 +54,8 @@ ngx_http_sg_context(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         break;
     }
 
-    if (slcf->bind_value[NGX_HTTP_SG_SIG_IP]) {
-        if (ngx_http_complex_value(r, slcf->bind_value[NGX_HTTP_SG_SIG_IP],
+    if (slcf->bind_value[NGX_SG_SIG_IP]) {
+        if (ngx_http_complex_value(r, slcf->bind_value[NGX_SG_SIG_IP],
                                    &v)
             != NGX_OK)
         {
@@ -86,9 +86,9 @@ ngx_http_sg_context(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         }
     }
 
-    if (slcf->bind_value[NGX_HTTP_SG_SIG_COUNTRY]) {
+    if (slcf->bind_value[NGX_SG_SIG_COUNTRY]) {
         if (ngx_http_complex_value(r,
-                                   slcf->bind_value[NGX_HTTP_SG_SIG_COUNTRY],
+                                   slcf->bind_value[NGX_SG_SIG_COUNTRY],
                                    &v)
             != NGX_OK)
         {
@@ -104,8 +104,8 @@ ngx_http_sg_context(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         }
     }
 
-    if (slcf->bind_value[NGX_HTTP_SG_SIG_UA]) {
-        if (ngx_http_complex_value(r, slcf->bind_value[NGX_HTTP_SG_SIG_UA],
+    if (slcf->bind_value[NGX_SG_SIG_UA]) {
+        if (ngx_http_complex_value(r, slcf->bind_value[NGX_SG_SIG_UA],
                                    &v)
             != NGX_OK)
         {
@@ -122,8 +122,8 @@ ngx_http_sg_context(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     /* no user agent is a value too: it differs from any real one */
     cur->ua = ngx_http_sg_hash64(v.data, v.len) | 1;
 
-    if (slcf->bind_value[NGX_HTTP_SG_SIG_JA4]) {
-        if (ngx_http_complex_value(r, slcf->bind_value[NGX_HTTP_SG_SIG_JA4],
+    if (slcf->bind_value[NGX_SG_SIG_JA4]) {
+        if (ngx_http_complex_value(r, slcf->bind_value[NGX_SG_SIG_JA4],
                                    &v)
             != NGX_OK)
         {

@@ -213,8 +213,8 @@ ngx_http_sg_revoke_reason_name(ngx_http_sg_record_t *rec)
         return NULL;
     }
 
-    if (rec->revoke_reason < NGX_HTTP_SG_SIG_COUNT) {
-        return &ngx_http_sg_signal_names[rec->revoke_reason];
+    if (rec->revoke_reason < NGX_SG_SIG_COUNT) {
+        return &ngx_sg_signal_names[rec->revoke_reason];
     }
 
     if (rec->revoke_reason == NGX_HTTP_SG_REASON_EXPIRED) {
@@ -335,13 +335,13 @@ ngx_http_sg_session_variable(ngx_http_request_t *r,
         break;
 
     case NGX_HTTP_SG_V_RISK:
-        p = ngx_http_sg_names(p, ctx->signals, ngx_http_sg_signal_names,
-                              NGX_HTTP_SG_SIG_COUNT);
+        p = ngx_http_sg_names(p, ctx->signals, ngx_sg_signal_names,
+                              NGX_SG_SIG_COUNT);
         break;
 
     default: /* NGX_HTTP_SG_V_ACTIONS */
-        p = ngx_http_sg_names(p, ctx->actions, ngx_http_sg_action_names,
-                              NGX_HTTP_SG_ACT_COUNT);
+        p = ngx_http_sg_names(p, ctx->actions, ngx_sg_action_names,
+                              NGX_SG_ACT_COUNT);
         break;
     }
 
@@ -447,11 +447,11 @@ ngx_http_sg_decision_event(ngx_http_sg_out_t *out, void *data)
                         "\"mode\":\"%s\",\"signals\":[",
                         ngx_http_sg_status_name(ctx->status),
                         ctx->monitor ? "monitor" : "enforce");
-    ngx_http_sg_event_names(out, ctx->signals, ngx_http_sg_signal_names,
-                            NGX_HTTP_SG_SIG_COUNT);
+    ngx_http_sg_event_names(out, ctx->signals, ngx_sg_signal_names,
+                            NGX_SG_SIG_COUNT);
     ngx_http_sg_out_lit(out, "],\"actions\":[");
-    ngx_http_sg_event_names(out, ctx->actions, ngx_http_sg_action_names,
-                            NGX_HTTP_SG_ACT_COUNT);
+    ngx_http_sg_event_names(out, ctx->actions, ngx_sg_action_names,
+                            NGX_SG_ACT_COUNT);
     ngx_http_sg_out_fmt(out, "],\"session_created\":%s,"
                         "\"lifetime_clamped\":%s",
                         ctx->created ? "true" : "false",

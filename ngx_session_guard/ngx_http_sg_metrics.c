@@ -32,8 +32,8 @@ typedef struct {
 
 /* the zone's counters must have room for every signal, action, status */
 
-#if (NGX_HTTP_SG_SIG_COUNT > NGX_HTTP_SG_COUNTERS_SIGNALS                   \
-     || NGX_HTTP_SG_ACT_COUNT > NGX_HTTP_SG_COUNTERS_ACTIONS                \
+#if (NGX_SG_SIG_COUNT > NGX_HTTP_SG_COUNTERS_SIGNALS                        \
+     || NGX_SG_ACT_COUNT > NGX_HTTP_SG_COUNTERS_ACTIONS                     \
      || NGX_HTTP_SG_STATUS_COUNT > NGX_HTTP_SG_COUNTERS_STATUSES            \
      || NGX_HTTP_SG_REJECT_COUNT > NGX_HTTP_SG_COUNTERS_REJECTS)
 #error "session_guard: grow ngx_http_sg_zone_counters_t"
@@ -236,13 +236,13 @@ ngx_http_sg_metrics_count(ngx_http_sg_loc_conf_t *slcf,
         (void) ngx_atomic_fetch_add(&c->decisions[mode][ctx->status], 1);
     }
 
-    for (i = 0; i < NGX_HTTP_SG_SIG_COUNT; i++) {
+    for (i = 0; i < NGX_SG_SIG_COUNT; i++) {
         if (ctx->signals & ((ngx_uint_t) 1 << i)) {
             (void) ngx_atomic_fetch_add(&c->signals[i], 1);
         }
     }
 
-    for (i = 0; i < NGX_HTTP_SG_ACT_COUNT; i++) {
+    for (i = 0; i < NGX_SG_ACT_COUNT; i++) {
         if (ctx->actions & ((ngx_uint_t) 1 << i)) {
             (void) ngx_atomic_fetch_add(&c->actions[mode][i], 1);
         }

@@ -137,15 +137,15 @@ ngx_http_sg_metrics_json_zone(u_char *p, u_char *last,
                                      NGX_HTTP_SG_STATUS_COUNT);
 
     p = ngx_slprintf(p, last, "},\"signals\":");
-    p = ngx_http_sg_metrics_json_set(p, last, ngx_http_sg_signal_names,
-                                     c->signals, 0, NGX_HTTP_SG_SIG_COUNT);
+    p = ngx_http_sg_metrics_json_set(p, last, ngx_sg_signal_names,
+                                     c->signals, 0, NGX_SG_SIG_COUNT);
 
     p = ngx_slprintf(p, last, ",\"actions\":{\"enforce\":");
-    p = ngx_http_sg_metrics_json_set(p, last, ngx_http_sg_action_names,
-                                     c->actions[0], 0, NGX_HTTP_SG_ACT_COUNT);
+    p = ngx_http_sg_metrics_json_set(p, last, ngx_sg_action_names,
+                                     c->actions[0], 0, NGX_SG_ACT_COUNT);
     p = ngx_slprintf(p, last, ",\"monitor\":");
-    p = ngx_http_sg_metrics_json_set(p, last, ngx_http_sg_action_names,
-                                     c->actions[1], 0, NGX_HTTP_SG_ACT_COUNT);
+    p = ngx_http_sg_metrics_json_set(p, last, ngx_sg_action_names,
+                                     c->actions[1], 0, NGX_SG_ACT_COUNT);
 
     p = ngx_slprintf(p, last, "},\"tokens_rejected\":");
     p = ngx_http_sg_metrics_json_set(p, last, ngx_http_sg_reject_names,

@@ -249,16 +249,16 @@ ngx_http_sg_metrics_prom(ngx_http_request_t *r, ngx_http_sg_metrics_t *m,
 
     p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_signals);
     p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_signals, "signal",
-                             ngx_http_sg_signal_names, 0,
-                             NGX_HTTP_SG_SIG_COUNT,
+                             ngx_sg_signal_names, 0,
+                             NGX_SG_SIG_COUNT,
                              NGX_HTTP_SG_PROM_SET_SIGNALS);
 
     p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_actions);
 
     for (mode = 0; mode < 2; mode++) {
         p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_actions,
-                                 "action", ngx_http_sg_action_names, 0,
-                                 NGX_HTTP_SG_ACT_COUNT,
+                                 "action", ngx_sg_action_names, 0,
+                                 NGX_SG_ACT_COUNT,
                                  NGX_HTTP_SG_PROM_SET_ACTIONS + mode);
     }
 

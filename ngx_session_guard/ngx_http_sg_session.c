@@ -5,63 +5,27 @@
 
 
 /*
- * The risk engine: bind each session to where it is used from, detect
- * changes, answer by policy, enforce lifetimes.
+ * The risk engine's glue: bind each session to where it is used from,
+ * detect changes, answer by policy, enforce lifetimes.  The engine itself
+ * (signals, actions, lifetimes, travel) is the core's ngx_sg_risk.c; this
+ * file reads its inputs from the request and the configuration, runs it
+ * through the zone, and logs and notifies.
  *
  * Per request, after the token (if any) is accepted:
  *
  *     session key -> context (address, ASN, country, location, UA, JA4)
  *     -> actions of every bound signal evaluated (variables allowed)
  *     -> zone: look up or create the record and, under the zone lock,
- *        compare, apply the actions, update it (ngx_http_sg_update)
+ *        compare, apply the actions, update it (ngx_sg_risk_update)
  *     -> verdict, logged after the lock
- *
- * The record keeps "initial" (first seen) and "last" (last accepted)
- * values; a signal fires when the current value differs from "last", so a
- * change is reported once, when it happens, not on every later request.
- * A request answered with deny or step_up does not move "last".
  */
 
 
 #include "ngx_http_sg.h"
 
-#include "ngx_sg_geo.h"
-
 #include <openssl/sha.h>
 
 
-typedef struct {
-    time_t                      now;
-    ngx_http_sg_bind_t          cur;
-    time_t                      token_exp;
-    time_t                      auth_time;
-    time_t                      absolute;   /* 0: none */
-    time_t                      idle;       /* 0: none */
-    time_t                      max_lifetime;
-    time_t                      shorten;
-    ngx_uint_t                  bind;
-    ngx_uint_t                  actions[NGX_HTTP_SG_SIG_COUNT];
-    ngx_uint_t                  travel_speed;
-    ngx_uint_t                  travel_floor;
-    ngx_uint_t                  monitor;
-
-    /* results */
-    ngx_uint_t                  status;
-    ngx_uint_t                  signals;
-    ngx_uint_t                  taken;
-    ngx_uint_t                  clamped;
-    ngx_uint_t                  created;
-    ngx_uint_t                  revoked;    /* by this request */
-    double                      speed;
-} ngx_http_sg_update_t;
-
-
-static ngx_int_t ngx_http_sg_update(ngx_http_sg_record_t *rec,
-    ngx_uint_t created, void *data);
-static void ngx_http_sg_set_lifetimes(ngx_http_sg_record_t *rec,
-    ngx_http_sg_update_t *u);
-static ngx_uint_t ngx_http_sg_signals(ngx_http_sg_record_t *rec,
-    ngx_http_sg_update_t *u);
 static ngx_int_t ngx_http_sg_actions(ngx_http_request_t *r,
     ngx_http_complex_value_t *cv, ngx_uint_t *mask);
 static ngx_int_t ngx_http_sg_lifetime_value(ngx_http_request_t *r,
@@ -69,7 +33,8 @@ static ngx_int_t ngx_http_sg_lifetime_value(ngx_http_request_t *r,
 static ngx_int_t ngx_http_sg_session_id(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *id);
 static void ngx_http_sg_log_decision(ngx_http_request_t *r,
-    ngx_http_sg_ctx_t *ctx, ngx_http_sg_update_t *u);
+    ngx_http_sg_ctx_t *ctx, ngx_sg_risk_t *risk);
+static void ngx_http_sg_verdict(ngx_http_sg_ctx_t *ctx, ngx_uint_t verdict);
 static void ngx_http_sg_notify_revoked(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
 
@@ -88,8 +53,8 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
     ngx_int_t              rc;
     ngx_str_t              id, sub;
     ngx_uint_t             i, replace;
+    ngx_sg_risk_t          risk;
     ngx_http_sg_limit_t    limit;
-    ngx_http_sg_update_t   u;
 
     if (slcf->zone == NULL) {
         return NGX_DECLINED;
@@ -111,15 +76,15 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    ngx_memzero(&u, sizeof(ngx_http_sg_update_t));
+    ngx_memzero(&risk, sizeof(ngx_sg_risk_t));
 
-    u.now = ngx_time();
-    u.bind = slcf->bind;
-    u.travel_speed = slcf->travel_speed;
-    u.travel_floor = slcf->travel_floor;
-    u.shorten = slcf->shorten;
-    u.monitor = slcf->monitor;
-    u.max_lifetime = ngx_http_sg_zone_max_lifetime(slcf->zone);
+    risk.now = ngx_time();
+    risk.bind = slcf->bind;
+    risk.travel_speed = slcf->travel_speed;
+    risk.travel_floor = slcf->travel_floor;
+    risk.shorten = slcf->shorten;
+    risk.monitor = slcf->monitor;
+    risk.max_lifetime = ngx_http_sg_zone_max_lifetime(slcf->zone);
 
     ngx_str_null(&sub);
 
@@ -140,50 +105,39 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         if (ngx_sg_json_time(json_object_get(ctx->jws.payload, "exp"), &t)
             == NGX_OK)
         {
-            u.token_exp = t + slcf->leeway;
+            risk.token_exp = t + slcf->leeway;
         }
 
         if (ngx_sg_json_time(json_object_get(ctx->jws.payload, "auth_time"),
                              &t)
             == NGX_OK)
         {
-            u.auth_time = t;
+            risk.auth_time = t;
         }
     }
 
-    if (ngx_http_sg_context(r, slcf, ctx, &u.cur) != NGX_OK) {
+    if (ngx_http_sg_context(r, slcf, ctx, &risk.cur) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    for (i = 0; i < NGX_HTTP_SG_SIG_COUNT; i++) {
-        u.actions[i] = NGX_HTTP_SG_ACT_LOG;
+    for (i = 0; i < NGX_SG_SIG_COUNT; i++) {
+        risk.actions[i] = NGX_SG_ACT_LOG;
 
         if (slcf->on_change[i]
-            && ngx_http_sg_actions(r, slcf->on_change[i], &u.actions[i])
+            && ngx_http_sg_actions(r, slcf->on_change[i], &risk.actions[i])
                != NGX_OK)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
     }
 
-    if (ngx_http_sg_lifetime_value(r, slcf->absolute, &u.absolute) != NGX_OK
-        || ngx_http_sg_lifetime_value(r, slcf->idle, &u.idle) != NGX_OK)
+    if (ngx_http_sg_lifetime_value(r, slcf->absolute, &risk.absolute) != NGX_OK
+        || ngx_http_sg_lifetime_value(r, slcf->idle, &risk.idle) != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (u.max_lifetime && (u.absolute == 0 || u.absolute > u.max_lifetime))
-    {
-        u.clamped = (u.absolute > u.max_lifetime);
-        u.absolute = u.max_lifetime;
-    }
-
-    if (u.max_lifetime && u.idle > u.max_lifetime) {
-        u.clamped = 1;
-        u.idle = u.max_lifetime;
-    }
-
-    u.status = NGX_HTTP_SG_STATUS_ALLOW;
+    ngx_sg_risk_clamp(&risk);
 
     /*
      * Monitor mode never revokes: replace_oldest is only tried as "deny",
@@ -201,13 +155,13 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
     limit.unauth = !ctx->verified || slcf->session_key != NULL;
     replace = 0;
 
-    if (u.monitor && limit.max_sessions && limit.replace_oldest) {
+    if (risk.monitor && limit.max_sessions && limit.replace_oldest) {
         limit.replace_oldest = 0;
         replace = 1;
     }
 
     rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, &limit,
-                                  ngx_http_sg_update, &u, r->pool,
+                                  ngx_sg_risk_update, &risk, r->pool,
                                   &ctx->session, &ctx->evicted);
 
     if (rc == NGX_DECLINED && replace) {
@@ -221,7 +175,7 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         limit.max_sessions = 0;
 
         rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, &limit,
-                                      ngx_http_sg_update, &u, r->pool,
+                                      ngx_sg_risk_update, &risk, r->pool,
                                       &ctx->session, &ctx->evicted);
     }
 
@@ -254,44 +208,56 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (rc == NGX_DECLINED) {
-        u.status = NGX_HTTP_SG_STATUS_LIMITED;
-    }
-
     ctx->has_session = (rc == NGX_OK);
-    ctx->created = u.created;
-    ctx->signals = u.signals;
-    ctx->actions = u.taken;
-    ctx->clamped = u.clamped;
-    ctx->status = u.status;
+    ctx->created = risk.created;
+    ctx->signals = risk.signals;
+    ctx->actions = risk.taken;
+    ctx->clamped = risk.clamped;
 
-    switch (u.status) {
-    case NGX_HTTP_SG_STATUS_REVOKED:
-        ctx->reason = "session revoked";
-        break;
-    case NGX_HTTP_SG_STATUS_EXPIRED:
-        ctx->reason = "session expired";
-        break;
-    case NGX_HTTP_SG_STATUS_STEP_UP:
-        ctx->reason = "step-up required";
-        break;
-    case NGX_HTTP_SG_STATUS_LIMITED:
+    if (rc == NGX_DECLINED) {
+        ctx->status = NGX_HTTP_SG_STATUS_LIMITED;
         ctx->reason = "too many sessions";
-        break;
-    case NGX_HTTP_SG_STATUS_DENY:
-        ctx->reason = "policy deny";
-        break;
-    default:
-        break;
+
+    } else {
+        ngx_http_sg_verdict(ctx, risk.verdict);
     }
 
-    ngx_http_sg_log_decision(r, ctx, &u);
+    ngx_http_sg_log_decision(r, ctx, &risk);
 
-    if (u.revoked && ctx->has_session) {
+    if (risk.revoked && ctx->has_session) {
         ngx_http_sg_notify_revoked(r, slcf, ctx);
     }
 
     return NGX_OK;
+}
+
+
+/* the risk engine's verdict as $session_guard_status, and its reason */
+
+static void
+ngx_http_sg_verdict(ngx_http_sg_ctx_t *ctx, ngx_uint_t verdict)
+{
+    switch (verdict) {
+    case NGX_SG_RISK_REVOKED:
+        ctx->status = NGX_HTTP_SG_STATUS_REVOKED;
+        ctx->reason = "session revoked";
+        break;
+    case NGX_SG_RISK_EXPIRED:
+        ctx->status = NGX_HTTP_SG_STATUS_EXPIRED;
+        ctx->reason = "session expired";
+        break;
+    case NGX_SG_RISK_STEP_UP:
+        ctx->status = NGX_HTTP_SG_STATUS_STEP_UP;
+        ctx->reason = "step-up required";
+        break;
+    case NGX_SG_RISK_DENY:
+        ctx->status = NGX_HTTP_SG_STATUS_DENY;
+        ctx->reason = "policy deny";
+        break;
+    default: /* NGX_SG_RISK_ALLOW */
+        ctx->status = NGX_HTTP_SG_STATUS_ALLOW;
+        break;
+    }
 }
 
 
@@ -304,340 +270,6 @@ ngx_http_sg_notify_revoked(ngx_http_request_t *r,
     ngx_http_sg_notify(r, slcf, slcf->zone, &ctx->session.id,
                        &ctx->session.sub, NGX_HTTP_SG_REVOKED_POLICY,
                        ngx_http_sg_revoke_reason_name(&ctx->session.rec));
-}
-
-
-/*
- * The update, under the zone lock: compare, act, update.  No logging, no
- * allocation.
- */
-
-static ngx_int_t
-ngx_http_sg_update(ngx_http_sg_record_t *rec, ngx_uint_t created,
-    void *data)
-{
-    ngx_http_sg_update_t *u = data;
-
-    ngx_uint_t           i, acts, enforce;
-    ngx_http_sg_bind_t   last;
-
-    enforce = !u->monitor;
-
-    if (u->token_exp > rec->token_exp) {
-        rec->token_exp = u->token_exp;
-    }
-
-    /*
-     * Nothing bounds how long the id may be replayed: without a token (an
-     * application's cookie) at all, and with one too, since a refreshed
-     * token carries the same "sid" with a later "exp".  Keep the record,
-     * and so its verdict, for the zone's max_lifetime after its last use,
-     * else an ended session could be reclaimed once the tokens seen with
-     * it expire, and the same cookie or sid would start a fresh one.
-     */
-
-    if (rec->token_exp < u->now + u->max_lifetime) {
-        rec->token_exp = u->now + u->max_lifetime;
-    }
-
-    if (created) {
-        u->created = 1;
-        rec->initial = u->cur;
-        rec->last = u->cur;
-        rec->last_seen = u->now;
-        rec->updated = u->now;
-        rec->loc_time = u->now;
-        rec->auth_time = u->auth_time;
-        rec->cookie_mode = NGX_HTTP_SG_COOKIE_PERSISTENT;
-
-        ngx_http_sg_set_lifetimes(rec, u);
-
-        return NGX_OK;
-    }
-
-    if (rec->revoked) {
-        /* an ended lifetime keeps being reported as such */
-        u->status = (rec->revoked == NGX_HTTP_SG_REVOKED_POLICY
-                     && rec->revoke_reason >= NGX_HTTP_SG_REASON_EXPIRED)
-                    ? NGX_HTTP_SG_STATUS_EXPIRED
-                    : NGX_HTTP_SG_STATUS_REVOKED;
-        return NGX_OK;
-    }
-
-    /* lifetimes: set per request from variables, never extended */
-
-    ngx_http_sg_set_lifetimes(rec, u);
-
-    if ((rec->expires && u->now >= rec->expires)
-        || (rec->idle_timeout
-            && u->now - rec->last_seen > rec->idle_timeout))
-    {
-        u->status = NGX_HTTP_SG_STATUS_EXPIRED;
-
-        if (enforce) {
-            /* refused from now on, for as long as its tokens live */
-            rec->revoked = NGX_HTTP_SG_REVOKED_POLICY;
-            rec->revoke_reason = (rec->expires && u->now >= rec->expires)
-                                 ? NGX_HTTP_SG_REASON_EXPIRED
-                                 : NGX_HTTP_SG_REASON_IDLE;
-            rec->revoked_at = u->now;
-            rec->updated = u->now;
-            u->revoked = 1;
-
-            if (rec->token_exp < u->now + u->max_lifetime) {
-                rec->token_exp = u->now + u->max_lifetime;
-            }
-
-            return NGX_OK;
-        }
-    }
-
-    u->signals = ngx_http_sg_signals(rec, u);
-
-    acts = 0;
-
-    for (i = 0; i < NGX_HTTP_SG_SIG_COUNT; i++) {
-        if (u->signals & ((ngx_uint_t) 1 << i)) {
-            acts |= u->actions[i];
-        }
-    }
-
-    /* a pending step-up holds until the user authenticates again */
-
-    if (rec->step_up_since && u->auth_time <= rec->step_up_since) {
-        acts |= NGX_HTTP_SG_ACT_STEP_UP;
-    }
-
-    u->taken = acts;
-
-    if (acts & NGX_HTTP_SG_ACT_REVOKE) {
-        u->status = NGX_HTTP_SG_STATUS_REVOKED;
-
-        if (enforce) {
-            for (i = 0; i < NGX_HTTP_SG_SIG_COUNT; i++) {
-                if ((u->signals & ((ngx_uint_t) 1 << i))
-                    && (u->actions[i] & NGX_HTTP_SG_ACT_REVOKE))
-                {
-                    rec->revoke_reason = (u_char) i;
-                    break;
-                }
-            }
-
-            rec->revoked = NGX_HTTP_SG_REVOKED_POLICY;
-            rec->revoked_at = u->now;
-            rec->updated = u->now;
-            u->revoked = 1;
-
-            if (rec->token_exp < u->now + u->max_lifetime) {
-                rec->token_exp = u->now + u->max_lifetime;
-            }
-
-            return NGX_OK;
-        }
-
-    } else if (acts & NGX_HTTP_SG_ACT_DENY) {
-        u->status = NGX_HTTP_SG_STATUS_DENY;
-
-        if (enforce) {
-            return NGX_OK;
-        }
-    }
-
-    if ((acts & NGX_HTTP_SG_ACT_STEP_UP)
-        && u->status == NGX_HTTP_SG_STATUS_ALLOW)
-    {
-        if (rec->step_up_since && u->auth_time > rec->step_up_since) {
-            /* authenticated again since it was asked: satisfied */
-            rec->step_up_since = 0;
-
-        } else {
-            u->status = NGX_HTTP_SG_STATUS_STEP_UP;
-
-            if (enforce) {
-                if (rec->step_up_since == 0) {
-                    rec->step_up_since = u->now;
-                    rec->updated = u->now;
-                }
-
-                return NGX_OK;
-            }
-        }
-    }
-
-    /*
-     * Here the request goes through.  In monitor mode a request that
-     * would have been refused changes nothing: else it would accept the
-     * new context for every location that shares the zone, enforcing ones
-     * included (the change is then reported again on the next request).
-     */
-
-    if (!enforce && u->status != NGX_HTTP_SG_STATUS_ALLOW) {
-        return NGX_OK;
-    }
-
-    if (enforce && (acts & NGX_HTTP_SG_ACT_SHORTEN)) {
-        rec->flags |= NGX_HTTP_SG_REC_SHORTENED;
-        ngx_http_sg_set_lifetimes(rec, u);
-    }
-
-    if (enforce && (acts & NGX_HTTP_SG_ACT_NON_PERSISTENT)) {
-        rec->cookie_mode = NGX_HTTP_SG_COOKIE_NON_PERSISTENT;
-    }
-
-    /* accepted: the current context becomes the last one */
-
-    if (u->signals || rec->auth_time < u->auth_time) {
-        rec->updated = u->now;
-    }
-
-    if (u->auth_time > rec->auth_time) {
-        rec->auth_time = u->auth_time;
-    }
-
-    if (u->cur.has_loc) {
-        rec->loc_time = u->now;
-    }
-
-    /*
-     * An unknown value (no ASN, country or location for this address, no
-     * fingerprint) keeps the last known one: else a request from where it
-     * is unknown would make the next change undetectable.
-     */
-
-    last = u->cur;
-
-    if (last.asn == 0) {
-        last.asn = rec->last.asn;
-    }
-
-    if (last.country[0] == 0) {
-        last.country[0] = rec->last.country[0];
-        last.country[1] = rec->last.country[1];
-    }
-
-    if (!last.has_loc) {
-        last.has_loc = rec->last.has_loc;
-        last.lat = rec->last.lat;
-        last.lon = rec->last.lon;
-    }
-
-    if (last.ja4 == 0) {
-        last.ja4 = rec->last.ja4;
-    }
-
-    rec->last = last;
-    rec->last_seen = u->now;
-
-    return NGX_OK;
-}
-
-
-/*
- * Absolute expiry from the creation time, idle timeout: from the values of
- * this request, never extending the record's; after "shorten", capped.
- */
-
-static void
-ngx_http_sg_set_lifetimes(ngx_http_sg_record_t *rec, ngx_http_sg_update_t *u)
-{
-    time_t  expires, idle;
-
-    if (u->absolute) {
-        expires = rec->created + u->absolute;
-
-        if (rec->expires == 0 || expires < rec->expires) {
-            rec->expires = expires;
-        }
-    }
-
-    /* nor lifted by a request with a longer idle timeout, or none */
-
-    idle = u->idle;
-
-    if (rec->idle_timeout && (idle == 0 || idle > rec->idle_timeout)) {
-        idle = rec->idle_timeout;
-    }
-
-    if (rec->flags & NGX_HTTP_SG_REC_SHORTENED) {
-        if (rec->expires == 0 || rec->expires > u->now + u->shorten) {
-            rec->expires = u->now + u->shorten;
-        }
-
-        if (idle == 0 || idle > u->shorten) {
-            idle = u->shorten;
-        }
-    }
-
-    rec->idle_timeout = idle;
-}
-
-
-static ngx_uint_t
-ngx_http_sg_signals(ngx_http_sg_record_t *rec, ngx_http_sg_update_t *u)
-{
-    ngx_uint_t            fired;
-    ngx_sg_geo_point_t    from, to;
-    ngx_http_sg_bind_t   *last, *cur;
-    ngx_sg_geo_travel_t   travel;
-
-    last = &rec->last;
-    cur = &u->cur;
-    fired = 0;
-
-    if ((u->bind & (1 << NGX_HTTP_SG_SIG_IP))
-        && (cur->ip.family != last->ip.family
-            || ngx_memcmp(cur->ip.addr, last->ip.addr, 16) != 0))
-    {
-        fired |= 1 << NGX_HTTP_SG_SIG_IP;
-    }
-
-    /* unknown on either side is no change: nothing to compare */
-
-    if ((u->bind & (1 << NGX_HTTP_SG_SIG_ASN))
-        && cur->asn && last->asn && cur->asn != last->asn)
-    {
-        fired |= 1 << NGX_HTTP_SG_SIG_ASN;
-    }
-
-    if ((u->bind & (1 << NGX_HTTP_SG_SIG_COUNTRY))
-        && cur->country[0] && last->country[0]
-        && (cur->country[0] != last->country[0]
-            || cur->country[1] != last->country[1]))
-    {
-        fired |= 1 << NGX_HTTP_SG_SIG_COUNTRY;
-    }
-
-    if ((u->bind & (1 << NGX_HTTP_SG_SIG_UA)) && cur->ua != last->ua) {
-        fired |= 1 << NGX_HTTP_SG_SIG_UA;
-    }
-
-    if ((u->bind & (1 << NGX_HTTP_SG_SIG_JA4))
-        && cur->ja4 && last->ja4 && cur->ja4 != last->ja4)
-    {
-        fired |= 1 << NGX_HTTP_SG_SIG_JA4;
-    }
-
-    if ((u->bind & (1 << NGX_HTTP_SG_SIG_TRAVEL))
-        && cur->has_loc && last->has_loc)
-    {
-        from.latitude = last->lat;
-        from.longitude = last->lon;
-        from.time = rec->loc_time;
-        to.latitude = cur->lat;
-        to.longitude = cur->lon;
-        to.time = u->now;
-
-        if (ngx_sg_geo_travel(&from, &to, (double) u->travel_speed,
-                              (double) u->travel_floor, &travel)
-            == NGX_OK
-            && travel.impossible)
-        {
-            fired |= 1 << NGX_HTTP_SG_SIG_TRAVEL;
-            u->speed = travel.speed;
-        }
-    }
-
-    return fired;
 }
 
 
@@ -766,61 +398,12 @@ ngx_http_sg_actions(ngx_http_request_t *r, ngx_http_complex_value_t *cv,
         return NGX_ERROR;
     }
 
-    if (ngx_http_sg_parse_actions(&value, mask) != NGX_OK) {
+    if (ngx_sg_risk_parse_actions(&value, mask) != NGX_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "session_guard: invalid actions \"%V\"",
                       ngx_http_sg_log_str(r, &value));
         return NGX_ERROR;
     }
-
-    return NGX_OK;
-}
-
-
-/* "log", "shorten,non_persistent"...; empty means "log" */
-
-ngx_int_t
-ngx_http_sg_parse_actions(ngx_str_t *value, ngx_uint_t *mask)
-{
-    u_char      *p, *last, *start;
-    ngx_uint_t   i, m;
-
-    m = 0;
-    p = value->data;
-    last = p + value->len;
-
-    while (p < last) {
-        start = p;
-
-        while (p < last && *p != ',') {
-            p++;
-        }
-
-        for (i = 0; ngx_http_sg_action_names[i].len; i++) {
-            if ((size_t) (p - start) == ngx_http_sg_action_names[i].len
-                && ngx_strncmp(start, ngx_http_sg_action_names[i].data,
-                               p - start)
-                   == 0)
-            {
-                m |= (ngx_uint_t) 1 << i;
-                break;
-            }
-        }
-
-        if (ngx_http_sg_action_names[i].len == 0) {
-            return NGX_ERROR;
-        }
-
-        if (p < last) {
-            p++;
-
-            if (p == last) {
-                return NGX_ERROR;
-            }
-        }
-    }
-
-    *mask = m ? m : NGX_HTTP_SG_ACT_LOG;
 
     return NGX_OK;
 }
@@ -867,32 +450,32 @@ ngx_http_sg_lifetime_value(ngx_http_request_t *r,
 
 static void
 ngx_http_sg_log_decision(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
-    ngx_http_sg_update_t *u)
+    ngx_sg_risk_t *risk)
 {
     u_char      buf[128], *p, *last;
     ngx_uint_t  i;
 
     /* once per session: when it begins */
 
-    if (u->clamped && u->created) {
+    if (risk->clamped && risk->created) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "session_guard: lifetime of session \"%V\" clamped "
                       "to the zone's max_lifetime of %T s",
                       ngx_http_sg_log_str(r, &ctx->session.id),
-                      u->max_lifetime);
+                      risk->max_lifetime);
     }
 
-    if (u->signals == 0 && u->status == NGX_HTTP_SG_STATUS_ALLOW) {
+    if (risk->signals == 0 && ctx->status == NGX_HTTP_SG_STATUS_ALLOW) {
         return;
     }
 
     p = buf;
     last = buf + sizeof(buf);
 
-    for (i = 0; i < NGX_HTTP_SG_SIG_COUNT; i++) {
-        if (u->signals & ((ngx_uint_t) 1 << i)) {
+    for (i = 0; i < NGX_SG_SIG_COUNT; i++) {
+        if (risk->signals & ((ngx_uint_t) 1 << i)) {
             p = ngx_slprintf(p, last, "%s%V", p == buf ? "" : ",",
-                             &ngx_http_sg_signal_names[i]);
+                             &ngx_sg_signal_names[i]);
         }
     }
 
@@ -905,5 +488,5 @@ ngx_http_sg_log_decision(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
                   "%s%s", ngx_http_sg_log_str(r, &ctx->session.id),
                   ngx_http_sg_log_str(r, &ctx->session.sub), p - buf, buf,
                   ctx->reason ? ctx->reason : "allowed",
-                  u->monitor ? " (monitor mode)" : "");
+                  risk->monitor ? " (monitor mode)" : "");
 }

@@ -19,28 +19,6 @@ static ngx_int_t ngx_http_sg_signal_arg(ngx_conf_t *cf, ngx_str_t *arg,
     ngx_str_t *value);
 
 
-ngx_str_t  ngx_http_sg_signal_names[] = {
-    ngx_string("ip"),
-    ngx_string("asn"),
-    ngx_string("country"),
-    ngx_string("ua"),
-    ngx_string("ja4"),
-    ngx_string("travel"),
-    ngx_null_string
-};
-
-
-ngx_str_t  ngx_http_sg_action_names[] = {
-    ngx_string("log"),
-    ngx_string("step_up"),
-    ngx_string("shorten"),
-    ngx_string("non_persistent"),
-    ngx_string("revoke"),
-    ngx_string("deny"),
-    ngx_null_string
-};
-
-
 char *
 ngx_http_sg_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
@@ -156,9 +134,9 @@ ngx_http_sg_signal_by_name(ngx_str_t *name)
 {
     ngx_int_t  i;
 
-    for (i = 0; ngx_http_sg_signal_names[i].len; i++) {
-        if (ngx_http_sg_signal_names[i].len == name->len
-            && ngx_strncmp(ngx_http_sg_signal_names[i].data, name->data,
+    for (i = 0; ngx_sg_signal_names[i].len; i++) {
+        if (ngx_sg_signal_names[i].len == name->len
+            && ngx_strncmp(ngx_sg_signal_names[i].data, name->data,
                            name->len)
                == 0)
         {
@@ -238,8 +216,8 @@ ngx_http_sg_bind(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         /* a trusted source for the value: a fingerprint from a CDN... */
 
-        if (sig != NGX_HTTP_SG_SIG_UA && sig != NGX_HTTP_SG_SIG_JA4
-            && sig != NGX_HTTP_SG_SIG_COUNTRY && sig != NGX_HTTP_SG_SIG_IP)
+        if (sig != NGX_SG_SIG_UA && sig != NGX_SG_SIG_JA4
+            && sig != NGX_SG_SIG_COUNTRY && sig != NGX_SG_SIG_IP)
         {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "signal \"%V\" takes no value", &value[i]);
@@ -284,14 +262,14 @@ ngx_http_sg_on_change(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         if (slcf->on_change[sig] != NULL) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "duplicate signal \"%V\"",
-                               &ngx_http_sg_signal_names[sig]);
+                               &ngx_sg_signal_names[sig]);
             return NGX_CONF_ERROR;
         }
 
         /* without variables, the actions are checked here, once */
 
         if (ngx_http_script_variables_count(&v) == 0
-            && ngx_http_sg_parse_actions(&v, &mask) != NGX_OK)
+            && ngx_sg_risk_parse_actions(&v, &mask) != NGX_OK)
         {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "invalid actions \"%V\"", &v);
@@ -597,7 +575,7 @@ ngx_http_sg_session_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
     ngx_conf_merge_uint_value(conf->key_missing, prev->key_missing,
                               NGX_HTTP_SG_KEY_MISSING_PASS);
     ngx_conf_merge_uint_value(conf->bind, prev->bind,
-                              (1 << NGX_HTTP_SG_SIG_COUNT) - 1);
+                              (1 << NGX_SG_SIG_COUNT) - 1);
     ngx_conf_merge_uint_value(conf->travel_speed, prev->travel_speed, 900);
     ngx_conf_merge_uint_value(conf->travel_floor, prev->travel_floor, 100);
     ngx_conf_merge_ptr_value(conf->absolute, prev->absolute, NULL);
@@ -619,13 +597,13 @@ ngx_http_sg_session_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
 
     on_change = 0;
 
-    for (i = 0; i < NGX_HTTP_SG_SIG_COUNT; i++) {
+    for (i = 0; i < NGX_SG_SIG_COUNT; i++) {
         if (conf->on_change[i]) {
             on_change = 1;
         }
     }
 
-    for (i = 0; i < NGX_HTTP_SG_SIG_COUNT; i++) {
+    for (i = 0; i < NGX_SG_SIG_COUNT; i++) {
         if (!on_change) {
             conf->on_change[i] = prev->on_change[i];
         }

@@ -29,6 +29,7 @@
 #include <ngx_http.h>
 
 #include "ngx_sg_state.h"
+#include "ngx_sg_risk.h"
 
 
 #define NGX_HTTP_SG_ID_MAX             NGX_SG_ID_MAX
@@ -37,16 +38,16 @@
 #define NGX_HTTP_SG_ID_DIGEST_LEN      (sizeof("sha256:") - 1 + 43)
 #define NGX_HTTP_SG_MAX_SESSIONS_MAX   1000  /* per subject, directive */
 
-/* cookie modes (issue: edge-enforced cookies) */
-#define NGX_HTTP_SG_COOKIE_PERSISTENT      0
-#define NGX_HTTP_SG_COOKIE_NON_PERSISTENT  1
+/* cookie modes (issue: edge-enforced cookies): ngx_sg_risk.h */
+#define NGX_HTTP_SG_COOKIE_PERSISTENT      NGX_SG_COOKIE_PERSISTENT
+#define NGX_HTTP_SG_COOKIE_NON_PERSISTENT  NGX_SG_COOKIE_NON_PERSISTENT
 
-/* who revoked a session */
-#define NGX_HTTP_SG_REVOKED_NO         0
-#define NGX_HTTP_SG_REVOKED_POLICY     1
-#define NGX_HTTP_SG_REVOKED_API        2
-#define NGX_HTTP_SG_REVOKED_LOGOUT     3
-#define NGX_HTTP_SG_REVOKED_LIMIT      4     /* max_sessions replace_oldest */
+/* who revoked a session: ngx_sg_state.h */
+#define NGX_HTTP_SG_REVOKED_NO         NGX_SG_REVOKED_NO
+#define NGX_HTTP_SG_REVOKED_POLICY     NGX_SG_REVOKED_POLICY
+#define NGX_HTTP_SG_REVOKED_API        NGX_SG_REVOKED_API
+#define NGX_HTTP_SG_REVOKED_LOGOUT     NGX_SG_REVOKED_LOGOUT
+#define NGX_HTTP_SG_REVOKED_LIMIT      NGX_SG_REVOKED_LIMIT
 
 
 /* the record and its parts: core types (the state file format) */
@@ -95,8 +96,8 @@ typedef struct {
  * Decision counters for session_guard_metrics, kept in the zone so that
  * every worker adds to the same ones: lock-free (ngx_atomic_fetch_add),
  * counted by the access handler of the locations that use the zone
- * (ngx_http_sg_metrics_count()).  Indexes: NGX_HTTP_SG_SIG_*, the bit
- * number of NGX_HTTP_SG_ACT_*, NGX_HTTP_SG_STATUS_*, NGX_HTTP_SG_REJECT_*
+ * (ngx_http_sg_metrics_count()).  Indexes: NGX_SG_SIG_*, the bit
+ * number of NGX_SG_ACT_*, NGX_HTTP_SG_STATUS_*, NGX_HTTP_SG_REJECT_*
  * (ngx_http_sg_metrics.h); [mode]: 0 enforce, 1 monitor.  "events" are
  * counted by the logout receiver and the notifications
  * (ngx_http_sg_metrics_event(), NGX_HTTP_SG_EVENT_*).

@@ -46,6 +46,13 @@
 #define NGX_SG_JTI_MAX             128
 #define NGX_SG_REVOKED_MAX         4     /* highest "who revoked" value */
 
+/* who revoked a session (the record's "revoked") */
+#define NGX_SG_REVOKED_NO          0
+#define NGX_SG_REVOKED_POLICY      1     /* a signal, an ended lifetime */
+#define NGX_SG_REVOKED_API         2
+#define NGX_SG_REVOKED_LOGOUT      3
+#define NGX_SG_REVOKED_LIMIT       4     /* max_sessions replace_oldest */
+
 /* jti key length flag: the key is the SHA-256 of a longer jti */
 #define NGX_SG_JTI_HASHED          0x8000
 

@@ -1,0 +1,479 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * The risk engine (see ngx_sg_risk.h): signals, actions, lifetimes and
+ * travel, on a session record and nothing else.
+ *
+ * The record keeps "initial" (first seen) and "last" (last accepted)
+ * values; a signal fires when the current value differs from "last", so a
+ * change is reported once, when it happens, not on every later request.
+ * A request answered with deny or step_up does not move "last".
+ *
+ * Return contract: NGX_OK (ngx_sg_risk_update(), the verdict in the
+ * struct); NGX_DECLINED an invalid action list; never NGX_ERROR.  Nothing
+ * here allocates, logs or blocks: the update runs under the zone's mutex.
+ * Hard limits: NGX_SG_SIG_COUNT signals and NGX_SG_ACT_COUNT actions, each
+ * a bit of an ngx_uint_t; lifetimes never above max_lifetime when set.
+ */
+
+
+#include "ngx_sg_risk.h"
+#include "ngx_sg_geo.h"
+
+
+/* compile-time check: a name table has exactly n names and its null end */
+#define ngx_sg_risk_table_check(name, table, n)                               \
+    typedef char name[(sizeof(table) / sizeof(ngx_str_t) == (n) + 1)         \
+                      ? 1 : -1]
+
+
+static void ngx_sg_risk_set_lifetimes(ngx_sg_record_t *rec,
+    ngx_sg_risk_t *risk);
+static ngx_uint_t ngx_sg_risk_signals(ngx_sg_record_t *rec,
+    ngx_sg_risk_t *risk);
+static void ngx_sg_risk_revoke(ngx_sg_record_t *rec, ngx_sg_risk_t *risk,
+    ngx_uint_t reason);
+static void ngx_sg_risk_accept(ngx_sg_record_t *rec, ngx_sg_risk_t *risk);
+
+
+ngx_str_t  ngx_sg_signal_names[] = {
+    ngx_string("ip"),
+    ngx_string("asn"),
+    ngx_string("country"),
+    ngx_string("ua"),
+    ngx_string("ja4"),
+    ngx_string("travel"),
+    ngx_null_string
+};
+
+ngx_sg_risk_table_check(ngx_sg_signal_names_check_t, ngx_sg_signal_names,
+                        NGX_SG_SIG_COUNT);
+
+
+ngx_str_t  ngx_sg_action_names[] = {
+    ngx_string("log"),
+    ngx_string("step_up"),
+    ngx_string("shorten"),
+    ngx_string("non_persistent"),
+    ngx_string("revoke"),
+    ngx_string("deny"),
+    ngx_null_string
+};
+
+ngx_sg_risk_table_check(ngx_sg_action_names_check_t, ngx_sg_action_names,
+                        NGX_SG_ACT_COUNT);
+
+
+void
+ngx_sg_risk_clamp(ngx_sg_risk_t *risk)
+{
+    if (risk->max_lifetime == 0) {
+        return;
+    }
+
+    if (risk->absolute == 0 || risk->absolute > risk->max_lifetime) {
+        risk->clamped = (risk->absolute > risk->max_lifetime);
+        risk->absolute = risk->max_lifetime;
+    }
+
+    if (risk->idle > risk->max_lifetime) {
+        risk->clamped = 1;
+        risk->idle = risk->max_lifetime;
+    }
+}
+
+
+ngx_int_t
+ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
+{
+    ngx_sg_risk_t *risk = data;
+
+    ngx_uint_t  i, acts, enforce;
+
+    enforce = !risk->monitor;
+
+    if (risk->token_exp > rec->token_exp) {
+        rec->token_exp = risk->token_exp;
+    }
+
+    /*
+     * Nothing bounds how long the id may be replayed: without a token (an
+     * application's cookie) at all, and with one too, since a refreshed
+     * token carries the same "sid" with a later "exp".  Keep the record,
+     * and so its verdict, for the zone's max_lifetime after its last use,
+     * else an ended session could be reclaimed once the tokens seen with
+     * it expire, and the same cookie or sid would start a fresh one.
+     */
+
+    if (rec->token_exp < risk->now + risk->max_lifetime) {
+        rec->token_exp = risk->now + risk->max_lifetime;
+    }
+
+    if (created) {
+        risk->created = 1;
+        rec->initial = risk->cur;
+        rec->last = risk->cur;
+        rec->last_seen = risk->now;
+        rec->updated = risk->now;
+        rec->loc_time = risk->now;
+        rec->auth_time = risk->auth_time;
+        rec->cookie_mode = NGX_SG_COOKIE_PERSISTENT;
+
+        ngx_sg_risk_set_lifetimes(rec, risk);
+
+        return NGX_OK;
+    }
+
+    if (rec->revoked) {
+        /* an ended lifetime keeps being reported as such */
+        risk->verdict = (rec->revoked == NGX_SG_REVOKED_POLICY
+                         && rec->revoke_reason >= NGX_SG_REASON_EXPIRED)
+                        ? NGX_SG_RISK_EXPIRED
+                        : NGX_SG_RISK_REVOKED;
+        return NGX_OK;
+    }
+
+    /* lifetimes: set per request from variables, never extended */
+
+    ngx_sg_risk_set_lifetimes(rec, risk);
+
+    if ((rec->expires && risk->now >= rec->expires)
+        || (rec->idle_timeout
+            && risk->now - rec->last_seen > rec->idle_timeout))
+    {
+        risk->verdict = NGX_SG_RISK_EXPIRED;
+
+        if (enforce) {
+            /* refused from now on, for as long as its tokens live */
+            ngx_sg_risk_revoke(rec, risk,
+                               (rec->expires && risk->now >= rec->expires)
+                               ? NGX_SG_REASON_EXPIRED
+                               : NGX_SG_REASON_IDLE);
+            return NGX_OK;
+        }
+    }
+
+    risk->signals = ngx_sg_risk_signals(rec, risk);
+
+    acts = 0;
+
+    for (i = 0; i < NGX_SG_SIG_COUNT; i++) {
+        if (risk->signals & ((ngx_uint_t) 1 << i)) {
+            acts |= risk->actions[i];
+        }
+    }
+
+    /* a pending step-up holds until the user authenticates again */
+
+    if (rec->step_up_since && risk->auth_time <= rec->step_up_since) {
+        acts |= NGX_SG_ACT_STEP_UP;
+    }
+
+    risk->taken = acts;
+
+    if (acts & NGX_SG_ACT_REVOKE) {
+        risk->verdict = NGX_SG_RISK_REVOKED;
+
+        if (enforce) {
+            /* the reason: the first signal that asked for it */
+
+            for (i = 0; i < NGX_SG_SIG_COUNT; i++) {
+                if ((risk->signals & ((ngx_uint_t) 1 << i))
+                    && (risk->actions[i] & NGX_SG_ACT_REVOKE))
+                {
+                    break;
+                }
+            }
+
+            ngx_sg_risk_revoke(rec, risk,
+                               (i < NGX_SG_SIG_COUNT) ? i
+                                                      : rec->revoke_reason);
+            return NGX_OK;
+        }
+
+    } else if (acts & NGX_SG_ACT_DENY) {
+        risk->verdict = NGX_SG_RISK_DENY;
+
+        if (enforce) {
+            return NGX_OK;
+        }
+    }
+
+    if ((acts & NGX_SG_ACT_STEP_UP) && risk->verdict == NGX_SG_RISK_ALLOW) {
+
+        if (rec->step_up_since && risk->auth_time > rec->step_up_since) {
+            /* authenticated again since it was asked: satisfied */
+            rec->step_up_since = 0;
+
+        } else {
+            risk->verdict = NGX_SG_RISK_STEP_UP;
+
+            if (enforce) {
+                if (rec->step_up_since == 0) {
+                    rec->step_up_since = risk->now;
+                    rec->updated = risk->now;
+                }
+
+                return NGX_OK;
+            }
+        }
+    }
+
+    /*
+     * Here the request goes through.  In monitor mode a request that
+     * would have been refused changes nothing: else it would accept the
+     * new context for every location that shares the zone, enforcing ones
+     * included (the change is then reported again on the next request).
+     */
+
+    if (!enforce && risk->verdict != NGX_SG_RISK_ALLOW) {
+        return NGX_OK;
+    }
+
+    if (enforce && (acts & NGX_SG_ACT_SHORTEN)) {
+        rec->flags |= NGX_SG_REC_SHORTENED;
+        ngx_sg_risk_set_lifetimes(rec, risk);
+    }
+
+    if (enforce && (acts & NGX_SG_ACT_NON_PERSISTENT)) {
+        rec->cookie_mode = NGX_SG_COOKIE_NON_PERSISTENT;
+    }
+
+    ngx_sg_risk_accept(rec, risk);
+
+    return NGX_OK;
+}
+
+
+/*
+ * Revoked by policy (a signal, an ended lifetime): refused from now on,
+ * and kept for the zone's max_lifetime at least.
+ */
+
+static void
+ngx_sg_risk_revoke(ngx_sg_record_t *rec, ngx_sg_risk_t *risk,
+    ngx_uint_t reason)
+{
+    rec->revoked = NGX_SG_REVOKED_POLICY;
+    rec->revoke_reason = (u_char) reason;
+    rec->revoked_at = risk->now;
+    rec->updated = risk->now;
+    risk->revoked = 1;
+
+    if (rec->token_exp < risk->now + risk->max_lifetime) {
+        rec->token_exp = risk->now + risk->max_lifetime;
+    }
+}
+
+
+/* accepted: the current context becomes the last one */
+
+static void
+ngx_sg_risk_accept(ngx_sg_record_t *rec, ngx_sg_risk_t *risk)
+{
+    ngx_sg_bind_t  last;
+
+    if (risk->signals || rec->auth_time < risk->auth_time) {
+        rec->updated = risk->now;
+    }
+
+    if (risk->auth_time > rec->auth_time) {
+        rec->auth_time = risk->auth_time;
+    }
+
+    if (risk->cur.has_loc) {
+        rec->loc_time = risk->now;
+    }
+
+    /*
+     * An unknown value (no ASN, country or location for this address, no
+     * fingerprint) keeps the last known one: else a request from where it
+     * is unknown would make the next change undetectable.
+     */
+
+    last = risk->cur;
+
+    if (last.asn == 0) {
+        last.asn = rec->last.asn;
+    }
+
+    if (last.country[0] == 0) {
+        last.country[0] = rec->last.country[0];
+        last.country[1] = rec->last.country[1];
+    }
+
+    if (!last.has_loc) {
+        last.has_loc = rec->last.has_loc;
+        last.lat = rec->last.lat;
+        last.lon = rec->last.lon;
+    }
+
+    if (last.ja4 == 0) {
+        last.ja4 = rec->last.ja4;
+    }
+
+    rec->last = last;
+    rec->last_seen = risk->now;
+}
+
+
+/*
+ * Absolute expiry from the creation time, idle timeout: from the values of
+ * this request, never extending the record's; after "shorten", capped.
+ */
+
+static void
+ngx_sg_risk_set_lifetimes(ngx_sg_record_t *rec, ngx_sg_risk_t *risk)
+{
+    time_t  expires, idle;
+
+    if (risk->absolute) {
+        expires = rec->created + risk->absolute;
+
+        if (rec->expires == 0 || expires < rec->expires) {
+            rec->expires = expires;
+        }
+    }
+
+    /* nor lifted by a request with a longer idle timeout, or none */
+
+    idle = risk->idle;
+
+    if (rec->idle_timeout && (idle == 0 || idle > rec->idle_timeout)) {
+        idle = rec->idle_timeout;
+    }
+
+    if (rec->flags & NGX_SG_REC_SHORTENED) {
+        if (rec->expires == 0 || rec->expires > risk->now + risk->shorten) {
+            rec->expires = risk->now + risk->shorten;
+        }
+
+        if (idle == 0 || idle > risk->shorten) {
+            idle = risk->shorten;
+        }
+    }
+
+    rec->idle_timeout = idle;
+}
+
+
+static ngx_uint_t
+ngx_sg_risk_signals(ngx_sg_record_t *rec, ngx_sg_risk_t *risk)
+{
+    ngx_uint_t            fired;
+    ngx_sg_bind_t        *last, *cur;
+    ngx_sg_geo_point_t    from, to;
+    ngx_sg_geo_travel_t   travel;
+
+    last = &rec->last;
+    cur = &risk->cur;
+    fired = 0;
+
+    if ((risk->bind & (1 << NGX_SG_SIG_IP))
+        && (cur->ip.family != last->ip.family
+            || ngx_memcmp(cur->ip.addr, last->ip.addr, 16) != 0))
+    {
+        fired |= 1 << NGX_SG_SIG_IP;
+    }
+
+    /* unknown on either side is no change: nothing to compare */
+
+    if ((risk->bind & (1 << NGX_SG_SIG_ASN))
+        && cur->asn && last->asn && cur->asn != last->asn)
+    {
+        fired |= 1 << NGX_SG_SIG_ASN;
+    }
+
+    if ((risk->bind & (1 << NGX_SG_SIG_COUNTRY))
+        && cur->country[0] && last->country[0]
+        && (cur->country[0] != last->country[0]
+            || cur->country[1] != last->country[1]))
+    {
+        fired |= 1 << NGX_SG_SIG_COUNTRY;
+    }
+
+    if ((risk->bind & (1 << NGX_SG_SIG_UA)) && cur->ua != last->ua) {
+        fired |= 1 << NGX_SG_SIG_UA;
+    }
+
+    if ((risk->bind & (1 << NGX_SG_SIG_JA4))
+        && cur->ja4 && last->ja4 && cur->ja4 != last->ja4)
+    {
+        fired |= 1 << NGX_SG_SIG_JA4;
+    }
+
+    if ((risk->bind & (1 << NGX_SG_SIG_TRAVEL))
+        && cur->has_loc && last->has_loc)
+    {
+        from.latitude = last->lat;
+        from.longitude = last->lon;
+        from.time = rec->loc_time;
+        to.latitude = cur->lat;
+        to.longitude = cur->lon;
+        to.time = risk->now;
+
+        if (ngx_sg_geo_travel(&from, &to, (double) risk->travel_speed,
+                              (double) risk->travel_floor, &travel)
+            == NGX_OK
+            && travel.impossible)
+        {
+            fired |= 1 << NGX_SG_SIG_TRAVEL;
+            risk->speed = travel.speed;
+        }
+    }
+
+    return fired;
+}
+
+
+/* "log", "shorten,non_persistent"...; empty means "log" */
+
+ngx_int_t
+ngx_sg_risk_parse_actions(ngx_str_t *value, ngx_uint_t *mask)
+{
+    u_char      *p, *last, *start;
+    ngx_uint_t   i, m;
+
+    m = 0;
+    p = value->data;
+    last = p + value->len;
+
+    while (p < last) {
+        start = p;
+
+        while (p < last && *p != ',') {
+            p++;
+        }
+
+        for (i = 0; ngx_sg_action_names[i].len; i++) {
+            if ((size_t) (p - start) == ngx_sg_action_names[i].len
+                && ngx_strncmp(start, ngx_sg_action_names[i].data,
+                               p - start)
+                   == 0)
+            {
+                m |= (ngx_uint_t) 1 << i;
+                break;
+            }
+        }
+
+        if (ngx_sg_action_names[i].len == 0) {
+            return NGX_DECLINED;
+        }
+
+        if (p < last) {
+            p++;
+
+            if (p == last) {
+                return NGX_DECLINED;
+            }
+        }
+    }
+
+    *mask = m ? m : NGX_SG_ACT_LOG;
+
+    return NGX_OK;
+}

@@ -1,0 +1,151 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+#ifndef _NGX_SG_RISK_H_INCLUDED_
+#define _NGX_SG_RISK_H_INCLUDED_
+
+
+/*
+ * The risk engine: a session record (ngx_sg_state.h) and the context of
+ * the current request in, the record updated and a verdict out.
+ *
+ *   signals    what the session is bound to and has changed since the
+ *              last accepted request: address, ASN, country, user agent,
+ *              TLS fingerprint, and an impossible travel (ngx_sg_geo.h);
+ *   actions    what each fired signal asks for, by policy: log, step_up,
+ *              shorten, non_persistent, revoke, deny;
+ *   lifetimes  absolute (from the creation) and idle, taken from each
+ *              request but never extended, clamped to a ceiling, cut by
+ *              "shorten".
+ *
+ * The caller (the HTTP glue) fills an ngx_sg_risk_t with the request's
+ * context and policy, clamps it once (ngx_sg_risk_clamp()), then runs
+ * ngx_sg_risk_update() on the record under the zone lock; it reads the
+ * results from the same struct afterwards.
+ *
+ * Return contract: ngx_sg_risk_update() returns NGX_OK, the verdict is in
+ * risk->verdict (it never fails: no allocation, no logging, no blocking,
+ * as it runs with the zone's mutex held); ngx_sg_risk_parse_actions()
+ * returns NGX_OK for a valid list, NGX_DECLINED for an invalid one.
+ * NGX_ERROR is never returned.
+ *
+ * Hard limits: NGX_SG_SIG_COUNT signals (bits of an ngx_uint_t mask and
+ * indexes of ngx_sg_signal_names, and below NGX_SG_REASON_EXPIRED as
+ * they are stored in the record's revoke_reason), NGX_SG_ACT_COUNT
+ * actions (bits of a mask, ngx_sg_action_names); a lifetime never above
+ * max_lifetime when that is set.  The caller's part: times are a clock's
+ * and lifetimes ngx_parse_time()'s, so that their sums cannot overflow;
+ * "shorten" is over 0 (0 would take a shortened record's idle timeout
+ * away).
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include "ngx_sg_state.h"
+
+
+/* signals: a change of what a session is bound to (ngx_sg_signal_names) */
+#define NGX_SG_SIG_IP                   0
+#define NGX_SG_SIG_ASN                  1
+#define NGX_SG_SIG_COUNTRY              2
+#define NGX_SG_SIG_UA                   3
+#define NGX_SG_SIG_JA4                  4
+#define NGX_SG_SIG_TRAVEL               5
+#define NGX_SG_SIG_COUNT                6
+
+/* actions, bits of a mask (bit n: ngx_sg_action_names[n]) */
+#define NGX_SG_ACT_LOG                  0x01
+#define NGX_SG_ACT_STEP_UP              0x02
+#define NGX_SG_ACT_SHORTEN              0x04
+#define NGX_SG_ACT_NON_PERSISTENT       0x08
+#define NGX_SG_ACT_REVOKE               0x10
+#define NGX_SG_ACT_DENY                 0x20
+#define NGX_SG_ACT_COUNT                6
+
+/* the record's flags */
+#define NGX_SG_REC_SHORTENED            0x01
+#define NGX_SG_REC_CLAMPED              0x02
+/*
+ * created by a request that no verified token vouched for (an application's
+ * cookie with "session_guard_token off"): anyone can make such a key up, so
+ * these records live within the zone's "unauthenticated" share (set by the
+ * store, never by the risk engine)
+ */
+#define NGX_SG_REC_UNAUTH               0x04
+
+/* the record's revoke_reason: a signal id, or one of these */
+#define NGX_SG_REASON_EXPIRED           100
+#define NGX_SG_REASON_IDLE              101
+
+/* the record's cookie_mode (edge-enforced cookies) */
+#define NGX_SG_COOKIE_PERSISTENT        0
+#define NGX_SG_COOKIE_NON_PERSISTENT    1
+
+/* verdicts (ngx_sg_risk_t.verdict) */
+#define NGX_SG_RISK_ALLOW               0
+#define NGX_SG_RISK_REVOKED             1    /* the session is revoked */
+#define NGX_SG_RISK_EXPIRED             2    /* its lifetime ended */
+#define NGX_SG_RISK_STEP_UP             3    /* fresh authentication needed */
+#define NGX_SG_RISK_DENY                4    /* refused, the session kept */
+
+
+typedef struct {
+    /* in: the request */
+    time_t                      now;
+    ngx_sg_bind_t               cur;
+    time_t                      token_exp;  /* with leeway; 0: no token */
+    time_t                      auth_time;  /* 0: unknown */
+
+    /* in: the policy */
+    time_t                      absolute;   /* 0: none */
+    time_t                      idle;       /* 0: none */
+    time_t                      max_lifetime; /* the ceiling; 0: none */
+    time_t                      shorten;    /* over 0 */
+    ngx_uint_t                  bind;       /* bits: 1 << NGX_SG_SIG_* */
+    ngx_uint_t                  actions[NGX_SG_SIG_COUNT];
+    ngx_uint_t                  travel_speed; /* km/h */
+    ngx_uint_t                  travel_floor; /* km */
+    ngx_uint_t                  monitor;    /* report, never enforce */
+
+    /* out */
+    ngx_uint_t                  verdict;    /* NGX_SG_RISK_* */
+    ngx_uint_t                  signals;    /* fired: 1 << NGX_SG_SIG_* */
+    ngx_uint_t                  taken;      /* actions: NGX_SG_ACT_* */
+    ngx_uint_t                  clamped;    /* by ngx_sg_risk_clamp() */
+    ngx_uint_t                  created;
+    ngx_uint_t                  revoked;    /* by this request */
+    double                      speed;      /* km/h of a travel signal */
+} ngx_sg_risk_t;
+
+
+/* null-terminated; NGX_SG_SIG_COUNT and NGX_SG_ACT_COUNT names */
+extern ngx_str_t  ngx_sg_signal_names[];
+extern ngx_str_t  ngx_sg_action_names[];
+
+
+/*
+ * The lifetimes of the request held to max_lifetime: an absolute one
+ * that is unset or above it becomes it, an idle one above it becomes it;
+ * risk->clamped tells whether a lifetime asked for was cut.  Once per
+ * request, before ngx_sg_risk_update().
+ */
+void ngx_sg_risk_clamp(ngx_sg_risk_t *risk);
+
+/*
+ * Compare, act, update the record: the zone's update callback
+ * (ngx_http_sg_update_pt), data is the ngx_sg_risk_t.  created: rec is new
+ * (zeroed but for rec->created).  Always NGX_OK.
+ */
+ngx_int_t ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created,
+    void *data);
+
+/* "log", "shorten,non_persistent"...; empty means "log" */
+ngx_int_t ngx_sg_risk_parse_actions(ngx_str_t *value, ngx_uint_t *mask);
+
+
+#endif /* _NGX_SG_RISK_H_INCLUDED_ */
