@@ -348,7 +348,6 @@ ngx_table_elt_t *ngx_http_sg_www_authenticate(ngx_http_request_t *r,
 /* ngx_http_sg_cache.c: per-worker verified-token cache */
 ngx_int_t ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
     ngx_uint_t size);
-ngx_int_t ngx_http_sg_cache_digest(ngx_str_t *token, u_char digest[32]);
 ngx_int_t ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache,
     ngx_pool_t *pool, ngx_str_t *token, uint32_t hash, void *keys,
     ngx_uint_t generation, ngx_uint_t algorithms, time_t now,

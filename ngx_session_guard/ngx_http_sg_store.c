@@ -14,6 +14,7 @@
 
 #include "ngx_http_sg.h"
 #include "ngx_http_sg_shm.h"
+#include "ngx_sg_sha256.h"
 
 
 static ngx_int_t ngx_http_sg_limit(ngx_http_sg_zone_t *zone,
@@ -578,7 +579,7 @@ ngx_int_t
 ngx_http_sg_zone_jti(ngx_http_sg_zone_t *zone, ngx_str_t *jti,
     time_t expires)
 {
-    u_char              *key, digest[32];
+    u_char              *key, digest[NGX_SG_SHA256_LEN];
     size_t               size;
     time_t               now;
     uint32_t             hash;
@@ -596,12 +597,13 @@ ngx_http_sg_zone_jti(ngx_http_sg_zone_t *zone, ngx_str_t *jti,
      */
 
     if (jti->len > NGX_HTTP_SG_JTI_MAX) {
-        if (ngx_http_sg_cache_digest(jti, digest) != NGX_OK) {
+        if (ngx_sg_sha256_digest(jti->data, jti->len, digest) != NGX_OK)
+        {
             return NGX_ERROR;
         }
 
         key = digest;
-        len = 32 | NGX_HTTP_SG_JTI_HASHED;
+        len = NGX_SG_SHA256_LEN | NGX_HTTP_SG_JTI_HASHED;
 
     } else {
         key = jti->data;

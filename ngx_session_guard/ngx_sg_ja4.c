@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 
 #include "ngx_sg_ja4.h"
+#include "ngx_sg_sha256.h"
 
 
 #define NGX_SG_JA4_EXT_SNI         0x0000
@@ -386,7 +387,7 @@ ngx_sg_ja4_hash(ngx_sg_ja4_hello_t *h, ngx_uint_t part, ngx_uint_t flags,
     ngx_uint_t          i, n;
     ngx_sg_ja4_sink_t   s;
 
-    if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+    if (EVP_DigestInit_ex(md, ngx_sg_sha256(), NULL) != 1) {
         return NGX_ERROR;
     }
 
