@@ -325,11 +325,6 @@ typedef struct {
 extern ngx_module_t  ngx_http_session_guard_module;
 
 
-/* ngx_http_sg_api.c: strict percent-decoding ("+" is a space if form) */
-ngx_int_t ngx_http_sg_unescape(ngx_pool_t *pool, ngx_str_t *src,
-    ngx_uint_t form, ngx_str_t *dst);
-ngx_int_t ngx_http_sg_hex(u_char c);
-
 /* ngx_http_sg_module.c */
 char *ngx_http_sg_compile(ngx_conf_t *cf, ngx_str_t *value,
     ngx_http_complex_value_t **cvp);
