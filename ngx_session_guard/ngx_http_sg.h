@@ -36,6 +36,7 @@
 #define NGX_HTTP_SG_CACHE_HIT           1
 #define NGX_HTTP_SG_CACHE_MISS          2
 #define NGX_HTTP_SG_CACHE_BYPASS        3    /* the cache is off */
+#define NGX_HTTP_SG_CACHE_COUNT         4    /* names: ..._variables.c */
 
 
 /* $session_guard_status values */
@@ -50,6 +51,9 @@
 #define NGX_HTTP_SG_STATUS_STEP_UP      8    /* fresh authentication needed */
 #define NGX_HTTP_SG_STATUS_LIMITED      9    /* too many sessions */
 #define NGX_HTTP_SG_STATUS_COUNT        10
+
+/* "ALLOW" ...; "" for NONE (ngx_http_sg_variables.c) */
+extern ngx_str_t  ngx_http_sg_status_names[];
 
 
 /* signals: a change of what a session is bound to */
@@ -93,6 +97,7 @@
 #define NGX_HTTP_SG_SENDER_OFF          0
 #define NGX_HTTP_SG_SENDER_OPTIONAL     1
 #define NGX_HTTP_SG_SENDER_REQUIRED     2
+#define NGX_HTTP_SG_SENDER_COUNT        3    /* names: ..._sender_conf.c */
 
 /* the scheme the token came with (ngx_http_sg_ctx_t.scheme) */
 #define NGX_HTTP_SG_SCHEME_NONE         0    /* a source without one */
@@ -427,7 +432,6 @@ ngx_str_t *ngx_http_sg_revoke_reason_name(ngx_http_sg_record_t *rec);
 /* ngx_http_sg_variables.c */
 ngx_int_t ngx_http_sg_register_variables(ngx_conf_t *cf,
     ngx_http_variable_t *vars);
-ngx_str_t *ngx_http_sg_status_name(ngx_uint_t status);
 char *ngx_http_sg_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_sg_add_variables(ngx_conf_t *cf);
 ngx_http_sg_ctx_t *ngx_http_sg_get_ctx(ngx_http_request_t *r);
@@ -454,7 +458,6 @@ ngx_int_t ngx_http_sg_mtls_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, json_t *cnf);
 ngx_int_t ngx_http_sg_dpop_challenge(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_uint_t status, const char *error);
-extern ngx_str_t  ngx_http_sg_sender_modes[];
 
 /* ngx_http_sg_geo.c */
 char *ngx_http_sg_geoip(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
