@@ -38,6 +38,7 @@
 #define NGX_HTTP_SG_CACHE_HIT           1
 #define NGX_HTTP_SG_CACHE_MISS          2
 #define NGX_HTTP_SG_CACHE_BYPASS        3    /* the cache is off */
+#define NGX_HTTP_SG_CACHE_COUNT         4    /* names: ..._variables.c */
 
 
 /* $session_guard_status values */
@@ -52,6 +53,9 @@
 #define NGX_HTTP_SG_STATUS_STEP_UP      8    /* fresh authentication needed */
 #define NGX_HTTP_SG_STATUS_LIMITED      9    /* too many sessions */
 #define NGX_HTTP_SG_STATUS_COUNT        10
+
+/* "ALLOW" ...; "" for NONE (ngx_http_sg_variables.c) */
+extern ngx_str_t  ngx_http_sg_status_names[];
 
 
 /* session_guard_session_key missing= */
@@ -72,6 +76,7 @@
 #define NGX_HTTP_SG_SENDER_OFF          0
 #define NGX_HTTP_SG_SENDER_OPTIONAL     1
 #define NGX_HTTP_SG_SENDER_REQUIRED     2
+#define NGX_HTTP_SG_SENDER_COUNT        3    /* names: ..._sender_conf.c */
 
 /* the scheme the token came with (ngx_http_sg_ctx_t.scheme) */
 #define NGX_HTTP_SG_SCHEME_NONE         0    /* a source without one */
@@ -299,11 +304,6 @@ typedef struct {
 extern ngx_module_t  ngx_http_session_guard_module;
 
 
-/* ngx_http_sg_api.c: strict percent-decoding ("+" is a space if form) */
-ngx_int_t ngx_http_sg_unescape(ngx_pool_t *pool, ngx_str_t *src,
-    ngx_uint_t form, ngx_str_t *dst);
-ngx_int_t ngx_http_sg_hex(u_char c);
-
 /* ngx_http_sg_module.c */
 char *ngx_http_sg_compile(ngx_conf_t *cf, ngx_str_t *value,
     ngx_http_complex_value_t **cvp);
@@ -322,7 +322,6 @@ ngx_table_elt_t *ngx_http_sg_www_authenticate(ngx_http_request_t *r,
 /* ngx_http_sg_cache.c: per-worker verified-token cache */
 ngx_int_t ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
     ngx_uint_t size);
-ngx_int_t ngx_http_sg_cache_digest(ngx_str_t *token, u_char digest[32]);
 ngx_int_t ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache,
     ngx_pool_t *pool, ngx_str_t *token, uint32_t hash, void *keys,
     ngx_uint_t generation, ngx_uint_t algorithms, time_t now,
@@ -404,7 +403,6 @@ ngx_str_t *ngx_http_sg_revoke_reason_name(ngx_http_sg_record_t *rec);
 /* ngx_http_sg_variables.c */
 ngx_int_t ngx_http_sg_register_variables(ngx_conf_t *cf,
     ngx_http_variable_t *vars);
-ngx_str_t *ngx_http_sg_status_name(ngx_uint_t status);
 char *ngx_http_sg_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_sg_add_variables(ngx_conf_t *cf);
 ngx_http_sg_ctx_t *ngx_http_sg_get_ctx(ngx_http_request_t *r);
@@ -431,7 +429,6 @@ ngx_int_t ngx_http_sg_mtls_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, json_t *cnf);
 ngx_int_t ngx_http_sg_dpop_challenge(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_uint_t status, const char *error);
-extern ngx_str_t  ngx_http_sg_sender_modes[];
 
 /* ngx_http_sg_geo.c */
 char *ngx_http_sg_geoip(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);

@@ -29,6 +29,7 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_sg_percent.h"
 
 
 #define NGX_HTTP_SG_API_REASON_MAX  256
@@ -259,7 +260,7 @@ static ngx_int_t
 ngx_http_sg_api_parse(ngx_http_request_t *r, ngx_http_sg_api_req_t *req)
 {
     u_char                    *p, *last, *name, *name_end;
-    ngx_int_t                  hi, lo, c, rc;
+    ngx_int_t                  c, rc;
     ngx_str_t                  seg[4];
     ngx_uint_t                 n, decode;
     ngx_http_core_loc_conf_t  *clcf;
@@ -301,22 +302,17 @@ ngx_http_sg_api_parse(ngx_http_request_t *r, ngx_http_sg_api_req_t *req)
             return NGX_HTTP_NOT_FOUND;
         }
 
-        c = *p++;
+        if (*p == '%' && decode) {
+            c = ngx_sg_percent_byte(p, last);
 
-        if (c == '%' && decode) {
-            if (last - p < 2) {
+            if (c < 0) {
                 goto bad_path;
             }
 
-            hi = ngx_http_sg_hex(p[0]);
-            lo = ngx_http_sg_hex(p[1]);
+            p += 3;
 
-            if (hi < 0 || lo < 0) {
-                goto bad_path;
-            }
-
-            c = hi * 16 + lo;
-            p += 2;
+        } else {
+            c = *p++;
         }
 
         if (c != *name++) {
@@ -410,7 +406,7 @@ ngx_http_sg_api_segment(ngx_http_request_t *r, ngx_str_t *raw,
             return NGX_DECLINED;
         }
 
-        rc = ngx_http_sg_unescape(r->pool, raw, 0, out);
+        rc = ngx_sg_percent_decode(r->pool, raw, 0, out);
 
         if (rc != NGX_OK) {
             return rc;
@@ -425,75 +421,6 @@ ngx_http_sg_api_segment(ngx_http_request_t *r, ngx_str_t *raw,
     }
 
     return NGX_OK;
-}
-
-
-/*
- * Strict percent-decoding: "%" must be followed by two hex digits; with
- * "form", "+" is a space (application/x-www-form-urlencoded).  NGX_OK,
- * NGX_DECLINED on a bad escape, NGX_ERROR.
- */
-
-ngx_int_t
-ngx_http_sg_unescape(ngx_pool_t *pool, ngx_str_t *src, ngx_uint_t form,
-    ngx_str_t *dst)
-{
-    u_char     *s, *last, *d;
-    ngx_int_t   hi, lo;
-
-    d = ngx_pnalloc(pool, src->len ? src->len : 1);
-    if (d == NULL) {
-        return NGX_ERROR;
-    }
-
-    dst->data = d;
-
-    s = src->data;
-    last = s + src->len;
-
-    while (s < last) {
-
-        if (*s == '%') {
-            if (last - s < 3) {
-                return NGX_DECLINED;
-            }
-
-            hi = ngx_http_sg_hex(s[1]);
-            lo = ngx_http_sg_hex(s[2]);
-
-            if (hi < 0 || lo < 0) {
-                return NGX_DECLINED;
-            }
-
-            *d++ = (u_char) (hi * 16 + lo);
-            s += 3;
-            continue;
-        }
-
-        *d++ = (form && *s == '+') ? ' ' : *s;
-        s++;
-    }
-
-    dst->len = d - dst->data;
-
-    return NGX_OK;
-}
-
-
-ngx_int_t
-ngx_http_sg_hex(u_char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-
-    c |= 0x20;
-
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-
-    return -1;
 }
 
 
@@ -526,7 +453,7 @@ ngx_http_sg_api_reason(ngx_http_request_t *r, ngx_str_t *reason)
         return NGX_HTTP_BAD_REQUEST;
     }
 
-    rc = ngx_http_sg_unescape(r->pool, &raw, 1, reason);
+    rc = ngx_sg_percent_decode(r->pool, &raw, NGX_SG_PERCENT_FORM, reason);
 
     if (rc == NGX_DECLINED || reason->len > NGX_HTTP_SG_API_REASON_MAX) {
         return NGX_HTTP_BAD_REQUEST;
@@ -653,7 +580,8 @@ ngx_http_sg_api_body_reason(ngx_http_request_t *r, ngx_str_t *reason)
             raw.data = eq + 1;
             raw.len = p - raw.data;
 
-            rc = ngx_http_sg_unescape(r->pool, &raw, 1, reason);
+            rc = ngx_sg_percent_decode(r->pool, &raw, NGX_SG_PERCENT_FORM,
+                                       reason);
 
             if (rc == NGX_DECLINED
                 || reason->len > NGX_HTTP_SG_API_REASON_MAX)

@@ -194,9 +194,9 @@ ngx_http_sg_api_session_json(ngx_http_sg_out_t *out, ngx_http_sg_session_t *s)
         return;
     }
 
-    src = &ngx_http_sg_source_names[rec->revoked <= NGX_HTTP_SG_REVOKED_LIMIT
-                                   ? rec->revoked
-                                   : NGX_HTTP_SG_REVOKED_POLICY];
+    src = &ngx_http_sg_revoked_names[rec->revoked <= NGX_HTTP_SG_REVOKED_LIMIT
+                                     ? rec->revoked
+                                     : NGX_HTTP_SG_REVOKED_POLICY];
 
     ngx_str_null(&reason);
 

@@ -63,10 +63,6 @@ static void *ngx_http_sg_cache_alloc(void *data, size_t size);
 static void ngx_http_sg_cache_free(void *data, void *p);
 
 
-/* fetched once per process, not once per token */
-static EVP_MD  *ngx_http_sg_cache_sha256;
-
-
 ngx_int_t
 ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
     ngx_uint_t size)
@@ -79,17 +75,12 @@ ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
 
     cache->size = size;
 
-    /* also for DPoP "jti" digests, with or without a cache */
+    /*
+     * SHA-256 (DPoP "jti" digests, with or without a cache) fetched here,
+     * in the master, rather than by each worker on its first request
+     */
 
-    if (ngx_http_sg_cache_sha256 == NULL) {
-        ngx_http_sg_cache_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-
-        if (ngx_http_sg_cache_sha256 == NULL) {
-            ngx_ssl_error(NGX_LOG_EMERG, cf->log, 0,
-                          "session_guard: EVP_MD_fetch(\"SHA256\") failed");
-            return NGX_ERROR;
-        }
-    }
+    (void) ngx_sg_sha256();
 
     if (size == 0) {
         return NGX_OK;
@@ -132,21 +123,6 @@ ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
     cache->allocator.alloc = ngx_http_sg_cache_alloc;
     cache->allocator.free = ngx_http_sg_cache_free;
     cache->allocator.data = sp;
-
-    return NGX_OK;
-}
-
-
-ngx_int_t
-ngx_http_sg_cache_digest(ngx_str_t *token, u_char digest[32])
-{
-    if (EVP_Digest(token->data, token->len, digest, NULL,
-                   ngx_http_sg_cache_sha256, NULL)
-        != 1)
-    {
-        ERR_clear_error();
-        return NGX_ERROR;
-    }
 
     return NGX_OK;
 }

@@ -14,7 +14,7 @@
 
 #include "ngx_http_sg.h"
 
-#include <openssl/sha.h>
+#include "ngx_sg_sha256.h"
 
 
 ngx_int_t
@@ -205,10 +205,10 @@ ngx_http_sg_geo(ngx_http_request_t *r)
 uint64_t
 ngx_http_sg_hash64(u_char *data, size_t len)
 {
-    u_char    digest[32];
+    u_char    digest[NGX_SG_SHA256_LEN];
     uint64_t  h;
 
-    (void) SHA256(data, len, digest);
+    (void) ngx_sg_sha256_digest(data, len, digest);
     ngx_memcpy(&h, digest, sizeof(uint64_t));
 
     return h;

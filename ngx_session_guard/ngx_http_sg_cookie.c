@@ -29,8 +29,6 @@
 
 #include "ngx_sg_cookie.h"
 
-#include <openssl/sha.h>
-
 
 static ngx_int_t ngx_http_sg_cookie_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sg_cookie_rules(ngx_http_request_t *r,

@@ -135,15 +135,6 @@ static ngx_http_variable_t  ngx_http_sg_session_vars[] = {
 };
 
 
-static ngx_str_t  ngx_http_sg_revoked_names[] = {
-    ngx_null_string,
-    ngx_string("policy"),
-    ngx_string("api"),
-    ngx_string("logout"),
-    ngx_string("limit")
-};
-
-
 ngx_int_t
 ngx_http_sg_add_session_variables(ngx_conf_t *cf)
 {
@@ -328,7 +319,7 @@ ngx_http_sg_session_variable(ngx_http_request_t *r,
         break;
 
     case NGX_HTTP_SG_V_REVOKED:
-        if (rec->revoked && rec->revoked < 5) {
+        if (rec->revoked && rec->revoked < NGX_HTTP_SG_REVOKED_COUNT) {
             s = &ngx_http_sg_revoked_names[rec->revoked];
             p = ngx_cpymem(p, s->data, s->len);
         }
@@ -445,7 +436,7 @@ ngx_http_sg_decision_event(ngx_http_sg_out_t *out, void *data)
 
     ngx_http_sg_out_fmt(out, "},\"session_guard\":{\"status\":\"%V\","
                         "\"mode\":\"%s\",\"signals\":[",
-                        ngx_http_sg_status_name(ctx->status),
+                        &ngx_http_sg_status_names[ctx->status],
                         ctx->monitor ? "monitor" : "enforce");
     ngx_http_sg_event_names(out, ctx->signals, ngx_sg_signal_names,
                             NGX_SG_SIG_COUNT);
@@ -460,7 +451,7 @@ ngx_http_sg_decision_event(ngx_http_sg_out_t *out, void *data)
     /* who revoked the session, and why (the policy's reasons only) */
 
     if (ctx->has_session && ctx->session.rec.revoked
-        && ctx->session.rec.revoked < 5)
+        && ctx->session.rec.revoked < NGX_HTTP_SG_REVOKED_COUNT)
     {
         ngx_http_sg_out_fmt(out, ",\"revocation\":{\"source\":\"%V\"",
                        &ngx_http_sg_revoked_names[ctx->session.rec.revoked]);
@@ -602,8 +593,9 @@ ngx_http_sg_revocation_event(ngx_http_sg_out_t *out, void *data)
 
     ngx_http_sg_out_fmt(out, "},\"session_guard\":{\"revocation\":{"
                         "\"source\":\"%V\",\"reason\":",
-                        &ngx_http_sg_revoked_names[rv->source < 5
-                                                   ? rv->source : 0]);
+                        &ngx_http_sg_revoked_names[
+                            rv->source < NGX_HTTP_SG_REVOKED_COUNT
+                            ? rv->source : NGX_HTTP_SG_REVOKED_NO]);
     ngx_http_sg_out_json(out, &rv->reason);
     ngx_http_sg_out_fmt(out, ",\"scope\":\"%s\",\"sessions\":%ui}}",
                         rv->id.len ? "session" : "subject", rv->count);

@@ -41,6 +41,7 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_sg_percent.h"
 
 
 #define NGX_HTTP_SG_LOGOUT_BODY_MAX   65536
@@ -405,7 +406,7 @@ ngx_http_sg_logout_form(ngx_http_request_t *r, ngx_str_t *body,
         raw.data = start;
         raw.len = eq - start;
 
-        rc = ngx_http_sg_unescape(r->pool, &raw, 1, &name);
+        rc = ngx_sg_percent_decode(r->pool, &raw, NGX_SG_PERCENT_FORM, &name);
 
         if (rc == NGX_ERROR) {
             return NGX_ERROR;
@@ -432,7 +433,7 @@ ngx_http_sg_logout_form(ngx_http_request_t *r, ngx_str_t *body,
         raw.data = eq < p ? eq + 1 : p;
         raw.len = p - raw.data;
 
-        rc = ngx_http_sg_unescape(r->pool, &raw, 1, token);
+        rc = ngx_sg_percent_decode(r->pool, &raw, NGX_SG_PERCENT_FORM, token);
 
         if (rc == NGX_ERROR) {
             return NGX_ERROR;

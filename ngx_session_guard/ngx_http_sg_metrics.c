@@ -49,6 +49,7 @@ static ngx_int_t ngx_http_sg_metrics_qvalue(u_char *p, u_char *last);
 static ngx_uint_t ngx_http_sg_metrics_reject(ngx_http_sg_ctx_t *ctx);
 static ngx_int_t ngx_http_sg_metrics_snapshot(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_metrics_t *m);
+static void ngx_http_sg_metrics_labels(void);
 
 
 ngx_str_t  ngx_http_sg_reject_names[] = {
@@ -66,37 +67,37 @@ ngx_str_t  ngx_http_sg_reject_names[] = {
     ngx_string("requirement"),
     ngx_string("sender"),
     ngx_string("error"),
-    ngx_string("other"),
-    ngx_null_string
+    ngx_string("other")
 };
 
+typedef char  ngx_http_sg_reject_names_check[
+    sizeof(ngx_http_sg_reject_names) / sizeof(ngx_str_t)
+    == NGX_HTTP_SG_REJECT_COUNT ? 1 : -1];
 
-ngx_str_t  ngx_http_sg_source_names[] = {
-    ngx_null_string,
-    ngx_string("policy"),
-    ngx_string("api"),
-    ngx_string("logout"),
-    ngx_string("limit")
+
+/* indexed as NGX_HTTP_SG_EVENT_* */
+ngx_str_t  ngx_http_sg_event_results[] = {
+    ngx_string("accepted"),
+    ngx_string("refused"),
+    ngx_string("sent"),
+    ngx_string("failed")
 };
 
+typedef char  ngx_http_sg_event_results_check[
+    sizeof(ngx_http_sg_event_results) / sizeof(ngx_str_t)
+    == NGX_HTTP_SG_EVENT_COUNT ? 1 : -1];
 
-/* NGX_HTTP_SG_STATUS_*, as label values (a new status needs a name) */
-ngx_str_t  ngx_http_sg_decision_names[] = {
-    ngx_null_string,
-    ngx_string("allow"),
-    ngx_string("missing"),
-    ngx_string("invalid"),
-    ngx_string("deny"),
-    ngx_string("error"),
-    ngx_string("revoked"),
-    ngx_string("expired"),
-    ngx_string("step_up"),
-    ngx_string("limited")
-};
 
-typedef char  ngx_http_sg_decision_names_check[
-    sizeof(ngx_http_sg_decision_names) / sizeof(ngx_str_t)
-    == NGX_HTTP_SG_STATUS_COUNT ? 1 : -1];
+/*
+ * NGX_HTTP_SG_STATUS_* as label values: ngx_http_sg_status_names in lower
+ * case, made when the configuration is read (ngx_http_sg_metrics_labels())
+ */
+
+#define NGX_HTTP_SG_DECISION_LEN  16
+
+ngx_str_t      ngx_http_sg_decision_names[NGX_HTTP_SG_STATUS_COUNT];
+static u_char  ngx_http_sg_decision_text[NGX_HTTP_SG_STATUS_COUNT]
+                                        [NGX_HTTP_SG_DECISION_LEN];
 
 
 /* the reasons of ngx_sg_jws.c, ngx_sg_json.c, ngx_sg_claims.c */
@@ -145,6 +146,27 @@ static ngx_str_t  ngx_http_sg_metrics_types[] = {
 };
 
 
+/* static memory: the same bytes at every reload, nothing to free */
+
+static void
+ngx_http_sg_metrics_labels(void)
+{
+    size_t      n;
+    ngx_uint_t  i;
+
+    for (i = 0; i < NGX_HTTP_SG_STATUS_COUNT; i++) {
+        n = ngx_min(ngx_http_sg_status_names[i].len,
+                    NGX_HTTP_SG_DECISION_LEN);
+
+        ngx_strlow(ngx_http_sg_decision_text[i],
+                   ngx_http_sg_status_names[i].data, n);
+
+        ngx_http_sg_decision_names[i].data = ngx_http_sg_decision_text[i];
+        ngx_http_sg_decision_names[i].len = n;
+    }
+}
+
+
 /* the "session_guard_metrics" directive (location) */
 
 char *
@@ -166,6 +188,8 @@ ngx_http_sg_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     value = cf->args->elts;
+
+    ngx_http_sg_metrics_labels();
 
     slcf->metrics_format = NGX_HTTP_SG_METRICS_JSON;
 

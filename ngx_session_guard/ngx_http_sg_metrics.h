@@ -43,9 +43,6 @@
 #define NGX_HTTP_SG_METRICS_PROMETHEUS  2
 #define NGX_HTTP_SG_METRICS_OPENMETRICS 3
 
-/* revocation sources NGX_HTTP_SG_REVOKED_POLICY .. _LIMIT */
-#define NGX_HTTP_SG_METRICS_SOURCES     5
-
 
 typedef struct {
     ngx_str_t                    *name;
@@ -65,7 +62,6 @@ typedef struct {
 
 /* label values, indexed as the counters are */
 extern ngx_str_t  ngx_http_sg_reject_names[];
-extern ngx_str_t  ngx_http_sg_source_names[];
 extern ngx_str_t  ngx_http_sg_decision_names[];
 
 

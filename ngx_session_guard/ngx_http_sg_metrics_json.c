@@ -116,10 +116,9 @@ ngx_http_sg_metrics_json_zone(u_char *p, u_char *last,
 
     p = ngx_slprintf(p, last, "\"revocations\":{");
 
-    for (i = NGX_HTTP_SG_REVOKED_POLICY; i < NGX_HTTP_SG_METRICS_SOURCES; i++)
-    {
-        p = ngx_slprintf(p, last, "\"%V\":%uA,", &ngx_http_sg_source_names[i],
-                         st->revocations[i]);
+    for (i = NGX_HTTP_SG_REVOKED_POLICY; i < NGX_HTTP_SG_REVOKED_COUNT; i++) {
+        p = ngx_slprintf(p, last, "\"%V\":%uA,",
+                         &ngx_http_sg_revoked_names[i], st->revocations[i]);
     }
 
     p = ngx_slprintf(p, last, "\"failed\":%uA},\"jti_replays\":%uA,"
@@ -152,14 +151,17 @@ ngx_http_sg_metrics_json_zone(u_char *p, u_char *last,
                                      c->rejected, 0,
                                      NGX_HTTP_SG_REJECT_COUNT);
 
-    p = ngx_slprintf(p, last,
-                     ",\"logout_tokens\":{\"accepted\":%uA,"
-                     "\"refused\":%uA},"
-                     "\"notifications\":{\"sent\":%uA,\"failed\":%uA}",
-                     c->events[NGX_HTTP_SG_EVENT_LOGOUT_ACCEPTED],
-                     c->events[NGX_HTTP_SG_EVENT_LOGOUT_REFUSED],
-                     c->events[NGX_HTTP_SG_EVENT_NOTIFY_SENT],
-                     c->events[NGX_HTTP_SG_EVENT_NOTIFY_FAILED]);
+    p = ngx_slprintf(p, last, ",\"logout_tokens\":");
+    p = ngx_http_sg_metrics_json_set(p, last, ngx_http_sg_event_results,
+                                     c->events,
+                                     NGX_HTTP_SG_EVENT_LOGOUT_ACCEPTED,
+                                     NGX_HTTP_SG_EVENT_LOGOUT_REFUSED + 1);
+
+    p = ngx_slprintf(p, last, ",\"notifications\":");
+    p = ngx_http_sg_metrics_json_set(p, last, ngx_http_sg_event_results,
+                                     c->events,
+                                     NGX_HTTP_SG_EVENT_NOTIFY_SENT,
+                                     NGX_HTTP_SG_EVENT_NOTIFY_FAILED + 1);
 
     p = ngx_slprintf(p, last, ",\"jwks_fetches\":{\"ok\":%uA,\"failed\":%uA},"
                      "\"jwks_discoveries\":{\"ok\":%uA,\"failed\":%uA}",

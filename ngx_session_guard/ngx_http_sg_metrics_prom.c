@@ -148,15 +148,6 @@ static ngx_http_sg_prom_family_t  ngx_http_sg_prom_jwks_discoveries =
       "by result." };
 
 
-/* results, indexed as NGX_HTTP_SG_EVENT_* */
-static ngx_str_t  ngx_http_sg_prom_results[] = {
-    ngx_string("accepted"),
-    ngx_string("refused"),
-    ngx_string("sent"),
-    ngx_string("failed")
-};
-
-
 /* results of a fetch: ok, failed */
 static ngx_str_t  ngx_http_sg_prom_fetched[] = {
     ngx_string("ok"),
@@ -232,9 +223,9 @@ ngx_http_sg_metrics_prom(ngx_http_request_t *r, ngx_http_sg_metrics_t *m,
 
     p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_revocations);
     p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_revocations,
-                             "source", ngx_http_sg_source_names,
+                             "source", ngx_http_sg_revoked_names,
                              NGX_HTTP_SG_REVOKED_POLICY,
-                             NGX_HTTP_SG_METRICS_SOURCES,
+                             NGX_HTTP_SG_REVOKED_COUNT,
                              NGX_HTTP_SG_PROM_SET_SOURCES);
 
     p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_decisions);
@@ -270,14 +261,14 @@ ngx_http_sg_metrics_prom(ngx_http_request_t *r, ngx_http_sg_metrics_t *m,
 
     p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_logout);
     p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_logout, "result",
-                             ngx_http_sg_prom_results,
+                             ngx_http_sg_event_results,
                              NGX_HTTP_SG_EVENT_LOGOUT_ACCEPTED,
                              NGX_HTTP_SG_EVENT_LOGOUT_REFUSED + 1,
                              NGX_HTTP_SG_PROM_SET_EVENTS);
 
     p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_notify);
     p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_notify, "result",
-                             ngx_http_sg_prom_results,
+                             ngx_http_sg_event_results,
                              NGX_HTTP_SG_EVENT_NOTIFY_SENT,
                              NGX_HTTP_SG_EVENT_NOTIFY_FAILED + 1,
                              NGX_HTTP_SG_PROM_SET_EVENTS);

@@ -74,13 +74,7 @@ static ngx_int_t ngx_http_sg_notify_done(ngx_http_request_t *r, void *data,
 static void ngx_http_sg_notify_claims(ngx_http_sg_out_t *out, void *data);
 
 
-static ngx_str_t  ngx_http_sg_notify_sources[] = {
-    ngx_string("unknown"),
-    ngx_string("policy"),
-    ngx_string("api"),
-    ngx_string("logout"),
-    ngx_string("limit")
-};
+static ngx_str_t  ngx_http_sg_notify_unknown = ngx_string("unknown");
 
 
 void
@@ -211,7 +205,10 @@ ngx_http_sg_notify_token(ngx_http_request_t *r, ngx_http_sg_notify_t *n,
     claims.sid = sid;
     claims.sub = sub;
     claims.reason = reason;
-    claims.source = &ngx_http_sg_notify_sources[source < 5 ? source : 0];
+    claims.source = (source > NGX_HTTP_SG_REVOKED_NO
+                     && source < NGX_HTTP_SG_REVOKED_COUNT)
+                    ? &ngx_http_sg_revoked_names[source]
+                    : &ngx_http_sg_notify_unknown;
 
     if (ngx_http_sg_out_build(r->pool, ngx_http_sg_notify_claims, &claims,
                               &payload)

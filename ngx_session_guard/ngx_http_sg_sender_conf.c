@@ -21,12 +21,19 @@
 #define NGX_HTTP_SG_DPOP_WINDOW_MAX  3600
 
 
-ngx_str_t  ngx_http_sg_sender_modes[] = {
+static ngx_int_t ngx_http_sg_sender_mode(ngx_conf_t *cf, ngx_str_t *value);
+
+
+/* session_guard_dpop, session_guard_mtls: NGX_HTTP_SG_SENDER_* */
+static ngx_str_t  ngx_http_sg_sender_modes[] = {
     ngx_string("off"),
     ngx_string("optional"),
-    ngx_string("required"),
-    ngx_null_string
+    ngx_string("required")
 };
+
+typedef char  ngx_http_sg_sender_modes_check[
+    sizeof(ngx_http_sg_sender_modes) / sizeof(ngx_str_t)
+    == NGX_HTTP_SG_SENDER_COUNT ? 1 : -1];
 
 
 /* session_guard_dpop off | optional | required [nonce[=period]] */
@@ -37,6 +44,7 @@ ngx_http_sg_dpop(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_sg_loc_conf_t *slcf = conf;
 
     time_t      period;
+    ngx_int_t   rc;
     ngx_str_t  *value, s;
     ngx_uint_t  i;
 
@@ -46,18 +54,13 @@ ngx_http_sg_dpop(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     value = cf->args->elts;
 
-    for (i = 0; ngx_http_sg_sender_modes[i].len; i++) {
-        if (ngx_strcmp(value[1].data, ngx_http_sg_sender_modes[i].data) == 0) {
-            break;
-        }
-    }
+    rc = ngx_http_sg_sender_mode(cf, &value[1]);
 
-    if (ngx_http_sg_sender_modes[i].len == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid value \"%V\", it must be \"off\", "
-                           "\"optional\" or \"required\"", &value[1]);
+    if (rc == NGX_ERROR) {
         return NGX_CONF_ERROR;
     }
+
+    i = (ngx_uint_t) rc;
 
     slcf->dpop.mode = i;
     slcf->dpop.nonce = 0;
@@ -357,8 +360,8 @@ ngx_http_sg_mtls(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_sg_loc_conf_t *slcf = conf;
 
-    ngx_str_t   *value;
-    ngx_uint_t   i;
+    ngx_int_t   rc;
+    ngx_str_t  *value;
 
     if (slcf->mtls != NGX_CONF_UNSET_UINT) {
         return "is duplicate";
@@ -366,16 +369,34 @@ ngx_http_sg_mtls(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     value = cf->args->elts;
 
-    for (i = 0; ngx_http_sg_sender_modes[i].len; i++) {
-        if (ngx_strcmp(value[1].data, ngx_http_sg_sender_modes[i].data) == 0) {
-            slcf->mtls = i;
-            return NGX_CONF_OK;
+    rc = ngx_http_sg_sender_mode(cf, &value[1]);
+
+    if (rc == NGX_ERROR) {
+        return NGX_CONF_ERROR;
+    }
+
+    slcf->mtls = (ngx_uint_t) rc;
+
+    return NGX_CONF_OK;
+}
+
+
+/* the NGX_HTTP_SG_SENDER_* that value names, or NGX_ERROR (logged) */
+
+static ngx_int_t
+ngx_http_sg_sender_mode(ngx_conf_t *cf, ngx_str_t *value)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < NGX_HTTP_SG_SENDER_COUNT; i++) {
+        if (ngx_strcmp(value->data, ngx_http_sg_sender_modes[i].data) == 0) {
+            return i;
         }
     }
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                        "invalid value \"%V\", it must be \"off\", "
-                       "\"optional\" or \"required\"", &value[1]);
+                       "\"optional\" or \"required\"", value);
 
-    return NGX_CONF_ERROR;
+    return NGX_ERROR;
 }

@@ -23,7 +23,7 @@
 
 #include "ngx_http_sg.h"
 
-#include <openssl/sha.h>
+#include "ngx_sg_sha256.h"
 
 
 static ngx_int_t ngx_http_sg_actions(ngx_http_request_t *r,
@@ -327,18 +327,9 @@ ngx_http_sg_session_id(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 void
 ngx_http_sg_session_digest(ngx_str_t *key, u_char *out)
 {
-    u_char     digest[32];
-    ngx_str_t  src, dst;
-
-    (void) SHA256(key->data, key->len, digest);
-
     out = ngx_cpymem(out, "sha256:", sizeof("sha256:") - 1);
 
-    src.data = digest;
-    src.len = 32;
-    dst.data = out;
-
-    ngx_encode_base64url(&dst, &src);
+    (void) ngx_sg_sha256_b64(key->data, key->len, out);
 }
 
 

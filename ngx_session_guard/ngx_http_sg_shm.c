@@ -32,6 +32,8 @@ static void ngx_http_sg_pack_bind(ngx_http_sg_bind_t *b,
     ngx_http_sg_pbind_t *pb);
 static void ngx_http_sg_unpack_bind(ngx_http_sg_pbind_t *pb,
     ngx_http_sg_bind_t *b);
+static void ngx_http_sg_reclaim(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_link_t *h, ngx_uint_t head, time_t now, ngx_uint_t n);
 static void ngx_http_sg_end(ngx_http_sg_zone_t *zone,
     ngx_http_sg_node_t *sn, time_t now);
 static ngx_uint_t ngx_http_sg_evict(ngx_http_sg_zone_t *zone,
@@ -396,48 +398,16 @@ ngx_http_sg_shm_expire(ngx_http_sg_zone_t *zone, time_t now, ngx_uint_t n)
     u_char               *base;
     ngx_uint_t            i;
     ngx_http_sg_jti_t    *jn;
-    ngx_http_sg_node_t   *sn;
     ngx_http_sg_shctx_t  *sh;
 
     base = ngx_http_sg_base(zone);
     sh = zone->sh;
 
-    for (i = 0; i < n && !ngx_http_sg_link_empty(base, &sh->lru); i++) {
-        sn = ngx_http_sg_data(ngx_http_sg_link_last(base, &sh->lru),
-                              ngx_http_sg_node_t, queue);
+    /* the LRU queues end with the least recently used, "revoked" starts */
 
-        if (!ngx_http_sg_dead(sn, now)) {
-            break;
-        }
-
-        ngx_http_sg_shm_free(zone, sn);
-        sh->stats.expired++;
-    }
-
-    for (i = 0; i < n && !ngx_http_sg_link_empty(base, &sh->lru_unauth); i++)
-    {
-        sn = ngx_http_sg_data(ngx_http_sg_link_last(base, &sh->lru_unauth),
-                              ngx_http_sg_node_t, queue);
-
-        if (!ngx_http_sg_dead(sn, now)) {
-            break;
-        }
-
-        ngx_http_sg_shm_free(zone, sn);
-        sh->stats.expired++;
-    }
-
-    for (i = 0; i < n && !ngx_http_sg_link_empty(base, &sh->revoked); i++) {
-        sn = ngx_http_sg_data(ngx_http_sg_link_first(base, &sh->revoked),
-                              ngx_http_sg_node_t, queue);
-
-        if (!ngx_http_sg_dead(sn, now)) {
-            break;
-        }
-
-        ngx_http_sg_shm_free(zone, sn);
-        sh->stats.expired++;
-    }
+    ngx_http_sg_reclaim(zone, &sh->lru, 0, now, n);
+    ngx_http_sg_reclaim(zone, &sh->lru_unauth, 0, now, n);
+    ngx_http_sg_reclaim(zone, &sh->revoked, 1, now, n);
 
     for (i = 0; i < n && !ngx_http_sg_link_empty(base, &sh->jti); i++) {
         jn = ngx_http_sg_data(ngx_http_sg_link_first(base, &sh->jti),
@@ -448,6 +418,35 @@ ngx_http_sg_shm_expire(ngx_http_sg_zone_t *zone, time_t now, ngx_uint_t n)
         }
 
         ngx_http_sg_shm_free_jti(zone, jn);
+    }
+}
+
+
+/* up to n dead sessions at the head (else the tail) of the queue h */
+
+static void
+ngx_http_sg_reclaim(ngx_http_sg_zone_t *zone, ngx_http_sg_link_t *h,
+    ngx_uint_t head, time_t now, ngx_uint_t n)
+{
+    u_char              *base;
+    ngx_uint_t           i;
+    ngx_http_sg_node_t  *sn;
+    ngx_http_sg_link_t  *q;
+
+    base = ngx_http_sg_base(zone);
+
+    for (i = 0; i < n && !ngx_http_sg_link_empty(base, h); i++) {
+        q = head ? ngx_http_sg_link_first(base, h)
+                 : ngx_http_sg_link_last(base, h);
+
+        sn = ngx_http_sg_data(q, ngx_http_sg_node_t, queue);
+
+        if (!ngx_http_sg_dead(sn, now)) {
+            break;
+        }
+
+        ngx_http_sg_shm_free(zone, sn);
+        zone->sh->stats.expired++;
     }
 }
 

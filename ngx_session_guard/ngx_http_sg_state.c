@@ -139,7 +139,7 @@ ngx_http_sg_state_snapshot(ngx_http_sg_zone_t *zone, ngx_log_t *log,
         (void) ngx_sg_state_header(buf, &zone->name, b.sessions, b.jti,
                                    now);
 
-        ngx_sg_state_digest(buf, b.pos - buf, b.pos);
+        (void) ngx_sg_sha256_digest(buf, b.pos - buf, b.pos);
 
         out->data = buf;
         out->len = b.pos + NGX_SG_STATE_DIGEST - buf;

@@ -14,6 +14,19 @@
 
 #include "ngx_http_sg.h"
 #include "ngx_http_sg_shm.h"
+#include "ngx_sg_sha256.h"
+
+
+/* a subject's sessions listed: measured first, then copied */
+
+typedef struct {
+    ngx_array_t                *sessions;   /* NULL: only measure */
+    ngx_uint_t                  n;          /* sessions measured */
+    size_t                      bytes;      /* their ids */
+    ngx_str_t                   sub;        /* the copies' subject */
+    u_char                     *pos;        /* where the next id goes */
+    u_char                     *last;
+} ngx_http_sg_list_t;
 
 
 static ngx_int_t ngx_http_sg_limit(ngx_http_sg_zone_t *zone,
@@ -26,6 +39,8 @@ static ngx_int_t ngx_http_sg_copy_out(ngx_pool_t *pool,
     ngx_http_sg_session_t *out);
 static ngx_int_t ngx_http_sg_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_uint_t flags, ngx_uint_t source, ngx_uint_t reason, time_t until);
+static void ngx_http_sg_list_locked(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
+    time_t now, ngx_http_sg_list_t *ls);
 
 
 /*
@@ -480,97 +495,110 @@ ngx_int_t
 ngx_http_sg_zone_list(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
     ngx_pool_t *pool, ngx_array_t **out)
 {
-    u_char                 *base, *p, *last, *subp;
-    time_t                  now;
-    size_t                  bytes;
-    ngx_uint_t              n;
-    ngx_array_t            *a;
-    ngx_http_sg_link_t     *l;
-    ngx_http_sg_node_t     *sn;
-    ngx_http_sg_session_t  *s;
-    ngx_http_sg_subject_t  *st;
+    u_char              *subp;
+    time_t               now;
+    ngx_array_t         *a;
+    ngx_http_sg_list_t   ls;
 
     now = ngx_time();
-    base = ngx_http_sg_base(zone);
 
-    n = 0;
-    bytes = 0;
+    ngx_memzero(&ls, sizeof(ngx_http_sg_list_t));
 
     if (sub->len && sub->len <= NGX_HTTP_SG_SUB_MAX) {
         ngx_shmtx_lock(&zone->shpool->mutex);
-
-        st = ngx_http_sg_shm_find_subject(zone, sub);
-
-        if (st) {
-            for (l = ngx_http_sg_link_first(base, &st->sessions);
-                 l != &st->sessions;
-                 l = ngx_http_sg_link(base, l->next))
-            {
-                sn = ngx_http_sg_data(l, ngx_http_sg_node_t, sq);
-                bytes += sn->len;
-                n++;
-            }
-        }
-
+        ngx_http_sg_list_locked(zone, sub, now, &ls);
         ngx_shmtx_unlock(&zone->shpool->mutex);
     }
 
-    a = ngx_array_create(pool, n ? n : 1, sizeof(ngx_http_sg_session_t));
+    a = ngx_array_create(pool, ls.n ? ls.n : 1,
+                         sizeof(ngx_http_sg_session_t));
     if (a == NULL) {
         return NGX_ERROR;
     }
 
     *out = a;
 
-    if (n == 0) {
+    if (ls.n == 0) {
         return NGX_OK;
     }
 
-    subp = ngx_pnalloc(pool, sub->len + bytes);
+    subp = ngx_pnalloc(pool, sub->len + ls.bytes);
     if (subp == NULL) {
         return NGX_ERROR;
     }
 
     ngx_memcpy(subp, sub->data, sub->len);
 
-    p = subp + sub->len;
-    last = p + bytes;
+    ls.sessions = a;
+    ls.sub.data = subp;
+    ls.sub.len = sub->len;
+    ls.pos = subp + sub->len;
+    ls.last = ls.pos + ls.bytes;
 
     ngx_shmtx_lock(&zone->shpool->mutex);
-
-    st = ngx_http_sg_shm_find_subject(zone, sub);
-
-    if (st) {
-        for (l = ngx_http_sg_link_first(base, &st->sessions);
-             l != &st->sessions && a->nelts < n;
-             l = ngx_http_sg_link(base, l->next))
-        {
-            sn = ngx_http_sg_data(l, ngx_http_sg_node_t, sq);
-
-            if (ngx_http_sg_dead(sn, now)) {
-                continue;
-            }
-
-            if ((size_t) (last - p) < sn->len) {
-                break;
-            }
-
-            s = ngx_array_push(a);    /* preallocated: no allocation */
-
-            ngx_http_sg_shm_unpack(sn, &s->rec);
-
-            s->id.len = sn->len;
-            s->id.data = p;
-            p = ngx_cpymem(p, sn->data, sn->len);
-
-            s->sub.len = sub->len;
-            s->sub.data = subp;
-        }
-    }
-
+    ngx_http_sg_list_locked(zone, sub, now, &ls);
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
     return NGX_OK;
+}
+
+
+/*
+ * The subject's sessions, oldest first, dead ones left out: counted and
+ * their ids measured (ls->sessions NULL), or copied, as many as were
+ * measured and as fit (the zone may have changed between the two).
+ */
+
+static void
+ngx_http_sg_list_locked(ngx_http_sg_zone_t *zone, ngx_str_t *sub, time_t now,
+    ngx_http_sg_list_t *ls)
+{
+    u_char                 *base;
+    ngx_http_sg_link_t     *l;
+    ngx_http_sg_node_t     *sn;
+    ngx_http_sg_session_t  *s;
+    ngx_http_sg_subject_t  *st;
+
+    st = ngx_http_sg_shm_find_subject(zone, sub);
+
+    if (st == NULL) {
+        return;
+    }
+
+    base = ngx_http_sg_base(zone);
+
+    for (l = ngx_http_sg_link_first(base, &st->sessions);
+         l != &st->sessions;
+         l = ngx_http_sg_link(base, l->next))
+    {
+        sn = ngx_http_sg_data(l, ngx_http_sg_node_t, sq);
+
+        if (ngx_http_sg_dead(sn, now)) {
+            continue;
+        }
+
+        if (ls->sessions == NULL) {
+            ls->n++;
+            ls->bytes += sn->len;
+            continue;
+        }
+
+        if (ls->sessions->nelts == ls->n
+            || (size_t) (ls->last - ls->pos) < sn->len)
+        {
+            break;
+        }
+
+        s = ngx_array_push(ls->sessions);    /* preallocated: no allocation */
+
+        ngx_http_sg_shm_unpack(sn, &s->rec);
+
+        s->id.len = sn->len;
+        s->id.data = ls->pos;
+        ls->pos = ngx_cpymem(ls->pos, sn->data, sn->len);
+
+        s->sub = ls->sub;
+    }
 }
 
 
@@ -578,7 +606,7 @@ ngx_int_t
 ngx_http_sg_zone_jti(ngx_http_sg_zone_t *zone, ngx_str_t *jti,
     time_t expires)
 {
-    u_char              *key, digest[32];
+    u_char              *key, digest[NGX_SG_SHA256_LEN];
     size_t               size;
     time_t               now;
     uint32_t             hash;
@@ -596,12 +624,13 @@ ngx_http_sg_zone_jti(ngx_http_sg_zone_t *zone, ngx_str_t *jti,
      */
 
     if (jti->len > NGX_HTTP_SG_JTI_MAX) {
-        if (ngx_http_sg_cache_digest(jti, digest) != NGX_OK) {
+        if (ngx_sg_sha256_digest(jti->data, jti->len, digest) != NGX_OK)
+        {
             return NGX_ERROR;
         }
 
         key = digest;
-        len = 32 | NGX_HTTP_SG_JTI_HASHED;
+        len = NGX_SG_SHA256_LEN | NGX_HTTP_SG_JTI_HASHED;
 
     } else {
         key = jti->data;

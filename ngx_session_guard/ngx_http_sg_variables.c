@@ -49,7 +49,8 @@ typedef struct {
 } ngx_http_sg_claim_path_t;
 
 
-static ngx_str_t  ngx_http_sg_status_names[] = {
+/* $session_guard_status, indexed as NGX_HTTP_SG_STATUS_* */
+ngx_str_t  ngx_http_sg_status_names[] = {
     ngx_null_string,
     ngx_string("ALLOW"),
     ngx_string("MISSING"),
@@ -62,13 +63,22 @@ static ngx_str_t  ngx_http_sg_status_names[] = {
     ngx_string("LIMITED")
 };
 
+typedef char  ngx_http_sg_status_names_check[
+    sizeof(ngx_http_sg_status_names) / sizeof(ngx_str_t)
+    == NGX_HTTP_SG_STATUS_COUNT ? 1 : -1];
 
+
+/* $session_guard_token_cache, indexed as NGX_HTTP_SG_CACHE_* */
 static ngx_str_t  ngx_http_sg_cache_names[] = {
     ngx_null_string,
     ngx_string("HIT"),
     ngx_string("MISS"),
     ngx_string("BYPASS")
 };
+
+typedef char  ngx_http_sg_cache_names_check[
+    sizeof(ngx_http_sg_cache_names) / sizeof(ngx_str_t)
+    == NGX_HTTP_SG_CACHE_COUNT ? 1 : -1];
 
 
 static ngx_http_variable_t  ngx_http_sg_vars[] = {
@@ -123,13 +133,6 @@ ngx_http_sg_register_variables(ngx_conf_t *cf, ngx_http_variable_t *vars)
     }
 
     return NGX_OK;
-}
-
-
-ngx_str_t *
-ngx_http_sg_status_name(ngx_uint_t status)
-{
-    return &ngx_http_sg_status_names[status];
 }
 
 

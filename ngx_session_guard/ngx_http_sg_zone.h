@@ -48,6 +48,10 @@
 #define NGX_HTTP_SG_REVOKED_API        NGX_SG_REVOKED_API
 #define NGX_HTTP_SG_REVOKED_LOGOUT     NGX_SG_REVOKED_LOGOUT
 #define NGX_HTTP_SG_REVOKED_LIMIT      NGX_SG_REVOKED_LIMIT
+#define NGX_HTTP_SG_REVOKED_COUNT      5
+
+/* "policy" ...; "" for NO (ngx_http_sg_zone.c) */
+extern ngx_str_t  ngx_http_sg_revoked_names[];
 
 
 /* the record and its parts: core types (the state file format) */
@@ -113,6 +117,10 @@ typedef struct {
 #define NGX_HTTP_SG_EVENT_LOGOUT_REFUSED   1
 #define NGX_HTTP_SG_EVENT_NOTIFY_SENT      2  /* session_guard_notify */
 #define NGX_HTTP_SG_EVENT_NOTIFY_FAILED    3
+#define NGX_HTTP_SG_EVENT_COUNT            4
+
+/* "accepted", "refused", "sent", "failed" (ngx_http_sg_metrics.c) */
+extern ngx_str_t  ngx_http_sg_event_results[];
 
 typedef struct {
     ngx_atomic_t                signals[NGX_HTTP_SG_COUNTERS_SIGNALS];

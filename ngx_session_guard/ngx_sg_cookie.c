@@ -12,6 +12,7 @@
 
 
 #include "ngx_sg_cookie.h"
+#include "ngx_sg_percent.h"
 
 
 #define NGX_SG_ATTR_OTHER      0
@@ -44,7 +45,6 @@ static ngx_int_t ngx_sg_cookie_max_age(ngx_str_t *value, time_t *delta);
 static void ngx_sg_cookie_trim(ngx_str_t *s);
 static ngx_uint_t ngx_sg_cookie_space(u_char c);
 static ngx_uint_t ngx_sg_cookie_name_is(ngx_str_t *pair, ngx_str_t *name);
-static ngx_int_t ngx_sg_cookie_hex(u_char c);
 static ngx_uint_t ngx_sg_cookie_delimiter(u_char c);
 static ngx_uint_t ngx_sg_cookie_digits(u_char *p, u_char *last,
     ngx_uint_t min, ngx_uint_t max, ngx_uint_t *value);
@@ -786,7 +786,7 @@ static ngx_uint_t
 ngx_sg_cookie_name_is(ngx_str_t *pair, ngx_str_t *name)
 {
     u_char      c, w, *p, *last;
-    ngx_int_t   hi, lo;
+    ngx_int_t   v;
     ngx_uint_t  i;
 
     p = pair->data;
@@ -800,12 +800,13 @@ ngx_sg_cookie_name_is(ngx_str_t *pair, ngx_str_t *name)
 
         c = *p++;
 
-        if (c == '%' && last - p >= 2) {
-            hi = ngx_sg_cookie_hex(p[0]);
-            lo = ngx_sg_cookie_hex(p[1]);
+        /* as PHP decodes: a bad escape is taken literally */
 
-            if (hi >= 0 && lo >= 0) {
-                c = (u_char) (hi << 4 | lo);
+        if (c == '%') {
+            v = ngx_sg_percent_byte(p - 1, last);
+
+            if (v >= 0) {
+                c = (u_char) v;
                 p += 2;
             }
         }
@@ -822,23 +823,6 @@ ngx_sg_cookie_name_is(ngx_str_t *pair, ngx_str_t *name)
     }
 
     return p == last;
-}
-
-
-static ngx_int_t
-ngx_sg_cookie_hex(u_char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-
-    c = (u_char) (c | 0x20);
-
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-
-    return -1;
 }
 
 

@@ -661,28 +661,3 @@ ngx_sg_dpop_nonce_slot(u_char *key, uint64_t slot, u_char *out)
 
     return NGX_OK;
 }
-
-
-ngx_int_t
-ngx_sg_sha256_b64(u_char *data, size_t len, u_char *out)
-{
-    ngx_str_t     src, dst;
-    unsigned int  n;
-    u_char        md[EVP_MAX_MD_SIZE];
-
-    if (EVP_Digest(data, len, md, &n, ngx_sg_sha256(), NULL) != 1
-        || n != 32)
-    {
-        ERR_clear_error();
-        return NGX_ERROR;
-    }
-
-    src.data = md;
-    src.len = 32;
-    dst.data = out;
-
-    /* 32 octets: exactly NGX_SG_DPOP_JKT_LEN characters, no padding */
-    ngx_encode_base64url(&dst, &src);
-
-    return NGX_OK;
-}

@@ -58,12 +58,13 @@
 #include <ngx_core.h>
 
 #include "ngx_sg_jose.h"
+#include "ngx_sg_sha256.h"
 
 
 #define NGX_SG_DPOP_PROOF_MAX       8192
 #define NGX_SG_DPOP_JTI_MAX         512
 #define NGX_SG_URI_MAX              8192
-#define NGX_SG_DPOP_JKT_LEN         43      /* base64url of SHA-256 */
+#define NGX_SG_DPOP_JKT_LEN         NGX_SG_SHA256_B64_LEN
 #define NGX_SG_DPOP_NONCE_KEY_LEN   32
 #define NGX_SG_DPOP_NONCE_LEN       32      /* base64url of 24 octets */
 
@@ -195,9 +196,6 @@ ngx_int_t ngx_sg_dpop_nonce_check(u_char *key, time_t now, time_t period,
  */
 ngx_int_t ngx_sg_uri_normalize(ngx_pool_t *pool, ngx_str_t *uri,
     ngx_uint_t flags, ngx_str_t *out, const char **reason);
-
-/* base64url(SHA-256(data)) into out, which holds NGX_SG_DPOP_JKT_LEN */
-ngx_int_t ngx_sg_sha256_b64(u_char *data, size_t len, u_char *out);
 
 
 #endif /* _NGX_SG_DPOP_H_INCLUDED_ */

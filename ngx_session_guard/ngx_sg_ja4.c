@@ -19,16 +19,13 @@
 #include <openssl/evp.h>
 
 #include "ngx_sg_ja4.h"
+#include "ngx_sg_sha256.h"
 
 
 #define NGX_SG_JA4_EXT_SNI         0x0000
 #define NGX_SG_JA4_EXT_SIGALGS     0x000d
 #define NGX_SG_JA4_EXT_ALPN        0x0010
 #define NGX_SG_JA4_EXT_VERSIONS    0x002b
-
-#define NGX_SG_JA4_SEEN_VERSIONS   0x01
-#define NGX_SG_JA4_SEEN_SIGALGS    0x02
-#define NGX_SG_JA4_SEEN_ALPN       0x04
 
 #define NGX_SG_JA4_A_LEN           10       /* "t13d1516h2" */
 #define NGX_SG_JA4_HASH_LEN        12
@@ -50,6 +47,17 @@
 #define ngx_sg_ja4_alnum(c)                                                   \
     (((c) >= '0' && (c) <= '9') || ((c) >= 'A' && (c) <= 'Z')                 \
      || ((c) >= 'a' && (c) <= 'z'))
+
+
+/* an extension whose payload JA4 reads, and its parser */
+
+typedef ngx_int_t (*ngx_sg_ja4_ext_pt)(ngx_pool_t *pool,
+    ngx_sg_ja4_hello_t *h, const u_char *data, size_t len);
+
+typedef struct {
+    uint16_t                    type;
+    ngx_sg_ja4_ext_pt           parse;
+} ngx_sg_ja4_ext_t;
 
 
 /* where the text of a list goes: into a digest, or appended to memory */
@@ -81,6 +89,18 @@ static ngx_int_t ngx_sg_ja4_u16_list(ngx_pool_t *pool, const u_char *data,
 
 
 static u_char  ngx_sg_ja4_hex_digits[] = "0123456789abcdef";
+
+
+/* at most one of each: a second copy would be ambiguous */
+
+static ngx_sg_ja4_ext_t  ngx_sg_ja4_exts[] = {
+    { NGX_SG_JA4_EXT_VERSIONS, ngx_sg_ja4_parse_supported_versions },
+    { NGX_SG_JA4_EXT_SIGALGS, ngx_sg_ja4_parse_sigalgs },
+    { NGX_SG_JA4_EXT_ALPN, ngx_sg_ja4_parse_alpn }
+};
+
+#define NGX_SG_JA4_EXTS                                                      \
+    (sizeof(ngx_sg_ja4_exts) / sizeof(ngx_sg_ja4_ext_t))
 
 
 ngx_int_t
@@ -386,7 +406,7 @@ ngx_sg_ja4_hash(ngx_sg_ja4_hello_t *h, ngx_uint_t part, ngx_uint_t flags,
     ngx_uint_t          i, n;
     ngx_sg_ja4_sink_t   s;
 
-    if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+    if (EVP_DigestInit_ex(md, ngx_sg_sha256(), NULL) != 1) {
         return NGX_ERROR;
     }
 
@@ -759,7 +779,7 @@ ngx_sg_ja4_parse_client_hello(ngx_pool_t *pool, ngx_sg_ja4_hello_t *h,
     size_t               size, ext_len;
     uint16_t             type;
     ngx_int_t            rc;
-    ngx_uint_t           n, i, seen;
+    ngx_uint_t           n, i, k, seen;
     const u_char        *p, *last, *exts;
     ngx_sg_ja4_hello_t   ch;
 
@@ -898,43 +918,26 @@ ngx_sg_ja4_parse_client_hello(ngx_pool_t *pool, ngx_sg_ja4_hello_t *h,
 
         ch.extensions[i] = type;
 
-        /* a second copy of one of them would be ambiguous */
-
-        switch (type) {
-
-        case NGX_SG_JA4_EXT_VERSIONS:
-            if (seen & NGX_SG_JA4_SEEN_VERSIONS) {
-                return NGX_DECLINED;
+        for (k = 0; k < NGX_SG_JA4_EXTS; k++) {
+            if (ngx_sg_ja4_exts[k].type == type) {
+                break;
             }
-
-            seen |= NGX_SG_JA4_SEEN_VERSIONS;
-            rc = ngx_sg_ja4_parse_supported_versions(pool, &ch, p, ext_len);
-            break;
-
-        case NGX_SG_JA4_EXT_SIGALGS:
-            if (seen & NGX_SG_JA4_SEEN_SIGALGS) {
-                return NGX_DECLINED;
-            }
-
-            seen |= NGX_SG_JA4_SEEN_SIGALGS;
-            rc = ngx_sg_ja4_parse_sigalgs(pool, &ch, p, ext_len);
-            break;
-
-        case NGX_SG_JA4_EXT_ALPN:
-            if (seen & NGX_SG_JA4_SEEN_ALPN) {
-                return NGX_DECLINED;
-            }
-
-            seen |= NGX_SG_JA4_SEEN_ALPN;
-            rc = ngx_sg_ja4_parse_alpn(pool, &ch, p, ext_len);
-            break;
-
-        default:
-            rc = NGX_OK;
         }
 
-        if (rc != NGX_OK) {
-            return rc;
+        if (k < NGX_SG_JA4_EXTS) {
+
+            /* a second copy of one of them would be ambiguous */
+
+            if (seen & (1 << k)) {
+                return NGX_DECLINED;
+            }
+
+            seen |= 1 << k;
+
+            rc = ngx_sg_ja4_exts[k].parse(pool, &ch, p, ext_len);
+            if (rc != NGX_OK) {
+                return rc;
+            }
         }
 
         p += ext_len;

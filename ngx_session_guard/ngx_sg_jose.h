@@ -316,12 +316,6 @@ ngx_int_t ngx_sg_key_prepare(ngx_pool_t *pool, ngx_sg_key_t *key);
 /* one such context, for alg, owned by the caller; NULL on failure */
 EVP_MD_CTX *ngx_sg_jws_verify_ctx(ngx_sg_key_t *key, ngx_sg_alg_t *alg);
 
-/*
- * SHA-256, fetched once per process rather than implicitly at every
- * EVP_Digest() (DPoP "ath", JWK thumbprints)
- */
-const EVP_MD *ngx_sg_sha256(void);
-
 /* one signature check with one key; the key must fit */
 ngx_int_t ngx_sg_jws_verify(ngx_sg_jws_t *jws, ngx_sg_key_t *key,
     const char **reason);

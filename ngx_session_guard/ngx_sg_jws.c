@@ -34,6 +34,7 @@
 #include <openssl/rsa.h>
 
 #include "ngx_sg_jose.h"
+#include "ngx_sg_sha256.h"
 
 
 #define NGX_SG_ECDSA_DER_MAX  160    /* P-521: 3 + 2 * (2 + 1 + 66) = 141 */
@@ -94,7 +95,7 @@ static ngx_sg_alg_t  ngx_sg_algs[] = {
 
 /* digests fetched once per process, not once per signature */
 
-static EVP_MD  *ngx_sg_jws_mds[3];
+static EVP_MD  *ngx_sg_jws_mds[2];
 
 
 ngx_sg_alg_t *
@@ -472,16 +473,15 @@ ngx_sg_jws_md(ngx_sg_alg_t *alg)
 
     switch (alg->digest[3]) {
 
-    case '2':       /* SHA256 */
+    case '2':       /* SHA256: the module's one, ngx_sg_sha256.c */
+        return ngx_sg_sha256();
+
+    case '3':       /* SHA384 */
         i = 0;
         break;
 
-    case '3':       /* SHA384 */
-        i = 1;
-        break;
-
     default:        /* SHA512 */
-        i = 2;
+        i = 1;
         break;
     }
 
@@ -501,19 +501,6 @@ ngx_sg_jws_md_fetch(ngx_uint_t i, const char *name)
     }
 
     return ngx_sg_jws_mds[i];
-}
-
-
-const EVP_MD *
-ngx_sg_sha256(void)
-{
-    const EVP_MD  *md;
-
-    md = ngx_sg_jws_md_fetch(0, "SHA256");
-
-    /* the implicit fetch on every use, as before, if this one failed */
-
-    return md ? md : EVP_sha256();
 }
 
 

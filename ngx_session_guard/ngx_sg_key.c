@@ -28,6 +28,7 @@
 #include <openssl/x509.h>
 
 #include "ngx_sg_jose.h"
+#include "ngx_sg_sha256.h"
 
 
 static void ngx_sg_pkey_cleanup(void *data);

@@ -15,8 +15,6 @@
 #include <ngx_config.h>
 #include <ngx_core.h>
 
-#include <openssl/evp.h>
-
 #include "ngx_sg_state.h"
 
 
@@ -99,7 +97,7 @@ ngx_sg_state_parse(ngx_sg_state_t *st, u_char *buf, size_t len,
 
     end = buf + len - NGX_SG_STATE_DIGEST;
 
-    ngx_sg_state_digest(buf, end - buf, digest);
+    (void) ngx_sg_sha256_digest(buf, end - buf, digest);
 
     if (ngx_memcmp(digest, end, NGX_SG_STATE_DIGEST) != 0) {
         *reason = "checksum mismatch (corrupt or truncated)";
@@ -289,18 +287,6 @@ ngx_sg_state_next_jti(ngx_sg_state_t *st, ngx_sg_state_jti_t *jti)
     st->next_jti++;
 
     return NGX_OK;
-}
-
-
-void
-ngx_sg_state_digest(u_char *data, size_t len, u_char *digest)
-{
-    unsigned int  n;
-
-    if (EVP_Digest(data, len, digest, &n, EVP_sha256(), NULL) != 1) {
-        /* cannot happen with the default provider; never matches then */
-        ngx_memzero(digest, NGX_SG_STATE_DIGEST);
-    }
 }
 
 

@@ -40,6 +40,8 @@
 #include <ngx_config.h>
 #include <ngx_core.h>
 
+#include "ngx_sg_sha256.h"
+
 
 #define NGX_SG_ID_MAX              256   /* session id bytes */
 #define NGX_SG_SUB_MAX             256   /* subject bytes */
@@ -65,7 +67,7 @@
 #define NGX_SG_STATE_SESSION       (2 * sizeof(uint16_t)                    \
                                     + sizeof(ngx_sg_record_t))
 #define NGX_SG_STATE_JTI           (sizeof(uint16_t) + sizeof(int64_t))
-#define NGX_SG_STATE_DIGEST        32
+#define NGX_SG_STATE_DIGEST        NGX_SG_SHA256_LEN
 
 
 typedef struct {
@@ -159,9 +161,6 @@ ngx_int_t ngx_sg_state_parse(ngx_sg_state_t *st, u_char *buf, size_t len,
 ngx_int_t ngx_sg_state_next_session(ngx_sg_state_t *st, ngx_str_t *id,
     ngx_str_t *sub, ngx_sg_record_t *rec);
 ngx_int_t ngx_sg_state_next_jti(ngx_sg_state_t *st, ngx_sg_state_jti_t *jti);
-
-/* SHA-256 of the bytes before the trailer, written at "digest" */
-void ngx_sg_state_digest(u_char *data, size_t len, u_char *digest);
 
 /* the header at buf (NGX_SG_STATE_HEADER + zone->len bytes) */
 u_char *ngx_sg_state_header(u_char *buf, ngx_str_t *zone,

@@ -28,6 +28,7 @@
 #include <ngx_core.h>
 
 #include "ngx_sg_dpop.h"
+#include "ngx_sg_percent.h"
 
 
 static ngx_int_t ngx_sg_uri_host(u_char *p, u_char *last, u_char **out,
@@ -37,7 +38,6 @@ static ngx_int_t ngx_sg_uri_path(ngx_pool_t *pool, u_char *p, u_char *last,
 static u_char *ngx_sg_uri_remove_dots(u_char *p, u_char *end, u_char *out);
 static u_char *ngx_sg_uri_port(u_char *o, ngx_uint_t port);
 static u_char *ngx_sg_uri_pop(u_char *o, u_char *out);
-static ngx_int_t ngx_sg_uri_hex(u_char c);
 
 
 /* RFC 3986 2.3 unreserved: ALPHA DIGIT "-" "." "_" "~" */
@@ -250,7 +250,7 @@ static ngx_int_t
 ngx_sg_uri_host(u_char *p, u_char *last, u_char **out, const char **reason)
 {
     u_char     *o, c;
-    ngx_int_t   hi, lo;
+    ngx_int_t   v;
 
     o = *out;
 
@@ -285,15 +285,14 @@ ngx_sg_uri_host(u_char *p, u_char *last, u_char **out, const char **reason)
         c = *p;
 
         if (c == '%') {
-            hi = (last - p > 2) ? ngx_sg_uri_hex(p[1]) : -1;
-            lo = (last - p > 2) ? ngx_sg_uri_hex(p[2]) : -1;
+            v = ngx_sg_percent_byte(p, last);
 
-            if (hi < 0 || lo < 0) {
+            if (v < 0) {
                 *reason = "bad uri percent-encoding";
                 return NGX_DECLINED;
             }
 
-            c = (u_char) (hi * 16 + lo);
+            c = (u_char) v;
             p += 3;
 
             if (ngx_sg_uri_unreserved(c)) {
@@ -334,7 +333,7 @@ ngx_sg_uri_path(ngx_pool_t *pool, u_char *p, u_char *last, u_char **out,
     const char **reason)
 {
     u_char     *tmp, *t, c;
-    ngx_int_t   hi, lo;
+    ngx_int_t   v;
 
     tmp = ngx_pnalloc(pool, 3 * (last - p));
     if (tmp == NULL) {
@@ -347,15 +346,14 @@ ngx_sg_uri_path(ngx_pool_t *pool, u_char *p, u_char *last, u_char **out,
         c = *p;
 
         if (c == '%') {
-            hi = (last - p > 2) ? ngx_sg_uri_hex(p[1]) : -1;
-            lo = (last - p > 2) ? ngx_sg_uri_hex(p[2]) : -1;
+            v = ngx_sg_percent_byte(p, last);
 
-            if (hi < 0 || lo < 0) {
+            if (v < 0) {
                 *reason = "bad uri percent-encoding";
                 return NGX_DECLINED;
             }
 
-            c = (u_char) (hi * 16 + lo);
+            c = (u_char) v;
             p += 3;
 
             if (ngx_sg_uri_unreserved(c)) {
@@ -508,21 +506,4 @@ ngx_sg_uri_pop(u_char *o, u_char *out)
     }
 
     return o;
-}
-
-
-static ngx_int_t
-ngx_sg_uri_hex(u_char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-
-    c = ngx_tolower(c);
-
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-
-    return -1;
 }

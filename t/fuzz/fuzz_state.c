@@ -57,8 +57,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     in = sg_fuzz_str(pool, data + 1, size - 1);
 
     if (data[0] == 1 && in.len >= NGX_SG_STATE_DIGEST) {
-        ngx_sg_state_digest(in.data, in.len - NGX_SG_STATE_DIGEST,
-                            in.data + in.len - NGX_SG_STATE_DIGEST);
+        (void) ngx_sg_sha256_digest(in.data, in.len - NGX_SG_STATE_DIGEST,
+                                   in.data + in.len - NGX_SG_STATE_DIGEST);
     }
 
     ngx_str_set(&zone, "sg");

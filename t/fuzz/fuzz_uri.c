@@ -9,12 +9,14 @@
  * checks), both modes.  The limit NGX_SG_URI_MAX is on the input; the
  * output may grow up to threefold (percent-encoding), never more; a
  * normalised URI within the limit must normalise to itself, one over it
- * is refused as too long.
+ * is refused as too long.  And the percent-decoder under it, both modes:
+ * the same verdict and length in each, never longer than the input.
  */
 
 
 #include "fuzz.h"
 #include "ngx_sg_dpop.h"
+#include "ngx_sg_percent.h"
 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -23,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    ngx_int_t    rc;
+    ngx_int_t    rc, form;
     ngx_str_t    uri, out, again, copy;
     ngx_uint_t   flags;
     ngx_pool_t  *pool;
@@ -32,6 +34,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pool = sg_fuzz_pool();
 
     uri = sg_fuzz_str(pool, data, size);
+
+    rc = ngx_sg_percent_decode(pool, &uri, 0, &out);
+    form = ngx_sg_percent_decode(pool, &uri, NGX_SG_PERCENT_FORM, &again);
+    sg_fuzz_rc(rc);
+
+    if (rc != form
+        || (rc == NGX_OK && (out.len > uri.len || again.len != out.len)))
+    {
+        abort();
+    }
 
     for (flags = 0; flags <= NGX_SG_URI_ORIGIN; flags++) {
         reason = NULL;

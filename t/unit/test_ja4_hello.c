@@ -379,6 +379,13 @@ test_client_hello_malformed(void **state)
     message(m, b);
     bad();
 
+    hello_start(b, "\x13\x01", 2);
+    put16(b, 16);
+    ext(b, 0x000d, "\x00\x02\x04\x03", 4);
+    ext(b, 0x000d, "\x00\x02\x08\x04", 4);
+    message(m, b);
+    bad();
+
     /* more extensions than the limit (empty ones, 4 bytes each) */
 
     exts->len = 0;

@@ -71,8 +71,8 @@ st_jti(u_char *p, uint16_t len, const char *data)
 static void
 st_seal(st_file_t *f)
 {
-    ngx_sg_state_digest(f->data, f->len - NGX_SG_STATE_DIGEST,
-                        f->data + f->len - NGX_SG_STATE_DIGEST);
+    (void) ngx_sg_sha256_digest(f->data, f->len - NGX_SG_STATE_DIGEST,
+                               f->data + f->len - NGX_SG_STATE_DIGEST);
 }
 
 
