@@ -330,13 +330,16 @@ ngx_int_t ngx_http_sg_unescape(ngx_pool_t *pool, ngx_str_t *src,
     ngx_uint_t form, ngx_str_t *dst);
 ngx_int_t ngx_http_sg_hex(u_char c);
 
-/* ngx_http_sg_module.c */
+/*
+ * ngx_http_sg_conf_value.c: a directive's value compiled as a complex
+ * value, or read from the file it names (for every *_conf.c)
+ */
 char *ngx_http_sg_compile(ngx_conf_t *cf, ngx_str_t *value,
     ngx_http_complex_value_t **cvp);
-
-/* ngx_http_sg_keys.c: directive handlers that load keys */
 ngx_int_t ngx_http_sg_read_file(ngx_conf_t *cf, const char *who,
     ngx_str_t *name, size_t max, ngx_str_t *out);
+
+/* ngx_http_sg_keys.c: directive handlers that load keys */
 char *ngx_http_sg_jwks(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 

@@ -957,33 +957,3 @@ ngx_http_sg_leeway(ngx_conf_t *cf, void *post, void *data)
 
     return NGX_CONF_OK;
 }
-
-
-/* a directive's value compiled as a complex value, into *cvp */
-
-char *
-ngx_http_sg_compile(ngx_conf_t *cf, ngx_str_t *value,
-    ngx_http_complex_value_t **cvp)
-{
-    ngx_http_complex_value_t          *cv;
-    ngx_http_compile_complex_value_t   ccv;
-
-    cv = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
-    if (cv == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-
-    ccv.cf = cf;
-    ccv.value = value;
-    ccv.complex_value = cv;
-
-    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    *cvp = cv;
-
-    return NGX_CONF_OK;
-}
