@@ -330,6 +330,24 @@ ngx_int_t ngx_http_sg_unescape(ngx_pool_t *pool, ngx_str_t *src,
     ngx_uint_t form, ngx_str_t *dst);
 ngx_int_t ngx_http_sg_hex(u_char c);
 
+/* ngx_http_sg_token_conf.c: the token directives */
+char *ngx_http_sg_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_sg_audience(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_token_cache(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+void ngx_http_sg_token_init_conf(ngx_http_sg_loc_conf_t *conf);
+char *ngx_http_sg_token_merge_conf(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
+char *ngx_http_sg_token_check_conf(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *conf);
+extern ngx_conf_post_handler_pt  ngx_http_sg_max_token_size_p;
+extern ngx_conf_post_handler_pt  ngx_http_sg_realm_p;
+extern ngx_conf_post_handler_pt  ngx_http_sg_leeway_p;
+extern ngx_conf_enum_t  ngx_http_sg_log_levels[];
+
 /*
  * ngx_http_sg_conf_value.c: a directive's value compiled as a complex
  * value, or read from the file it names (for every *_conf.c)
@@ -339,9 +357,6 @@ char *ngx_http_sg_compile(ngx_conf_t *cf, ngx_str_t *value,
 ngx_int_t ngx_http_sg_read_file(ngx_conf_t *cf, const char *who,
     ngx_str_t *name, size_t max, ngx_str_t *out);
 
-/* ngx_http_sg_keys.c: directive handlers that load keys */
-char *ngx_http_sg_jwks(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_sg_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 
 /* ngx_http_sg_handler.c */
 ngx_int_t ngx_http_sg_access_handler(ngx_http_request_t *r);
@@ -360,17 +375,24 @@ void ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, ngx_str_t *token,
     uint32_t hash, void *keys, ngx_uint_t generation, ngx_uint_t algorithms,
     time_t expires, ngx_sg_jws_t *jws);
 
-/* ngx_http_sg_jwks.c: keys fetched through a subrequest, per worker */
+/*
+ * ngx_http_sg_jwks_conf.c: where the keys come from (session_guard_jwks,
+ * session_guard_key, session_guard_jwks_fetch)
+ */
+char *ngx_http_sg_jwks(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_jwks_fetch(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+char *ngx_http_sg_jwks_merge_issuer(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *conf);
+
+/* ngx_http_sg_jwks.c: keys fetched through a subrequest, per worker */
 ngx_int_t ngx_http_sg_jwks_init_process(ngx_cycle_t *cycle);
 ngx_int_t ngx_http_sg_jwks_filter_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_sg_jwks_keys(ngx_http_request_t *r,
     ngx_http_sg_jwks_fetch_t *fetch, ngx_http_sg_ctx_t *ctx, ngx_str_t *kid,
     ngx_array_t **keys, ngx_uint_t *generation);
 ngx_uint_t ngx_http_sg_jwks_current(ngx_http_sg_jwks_fetch_t *fetch);
-char *ngx_http_sg_jwks_merge_issuer(ngx_conf_t *cf,
-    ngx_http_sg_loc_conf_t *conf);
 
 /* ngx_http_sg_jwks_discover.c: the jwks_uri of an OIDC discovery document */
 ngx_int_t ngx_http_sg_jwks_discovery_parse(ngx_http_request_t *sr,
