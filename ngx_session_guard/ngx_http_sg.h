@@ -360,8 +360,14 @@ ngx_int_t ngx_http_sg_read_file(ngx_conf_t *cf, const char *who,
 
 /* ngx_http_sg_handler.c */
 ngx_int_t ngx_http_sg_access_handler(ngx_http_request_t *r);
-ngx_table_elt_t *ngx_http_sg_www_authenticate(ngx_http_request_t *r,
-    size_t len);
+
+/* ngx_http_sg_challenge.c: every WWW-Authenticate (Bearer, step-up, DPoP) */
+ngx_int_t ngx_http_sg_bearer_challenge(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_uint_t status, const char *error);
+ngx_int_t ngx_http_sg_step_up_challenge(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf);
+ngx_int_t ngx_http_sg_dpop_challenge(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_uint_t status, const char *error);
 
 /* ngx_http_sg_cache.c: per-worker verified-token cache */
 ngx_int_t ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
@@ -483,8 +489,7 @@ ngx_int_t ngx_http_sg_sender_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *token);
 ngx_int_t ngx_http_sg_mtls_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, json_t *cnf);
-ngx_int_t ngx_http_sg_dpop_challenge(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_uint_t status, const char *error);
+ngx_int_t ngx_http_sg_dpop_nonce_header(ngx_http_request_t *r);
 extern ngx_str_t  ngx_http_sg_sender_modes[];
 
 /* ngx_http_sg_geo.c */
