@@ -418,12 +418,12 @@ char *ngx_http_sg_lifetime(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_max_sessions(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_sg_step_up(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_sg_parse_actions(ngx_str_t *value, ngx_uint_t *mask);
 void ngx_http_sg_session_init_conf(ngx_http_sg_loc_conf_t *conf);
 char *ngx_http_sg_session_merge_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
 ngx_int_t ngx_http_sg_session_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
-ngx_int_t ngx_http_sg_parse_actions(ngx_str_t *value, ngx_uint_t *mask);
 
 /* ngx_http_sg_context.c */
 ngx_int_t ngx_http_sg_context(ngx_http_request_t *r,

@@ -777,55 +777,6 @@ ngx_http_sg_actions(ngx_http_request_t *r, ngx_http_complex_value_t *cv,
 }
 
 
-/* "log", "shorten,non_persistent"...; empty means "log" */
-
-ngx_int_t
-ngx_http_sg_parse_actions(ngx_str_t *value, ngx_uint_t *mask)
-{
-    u_char      *p, *last, *start;
-    ngx_uint_t   i, m;
-
-    m = 0;
-    p = value->data;
-    last = p + value->len;
-
-    while (p < last) {
-        start = p;
-
-        while (p < last && *p != ',') {
-            p++;
-        }
-
-        for (i = 0; ngx_http_sg_action_names[i].len; i++) {
-            if ((size_t) (p - start) == ngx_http_sg_action_names[i].len
-                && ngx_strncmp(start, ngx_http_sg_action_names[i].data,
-                               p - start)
-                   == 0)
-            {
-                m |= (ngx_uint_t) 1 << i;
-                break;
-            }
-        }
-
-        if (ngx_http_sg_action_names[i].len == 0) {
-            return NGX_ERROR;
-        }
-
-        if (p < last) {
-            p++;
-
-            if (p == last) {
-                return NGX_ERROR;
-            }
-        }
-    }
-
-    *mask = m ? m : NGX_HTTP_SG_ACT_LOG;
-
-    return NGX_OK;
-}
-
-
 /* a lifetime from a variable: "8h", "15m", "3600"; empty: none */
 
 static ngx_int_t

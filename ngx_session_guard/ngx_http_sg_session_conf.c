@@ -41,6 +41,55 @@ ngx_str_t  ngx_http_sg_action_names[] = {
 };
 
 
+/* "log", "shorten,non_persistent"...; empty means "log" */
+
+ngx_int_t
+ngx_http_sg_parse_actions(ngx_str_t *value, ngx_uint_t *mask)
+{
+    u_char      *p, *last, *start;
+    ngx_uint_t   i, m;
+
+    m = 0;
+    p = value->data;
+    last = p + value->len;
+
+    while (p < last) {
+        start = p;
+
+        while (p < last && *p != ',') {
+            p++;
+        }
+
+        for (i = 0; ngx_http_sg_action_names[i].len; i++) {
+            if ((size_t) (p - start) == ngx_http_sg_action_names[i].len
+                && ngx_strncmp(start, ngx_http_sg_action_names[i].data,
+                               p - start)
+                   == 0)
+            {
+                m |= (ngx_uint_t) 1 << i;
+                break;
+            }
+        }
+
+        if (ngx_http_sg_action_names[i].len == 0) {
+            return NGX_ERROR;
+        }
+
+        if (p < last) {
+            p++;
+
+            if (p == last) {
+                return NGX_ERROR;
+            }
+        }
+    }
+
+    *mask = m ? m : NGX_HTTP_SG_ACT_LOG;
+
+    return NGX_OK;
+}
+
+
 char *
 ngx_http_sg_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
