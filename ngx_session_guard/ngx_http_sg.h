@@ -399,13 +399,12 @@ ngx_int_t ngx_http_sg_jwks_keys(ngx_http_request_t *r,
     ngx_http_sg_jwks_fetch_t *fetch, ngx_http_sg_ctx_t *ctx, ngx_str_t *kid,
     ngx_array_t **keys, ngx_uint_t *generation);
 ngx_uint_t ngx_http_sg_jwks_current(ngx_http_sg_jwks_fetch_t *fetch);
+ngx_int_t ngx_http_sg_jwks_add_variables(ngx_conf_t *cf);
 
 /* ngx_http_sg_jwks_discover.c: the jwks_uri of an OIDC discovery document */
 ngx_int_t ngx_http_sg_jwks_discovery_parse(ngx_http_request_t *sr,
     ngx_http_sg_jwks_fetch_t *fetch, u_char *data, size_t len,
     ngx_str_t *uri, const char **reason);
-ngx_int_t ngx_http_sg_jwks_add_variables(ngx_conf_t *cf);
-ngx_int_t ngx_http_sg_jwks_uri(ngx_http_request_t *r, ngx_str_t *uri);
 
 /* ngx_http_sg_session_conf.c, ngx_http_sg_session.c */
 char *ngx_http_sg_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
