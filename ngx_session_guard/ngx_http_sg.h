@@ -416,7 +416,6 @@ char *ngx_http_sg_travel(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_lifetime(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_max_sessions(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-char *ngx_http_sg_step_up(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_sg_parse_actions(ngx_str_t *value, ngx_uint_t *mask);
 void ngx_http_sg_session_init_conf(ngx_http_sg_loc_conf_t *conf);
 char *ngx_http_sg_session_merge_conf(ngx_conf_t *cf,
@@ -587,8 +586,7 @@ char *ngx_http_sg_require_auth(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_sg_acr_levels(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-ngx_int_t ngx_http_sg_step_up_arg(ngx_conf_t *cf,
-    ngx_http_sg_loc_conf_t *slcf, ngx_str_t *arg);
+char *ngx_http_sg_step_up(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 void ngx_http_sg_edge_init_conf(ngx_http_sg_loc_conf_t *conf);
 char *ngx_http_sg_edge_merge_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
