@@ -406,7 +406,10 @@ ngx_int_t ngx_http_sg_jwks_discovery_parse(ngx_http_request_t *sr,
     ngx_http_sg_jwks_fetch_t *fetch, u_char *data, size_t len,
     ngx_str_t *uri, const char **reason);
 
-/* ngx_http_sg_session_conf.c, ngx_http_sg_session.c */
+/*
+ * ngx_http_sg_session_conf.c: the session directives, and the names of
+ * the signals and actions (indexed by NGX_HTTP_SG_SIG_*, bit of ACT_*)
+ */
 char *ngx_http_sg_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_session_key(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -416,18 +419,30 @@ char *ngx_http_sg_travel(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_lifetime(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_max_sessions(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-ngx_int_t ngx_http_sg_parse_actions(ngx_str_t *value, ngx_uint_t *mask);
 void ngx_http_sg_session_init_conf(ngx_http_sg_loc_conf_t *conf);
 char *ngx_http_sg_session_merge_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
+ngx_int_t ngx_http_sg_parse_actions(ngx_str_t *value, ngx_uint_t *mask);
+extern ngx_str_t  ngx_http_sg_signal_names[];
+extern ngx_str_t  ngx_http_sg_action_names[];
+
+/* ngx_http_sg_session.c: the session check of a request */
 ngx_int_t ngx_http_sg_session_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+void ngx_http_sg_session_digest(ngx_str_t *key, u_char *out);
+ngx_int_t ngx_http_sg_session_name(ngx_pool_t *pool, ngx_str_t *value,
+    size_t max, ngx_str_t *out);
 
-/* ngx_http_sg_context.c */
+/* ngx_http_sg_context.c: what a session is bound to, read from a request */
 ngx_int_t ngx_http_sg_context(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
     ngx_http_sg_bind_t *cur);
+uint64_t ngx_http_sg_hash64(u_char *data, size_t len);
 
+/* ngx_http_sg_ctx.c: the request context, kept in the main request */
+ngx_http_sg_ctx_t *ngx_http_sg_get_ctx(ngx_http_request_t *r);
+
+/* ngx_http_sg_headers.c: reading header lines */
 typedef struct {
     ngx_list_part_t            *part;
     ngx_uint_t                  i;
@@ -435,9 +450,7 @@ typedef struct {
 
 ngx_table_elt_t *ngx_http_sg_header_next(ngx_list_t *list, ngx_str_t *name,
     ngx_http_sg_header_iter_t *it);
-void ngx_http_sg_session_digest(ngx_str_t *key, u_char *out);
-ngx_int_t ngx_http_sg_session_name(ngx_pool_t *pool, ngx_str_t *value,
-    size_t max, ngx_str_t *out);
+ngx_uint_t ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name);
 
 /* ngx_http_sg_subrequest.c: subrequests without the client's request */
 typedef struct {
@@ -448,10 +461,6 @@ typedef struct {
 ngx_int_t ngx_http_sg_bare_init(ngx_http_request_t *r,
     ngx_http_sg_bare_t *bare);
 void ngx_http_sg_bare_apply(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare);
-ngx_http_sg_geo_t *ngx_http_sg_geo(ngx_http_request_t *r);
-uint64_t ngx_http_sg_hash64(u_char *data, size_t len);
-extern ngx_str_t  ngx_http_sg_signal_names[];
-extern ngx_str_t  ngx_http_sg_action_names[];
 
 /* ngx_http_sg_event.c */
 ngx_int_t ngx_http_sg_add_session_variables(ngx_conf_t *cf);
@@ -465,7 +474,6 @@ ngx_int_t ngx_http_sg_register_variables(ngx_conf_t *cf,
 ngx_str_t *ngx_http_sg_status_name(ngx_uint_t status);
 char *ngx_http_sg_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_sg_add_variables(ngx_conf_t *cf);
-ngx_http_sg_ctx_t *ngx_http_sg_get_ctx(ngx_http_request_t *r);
 
 /*
  * Sender constraints: ngx_http_sg_dpop.c, ngx_http_sg_mtls.c, and their
@@ -495,6 +503,7 @@ char *ngx_http_sg_geoip(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_sg_geo_add_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_sg_geo_lookup(ngx_http_request_t *r,
     ngx_http_sg_geo_t *out);
+ngx_http_sg_geo_t *ngx_http_sg_request_geo(ngx_http_request_t *r);
 
 /* ngx_http_sg_ja4.c: ClientHello capture, JA4 of the client connection */
 ngx_int_t ngx_http_sg_ja4_init(ngx_conf_t *cf);
@@ -576,7 +585,6 @@ char *ngx_http_sg_cookie_guard_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *conf);
 ngx_int_t ngx_http_sg_cookie_guard(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
-ngx_uint_t ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name);
 
 /* ngx_http_sg_cookie.c, ngx_http_sg_edge.c (ngx_http_sg_edge.h) */
 char *ngx_http_sg_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);

@@ -346,6 +346,24 @@ ngx_http_sg_geo_lookup(ngx_http_request_t *r, ngx_http_sg_geo_t *out)
 }
 
 
+/* the client's GeoIP context, looked up once per request; NULL: none */
+
+ngx_http_sg_geo_t *
+ngx_http_sg_request_geo(ngx_http_request_t *r)
+{
+    ngx_http_sg_geo_t   geo;
+    ngx_http_sg_ctx_t  *ctx;
+
+    if (ngx_http_sg_geo_lookup(r, &geo) != NGX_OK) {
+        return NULL;
+    }
+
+    ctx = ngx_http_sg_get_ctx(r);
+
+    return ctx ? &ctx->geo : NULL;
+}
+
+
 static ngx_int_t
 ngx_http_sg_geo_do_lookup(ngx_http_request_t *r, ngx_http_sg_geoip_t *geoip,
     ngx_http_sg_geo_t *geo)

@@ -133,13 +133,6 @@ ngx_http_sg_status_name(ngx_uint_t status)
 }
 
 
-ngx_http_sg_ctx_t *
-ngx_http_sg_get_ctx(ngx_http_request_t *r)
-{
-    return ngx_http_get_module_ctx(r->main, ngx_http_session_guard_module);
-}
-
-
 static ngx_int_t
 ngx_http_sg_status_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
