@@ -554,9 +554,9 @@ char *ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
 ngx_int_t ngx_http_sg_logout_handler(ngx_http_request_t *r);
 
 /*
- * ngx_http_sg_notify_conf.c, ngx_http_sg_notify.c: logout notifications.
- * ngx_http_sg_notify() never fails the request: failures are logged and
- * counted in zone.
+ * Logout notifications: the directives in ngx_http_sg_notify_conf.c, the
+ * sender in ngx_http_sg_notify.c.  ngx_http_sg_notify_send() never fails
+ * the request: failures are logged and counted in zone.
  */
 char *ngx_http_sg_notify_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -565,9 +565,9 @@ char *ngx_http_sg_notify_jwks(ngx_conf_t *cf, ngx_command_t *cmd,
 void ngx_http_sg_notify_init_conf(ngx_http_sg_loc_conf_t *conf);
 char *ngx_http_sg_notify_merge_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
-void ngx_http_sg_notify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
-    ngx_http_sg_zone_t *zone, ngx_str_t *sid, ngx_str_t *sub,
-    ngx_uint_t source, ngx_str_t *reason);
+void ngx_http_sg_notify_send(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_zone_t *zone, ngx_str_t *sid,
+    ngx_str_t *sub, ngx_uint_t source, ngx_str_t *reason);
 
 /* ngx_http_sg_metrics.c */
 char *ngx_http_sg_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
