@@ -498,8 +498,10 @@ ngx_int_t ngx_http_sg_mtls_check(ngx_http_request_t *r,
 ngx_int_t ngx_http_sg_dpop_nonce_header(ngx_http_request_t *r);
 extern ngx_str_t  ngx_http_sg_sender_modes[];
 
-/* ngx_http_sg_geo.c */
+/* ngx_http_sg_geo_conf.c: session_guard_geoip */
 char *ngx_http_sg_geoip(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+
+/* ngx_http_sg_geo.c: the GeoIP context of the client, and its variables */
 ngx_int_t ngx_http_sg_geo_add_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_sg_geo_lookup(ngx_http_request_t *r,
     ngx_http_sg_geo_t *out);
