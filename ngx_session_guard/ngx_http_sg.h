@@ -143,9 +143,10 @@ typedef struct {
 
 
 /*
- * session_guard_jwks_fetch (ngx_http_sg_jwks.c): the configuration, made
- * while the configuration is read and never written afterwards but for
- * "state", which init_process points at the worker's own key cache.
+ * session_guard_jwks_fetch (ngx_http_sg_jwks_conf.c; its runtime in
+ * ngx_http_sg_jwks.c): the configuration, made while the configuration is
+ * read and never written afterwards but for "state", which init_process
+ * points at the worker's own key cache.
  */
 
 typedef struct ngx_http_sg_jwks_state_s  ngx_http_sg_jwks_state_t;
@@ -202,7 +203,7 @@ typedef struct {
 } ngx_http_sg_require_t;
 
 
-/* ngx_http_sg_logout.c: session_guard_backchannel_logout */
+/* session_guard_backchannel_logout (ngx_http_sg_logout_conf.c) */
 typedef struct {
     ngx_http_sg_zone_t         *zone;
     ngx_str_t                   issuer;
@@ -475,10 +476,7 @@ ngx_str_t *ngx_http_sg_status_name(ngx_uint_t status);
 char *ngx_http_sg_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_sg_add_variables(ngx_conf_t *cf);
 
-/*
- * Sender constraints: ngx_http_sg_dpop.c, ngx_http_sg_mtls.c, and their
- * directives in ngx_http_sg_sender_conf.c
- */
+/* ngx_http_sg_sender_conf.c: the sender-constraint directives */
 char *ngx_http_sg_dpop(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_dpop_window(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -490,13 +488,17 @@ char *ngx_http_sg_mtls(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 void ngx_http_sg_sender_init_conf(ngx_http_sg_loc_conf_t *conf);
 char *ngx_http_sg_sender_merge_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
+extern ngx_str_t  ngx_http_sg_sender_modes[];
+
+/* ngx_http_sg_dpop.c: DPoP (RFC 9449), and the sender check's dispatch */
 ngx_int_t ngx_http_sg_dpop_add_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_sg_sender_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *token);
+ngx_int_t ngx_http_sg_dpop_nonce_header(ngx_http_request_t *r);
+
+/* ngx_http_sg_mtls.c: certificate-bound tokens (RFC 8705) */
 ngx_int_t ngx_http_sg_mtls_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, json_t *cnf);
-ngx_int_t ngx_http_sg_dpop_nonce_header(ngx_http_request_t *r);
-extern ngx_str_t  ngx_http_sg_sender_modes[];
 
 /* ngx_http_sg_geo_conf.c: session_guard_geoip */
 char *ngx_http_sg_geoip(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
@@ -550,7 +552,10 @@ ngx_int_t ngx_http_sg_api_send(ngx_http_request_t *r, ngx_uint_t status,
 ngx_int_t ngx_http_sg_api_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *error, const char *message);
 
-/* ngx_http_sg_logout.c, ngx_http_sg_logout_conf.c: back-channel logout */
+/*
+ * Back-channel logout: the directive in ngx_http_sg_logout_conf.c, the
+ * handler in ngx_http_sg_logout.c
+ */
 char *ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 ngx_int_t ngx_http_sg_logout_handler(ngx_http_request_t *r);
@@ -588,8 +593,16 @@ char *ngx_http_sg_cookie_guard_conf(ngx_conf_t *cf,
 ngx_int_t ngx_http_sg_cookie_guard(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
 
-/* ngx_http_sg_cookie.c, ngx_http_sg_edge.c (ngx_http_sg_edge.h) */
+/* ngx_http_sg_cookie.c: session_guard_cookie, the Set-Cookie filter */
 char *ngx_http_sg_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_sg_cookie_init(ngx_conf_t *cf);
+ngx_int_t ngx_http_sg_cookie_delete(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf);
+
+/*
+ * ngx_http_sg_edge_conf.c: the edge's directives, step-up, login and
+ * browsers (types in ngx_http_sg_edge.h)
+ */
 char *ngx_http_sg_login(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_browser(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_require_auth(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -600,13 +613,11 @@ char *ngx_http_sg_step_up(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 void ngx_http_sg_edge_init_conf(ngx_http_sg_loc_conf_t *conf);
 char *ngx_http_sg_edge_merge_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
-ngx_int_t ngx_http_sg_cookie_init(ngx_conf_t *cf);
-ngx_int_t ngx_http_sg_cookie_delete(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf);
+
+/* ngx_http_sg_edge.c: the edge's answers (redirects, logout, step-up) */
 ngx_int_t ngx_http_sg_edge_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t rc);
 ngx_int_t ngx_http_sg_edge_answer(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t *rc);
-
 
 #endif /* _NGX_HTTP_SG_H_INCLUDED_ */
