@@ -127,9 +127,10 @@ typedef struct {
 
 
 /*
- * session_guard_jwks_fetch (ngx_http_sg_jwks.c): the configuration, made
- * while the configuration is read and never written afterwards but for
- * "state", which init_process points at the worker's own key cache.
+ * session_guard_jwks_fetch (ngx_http_sg_jwks_conf.c; its runtime in
+ * ngx_http_sg_jwks.c): the configuration, made while the configuration is
+ * read and never written afterwards but for "state", which init_process
+ * points at the worker's own key cache.
  */
 
 typedef struct ngx_http_sg_jwks_state_s  ngx_http_sg_jwks_state_t;
@@ -186,7 +187,7 @@ typedef struct {
 } ngx_http_sg_require_t;
 
 
-/* ngx_http_sg_logout.c: session_guard_backchannel_logout */
+/* session_guard_backchannel_logout (ngx_http_sg_logout_conf.c) */
 typedef struct {
     ngx_http_sg_zone_t         *zone;
     ngx_sg_logout_policy_t      policy;     /* "now" unset: per request */
@@ -304,20 +305,44 @@ typedef struct {
 extern ngx_module_t  ngx_http_session_guard_module;
 
 
-/* ngx_http_sg_module.c */
+/* ngx_http_sg_token_conf.c: the token directives */
+char *ngx_http_sg_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_sg_audience(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_token_cache(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+void ngx_http_sg_token_init_conf(ngx_http_sg_loc_conf_t *conf);
+char *ngx_http_sg_token_merge_conf(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
+char *ngx_http_sg_token_check_conf(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *conf);
+extern ngx_conf_post_handler_pt  ngx_http_sg_max_token_size_p;
+extern ngx_conf_post_handler_pt  ngx_http_sg_realm_p;
+extern ngx_conf_post_handler_pt  ngx_http_sg_leeway_p;
+extern ngx_conf_enum_t  ngx_http_sg_log_levels[];
+
+/*
+ * ngx_http_sg_conf_value.c: a directive's value compiled as a complex
+ * value, or read from the file it names (for every *_conf.c)
+ */
 char *ngx_http_sg_compile(ngx_conf_t *cf, ngx_str_t *value,
     ngx_http_complex_value_t **cvp);
-
-/* ngx_http_sg_keys.c: directive handlers that load keys */
 ngx_int_t ngx_http_sg_read_file(ngx_conf_t *cf, const char *who,
     ngx_str_t *name, size_t max, ngx_str_t *out);
-char *ngx_http_sg_jwks(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_sg_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+
 
 /* ngx_http_sg_handler.c */
 ngx_int_t ngx_http_sg_access_handler(ngx_http_request_t *r);
-ngx_table_elt_t *ngx_http_sg_www_authenticate(ngx_http_request_t *r,
-    size_t len);
+
+/* ngx_http_sg_challenge.c: every WWW-Authenticate (Bearer, step-up, DPoP) */
+ngx_int_t ngx_http_sg_bearer_challenge(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_uint_t status, const char *error);
+ngx_int_t ngx_http_sg_step_up_challenge(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf);
+ngx_int_t ngx_http_sg_dpop_challenge(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_uint_t status, const char *error);
 
 /* ngx_http_sg_cache.c: per-worker verified-token cache */
 ngx_int_t ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
@@ -330,26 +355,32 @@ void ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, ngx_str_t *token,
     uint32_t hash, void *keys, ngx_uint_t generation, ngx_uint_t algorithms,
     time_t expires, ngx_sg_jws_t *jws);
 
-/* ngx_http_sg_jwks.c: keys fetched through a subrequest, per worker */
+/*
+ * ngx_http_sg_jwks_conf.c: where the keys come from (session_guard_jwks,
+ * session_guard_key, session_guard_jwks_fetch)
+ */
+char *ngx_http_sg_jwks(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_jwks_fetch(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+char *ngx_http_sg_jwks_merge_issuer(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *conf);
+
+/* ngx_http_sg_jwks.c: keys fetched through a subrequest, per worker */
 ngx_int_t ngx_http_sg_jwks_init_process(ngx_cycle_t *cycle);
 ngx_int_t ngx_http_sg_jwks_filter_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_sg_jwks_keys(ngx_http_request_t *r,
     ngx_http_sg_jwks_fetch_t *fetch, ngx_http_sg_ctx_t *ctx, ngx_str_t *kid,
     ngx_array_t **keys, ngx_uint_t *generation);
 ngx_uint_t ngx_http_sg_jwks_current(ngx_http_sg_jwks_fetch_t *fetch);
-char *ngx_http_sg_jwks_merge_issuer(ngx_conf_t *cf,
-    ngx_http_sg_loc_conf_t *conf);
+ngx_int_t ngx_http_sg_jwks_add_variables(ngx_conf_t *cf);
 
 /* ngx_http_sg_jwks_discover.c: the jwks_uri of an OIDC discovery document */
 ngx_int_t ngx_http_sg_jwks_discovery_parse(ngx_http_request_t *sr,
     ngx_http_sg_jwks_fetch_t *fetch, u_char *data, size_t len,
     ngx_str_t *uri, const char **reason);
-ngx_int_t ngx_http_sg_jwks_add_variables(ngx_conf_t *cf);
-ngx_int_t ngx_http_sg_jwks_uri(ngx_http_request_t *r, ngx_str_t *uri);
 
-/* ngx_http_sg_session_conf.c, ngx_http_sg_session.c */
+/* ngx_http_sg_session_conf.c: the session directives */
 char *ngx_http_sg_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_session_key(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -359,18 +390,27 @@ char *ngx_http_sg_travel(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_lifetime(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_max_sessions(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-char *ngx_http_sg_step_up(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 void ngx_http_sg_session_init_conf(ngx_http_sg_loc_conf_t *conf);
 char *ngx_http_sg_session_merge_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
+
+/* ngx_http_sg_session.c: the session check of a request */
 ngx_int_t ngx_http_sg_session_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+void ngx_http_sg_session_digest(ngx_str_t *key, u_char *out);
+ngx_int_t ngx_http_sg_session_name(ngx_pool_t *pool, ngx_str_t *value,
+    size_t max, ngx_str_t *out);
 
-/* ngx_http_sg_context.c */
+/* ngx_http_sg_context.c: what a session is bound to, read from a request */
 ngx_int_t ngx_http_sg_context(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
     ngx_http_sg_bind_t *cur);
+uint64_t ngx_http_sg_hash64(u_char *data, size_t len);
 
+/* ngx_http_sg_ctx.c: the request context, kept in the main request */
+ngx_http_sg_ctx_t *ngx_http_sg_get_ctx(ngx_http_request_t *r);
+
+/* ngx_http_sg_headers.c: reading header lines */
 typedef struct {
     ngx_list_part_t            *part;
     ngx_uint_t                  i;
@@ -378,9 +418,7 @@ typedef struct {
 
 ngx_table_elt_t *ngx_http_sg_header_next(ngx_list_t *list, ngx_str_t *name,
     ngx_http_sg_header_iter_t *it);
-void ngx_http_sg_session_digest(ngx_str_t *key, u_char *out);
-ngx_int_t ngx_http_sg_session_name(ngx_pool_t *pool, ngx_str_t *value,
-    size_t max, ngx_str_t *out);
+ngx_uint_t ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name);
 
 /* ngx_http_sg_subrequest.c: subrequests without the client's request */
 typedef struct {
@@ -391,8 +429,6 @@ typedef struct {
 ngx_int_t ngx_http_sg_bare_init(ngx_http_request_t *r,
     ngx_http_sg_bare_t *bare);
 void ngx_http_sg_bare_apply(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare);
-ngx_http_sg_geo_t *ngx_http_sg_geo(ngx_http_request_t *r);
-uint64_t ngx_http_sg_hash64(u_char *data, size_t len);
 
 /* ngx_http_sg_event.c */
 ngx_int_t ngx_http_sg_add_session_variables(ngx_conf_t *cf);
@@ -405,12 +441,8 @@ ngx_int_t ngx_http_sg_register_variables(ngx_conf_t *cf,
     ngx_http_variable_t *vars);
 char *ngx_http_sg_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_sg_add_variables(ngx_conf_t *cf);
-ngx_http_sg_ctx_t *ngx_http_sg_get_ctx(ngx_http_request_t *r);
 
-/*
- * Sender constraints: ngx_http_sg_dpop.c, ngx_http_sg_mtls.c, and their
- * directives in ngx_http_sg_sender_conf.c
- */
+/* ngx_http_sg_sender_conf.c: the sender-constraint directives */
 char *ngx_http_sg_dpop(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_dpop_window(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -422,19 +454,25 @@ char *ngx_http_sg_mtls(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 void ngx_http_sg_sender_init_conf(ngx_http_sg_loc_conf_t *conf);
 char *ngx_http_sg_sender_merge_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
+
+/* ngx_http_sg_dpop.c: DPoP (RFC 9449), and the sender check's dispatch */
 ngx_int_t ngx_http_sg_dpop_add_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_sg_sender_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *token);
+ngx_int_t ngx_http_sg_dpop_nonce_header(ngx_http_request_t *r);
+
+/* ngx_http_sg_mtls.c: certificate-bound tokens (RFC 8705) */
 ngx_int_t ngx_http_sg_mtls_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, json_t *cnf);
-ngx_int_t ngx_http_sg_dpop_challenge(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_uint_t status, const char *error);
 
-/* ngx_http_sg_geo.c */
+/* ngx_http_sg_geo_conf.c: session_guard_geoip */
 char *ngx_http_sg_geoip(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+
+/* ngx_http_sg_geo.c: the GeoIP context of the client, and its variables */
 ngx_int_t ngx_http_sg_geo_add_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_sg_geo_lookup(ngx_http_request_t *r,
     ngx_http_sg_geo_t *out);
+ngx_http_sg_geo_t *ngx_http_sg_request_geo(ngx_http_request_t *r);
 
 /* ngx_http_sg_ja4.c: ClientHello capture, JA4 of the client connection */
 ngx_int_t ngx_http_sg_ja4_init(ngx_conf_t *cf);
@@ -479,15 +517,18 @@ ngx_int_t ngx_http_sg_api_send(ngx_http_request_t *r, ngx_uint_t status,
 ngx_int_t ngx_http_sg_api_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *error, const char *message);
 
-/* ngx_http_sg_logout.c, ngx_http_sg_logout_conf.c: back-channel logout */
+/*
+ * Back-channel logout: the directive in ngx_http_sg_logout_conf.c, the
+ * handler in ngx_http_sg_logout.c
+ */
 char *ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 ngx_int_t ngx_http_sg_logout_handler(ngx_http_request_t *r);
 
 /*
- * ngx_http_sg_notify_conf.c, ngx_http_sg_notify.c: logout notifications.
- * ngx_http_sg_notify() never fails the request: failures are logged and
- * counted in zone.
+ * Logout notifications: the directives in ngx_http_sg_notify_conf.c, the
+ * sender in ngx_http_sg_notify.c.  ngx_http_sg_notify_send() never fails
+ * the request: failures are logged and counted in zone.
  */
 char *ngx_http_sg_notify_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -496,9 +537,9 @@ char *ngx_http_sg_notify_jwks(ngx_conf_t *cf, ngx_command_t *cmd,
 void ngx_http_sg_notify_init_conf(ngx_http_sg_loc_conf_t *conf);
 char *ngx_http_sg_notify_merge_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
-void ngx_http_sg_notify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
-    ngx_http_sg_zone_t *zone, ngx_str_t *sid, ngx_str_t *sub,
-    ngx_uint_t source, ngx_str_t *reason);
+void ngx_http_sg_notify_send(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_zone_t *zone, ngx_str_t *sid,
+    ngx_str_t *sub, ngx_uint_t source, ngx_str_t *reason);
 
 /* ngx_http_sg_metrics.c */
 char *ngx_http_sg_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
@@ -516,28 +557,32 @@ char *ngx_http_sg_cookie_guard_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *conf);
 ngx_int_t ngx_http_sg_cookie_guard(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
-ngx_uint_t ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name);
 
-/* ngx_http_sg_cookie.c, ngx_http_sg_edge.c (ngx_http_sg_edge.h) */
+/* ngx_http_sg_cookie.c: session_guard_cookie, the Set-Cookie filter */
 char *ngx_http_sg_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_sg_cookie_init(ngx_conf_t *cf);
+ngx_int_t ngx_http_sg_cookie_delete(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf);
+
+/*
+ * ngx_http_sg_edge_conf.c: the edge's directives, step-up, login and
+ * browsers (types in ngx_http_sg_edge.h)
+ */
 char *ngx_http_sg_login(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_browser(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_require_auth(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_sg_acr_levels(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-ngx_int_t ngx_http_sg_step_up_arg(ngx_conf_t *cf,
-    ngx_http_sg_loc_conf_t *slcf, ngx_str_t *arg);
+char *ngx_http_sg_step_up(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 void ngx_http_sg_edge_init_conf(ngx_http_sg_loc_conf_t *conf);
 char *ngx_http_sg_edge_merge_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
-ngx_int_t ngx_http_sg_cookie_init(ngx_conf_t *cf);
-ngx_int_t ngx_http_sg_cookie_delete(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf);
+
+/* ngx_http_sg_edge.c: the edge's answers (redirects, logout, step-up) */
 ngx_int_t ngx_http_sg_edge_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t rc);
 ngx_int_t ngx_http_sg_edge_answer(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t *rc);
-
 
 #endif /* _NGX_HTTP_SG_H_INCLUDED_ */

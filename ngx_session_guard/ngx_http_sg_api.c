@@ -744,8 +744,8 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
 
         /* one notification for them all, by subject */
 
-        ngx_http_sg_notify(r, slcf, zone, NULL, &req->key,
-                           NGX_HTTP_SG_REVOKED_API, &why);
+        ngx_http_sg_notify_send(r, slcf, zone, NULL, &req->key,
+                                NGX_HTTP_SG_REVOKED_API, &why);
 
         start = ngx_pnalloc(r->pool, sizeof("{\"revoked\":}") + NGX_INT_T_LEN);
         if (start == NULL) {
@@ -795,8 +795,8 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
     /* an unknown session may be the application's all the same */
 
     if (rc != NGX_OK || !s.rec.revoked) {
-        ngx_http_sg_notify(r, slcf, zone, &req->key, sub,
-                           NGX_HTTP_SG_REVOKED_API, &why);
+        ngx_http_sg_notify_send(r, slcf, zone, &req->key, sub,
+                                NGX_HTTP_SG_REVOKED_API, &why);
     }
 
     return ngx_http_sg_api_send(r, NGX_HTTP_NO_CONTENT, NULL, NULL);

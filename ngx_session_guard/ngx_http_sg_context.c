@@ -69,7 +69,7 @@ ngx_http_sg_context(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         ngx_memcpy(cur->ip.addr, &h, sizeof(uint64_t));
     }
 
-    geo = ngx_http_sg_geo(r);
+    geo = ngx_http_sg_request_geo(r);
 
     if (geo) {
         cur->asn = geo->asn;
@@ -138,65 +138,6 @@ ngx_http_sg_context(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     cur->ja4 = v.len ? ngx_http_sg_hash64(v.data, v.len) | 1 : 0;
 
     return NGX_OK;
-}
-
-
-/*
- * The next line named name (case-insensitive) of a request's or response's
- * header list, skipping deleted ones (hash 0); it starts zeroed.  NULL
- * when there is none left.
- */
-
-ngx_table_elt_t *
-ngx_http_sg_header_next(ngx_list_t *list, ngx_str_t *name,
-    ngx_http_sg_header_iter_t *it)
-{
-    ngx_table_elt_t  *h;
-
-    if (it->part == NULL) {
-        it->part = &list->part;
-        it->i = 0;
-    }
-
-    for ( ;; ) {
-
-        if (it->i >= it->part->nelts) {
-            if (it->part->next == NULL) {
-                return NULL;
-            }
-
-            it->part = it->part->next;
-            it->i = 0;
-            continue;
-        }
-
-        h = (ngx_table_elt_t *) it->part->elts + it->i++;
-
-        if (h->hash != 0
-            && h->key.len == name->len
-            && ngx_strncasecmp(h->key.data, name->data, name->len) == 0)
-        {
-            return h;
-        }
-    }
-}
-
-
-/* the client's GeoIP context, looked up once per request; NULL: none */
-
-ngx_http_sg_geo_t *
-ngx_http_sg_geo(ngx_http_request_t *r)
-{
-    ngx_http_sg_geo_t   geo;
-    ngx_http_sg_ctx_t  *ctx;
-
-    if (ngx_http_sg_geo_lookup(r, &geo) != NGX_OK) {
-        return NULL;
-    }
-
-    ctx = ngx_http_sg_get_ctx(r);
-
-    return ctx ? &ctx->geo : NULL;
 }
 
 

@@ -108,39 +108,6 @@ ngx_http_sg_cookie_guard(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
 
 /*
- * How many pairs named "name" the request's Cookie header lines hold, all
- * of them (an HTTP/2 request's cookie fields are one line by then).
- */
-
-ngx_uint_t
-ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name)
-{
-    size_t                      pos;
-    ngx_str_t                   value;
-    ngx_uint_t                  n;
-    ngx_table_elt_t            *h;
-    ngx_http_sg_header_iter_t   it;
-
-    static ngx_str_t  cookie = ngx_string("Cookie");
-
-    n = 0;
-    ngx_memzero(&it, sizeof(ngx_http_sg_header_iter_t));
-
-    while ((h = ngx_http_sg_header_next(&r->headers_in.headers, &cookie,
-                                        &it)))
-    {
-        pos = 0;
-
-        while (ngx_sg_cookie_next(&h->value, name, &pos, &value) == NGX_OK) {
-            n++;
-        }
-    }
-
-    return n;
-}
-
-
-/*
  * The names of the $cookie_ variables in a compiled value's source, as
  * nginx's script compiler reads variable names: '$', an optional '{',
  * then letters, digits and '_'.  A name is kept once.

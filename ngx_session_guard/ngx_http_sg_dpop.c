@@ -10,8 +10,8 @@
  checks themselves are in ngx_sg_dpop.c, the directives in
  * ngx_http_sg_sender_conf.c; here are the request's URI as the proof must
  * name it, the one-"DPoP"-header rule, downgrade rules, replay protection
- * through the zone's jti store, server nonces, the challenge, and the
- * variables.
+ * through the zone's jti store, server nonces and the variables (the
+ * DPoP challenge is written in ngx_http_sg_challenge.c).
  *
  * ngx_http_sg_sender_check() runs once the token itself is valid.  It
  * returns NGX_OK (accepted), NGX_DECLINED (refused: ctx->reason and
@@ -45,7 +45,6 @@ static ngx_int_t ngx_http_sg_dpop_htu(ngx_http_request_t *r,
 static ngx_int_t ngx_http_sg_dpop_replay(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_sg_dpop_proof_t *proof);
 static void ngx_http_sg_dpop_seen(void *data);
-static ngx_int_t ngx_http_sg_dpop_nonce_header(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sg_dpop_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_http_variable_t  ngx_http_sg_dpop_vars[] = {
@@ -446,7 +445,7 @@ ngx_http_sg_dpop_seen(void *data)
 
 /* RFC 9449 8: a DPoP-Nonce header with the nonce of the current slot */
 
-static ngx_int_t
+ngx_int_t
 ngx_http_sg_dpop_nonce_header(ngx_http_request_t *r)
 {
     ngx_table_elt_t          *h;
@@ -480,60 +479,6 @@ ngx_http_sg_dpop_nonce_header(ngx_http_request_t *r)
     h->value.len = NGX_SG_DPOP_NONCE_LEN;
 
     return NGX_OK;
-}
-
-
-/*
- * RFC 9449 7.1: WWW-Authenticate: DPoP [realm=...,] [error=...,] algs=...
- * and, with nonces, a DPoP-Nonce to use next.
- */
-
-ngx_int_t
-ngx_http_sg_dpop_challenge(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_uint_t status, const char *error)
-{
-    size_t            len;
-    u_char           *p;
-    ngx_table_elt_t  *h;
-
-    len = sizeof("DPoP algs=\"\"") - 1 + slcf->dpop.algs.len;
-
-    if (slcf->realm.len) {
-        len += sizeof(" realm=\"\",") - 1 + slcf->realm.len;
-    }
-
-    if (error) {
-        len += sizeof(" error=\"\",") - 1 + ngx_strlen(error);
-    }
-
-    h = ngx_http_sg_www_authenticate(r, len);
-    if (h == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    p = h->value.data;
-
-    p = ngx_cpymem(p, "DPoP", 4);
-
-    if (slcf->realm.len) {
-        p = ngx_sprintf(p, " realm=\"%V\",", &slcf->realm);
-    }
-
-    if (error) {
-        p = ngx_sprintf(p, " error=\"%s\",", error);
-    }
-
-    p = ngx_sprintf(p, " algs=\"%V\"", &slcf->dpop.algs);
-
-    h->value.len = p - h->value.data;
-
-    r->headers_out.www_authenticate = h;
-
-    if (slcf->dpop.nonce && ngx_http_sg_dpop_nonce_header(r) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return status;
 }
 
 

@@ -16,6 +16,8 @@
 #include "ngx_sg_redirect.h"
 
 
+static ngx_int_t ngx_http_sg_step_up_arg(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *slcf, ngx_str_t *arg);
 static char *ngx_http_sg_edge_url(ngx_conf_t *cf, ngx_str_t *value,
     ngx_http_complex_value_t **cvp);
 static char *ngx_http_sg_edge_list(ngx_conf_t *cf, ngx_str_t *value,
@@ -235,11 +237,93 @@ ngx_http_sg_acr_levels(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
 
 /*
+ * session_guard_step_up [acr_values=V] [max_age=TIME] [redirect=URL]
+ *     [return=NAME]
+ */
+
+char *
+ngx_http_sg_step_up(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_sg_loc_conf_t *slcf = conf;
+
+    u_char      *p;
+    ngx_int_t    rc;
+    ngx_str_t   *value, v;
+    ngx_uint_t   i;
+
+    if (slcf->max_age != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    slcf->max_age = -1;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "acr_values=", 11) == 0) {
+            slcf->acr_values.data = value[i].data + 11;
+            slcf->acr_values.len = value[i].len - 11;
+
+            /*
+             * It goes into a quoted-string of WWW-Authenticate; values
+             * are separated by spaces (RFC 9470).
+             */
+
+            for (p = slcf->acr_values.data;
+                 p < slcf->acr_values.data + slcf->acr_values.len;
+                 p++)
+            {
+                if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\') {
+                    goto invalid;
+                }
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "max_age=", 8) == 0) {
+            v.data = value[i].data + 8;
+            v.len = value[i].len - 8;
+
+            slcf->max_age = ngx_parse_time(&v, 1);
+            if (slcf->max_age == (time_t) NGX_ERROR) {
+                goto invalid;
+            }
+
+            continue;
+        }
+
+        /* redirect=URL return=NAME, for browsers (ngx_http_sg_edge.c) */
+
+        rc = ngx_http_sg_step_up_arg(cf, slcf, &value[i]);
+
+        if (rc == NGX_OK) {
+            continue;
+        }
+
+        if (rc == NGX_ERROR) {
+            return NGX_CONF_ERROR;
+        }
+
+        goto invalid;
+    }
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\"", &value[i]);
+    return NGX_CONF_ERROR;
+}
+
+
+/*
  * The "redirect=" and "return=" parameters of session_guard_step_up.
  * NGX_OK taken, NGX_DECLINED not one of them, NGX_ERROR (logged).
  */
 
-ngx_int_t
+static ngx_int_t
 ngx_http_sg_step_up_arg(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *slcf,
     ngx_str_t *arg)
 {
@@ -363,13 +447,16 @@ ngx_http_sg_edge_init_conf(ngx_http_sg_loc_conf_t *conf)
     edge->authn = NGX_CONF_UNSET_PTR;
     edge->acr_levels = NGX_CONF_UNSET_PTR;
     edge->logout = NGX_CONF_UNSET;
+
+    conf->max_age = NGX_CONF_UNSET;
 }
 
 
 /*
- * Runs before ngx_http_sg_session_merge_conf(): it tells apart the
+ * Runs before ngx_http_sg_session_merge_conf().  It tells apart the
  * acr_values and max_age of session_guard_step_up set here from those
- * inherited, to derive them from session_guard_require_auth.
+ * inherited, to derive them from session_guard_require_auth, then merges
+ * them.
  */
 
 char *
@@ -412,6 +499,9 @@ ngx_http_sg_edge_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
     if (ngx_http_sg_edge_derive(cf, prev, conf, own) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
+
+    ngx_conf_merge_str_value(conf->acr_values, prev->acr_values, "");
+    ngx_conf_merge_sec_value(conf->max_age, prev->max_age, -1);
 
     /* zone and key as ngx_http_sg_session_merge_conf() will merge them */
 

@@ -403,7 +403,7 @@ ngx_http_sg_decision_event(ngx_http_sg_out_t *out, void *data)
 
     ctx = ngx_http_sg_get_ctx(r);
 
-    geo = ngx_http_sg_geo(r);
+    geo = ngx_http_sg_request_geo(r);
 
     if (geo) {
         org = geo->asn_org;

@@ -36,7 +36,9 @@
  *
  * With "discover=" a fetch is two subrequests in turn, the discovery
  * document first (ngx_http_sg_jwks_discover.c), then the keys from the
- * jwks_uri it gave ($session_guard_jwks_uri); the same request owns both.
+ * jwks_uri it gave ($session_guard_jwks_uri, here); the same request owns
+ * both.  What both subrequests share (the body check, a failure recorded,
+ * the counters) is in ngx_http_sg_jwks_outcome.c.
  * Fetches are counted, good and failed, in the zone of the location that
  * made them (shared memory, for the metrics), and in each worker's state.
  *
@@ -71,6 +73,18 @@ static void ngx_http_sg_jwks_wake(ngx_event_t *ev);
 static void ngx_http_sg_jwks_cleanup(void *data);
 static ngx_int_t ngx_http_sg_jwks_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
+static ngx_int_t ngx_http_sg_jwks_uri_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_sg_jwks_uri(ngx_http_request_t *r, ngx_str_t *uri);
+
+
+static ngx_http_variable_t  ngx_http_sg_jwks_vars[] = {
+
+    { ngx_string("session_guard_jwks_uri"), NULL,
+      ngx_http_sg_jwks_uri_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+      ngx_http_null_variable
+};
 
 
 /*
@@ -460,63 +474,6 @@ ngx_http_sg_jwks_result(ngx_http_request_t *sr, ngx_http_sg_jwks_wait_t *w,
 }
 
 
-/*
- * The body of a good response to a fetch's subrequest: NGX_OK, or
- * NGX_DECLINED with why in buf (a C string).
- */
-
-ngx_int_t
-ngx_http_sg_jwks_body(ngx_http_request_t *sr, ngx_http_sg_jwks_wait_t *w,
-    ngx_int_t rc, u_char **data, size_t *len, u_char *buf, size_t size)
-{
-    u_char      *p, *last;
-    ngx_uint_t   status;
-
-    status = sr->headers_out.status;
-    last = buf + size - 1;
-
-    if (rc == NGX_ERROR || rc >= NGX_HTTP_SPECIAL_RESPONSE) {
-        /* the location's own error says why: a timeout, no upstream... */
-        p = ngx_slprintf(buf, last, "subrequest failed (%i)", rc);
-        goto failed;
-    }
-
-    if (status != NGX_HTTP_OK) {
-        p = ngx_slprintf(buf, last, "status %ui", status);
-        goto failed;
-    }
-
-    if (w->too_large) {
-        p = ngx_slprintf(buf, last, "response larger than %uz bytes "
-                         "(max_size=%uz, subrequest_output_buffer_size)",
-                         w->limit, w->state->conf->max_size);
-        goto failed;
-    }
-
-    if (sr->out == NULL || sr->out->buf == NULL) {
-        *data = NULL;
-        *len = 0;
-
-    } else {
-        *data = sr->out->buf->pos;
-        *len = sr->out->buf->last - sr->out->buf->pos;
-    }
-
-    if (*len == 0) {
-        p = ngx_cpymem(buf, "empty response", sizeof("empty response") - 1);
-        goto failed;
-    }
-
-    return NGX_OK;
-
-failed:
-
-    *p = '\0';
-
-    return NGX_DECLINED;
-}
-
-
 static ngx_int_t
 ngx_http_sg_jwks_install(ngx_http_request_t *sr, ngx_http_sg_jwks_state_t *st,
     u_char *data, size_t len, const char **reason)
@@ -650,67 +607,6 @@ ngx_http_sg_jwks_max_age(ngx_http_request_t *sr)
     }
 
     return age;
-}
-
-
-/* a fetch failed: recorded, counted and, when log_it, logged */
-
-void
-ngx_http_sg_jwks_fail(ngx_log_t *log, ngx_http_sg_jwks_wait_t *w,
-    ngx_uint_t log_it, const char *fmt, ...)
-{
-    u_char                    *p;
-    va_list                    args;
-    ngx_http_sg_jwks_state_t  *st;
-
-    st = w->state;
-
-    va_start(args, fmt);
-    p = ngx_vslprintf(st->error_buf,
-                      st->error_buf + NGX_HTTP_SG_JWKS_ERROR_LEN, fmt, args);
-    va_end(args);
-
-    st->error.data = st->error_buf;
-    st->error.len = p - st->error_buf;
-    st->failed++;
-
-    if (w->zone && w->zone->sh) {
-        ngx_http_sg_jwks_count(w->zone->sh->counters.jwks_fetches, 1);
-    }
-
-    /* the next request after the cooldown tries again */
-    st->expires = 0;
-
-    if (!log_it) {
-        return;
-    }
-
-    if (st->keys) {
-        ngx_log_error(NGX_LOG_ERR, log, 0,
-                      "session_guard: jwks fetch from \"%V\" failed: \"%V\","
-                      " keeping %ui keys fetched %T s ago (%ui failed, "
-                      "%ui ok)", &st->conf->uri, &st->error, st->keys->nelts,
-                      ngx_time() - st->fetched, st->failed, st->ok);
-
-    } else {
-        ngx_log_error(NGX_LOG_ERR, log, 0,
-                      "session_guard: jwks fetch from \"%V\" failed: \"%V\","
-                      " no keys (%ui failed, %ui ok)", &st->conf->uri,
-                      &st->error, st->failed, st->ok);
-    }
-}
-
-
-/*
- * The zone's shared counters of the location that made the fetch
- * ([0] good, [1] failed): the fetch state is per worker, the metrics
- * location may be served by any.
- */
-
-void
-ngx_http_sg_jwks_count(ngx_atomic_t *counters, ngx_uint_t failed)
-{
-    (void) ngx_atomic_fetch_add(&counters[failed ? 1 : 0], 1);
 }
 
 
@@ -938,4 +834,78 @@ ngx_http_sg_jwks_exit(void *data)
         st->pool = NULL;
         st->keys = NULL;
     }
+}
+
+
+ngx_int_t
+ngx_http_sg_jwks_add_variables(ngx_conf_t *cf)
+{
+    return ngx_http_sg_register_variables(cf, ngx_http_sg_jwks_vars);
+}
+
+
+/*
+ * The jwks_uri last discovered: in the key fetch's own subrequest (the
+ * per-worker state it fetches for), or in a location that has a
+ * discovering fetch (say, for a log); not found otherwise.
+ */
+
+static ngx_int_t
+ngx_http_sg_jwks_uri_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t  uri;
+
+    if (ngx_http_sg_jwks_uri(r, &uri) != NGX_OK) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->len = uri.len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->data = uri.data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The jwks_uri for $session_guard_jwks_uri: in a fetch's own subrequest,
+ * from the per-worker state it fetches for; elsewhere, from the
+ * location's fetch.  NGX_OK, or NGX_DECLINED when none was discovered.
+ */
+
+static ngx_int_t
+ngx_http_sg_jwks_uri(ngx_http_request_t *r, ngx_str_t *uri)
+{
+    ngx_http_sg_loc_conf_t    *slcf;
+    ngx_http_sg_jwks_wait_t   *w;
+    ngx_http_sg_jwks_state_t  *st;
+
+    st = NULL;
+
+    if (r != r->main
+        && r->post_subrequest
+        && r->post_subrequest->handler == ngx_http_sg_jwks_done)
+    {
+        w = r->post_subrequest->data;
+        st = w->state;
+
+    } else {
+        slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
+
+        if (slcf->fetch) {
+            st = slcf->fetch->state;
+        }
+    }
+
+    if (st == NULL || st->jwks_uri.len == 0) {
+        return NGX_DECLINED;
+    }
+
+    *uri = st->jwks_uri;
+
+    return NGX_OK;
 }

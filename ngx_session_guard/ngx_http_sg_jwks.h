@@ -10,7 +10,8 @@
 
 /*
  * session_guard_jwks_fetch's runtime, shared by ngx_http_sg_jwks.c (the
- * fetch) and ngx_http_sg_jwks_discover.c (the discovery document): the
+ * fetch), ngx_http_sg_jwks_discover.c (the discovery document) and
+ * ngx_http_sg_jwks_outcome.c (what both do with a subrequest's end): the
  * per-worker state of a fetch and the per-request wait.
  */
 
@@ -62,8 +63,11 @@ struct ngx_http_sg_jwks_wait_s {
 };
 
 
+/* ngx_http_sg_jwks.c */
 ngx_int_t ngx_http_sg_jwks_done(ngx_http_request_t *sr, void *data,
     ngx_int_t rc);
+
+/* ngx_http_sg_jwks_outcome.c: shared by the fetch and the discovery */
 ngx_int_t ngx_http_sg_jwks_body(ngx_http_request_t *sr,
     ngx_http_sg_jwks_wait_t *w, ngx_int_t rc, u_char **data, size_t *len,
     u_char *buf, size_t size);
@@ -71,6 +75,7 @@ void ngx_http_sg_jwks_fail(ngx_log_t *log, ngx_http_sg_jwks_wait_t *w,
     ngx_uint_t log_it, const char *fmt, ...);
 void ngx_http_sg_jwks_count(ngx_atomic_t *counters, ngx_uint_t failed);
 
+/* ngx_http_sg_jwks_discover.c: called by the fetch */
 void ngx_http_sg_jwks_discovery(ngx_http_request_t *sr,
     ngx_http_sg_jwks_wait_t *w, ngx_int_t rc);
 

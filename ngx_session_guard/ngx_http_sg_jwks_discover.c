@@ -33,17 +33,6 @@
 
 static ngx_int_t ngx_http_sg_jwks_uri_check(u_char *p, size_t len,
     ngx_flag_t allow_http, const char **reason);
-static ngx_int_t ngx_http_sg_jwks_uri_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
-
-
-static ngx_http_variable_t  ngx_http_sg_jwks_vars[] = {
-
-    { ngx_string("session_guard_jwks_uri"), NULL,
-      ngx_http_sg_jwks_uri_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
-
-      ngx_http_null_variable
-};
 
 
 ngx_int_t
@@ -217,40 +206,6 @@ ngx_http_sg_jwks_uri_check(u_char *p, size_t len, ngx_flag_t allow_http,
 }
 
 
-ngx_int_t
-ngx_http_sg_jwks_add_variables(ngx_conf_t *cf)
-{
-    return ngx_http_sg_register_variables(cf, ngx_http_sg_jwks_vars);
-}
-
-
-/*
- * The jwks_uri last discovered: in the key fetch's own subrequest (the
- * per-worker state it fetches for), or in a location that has a
- * discovering fetch (say, for a log); not found otherwise.
- */
-
-static ngx_int_t
-ngx_http_sg_jwks_uri_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    ngx_str_t  uri;
-
-    if (ngx_http_sg_jwks_uri(r, &uri) != NGX_OK) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    v->len = uri.len;
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-    v->data = uri.data;
-
-    return NGX_OK;
-}
-
-
 /*
  * The discovery document's subrequest ended: a good jwks_uri replaces the
  * last one; a failure keeps the last good one (the keys are fetched from
@@ -328,44 +283,4 @@ ngx_http_sg_jwks_discovery(ngx_http_request_t *sr, ngx_http_sg_jwks_wait_t *w,
     ngx_http_sg_jwks_fail(sr->connection->log, w, 0,
                           "no jwks_uri, discovery from %V failed: %s",
                           &f->discover, buf);
-}
-
-
-/*
- * The jwks_uri for $session_guard_jwks_uri: in a fetch's own subrequest,
- * from the per-worker state it fetches for; elsewhere, from the
- * location's fetch.  NGX_OK, or NGX_DECLINED when none was discovered.
- */
-
-ngx_int_t
-ngx_http_sg_jwks_uri(ngx_http_request_t *r, ngx_str_t *uri)
-{
-    ngx_http_sg_loc_conf_t    *slcf;
-    ngx_http_sg_jwks_wait_t   *w;
-    ngx_http_sg_jwks_state_t  *st;
-
-    st = NULL;
-
-    if (r != r->main
-        && r->post_subrequest
-        && r->post_subrequest->handler == ngx_http_sg_jwks_done)
-    {
-        w = r->post_subrequest->data;
-        st = w->state;
-
-    } else {
-        slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
-
-        if (slcf->fetch) {
-            st = slcf->fetch->state;
-        }
-    }
-
-    if (st == NULL || st->jwks_uri.len == 0) {
-        return NGX_DECLINED;
-    }
-
-    *uri = st->jwks_uri;
-
-    return NGX_OK;
 }

@@ -284,8 +284,8 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
                                         NGX_HTTP_SG_REVOKED_LOGOUT, &why,
                                         sid.len ? 1 : n);
 
-    ngx_http_sg_notify(r, slcf, lcf->zone, &isid, &isub,
-                       NGX_HTTP_SG_REVOKED_LOGOUT, &why);
+    ngx_http_sg_notify_send(r, slcf, lcf->zone, &isid, &isub,
+                            NGX_HTTP_SG_REVOKED_LOGOUT, &why);
 
     return ngx_http_sg_logout_reply(r, NGX_HTTP_OK);
 

@@ -13,7 +13,8 @@
  * counters (ngx_http_sg_metrics.c), written out as JSON
  * (ngx_http_sg_metrics_json.c) or in the Prometheus text exposition
  * formats (ngx_http_sg_metrics_prom.c).  The writers only format: each
- * returns a chain in the request pool, or NULL when out of memory.
+ * returns a chain in the request pool, or NULL when out of memory; what
+ * they share is in ngx_http_sg_metrics_output.c.
  */
 
 
@@ -60,13 +61,22 @@ typedef struct {
 } ngx_http_sg_metrics_t;
 
 
-/* label values, indexed as the counters are */
+/*
+ * ngx_http_sg_metrics_output.c: what the writers share, the label values
+ * (indexed as the counters are) and the chain of a written buffer
+ */
 extern ngx_str_t  ngx_http_sg_reject_names[];
 extern ngx_str_t  ngx_http_sg_decision_names[];
+extern ngx_str_t  ngx_http_sg_event_results[];
 
+/* the decision labels, made when the configuration is read */
+void ngx_http_sg_metrics_labels(void);
 
 ngx_chain_t *ngx_http_sg_metrics_chain(ngx_http_request_t *r, u_char *start,
     u_char *p, u_char *last);
+
+
+/* the writers, called by the dispatcher only */
 ngx_chain_t *ngx_http_sg_metrics_json(ngx_http_request_t *r,
     ngx_http_sg_metrics_t *m);
 ngx_chain_t *ngx_http_sg_metrics_prom(ngx_http_request_t *r,

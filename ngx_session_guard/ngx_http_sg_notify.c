@@ -78,9 +78,9 @@ static ngx_str_t  ngx_http_sg_notify_unknown = ngx_string("unknown");
 
 
 void
-ngx_http_sg_notify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
-    ngx_http_sg_zone_t *zone, ngx_str_t *sid, ngx_str_t *sub,
-    ngx_uint_t source, ngx_str_t *reason)
+ngx_http_sg_notify_send(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_zone_t *zone, ngx_str_t *sid,
+    ngx_str_t *sub, ngx_uint_t source, ngx_str_t *reason)
 {
     ngx_uint_t             i;
     ngx_http_sg_notify_t  *n;

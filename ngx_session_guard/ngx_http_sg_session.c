@@ -267,9 +267,10 @@ static void
 ngx_http_sg_notify_revoked(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx)
 {
-    ngx_http_sg_notify(r, slcf, slcf->zone, &ctx->session.id,
-                       &ctx->session.sub, NGX_HTTP_SG_REVOKED_POLICY,
-                       ngx_http_sg_revoke_reason_name(&ctx->session.rec));
+    ngx_http_sg_notify_send(r, slcf, slcf->zone, &ctx->session.id,
+                            &ctx->session.sub, NGX_HTTP_SG_REVOKED_POLICY,
+                            ngx_http_sg_revoke_reason_name(
+                                &ctx->session.rec));
 }
 
 

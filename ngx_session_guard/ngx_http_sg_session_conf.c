@@ -7,7 +7,8 @@
 /*
  * Directives of the risk engine: zone and mode ("session_guard"), session
  * key, bound signals and their sources, actions per signal, travel limits,
- * lifetimes, per-subject limits, step-up parameters; and their merge.
+ * lifetimes, per-subject limits; and their merge.  (session_guard_step_up
+ * is the edge's: ngx_http_sg_edge_conf.c.)
  */
 
 
@@ -461,83 +462,6 @@ ngx_http_sg_max_sessions(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-char *
-ngx_http_sg_step_up(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    ngx_http_sg_loc_conf_t *slcf = conf;
-
-    u_char      *p;
-    ngx_int_t    rc;
-    ngx_str_t   *value, v;
-    ngx_uint_t   i;
-
-    if (slcf->max_age != NGX_CONF_UNSET) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-    slcf->max_age = -1;
-
-    for (i = 1; i < cf->args->nelts; i++) {
-
-        if (ngx_strncmp(value[i].data, "acr_values=", 11) == 0) {
-            slcf->acr_values.data = value[i].data + 11;
-            slcf->acr_values.len = value[i].len - 11;
-
-            /*
-             * It goes into a quoted-string of WWW-Authenticate; values
-             * are separated by spaces (RFC 9470).
-             */
-
-            for (p = slcf->acr_values.data;
-                 p < slcf->acr_values.data + slcf->acr_values.len;
-                 p++)
-            {
-                if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\') {
-                    goto invalid;
-                }
-            }
-
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "max_age=", 8) == 0) {
-            v.data = value[i].data + 8;
-            v.len = value[i].len - 8;
-
-            slcf->max_age = ngx_parse_time(&v, 1);
-            if (slcf->max_age == (time_t) NGX_ERROR) {
-                goto invalid;
-            }
-
-            continue;
-        }
-
-        /* redirect=URL return=NAME, for browsers (ngx_http_sg_edge.c) */
-
-        rc = ngx_http_sg_step_up_arg(cf, slcf, &value[i]);
-
-        if (rc == NGX_OK) {
-            continue;
-        }
-
-        if (rc == NGX_ERROR) {
-            return NGX_CONF_ERROR;
-        }
-
-        goto invalid;
-    }
-
-    return NGX_CONF_OK;
-
-invalid:
-
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                       "invalid parameter \"%V\"", &value[i]);
-    return NGX_CONF_ERROR;
-}
-
-
 void
 ngx_http_sg_session_init_conf(ngx_http_sg_loc_conf_t *conf)
 {
@@ -554,7 +478,6 @@ ngx_http_sg_session_init_conf(ngx_http_sg_loc_conf_t *conf)
     conf->shorten = NGX_CONF_UNSET;
     conf->limit.max_sessions = NGX_CONF_UNSET_UINT;
     conf->limit.replace_oldest = NGX_CONF_UNSET_UINT;
-    conf->max_age = NGX_CONF_UNSET;
 }
 
 
@@ -585,8 +508,6 @@ ngx_http_sg_session_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
                               prev->limit.max_sessions, 0);
     ngx_conf_merge_uint_value(conf->limit.replace_oldest,
                               prev->limit.replace_oldest, 1);
-    ngx_conf_merge_str_value(conf->acr_values, prev->acr_values, "");
-    ngx_conf_merge_sec_value(conf->max_age, prev->max_age, -1);
 
     /*
      * The actions are inherited as a whole, like the keys, independently

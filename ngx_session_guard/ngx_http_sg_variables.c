@@ -136,12 +136,6 @@ ngx_http_sg_register_variables(ngx_conf_t *cf, ngx_http_variable_t *vars)
 }
 
 
-ngx_http_sg_ctx_t *
-ngx_http_sg_get_ctx(ngx_http_request_t *r)
-{
-    return ngx_http_get_module_ctx(r->main, ngx_http_session_guard_module);
-}
-
 
 static ngx_int_t
 ngx_http_sg_status_variable(ngx_http_request_t *r,
