@@ -545,7 +545,6 @@ void ngx_http_sg_notify_send(ngx_http_request_t *r,
 char *ngx_http_sg_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 void ngx_http_sg_metrics_count(ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx);
-void ngx_http_sg_metrics_event(ngx_http_sg_zone_t *zone, ngx_uint_t event);
 
 /* ngx_http_sg_cookie_guard.c */
 typedef struct {

@@ -511,10 +511,10 @@ ngx_http_sg_logout_reply(ngx_http_request_t *r, ngx_uint_t status)
     if (slcf->backchannel
         && (status == NGX_HTTP_OK || status == NGX_HTTP_BAD_REQUEST))
     {
-        ngx_http_sg_metrics_event(slcf->backchannel->zone,
-                                  status == NGX_HTTP_OK
-                                  ? NGX_HTTP_SG_EVENT_LOGOUT_ACCEPTED
-                                  : NGX_HTTP_SG_EVENT_LOGOUT_REFUSED);
+        ngx_http_sg_zone_count_event(slcf->backchannel->zone,
+                                     status == NGX_HTTP_OK
+                                     ? NGX_HTTP_SG_EVENT_LOGOUT_ACCEPTED
+                                     : NGX_HTTP_SG_EVENT_LOGOUT_REFUSED);
     }
 
     if (status == NGX_HTTP_OK) {

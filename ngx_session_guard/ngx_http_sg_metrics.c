@@ -15,7 +15,7 @@
  * workers add up, with atomic additions and no lock.  Rejected tokens are
  * counted by a fixed set of reasons, so that the label set stays small
  * whatever the core reports.  Logout tokens and notifications are counted
- * by ngx_http_sg_metrics_event().
+ * by ngx_http_sg_zone_count_event() (ngx_http_sg_zone.c).
  */
 
 
@@ -216,19 +216,6 @@ ngx_http_sg_metrics_count(ngx_http_sg_loc_conf_t *slcf,
 
 
 /* NGX_HTTP_SG_EVENT_*: logout tokens, notifications; lock-free too */
-
-void
-ngx_http_sg_metrics_event(ngx_http_sg_zone_t *zone, ngx_uint_t event)
-{
-    if (zone == NULL || zone->sh == NULL
-        || event >= NGX_HTTP_SG_COUNTERS_EVENTS)
-    {
-        return;
-    }
-
-    (void) ngx_atomic_fetch_add(&zone->sh->counters.events[event], 1);
-}
-
 
 static ngx_uint_t
 ngx_http_sg_metrics_reject(ngx_http_sg_ctx_t *ctx)

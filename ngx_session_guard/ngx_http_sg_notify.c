@@ -104,7 +104,8 @@ ngx_http_sg_notify_send(ngx_http_request_t *r,
                           "session_guard: notification to \"%V\" failed: "
                           "it could not be made", &n[i].uri);
 
-            ngx_http_sg_metrics_event(zone, NGX_HTTP_SG_EVENT_NOTIFY_FAILED);
+            ngx_http_sg_zone_count_event(zone,
+                                         NGX_HTTP_SG_EVENT_NOTIFY_FAILED);
         }
     }
 }
@@ -377,7 +378,7 @@ ngx_http_sg_notify_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
                       "session_guard: notification to \"%V\" sent: status "
                       "%ui", nc->uri, status);
 
-        ngx_http_sg_metrics_event(nc->zone, NGX_HTTP_SG_EVENT_NOTIFY_SENT);
+        ngx_http_sg_zone_count_event(nc->zone, NGX_HTTP_SG_EVENT_NOTIFY_SENT);
 
         return rc;
     }
@@ -386,7 +387,7 @@ ngx_http_sg_notify_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
                   "session_guard: notification to \"%V\" failed: status %ui",
                   nc->uri, status);
 
-    ngx_http_sg_metrics_event(nc->zone, NGX_HTTP_SG_EVENT_NOTIFY_FAILED);
+    ngx_http_sg_zone_count_event(nc->zone, NGX_HTTP_SG_EVENT_NOTIFY_FAILED);
 
     return rc;
 }

@@ -335,6 +335,21 @@ ngx_http_sg_zone_check(ngx_conf_t *cf)
     return NGX_OK;
 }
 
+/* one more logout token or notification, for session_guard_metrics */
+
+void
+ngx_http_sg_zone_count_event(ngx_http_sg_zone_t *zone, ngx_uint_t event)
+{
+    if (zone == NULL || zone->sh == NULL
+        || event >= NGX_HTTP_SG_COUNTERS_EVENTS)
+    {
+        return;
+    }
+
+    (void) ngx_atomic_fetch_add(&zone->sh->counters.events[event], 1);
+}
+
+
 
 time_t
 ngx_http_sg_zone_max_lifetime(ngx_http_sg_zone_t *zone)

@@ -104,7 +104,7 @@ typedef struct {
  * number of NGX_SG_ACT_*, NGX_HTTP_SG_STATUS_*, NGX_HTTP_SG_REJECT_*
  * (ngx_http_sg_metrics.h); [mode]: 0 enforce, 1 monitor.  "events" are
  * counted by the logout receiver and the notifications
- * (ngx_http_sg_metrics_event(), NGX_HTTP_SG_EVENT_*).
+ * (ngx_http_sg_zone_count_event(), NGX_HTTP_SG_EVENT_*).
  */
 
 #define NGX_HTTP_SG_COUNTERS_SIGNALS   8
@@ -151,6 +151,7 @@ char *ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 ngx_http_sg_zone_t *ngx_http_sg_zone_get(ngx_conf_t *cf, ngx_str_t *name);
 
 /* the zone's max_lifetime parameter (ceiling for lifetimes), seconds */
+void ngx_http_sg_zone_count_event(ngx_http_sg_zone_t *zone, ngx_uint_t event);
 time_t ngx_http_sg_zone_max_lifetime(ngx_http_sg_zone_t *zone);
 ngx_str_t *ngx_http_sg_zone_name(ngx_http_sg_zone_t *zone);
 
