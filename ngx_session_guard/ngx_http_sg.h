@@ -62,15 +62,6 @@ extern ngx_str_t  ngx_http_sg_status_names[];
 #define NGX_HTTP_SG_KEY_MISSING_PASS    0
 #define NGX_HTTP_SG_KEY_MISSING_DENY    1
 
-/* record flags (ngx_http_sg_record_t.flags): ngx_sg_risk.h */
-#define NGX_HTTP_SG_REC_SHORTENED       NGX_SG_REC_SHORTENED
-#define NGX_HTTP_SG_REC_CLAMPED         NGX_SG_REC_CLAMPED
-#define NGX_HTTP_SG_REC_UNAUTH          NGX_SG_REC_UNAUTH
-
-/* revoke_reason: a signal id, or one of these (ngx_sg_risk.h) */
-#define NGX_HTTP_SG_REASON_EXPIRED      NGX_SG_REASON_EXPIRED
-#define NGX_HTTP_SG_REASON_IDLE         NGX_SG_REASON_IDLE
-
 
 /* session_guard_dpop, session_guard_mtls */
 #define NGX_HTTP_SG_SENDER_OFF          0
@@ -271,7 +262,7 @@ typedef struct {
     ngx_str_t                   id;         /* empty: by subject */
     ngx_str_t                   sub;        /* empty: unknown */
     ngx_str_t                   reason;
-    ngx_uint_t                  source;     /* NGX_HTTP_SG_REVOKED_* */
+    ngx_uint_t                  source;     /* NGX_SG_REVOKED_* */
     ngx_uint_t                  count;      /* sessions revoked */
 } ngx_http_sg_revocation_t;
 
@@ -404,7 +395,7 @@ ngx_int_t ngx_http_sg_session_name(ngx_pool_t *pool, ngx_str_t *value,
 /* ngx_http_sg_context.c: what a session is bound to, read from a request */
 ngx_int_t ngx_http_sg_context(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
-    ngx_http_sg_bind_t *cur);
+    ngx_sg_bind_t *cur);
 uint64_t ngx_http_sg_hash64(u_char *data, size_t len);
 
 /* ngx_http_sg_ctx.c: the request context, kept in the main request */
@@ -434,7 +425,7 @@ void ngx_http_sg_bare_apply(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare);
 ngx_int_t ngx_http_sg_add_session_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_sg_event_revocation(ngx_http_request_t *r, ngx_str_t *id,
     ngx_str_t *sub, ngx_uint_t source, ngx_str_t *reason, ngx_uint_t count);
-ngx_str_t *ngx_http_sg_revoke_reason_name(ngx_http_sg_record_t *rec);
+ngx_str_t *ngx_http_sg_revoke_reason_name(ngx_sg_record_t *rec);
 
 /* ngx_http_sg_variables.c */
 ngx_int_t ngx_http_sg_register_variables(ngx_conf_t *cf,

@@ -22,7 +22,7 @@
  * Path segments are percent-decoded here from the request line as it was
  * sent (r->unparsed_uri): nginx's own decoding of r->uri turns "%2F" into
  * a separator, and a session id may hold any byte.  Every length is
- * bounded (NGX_HTTP_SG_ID_MAX, NGX_HTTP_SG_SUB_MAX, the reason and the
+ * bounded (NGX_SG_ID_MAX, NGX_SG_SUB_MAX, the reason and the
  * body below).  Access control is nginx's own (allow/deny, auth_basic,
  * auth_request, or session_guard itself in the same location).
  */
@@ -353,7 +353,7 @@ ngx_http_sg_api_parse(ngx_http_request_t *r, ngx_http_sg_api_req_t *req)
     {
         req->resource = NGX_HTTP_SG_API_SESSION;
         req->error = "invalid session id";
-        rc = ngx_http_sg_api_segment(r, &seg[1], decode, NGX_HTTP_SG_ID_MAX,
+        rc = ngx_http_sg_api_segment(r, &seg[1], decode, NGX_SG_ID_MAX,
                                      &req->key);
 
     } else if (n == 3 && seg[0].len == 8
@@ -363,7 +363,7 @@ ngx_http_sg_api_parse(ngx_http_request_t *r, ngx_http_sg_api_req_t *req)
     {
         req->resource = NGX_HTTP_SG_API_SUBJECT;
         req->error = "invalid subject";
-        rc = ngx_http_sg_api_segment(r, &seg[1], decode, NGX_HTTP_SG_SUB_MAX,
+        rc = ngx_http_sg_api_segment(r, &seg[1], decode, NGX_SG_SUB_MAX,
                                      &req->key);
 
     } else {
@@ -730,7 +730,7 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
 
     if (req->resource == NGX_HTTP_SG_API_SUBJECT) {
         (void) ngx_http_sg_zone_revoke_subject(zone, &req->key,
-                                               NGX_HTTP_SG_REVOKED_API, 0,
+                                               NGX_SG_REVOKED_API, 0,
                                                &n);
 
         ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
@@ -740,12 +740,12 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
                       ngx_http_sg_log_str(r, &reason));
 
         (void) ngx_http_sg_event_revocation(r, NULL, &req->key,
-                                            NGX_HTTP_SG_REVOKED_API, &why, n);
+                                            NGX_SG_REVOKED_API, &why, n);
 
         /* one notification for them all, by subject */
 
         ngx_http_sg_notify_send(r, slcf, zone, NULL, &req->key,
-                                NGX_HTTP_SG_REVOKED_API, &why);
+                                NGX_SG_REVOKED_API, &why);
 
         start = ngx_pnalloc(r->pool, sizeof("{\"revoked\":}") + NGX_INT_T_LEN);
         if (start == NULL) {
@@ -764,7 +764,7 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
     was = (rc == NGX_DECLINED) ? " (unknown: a revoked record is kept)"
           : (rc == NGX_OK && s.rec.revoked) ? " (already revoked)" : "";
 
-    if (ngx_http_sg_zone_revoke(zone, &req->key, NGX_HTTP_SG_REVOKED_API, 0,
+    if (ngx_http_sg_zone_revoke(zone, &req->key, NGX_SG_REVOKED_API, 0,
                                 0)
         != NGX_OK)
     {
@@ -788,7 +788,7 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
     sub = (rc == NGX_OK) ? &s.sub : NULL;
 
     (void) ngx_http_sg_event_revocation(r, &req->key, sub,
-                                        NGX_HTTP_SG_REVOKED_API, &why,
+                                        NGX_SG_REVOKED_API, &why,
                                         (rc == NGX_OK && s.rec.revoked) ? 0
                                                                         : 1);
 
@@ -796,7 +796,7 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
 
     if (rc != NGX_OK || !s.rec.revoked) {
         ngx_http_sg_notify_send(r, slcf, zone, &req->key, sub,
-                                NGX_HTTP_SG_REVOKED_API, &why);
+                                NGX_SG_REVOKED_API, &why);
     }
 
     return ngx_http_sg_api_send(r, NGX_HTTP_NO_CONTENT, NULL, NULL);

@@ -19,7 +19,7 @@
 
 
 static void ngx_http_sg_api_bind(ngx_http_sg_out_t *out,
-    ngx_http_sg_bind_t *b);
+    ngx_sg_bind_t *b);
 static void ngx_http_sg_api_time(ngx_http_sg_out_t *out, time_t t);
 
 
@@ -144,7 +144,7 @@ void
 ngx_http_sg_api_session_json(ngx_http_sg_out_t *out, ngx_http_sg_session_t *s)
 {
     ngx_str_t              *src, reason;
-    ngx_http_sg_record_t   *rec;
+    ngx_sg_record_t        *rec;
 
     rec = &s->rec;
 
@@ -180,9 +180,9 @@ ngx_http_sg_api_session_json(ngx_http_sg_out_t *out, ngx_http_sg_session_t *s)
 
     ngx_http_sg_out_fmt(out, ",\"cookie_mode\":\"%s\",\"shortened\":%s,"
                         "\"initial\":",
-                        rec->cookie_mode == NGX_HTTP_SG_COOKIE_NON_PERSISTENT
+                        rec->cookie_mode == NGX_SG_COOKIE_NON_PERSISTENT
                         ? "non-persistent" : "persistent",
-                        (rec->flags & NGX_HTTP_SG_REC_SHORTENED)
+                        (rec->flags & NGX_SG_REC_SHORTENED)
                         ? "true" : "false");
     ngx_http_sg_api_bind(out, &rec->initial);
 
@@ -194,24 +194,24 @@ ngx_http_sg_api_session_json(ngx_http_sg_out_t *out, ngx_http_sg_session_t *s)
         return;
     }
 
-    src = &ngx_http_sg_revoked_names[rec->revoked <= NGX_HTTP_SG_REVOKED_LIMIT
+    src = &ngx_sg_revoked_names[rec->revoked <= NGX_SG_REVOKED_LIMIT
                                      ? rec->revoked
-                                     : NGX_HTTP_SG_REVOKED_POLICY];
+                                     : NGX_SG_REVOKED_POLICY];
 
     ngx_str_null(&reason);
 
-    if (rec->revoked == NGX_HTTP_SG_REVOKED_POLICY) {
+    if (rec->revoked == NGX_SG_REVOKED_POLICY) {
         if (rec->revoke_reason < NGX_SG_SIG_COUNT) {
             reason = ngx_sg_signal_names[rec->revoke_reason];
 
-        } else if (rec->revoke_reason == NGX_HTTP_SG_REASON_EXPIRED) {
+        } else if (rec->revoke_reason == NGX_SG_REASON_EXPIRED) {
             ngx_str_set(&reason, "expired");
 
-        } else if (rec->revoke_reason == NGX_HTTP_SG_REASON_IDLE) {
+        } else if (rec->revoke_reason == NGX_SG_REASON_IDLE) {
             ngx_str_set(&reason, "idle");
         }
 
-    } else if (rec->revoked == NGX_HTTP_SG_REVOKED_LIMIT) {
+    } else if (rec->revoked == NGX_SG_REVOKED_LIMIT) {
         ngx_str_set(&reason, "replaced");
     }
 
@@ -229,7 +229,7 @@ ngx_http_sg_api_session_json(ngx_http_sg_out_t *out, ngx_http_sg_session_t *s)
 
 
 static void
-ngx_http_sg_api_bind(ngx_http_sg_out_t *out, ngx_http_sg_bind_t *b)
+ngx_http_sg_api_bind(ngx_http_sg_out_t *out, ngx_sg_bind_t *b)
 {
     u_char     buf[NGX_INET6_ADDRSTRLEN];
     size_t     n;

@@ -19,7 +19,7 @@
 
 ngx_int_t
 ngx_http_sg_context(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
-    ngx_http_sg_ctx_t *ctx, ngx_http_sg_bind_t *cur)
+    ngx_http_sg_ctx_t *ctx, ngx_sg_bind_t *cur)
 {
     uint64_t              h;
     ngx_str_t             v;
@@ -30,7 +30,7 @@ ngx_http_sg_context(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     struct sockaddr_in6  *sin6;
 #endif
 
-    ngx_memzero(cur, sizeof(ngx_http_sg_bind_t));
+    ngx_memzero(cur, sizeof(ngx_sg_bind_t));
 
     sa = r->connection->sockaddr;
 
@@ -64,7 +64,7 @@ ngx_http_sg_context(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
         /* a trusted address source: compared by value */
         h = ngx_http_sg_hash64(v.data, v.len);
-        ngx_memzero(&cur->ip, sizeof(ngx_http_sg_ip_t));
+        ngx_memzero(&cur->ip, sizeof(ngx_sg_ip_t));
         cur->ip.family = 1;
         ngx_memcpy(cur->ip.addr, &h, sizeof(uint64_t));
     }

@@ -77,7 +77,7 @@ ngx_http_sg_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    cc->mode = NGX_HTTP_SG_COOKIE_PERSISTENT;
+    cc->mode = NGX_SG_COOKIE_PERSISTENT;
     ngx_str_set(&cc->path, "/");
 
     for (i = 1; i < cf->args->nelts; i++) {
@@ -96,12 +96,12 @@ ngx_http_sg_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
 
         if (ngx_strcmp(value[i].data, "mode=persistent") == 0) {
-            cc->mode = NGX_HTTP_SG_COOKIE_PERSISTENT;
+            cc->mode = NGX_SG_COOKIE_PERSISTENT;
             continue;
         }
 
         if (ngx_strcmp(value[i].data, "mode=non-persistent") == 0) {
-            cc->mode = NGX_HTTP_SG_COOKIE_NON_PERSISTENT;
+            cc->mode = NGX_SG_COOKIE_NON_PERSISTENT;
             continue;
         }
 
@@ -295,7 +295,7 @@ ngx_http_sg_cookie_rules(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx, ngx_str_t *value, ngx_sg_cookie_rules_t *rules)
 {
     ngx_uint_t                  own;
-    ngx_http_sg_record_t       *rec;
+    ngx_sg_record_t            *rec;
     ngx_http_sg_cookie_conf_t  *cc;
 
     cc = slcf->edge.cookie;
@@ -320,15 +320,15 @@ ngx_http_sg_cookie_rules(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
      */
 
     if (own && rec->revoked
-        && (rec->revoked == NGX_HTTP_SG_REVOKED_LOGOUT || !ctx->monitor))
+        && (rec->revoked == NGX_SG_REVOKED_LOGOUT || !ctx->monitor))
     {
         rules->expire = 1;
         return NGX_OK;
     }
 
-    rules->session = (cc->mode == NGX_HTTP_SG_COOKIE_NON_PERSISTENT
+    rules->session = (cc->mode == NGX_SG_COOKIE_NON_PERSISTENT
                       || (rec && rec->cookie_mode
-                                 == NGX_HTTP_SG_COOKIE_NON_PERSISTENT));
+                                 == NGX_SG_COOKIE_NON_PERSISTENT));
 
     if (rules->session) {
         return NGX_OK;

@@ -109,7 +109,7 @@ ngx_http_sg_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     s = &ctx->session;
 
     if (ngx_http_sg_zone_revoke_session(slcf->zone, s,
-                                        NGX_HTTP_SG_REVOKED_LOGOUT, 0)
+                                        NGX_SG_REVOKED_LOGOUT, 0)
         != NGX_OK)
     {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
@@ -119,7 +119,7 @@ ngx_http_sg_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return NGX_ERROR;
     }
 
-    s->rec.revoked = NGX_HTTP_SG_REVOKED_LOGOUT;
+    s->rec.revoked = NGX_SG_REVOKED_LOGOUT;
     s->rec.revoked_at = ngx_time();
 
     ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,

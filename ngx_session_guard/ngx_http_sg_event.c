@@ -44,16 +44,16 @@ static ngx_int_t ngx_http_sg_session_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_sg_event_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
-static u_char *ngx_http_sg_ip_text(u_char *p, ngx_http_sg_ip_t *ip);
+static u_char *ngx_http_sg_ip_text(u_char *p, ngx_sg_ip_t *ip);
 static u_char *ngx_http_sg_names(u_char *p, ngx_uint_t mask,
     ngx_str_t *names, ngx_uint_t n);
-static time_t ngx_http_sg_idle_expires(ngx_http_sg_record_t *rec);
+static time_t ngx_http_sg_idle_expires(ngx_sg_record_t *rec);
 static void ngx_http_sg_decision_event(ngx_http_sg_out_t *out, void *data);
 static void ngx_http_sg_revocation_event(ngx_http_sg_out_t *out,
     void *data);
 static void ngx_http_sg_event_request(ngx_http_sg_out_t *out,
     ngx_http_request_t *r);
-static void ngx_http_sg_event_ip(ngx_http_sg_out_t *out, ngx_http_sg_ip_t *ip);
+static void ngx_http_sg_event_ip(ngx_http_sg_out_t *out, ngx_sg_ip_t *ip);
 static void ngx_http_sg_event_names(ngx_http_sg_out_t *out, ngx_uint_t mask,
     ngx_str_t *names, ngx_uint_t n);
 
@@ -195,12 +195,12 @@ ngx_http_sg_event_revocation(ngx_http_request_t *r, ngx_str_t *id,
 /* why the policy revoked a session: a signal, or its lifetime; else NULL */
 
 ngx_str_t *
-ngx_http_sg_revoke_reason_name(ngx_http_sg_record_t *rec)
+ngx_http_sg_revoke_reason_name(ngx_sg_record_t *rec)
 {
     static ngx_str_t  expired = ngx_string("expired");
     static ngx_str_t  idle = ngx_string("idle_timeout");
 
-    if (rec->revoked != NGX_HTTP_SG_REVOKED_POLICY) {
+    if (rec->revoked != NGX_SG_REVOKED_POLICY) {
         return NULL;
     }
 
@@ -208,11 +208,11 @@ ngx_http_sg_revoke_reason_name(ngx_http_sg_record_t *rec)
         return &ngx_sg_signal_names[rec->revoke_reason];
     }
 
-    if (rec->revoke_reason == NGX_HTTP_SG_REASON_EXPIRED) {
+    if (rec->revoke_reason == NGX_SG_REASON_EXPIRED) {
         return &expired;
     }
 
-    if (rec->revoke_reason == NGX_HTTP_SG_REASON_IDLE) {
+    if (rec->revoke_reason == NGX_SG_REASON_IDLE) {
         return &idle;
     }
 
@@ -228,7 +228,7 @@ ngx_http_sg_session_variable(ngx_http_request_t *r,
     time_t                 t;
     ngx_str_t             *s, text;
     ngx_http_sg_ctx_t     *ctx;
-    ngx_http_sg_record_t  *rec;
+    ngx_sg_record_t       *rec;
 
     ctx = ngx_http_sg_get_ctx(r);
 
@@ -313,14 +313,14 @@ ngx_http_sg_session_variable(ngx_http_request_t *r,
         break;
 
     case NGX_HTTP_SG_V_COOKIE_MODE:
-        p = (rec->cookie_mode == NGX_HTTP_SG_COOKIE_NON_PERSISTENT)
+        p = (rec->cookie_mode == NGX_SG_COOKIE_NON_PERSISTENT)
             ? ngx_http_sg_cpy(p, "non-persistent")
             : ngx_http_sg_cpy(p, "persistent");
         break;
 
     case NGX_HTTP_SG_V_REVOKED:
-        if (rec->revoked && rec->revoked < NGX_HTTP_SG_REVOKED_COUNT) {
-            s = &ngx_http_sg_revoked_names[rec->revoked];
+        if (rec->revoked && rec->revoked < NGX_SG_REVOKED_COUNT) {
+            s = &ngx_sg_revoked_names[rec->revoked];
             p = ngx_cpymem(p, s->data, s->len);
         }
         break;
@@ -399,7 +399,7 @@ ngx_http_sg_decision_event(ngx_http_sg_out_t *out, void *data)
     ngx_str_t             *reason, org, sub, text;
     ngx_http_sg_geo_t     *geo;
     ngx_http_sg_ctx_t     *ctx;
-    ngx_http_sg_record_t  *rec;
+    ngx_sg_record_t       *rec;
 
     ctx = ngx_http_sg_get_ctx(r);
 
@@ -451,10 +451,10 @@ ngx_http_sg_decision_event(ngx_http_sg_out_t *out, void *data)
     /* who revoked the session, and why (the policy's reasons only) */
 
     if (ctx->has_session && ctx->session.rec.revoked
-        && ctx->session.rec.revoked < NGX_HTTP_SG_REVOKED_COUNT)
+        && ctx->session.rec.revoked < NGX_SG_REVOKED_COUNT)
     {
         ngx_http_sg_out_fmt(out, ",\"revocation\":{\"source\":\"%V\"",
-                       &ngx_http_sg_revoked_names[ctx->session.rec.revoked]);
+                       &ngx_sg_revoked_names[ctx->session.rec.revoked]);
 
         reason = ngx_http_sg_revoke_reason_name(&ctx->session.rec);
 
@@ -491,7 +491,7 @@ ngx_http_sg_decision_event(ngx_http_sg_out_t *out, void *data)
         }
 
         ngx_http_sg_out_fmt(out, ",\"cookie_mode\":\"%s\",\"revoked\":%s",
-                        rec->cookie_mode == NGX_HTTP_SG_COOKIE_NON_PERSISTENT
+                        rec->cookie_mode == NGX_SG_COOKIE_NON_PERSISTENT
                         ? "non-persistent" : "persistent",
                         rec->revoked ? "true" : "false");
 
@@ -593,9 +593,9 @@ ngx_http_sg_revocation_event(ngx_http_sg_out_t *out, void *data)
 
     ngx_http_sg_out_fmt(out, "},\"session_guard\":{\"revocation\":{"
                         "\"source\":\"%V\",\"reason\":",
-                        &ngx_http_sg_revoked_names[
-                            rv->source < NGX_HTTP_SG_REVOKED_COUNT
-                            ? rv->source : NGX_HTTP_SG_REVOKED_NO]);
+                        &ngx_sg_revoked_names[
+                            rv->source < NGX_SG_REVOKED_COUNT
+                            ? rv->source : NGX_SG_REVOKED_NO]);
     ngx_http_sg_out_json(out, &rv->reason);
     ngx_http_sg_out_fmt(out, ",\"scope\":\"%s\",\"sessions\":%ui}}",
                         rv->id.len ? "session" : "subject", rv->count);
@@ -646,14 +646,14 @@ ngx_http_sg_event_request(ngx_http_sg_out_t *out, ngx_http_request_t *r)
 
 
 static time_t
-ngx_http_sg_idle_expires(ngx_http_sg_record_t *rec)
+ngx_http_sg_idle_expires(ngx_sg_record_t *rec)
 {
     return rec->last_seen + rec->idle_timeout;
 }
 
 
 static u_char *
-ngx_http_sg_ip_text(u_char *p, ngx_http_sg_ip_t *ip)
+ngx_http_sg_ip_text(u_char *p, ngx_sg_ip_t *ip)
 {
     switch (ip->family) {
 
@@ -673,7 +673,7 @@ ngx_http_sg_ip_text(u_char *p, ngx_http_sg_ip_t *ip)
 
 
 static void
-ngx_http_sg_event_ip(ngx_http_sg_out_t *out, ngx_http_sg_ip_t *ip)
+ngx_http_sg_event_ip(ngx_http_sg_out_t *out, ngx_sg_ip_t *ip)
 {
     u_char  buf[NGX_SOCKADDR_STRLEN];
 

@@ -194,9 +194,9 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
     isid = sid;
     isub = sub;
 
-    if (ngx_http_sg_session_name(r->pool, &sid, NGX_HTTP_SG_ID_MAX, &sid)
+    if (ngx_http_sg_session_name(r->pool, &sid, NGX_SG_ID_MAX, &sid)
         != NGX_OK
-        || ngx_http_sg_session_name(r->pool, &sub, NGX_HTTP_SG_SUB_MAX, &sub)
+        || ngx_http_sg_session_name(r->pool, &sub, NGX_SG_SUB_MAX, &sub)
            != NGX_OK)
     {
         return ngx_http_sg_logout_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
@@ -236,7 +236,7 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
 
     if (sid.len) {
         if (ngx_http_sg_zone_revoke(lcf->zone, &sid,
-                                    NGX_HTTP_SG_REVOKED_LOGOUT, 0, 0)
+                                    NGX_SG_REVOKED_LOGOUT, 0, 0)
             != NGX_OK)
         {
             ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
@@ -257,7 +257,7 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
         n = 0;
 
         if (ngx_http_sg_zone_revoke_subject(lcf->zone, &sub,
-                                            NGX_HTTP_SG_REVOKED_LOGOUT, 0,
+                                            NGX_SG_REVOKED_LOGOUT, 0,
                                             &n)
             != NGX_OK)
         {
@@ -281,11 +281,11 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
     ngx_str_set(&why, "backchannel_logout");
 
     (void) ngx_http_sg_event_revocation(r, &sid, &sub,
-                                        NGX_HTTP_SG_REVOKED_LOGOUT, &why,
+                                        NGX_SG_REVOKED_LOGOUT, &why,
                                         sid.len ? 1 : n);
 
     ngx_http_sg_notify_send(r, slcf, lcf->zone, &isid, &isub,
-                            NGX_HTTP_SG_REVOKED_LOGOUT, &why);
+                            NGX_SG_REVOKED_LOGOUT, &why);
 
     return ngx_http_sg_logout_reply(r, NGX_HTTP_OK);
 

@@ -116,9 +116,9 @@ ngx_http_sg_metrics_json_zone(u_char *p, u_char *last,
 
     p = ngx_slprintf(p, last, "\"revocations\":{");
 
-    for (i = NGX_HTTP_SG_REVOKED_POLICY; i < NGX_HTTP_SG_REVOKED_COUNT; i++) {
+    for (i = NGX_SG_REVOKED_POLICY; i < NGX_SG_REVOKED_COUNT; i++) {
         p = ngx_slprintf(p, last, "\"%V\":%uA,",
-                         &ngx_http_sg_revoked_names[i], st->revocations[i]);
+                         &ngx_sg_revoked_names[i], st->revocations[i]);
     }
 
     p = ngx_slprintf(p, last, "\"failed\":%uA},\"jti_replays\":%uA,"

@@ -223,9 +223,9 @@ ngx_http_sg_metrics_prom(ngx_http_request_t *r, ngx_http_sg_metrics_t *m,
 
     p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_revocations);
     p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_revocations,
-                             "source", ngx_http_sg_revoked_names,
-                             NGX_HTTP_SG_REVOKED_POLICY,
-                             NGX_HTTP_SG_REVOKED_COUNT,
+                             "source", ngx_sg_revoked_names,
+                             NGX_SG_REVOKED_POLICY,
+                             NGX_SG_REVOKED_COUNT,
                              NGX_HTTP_SG_PROM_SET_SOURCES);
 
     p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_decisions);

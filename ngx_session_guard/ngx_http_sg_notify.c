@@ -206,9 +206,9 @@ ngx_http_sg_notify_token(ngx_http_request_t *r, ngx_http_sg_notify_t *n,
     claims.sid = sid;
     claims.sub = sub;
     claims.reason = reason;
-    claims.source = (source > NGX_HTTP_SG_REVOKED_NO
-                     && source < NGX_HTTP_SG_REVOKED_COUNT)
-                    ? &ngx_http_sg_revoked_names[source]
+    claims.source = (source > NGX_SG_REVOKED_NO
+                     && source < NGX_SG_REVOKED_COUNT)
+                    ? &ngx_sg_revoked_names[source]
                     : &ngx_http_sg_notify_unknown;
 
     if (ngx_http_sg_out_build(r->pool, ngx_http_sg_notify_claims, &claims,

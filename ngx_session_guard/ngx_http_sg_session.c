@@ -94,7 +94,7 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
             sub.data = (u_char *) json_string_value(claim);
             sub.len = json_string_length(claim);
 
-            if (ngx_http_sg_session_name(r->pool, &sub, NGX_HTTP_SG_SUB_MAX,
+            if (ngx_http_sg_session_name(r->pool, &sub, NGX_SG_SUB_MAX,
                                          &sub)
                 != NGX_OK)
             {
@@ -268,7 +268,7 @@ ngx_http_sg_notify_revoked(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx)
 {
     ngx_http_sg_notify_send(r, slcf, slcf->zone, &ctx->session.id,
-                            &ctx->session.sub, NGX_HTTP_SG_REVOKED_POLICY,
+                            &ctx->session.sub, NGX_SG_REVOKED_POLICY,
                             ngx_http_sg_revoke_reason_name(
                                 &ctx->session.rec));
 }
@@ -314,7 +314,7 @@ ngx_http_sg_session_id(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
      */
 
     return ngx_http_sg_session_name(r->pool, id,
-                                    slcf->session_key ? 0 : NGX_HTTP_SG_ID_MAX,
+                                    slcf->session_key ? 0 : NGX_SG_ID_MAX,
                                     id);
 }
 

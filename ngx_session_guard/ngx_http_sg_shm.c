@@ -28,10 +28,10 @@ static void ngx_http_sg_subject_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
 static void ngx_http_sg_jti_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
-static void ngx_http_sg_pack_bind(ngx_http_sg_bind_t *b,
+static void ngx_http_sg_pack_bind(ngx_sg_bind_t *b,
     ngx_http_sg_pbind_t *pb);
 static void ngx_http_sg_unpack_bind(ngx_http_sg_pbind_t *pb,
-    ngx_http_sg_bind_t *b);
+    ngx_sg_bind_t *b);
 static void ngx_http_sg_reclaim(ngx_http_sg_zone_t *zone,
     ngx_http_sg_link_t *h, ngx_uint_t head, time_t now, ngx_uint_t n);
 static void ngx_http_sg_end(ngx_http_sg_zone_t *zone,
@@ -229,7 +229,7 @@ ngx_http_sg_shm_sorted_insert(u_char *base, ngx_http_sg_link_t *h,
 
 
 static void
-ngx_http_sg_pack_bind(ngx_http_sg_bind_t *b, ngx_http_sg_pbind_t *pb)
+ngx_http_sg_pack_bind(ngx_sg_bind_t *b, ngx_http_sg_pbind_t *pb)
 {
     pb->ua = b->ua;
     pb->ja4 = b->ja4;
@@ -245,7 +245,7 @@ ngx_http_sg_pack_bind(ngx_http_sg_bind_t *b, ngx_http_sg_pbind_t *pb)
 
 
 static void
-ngx_http_sg_unpack_bind(ngx_http_sg_pbind_t *pb, ngx_http_sg_bind_t *b)
+ngx_http_sg_unpack_bind(ngx_http_sg_pbind_t *pb, ngx_sg_bind_t *b)
 {
     b->ua = pb->ua;
     b->ja4 = pb->ja4;
@@ -262,12 +262,12 @@ ngx_http_sg_unpack_bind(ngx_http_sg_pbind_t *pb, ngx_http_sg_bind_t *b)
 
 /*
  * Everything but "revoked", which only ngx_http_sg_shm_revoke() sets, and
- * the flag NGX_HTTP_SG_REC_UNAUTH, which only ngx_http_sg_shm_create()
+ * the flag NGX_SG_REC_UNAUTH, which only ngx_http_sg_shm_create()
  * does (it is counted).
  */
 
 void
-ngx_http_sg_shm_pack(ngx_http_sg_record_t *rec, ngx_http_sg_node_t *sn)
+ngx_http_sg_shm_pack(ngx_sg_record_t *rec, ngx_http_sg_node_t *sn)
 {
     sn->created = ngx_http_sg_t32(rec->created);
     sn->updated = ngx_http_sg_t32(rec->updated);
@@ -285,15 +285,15 @@ ngx_http_sg_shm_pack(ngx_http_sg_record_t *rec, ngx_http_sg_node_t *sn)
 
     sn->revoke_reason = rec->revoke_reason;
     sn->cookie_mode = rec->cookie_mode;
-    sn->flags = (u_char) ((sn->flags & NGX_HTTP_SG_REC_UNAUTH)
-                          | (rec->flags & ~NGX_HTTP_SG_REC_UNAUTH));
+    sn->flags = (u_char) ((sn->flags & NGX_SG_REC_UNAUTH)
+                          | (rec->flags & ~NGX_SG_REC_UNAUTH));
 }
 
 
 void
-ngx_http_sg_shm_unpack(ngx_http_sg_node_t *sn, ngx_http_sg_record_t *rec)
+ngx_http_sg_shm_unpack(ngx_http_sg_node_t *sn, ngx_sg_record_t *rec)
 {
-    ngx_memzero(rec, sizeof(ngx_http_sg_record_t));
+    ngx_memzero(rec, sizeof(ngx_sg_record_t));
 
     rec->created = sn->created;
     rec->updated = sn->updated;
@@ -362,7 +362,7 @@ ngx_http_sg_shm_free(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn)
         sh->stats.revoked--;
     }
 
-    if (sn->flags & NGX_HTTP_SG_REC_UNAUTH) {
+    if (sn->flags & NGX_SG_REC_UNAUTH) {
         sh->unauth--;
     }
 
@@ -465,17 +465,17 @@ ngx_http_sg_end(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn, time_t now)
     ngx_uint_t  reason;
 
     if (sn->expires != 0 && (time_t) sn->expires <= now) {
-        reason = NGX_HTTP_SG_REASON_EXPIRED;
+        reason = NGX_SG_REASON_EXPIRED;
         end = sn->expires;
 
     } else {
-        reason = NGX_HTTP_SG_REASON_IDLE;
+        reason = NGX_SG_REASON_IDLE;
         end = (time_t) sn->last_seen + (time_t) sn->idle_timeout;
     }
 
     /* revoked_at and updated: when it ended */
 
-    ngx_http_sg_shm_revoke(zone, sn, NGX_HTTP_SG_REVOKED_POLICY, reason,
+    ngx_http_sg_shm_revoke(zone, sn, NGX_SG_REVOKED_POLICY, reason,
                            sn->token_exp, end);
 }
 
@@ -664,7 +664,7 @@ ngx_http_sg_shm_find(ngx_http_sg_zone_t *zone, ngx_str_t *id, time_t now)
 
 /*
  * Creates a zeroed record but for "created" and the flag
- * NGX_HTTP_SG_REC_UNAUTH of "flags", in no queue yet (its link points to
+ * NGX_SG_REC_UNAUTH of "flags", in no queue yet (its link points to
  * itself): the caller queues it, on its LRU queue (ngx_http_sg_shm_touch())
  * or by ngx_http_sg_shm_revoke().  The subject's list stays in creation
  * order.  An unauthenticated one only evicts its kind: the caller makes
@@ -688,7 +688,7 @@ ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     size = ngx_http_sg_node_size(ngx_http_sg_node_t, id->len);
 
-    flags &= NGX_HTTP_SG_REC_UNAUTH;
+    flags &= NGX_SG_REC_UNAUTH;
 
     node = ngx_http_sg_alloc(zone, size, now, rounds, evicted, flags != 0);
     if (node == NULL) {
@@ -775,7 +775,7 @@ ngx_http_sg_shm_touch(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn)
 
     ngx_http_sg_link_remove(base, &sn->queue);
     ngx_http_sg_link_after(base,
-                           (sn->flags & NGX_HTTP_SG_REC_UNAUTH)
+                           (sn->flags & NGX_SG_REC_UNAUTH)
                            ? &zone->sh->lru_unauth : &zone->sh->lru,
                            &sn->queue);
 }
@@ -795,10 +795,10 @@ ngx_http_sg_shm_revoke(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
 
     sh = zone->sh;
 
-    if (source == NGX_HTTP_SG_REVOKED_NO
-        || source > NGX_HTTP_SG_REVOKED_LIMIT)
+    if (source == NGX_SG_REVOKED_NO
+        || source > NGX_SG_REVOKED_LIMIT)
     {
-        source = NGX_HTTP_SG_REVOKED_POLICY;
+        source = NGX_SG_REVOKED_POLICY;
     }
 
     u = ngx_http_sg_t32(until);

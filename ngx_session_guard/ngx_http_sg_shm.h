@@ -26,7 +26,7 @@
  *   lru         unrevoked sessions, most recently used first; evicted
  *               from the tail when memory runs out
  *   lru_unauth  the same for unauthenticated sessions
- *               (NGX_HTTP_SG_REC_UNAUTH), evicted first
+ *               (NGX_SG_REC_UNAUTH), evicted first
  *   revoked     revoked sessions by retain-until (token_exp), earliest
  *               first; never evicted, reclaimed from the head once passed
  *   jti         jti entries by expiry, earliest first
@@ -83,7 +83,7 @@ typedef struct {
 } ngx_http_sg_key_t;
 
 
-/* ngx_http_sg_bind_t, packed: 48 bytes instead of 56 */
+/* ngx_sg_bind_t, packed: 48 bytes instead of 56 */
 typedef struct {
     uint64_t                    ua;
     uint64_t                    ja4;
@@ -298,9 +298,9 @@ ngx_rbtree_node_t *ngx_http_sg_shm_lookup(ngx_rbtree_t *tree,
 void ngx_http_sg_shm_sorted_insert(u_char *base, ngx_http_sg_link_t *h,
     ngx_http_sg_link_t *x, ssize_t key_off);
 
-void ngx_http_sg_shm_pack(ngx_http_sg_record_t *rec, ngx_http_sg_node_t *sn);
+void ngx_http_sg_shm_pack(ngx_sg_record_t *rec, ngx_http_sg_node_t *sn);
 void ngx_http_sg_shm_unpack(ngx_http_sg_node_t *sn,
-    ngx_http_sg_record_t *rec);
+    ngx_sg_record_t *rec);
 ngx_http_sg_subject_t *ngx_http_sg_shm_subject(ngx_http_sg_zone_t *zone,
     ngx_http_sg_node_t *sn);
 

@@ -33,8 +33,8 @@
 #include "ngx_http_sg.h"
 #include "ngx_http_sg_shm.h"
 
-#if (NGX_HTTP_SG_REVOKED_LIMIT != NGX_SG_REVOKED_MAX)
-#error "NGX_SG_REVOKED_MAX must be the highest NGX_HTTP_SG_REVOKED_*"
+#if (NGX_SG_REVOKED_LIMIT != NGX_SG_REVOKED_MAX)
+#error "NGX_SG_REVOKED_MAX must be the highest NGX_SG_REVOKED_*"
 #endif
 
 
@@ -65,7 +65,7 @@ static ngx_int_t ngx_http_sg_state_put_session(ngx_http_sg_zone_t *zone,
 static void ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone,
     ngx_sg_state_t *file, ngx_http_sg_state_stats_t *st);
 static ngx_int_t ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone,
-    ngx_str_t *id, ngx_str_t *sub, ngx_http_sg_record_t *rec, time_t now,
+    ngx_str_t *id, ngx_str_t *sub, ngx_sg_record_t *rec, time_t now,
     ngx_http_sg_state_stats_t *st);
 
 
@@ -248,7 +248,7 @@ ngx_http_sg_state_put_session(ngx_http_sg_zone_t *zone,
     ngx_http_sg_state_buf_t *b, ngx_http_sg_node_t *sn)
 {
     uint16_t                idlen, sublen;
-    ngx_http_sg_record_t    rec;
+    ngx_sg_record_t         rec;
     ngx_http_sg_subject_t  *st;
 
     st = ngx_http_sg_shm_subject(zone, sn);
@@ -266,7 +266,7 @@ ngx_http_sg_state_put_session(ngx_http_sg_zone_t *zone,
 
     b->pos = ngx_cpymem(b->pos, &idlen, sizeof(uint16_t));
     b->pos = ngx_cpymem(b->pos, &sublen, sizeof(uint16_t));
-    b->pos = ngx_cpymem(b->pos, &rec, sizeof(ngx_http_sg_record_t));
+    b->pos = ngx_cpymem(b->pos, &rec, sizeof(ngx_sg_record_t));
     b->pos = ngx_cpymem(b->pos, sn->data, idlen);
 
     if (st) {
@@ -294,7 +294,7 @@ ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, ngx_sg_state_t *file,
     ngx_str_t              id, sub;
     ngx_rbtree_node_t     *node;
     ngx_sg_state_jti_t     jti;
-    ngx_http_sg_record_t   rec;
+    ngx_sg_record_t        rec;
 
     now = ngx_time();
 
@@ -338,7 +338,7 @@ ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, ngx_sg_state_t *file,
 
 static ngx_int_t
 ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
-    ngx_str_t *sub, ngx_http_sg_record_t *rec, time_t now,
+    ngx_str_t *sub, ngx_sg_record_t *rec, time_t now,
     ngx_http_sg_state_stats_t *st)
 {
     ngx_uint_t           rounds;

@@ -130,7 +130,7 @@ ngx_http_sg_limit(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
          * the longest lifetime a session may have.
          */
 
-        ngx_http_sg_shm_revoke(zone, oldest, NGX_HTTP_SG_REVOKED_LIMIT, 0,
+        ngx_http_sg_shm_revoke(zone, oldest, NGX_SG_REVOKED_LIMIT, 0,
                                now + zone->max_lifetime, now);
     }
 }
@@ -193,15 +193,15 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     void *data, ngx_pool_t *pool, ngx_http_sg_session_t *out,
     ngx_uint_t *evicted)
 {
-    u_char                 idbuf[NGX_HTTP_SG_ID_MAX];
-    u_char                 subbuf[NGX_HTTP_SG_SUB_MAX];
+    u_char                 idbuf[NGX_SG_ID_MAX];
+    u_char                 subbuf[NGX_SG_SUB_MAX];
     u_char                 was;
     time_t                 now;
     uint32_t               exp;
     ngx_int_t              rc;
     ngx_uint_t             created, n, flags;
     ngx_http_sg_node_t    *sn;
-    ngx_http_sg_record_t   rec;
+    ngx_sg_record_t        rec;
 
     if (evicted == NULL) {
         evicted = &n;
@@ -211,15 +211,15 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     ngx_memzero(out, sizeof(ngx_http_sg_session_t));
 
-    if (id->len == 0 || id->len > NGX_HTTP_SG_ID_MAX
-        || sub->len > NGX_HTTP_SG_SUB_MAX)
+    if (id->len == 0 || id->len > NGX_SG_ID_MAX
+        || sub->len > NGX_SG_SUB_MAX)
     {
         return NGX_ERROR;
     }
 
     now = ngx_time();
 
-    flags = (limit && limit->unauth) ? NGX_HTTP_SG_REC_UNAUTH : 0;
+    flags = (limit && limit->unauth) ? NGX_SG_REC_UNAUTH : 0;
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
@@ -328,7 +328,7 @@ ngx_http_sg_zone_revoke_session(ngx_http_sg_zone_t *zone,
     ngx_http_sg_session_t *s, ngx_uint_t source, ngx_uint_t reason)
 {
     return ngx_http_sg_revoke(zone, &s->id,
-                              s->rec.flags & NGX_HTTP_SG_REC_UNAUTH,
+                              s->rec.flags & NGX_SG_REC_UNAUTH,
                               source, reason, s->rec.token_exp);
 }
 
@@ -347,7 +347,7 @@ ngx_http_sg_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id, ngx_uint_t flags,
     ngx_str_t            empty;
     ngx_http_sg_node_t  *sn;
 
-    if (id->len == 0 || id->len > NGX_HTTP_SG_ID_MAX) {
+    if (id->len == 0 || id->len > NGX_SG_ID_MAX) {
         return NGX_ERROR;
     }
 
@@ -412,7 +412,7 @@ ngx_http_sg_zone_revoke_subject(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
 
     count = 0;
 
-    if (sub->len == 0 || sub->len > NGX_HTTP_SG_SUB_MAX) {
+    if (sub->len == 0 || sub->len > NGX_SG_SUB_MAX) {
         goto done;
     }
 
@@ -458,13 +458,13 @@ ngx_int_t
 ngx_http_sg_zone_find(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_pool_t *pool, ngx_http_sg_session_t *out)
 {
-    u_char               idbuf[NGX_HTTP_SG_ID_MAX];
-    u_char               subbuf[NGX_HTTP_SG_SUB_MAX];
+    u_char               idbuf[NGX_SG_ID_MAX];
+    u_char               subbuf[NGX_SG_SUB_MAX];
     ngx_http_sg_node_t  *sn;
 
     ngx_memzero(out, sizeof(ngx_http_sg_session_t));
 
-    if (id->len == 0 || id->len > NGX_HTTP_SG_ID_MAX) {
+    if (id->len == 0 || id->len > NGX_SG_ID_MAX) {
         return NGX_DECLINED;
     }
 
@@ -504,7 +504,7 @@ ngx_http_sg_zone_list(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
 
     ngx_memzero(&ls, sizeof(ngx_http_sg_list_t));
 
-    if (sub->len && sub->len <= NGX_HTTP_SG_SUB_MAX) {
+    if (sub->len && sub->len <= NGX_SG_SUB_MAX) {
         ngx_shmtx_lock(&zone->shpool->mutex);
         ngx_http_sg_list_locked(zone, sub, now, &ls);
         ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -623,7 +623,7 @@ ngx_http_sg_zone_jti(ngx_http_sg_zone_t *zone, ngx_str_t *jti,
      * that it never equals a short jti of the same 32 bytes.
      */
 
-    if (jti->len > NGX_HTTP_SG_JTI_MAX) {
+    if (jti->len > NGX_SG_JTI_MAX) {
         if (ngx_sg_sha256_digest(jti->data, jti->len, digest) != NGX_OK)
         {
             return NGX_ERROR;

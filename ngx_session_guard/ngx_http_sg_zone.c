@@ -41,20 +41,6 @@ static void ngx_http_sg_zone_unauth_max(ngx_http_sg_zone_t *zone);
 static void ngx_http_sg_zone_timer(ngx_event_t *ev);
 
 
-/* who revoked a session, indexed as NGX_HTTP_SG_REVOKED_* */
-ngx_str_t  ngx_http_sg_revoked_names[] = {
-    ngx_null_string,
-    ngx_string("policy"),
-    ngx_string("api"),
-    ngx_string("logout"),
-    ngx_string("limit")
-};
-
-typedef char  ngx_http_sg_revoked_names_check[
-    sizeof(ngx_http_sg_revoked_names) / sizeof(ngx_str_t)
-    == NGX_HTTP_SG_REVOKED_COUNT ? 1 : -1];
-
-
 /* the "session_guard_zone" directive */
 
 char *

@@ -32,33 +32,8 @@
 #include "ngx_sg_risk.h"
 
 
-#define NGX_HTTP_SG_ID_MAX             NGX_SG_ID_MAX
-#define NGX_HTTP_SG_SUB_MAX            NGX_SG_SUB_MAX
-#define NGX_HTTP_SG_JTI_MAX            NGX_SG_JTI_MAX
 #define NGX_HTTP_SG_ID_DIGEST_LEN      (sizeof("sha256:") - 1 + 43)
 #define NGX_HTTP_SG_MAX_SESSIONS_MAX   1000  /* per subject, directive */
-
-/* cookie modes (issue: edge-enforced cookies): ngx_sg_risk.h */
-#define NGX_HTTP_SG_COOKIE_PERSISTENT      NGX_SG_COOKIE_PERSISTENT
-#define NGX_HTTP_SG_COOKIE_NON_PERSISTENT  NGX_SG_COOKIE_NON_PERSISTENT
-
-/* who revoked a session: ngx_sg_state.h */
-#define NGX_HTTP_SG_REVOKED_NO         NGX_SG_REVOKED_NO
-#define NGX_HTTP_SG_REVOKED_POLICY     NGX_SG_REVOKED_POLICY
-#define NGX_HTTP_SG_REVOKED_API        NGX_SG_REVOKED_API
-#define NGX_HTTP_SG_REVOKED_LOGOUT     NGX_SG_REVOKED_LOGOUT
-#define NGX_HTTP_SG_REVOKED_LIMIT      NGX_SG_REVOKED_LIMIT
-#define NGX_HTTP_SG_REVOKED_COUNT      5
-
-/* "policy" ...; "" for NO (ngx_http_sg_zone.c) */
-extern ngx_str_t  ngx_http_sg_revoked_names[];
-
-
-/* the record and its parts: core types (the state file format) */
-
-typedef ngx_sg_ip_t                  ngx_http_sg_ip_t;
-typedef ngx_sg_bind_t                ngx_http_sg_bind_t;
-typedef ngx_sg_record_t              ngx_http_sg_record_t;
 
 
 /* a record copied out, with its id and subject (request pool copies) */
@@ -66,7 +41,7 @@ typedef ngx_sg_record_t              ngx_http_sg_record_t;
 typedef struct {
     ngx_str_t                   id;
     ngx_str_t                   sub;
-    ngx_http_sg_record_t        rec;
+    ngx_sg_record_t             rec;
 } ngx_http_sg_session_t;
 
 
@@ -77,7 +52,7 @@ typedef struct {
  * return value is returned by ngx_http_sg_zone_session().
  */
 
-typedef ngx_int_t (*ngx_http_sg_update_pt)(ngx_http_sg_record_t *rec,
+typedef ngx_int_t (*ngx_http_sg_update_pt)(ngx_sg_record_t *rec,
     ngx_uint_t created, void *data);
 
 
@@ -87,7 +62,7 @@ typedef struct {
     ngx_atomic_t                created;
     ngx_atomic_t                evicted;     /* LRU evictions */
     ngx_atomic_t                expired;
-    ngx_atomic_t                revocations[5]; /* by NGX_HTTP_SG_REVOKED_* */
+    ngx_atomic_t                revocations[NGX_SG_REVOKED_COUNT];
     ngx_atomic_t                revoke_failed;  /* no memory: failed closed */
     ngx_atomic_t                limited;     /* max_sessions deny/replace */
     ngx_atomic_t                jti_replays;

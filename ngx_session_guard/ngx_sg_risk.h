@@ -67,25 +67,6 @@
 #define NGX_SG_ACT_DENY                 0x20
 #define NGX_SG_ACT_COUNT                6
 
-/* the record's flags */
-#define NGX_SG_REC_SHORTENED            0x01
-#define NGX_SG_REC_CLAMPED              0x02
-/*
- * created by a request that no verified token vouched for (an application's
- * cookie with "session_guard_token off"): anyone can make such a key up, so
- * these records live within the zone's "unauthenticated" share (set by the
- * store, never by the risk engine)
- */
-#define NGX_SG_REC_UNAUTH               0x04
-
-/* the record's revoke_reason: a signal id, or one of these */
-#define NGX_SG_REASON_EXPIRED           100
-#define NGX_SG_REASON_IDLE              101
-
-/* the record's cookie_mode (edge-enforced cookies) */
-#define NGX_SG_COOKIE_PERSISTENT        0
-#define NGX_SG_COOKIE_NON_PERSISTENT    1
-
 /* verdicts (ngx_sg_risk_t.verdict) */
 #define NGX_SG_RISK_ALLOW               0
 #define NGX_SG_RISK_REVOKED             1    /* the session is revoked */

@@ -41,19 +41,8 @@
 #include <ngx_core.h>
 
 #include "ngx_sg_sha256.h"
+#include "ngx_sg_record.h"
 
-
-#define NGX_SG_ID_MAX              256   /* session id bytes */
-#define NGX_SG_SUB_MAX             256   /* subject bytes */
-#define NGX_SG_JTI_MAX             128
-#define NGX_SG_REVOKED_MAX         4     /* highest "who revoked" value */
-
-/* who revoked a session (the record's "revoked") */
-#define NGX_SG_REVOKED_NO          0
-#define NGX_SG_REVOKED_POLICY      1     /* a signal, an ended lifetime */
-#define NGX_SG_REVOKED_API         2
-#define NGX_SG_REVOKED_LOGOUT      3
-#define NGX_SG_REVOKED_LIMIT       4     /* max_sessions replace_oldest */
 
 /* jti key length flag: the key is the SHA-256 of a longer jti */
 #define NGX_SG_JTI_HASHED          0x8000
@@ -68,57 +57,6 @@
                                     + sizeof(ngx_sg_record_t))
 #define NGX_SG_STATE_JTI           (sizeof(uint16_t) + sizeof(int64_t))
 #define NGX_SG_STATE_DIGEST        NGX_SG_SHA256_LEN
-
-
-typedef struct {
-    u_char                      family;     /* 0: unknown, 4, 6 */
-    u_char                      addr[16];
-} ngx_sg_ip_t;
-
-
-/*
- * What a session is bound to: the values as first seen ("initial") and as
- * last accepted ("last").  Hashes, not strings, for the user agent and
- * the TLS fingerprint: only equality is ever asked of them.
- */
-
-typedef struct {
-    ngx_sg_ip_t                 ip;
-    uint32_t                    asn;        /* 0: unknown */
-    u_char                      country[2]; /* ISO 3166-1; 0: unknown */
-    u_char                      has_loc;
-    float                       lat;
-    float                       lon;
-    uint64_t                    ua;         /* hash; 0: none */
-    uint64_t                    ja4;        /* hash; 0: none */
-} ngx_sg_bind_t;
-
-
-/*
- * A session record, fixed size.  It is what the zone stores (next to the
- * id and the subject) and what every operation copies out.
- */
-
-typedef struct {
-    time_t                      created;
-    time_t                      updated;     /* any change of the record */
-    time_t                      last_seen;   /* last request (interaction) */
-    time_t                      expires;     /* absolute expiry; 0: none */
-    time_t                      idle_timeout;/* seconds; 0: none */
-    time_t                      auth_time;   /* from the token; 0: unknown */
-    time_t                      token_exp;   /* latest "exp" seen with it */
-    time_t                      loc_time;    /* when last.lat/lon was seen */
-
-    ngx_sg_bind_t               initial;
-    ngx_sg_bind_t               last;
-
-    time_t                      revoked_at;
-    time_t                      step_up_since; /* 0: no step-up pending */
-    u_char                      revoked;     /* who: 0..NGX_SG_REVOKED_MAX */
-    u_char                      revoke_reason; /* free for the caller */
-    u_char                      cookie_mode;
-    u_char                      flags;       /* free for the caller */
-} ngx_sg_record_t;
 
 
 /* a parsed file; the fields after "jti" are the reading position */

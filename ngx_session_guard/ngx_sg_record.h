@@ -1,0 +1,110 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+#ifndef _NGX_SG_RECORD_H_INCLUDED_
+#define _NGX_SG_RECORD_H_INCLUDED_
+
+
+/*
+ * The session record: what the zone keeps for a session (next to its id
+ * and subject), what every zone operation copies out, what the risk engine
+ * (ngx_sg_risk.c) judges and changes, and what the state file
+ * (ngx_sg_state.h) stores byte for byte.  Defined here once.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+
+#define NGX_SG_ID_MAX              256   /* session id bytes */
+#define NGX_SG_SUB_MAX             256   /* subject bytes */
+#define NGX_SG_JTI_MAX             128
+
+/* who revoked a session (the record's "revoked"), ngx_sg_revoked_names */
+#define NGX_SG_REVOKED_NO          0
+#define NGX_SG_REVOKED_POLICY      1     /* a signal, an ended lifetime */
+#define NGX_SG_REVOKED_API         2
+#define NGX_SG_REVOKED_LOGOUT      3
+#define NGX_SG_REVOKED_LIMIT       4     /* max_sessions replace_oldest */
+#define NGX_SG_REVOKED_COUNT       5
+#define NGX_SG_REVOKED_MAX         (NGX_SG_REVOKED_COUNT - 1)
+
+/* the record's flags */
+#define NGX_SG_REC_SHORTENED            0x01
+#define NGX_SG_REC_CLAMPED              0x02
+/*
+ * created by a request that no verified token vouched for (an application's
+ * cookie with "session_guard_token off"): anyone can make such a key up, so
+ * these records live within the zone's "unauthenticated" share (set by the
+ * zone's store, never by the risk engine)
+ */
+#define NGX_SG_REC_UNAUTH               0x04
+
+/* the record's revoke_reason: a signal id, or one of these */
+#define NGX_SG_REASON_EXPIRED           100
+#define NGX_SG_REASON_IDLE              101
+
+/* the record's cookie_mode (edge-enforced cookies) */
+#define NGX_SG_COOKIE_PERSISTENT        0
+#define NGX_SG_COOKIE_NON_PERSISTENT    1
+
+typedef struct {
+    u_char                      family;     /* 0: unknown, 4, 6 */
+    u_char                      addr[16];
+} ngx_sg_ip_t;
+
+
+/*
+ * What a session is bound to: the values as first seen ("initial") and as
+ * last accepted ("last").  Hashes, not strings, for the user agent and
+ * the TLS fingerprint: only equality is ever asked of them.
+ */
+
+typedef struct {
+    ngx_sg_ip_t                 ip;
+    uint32_t                    asn;        /* 0: unknown */
+    u_char                      country[2]; /* ISO 3166-1; 0: unknown */
+    u_char                      has_loc;
+    float                       lat;
+    float                       lon;
+    uint64_t                    ua;         /* hash; 0: none */
+    uint64_t                    ja4;        /* hash; 0: none */
+} ngx_sg_bind_t;
+
+
+/*
+ * A session record, fixed size.  It is what the zone stores (next to the
+ * id and the subject) and what every operation copies out.
+ */
+
+typedef struct {
+    time_t                      created;
+    time_t                      updated;     /* any change of the record */
+    time_t                      last_seen;   /* last request (interaction) */
+    time_t                      expires;     /* absolute expiry; 0: none */
+    time_t                      idle_timeout;/* seconds; 0: none */
+    time_t                      auth_time;   /* from the token; 0: unknown */
+    time_t                      token_exp;   /* latest "exp" seen with it */
+    time_t                      loc_time;    /* when last.lat/lon was seen */
+
+    ngx_sg_bind_t               initial;
+    ngx_sg_bind_t               last;
+
+    time_t                      revoked_at;
+    time_t                      step_up_since; /* 0: no step-up pending */
+    u_char                      revoked;     /* who: 0..NGX_SG_REVOKED_MAX */
+    u_char                      revoke_reason; /* free for the caller */
+    u_char                      cookie_mode;
+    u_char                      flags;       /* free for the caller */
+} ngx_sg_record_t;
+
+
+/* "", "policy", "api", "logout", "limit": indexed by NGX_SG_REVOKED_* */
+extern ngx_str_t  ngx_sg_revoked_names[];
+
+
+#endif /* _NGX_SG_RECORD_H_INCLUDED_ */
