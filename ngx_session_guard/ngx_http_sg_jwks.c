@@ -48,7 +48,6 @@
 
 
 #include "ngx_http_sg.h"
-#include "ngx_http_sg_shm.h"
 #include "ngx_http_sg_jwks.h"
 
 
@@ -436,12 +435,13 @@ static void
 ngx_http_sg_jwks_result(ngx_http_request_t *sr, ngx_http_sg_jwks_wait_t *w,
     ngx_int_t rc)
 {
-    size_t                     len;
-    u_char                    *data;
-    const char                *reason;
-    ngx_http_sg_jwks_fetch_t  *f;
-    ngx_http_sg_jwks_state_t  *st;
-    u_char                     buf[NGX_HTTP_SG_JWKS_ERROR_LEN];
+    size_t                        len;
+    u_char                       *data;
+    const char                   *reason;
+    ngx_http_sg_jwks_fetch_t     *f;
+    ngx_http_sg_jwks_state_t     *st;
+    ngx_http_sg_zone_counters_t  *c;
+    u_char                        buf[NGX_HTTP_SG_JWKS_ERROR_LEN];
 
     st = w->state;
     f = st->conf;
@@ -463,8 +463,10 @@ ngx_http_sg_jwks_result(ngx_http_request_t *sr, ngx_http_sg_jwks_wait_t *w,
     st->ok++;
     st->error.len = 0;
 
-    if (w->zone && w->zone->sh) {
-        ngx_http_sg_jwks_count(w->zone->sh->counters.jwks_fetches, 0);
+    c = ngx_http_sg_zone_counters(w->zone);
+
+    if (c) {
+        ngx_http_sg_jwks_count(c->jwks_fetches, 0);
     }
 
     ngx_log_error(NGX_LOG_INFO, sr->connection->log, 0,

@@ -27,7 +27,6 @@
 
 
 #include "ngx_http_sg.h"
-#include "ngx_http_sg_shm.h"
 #include "ngx_http_sg_jwks.h"
 
 
@@ -216,20 +215,21 @@ void
 ngx_http_sg_jwks_discovery(ngx_http_request_t *sr, ngx_http_sg_jwks_wait_t *w,
     ngx_int_t rc)
 {
-    size_t                     len;
-    u_char                    *data;
-    ngx_str_t                  uri;
-    const char                *reason;
-    ngx_atomic_t              *c;
-    ngx_http_sg_jwks_fetch_t  *f;
-    ngx_http_sg_jwks_state_t  *st;
-    u_char                     buf[NGX_HTTP_SG_JWKS_ERROR_LEN];
-    u_char                     found[NGX_HTTP_SG_JWKS_URI_MAX];
+    size_t                        len;
+    u_char                       *data;
+    ngx_str_t                     uri;
+    const char                   *reason;
+    ngx_atomic_t                 *c;
+    ngx_http_sg_jwks_fetch_t     *f;
+    ngx_http_sg_jwks_state_t     *st;
+    ngx_http_sg_zone_counters_t  *zc;
+    u_char                        buf[NGX_HTTP_SG_JWKS_ERROR_LEN];
+    u_char                        found[NGX_HTTP_SG_JWKS_URI_MAX];
 
     st = w->state;
     f = st->conf;
-    c = (w->zone && w->zone->sh) ? w->zone->sh->counters.jwks_discoveries
-                                 : NULL;
+    zc = ngx_http_sg_zone_counters(w->zone);
+    c = zc ? zc->jwks_discoveries : NULL;
 
     if (ngx_http_sg_jwks_body(sr, w, rc, &data, &len, buf, sizeof(buf))
         == NGX_OK)

@@ -14,7 +14,6 @@
 
 
 #include "ngx_http_sg.h"
-#include "ngx_http_sg_shm.h"
 #include "ngx_http_sg_jwks.h"
 
 
@@ -81,9 +80,10 @@ void
 ngx_http_sg_jwks_fail(ngx_log_t *log, ngx_http_sg_jwks_wait_t *w,
     ngx_uint_t log_it, const char *fmt, ...)
 {
-    u_char                    *p;
-    va_list                    args;
-    ngx_http_sg_jwks_state_t  *st;
+    u_char                       *p;
+    va_list                       args;
+    ngx_http_sg_jwks_state_t     *st;
+    ngx_http_sg_zone_counters_t  *c;
 
     st = w->state;
 
@@ -96,8 +96,10 @@ ngx_http_sg_jwks_fail(ngx_log_t *log, ngx_http_sg_jwks_wait_t *w,
     st->error.len = p - st->error_buf;
     st->failed++;
 
-    if (w->zone && w->zone->sh) {
-        ngx_http_sg_jwks_count(w->zone->sh->counters.jwks_fetches, 1);
+    c = ngx_http_sg_zone_counters(w->zone);
+
+    if (c) {
+        ngx_http_sg_jwks_count(c->jwks_fetches, 1);
     }
 
     /* the next request after the cooldown tries again */

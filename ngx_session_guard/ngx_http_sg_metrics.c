@@ -20,7 +20,6 @@
 
 
 #include "ngx_http_sg.h"
-#include "ngx_http_sg_shm.h"
 #include "ngx_http_sg_metrics.h"
 
 
@@ -179,11 +178,12 @@ ngx_http_sg_metrics_count(ngx_http_sg_loc_conf_t *slcf,
     ngx_uint_t                    i, mode;
     ngx_http_sg_zone_counters_t  *c;
 
-    if (slcf->zone == NULL || slcf->zone->sh == NULL) {
+    c = ngx_http_sg_zone_counters(slcf->zone);
+
+    if (c == NULL) {
         return;
     }
 
-    c = &slcf->zone->sh->counters;
     mode = slcf->monitor ? 1 : 0;
 
     if (ctx->status < NGX_HTTP_SG_STATUS_COUNT) {
@@ -575,7 +575,7 @@ ngx_http_sg_metrics_snapshot(ngx_http_request_t *r,
 
         /* each counter read once: they move while being read */
 
-        c = &zp[i]->sh->counters;
+        c = ngx_http_sg_zone_counters(zp[i]);
 
         for (j = 0; j < NGX_HTTP_SG_COUNTERS_SIGNALS; j++) {
             mz->counters.signals[j] = c->signals[j];

@@ -321,6 +321,23 @@ ngx_http_sg_zone_check(ngx_conf_t *cf)
     return NGX_OK;
 }
 
+/*
+ * The zone's shared counters (lock-free, ngx_atomic_fetch_add), for the
+ * parts that count into them; NULL before the zone is mapped.
+ */
+
+ngx_http_sg_zone_counters_t *
+ngx_http_sg_zone_counters(ngx_http_sg_zone_t *zone)
+{
+    if (zone == NULL || zone->sh == NULL) {
+        return NULL;
+    }
+
+    return &zone->sh->counters;
+}
+
+
+
 /* one more logout token or notification, for session_guard_metrics */
 
 void

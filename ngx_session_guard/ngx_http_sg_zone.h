@@ -126,6 +126,8 @@ char *ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 ngx_http_sg_zone_t *ngx_http_sg_zone_get(ngx_conf_t *cf, ngx_str_t *name);
 
 /* the zone's max_lifetime parameter (ceiling for lifetimes), seconds */
+ngx_http_sg_zone_counters_t *ngx_http_sg_zone_counters(
+    ngx_http_sg_zone_t *zone);
 void ngx_http_sg_zone_count_event(ngx_http_sg_zone_t *zone, ngx_uint_t event);
 time_t ngx_http_sg_zone_max_lifetime(ngx_http_sg_zone_t *zone);
 ngx_str_t *ngx_http_sg_zone_name(ngx_http_sg_zone_t *zone);
