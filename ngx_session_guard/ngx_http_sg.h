@@ -8,7 +8,14 @@
 #define _NGX_HTTP_SG_H_INCLUDED_
 
 
-/* Types shared by the HTTP glue files (ngx_http_sg_*.c). */
+/*
+ * The shared header of the nginx side: the module's configuration (main
+ * and location), the request context, the module itself.  Every file of
+ * the nginx side includes it first; it includes the public header of each
+ * folder, in the order they may call each other (docs/architecture.md):
+ * http/ helpers, zone/, notify/, token/, sender/, session/, edge/,
+ * control/.  A folder's internals are in private headers of its own.
+ */
 
 
 #include <ngx_config.h>
@@ -23,12 +30,9 @@
 #include "ngx_sg_escape.h"
 #include "ngx_sg_logout.h"
 #include "ngx_sg_risk.h"
-#include "ngx_http_sg_zone.h"
-#include "ngx_http_sg_edge.h"
 
 
 #define NGX_HTTP_SG_MAX_TOKEN_DEFAULT   8192
-#define NGX_HTTP_SG_JWKS_URI_MAX        1024  /* a discovered jwks_uri */
 #define NGX_HTTP_SG_CACHE_DEFAULT       4096
 #define NGX_HTTP_SG_DPOP_KEY_CACHE      1024 /* DPoP proof keys */
 
@@ -58,108 +62,28 @@
 extern ngx_str_t  ngx_http_sg_status_names[];
 
 
-/* session_guard_session_key missing= */
-#define NGX_HTTP_SG_KEY_MISSING_PASS    0
-#define NGX_HTTP_SG_KEY_MISSING_DENY    1
-
-
-/* session_guard_dpop, session_guard_mtls */
-#define NGX_HTTP_SG_SENDER_OFF          0
-#define NGX_HTTP_SG_SENDER_OPTIONAL     1
-#define NGX_HTTP_SG_SENDER_REQUIRED     2
-#define NGX_HTTP_SG_SENDER_COUNT        3    /* names: ..._sender_conf.c */
-
 /* the scheme the token came with (ngx_http_sg_ctx_t.scheme) */
 #define NGX_HTTP_SG_SCHEME_NONE         0    /* a source without one */
 #define NGX_HTTP_SG_SCHEME_BEARER       1
 #define NGX_HTTP_SG_SCHEME_DPOP         2
 
 
-typedef struct {
-    u_char                     *token;      /* a copy, in the claims slab */
-    size_t                      len;        /* 0: the slot is empty */
-    uint32_t                    hash;       /* ngx_murmur_hash2() of it */
-    void                       *keys;       /* identity of the key set */
-    ngx_uint_t                  generation; /* of fetched keys, else 0 */
-    ngx_uint_t                  algorithms;
-    time_t                      expires;
-    ngx_sg_alg_t               *alg;
-    json_t                     *payload;    /* decoded claims; NULL: none */
-    json_t                     *typ;        /* header "typ"; NULL: none */
-} ngx_http_sg_cache_entry_t;
+typedef struct ngx_http_sg_main_conf_s  ngx_http_sg_main_conf_t;
+typedef struct ngx_http_sg_loc_conf_s   ngx_http_sg_loc_conf_t;
+typedef struct ngx_http_sg_ctx_s        ngx_http_sg_ctx_t;
 
 
-typedef struct {
-    ngx_http_sg_cache_entry_t  *entries;
-    ngx_uint_t                  size;
-    ngx_uint_t                  hits;
-    ngx_uint_t                  misses;
-    ngx_slab_pool_t            *claims;     /* this worker's, no mutex */
-    ngx_sg_json_allocator_t     allocator;  /* into "claims" */
-} ngx_http_sg_cache_t;
+#include "ngx_http_sg_helpers.h"
+#include "ngx_http_sg_zone.h"
+#include "ngx_http_sg_notify.h"
+#include "ngx_http_sg_token.h"
+#include "ngx_http_sg_sender.h"
+#include "ngx_http_sg_session.h"
+#include "ngx_http_sg_edge.h"
+#include "ngx_http_sg_control.h"
 
 
-/*
- * ngx_http_sg_geo.c: the GeoIP context of the client address.  Unknown
- * fields: asn 0, asn_org empty, country[0] 0, has_loc 0.
- */
-
-typedef struct ngx_http_sg_geoip_s  ngx_http_sg_geoip_t;  /* databases */
-
-typedef struct {
-    uint32_t                    asn;
-    ngx_str_t                   asn_org;    /* request pool */
-    u_char                      country[2]; /* ISO 3166-1 alpha-2 */
-    ngx_uint_t                  has_loc:1;  /* latitude, longitude set */
-    ngx_uint_t                  failed:1;   /* a database failed (logged) */
-    double                      latitude;   /* degrees */
-    double                      longitude;
-} ngx_http_sg_geo_t;
-
-
-/*
- * session_guard_jwks_fetch (ngx_http_sg_jwks_conf.c; its runtime in
- * ngx_http_sg_jwks.c): the configuration, made while the configuration is
- * read and never written afterwards but for "state", which init_process
- * points at the worker's own key cache.
- */
-
-typedef struct ngx_http_sg_jwks_state_s  ngx_http_sg_jwks_state_t;
-typedef struct ngx_http_sg_jwks_wait_s   ngx_http_sg_jwks_wait_t;
-
-typedef struct {
-    ngx_str_t                   uri;        /* the user's location */
-    ngx_str_t                   args;
-    time_t                      refresh;    /* without max-age */
-    time_t                      min_refresh;
-    time_t                      max_refresh;
-    time_t                      cooldown;   /* between two fetches */
-    ngx_msec_t                  wait;       /* a request waits that long */
-    size_t                      max_size;
-    ngx_uint_t                  max_keys;
-    ngx_str_t                   discover;   /* "discover=": "" none */
-    ngx_str_t                   discover_args;
-    ngx_str_t                   issuer;     /* the document must name it */
-    ngx_flag_t                  allow_http; /* jwks_uri may be http:// */
-    ngx_http_sg_jwks_state_t   *state;      /* per worker */
-} ngx_http_sg_jwks_fetch_t;
-
-
-/* DPoP, per location (ngx_http_sg_dpop.c) */
-
-typedef struct {
-    ngx_uint_t                  mode;       /* NGX_HTTP_SG_SENDER_* */
-    ngx_flag_t                  nonce;
-    time_t                      nonce_period;
-    time_t                      window;     /* iat, either way */
-    ngx_uint_t                  algorithms; /* mask of NGX_SG_ALG_* */
-    ngx_str_t                   algs;       /* "ES256 PS256" */
-    ngx_http_complex_value_t   *htu_base;   /* NULL: from the request */
-    ngx_str_t                   origin;     /* htu_base without variables */
-} ngx_http_sg_dpop_conf_t;
-
-
-typedef struct {
+struct ngx_http_sg_main_conf_s {
     ngx_uint_t                  cache_size;
     ngx_http_sg_cache_t         cache;
     ngx_flag_t                  enabled;    /* some location uses it */
@@ -169,33 +93,10 @@ typedef struct {
     ngx_sg_dpop_key_cache_t     dpop_keys;  /* proof keys, per worker */
     ngx_flag_t                  cookie_filter; /* session_guard_cookie */
     ngx_array_t                *fetches;    /* ngx_http_sg_jwks_fetch_t * */
-} ngx_http_sg_main_conf_t;
+};
 
 
-typedef struct {
-    ngx_array_t                *values;     /* ngx_http_complex_value_t */
-    ngx_uint_t                  status;     /* 401 or 403 */
-} ngx_http_sg_require_t;
-
-
-/* session_guard_backchannel_logout (ngx_http_sg_logout_conf.c) */
-typedef struct {
-    ngx_http_sg_zone_t         *zone;
-    ngx_sg_logout_policy_t      policy;     /* "now" unset: per request */
-} ngx_http_sg_logout_conf_t;
-
-
-/* ngx_http_sg_notify_conf.c: one "session_guard_notify" */
-typedef struct {
-    ngx_str_t                   uri;        /* the notification location */
-    ngx_sg_signer_t            *signer;
-    ngx_str_t                   issuer;
-    ngx_str_t                   audience;   /* empty: no "aud" */
-    time_t                      ttl;
-} ngx_http_sg_notify_t;
-
-
-typedef struct {
+struct ngx_http_sg_loc_conf_s {
     ngx_flag_t                  enable;
     ngx_str_t                   enable_file;
     ngx_uint_t                  enable_line;
@@ -251,23 +152,10 @@ typedef struct {
     ngx_array_t                *notify;     /* ngx_http_sg_notify_t; NULL */
     ngx_flag_t                  notify_jwks;   /* its content handler */
     ngx_str_t                   notify_jwks_text; /* the JWK set served */
-} ngx_http_sg_loc_conf_t;
+};
 
 
-/*
- * A revocation made by a request outside the access check (the API, a
- * back-channel logout), for $session_guard_event (ngx_http_sg_event.c)
- */
-typedef struct {
-    ngx_str_t                   id;         /* empty: by subject */
-    ngx_str_t                   sub;        /* empty: unknown */
-    ngx_str_t                   reason;
-    ngx_uint_t                  source;     /* NGX_SG_REVOKED_* */
-    ngx_uint_t                  count;      /* sessions revoked */
-} ngx_http_sg_revocation_t;
-
-
-typedef struct {
+struct ngx_http_sg_ctx_s {
     ngx_uint_t                  status;     /* NGX_HTTP_SG_STATUS_* */
     const char                 *reason;
     ngx_sg_jws_t                jws;        /* valid when status ALLOW */
@@ -290,289 +178,14 @@ typedef struct {
     ngx_str_t                   cnf_jkt;    /* the token's cnf.jkt */
     ngx_http_sg_jwks_wait_t    *jwks_wait;  /* kept across phase runs */
     ngx_http_sg_revocation_t   *revocation; /* API, logout; else NULL */
-} ngx_http_sg_ctx_t;
+};
 
 
 extern ngx_module_t  ngx_http_session_guard_module;
 
 
-/* ngx_http_sg_token_conf.c: the token directives */
-char *ngx_http_sg_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_sg_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_sg_audience(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_sg_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_sg_token_cache(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-void ngx_http_sg_token_init_conf(ngx_http_sg_loc_conf_t *conf);
-char *ngx_http_sg_token_merge_conf(ngx_conf_t *cf,
-    ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
-char *ngx_http_sg_token_check_conf(ngx_conf_t *cf,
-    ngx_http_sg_loc_conf_t *conf);
-extern ngx_conf_post_handler_pt  ngx_http_sg_max_token_size_p;
-extern ngx_conf_post_handler_pt  ngx_http_sg_realm_p;
-extern ngx_conf_post_handler_pt  ngx_http_sg_leeway_p;
-extern ngx_conf_enum_t  ngx_http_sg_log_levels[];
-
-/*
- * ngx_http_sg_conf_value.c: a directive's value compiled as a complex
- * value, or read from the file it names (for every *_conf.c)
- */
-char *ngx_http_sg_compile(ngx_conf_t *cf, ngx_str_t *value,
-    ngx_http_complex_value_t **cvp);
-ngx_int_t ngx_http_sg_read_file(ngx_conf_t *cf, const char *who,
-    ngx_str_t *name, size_t max, ngx_str_t *out);
-
-
 /* ngx_http_sg_handler.c */
 ngx_int_t ngx_http_sg_access_handler(ngx_http_request_t *r);
 
-/* ngx_http_sg_challenge.c: every WWW-Authenticate (Bearer, step-up, DPoP) */
-ngx_int_t ngx_http_sg_bearer_challenge(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_uint_t status, const char *error);
-ngx_int_t ngx_http_sg_step_up_challenge(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf);
-ngx_int_t ngx_http_sg_dpop_challenge(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_uint_t status, const char *error);
-
-/* ngx_http_sg_cache.c: per-worker verified-token cache */
-ngx_int_t ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
-    ngx_uint_t size);
-ngx_int_t ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache,
-    ngx_pool_t *pool, ngx_str_t *token, uint32_t hash, void *keys,
-    ngx_uint_t generation, ngx_uint_t algorithms, time_t now,
-    ngx_sg_jws_t *jws);
-void ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, ngx_str_t *token,
-    uint32_t hash, void *keys, ngx_uint_t generation, ngx_uint_t algorithms,
-    time_t expires, ngx_sg_jws_t *jws);
-
-/*
- * ngx_http_sg_jwks_conf.c: where the keys come from (session_guard_jwks,
- * session_guard_key, session_guard_jwks_fetch)
- */
-char *ngx_http_sg_jwks(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_sg_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_sg_jwks_fetch(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_sg_jwks_merge_issuer(ngx_conf_t *cf,
-    ngx_http_sg_loc_conf_t *conf);
-
-/* ngx_http_sg_jwks.c: keys fetched through a subrequest, per worker */
-ngx_int_t ngx_http_sg_jwks_init_process(ngx_cycle_t *cycle);
-ngx_int_t ngx_http_sg_jwks_filter_init(ngx_conf_t *cf);
-ngx_int_t ngx_http_sg_jwks_keys(ngx_http_request_t *r,
-    ngx_http_sg_jwks_fetch_t *fetch, ngx_http_sg_ctx_t *ctx, ngx_str_t *kid,
-    ngx_array_t **keys, ngx_uint_t *generation);
-ngx_uint_t ngx_http_sg_jwks_current(ngx_http_sg_jwks_fetch_t *fetch);
-ngx_int_t ngx_http_sg_jwks_add_variables(ngx_conf_t *cf);
-
-/* ngx_http_sg_jwks_discover.c: the jwks_uri of an OIDC discovery document */
-ngx_int_t ngx_http_sg_jwks_discovery_parse(ngx_http_request_t *sr,
-    ngx_http_sg_jwks_fetch_t *fetch, u_char *data, size_t len,
-    ngx_str_t *uri, const char **reason);
-
-/* ngx_http_sg_session_conf.c: the session directives */
-char *ngx_http_sg_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_sg_session_key(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_sg_bind(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_sg_on_change(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_sg_travel(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_sg_lifetime(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_sg_max_sessions(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-void ngx_http_sg_session_init_conf(ngx_http_sg_loc_conf_t *conf);
-char *ngx_http_sg_session_merge_conf(ngx_conf_t *cf,
-    ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
-
-/* ngx_http_sg_session.c: the session check of a request */
-ngx_int_t ngx_http_sg_session_check(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
-void ngx_http_sg_session_digest(ngx_str_t *key, u_char *out);
-ngx_int_t ngx_http_sg_session_name(ngx_pool_t *pool, ngx_str_t *value,
-    size_t max, ngx_str_t *out);
-
-/* ngx_http_sg_context.c: what a session is bound to, read from a request */
-ngx_int_t ngx_http_sg_context(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
-    ngx_sg_bind_t *cur);
-uint64_t ngx_http_sg_hash64(u_char *data, size_t len);
-
-/* ngx_http_sg_ctx.c: the request context, kept in the main request */
-ngx_http_sg_ctx_t *ngx_http_sg_get_ctx(ngx_http_request_t *r);
-
-/* ngx_http_sg_headers.c: reading header lines */
-typedef struct {
-    ngx_list_part_t            *part;
-    ngx_uint_t                  i;
-} ngx_http_sg_header_iter_t;
-
-ngx_table_elt_t *ngx_http_sg_header_next(ngx_list_t *list, ngx_str_t *name,
-    ngx_http_sg_header_iter_t *it);
-ngx_uint_t ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name);
-
-/* ngx_http_sg_subrequest.c: subrequests without the client's request */
-typedef struct {
-    ngx_list_t                  headers;
-    ngx_http_variable_value_t  *variables;
-} ngx_http_sg_bare_t;
-
-ngx_int_t ngx_http_sg_bare_init(ngx_http_request_t *r,
-    ngx_http_sg_bare_t *bare);
-void ngx_http_sg_bare_apply(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare);
-
-/* ngx_http_sg_event.c */
-ngx_int_t ngx_http_sg_add_session_variables(ngx_conf_t *cf);
-ngx_int_t ngx_http_sg_event_revocation(ngx_http_request_t *r, ngx_str_t *id,
-    ngx_str_t *sub, ngx_uint_t source, ngx_str_t *reason, ngx_uint_t count);
-ngx_str_t *ngx_http_sg_revoke_reason_name(ngx_sg_record_t *rec);
-
-/* ngx_http_sg_variables.c */
-ngx_int_t ngx_http_sg_register_variables(ngx_conf_t *cf,
-    ngx_http_variable_t *vars);
-char *ngx_http_sg_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-ngx_int_t ngx_http_sg_add_variables(ngx_conf_t *cf);
-
-/* ngx_http_sg_sender_conf.c: the sender-constraint directives */
-char *ngx_http_sg_dpop(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_sg_dpop_window(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_sg_dpop_htu_base(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_sg_dpop_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_sg_mtls(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-void ngx_http_sg_sender_init_conf(ngx_http_sg_loc_conf_t *conf);
-char *ngx_http_sg_sender_merge_conf(ngx_conf_t *cf,
-    ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
-
-/* ngx_http_sg_dpop.c: DPoP (RFC 9449), and the sender check's dispatch */
-ngx_int_t ngx_http_sg_dpop_add_variables(ngx_conf_t *cf);
-ngx_int_t ngx_http_sg_sender_check(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *token);
-ngx_int_t ngx_http_sg_dpop_nonce_header(ngx_http_request_t *r);
-
-/* ngx_http_sg_mtls.c: certificate-bound tokens (RFC 8705) */
-ngx_int_t ngx_http_sg_mtls_check(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, json_t *cnf);
-
-/* ngx_http_sg_geo_conf.c: session_guard_geoip */
-char *ngx_http_sg_geoip(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-
-/* ngx_http_sg_geo.c: the GeoIP context of the client, and its variables */
-ngx_int_t ngx_http_sg_geo_add_variables(ngx_conf_t *cf);
-ngx_int_t ngx_http_sg_geo_lookup(ngx_http_request_t *r,
-    ngx_http_sg_geo_t *out);
-ngx_http_sg_geo_t *ngx_http_sg_request_geo(ngx_http_request_t *r);
-
-/* ngx_http_sg_ja4.c: ClientHello capture, JA4 of the client connection */
-ngx_int_t ngx_http_sg_ja4_init(ngx_conf_t *cf);
-ngx_int_t ngx_http_sg_ja4(ngx_http_request_t *r, ngx_str_t *ja4);
-
-/* ngx_http_sg_api.c: the management API */
-char *ngx_http_sg_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-void ngx_http_sg_api_merge_conf(ngx_http_sg_loc_conf_t *prev,
-    ngx_http_sg_loc_conf_t *conf);
-
-/*
- * ngx_http_sg_out.c: output that holds client values (JSON bodies sized by
- * the code that writes them, values for the error log)
- */
-typedef struct {
-    u_char                     *pos;        /* NULL: measuring */
-    u_char                     *end;
-    size_t                      len;        /* written, or to be */
-    ngx_uint_t                  overflow;
-} ngx_http_sg_out_t;
-
-typedef void (*ngx_http_sg_out_pt)(ngx_http_sg_out_t *out, void *data);
-
-#define ngx_http_sg_out_lit(out, s)                                          \
-    ngx_http_sg_out_raw(out, (u_char *) s, sizeof(s) - 1)
-
-ngx_int_t ngx_http_sg_out_build(ngx_pool_t *pool, ngx_http_sg_out_pt build,
-    void *data, ngx_str_t *res);
-void ngx_http_sg_out_raw(ngx_http_sg_out_t *out, u_char *data, size_t len);
-void ngx_http_sg_out_json(ngx_http_sg_out_t *out, ngx_str_t *s);
-void ngx_http_sg_out_fmt(ngx_http_sg_out_t *out, const char *fmt, ...);
-ngx_str_t *ngx_http_sg_log_str(ngx_http_request_t *r, ngx_str_t *s);
-ngx_str_t *ngx_http_sg_log_str_pool(ngx_pool_t *pool, ngx_str_t *s);
-
-/* ngx_http_sg_api_json.c: JSON replies */
-ngx_int_t ngx_http_sg_api_reply(ngx_http_request_t *r, ngx_uint_t status,
-    u_char *start, u_char *end);
-void ngx_http_sg_api_session_json(ngx_http_sg_out_t *out,
-    ngx_http_sg_session_t *s);
-ngx_int_t ngx_http_sg_api_send(ngx_http_request_t *r, ngx_uint_t status,
-    ngx_str_t *type, ngx_chain_t *out);
-ngx_int_t ngx_http_sg_api_error(ngx_http_request_t *r, ngx_uint_t status,
-    const char *error, const char *message);
-
-/*
- * Back-channel logout: the directive in ngx_http_sg_logout_conf.c, the
- * handler in ngx_http_sg_logout.c
- */
-char *ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-ngx_int_t ngx_http_sg_logout_handler(ngx_http_request_t *r);
-
-/*
- * Logout notifications: the directives in ngx_http_sg_notify_conf.c, the
- * sender in ngx_http_sg_notify.c.  ngx_http_sg_notify_send() never fails
- * the request: failures are logged and counted in zone.
- */
-char *ngx_http_sg_notify_directive(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_sg_notify_jwks(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-void ngx_http_sg_notify_init_conf(ngx_http_sg_loc_conf_t *conf);
-char *ngx_http_sg_notify_merge_conf(ngx_conf_t *cf,
-    ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
-void ngx_http_sg_notify_send(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_zone_t *zone, ngx_str_t *sid,
-    ngx_str_t *sub, ngx_uint_t source, ngx_str_t *reason);
-
-/* ngx_http_sg_metrics.c */
-char *ngx_http_sg_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-void ngx_http_sg_metrics_count(ngx_http_sg_loc_conf_t *slcf,
-    ngx_http_sg_ctx_t *ctx);
-
-/* ngx_http_sg_cookie_guard.c */
-typedef struct {
-    ngx_str_t                   name;
-    ngx_uint_t                  token;      /* the token's, else the key's */
-} ngx_http_sg_guarded_cookie_t;
-
-char *ngx_http_sg_cookie_guard_conf(ngx_conf_t *cf,
-    ngx_http_sg_loc_conf_t *conf);
-ngx_int_t ngx_http_sg_cookie_guard(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
-
-/* ngx_http_sg_cookie.c: session_guard_cookie, the Set-Cookie filter */
-char *ngx_http_sg_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-ngx_int_t ngx_http_sg_cookie_init(ngx_conf_t *cf);
-ngx_int_t ngx_http_sg_cookie_delete(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf);
-
-/*
- * ngx_http_sg_edge_conf.c: the edge's directives, step-up, login and
- * browsers (types in ngx_http_sg_edge.h)
- */
-char *ngx_http_sg_login(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_sg_browser(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-char *ngx_http_sg_require_auth(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_sg_acr_levels(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_sg_step_up(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-void ngx_http_sg_edge_init_conf(ngx_http_sg_loc_conf_t *conf);
-char *ngx_http_sg_edge_merge_conf(ngx_conf_t *cf,
-    ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
-
-/* ngx_http_sg_edge.c: the edge's answers (redirects, logout, step-up) */
-ngx_int_t ngx_http_sg_edge_check(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t rc);
-ngx_int_t ngx_http_sg_edge_answer(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t *rc);
 
 #endif /* _NGX_HTTP_SG_H_INCLUDED_ */

@@ -29,6 +29,7 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_http_sg_reply.h"
 #include "ngx_sg_percent.h"
 
 

@@ -14,6 +14,7 @@
 
 #include "ngx_http_sg.h"
 #include "ngx_http_sg_metrics.h"
+#include "ngx_http_sg_reply.h"
 
 #include <math.h>
 

@@ -13,6 +13,8 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_http_sg_context.h"
+#include "ngx_http_sg_geo.h"
 
 #include "ngx_sg_sha256.h"
 

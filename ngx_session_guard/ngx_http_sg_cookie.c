@@ -26,6 +26,7 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_http_sg_cookie.h"
 
 #include "ngx_sg_cookie.h"
 

@@ -27,6 +27,7 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_http_sg_mtls.h"
 
 
 

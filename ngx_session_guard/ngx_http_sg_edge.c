@@ -29,6 +29,8 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_http_sg_cookie.h"
+#include "ngx_http_sg_edge_conf.h"
 
 #include "ngx_sg_redirect.h"
 

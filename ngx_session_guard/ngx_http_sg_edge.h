@@ -70,8 +70,49 @@ typedef struct {
 } ngx_http_sg_edge_conf_t;
 
 
-/* the index of acr in session_guard_acr_levels, or NGX_DECLINED */
-ngx_int_t ngx_http_sg_acr_level(ngx_array_t *levels, ngx_str_t *acr);
+/* ngx_http_sg_challenge.c: every WWW-Authenticate (Bearer, step-up, DPoP) */
+ngx_int_t ngx_http_sg_bearer_challenge(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_uint_t status, const char *error);
+ngx_int_t ngx_http_sg_step_up_challenge(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf);
+ngx_int_t ngx_http_sg_dpop_challenge(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_uint_t status, const char *error);
+
+/* ngx_http_sg_cookie_guard.c */
+typedef struct {
+    ngx_str_t                   name;
+    ngx_uint_t                  token;      /* the token's, else the key's */
+} ngx_http_sg_guarded_cookie_t;
+
+char *ngx_http_sg_cookie_guard_conf(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *conf);
+ngx_int_t ngx_http_sg_cookie_guard(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+
+/* ngx_http_sg_cookie.c: session_guard_cookie, the Set-Cookie filter */
+char *ngx_http_sg_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_sg_cookie_init(ngx_conf_t *cf);
+
+/*
+ * ngx_http_sg_edge_conf.c: the edge's directives, step-up, login and
+ * browsers (types in ngx_http_sg_edge.h)
+ */
+char *ngx_http_sg_login(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_browser(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_require_auth(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_sg_acr_levels(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_sg_step_up(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+void ngx_http_sg_edge_init_conf(ngx_http_sg_loc_conf_t *conf);
+char *ngx_http_sg_edge_merge_conf(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
+
+/* ngx_http_sg_edge.c: the edge's answers (redirects, logout, step-up) */
+ngx_int_t ngx_http_sg_edge_check(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t rc);
+ngx_int_t ngx_http_sg_edge_answer(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t *rc);
 
 
 #endif /* _NGX_HTTP_SG_EDGE_H_INCLUDED_ */

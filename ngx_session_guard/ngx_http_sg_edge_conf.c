@@ -12,6 +12,7 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_http_sg_edge_conf.h"
 
 #include "ngx_sg_redirect.h"
 

@@ -15,6 +15,8 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_http_sg_event.h"
+#include "ngx_http_sg_geo.h"
 
 
 /* a string literal */

@@ -32,4 +32,10 @@ struct ngx_http_sg_geoip_s {
 };
 
 
+/* ngx_http_sg_geo.c */
+ngx_int_t ngx_http_sg_geo_lookup(ngx_http_request_t *r,
+    ngx_http_sg_geo_t *out);
+ngx_http_sg_geo_t *ngx_http_sg_request_geo(ngx_http_request_t *r);
+
+
 #endif /* _NGX_HTTP_SG_GEO_H_INCLUDED_ */

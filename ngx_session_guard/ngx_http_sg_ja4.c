@@ -45,6 +45,7 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_http_sg_context.h"
 #include "ngx_sg_ja4.h"
 
 

@@ -80,4 +80,14 @@ void ngx_http_sg_jwks_discovery(ngx_http_request_t *sr,
     ngx_http_sg_jwks_wait_t *w, ngx_int_t rc);
 
 
+/* ngx_http_sg_jwks_conf.c */
+char *ngx_http_sg_jwks_merge_issuer(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *conf);
+
+/* ngx_http_sg_jwks_discover.c: the jwks_uri of an OIDC discovery document */
+ngx_int_t ngx_http_sg_jwks_discovery_parse(ngx_http_request_t *sr,
+    ngx_http_sg_jwks_fetch_t *fetch, u_char *data, size_t len,
+    ngx_str_t *uri, const char **reason);
+
+
 #endif /* _NGX_HTTP_SG_JWKS_H_INCLUDED_ */

@@ -20,6 +20,7 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_http_sg_jwks.h"
 
 
 static ngx_array_t *ngx_http_sg_keys_array(ngx_conf_t *cf,

@@ -41,6 +41,8 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_http_sg_reply.h"
+#include "ngx_http_sg_logout.h"
 #include "ngx_sg_percent.h"
 
 

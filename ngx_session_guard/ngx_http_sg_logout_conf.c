@@ -11,6 +11,7 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_http_sg_logout.h"
 
 
 static char *ngx_http_sg_logout_load(ngx_conf_t *cf, ngx_command_t *cmd,

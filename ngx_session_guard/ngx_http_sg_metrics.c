@@ -21,6 +21,7 @@
 
 #include "ngx_http_sg.h"
 #include "ngx_http_sg_metrics.h"
+#include "ngx_http_sg_reply.h"
 
 
 typedef struct {

@@ -22,6 +22,7 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_http_sg_mtls.h"
 
 #include <openssl/err.h>
 #include <openssl/crypto.h>

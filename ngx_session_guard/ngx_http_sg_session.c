@@ -22,6 +22,8 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_http_sg_context.h"
+#include "ngx_http_sg_event.h"
 
 #include "ngx_sg_sha256.h"
 

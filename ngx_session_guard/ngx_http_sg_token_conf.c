@@ -13,6 +13,7 @@
 
 
 #include "ngx_http_sg.h"
+#include "ngx_http_sg_jwks.h"
 
 
 static char *ngx_http_sg_max_token_size(ngx_conf_t *cf, void *post,

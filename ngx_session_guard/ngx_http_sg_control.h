@@ -1,0 +1,44 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+#ifndef _NGX_HTTP_SG_CONTROL_H_INCLUDED_
+#define _NGX_HTTP_SG_CONTROL_H_INCLUDED_
+
+
+/*
+ * Locations of their own (the control/ folder): the management API, the
+ * back-channel logout receiver, the metrics.  Included by ngx_http_sg.h;
+ * their internals are in ngx_http_sg_reply.h, ngx_http_sg_logout.h and
+ * ngx_http_sg_metrics.h.
+ */
+
+
+/* session_guard_backchannel_logout (ngx_http_sg_logout_conf.c) */
+typedef struct {
+    ngx_http_sg_zone_t         *zone;
+    ngx_sg_logout_policy_t      policy;     /* "now" unset: per request */
+} ngx_http_sg_logout_conf_t;
+
+
+/* ngx_http_sg_api.c: the management API */
+char *ngx_http_sg_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+void ngx_http_sg_api_merge_conf(ngx_http_sg_loc_conf_t *prev,
+    ngx_http_sg_loc_conf_t *conf);
+
+/*
+ * Back-channel logout: the directive in ngx_http_sg_logout_conf.c, the
+ * handler in ngx_http_sg_logout.c
+ */
+char *ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+
+/* ngx_http_sg_metrics.c */
+char *ngx_http_sg_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+void ngx_http_sg_metrics_count(ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx);
+
+
+#endif /* _NGX_HTTP_SG_CONTROL_H_INCLUDED_ */

@@ -1,0 +1,82 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+#ifndef _NGX_HTTP_SG_HELPERS_H_INCLUDED_
+#define _NGX_HTTP_SG_HELPERS_H_INCLUDED_
+
+
+/*
+ * nginx helpers any part of the module may use, with no policy of their
+ * own (the http/ folder): bounded output and log values, header lines, the
+ * request context, variables, subrequests without the client's request, and
+ * directive values.  Included by ngx_http_sg.h.
+ */
+
+
+/*
+ * ngx_http_sg_out.c: output that holds client values (JSON bodies sized by
+ * the code that writes them, values for the error log)
+ */
+typedef struct {
+    u_char                     *pos;        /* NULL: measuring */
+    u_char                     *end;
+    size_t                      len;        /* written, or to be */
+    ngx_uint_t                  overflow;
+} ngx_http_sg_out_t;
+
+typedef void (*ngx_http_sg_out_pt)(ngx_http_sg_out_t *out, void *data);
+
+#define ngx_http_sg_out_lit(out, s)                                          \
+    ngx_http_sg_out_raw(out, (u_char *) s, sizeof(s) - 1)
+
+ngx_int_t ngx_http_sg_out_build(ngx_pool_t *pool, ngx_http_sg_out_pt build,
+    void *data, ngx_str_t *res);
+void ngx_http_sg_out_raw(ngx_http_sg_out_t *out, u_char *data, size_t len);
+void ngx_http_sg_out_json(ngx_http_sg_out_t *out, ngx_str_t *s);
+void ngx_http_sg_out_fmt(ngx_http_sg_out_t *out, const char *fmt, ...);
+ngx_str_t *ngx_http_sg_log_str(ngx_http_request_t *r, ngx_str_t *s);
+ngx_str_t *ngx_http_sg_log_str_pool(ngx_pool_t *pool, ngx_str_t *s);
+
+/* ngx_http_sg_headers.c: reading header lines */
+typedef struct {
+    ngx_list_part_t            *part;
+    ngx_uint_t                  i;
+} ngx_http_sg_header_iter_t;
+
+ngx_table_elt_t *ngx_http_sg_header_next(ngx_list_t *list, ngx_str_t *name,
+    ngx_http_sg_header_iter_t *it);
+ngx_uint_t ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name);
+
+/* ngx_http_sg_ctx.c: the request context, kept in the main request */
+ngx_http_sg_ctx_t *ngx_http_sg_get_ctx(ngx_http_request_t *r);
+
+/* ngx_http_sg_variables.c */
+ngx_int_t ngx_http_sg_register_variables(ngx_conf_t *cf,
+    ngx_http_variable_t *vars);
+char *ngx_http_sg_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_sg_add_variables(ngx_conf_t *cf);
+
+/* ngx_http_sg_subrequest.c: subrequests without the client's request */
+typedef struct {
+    ngx_list_t                  headers;
+    ngx_http_variable_value_t  *variables;
+} ngx_http_sg_bare_t;
+
+ngx_int_t ngx_http_sg_bare_init(ngx_http_request_t *r,
+    ngx_http_sg_bare_t *bare);
+void ngx_http_sg_bare_apply(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare);
+
+/*
+ * ngx_http_sg_conf_value.c: a directive's value compiled as a complex
+ * value, or read from the file it names (for every *_conf.c)
+ */
+char *ngx_http_sg_compile(ngx_conf_t *cf, ngx_str_t *value,
+    ngx_http_complex_value_t **cvp);
+ngx_int_t ngx_http_sg_read_file(ngx_conf_t *cf, const char *who,
+    ngx_str_t *name, size_t max, ngx_str_t *out);
+
+
+#endif /* _NGX_HTTP_SG_HELPERS_H_INCLUDED_ */

@@ -1,0 +1,92 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+#ifndef _NGX_HTTP_SG_SESSION_H_INCLUDED_
+#define _NGX_HTTP_SG_SESSION_H_INCLUDED_
+
+
+/*
+ * The session check (the session/ folder): the session directives, the
+ * check of a request against its session record (the core's risk engine,
+ * ngx_sg_risk.h), GeoIP, JA4, and the $session_guard_event record of every
+ * decision.  Included by ngx_http_sg.h; the parts' internals are in
+ * ngx_http_sg_context.h, ngx_http_sg_geo.h and ngx_http_sg_event.h.
+ */
+
+
+/* session_guard_session_key missing= */
+#define NGX_HTTP_SG_KEY_MISSING_PASS    0
+#define NGX_HTTP_SG_KEY_MISSING_DENY    1
+
+
+/*
+ * ngx_http_sg_geo.c: the GeoIP context of the client address.  Unknown
+ * fields: asn 0, asn_org empty, country[0] 0, has_loc 0.
+ */
+
+typedef struct ngx_http_sg_geoip_s  ngx_http_sg_geoip_t;  /* databases */
+
+typedef struct {
+    uint32_t                    asn;
+    ngx_str_t                   asn_org;    /* request pool */
+    u_char                      country[2]; /* ISO 3166-1 alpha-2 */
+    ngx_uint_t                  has_loc:1;  /* latitude, longitude set */
+    ngx_uint_t                  failed:1;   /* a database failed (logged) */
+    double                      latitude;   /* degrees */
+    double                      longitude;
+} ngx_http_sg_geo_t;
+
+
+/*
+ * A revocation made by a request outside the access check (the API, a
+ * back-channel logout), for $session_guard_event (ngx_http_sg_event.c)
+ */
+typedef struct {
+    ngx_str_t                   id;         /* empty: by subject */
+    ngx_str_t                   sub;        /* empty: unknown */
+    ngx_str_t                   reason;
+    ngx_uint_t                  source;     /* NGX_SG_REVOKED_* */
+    ngx_uint_t                  count;      /* sessions revoked */
+} ngx_http_sg_revocation_t;
+
+
+/* ngx_http_sg_session_conf.c: the session directives */
+char *ngx_http_sg_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_session_key(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_sg_bind(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_on_change(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_travel(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_lifetime(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_max_sessions(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+void ngx_http_sg_session_init_conf(ngx_http_sg_loc_conf_t *conf);
+char *ngx_http_sg_session_merge_conf(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
+
+/* ngx_http_sg_session.c: the session check of a request */
+ngx_int_t ngx_http_sg_session_check(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+void ngx_http_sg_session_digest(ngx_str_t *key, u_char *out);
+ngx_int_t ngx_http_sg_session_name(ngx_pool_t *pool, ngx_str_t *value,
+    size_t max, ngx_str_t *out);
+
+/* ngx_http_sg_event.c */
+ngx_int_t ngx_http_sg_add_session_variables(ngx_conf_t *cf);
+ngx_int_t ngx_http_sg_event_revocation(ngx_http_request_t *r, ngx_str_t *id,
+    ngx_str_t *sub, ngx_uint_t source, ngx_str_t *reason, ngx_uint_t count);
+
+/* ngx_http_sg_geo_conf.c: session_guard_geoip */
+char *ngx_http_sg_geoip(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+
+/* ngx_http_sg_geo.c: the GeoIP context of the client, and its variables */
+ngx_int_t ngx_http_sg_geo_add_variables(ngx_conf_t *cf);
+
+/* ngx_http_sg_ja4.c: ClientHello capture, JA4 of the client connection */
+ngx_int_t ngx_http_sg_ja4_init(ngx_conf_t *cf);
+
+
+#endif /* _NGX_HTTP_SG_SESSION_H_INCLUDED_ */
