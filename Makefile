@@ -50,7 +50,7 @@ DEB_PACKAGES := gcc make perl curl nginx nginx-dev libssl-dev \
                 libcrypt-jwt-perl libcryptx-perl \
                 python3-prometheus-client wrk libnginx-mod-http-js
 
-SOURCES      := $(wildcard ngx_session_guard/*.c ngx_session_guard/*.h)
+SOURCES      := $(wildcard ngx_session_guard/*.[ch] ngx_session_guard/*/*.[ch])
 
 # Upstream Test::Nginx when it is importable, the bundled runner (and its
 # own self-tests) otherwise.  The self-tests of the lifecycle both share
@@ -183,10 +183,10 @@ bench-quick: deps build
 	    || { echo "bench smoke run failed: $(BUILD)/bench/results.json"; exit 1; }
 	@echo "bench smoke run: ok"
 
-lint:
-	@t/tools/lint
+lint: build
+	@SG_OBJS=$(NGX_BUILD)/objs/addon t/tools/lint
 
-# libFuzzer targets of the ngx_sg_* core (t/fuzz): clang, ASan, UBSan.
+# libFuzzer targets of the core (t/fuzz): clang, ASan, UBSan.
 # Corpora and crash reproducers are kept in $(FUZZ_BUILD).
 FUZZ_SECONDS ?= 30
 FUZZ_BUILD   ?= $(BUILD)/fuzz
