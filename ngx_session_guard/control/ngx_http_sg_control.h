@@ -35,7 +35,10 @@ void ngx_http_sg_api_merge_conf(ngx_http_sg_loc_conf_t *prev,
 char *ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
-/* ngx_http_sg_metrics.c */
+/*
+ * Metrics: the directive in ngx_http_sg_metrics_conf.c, the handler and
+ * the counting in ngx_http_sg_metrics.c
+ */
 char *ngx_http_sg_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 void ngx_http_sg_metrics_count(ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx);
