@@ -367,7 +367,11 @@ ngx_http_sg_preconfiguration(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
-    return ngx_http_sg_add_variables(cf);
+    if (ngx_http_sg_add_variables(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_sg_add_claim_variables(cf);
 }
 
 

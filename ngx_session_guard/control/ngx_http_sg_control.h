@@ -11,8 +11,8 @@
 /*
  * Locations of their own (the control/ folder): the management API, the
  * back-channel logout receiver, the metrics.  Included by ngx_http_sg.h;
- * their internals are in ngx_http_sg_reply.h, ngx_http_sg_logout.h and
- * ngx_http_sg_metrics.h.
+ * their internals are in ngx_http_sg_api.h, ngx_http_sg_reply.h,
+ * ngx_http_sg_logout.h and ngx_http_sg_metrics.h.
  */
 
 
@@ -23,7 +23,7 @@ typedef struct {
 } ngx_http_sg_logout_conf_t;
 
 
-/* ngx_http_sg_api.c: the management API */
+/* ngx_http_sg_api_conf.c: the management API's directive */
 char *ngx_http_sg_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 void ngx_http_sg_api_merge_conf(ngx_http_sg_loc_conf_t *prev,
     ngx_http_sg_loc_conf_t *conf);
@@ -35,7 +35,10 @@ void ngx_http_sg_api_merge_conf(ngx_http_sg_loc_conf_t *prev,
 char *ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
-/* ngx_http_sg_metrics.c */
+/*
+ * Metrics: the directive in ngx_http_sg_metrics_conf.c, the handler and
+ * the counting in ngx_http_sg_metrics.c
+ */
 char *ngx_http_sg_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 void ngx_http_sg_metrics_count(ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx);

@@ -5,10 +5,11 @@
 
 
 /*
- * "session_guard_metrics [zone=name] [format=...]": a content handler
- * that reports each zone's statistics (ngx_http_sg_zone_stats()) and
- * decision counters, as JSON or in a Prometheus exposition format, chosen
- * by "?format=", else by the Accept header, else by the directive.
+ * "session_guard_metrics [zone=name] [format=...]" (parsed in
+ * ngx_http_sg_metrics_conf.c): a content handler that reports each zone's
+ * statistics (ngx_http_sg_zone_stats()) and decision counters, as JSON or
+ * in a Prometheus exposition format, chosen by "?format=", else by the
+ * Accept header, else by the directive.
  *
  * The decision counters are counted here too, for the access handler
  * (ngx_http_sg_metrics_count()): in the zone's shared memory so that all
@@ -40,7 +41,6 @@ typedef struct {
 #endif
 
 
-static ngx_int_t ngx_http_sg_metrics_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sg_metrics_format(ngx_http_request_t *r,
     ngx_uint_t deflt);
 static ngx_uint_t ngx_http_sg_metrics_accept(ngx_str_t *accept,
@@ -95,75 +95,6 @@ static ngx_str_t  ngx_http_sg_metrics_types[] = {
     ngx_string("application/openmetrics-text; version=1.0.0; "
                "charset=utf-8")
 };
-
-
-/* the "session_guard_metrics" directive (location) */
-
-char *
-ngx_http_sg_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    ngx_http_sg_loc_conf_t *slcf = conf;
-
-    ngx_str_t                 *value, name;
-    ngx_uint_t                 i;
-    ngx_http_core_loc_conf_t  *clcf;
-
-    if (slcf->metrics_format) {
-        return "is duplicate";
-    }
-
-    if (slcf->api_zone) {
-        return "cannot be used with \"session_guard_api\" in the same "
-               "location";
-    }
-
-    value = cf->args->elts;
-
-    ngx_http_sg_metrics_labels();
-
-    slcf->metrics_format = NGX_HTTP_SG_METRICS_JSON;
-
-    for (i = 1; i < cf->args->nelts; i++) {
-
-        if (ngx_strncmp(value[i].data, "zone=", 5) == 0
-            && value[i].len > 5 && slcf->metrics_zone == NULL)
-        {
-            name.data = value[i].data + 5;
-            name.len = value[i].len - 5;
-
-            slcf->metrics_zone = ngx_http_sg_zone_get(cf, &name);
-            if (slcf->metrics_zone == NULL) {
-                return NGX_CONF_ERROR;
-            }
-
-            continue;
-        }
-
-        if (ngx_strcmp(value[i].data, "format=json") == 0) {
-            slcf->metrics_format = NGX_HTTP_SG_METRICS_JSON;
-            continue;
-        }
-
-        if (ngx_strcmp(value[i].data, "format=prometheus") == 0) {
-            slcf->metrics_format = NGX_HTTP_SG_METRICS_PROMETHEUS;
-            continue;
-        }
-
-        if (ngx_strcmp(value[i].data, "format=openmetrics") == 0) {
-            slcf->metrics_format = NGX_HTTP_SG_METRICS_OPENMETRICS;
-            continue;
-        }
-
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid parameter \"%V\"", &value[i]);
-        return NGX_CONF_ERROR;
-    }
-
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-    clcf->handler = ngx_http_sg_metrics_handler;
-
-    return NGX_CONF_OK;
-}
 
 
 /*
@@ -260,7 +191,9 @@ ngx_http_sg_metrics_reject(ngx_http_sg_ctx_t *ctx)
 }
 
 
-static ngx_int_t
+/* the content handler that session_guard_metrics sets */
+
+ngx_int_t
 ngx_http_sg_metrics_handler(ngx_http_request_t *r)
 {
     ngx_int_t                rc;

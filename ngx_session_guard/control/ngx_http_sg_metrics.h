@@ -61,6 +61,9 @@ typedef struct {
 } ngx_http_sg_metrics_t;
 
 
+/* ngx_http_sg_metrics.c: the content handler that the directive sets */
+ngx_int_t ngx_http_sg_metrics_handler(ngx_http_request_t *r);
+
 /*
  * ngx_http_sg_metrics_output.c: what the writers share, the label values
  * (indexed as the counters are) and the chain of a written buffer

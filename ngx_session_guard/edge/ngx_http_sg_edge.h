@@ -18,8 +18,9 @@
  *   ngx_http_sg_edge.c    step-up per location, redirects for browsers,
  *                         logout at the edge
  *   ngx_http_sg_edge_conf.c  their directives: session_guard_require_auth,
- *                         _acr_levels, _login, _browser, _logout, and
- *                         session_guard_step_up's redirect= and return=
+ *                         _acr_levels, _login, _browser, _logout, _cookie,
+ *                         and session_guard_step_up's redirect= and
+ *                         return=
  */
 
 
@@ -89,14 +90,14 @@ char *ngx_http_sg_cookie_guard_conf(ngx_conf_t *cf,
 ngx_int_t ngx_http_sg_cookie_guard(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
 
-/* ngx_http_sg_cookie.c: session_guard_cookie, the Set-Cookie filter */
-char *ngx_http_sg_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+/* ngx_http_sg_cookie.c: the Set-Cookie filter */
 ngx_int_t ngx_http_sg_cookie_init(ngx_conf_t *cf);
 
 /*
- * ngx_http_sg_edge_conf.c: the edge's directives, step-up, login and
- * browsers (types in ngx_http_sg_edge.h)
+ * ngx_http_sg_edge_conf.c: the edge's directives, step-up, login,
+ * browsers and session_guard_cookie (types in ngx_http_sg_edge.h)
  */
+char *ngx_http_sg_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_login(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_browser(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_require_auth(ngx_conf_t *cf, ngx_command_t *cmd,

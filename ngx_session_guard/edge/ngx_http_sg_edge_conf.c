@@ -7,13 +7,15 @@
 /*
  * Directives of the edge's answers (ngx_http_sg_edge.c): step-up per
  * location, ACR levels, login and step-up URLs, browser detection,
- * logout; and their merge, which derives what a step-up asks for.
+ * logout; and their merge, which derives what a step-up asks for.  Also
+ * session_guard_cookie, the cookie that ngx_http_sg_cookie.c enforces.
  */
 
 
 #include "ngx_http_sg.h"
 #include "ngx_http_sg_edge_conf.h"
 
+#include "ngx_sg_cookie.h"
 #include "ngx_sg_redirect.h"
 
 
@@ -26,6 +28,7 @@ static char *ngx_http_sg_edge_list(ngx_conf_t *cf, ngx_str_t *value,
 static ngx_int_t ngx_http_sg_edge_derive(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf,
     ngx_uint_t own);
+static ngx_int_t ngx_http_sg_cookie_attr_value(ngx_str_t *value);
 
 
 /* session_guard_login URL [return=NAME] | off */
@@ -320,6 +323,146 @@ invalid:
 
 
 /*
+ * session_guard_cookie name=NAME [mode=persistent|non-persistent]
+ *     [secure] [httponly] [samesite=lax|strict|none] [path=P] [domain=D];
+ * session_guard_cookie off;
+ */
+
+char *
+ngx_http_sg_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_sg_loc_conf_t *slcf = conf;
+
+    ngx_str_t                  *value, v;
+    ngx_uint_t                  i;
+    ngx_http_sg_main_conf_t    *smcf;
+    ngx_http_sg_cookie_conf_t  *cc;
+
+    if (slcf->edge.cookie != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (cf->args->nelts == 2 && ngx_strcmp(value[1].data, "off") == 0) {
+        slcf->edge.cookie = NULL;
+        return NGX_CONF_OK;
+    }
+
+    cc = ngx_pcalloc(cf->pool, sizeof(ngx_http_sg_cookie_conf_t));
+    if (cc == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cc->mode = NGX_SG_COOKIE_PERSISTENT;
+    ngx_str_set(&cc->path, "/");
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "name=", 5) == 0) {
+            cc->name.data = value[i].data + 5;
+            cc->name.len = value[i].len - 5;
+
+            if (ngx_sg_cookie_valid_name(&cc->name) != NGX_OK) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid cookie name \"%V\"", &cc->name);
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "mode=persistent") == 0) {
+            cc->mode = NGX_SG_COOKIE_PERSISTENT;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "mode=non-persistent") == 0) {
+            cc->mode = NGX_SG_COOKIE_NON_PERSISTENT;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "secure") == 0) {
+            cc->secure = 1;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "httponly") == 0) {
+            cc->httponly = 1;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "samesite=lax") == 0) {
+            cc->samesite = NGX_SG_SAMESITE_LAX;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "samesite=strict") == 0) {
+            cc->samesite = NGX_SG_SAMESITE_STRICT;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "samesite=none") == 0) {
+            cc->samesite = NGX_SG_SAMESITE_NONE;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "path=", 5) == 0) {
+            v.data = value[i].data + 5;
+            v.len = value[i].len - 5;
+
+            if (v.len == 0 || v.data[0] != '/'
+                || ngx_http_sg_cookie_attr_value(&v) != NGX_OK)
+            {
+                goto invalid;
+            }
+
+            cc->path = v;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "domain=", 7) == 0) {
+            v.data = value[i].data + 7;
+            v.len = value[i].len - 7;
+
+            if (v.len == 0 || ngx_http_sg_cookie_attr_value(&v) != NGX_OK) {
+                goto invalid;
+            }
+
+            cc->domain = v;
+            continue;
+        }
+
+        goto invalid;
+    }
+
+    if (cc->name.len == 0) {
+        return "needs \"name=\"";
+    }
+
+    /* browsers refuse SameSite=None without Secure */
+
+    if (cc->samesite == NGX_SG_SAMESITE_NONE && !cc->secure) {
+        return "with \"samesite=none\" needs \"secure\"";
+    }
+
+    slcf->edge.cookie = cc;
+
+    smcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_session_guard_module);
+    smcf->cookie_filter = 1;
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\"", &value[i]);
+    return NGX_CONF_ERROR;
+}
+
+
+/*
  * The "redirect=" and "return=" parameters of session_guard_step_up.
  * NGX_OK taken, NGX_DECLINED not one of them, NGX_ERROR (logged).
  */
@@ -420,6 +563,25 @@ ngx_http_sg_edge_list(ngx_conf_t *cf, ngx_str_t *value, ngx_array_t **list)
     }
 
     return NGX_CONF_OK;
+}
+
+
+/* an attribute value the edge writes: no ';', white space or controls */
+
+static ngx_int_t
+ngx_http_sg_cookie_attr_value(ngx_str_t *value)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < value->len; i++) {
+        if (value->data[i] <= 0x20 || value->data[i] >= 0x7f
+            || value->data[i] == ';' || value->data[i] == ',')
+        {
+            return NGX_DECLINED;
+        }
+    }
+
+    return NGX_OK;
 }
 
 

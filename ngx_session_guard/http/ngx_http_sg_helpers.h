@@ -56,7 +56,8 @@ ngx_http_sg_ctx_t *ngx_http_sg_get_ctx(ngx_http_request_t *r);
 /* ngx_http_sg_variables.c */
 ngx_int_t ngx_http_sg_register_variables(ngx_conf_t *cf,
     ngx_http_variable_t *vars);
-char *ngx_http_sg_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_sg_value(ngx_http_variable_value_t *v, u_char *data,
+    size_t len);
 ngx_int_t ngx_http_sg_add_variables(ngx_conf_t *cf);
 
 /* ngx_http_sg_subrequest.c: subrequests without the client's request */

@@ -5,24 +5,16 @@
 
 
 /*
- * Variables.  All of them are read from the request context that the
- * access handler fills, so none is cacheable: a value read before the
- * decision (say in the rewrite phase) must not stick.
- *
- * $session_guard_claim_<name> reaches nested members with "__" between
- * member names, as nginx variable names cannot hold a dot:
- * $session_guard_claim_realm_access__roles is payload.realm_access.roles.
- * nginx lowercases variable names, so a claim with capitals or characters
- * outside [a-z0-9_] (a namespaced "https://example.com/roles") is reached
- * with "session_guard_claim_set $variable member [member ...]" instead.
+ * The decision variables ($session_guard_status, $session_guard_reason,
+ * $session_guard_token_cache) and the registration every part uses for
+ * its own.  All of them are read from the request context that the access
+ * handler fills, so none is cacheable: a value read before the decision
+ * (say in the rewrite phase) must not stick.  The claim variables are the
+ * token's: token/ngx_http_sg_claims.c.
  */
 
 
 #include "ngx_http_sg.h"
-
-
-#define NGX_HTTP_SG_CLAIM_PREFIX   "session_guard_claim_"
-#define NGX_HTTP_SG_PATH_MAX       8
 
 
 static ngx_int_t ngx_http_sg_status_variable(ngx_http_request_t *r,
@@ -31,22 +23,6 @@ static ngx_int_t ngx_http_sg_reason_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_sg_cache_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_sg_claim_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_sg_prefix_claim_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_sg_claim_set_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_sg_claim_value(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, ngx_str_t *path, ngx_uint_t n);
-static ngx_int_t ngx_http_sg_value(ngx_http_variable_value_t *v,
-    u_char *data, size_t len);
-
-
-typedef struct {
-    ngx_str_t                  *path;
-    ngx_uint_t                  n;
-} ngx_http_sg_claim_path_t;
 
 
 /* $session_guard_status, indexed as NGX_HTTP_SG_STATUS_* */
@@ -92,18 +68,6 @@ static ngx_http_variable_t  ngx_http_sg_vars[] = {
     { ngx_string("session_guard_token_cache"), NULL,
       ngx_http_sg_cache_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
-    { ngx_string("session_guard_sub"), NULL,
-      ngx_http_sg_claim_variable, (uintptr_t) "sub",
-      NGX_HTTP_VAR_NOCACHEABLE, 0 },
-
-    { ngx_string("session_guard_sid"), NULL,
-      ngx_http_sg_claim_variable, (uintptr_t) "sid",
-      NGX_HTTP_VAR_NOCACHEABLE, 0 },
-
-    { ngx_string(NGX_HTTP_SG_CLAIM_PREFIX), NULL,
-      ngx_http_sg_prefix_claim_variable, 0,
-      NGX_HTTP_VAR_NOCACHEABLE|NGX_HTTP_VAR_PREFIX, 0 },
-
       ngx_http_null_variable
 };
 
@@ -134,7 +98,6 @@ ngx_http_sg_register_variables(ngx_conf_t *cf, ngx_http_variable_t *vars)
 
     return NGX_OK;
 }
-
 
 
 static ngx_int_t
@@ -210,175 +173,9 @@ ngx_http_sg_cache_variable(ngx_http_request_t *r,
 }
 
 
-static ngx_int_t
-ngx_http_sg_claim_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    ngx_str_t  name;
+/* a variable's value, never cached (see above) */
 
-    name.data = (u_char *) data;
-    name.len = ngx_strlen(name.data);
-
-    return ngx_http_sg_claim_value(r, v, &name, 1);
-}
-
-
-static ngx_int_t
-ngx_http_sg_prefix_claim_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    ngx_str_t  *var = (ngx_str_t *) data;
-
-    u_char     *p, *last, *start;
-    ngx_str_t   path[NGX_HTTP_SG_PATH_MAX];
-    ngx_uint_t  n;
-
-    p = var->data + sizeof(NGX_HTTP_SG_CLAIM_PREFIX) - 1;
-    last = var->data + var->len;
-
-    if (p >= last) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    n = 0;
-    start = p;
-
-    for ( ;; ) {
-        if (p == last || (p + 1 < last && p[0] == '_' && p[1] == '_')) {
-
-            if (n == NGX_HTTP_SG_PATH_MAX || p == start) {
-                v->not_found = 1;
-                return NGX_OK;
-            }
-
-            path[n].data = start;
-            path[n].len = p - start;
-            n++;
-
-            if (p == last) {
-                break;
-            }
-
-            p += 2;
-            start = p;
-            continue;
-        }
-
-        p++;
-    }
-
-    return ngx_http_sg_claim_value(r, v, path, n);
-}
-
-
-char *
-ngx_http_sg_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    ngx_str_t                 *value, name;
-    ngx_uint_t                 i;
-    ngx_http_variable_t       *var;
-    ngx_http_sg_claim_path_t  *cp;
-
-    value = cf->args->elts;
-    name = value[1];
-
-    if (name.len < 2 || name.data[0] != '$') {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid variable name \"%V\"", &name);
-        return NGX_CONF_ERROR;
-    }
-
-    name.len--;
-    name.data++;
-
-    if (cf->args->nelts - 2 > NGX_HTTP_SG_PATH_MAX) {
-        return "has too many members";
-    }
-
-    cp = ngx_palloc(cf->pool, sizeof(ngx_http_sg_claim_path_t));
-    if (cp == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    cp->n = cf->args->nelts - 2;
-
-    /* cf->args is reused by the next directive: copy the names out */
-
-    cp->path = ngx_palloc(cf->pool, cp->n * sizeof(ngx_str_t));
-    if (cp->path == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    for (i = 0; i < cp->n; i++) {
-        if (value[i + 2].len == 0) {
-            return "has an empty member name";
-        }
-
-        cp->path[i] = value[i + 2];
-    }
-
-    var = ngx_http_add_variable(cf, &name, NGX_HTTP_VAR_NOCACHEABLE);
-    if (var == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    if (var->get_handler) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "variable \"%V\" is already defined", &name);
-        return NGX_CONF_ERROR;
-    }
-
-    var->get_handler = ngx_http_sg_claim_set_variable;
-    var->data = (uintptr_t) cp;
-
-    return NGX_CONF_OK;
-}
-
-
-static ngx_int_t
-ngx_http_sg_claim_set_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    ngx_http_sg_claim_path_t  *cp = (ngx_http_sg_claim_path_t *) data;
-
-    return ngx_http_sg_claim_value(r, v, cp->path, cp->n);
-}
-
-
-static ngx_int_t
-ngx_http_sg_claim_value(ngx_http_request_t *r, ngx_http_variable_value_t *v,
-    ngx_str_t *path, ngx_uint_t n)
-{
-    json_t             *value;
-    ngx_str_t           text;
-    ngx_http_sg_ctx_t  *ctx;
-
-    ctx = ngx_http_sg_get_ctx(r);
-
-    /* claims of a token that failed any check are never exposed */
-
-    if (ctx == NULL || !ctx->verified || ctx->jws.payload == NULL) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    value = ngx_sg_json_path(ctx->jws.payload, path, n);
-
-    if (value == NULL) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    if (ngx_sg_json_to_text(r->pool, value, &text) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    return ngx_http_sg_value(v, text.data, text.len);
-}
-
-
-static ngx_int_t
+ngx_int_t
 ngx_http_sg_value(ngx_http_variable_value_t *v, u_char *data, size_t len)
 {
     v->len = len;

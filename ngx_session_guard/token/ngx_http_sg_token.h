@@ -85,6 +85,7 @@ char *ngx_http_sg_audience(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_sg_token_cache(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+char *ngx_http_sg_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 void ngx_http_sg_token_init_conf(ngx_http_sg_loc_conf_t *conf);
 char *ngx_http_sg_token_merge_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
@@ -94,6 +95,9 @@ extern ngx_conf_post_handler_pt  ngx_http_sg_max_token_size_p;
 extern ngx_conf_post_handler_pt  ngx_http_sg_realm_p;
 extern ngx_conf_post_handler_pt  ngx_http_sg_leeway_p;
 extern ngx_conf_enum_t  ngx_http_sg_log_levels[];
+
+/* ngx_http_sg_claims.c: the claim variables */
+ngx_int_t ngx_http_sg_add_claim_variables(ngx_conf_t *cf);
 
 /* ngx_http_sg_cache.c: per-worker verified-token cache */
 ngx_int_t ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,

@@ -7,13 +7,15 @@
 /*
  * The token directives: where the token is read, what a valid one is
  * (algorithms, issuer, audience, type, leeway, size, required values), the
- * realm of the challenge, the log level of refusals and the verified-token
- * cache.  The keys are configured in ngx_http_sg_jwks_conf.c.
+ * realm of the challenge, the log level of refusals, the verified-token
+ * cache and the claim variables of session_guard_claim_set.  The keys are
+ * configured in ngx_http_sg_jwks_conf.c.
  */
 
 
 #include "ngx_http_sg.h"
 #include "ngx_http_sg_jwks.h"
+#include "ngx_http_sg_claims.h"
 
 
 static char *ngx_http_sg_max_token_size(ngx_conf_t *cf, void *post,
@@ -366,6 +368,75 @@ ngx_http_sg_token_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     smcf->cache_size = n;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * session_guard_claim_set $variable member [member ...]: a claim whose
+ * name is not a variable name (ngx_http_sg_claims.c)
+ */
+
+char *
+ngx_http_sg_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_str_t                 *value, name;
+    ngx_uint_t                 i;
+    ngx_http_variable_t       *var;
+    ngx_http_sg_claim_path_t  *cp;
+
+    value = cf->args->elts;
+    name = value[1];
+
+    if (name.len < 2 || name.data[0] != '$') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid variable name \"%V\"", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    name.len--;
+    name.data++;
+
+    if (cf->args->nelts - 2 > NGX_HTTP_SG_PATH_MAX) {
+        return "has too many members";
+    }
+
+    cp = ngx_palloc(cf->pool, sizeof(ngx_http_sg_claim_path_t));
+    if (cp == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cp->n = cf->args->nelts - 2;
+
+    /* cf->args is reused by the next directive: copy the names out */
+
+    cp->path = ngx_palloc(cf->pool, cp->n * sizeof(ngx_str_t));
+    if (cp->path == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 0; i < cp->n; i++) {
+        if (value[i + 2].len == 0) {
+            return "has an empty member name";
+        }
+
+        cp->path[i] = value[i + 2];
+    }
+
+    var = ngx_http_add_variable(cf, &name, NGX_HTTP_VAR_NOCACHEABLE);
+    if (var == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (var->get_handler) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "variable \"%V\" is already defined", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    var->get_handler = ngx_http_sg_claim_set_variable;
+    var->data = (uintptr_t) cp;
 
     return NGX_CONF_OK;
 }

@@ -10,8 +10,9 @@
 
 /*
  * The layout of a session_guard zone in shared memory, private to
- * ngx_http_sg_zone.c, ngx_http_sg_shm.c, ngx_http_sg_store.c and
- * ngx_http_sg_state.c (and ngx_http_sg_metrics.c, for "counters" only).
+ * ngx_http_sg_zone.c, ngx_http_sg_zone_conf.c, ngx_http_sg_shm.c,
+ * ngx_http_sg_store.c and ngx_http_sg_state.c (and ngx_http_sg_metrics.c,
+ * for "counters" only).
  *
  * Three rbtrees in the slab pool, keyed by ngx_crc32_short() of a string
  * with the whole string as tie-break, so that chosen collisions cost
@@ -67,6 +68,11 @@
 
 /* jti key length flag: the key is the SHA-256 of a longer jti */
 #define NGX_HTTP_SG_JTI_HASHED      NGX_SG_JTI_HASHED
+
+/* the defaults of session_guard_zone's parameters */
+#define NGX_HTTP_SG_MAX_LIFETIME_DEFAULT  (12 * 3600)
+#define NGX_HTTP_SG_SAVE_DEFAULT          60000
+#define NGX_HTTP_SG_UNAUTH_DEFAULT        50    /* percent */
 
 
 typedef struct {
@@ -290,6 +296,12 @@ ngx_http_sg_dead(ngx_http_sg_node_t *sn, time_t now)
     return sn->revoked || ngx_http_sg_ended(sn, now);
 }
 
+
+/* ngx_http_sg_zone.c: the zones of the configuration being read */
+ngx_http_sg_zone_t *ngx_http_sg_zone_find_conf(ngx_conf_t *cf,
+    ngx_str_t *name);
+ngx_http_sg_zone_t *ngx_http_sg_zone_add(ngx_conf_t *cf, ngx_str_t *name,
+    size_t size);
 
 ngx_int_t ngx_http_sg_shm_init(ngx_http_sg_zone_t *zone);
 

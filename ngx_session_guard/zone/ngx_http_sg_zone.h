@@ -118,7 +118,7 @@ typedef struct {
 } ngx_http_sg_limit_t;
 
 
-/* the "session_guard_zone" directive (http) */
+/* ngx_http_sg_zone_conf.c: the "session_guard_zone" directive (http) */
 char *ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
@@ -212,8 +212,8 @@ void ngx_http_sg_zone_exit_master(ngx_cycle_t *cycle);
 
 /*
  * Internal: the zone handle, shared by ngx_http_sg_zone.c,
- * ngx_http_sg_shm.c, ngx_http_sg_store.c, ngx_http_sg_state.c and
- * ngx_http_sg_state_file.c.
+ * ngx_http_sg_zone_conf.c, ngx_http_sg_shm.c, ngx_http_sg_store.c,
+ * ngx_http_sg_state.c and ngx_http_sg_state_file.c.
  */
 
 typedef struct ngx_http_sg_shctx_s  ngx_http_sg_shctx_t;
