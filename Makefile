@@ -61,6 +61,8 @@ PROVE_INC     = $(if $(UPSTREAM_TN),,-I t/runner)
 SHARED_SELF   = t/selftest/008-lifecycle.t t/selftest/009-servroot.t
 PROVE_FILES   = t/*.t $(if $(UPSTREAM_TN),$(SHARED_SELF),t/selftest/*.t)
 PROVE_JOBS   ?= 1
+# compilers run in parallel (the module, the unit tests, the fuzz targets)
+JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 
 export TEST_NGINX_BINARY ?= $(NGINX_BIN)
 export TEST_NGINX_SG_MODULE ?= $(MODULE)
@@ -147,13 +149,14 @@ $(NGX_BUILD)/objs/Makefile: config $(NGX_STAMP)
 	fi
 
 $(MODULE): $(NGX_BUILD)/objs/Makefile $(SOURCES)
-	@$(MAKE) -s -C $(NGX_BUILD) -f objs/Makefile modules
+	@$(MAKE) -s -j$(JOBS) -C $(NGX_BUILD) -f objs/Makefile modules
 	@# a new file renamed over the old: a running nginx keeps its mapping
 	@cp $(NGX_BUILD)/objs/$(MODULE_NAME).so $(MODULE).tmp
 	@mv -f $(MODULE).tmp $(MODULE)
 	@echo "built $(MODULE)"
 
 unit: deps
+	@$(MAKE) -s -j$(JOBS) -C t/unit all BUILD=build
 	@$(MAKE) -s -C t/unit run BUILD=build
 
 # Every example configuration must pass "nginx -t" with the module loaded.
@@ -207,7 +210,7 @@ fuzz-deps:
 	fi
 
 fuzz-build: deps fuzz-deps
-	@$(MAKE) -s -C t/fuzz all BUILD=$(FUZZ_BUILD)
+	@$(MAKE) -s -j$(JOBS) -C t/fuzz all BUILD=$(FUZZ_BUILD)
 
 fuzz: fuzz-build
 	@$(MAKE) -s -C t/fuzz run BUILD=$(FUZZ_BUILD) \
