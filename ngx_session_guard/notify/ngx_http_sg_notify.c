@@ -34,9 +34,6 @@
 #include <openssl/rand.h>
 
 
-#define NGX_HTTP_SG_NOTIFY_EVENT                                              \
-    "http://schemas.openid.net/event/backchannel-logout"
-
 #define NGX_HTTP_SG_NOTIFY_JTI_BYTES   16
 
 
@@ -254,7 +251,7 @@ ngx_http_sg_notify_claims(ngx_http_sg_out_t *out, void *data)
         ngx_http_sg_out_json(out, claims->sub);
     }
 
-    ngx_http_sg_out_lit(out, ",\"events\":{\"" NGX_HTTP_SG_NOTIFY_EVENT
+    ngx_http_sg_out_lit(out, ",\"events\":{\"" NGX_SG_LOGOUT_EVENT
                         "\":{}}");
 
     if (claims->reason && claims->reason->len) {
