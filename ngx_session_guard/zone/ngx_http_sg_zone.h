@@ -32,7 +32,8 @@
 #include "ngx_sg_risk.h"
 
 
-#define NGX_HTTP_SG_ID_DIGEST_LEN      (sizeof("sha256:") - 1 + 43)
+#define NGX_HTTP_SG_ID_DIGEST_LEN      (sizeof("sha256:") - 1             \
+                                        + NGX_SG_SHA256_B64_LEN)
 #define NGX_HTTP_SG_MAX_SESSIONS_MAX   1000  /* per subject, directive */
 
 
