@@ -171,7 +171,7 @@ test: deps build lint unit conf-check test-t bench-quick test-asan \
 
 # A few seconds per fuzz target, on every change; "make fuzz" runs longer.
 fuzz-smoke:
-	@$(MAKE) -s fuzz FUZZ_SECONDS=5
+	@$(MAKE) -s fuzz FUZZ_SECONDS=3
 
 # Debian nginx with the module, wrk, loopback ports 19080-19979; results in
 # $(BUILD)/bench/results.json.
