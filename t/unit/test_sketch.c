@@ -143,6 +143,18 @@ test_aging(void **state)
     assert_int_equal(s.agings, 2);
     assert_true(ngx_sg_sketch_estimate(&s, key(0)) <= 3);
     assert_int_equal(ngx_sg_sketch_estimate(&s, key(1)), 7);
+
+    /* halving never moves a bit from one counter into its neighbour */
+    sketch_new(&s, ENTRIES);
+    memset(mem, 0xff, ngx_sg_sketch_size(ENTRIES));
+    s.additions = s.sample - 1;
+
+    ngx_sg_sketch_increment(&s, key(5));
+    assert_int_equal(s.agings, 1);
+
+    for (i = 0; i < ngx_sg_sketch_size(ENTRIES) / sizeof(uint64_t); i++) {
+        assert_true(mem[i] == 0x7777777777777777ULL);
+    }
 }
 
 
