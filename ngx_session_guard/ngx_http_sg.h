@@ -30,10 +30,17 @@
 #include "ngx_sg_escape.h"
 #include "ngx_sg_logout.h"
 #include "ngx_sg_risk.h"
+#include "ngx_sg_sketch.h"
 
 
 #define NGX_HTTP_SG_MAX_TOKEN_DEFAULT   8192
-#define NGX_HTTP_SG_CACHE_DEFAULT       4096
+/*
+ * The verified-token cache's default size: a budget of 16 MiB per worker
+ * for the copies of tokens and claims, at most 4 KiB an entry
+ * (NGX_HTTP_SG_CACHE_ENTRY), touched only as tokens are stored; plus 80
+ * bytes of table and 2 of frequency sketch per entry (docs/directives.md)
+ */
+#define NGX_HTTP_SG_CACHE_DEFAULT       (16 * 1024 * 1024 / 4096)
 #define NGX_HTTP_SG_DPOP_KEY_CACHE      1024 /* DPoP proof keys */
 
 

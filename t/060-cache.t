@@ -318,6 +318,12 @@ my $t = sg_token(header => { typ => 'at+jwt' });
 === TEST 13: claims in use stay valid when their entry is replaced
 A hit on the only entry, then, while the request is proxied, another token
 takes the entry: the first request still reads its own claims at the end.
+With one entry the sketch ages every 10 lookups (then every 5): alice and
+bob are both counted twice with alice cached (bob, not seen more often, is
+not admitted), five forged tokens make the /p request the tenth lookup, so
+the counts are halved right after its hit (alice 3 to 1, bob 2 to 1), and
+the inner request's bob (now 2) is seen more often than alice and takes
+the entry under the outer request.
 --- http_config
     session_guard_token_cache 1;
 --- config eval
@@ -326,6 +332,7 @@ takes the entry: the first request still reads its own claims at the end.
     location /t {
         session_guard on;
         add_header X-Cache \$session_guard_token_cache always;
+        add_header X-Sub \$session_guard_claim_sub always;
     }
     location /p {
         session_guard on;
@@ -347,15 +354,22 @@ inner
 >>> t
 t
 --- request eval
-["GET /t", "GET /p", "GET /t"]
+[("GET /t") x 9, "GET /p", "GET /t", "GET /t"]
 --- more_headers eval
-[("Authorization: Bearer $::tok") x 3]
+my $sig = rindex($::bob, '.') + 30;
+my $bad = $::bob;
+substr($bad, $sig, 1) = substr($bad, $sig, 1) eq 'z' ? 'y' : 'z';
+[("Authorization: Bearer $::tok") x 2, ("Authorization: Bearer $::bob") x 2,
+ ("Authorization: Bearer $bad") x 5, ("Authorization: Bearer $::tok") x 2,
+ "Authorization: Bearer $::bob"]
 --- error_code eval
-[200, 200, 200]
+[200, 200, 200, 200, 401, 401, 401, 401, 401, 200, 200, 200]
 --- response_headers eval
-["X-Cache: MISS",
+["X-Cache: MISS\nX-Sub: alice", "X-Cache: HIT\nX-Sub: alice",
+ "X-Cache: MISS\nX-Sub: bob", "X-Cache: MISS\nX-Sub: bob",
+ ("X-Cache: MISS\n!X-Sub") x 5,
  "X-Cache: HIT\nX-Sub: alice\nX-Sid: sid-1\nX-Inner: bob\nX-Inner-Cache: MISS",
- "X-Cache: MISS"]
+ "X-Cache: MISS\nX-Sub: alice", "X-Cache: HIT\nX-Sub: bob"]
 
 
 
@@ -416,7 +430,9 @@ die "token of " . length($big) . " bytes" unless length($big) > 4096
 === TEST 16: tokens sharing the only slot never hit each other
 With one entry every token falls into the same slot: each token hits only
 when it is itself the cached one, with its own claims; a forged signature
-of the cached token is refused and leaves the entry in place.
+of the cached token is refused and leaves the entry in place.  Admission:
+bob, seen once as often as alice, is not cached; seen twice he takes the
+slot; alice, seen less often than bob, is verified again and not cached.
 --- http_config
     session_guard_token_cache 1;
 --- config
@@ -427,19 +443,20 @@ of the cached token is refused and leaves the entry in place.
         add_header X-Sub $session_guard_claim_sub always;
     }
 --- request eval
-[("GET /t") x 7]
+[("GET /t") x 8]
 --- more_headers eval
 my $sig = rindex($::bob, '.') + 30;
 my $bad = $::bob;
 substr($bad, $sig, 1) = substr($bad, $sig, 1) eq 'z' ? 'y' : 'z';
 ["Authorization: Bearer $::tok", "Authorization: Bearer $::bob",
- "Authorization: Bearer $::bob", "Authorization: Bearer $bad",
- "Authorization: Bearer $::bob", "Authorization: Bearer $::tok",
- "Authorization: Bearer $::tok"]
+ "Authorization: Bearer $::bob", "Authorization: Bearer $::bob",
+ "Authorization: Bearer $bad", "Authorization: Bearer $::bob",
+ "Authorization: Bearer $::tok", "Authorization: Bearer $::bob"]
 --- error_code eval
-[200, 200, 200, 401, 200, 200, 200]
+[200, 200, 200, 200, 401, 200, 200, 200]
 --- response_headers eval
 ["X-Cache: MISS\nX-Sub: alice", "X-Cache: MISS\nX-Sub: bob",
- "X-Cache: HIT\nX-Sub: bob", "X-Cache: MISS\nX-Reason: bad signature\n!X-Sub",
+ "X-Cache: MISS\nX-Sub: bob", "X-Cache: HIT\nX-Sub: bob",
+ "X-Cache: MISS\nX-Reason: bad signature\n!X-Sub",
  "X-Cache: HIT\nX-Sub: bob", "X-Cache: MISS\nX-Sub: alice",
- "X-Cache: HIT\nX-Sub: alice"]
+ "X-Cache: HIT\nX-Sub: bob"]

@@ -21,9 +21,22 @@
  * algorithms to match and "exp" (plus the leeway) to lie in the future,
  * so a token verified in one location is never taken as verified in a
  * location with other keys or algorithms, and two tokens whose hashes
- * collide only take each other's slot.  The table never grows: a
- * colliding insert replaces the old entry.  Only accepted tokens are
- * inserted; a token longer than NGX_HTTP_SG_CACHE_TOKEN_MAX bytes, or one
+ * collide only take each other's slot.  The table never grows.
+ *
+ * Admission (TinyLFU): every lookup counts its token's hash in a small
+ * frequency sketch of this worker (ngx_sg_sketch.c, 4 counters of 4 bits
+ * per entry, halved every 10 lookups per entry).  A newly verified token
+ * takes a slot that is empty or expired, or that holds the same hash, and
+ * takes an occupied one only when it was seen more often lately than the
+ * token there; otherwise the resident stays and the newcomer is simply
+ * not cached.  With more distinct tokens than entries, rotating, most
+ * newcomers are refused for the price of the sketch's update and reading,
+ * instead of copying a token and its claims that are evicted before
+ * their next use; a few frequent tokens keep their slots.  Admission only
+ * decides what is stored: what a hit requires (the byte-for-byte compare,
+ * keys, generation, algorithms, "exp") is exactly the same, and a
+ * refused token is verified in full like any miss.  Only accepted tokens
+ * are inserted; a token longer than NGX_HTTP_SG_CACHE_TOKEN_MAX bytes, or one
  * that finds no room for its copy, is not cached (verified every time).
  *
  * The copy of the token and the decoded claims (a copy of the payload's
@@ -91,6 +104,13 @@ ngx_http_sg_cache_init(ngx_conf_t *cf, ngx_http_sg_cache_t *cache,
     if (cache->entries == NULL) {
         return NGX_ERROR;
     }
+
+    p = ngx_pcalloc(cf->pool, ngx_sg_sketch_size(size));
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sg_sketch_init(&cache->sketch, p, size);
 
     n = NGX_HTTP_SG_CACHE_MEM_MAX / NGX_HTTP_SG_CACHE_ENTRY;
     n = (size < n) ? size * NGX_HTTP_SG_CACHE_ENTRY
@@ -175,6 +195,8 @@ ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache, ngx_pool_t *pool,
         return NGX_DECLINED;
     }
 
+    ngx_sg_sketch_increment(&cache->sketch, hash);
+
     e = &cache->entries[hash % cache->size];
 
     if (e->len == 0) {
@@ -248,6 +270,16 @@ ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, ngx_str_t *token,
     }
 
     e = &cache->entries[hash % cache->size];
+
+    if (e->len
+        && e->expires > ngx_time()
+        && e->hash != hash
+        && ngx_sg_sketch_estimate(&cache->sketch, hash)
+           <= ngx_sg_sketch_estimate(&cache->sketch, e->hash))
+    {
+        /* the resident was seen at least as often lately: it stays */
+        return;
+    }
 
     ngx_http_sg_cache_release(cache, e);
 

@@ -38,6 +38,7 @@ typedef struct {
     ngx_uint_t                  size;
     ngx_uint_t                  hits;
     ngx_uint_t                  misses;
+    ngx_sg_sketch_t             sketch;     /* admission: lookup counts */
     ngx_slab_pool_t            *claims;     /* this worker's, no mutex */
     ngx_sg_json_allocator_t     allocator;  /* into "claims" */
 } ngx_http_sg_cache_t;
