@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // bench-mint.js: keys, tokens and DPoP proofs for t/tools/bench.
 //
-//   node bench-mint.js DIR N_TOKENS N_PROOFS HTU
+//   node bench-mint.js DIR N_TOKENS N_PROOFS HTU [N_CHURN]
 //
 // Node's own crypto (OpenSSL) only, no npm package: minting 10^5 ES256
 // proofs takes a few seconds here, against minutes with CryptX.  Writes,
@@ -10,12 +10,13 @@
 // distinct valid tokens each, one a line), tok_same.txt (one ES256 token),
 // dpop_at.txt (an ES256 token bound to the proof key by cnf.jkt) and
 // dpop_proofs.txt (N_PROOFS ES256 proofs for GET HTU, each with its own
-// jti, iat now).
+// jti, iat now) and, with N_CHURN, tok_churn.txt (N_CHURN distinct ES256
+// tokens, for the token cache under churn).
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
 
-const [dir, nTok, nProof, htu] = process.argv.slice(2);
+const [dir, nTok, nProof, htu, nChurn] = process.argv.slice(2);
 if (!dir || !htu) {
     console.error('usage: bench-mint.js DIR N_TOKENS N_PROOFS HTU');
     process.exit(2);
@@ -72,6 +73,12 @@ for (const alg of Object.keys(algs)) {
     fs.writeFileSync(`${dir}/tok_${alg}.txt`, out.join('\n') + '\n');
 }
 fs.writeFileSync(`${dir}/tok_same.txt`, jwt('ES256', {}, claims(0)) + '\n');
+if (nChurn) {
+    const out = [];
+    for (let i = 0; i < parseInt(nChurn, 10); i++)
+        out.push(jwt('ES256', {}, claims(`c${i}`)));
+    fs.writeFileSync(`${dir}/tok_churn.txt`, out.join('\n') + '\n');
+}
 
 // DPoP: one proof key, one bound access token, M proofs
 const pk = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
