@@ -342,7 +342,6 @@ ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_http_sg_state_stats_t *st)
 {
     ngx_uint_t           rounds;
-    ngx_rbtree_node_t   *node;
     ngx_http_sg_node_t  *sn, tmp;
 
     /* dead already? the same test as in the zone */
@@ -356,11 +355,7 @@ ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
         return NGX_DECLINED;
     }
 
-    node = ngx_http_sg_shm_lookup(&zone->sh->sessions,
-                                  ngx_crc32_short(id->data, id->len),
-                                  id->data, id->len,
-                                  offsetof(ngx_http_sg_node_t, data));
-    if (node) {
+    if (ngx_http_sg_shm_find_id(zone, id)) {
         return NGX_DECLINED;
     }
 
@@ -389,7 +384,7 @@ ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
         st->revoked++;
 
     } else {
-        ngx_http_sg_shm_touch(zone, sn);
+        ngx_http_sg_shm_touch(zone, sn, now);
     }
 
     st->sessions++;

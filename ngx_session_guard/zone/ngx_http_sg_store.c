@@ -229,7 +229,7 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
         created = 0;
 
         if (!sn->revoked) {
-            ngx_http_sg_shm_touch(zone, sn);
+            ngx_http_sg_shm_use(zone, sn, now);
         }
 
     } else {
@@ -271,7 +271,7 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
             (void) ngx_http_sg_limit(zone, sub, limit, now, sn);
         }
 
-        ngx_http_sg_shm_touch(zone, sn);
+        ngx_http_sg_shm_touch(zone, sn, now);
 
         zone->sh->stats.created++;
     }
