@@ -5,7 +5,7 @@
 
 
 /*
- * The primitives of a session_guard zone in shared memory: rbtrees,
+ * The primitives of a session_guard zone in shared memory: the index,
  * records, reclamation, eviction, revocation.  The layout and its rules
  * are described in ngx_http_sg_shm.h; every function here runs with the
  * slab mutex held and never logs.
@@ -24,8 +24,6 @@
 
 static void ngx_http_sg_rbtree_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel, size_t off);
-static uint32_t ngx_http_sg_session_hash(ngx_http_sg_zone_t *zone,
-    ngx_str_t *id);
 static void ngx_http_sg_subject_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
 static void ngx_http_sg_jti_insert(ngx_rbtree_node_t *temp,
@@ -664,25 +662,17 @@ ngx_http_sg_shm_find_subject(ngx_http_sg_zone_t *zone, ngx_str_t *sub)
 }
 
 
-static uint32_t
-ngx_http_sg_session_hash(ngx_http_sg_zone_t *zone, ngx_str_t *id)
-{
-    return (uint32_t) ngx_sg_siphash(zone->sh->hash_key, id->data, id->len);
-}
-
-
-/* the record of id, dead or not */
+/* the record of id (hash: ngx_http_sg_shm_hash()), dead or not */
 
 ngx_http_sg_node_t *
-ngx_http_sg_shm_find_id(ngx_http_sg_zone_t *zone, ngx_str_t *id)
+ngx_http_sg_shm_find_id(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    uint32_t hash)
 {
     u_char              *base;
-    uint32_t             hash;
     ngx_sg_hlink_t      *l;
     ngx_http_sg_node_t  *sn;
 
     base = ngx_http_sg_base(zone);
-    hash = ngx_http_sg_session_hash(zone, id);
 
     l = NULL;
 
@@ -705,11 +695,12 @@ ngx_http_sg_shm_find_id(ngx_http_sg_zone_t *zone, ngx_str_t *id)
 /* the live record of id, reclaiming it if it is dead */
 
 ngx_http_sg_node_t *
-ngx_http_sg_shm_find(ngx_http_sg_zone_t *zone, ngx_str_t *id, time_t now)
+ngx_http_sg_shm_find(ngx_http_sg_zone_t *zone, ngx_str_t *id, uint32_t hash,
+    time_t now)
 {
     ngx_http_sg_node_t  *sn;
 
-    sn = ngx_http_sg_shm_find_id(zone, id);
+    sn = ngx_http_sg_shm_find_id(zone, id, hash);
     if (sn == NULL) {
         return NULL;
     }
@@ -734,7 +725,7 @@ ngx_http_sg_shm_find(ngx_http_sg_zone_t *zone, ngx_str_t *id, time_t now)
  */
 
 ngx_http_sg_node_t *
-ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id, uint32_t hash,
     ngx_str_t *sub, ngx_uint_t flags, time_t created, time_t now,
     ngx_uint_t rounds, ngx_uint_t *evicted)
 {
@@ -797,8 +788,7 @@ ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     sn->len = (u_short) id->len;
     ngx_memcpy(sn->data, id->data, id->len);
 
-    ngx_sg_hindex_insert(&sh->sessions, base, &sn->index,
-                         ngx_http_sg_session_hash(zone, id));
+    ngx_sg_hindex_insert(&sh->sessions, base, &sn->index, hash);
 
     sh->bytes += id->len;
 

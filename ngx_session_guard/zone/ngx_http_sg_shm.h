@@ -68,7 +68,9 @@
  * never takes the memory that tokens' sessions, revocations and jti
  * entries need, and never makes the zone forget a revocation.
  *
- * Every ngx_http_sg_shm_*() function runs with the slab mutex held.
+ * Every ngx_http_sg_shm_*() function runs with the slab mutex held, but
+ * ngx_http_sg_shm_hash() (before it is taken) and, when the zone is set
+ * up, ngx_http_sg_shm_init() and ngx_http_sg_shm_layout().
  */
 
 
@@ -334,6 +336,19 @@ ngx_http_sg_dead(ngx_http_sg_node_t *sn, time_t now)
 }
 
 
+/*
+ * The hash of a session id in the zone's index: the hash key never
+ * changes once the zone is set up, so it is computed before the mutex is
+ * taken, to hold it shorter.
+ */
+
+static ngx_inline uint32_t
+ngx_http_sg_shm_hash(ngx_http_sg_zone_t *zone, ngx_str_t *id)
+{
+    return (uint32_t) ngx_sg_siphash(zone->sh->hash_key, id->data, id->len);
+}
+
+
 /* ngx_http_sg_zone.c: the zones of the configuration being read */
 ngx_http_sg_zone_t *ngx_http_sg_zone_find_conf(ngx_conf_t *cf,
     ngx_str_t *name);
@@ -363,16 +378,16 @@ void *ngx_http_sg_shm_alloc(ngx_http_sg_zone_t *zone, size_t size,
     time_t now, ngx_uint_t rounds, ngx_uint_t *evicted);
 
 ngx_http_sg_node_t *ngx_http_sg_shm_find(ngx_http_sg_zone_t *zone,
-    ngx_str_t *id, time_t now);
+    ngx_str_t *id, uint32_t hash, time_t now);
 ngx_http_sg_subject_t *ngx_http_sg_shm_find_subject(ngx_http_sg_zone_t *zone,
     ngx_str_t *sub);
 ngx_int_t ngx_http_sg_shm_unauth_room(ngx_http_sg_zone_t *zone, time_t now,
     ngx_uint_t *evicted);
 ngx_http_sg_node_t *ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone,
-    ngx_str_t *id, ngx_str_t *sub, ngx_uint_t flags, time_t created,
-    time_t now, ngx_uint_t rounds, ngx_uint_t *evicted);
+    ngx_str_t *id, uint32_t hash, ngx_str_t *sub, ngx_uint_t flags,
+    time_t created, time_t now, ngx_uint_t rounds, ngx_uint_t *evicted);
 ngx_http_sg_node_t *ngx_http_sg_shm_find_id(ngx_http_sg_zone_t *zone,
-    ngx_str_t *id);
+    ngx_str_t *id, uint32_t hash);
 void ngx_http_sg_shm_touch(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
     time_t now);
 void ngx_http_sg_shm_use(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,

@@ -341,6 +341,7 @@ ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_str_t *sub, ngx_sg_record_t *rec, time_t now,
     ngx_http_sg_state_stats_t *st)
 {
+    uint32_t             hash;
     ngx_uint_t           rounds;
     ngx_http_sg_node_t  *sn, tmp;
 
@@ -355,14 +356,16 @@ ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
         return NGX_DECLINED;
     }
 
-    if (ngx_http_sg_shm_find_id(zone, id)) {
+    hash = ngx_http_sg_shm_hash(zone, id);
+
+    if (ngx_http_sg_shm_find_id(zone, id, hash)) {
         return NGX_DECLINED;
     }
 
     rounds = rec->revoked ? NGX_HTTP_SG_ROUNDS_REVOKE
                           : NGX_HTTP_SG_ROUNDS_SESSION;
 
-    sn = ngx_http_sg_shm_create(zone, id, sub, rec->flags, rec->created,
+    sn = ngx_http_sg_shm_create(zone, id, hash, sub, rec->flags, rec->created,
                                 now, rounds, &st->evicted);
 
     if (sn == NULL) {
