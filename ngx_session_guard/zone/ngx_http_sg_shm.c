@@ -5,7 +5,7 @@
 
 
 /*
- * The primitives of a session_guard zone in shared memory: rbtrees,
+ * The primitives of a session_guard zone in shared memory: the index,
  * records, reclamation, eviction, revocation.  The layout and its rules
  * are described in ngx_http_sg_shm.h; every function here runs with the
  * slab mutex held and never logs.
@@ -15,6 +15,8 @@
 #include "ngx_http_sg.h"
 #include "ngx_http_sg_shm.h"
 
+#include <openssl/rand.h>
+
 
 /* sorted insertion walks back from the tail at most this far */
 #define NGX_HTTP_SG_SORT_STEPS      32
@@ -22,8 +24,6 @@
 
 static void ngx_http_sg_rbtree_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel, size_t off);
-static void ngx_http_sg_session_insert(ngx_rbtree_node_t *temp,
-    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
 static void ngx_http_sg_subject_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
 static void ngx_http_sg_jti_insert(ngx_rbtree_node_t *temp,
@@ -42,15 +42,34 @@ static void *ngx_http_sg_alloc(ngx_http_sg_zone_t *zone, size_t size,
     time_t now, ngx_uint_t rounds, ngx_uint_t *evicted, ngx_uint_t unauth);
 
 
+/* size: the zone's, which sizes the session index */
+
 ngx_int_t
-ngx_http_sg_shm_init(ngx_http_sg_zone_t *zone)
+ngx_http_sg_shm_init(ngx_http_sg_zone_t *zone, size_t size)
 {
+    ngx_uint_t            n;
     ngx_http_sg_shctx_t  *sh;
 
-    sh = ngx_slab_calloc(zone->shpool, sizeof(ngx_http_sg_shctx_t));
+    n = ngx_sg_hindex_buckets(size / NGX_HTTP_SG_BUCKET_BYTES);
+
+    /*
+     * The buckets follow the root in one allocation: in a small zone they
+     * fit in the root's slab chunk and take no page from the records.
+     */
+
+    sh = ngx_slab_calloc(zone->shpool,
+                         sizeof(ngx_http_sg_shctx_t) + n * sizeof(uint32_t));
     if (sh == NULL) {
         return NGX_ERROR;
     }
+
+    if (RAND_bytes(sh->hash_key, NGX_SG_SIPHASH_KEY_LEN) != 1) {
+        return NGX_ERROR;
+    }
+
+    ngx_sg_hindex_init(&sh->sessions, (uint32_t *) &sh[1], n);
+
+    sh->layout = NGX_HTTP_SG_SHM_LAYOUT;
 
     zone->sh = sh;
     zone->shpool->data = sh;
@@ -58,8 +77,6 @@ ngx_http_sg_shm_init(ngx_http_sg_zone_t *zone)
     /* the first periodic save writes, whatever the file held */
     sh->saved = (ngx_atomic_uint_t) -1;
 
-    ngx_rbtree_init(&sh->sessions, &sh->sessions_sentinel,
-                    ngx_http_sg_session_insert);
     ngx_rbtree_init(&sh->subjects, &sh->subjects_sentinel,
                     ngx_http_sg_subject_insert);
     ngx_rbtree_init(&sh->jtis, &sh->jtis_sentinel, ngx_http_sg_jti_insert);
@@ -68,6 +85,26 @@ ngx_http_sg_shm_init(ngx_http_sg_zone_t *zone)
     ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->lru_unauth);
     ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->revoked);
     ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->jti);
+
+    return NGX_OK;
+}
+
+
+/*
+ * NGX_OK if the zone was set up by a build with this layout (to be called
+ * on a zone set up before, on reload): NGX_DECLINED otherwise.
+ */
+
+ngx_int_t
+ngx_http_sg_shm_layout(ngx_slab_pool_t *shpool)
+{
+    ngx_http_sg_shctx_t  *sh;
+
+    sh = shpool->data;
+
+    if (sh == NULL || sh->layout != NGX_HTTP_SG_SHM_LAYOUT) {
+        return NGX_DECLINED;
+    }
 
     return NGX_OK;
 }
@@ -119,15 +156,6 @@ ngx_http_sg_rbtree_insert(ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
     node->left = sentinel;
     node->right = sentinel;
     ngx_rbt_red(node);
-}
-
-
-static void
-ngx_http_sg_session_insert(ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
-    ngx_rbtree_node_t *sentinel)
-{
-    ngx_http_sg_rbtree_insert(temp, node, sentinel,
-                              offsetof(ngx_http_sg_node_t, data));
 }
 
 
@@ -339,7 +367,7 @@ ngx_http_sg_shm_free(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn)
     base = ngx_http_sg_base(zone);
     sh = zone->sh;
 
-    ngx_rbtree_delete(&sh->sessions, ngx_http_sg_rbnode(sn));
+    ngx_sg_hindex_remove(&sh->sessions, base, &sn->index);
     ngx_http_sg_link_remove(base, &sn->queue);
 
     sh->bytes -= sn->len;
@@ -368,7 +396,7 @@ ngx_http_sg_shm_free(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn)
 
     sh->generation++;
 
-    ngx_slab_free_locked(zone->shpool, ngx_http_sg_rbnode(sn));
+    ngx_slab_free_locked(zone->shpool, sn);
 }
 
 
@@ -634,23 +662,48 @@ ngx_http_sg_shm_find_subject(ngx_http_sg_zone_t *zone, ngx_str_t *sub)
 }
 
 
+/* the record of id (hash: ngx_http_sg_shm_hash()), dead or not */
+
+ngx_http_sg_node_t *
+ngx_http_sg_shm_find_id(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    uint32_t hash)
+{
+    u_char              *base;
+    ngx_sg_hlink_t      *l;
+    ngx_http_sg_node_t  *sn;
+
+    base = ngx_http_sg_base(zone);
+
+    l = NULL;
+
+    while ((l = ngx_sg_hindex_next(&zone->sh->sessions, base, l, hash))
+           != NULL)
+    {
+        sn = ngx_http_sg_data(l, ngx_http_sg_node_t, index);
+
+        if (sn->len == id->len
+            && ngx_memcmp(sn->data, id->data, id->len) == 0)
+        {
+            return sn;
+        }
+    }
+
+    return NULL;
+}
+
+
 /* the live record of id, reclaiming it if it is dead */
 
 ngx_http_sg_node_t *
-ngx_http_sg_shm_find(ngx_http_sg_zone_t *zone, ngx_str_t *id, time_t now)
+ngx_http_sg_shm_find(ngx_http_sg_zone_t *zone, ngx_str_t *id, uint32_t hash,
+    time_t now)
 {
-    ngx_rbtree_node_t   *node;
     ngx_http_sg_node_t  *sn;
 
-    node = ngx_http_sg_shm_lookup(&zone->sh->sessions,
-                                  ngx_crc32_short(id->data, id->len),
-                                  id->data, id->len,
-                                  offsetof(ngx_http_sg_node_t, data));
-    if (node == NULL) {
+    sn = ngx_http_sg_shm_find_id(zone, id, hash);
+    if (sn == NULL) {
         return NULL;
     }
-
-    sn = ngx_http_sg_overlay(node);
 
     if (ngx_http_sg_dead(sn, now)) {
         ngx_http_sg_shm_free(zone, sn);
@@ -672,13 +725,13 @@ ngx_http_sg_shm_find(ngx_http_sg_zone_t *zone, ngx_str_t *id, time_t now)
  */
 
 ngx_http_sg_node_t *
-ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id, uint32_t hash,
     ngx_str_t *sub, ngx_uint_t flags, time_t created, time_t now,
     ngx_uint_t rounds, ngx_uint_t *evicted)
 {
     u_char                 *base;
     size_t                  size;
-    ngx_rbtree_node_t      *node, *snode;
+    ngx_rbtree_node_t      *snode;
     ngx_http_sg_node_t     *sn;
     ngx_http_sg_shctx_t    *sh;
     ngx_http_sg_subject_t  *st;
@@ -686,16 +739,14 @@ ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     base = ngx_http_sg_base(zone);
     sh = zone->sh;
 
-    size = ngx_http_sg_node_size(ngx_http_sg_node_t, id->len);
+    size = ngx_http_sg_session_size(id->len);
 
     flags &= NGX_SG_REC_UNAUTH;
 
-    node = ngx_http_sg_alloc(zone, size, now, rounds, evicted, flags != 0);
-    if (node == NULL) {
+    sn = ngx_http_sg_alloc(zone, size, now, rounds, evicted, flags != 0);
+    if (sn == NULL) {
         return NULL;
     }
-
-    sn = ngx_http_sg_overlay(node);
 
     /*
      * Looked up after the allocation: evictions may have freed the
@@ -713,7 +764,7 @@ ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id,
             snode = ngx_http_sg_alloc(zone, size, now, rounds, evicted,
                                       flags != 0);
             if (snode == NULL) {
-                ngx_slab_free_locked(zone->shpool, node);
+                ngx_slab_free_locked(zone->shpool, sn);
                 return NULL;
             }
 
@@ -734,11 +785,10 @@ ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     sn->created = ngx_http_sg_t32(created);
     sn->flags = (u_char) flags;
 
-    node->key = ngx_crc32_short(id->data, id->len);
     sn->len = (u_short) id->len;
     ngx_memcpy(sn->data, id->data, id->len);
 
-    ngx_rbtree_insert(&sh->sessions, node);
+    ngx_sg_hindex_insert(&sh->sessions, base, &sn->index, hash);
 
     sh->bytes += id->len;
 
@@ -767,17 +817,36 @@ ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 /* sn, unrevoked, moves to the head of its LRU queue */
 
 void
-ngx_http_sg_shm_touch(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn)
+ngx_http_sg_shm_touch(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
+    time_t now)
 {
     u_char  *base;
 
     base = ngx_http_sg_base(zone);
+
+    sn->touched = ngx_http_sg_t32(now);
 
     ngx_http_sg_link_remove(base, &sn->queue);
     ngx_http_sg_link_after(base,
                            (sn->flags & NGX_SG_REC_UNAUTH)
                            ? &zone->sh->lru_unauth : &zone->sh->lru,
                            &sn->queue);
+}
+
+
+/*
+ * sn, unrevoked and on its LRU queue, was used: it moves to the head of
+ * the queue unless it did already this second (see ngx_http_sg_shm.h),
+ * which spares the cache misses of its neighbours' links.
+ */
+
+void
+ngx_http_sg_shm_use(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
+    time_t now)
+{
+    if (sn->touched != ngx_http_sg_t32(now)) {
+        ngx_http_sg_shm_touch(zone, sn, now);
+    }
 }
 
 

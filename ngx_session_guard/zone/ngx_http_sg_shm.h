@@ -14,15 +14,33 @@
  * ngx_http_sg_store.c and ngx_http_sg_state.c (and ngx_http_sg_metrics.c,
  * for "counters" only).
  *
- * Three rbtrees in the slab pool, keyed by ngx_crc32_short() of a string
- * with the whole string as tie-break, so that chosen collisions cost
- * O(log n), never a long chain: sessions by id, subjects by name, one-time
- * identifiers (jti) by value.  Nodes overlay ngx_rbtree_node_t from its
- * "color" byte on, like limit_req's, to use its padding.
+ * Sessions are found by id through a hash index (ngx_sg_hindex.h): a
+ * bucket array allocated once, at the zone's creation, one bucket per 256
+ * bytes of zone rounded down to a power of two (4 bytes per session slot),
+ * chained through the first 8 bytes of each record; the hash is SipHash
+ * keyed with 16 random bytes drawn with the zone, so that nobody can make
+ * ids that share a bucket.  A lookup reads a bucket and the records of
+ * its chain (usually one), instead of one record per level of a tree.
  *
- * Lists link nodes by 32-bit offsets from the start of the zone, counted
- * in 4-byte units (zones up to 16G): half of an ngx_queue_t, which keeps a
- * session with an id of up to 61 bytes in one 256-byte slab chunk.
+ * Subjects by name and one-time identifiers (jti) by value are in
+ * rbtrees, keyed by ngx_crc32_short() of the string with the whole string
+ * as tie-break, so that chosen collisions cost O(log n), never a long
+ * chain.  Their nodes overlay ngx_rbtree_node_t from its "color" byte on,
+ * like limit_req's, to use its padding.
+ *
+ * Lists link records by 32-bit offsets from the start of the zone,
+ * counted in 4-byte units (zones up to 16G): half of an ngx_queue_t, which
+ * keeps a session with an id of up to 78 bytes in one 256-byte slab chunk.
+ *
+ * A session is relinked at the head of its LRU queue when used, but at
+ * most once a second ("touched"): the queue's order is that of the last
+ * use to within a second, and eviction may take a session used less than
+ * a second after the one it spares.  A hot session costs no relink.
+ *
+ * The root (ngx_http_sg_shctx_t) starts with NGX_HTTP_SG_SHM_LAYOUT: a
+ * zone left by a build with another layout (an older module, on reload)
+ * is never adopted nor copied, its first word differs (an older build has
+ * a pointer there, which never has the top bits of this constant).
  *
  *   lru         unrevoked sessions, most recently used first; evicted
  *               from the tail when memory runs out
@@ -50,7 +68,9 @@
  * never takes the memory that tokens' sessions, revocations and jti
  * entries need, and never makes the zone forget a revocation.
  *
- * Every ngx_http_sg_shm_*() function runs with the slab mutex held.
+ * Every ngx_http_sg_shm_*() function runs with the slab mutex held, but
+ * ngx_http_sg_shm_hash() (before it is taken) and, when the zone is set
+ * up, ngx_http_sg_shm_init() and ngx_http_sg_shm_layout().
  */
 
 
@@ -58,6 +78,15 @@
 #include <ngx_core.h>
 
 #include "ngx_http_sg_zone.h"
+#include "ngx_sg_hindex.h"
+#include "ngx_sg_siphash.h"
+
+
+/* the layout of the zone: changed whenever the shared structures change */
+#define NGX_HTTP_SG_SHM_LAYOUT      0xf3a9c5e100000002ULL
+
+/* zone bytes per bucket of the session index: a session takes 256 */
+#define NGX_HTTP_SG_BUCKET_BYTES    256
 
 
 /* rounds of eviction (8 records each) before an allocation gives up */
@@ -103,14 +132,21 @@ typedef struct {
 } ngx_http_sg_pbind_t;
 
 
-/* a session; times are unsigned 32-bit seconds (until 2106) */
+/*
+ * A session, allocated as is (no rbtree node); times are unsigned 32-bit
+ * seconds (until 2106).  What a lookup compares (hash, len) is in the
+ * first bytes, and what a lookup changes besides the record's own fields
+ * (the links) in its first cache line.
+ */
 typedef struct {
-    u_char                      color;
+    ngx_sg_hlink_t              index;       /* keyed hash, next in bucket */
     u_char                      revoked;
+    u_char                      flags;
     u_short                     len;         /* of the id */
     uint32_t                    subject;     /* its "sessions" link; 0 */
     ngx_http_sg_link_t          queue;       /* lru or revoked */
     ngx_http_sg_link_t          sq;          /* the subject's sessions */
+    uint32_t                    touched;     /* last moved in its LRU queue */
 
     uint32_t                    created;
     uint32_t                    updated;
@@ -128,7 +164,6 @@ typedef struct {
 
     u_char                      revoke_reason;
     u_char                      cookie_mode;
-    u_char                      flags;
     u_char                      data[1];     /* the id */
 } ngx_http_sg_node_t;
 
@@ -154,8 +189,9 @@ typedef struct {
 
 
 struct ngx_http_sg_shctx_s {
-    ngx_rbtree_t                sessions;
-    ngx_rbtree_node_t           sessions_sentinel;
+    uint64_t                    layout;      /* NGX_HTTP_SG_SHM_LAYOUT */
+    ngx_sg_hindex_t             sessions;
+    u_char                      hash_key[NGX_SG_SIPHASH_KEY_LEN];
     ngx_rbtree_t                subjects;
     ngx_rbtree_node_t           subjects_sentinel;
     ngx_rbtree_t                jtis;
@@ -191,6 +227,9 @@ struct ngx_http_sg_shctx_s {
 
 #define ngx_http_sg_node_size(type, len)                                     \
     (offsetof(ngx_rbtree_node_t, color) + offsetof(type, data) + (len))
+
+#define ngx_http_sg_session_size(len)                                        \
+    (offsetof(ngx_http_sg_node_t, data) + (len))
 
 #define ngx_http_sg_data(l, type, link)                                      \
     ((type *) ((u_char *) (l) - offsetof(type, link)))
@@ -297,13 +336,27 @@ ngx_http_sg_dead(ngx_http_sg_node_t *sn, time_t now)
 }
 
 
+/*
+ * The hash of a session id in the zone's index: the hash key never
+ * changes once the zone is set up, so it is computed before the mutex is
+ * taken, to hold it shorter.
+ */
+
+static ngx_inline uint32_t
+ngx_http_sg_shm_hash(ngx_http_sg_zone_t *zone, ngx_str_t *id)
+{
+    return (uint32_t) ngx_sg_siphash(zone->sh->hash_key, id->data, id->len);
+}
+
+
 /* ngx_http_sg_zone.c: the zones of the configuration being read */
 ngx_http_sg_zone_t *ngx_http_sg_zone_find_conf(ngx_conf_t *cf,
     ngx_str_t *name);
 ngx_http_sg_zone_t *ngx_http_sg_zone_add(ngx_conf_t *cf, ngx_str_t *name,
     size_t size);
 
-ngx_int_t ngx_http_sg_shm_init(ngx_http_sg_zone_t *zone);
+ngx_int_t ngx_http_sg_shm_init(ngx_http_sg_zone_t *zone, size_t size);
+ngx_int_t ngx_http_sg_shm_layout(ngx_slab_pool_t *shpool);
 
 ngx_rbtree_node_t *ngx_http_sg_shm_lookup(ngx_rbtree_t *tree,
     uint32_t hash, u_char *data, ngx_uint_t len, size_t off);
@@ -325,15 +378,20 @@ void *ngx_http_sg_shm_alloc(ngx_http_sg_zone_t *zone, size_t size,
     time_t now, ngx_uint_t rounds, ngx_uint_t *evicted);
 
 ngx_http_sg_node_t *ngx_http_sg_shm_find(ngx_http_sg_zone_t *zone,
-    ngx_str_t *id, time_t now);
+    ngx_str_t *id, uint32_t hash, time_t now);
 ngx_http_sg_subject_t *ngx_http_sg_shm_find_subject(ngx_http_sg_zone_t *zone,
     ngx_str_t *sub);
 ngx_int_t ngx_http_sg_shm_unauth_room(ngx_http_sg_zone_t *zone, time_t now,
     ngx_uint_t *evicted);
 ngx_http_sg_node_t *ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone,
-    ngx_str_t *id, ngx_str_t *sub, ngx_uint_t flags, time_t created,
-    time_t now, ngx_uint_t rounds, ngx_uint_t *evicted);
-void ngx_http_sg_shm_touch(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn);
+    ngx_str_t *id, uint32_t hash, ngx_str_t *sub, ngx_uint_t flags,
+    time_t created, time_t now, ngx_uint_t rounds, ngx_uint_t *evicted);
+ngx_http_sg_node_t *ngx_http_sg_shm_find_id(ngx_http_sg_zone_t *zone,
+    ngx_str_t *id, uint32_t hash);
+void ngx_http_sg_shm_touch(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
+    time_t now);
+void ngx_http_sg_shm_use(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
+    time_t now);
 void ngx_http_sg_shm_revoke(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
     ngx_uint_t source, ngx_uint_t reason, time_t until, time_t now);
 void ngx_http_sg_shm_requeue(ngx_http_sg_zone_t *zone,

@@ -341,8 +341,8 @@ ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_str_t *sub, ngx_sg_record_t *rec, time_t now,
     ngx_http_sg_state_stats_t *st)
 {
+    uint32_t             hash;
     ngx_uint_t           rounds;
-    ngx_rbtree_node_t   *node;
     ngx_http_sg_node_t  *sn, tmp;
 
     /* dead already? the same test as in the zone */
@@ -356,18 +356,16 @@ ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
         return NGX_DECLINED;
     }
 
-    node = ngx_http_sg_shm_lookup(&zone->sh->sessions,
-                                  ngx_crc32_short(id->data, id->len),
-                                  id->data, id->len,
-                                  offsetof(ngx_http_sg_node_t, data));
-    if (node) {
+    hash = ngx_http_sg_shm_hash(zone, id);
+
+    if (ngx_http_sg_shm_find_id(zone, id, hash)) {
         return NGX_DECLINED;
     }
 
     rounds = rec->revoked ? NGX_HTTP_SG_ROUNDS_REVOKE
                           : NGX_HTTP_SG_ROUNDS_SESSION;
 
-    sn = ngx_http_sg_shm_create(zone, id, sub, rec->flags, rec->created,
+    sn = ngx_http_sg_shm_create(zone, id, hash, sub, rec->flags, rec->created,
                                 now, rounds, &st->evicted);
 
     if (sn == NULL) {
@@ -389,7 +387,7 @@ ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
         st->revoked++;
 
     } else {
-        ngx_http_sg_shm_touch(zone, sn);
+        ngx_http_sg_shm_touch(zone, sn, now);
     }
 
     st->sessions++;

@@ -197,7 +197,7 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     u_char                 subbuf[NGX_SG_SUB_MAX];
     u_char                 was;
     time_t                 now;
-    uint32_t               exp;
+    uint32_t               exp, hash;
     ngx_int_t              rc;
     ngx_uint_t             created, n, flags;
     ngx_http_sg_node_t    *sn;
@@ -221,15 +221,17 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     flags = (limit && limit->unauth) ? NGX_SG_REC_UNAUTH : 0;
 
+    hash = ngx_http_sg_shm_hash(zone, id);
+
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    sn = ngx_http_sg_shm_find(zone, id, now);
+    sn = ngx_http_sg_shm_find(zone, id, hash, now);
 
     if (sn) {
         created = 0;
 
         if (!sn->revoked) {
-            ngx_http_sg_shm_touch(zone, sn);
+            ngx_http_sg_shm_use(zone, sn, now);
         }
 
     } else {
@@ -259,7 +261,7 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
             return NGX_DECLINED;
         }
 
-        sn = ngx_http_sg_shm_create(zone, id, sub, flags, now, now,
+        sn = ngx_http_sg_shm_create(zone, id, hash, sub, flags, now, now,
                                     NGX_HTTP_SG_ROUNDS_SESSION, evicted);
 
         if (sn == NULL) {
@@ -271,7 +273,7 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
             (void) ngx_http_sg_limit(zone, sub, limit, now, sn);
         }
 
-        ngx_http_sg_shm_touch(zone, sn);
+        ngx_http_sg_shm_touch(zone, sn, now);
 
         zone->sh->stats.created++;
     }
@@ -344,6 +346,7 @@ ngx_http_sg_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id, ngx_uint_t flags,
     ngx_uint_t source, ngx_uint_t reason, time_t until)
 {
     time_t               now;
+    uint32_t             hash;
     ngx_str_t            empty;
     ngx_http_sg_node_t  *sn;
 
@@ -357,9 +360,11 @@ ngx_http_sg_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id, ngx_uint_t flags,
         until = now + zone->max_lifetime;
     }
 
+    hash = ngx_http_sg_shm_hash(zone, id);
+
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    sn = ngx_http_sg_shm_find(zone, id, now);
+    sn = ngx_http_sg_shm_find(zone, id, hash, now);
 
     if (sn) {
         ngx_http_sg_shm_revoke(zone, sn, source, reason, until, now);
@@ -379,7 +384,7 @@ ngx_http_sg_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id, ngx_uint_t flags,
         sn = NULL;
 
     } else {
-        sn = ngx_http_sg_shm_create(zone, id, &empty, flags, now, now,
+        sn = ngx_http_sg_shm_create(zone, id, hash, &empty, flags, now, now,
                                     NGX_HTTP_SG_ROUNDS_REVOKE, NULL);
     }
 
@@ -460,6 +465,7 @@ ngx_http_sg_zone_find(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 {
     u_char               idbuf[NGX_SG_ID_MAX];
     u_char               subbuf[NGX_SG_SUB_MAX];
+    uint32_t             hash;
     ngx_http_sg_node_t  *sn;
 
     ngx_memzero(out, sizeof(ngx_http_sg_session_t));
@@ -468,9 +474,11 @@ ngx_http_sg_zone_find(ngx_http_sg_zone_t *zone, ngx_str_t *id,
         return NGX_DECLINED;
     }
 
+    hash = ngx_http_sg_shm_hash(zone, id);
+
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    sn = ngx_http_sg_shm_find(zone, id, ngx_time());
+    sn = ngx_http_sg_shm_find(zone, id, hash, ngx_time());
 
     if (sn == NULL) {
         ngx_shmtx_unlock(&zone->shpool->mutex);

@@ -29,6 +29,8 @@
 
 static ngx_int_t ngx_http_sg_init_zone(ngx_shm_zone_t *shm_zone,
     void *data);
+static ngx_int_t ngx_http_sg_zone_adopt(ngx_http_sg_zone_t *zone,
+    ngx_slab_pool_t *shpool);
 static void ngx_http_sg_zone_unauth_max(ngx_http_sg_zone_t *zone);
 static void ngx_http_sg_zone_timer(ngx_event_t *ev);
 
@@ -273,23 +275,21 @@ ngx_http_sg_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 
     zone = shm_zone->data;
 
-    if (ozone) {
-        /* a reload with the same size: the sessions stay */
-        zone->sh = ozone->sh;
-        zone->shpool = ozone->shpool;
-        ngx_http_sg_zone_unauth_max(zone);
-        return NGX_OK;
-    }
-
     zone->shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
 
-    if (shm_zone->shm.exists) {
+    if (ozone || shm_zone->shm.exists) {
+        /* a reload with the same size: the sessions stay */
+
+        if (ngx_http_sg_zone_adopt(zone, zone->shpool) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
         zone->sh = zone->shpool->data;
         ngx_http_sg_zone_unauth_max(zone);
         return NGX_OK;
     }
 
-    if (ngx_http_sg_shm_init(zone) != NGX_OK) {
+    if (ngx_http_sg_shm_init(zone, shm_zone->shm.size) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -316,6 +316,11 @@ ngx_http_sg_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     }
 
     if (zone->old && zone->old->sh) {
+
+        if (ngx_http_sg_zone_adopt(zone, zone->old->shpool) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
         ngx_http_sg_state_copy(zone, zone->old, shm_zone->shm.log);
         return NGX_OK;
     }
@@ -325,6 +330,30 @@ ngx_http_sg_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * The zone of the running configuration (the same memory, or the one a
+ * resized zone is copied from) must have this build's layout: a zone set
+ * up by a build of the module with another one would be misread.  The
+ * reload is refused instead: the old configuration goes on with its zone.
+ */
+
+static ngx_int_t
+ngx_http_sg_zone_adopt(ngx_http_sg_zone_t *zone, ngx_slab_pool_t *shpool)
+{
+    if (ngx_http_sg_shm_layout(shpool) == NGX_OK) {
+        return NGX_OK;
+    }
+
+    ngx_log_error(NGX_LOG_EMERG, zone->shm_zone->shm.log, 0,
+                  "session_guard: zone \"%V\" was set up by a build of "
+                  "the module with another layout and cannot be kept over "
+                  "a reload: restart nginx (with \"state=\", the zone is "
+                  "saved on exit and loaded on start)", &zone->name);
+
+    return NGX_ERROR;
 }
 
 
@@ -339,8 +368,7 @@ ngx_http_sg_zone_unauth_max(ngx_http_sg_zone_t *zone)
 {
     size_t  bytes, size, chunk;
 
-    size = ngx_http_sg_node_size(ngx_http_sg_node_t,
-                                 NGX_HTTP_SG_ID_DIGEST_LEN);
+    size = ngx_http_sg_session_size(NGX_HTTP_SG_ID_DIGEST_LEN);
 
     for (chunk = 8; chunk < size; chunk <<= 1) { /* void */ }
 

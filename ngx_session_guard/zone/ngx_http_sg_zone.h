@@ -10,9 +10,9 @@
 
 /*
  * The session store: one shared-memory zone per "session_guard_zone",
- * following limit_req's recipe (rbtree keyed by a hash of the session id
- * with a full-key tie-break, LRU queue, slab allocations under the slab
- * mutex, the old zone adopted on reload when its size is unchanged).
+ * following limit_req's recipe (LRU queue, slab allocations under the slab
+ * mutex, the old zone adopted on reload when its size is unchanged), with
+ * sessions found through a keyed hash index (ngx_http_sg_shm.h).
  *
  * Every operation locks, works, copies what the caller needs out of shared
  * memory, and unlocks; nothing returned points into the zone.  Nothing is
