@@ -183,6 +183,7 @@ struct ngx_http_sg_ctx_s {
     const char                 *error;      /* challenge's error code */
     ngx_str_t                   dpop_jkt;   /* the proof key's RFC 7638 */
     ngx_str_t                   cnf_jkt;    /* the token's cnf.jkt */
+    ngx_str_t                   token_ath;  /* its DPoP "ath"; DPoP only */
     ngx_http_sg_jwks_wait_t    *jwks_wait;  /* kept across phase runs */
     ngx_http_sg_revocation_t   *revocation; /* API, logout; else NULL */
 };

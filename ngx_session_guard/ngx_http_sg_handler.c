@@ -532,6 +532,33 @@ ngx_http_sg_verify(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         ngx_http_sg_cache_insert(&smcf->cache, token, hash, identity,
                                  generation, slcf->algorithms,
                                  exp + slcf->leeway, jws);
+        hashed = 1;
+    }
+
+    if (ctx->scheme == NGX_HTTP_SG_SCHEME_DPOP) {
+
+        /*
+         * The "ath" a DPoP proof must carry for this token: kept with the
+         * token's cache entry, so that it is hashed once, not per proof
+         */
+
+        if (!hashed && smcf->cache.size) {
+            hash = ngx_murmur_hash2(token->data, token->len);
+        }
+
+        ctx->token_ath.data = ngx_pnalloc(r->pool, NGX_SG_SHA256_B64_LEN);
+        if (ctx->token_ath.data == NULL) {
+            return NGX_ERROR;
+        }
+
+        if (ngx_http_sg_cache_ath(&smcf->cache, token, hash,
+                                  ctx->token_ath.data)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        ctx->token_ath.len = NGX_SG_SHA256_B64_LEN;
     }
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,

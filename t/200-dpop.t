@@ -839,3 +839,105 @@ die "not malleated" if $other eq $proof;
 --- response_headers eval
 ["X-Status: ALLOW", main::invalid_proof('dpop proof replayed'),
  "X-Status: ALLOW"]
+
+
+
+=== TEST 54: the proof header cache: a header seen before, byte for byte,
+still needs its key's signature: another key's signature over it, or a
+signature changed in one character, is refused
+--- skip_eval: 3: $ENV{TEST_NGINX_USE_VALGRIND}
+--- request eval
+[("GET /t") x 3]
+--- more_headers eval
+my $at = dpop_token();
+my $bad = dpop_proof(token => $at);
+substr($bad, -20, 1) = substr($bad, -20, 1) eq 'A' ? 'B' : 'A';
+[dpop_headers(token => $at),
+ "Authorization: DPoP $at\r\nDPoP: "
+ . dpop_proof(token => $at, signer => 'p256b'),
+ "Authorization: DPoP $at\r\nDPoP: $bad"]
+--- error_code eval
+[200, 401, 401]
+--- response_headers eval
+["X-Status: ALLOW", (main::invalid_proof('bad dpop signature')) x 2]
+--- grep_error_log: session_guard: dpop header cache hit
+--- grep_error_log_out eval
+[qr/^(?:session_guard: dpop header cache hit\n)?\z/,
+ "session_guard: dpop header cache hit\n",
+ "session_guard: dpop header cache hit\n"]
+
+
+
+=== TEST 55: the proof header cache: a header cached where its alg is
+allowed is refused where it is not
+--- skip_eval: 2: $ENV{TEST_NGINX_USE_VALGRIND}
+--- config eval
+main::conf('') . main::conf('session_guard_dpop_algorithms ES384;', '/u')
+--- user_files
+>>> t
+protected
+>>> u
+protected
+--- request eval
+["GET /t", "GET /u"]
+--- more_headers eval
+[dpop_headers(), dpop_headers(htu => 'http://localhost/u')]
+--- error_code eval
+[200, 401]
+--- response_headers eval
+["X-Status: ALLOW", "X-Reason: dpop alg not allowed"]
+--- grep_error_log: session_guard: dpop header cache hit
+--- grep_error_log_out eval
+["", "session_guard: dpop header cache hit\n"]
+
+
+
+=== TEST 56: the ath kept with a cached token: the token is still checked
+on every hit (accepted under a leeway at /t, expired at /u), and a proof
+for another token is still refused
+--- skip_eval: 3: $ENV{TEST_NGINX_USE_VALGRIND}
+--- config
+    session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    location /t {
+        session_guard zone=sg;
+        session_guard_dpop optional;
+        session_guard_leeway 60s;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+    location /u {
+        session_guard zone=sg;
+        session_guard_dpop optional;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+--- user_files
+>>> t
+protected
+>>> u
+protected
+--- request eval
+["GET /t", "GET /u", "GET /t"]
+--- more_headers eval
+my $at = dpop_token(ttl => -5);
+[dpop_headers(token => $at),
+ dpop_headers(token => $at, htu => 'http://localhost/u'),
+ dpop_headers(token => $at, ath_token => dpop_token())]
+--- error_code eval
+[200, 401, 401]
+--- response_headers eval
+["X-Status: ALLOW\nX-Cache: MISS", "X-Reason: expired\nX-Cache: HIT",
+ main::invalid_proof('dpop ath mismatch') . "\nX-Cache: HIT"]
+
+
+
+=== TEST 57: the proof header cache: a header over 2048 bytes is not
+cached (its key still is)
+--- skip_eval: 2: $ENV{TEST_NGINX_USE_VALGRIND}
+--- request eval
+[("GET /t") x 2]
+--- more_headers eval
+[map { dpop_headers(header => { x => 'a' x 1600 }) } 1 .. 2]
+--- error_code eval
+[200, 200]
+--- grep_error_log: session_guard: dpop (header|key) cache hit
+--- grep_error_log_out eval
+["", "session_guard: dpop key cache hit\n"]

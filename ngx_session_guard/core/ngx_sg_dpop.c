@@ -42,6 +42,17 @@ static ngx_sg_dpop_key_entry_t *ngx_sg_dpop_key_slot(
 static void ngx_sg_dpop_key_insert(ngx_sg_dpop_key_cache_t *cache,
     u_char *thumbprint, ngx_sg_key_t *key, ngx_sg_alg_t *alg);
 static void ngx_sg_dpop_key_cache_cleanup(void *data);
+static ngx_int_t ngx_sg_dpop_parse_known(ngx_pool_t *pool, ngx_str_t *text,
+    ngx_uint_t algorithms, ngx_sg_dpop_header_entry_t *h,
+    ngx_sg_dpop_proof_t *proof, const char **reason);
+static ngx_int_t ngx_sg_dpop_jkt(ngx_pool_t *pool, ngx_sg_dpop_proof_t *proof);
+static uint64_t ngx_sg_dpop_header_hash(u_char *p, size_t len);
+static ngx_sg_dpop_header_entry_t *ngx_sg_dpop_header_find(
+    ngx_sg_dpop_key_cache_t *cache, ngx_str_t *text, ngx_str_t *header,
+    uint64_t *hash);
+static void ngx_sg_dpop_header_insert(ngx_sg_dpop_key_cache_t *cache,
+    ngx_str_t *header, uint64_t hash, ngx_sg_dpop_proof_t *proof);
+static void ngx_sg_dpop_header_free(ngx_sg_dpop_header_entry_t *h);
 
 
 /* RFC 7517, 7518 6.2.2, 6.3.2, 6.4.1, RFC 8037 2: private key members */
@@ -70,14 +81,16 @@ ngx_sg_dpop_parse_cached(ngx_pool_t *pool, ngx_str_t *text,
     ngx_sg_dpop_proof_t *proof, const char **reason)
 {
     json_t                   *jwk;
-    ngx_int_t                 rc;
-    ngx_str_t                 src, dst;
-    ngx_uint_t                i;
-    const char               *why, *dummy;
-    EVP_MD_CTX              **verify;
-    ngx_sg_key_t              material;
-    ngx_sg_jws_t             *jws;
-    ngx_sg_dpop_key_entry_t  *e;
+    uint64_t                     hash;
+    ngx_int_t                    rc;
+    ngx_str_t                    header;
+    ngx_uint_t                   i;
+    const char                  *why, *dummy;
+    EVP_MD_CTX                 **verify;
+    ngx_sg_key_t                 material;
+    ngx_sg_jws_t                *jws;
+    ngx_sg_dpop_key_entry_t     *e;
+    ngx_sg_dpop_header_entry_t  *h;
 
     static ngx_str_t  dpop_jwt = ngx_string("dpop+jwt");
 
@@ -92,6 +105,13 @@ ngx_sg_dpop_parse_cached(ngx_pool_t *pool, ngx_str_t *text,
     if (text->len > NGX_SG_DPOP_PROOF_MAX) {
         *reason = "dpop proof too large";
         return NGX_DECLINED;
+    }
+
+    h = ngx_sg_dpop_header_find(cache, text, &header, &hash);
+
+    if (h) {
+        return ngx_sg_dpop_parse_known(pool, text, algorithms, h, proof,
+                                       reason);
     }
 
     why = "";
@@ -234,14 +254,20 @@ ngx_sg_dpop_parse_cached(ngx_pool_t *pool, ngx_str_t *text,
         }
     }
 
+    if (rc == NGX_OK && header.len) {
+        /* every check of the header passed: it need not run again */
+        ngx_sg_dpop_header_insert(cache, &header, hash, proof);
+    }
+
     if (proof->key_cached) {
 
         /*
          * The cached key is not the pool's: it is used only above, and
          * no insert, so no free, can happen between the lookup and here
          * (a worker runs one request at a time, and only this function
-         * inserts).  Nothing after this call may use it: a later insert
-         * into the same slot frees it.
+         * inserts; the header insert above takes its own reference).
+         * Nothing after this call may use it: a later insert into the
+         * same slot frees it.
          */
 
         proof->key.pkey = NULL;
@@ -256,6 +282,92 @@ ngx_sg_dpop_parse_cached(ngx_pool_t *pool, ngx_str_t *text,
         return rc;
     }
 
+    if (ngx_sg_dpop_jkt(pool, proof) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_sg_dpop_claims(proof, reason);
+}
+
+
+/*
+ * A proof whose header segment equals the cached h's: the header's alg,
+ * key and thumbprint are h's.  Every check after the header runs as on
+ * the long way, in its order, with its reasons: the rest of the JWS, the
+ * caller's allow-list (h's alg was allowed where it was inserted, maybe
+ * not here), the signature with h's key, the claims.
+ */
+
+static ngx_int_t
+ngx_sg_dpop_parse_known(ngx_pool_t *pool, ngx_str_t *text,
+    ngx_uint_t algorithms, ngx_sg_dpop_header_entry_t *h,
+    ngx_sg_dpop_proof_t *proof, const char **reason)
+{
+    ngx_int_t      rc;
+    const char    *why;
+    ngx_sg_jws_t  *jws;
+
+    jws = &proof->jws;
+    why = "";
+
+    rc = ngx_sg_jws_parse_known(pool, text, NGX_SG_JWS_JSON_PAYLOAD, h->alg,
+                                jws, &why);
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    if (rc != NGX_OK) {
+        *reason = "bad dpop proof";
+        return NGX_DECLINED;
+    }
+
+    if (!(algorithms & NGX_SG_ALG_MASK_ASYMMETRIC
+          & ((ngx_uint_t) 1 << jws->alg->id)))
+    {
+        *reason = "dpop alg not allowed";
+        return NGX_DECLINED;
+    }
+
+    proof->header_cached = 1;
+    proof->key_cached = 1;
+
+    ngx_memcpy(proof->thumbprint, h->thumbprint, 32);
+
+    proof->key.kty = h->kty;
+    proof->key.curve = h->curve;
+    proof->key.bits = h->bits;
+    proof->key.pkey = h->pkey;
+    proof->key.verify = h->verify;
+
+    rc = ngx_sg_jws_verify(jws, &proof->key, &why);
+
+    /* h's, not the pool's: for this call only, as a key cache hit's */
+
+    proof->key.pkey = NULL;
+    proof->key.verify = NULL;
+
+    if (rc != NGX_OK) {
+        if (rc == NGX_DECLINED) {
+            *reason = "bad dpop signature";
+        }
+
+        return rc;
+    }
+
+    if (ngx_sg_dpop_jkt(pool, proof) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_sg_dpop_claims(proof, reason);
+}
+
+
+static ngx_int_t
+ngx_sg_dpop_jkt(ngx_pool_t *pool, ngx_sg_dpop_proof_t *proof)
+{
+    ngx_str_t  src, dst;
+
     dst.data = ngx_pnalloc(pool, ngx_base64_encoded_length(32));
     if (dst.data == NULL) {
         return NGX_ERROR;
@@ -268,7 +380,151 @@ ngx_sg_dpop_parse_cached(ngx_pool_t *pool, ngx_str_t *text,
 
     proof->jkt = dst;
 
-    return ngx_sg_dpop_claims(proof, reason);
+    return NGX_OK;
+}
+
+
+/*
+ * The header segment of text (empty when there is no cache, no dot or it
+ * is too long to cache), its hash, and the entry that holds a copy of it
+ */
+
+static ngx_sg_dpop_header_entry_t *
+ngx_sg_dpop_header_find(ngx_sg_dpop_key_cache_t *cache, ngx_str_t *text,
+    ngx_str_t *header, uint64_t *hash)
+{
+    u_char                      *dot;
+    ngx_sg_dpop_header_entry_t  *h;
+
+    ngx_str_null(header);
+    *hash = 0;
+
+    if (cache == NULL || cache->size == 0 || cache->headers == NULL) {
+        return NULL;
+    }
+
+    dot = ngx_strlchr(text->data, text->data + text->len, '.');
+
+    if (dot == NULL
+        || dot == text->data
+        || (size_t) (dot - text->data) > NGX_SG_DPOP_HEADER_MAX)
+    {
+        return NULL;
+    }
+
+    header->data = text->data;
+    header->len = dot - text->data;
+
+    *hash = ngx_sg_dpop_header_hash(header->data, header->len);
+
+    h = &cache->headers[*hash % cache->size];
+
+    if (h->len != header->len
+        || h->hash != *hash
+        || h->pkey == NULL
+        || ngx_memcmp(h->text, header->data, header->len) != 0)
+    {
+        cache->header_misses++;
+        return NULL;
+    }
+
+    cache->header_hits++;
+
+    return h;
+}
+
+
+/*
+ * FNV-1a, 64 bits, 8 bytes a step: it only picks a slot (a hit compares
+ * the whole segment), so a chosen collision costs its sender a slot, no
+ * more
+ */
+
+static uint64_t
+ngx_sg_dpop_header_hash(u_char *p, size_t len)
+{
+    size_t    i;
+    uint64_t  h, w;
+
+    h = 0xcbf29ce484222325ULL;
+
+    for (i = 0; i + 8 <= len; i += 8) {
+        ngx_memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0x100000001b3ULL;
+        h ^= h >> 29;
+    }
+
+    for ( /* void */ ; i < len; i++) {
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    }
+
+    return h ^ (h >> 32);
+}
+
+
+/* proof: verified by the long way, its key still usable */
+
+static void
+ngx_sg_dpop_header_insert(ngx_sg_dpop_key_cache_t *cache, ngx_str_t *header,
+    uint64_t hash, ngx_sg_dpop_proof_t *proof)
+{
+    u_char                      *copy;
+    ngx_sg_alg_t                *alg;
+    ngx_sg_dpop_header_entry_t  *h;
+
+    alg = proof->jws.alg;
+
+    if (cache == NULL || cache->headers == NULL || proof->key.pkey == NULL) {
+        return;
+    }
+
+    h = &cache->headers[hash % cache->size];
+
+    copy = malloc(header->len);
+    if (copy == NULL) {
+        return;
+    }
+
+    if (EVP_PKEY_up_ref(proof->key.pkey) != 1) {
+        ERR_clear_error();
+        free(copy);
+        return;
+    }
+
+    /* the replaced key is in use by no request: see the hit above */
+
+    ngx_sg_dpop_header_free(h);
+
+    ngx_memcpy(copy, header->data, header->len);
+
+    h->text = copy;
+    h->len = header->len;
+    h->hash = hash;
+    h->alg = alg;
+    ngx_memcpy(h->thumbprint, proof->thumbprint, 32);
+    h->kty = proof->key.kty;
+    h->curve = proof->key.curve;
+    h->bits = proof->key.bits;
+    h->pkey = proof->key.pkey;
+
+    /* NULL (the long way for each proof) if it cannot be made */
+    h->verify[alg->id] = ngx_sg_jws_verify_ctx(&proof->key, alg);
+}
+
+
+static void
+ngx_sg_dpop_header_free(ngx_sg_dpop_header_entry_t *h)
+{
+    ngx_uint_t  i;
+
+    free(h->text);
+    EVP_PKEY_free(h->pkey);
+
+    for (i = 0; i < NGX_SG_ALG_COUNT; i++) {
+        EVP_MD_CTX_free(h->verify[i]);
+    }
+
+    ngx_memzero(h, sizeof(ngx_sg_dpop_header_entry_t));
 }
 
 
@@ -294,6 +550,12 @@ ngx_sg_dpop_key_cache_init(ngx_pool_t *pool, ngx_sg_dpop_key_cache_t *cache,
         return NGX_ERROR;
     }
 
+    cache->headers = ngx_pcalloc(pool,
+                                 size * sizeof(ngx_sg_dpop_header_entry_t));
+    if (cache->headers == NULL) {
+        return NGX_ERROR;
+    }
+
     cache->size = size;
 
     cln->handler = ngx_sg_dpop_key_cache_cleanup;
@@ -315,6 +577,8 @@ ngx_sg_dpop_key_cache_cleanup(void *data)
         EVP_MD_CTX_free(cache->entries[i].verify);
         cache->entries[i].pkey = NULL;
         cache->entries[i].verify = NULL;
+
+        ngx_sg_dpop_header_free(&cache->headers[i]);
     }
 
     cache->size = 0;
@@ -453,6 +717,7 @@ ngx_int_t
 ngx_sg_dpop_check(ngx_pool_t *pool, ngx_sg_dpop_proof_t *proof,
     ngx_sg_dpop_rules_t *rules, const char **reason)
 {
+    u_char      *p;
     ngx_int_t    rc;
     ngx_str_t    htu;
     const char  *why, *dummy;
@@ -508,15 +773,21 @@ ngx_sg_dpop_check(ngx_pool_t *pool, ngx_sg_dpop_proof_t *proof,
         return NGX_DECLINED;
     }
 
-    if (ngx_sg_sha256_b64(rules->access_token.data, rules->access_token.len,
-                          ath)
-        != NGX_OK)
+    if (rules->ath.len == NGX_SG_DPOP_JKT_LEN) {
+        p = rules->ath.data;
+
+    } else if (ngx_sg_sha256_b64(rules->access_token.data,
+                                 rules->access_token.len, ath)
+               == NGX_OK)
     {
+        p = ath;
+
+    } else {
         return NGX_ERROR;
     }
 
     if (proof->ath.len != NGX_SG_DPOP_JKT_LEN
-        || CRYPTO_memcmp(proof->ath.data, ath, NGX_SG_DPOP_JKT_LEN) != 0)
+        || CRYPTO_memcmp(proof->ath.data, p, NGX_SG_DPOP_JKT_LEN) != 0)
     {
         *reason = "dpop ath mismatch";
         return NGX_DECLINED;

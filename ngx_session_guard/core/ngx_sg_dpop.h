@@ -67,6 +67,7 @@
 #define NGX_SG_DPOP_JKT_LEN         NGX_SG_SHA256_B64_LEN
 #define NGX_SG_DPOP_NONCE_KEY_LEN   32
 #define NGX_SG_DPOP_NONCE_LEN       32      /* base64url of 24 octets */
+#define NGX_SG_DPOP_HEADER_MAX      2048    /* a longer one is not cached */
 
 /* ngx_sg_uri_normalize() flags */
 #define NGX_SG_URI_ORIGIN           0x01    /* scheme://authority only */
@@ -79,6 +80,7 @@ typedef struct {
     ngx_str_t                  htm;        /* the request method */
     ngx_str_t                  htu;        /* normalised request URI */
     ngx_str_t                  access_token; /* for ath; empty: no ath */
+    ngx_str_t                  ath;        /* of access_token, if known */
 } ngx_sg_dpop_rules_t;
 
 
@@ -94,6 +96,7 @@ typedef struct {
     ngx_str_t                  nonce;      /* empty if absent */
     time_t                     iat;
     unsigned                   key_cached:1; /* key from the key cache */
+    unsigned                   header_cached:1; /* header seen before */
 } ngx_sg_dpop_proof_t;
 
 
@@ -119,11 +122,39 @@ typedef struct {
 } ngx_sg_dpop_key_entry_t;
 
 
+/*
+ * In front of it, the same number of proof headers: one client's proofs
+ * repeat their header segment byte for byte (typ, alg, jwk), and a header
+ * that passed every check once, and whose key verified a signature, would
+ * pass them again: its decoding, the checks of its jwk and the thumbprint
+ * are done once.  An entry is found by a hash of the segment and used only
+ * when the segment equals its copy byte for byte; the signature is
+ * verified on every proof, and the alg against the caller's allow-list.
+ * A segment over NGX_SG_DPOP_HEADER_MAX bytes is not cached.
+ */
+
+typedef struct {
+    u_char                    *text;       /* the segment, malloc()ed */
+    size_t                     len;        /* 0: empty */
+    uint64_t                   hash;
+    ngx_sg_alg_t              *alg;
+    u_char                     thumbprint[32];
+    ngx_uint_t                 kty;
+    int                        curve;
+    int                        bits;
+    EVP_PKEY                  *pkey;       /* owned by the cache */
+    EVP_MD_CTX                *verify[NGX_SG_ALG_COUNT]; /* [alg->id] */
+} ngx_sg_dpop_header_entry_t;
+
+
 typedef struct {
     ngx_sg_dpop_key_entry_t   *entries;
+    ngx_sg_dpop_header_entry_t *headers;
     ngx_uint_t                 size;       /* 0: no cache */
     ngx_uint_t                 hits;
     ngx_uint_t                 misses;
+    ngx_uint_t                 header_hits;
+    ngx_uint_t                 header_misses;
 } ngx_sg_dpop_key_cache_t;
 
 
@@ -141,11 +172,16 @@ ngx_int_t ngx_sg_dpop_parse(ngx_pool_t *pool, ngx_str_t *text,
     ngx_uint_t algorithms, ngx_sg_dpop_proof_t *proof, const char **reason);
 
 /*
- * ngx_sg_dpop_parse() with a key cache (NULL: none).  The thumbprint is
+ * ngx_sg_dpop_parse() with a key cache (NULL: none).  A header segment
+ * equal to a cached one takes its alg, key and thumbprint
+ * (proof->header_cached and proof->key_cached set): the payload is parsed
+ * and the signature verified as always.  Otherwise the thumbprint is
  * computed first; on a hit the cached key material is used (every check of
  * the jwk other than making the key still runs, private members included)
- * and proof->key_cached is set; on a miss the key is imported and, once
- * the signature verified, inserted.  A cached key is only used inside this
+ * and proof->key_cached is set; on a miss the key is imported.  Once the
+ * signature verified, the key and the header segment are inserted (the
+ * segment unless over NGX_SG_DPOP_HEADER_MAX bytes, or in a cache without
+ * room: malloc() failed).  A cached key is only used inside this
  * call: on return proof->key.pkey is NULL when it came from the cache.
  */
 ngx_int_t ngx_sg_dpop_parse_cached(ngx_pool_t *pool, ngx_str_t *text,
@@ -153,7 +189,8 @@ ngx_int_t ngx_sg_dpop_parse_cached(ngx_pool_t *pool, ngx_str_t *text,
     ngx_sg_dpop_proof_t *proof, const char **reason);
 
 /*
- * size entries from pool, their keys freed by a cleanup of pool; cache
+ * size entries of each table from pool, their keys and header copies freed
+ * by a cleanup of pool; cache
  * itself must live as long as pool (e.g. be allocated from it)
  */
 ngx_int_t ngx_sg_dpop_key_cache_init(ngx_pool_t *pool,
@@ -163,7 +200,9 @@ ngx_int_t ngx_sg_dpop_key_cache_init(ngx_pool_t *pool,
  * The proof against the request: htm equals rules->htm; htu, normalised
  * with query and fragment dropped, equals rules->htu (normalised by the
  * caller, see ngx_sg_uri_normalize()); iat within rules->window of
- * rules->now; with an access token, ath equals base64url(SHA-256(token)).
+ * rules->now; with an access token, ath equals base64url(SHA-256(token)),
+ * which the caller may pass in rules->ath (NGX_SG_DPOP_JKT_LEN bytes,
+ * e.g. kept with a cached token) rather than have it computed here.
  */
 ngx_int_t ngx_sg_dpop_check(ngx_pool_t *pool, ngx_sg_dpop_proof_t *proof,
     ngx_sg_dpop_rules_t *rules, const char **reason);

@@ -301,6 +301,16 @@ ngx_sg_alg_t *ngx_sg_alg_by_id(ngx_uint_t id);
 ngx_int_t ngx_sg_jws_parse(ngx_pool_t *pool, ngx_str_t *token,
     ngx_uint_t flags, ngx_sg_jws_t *jws, const char **reason);
 
+/*
+ * ngx_sg_jws_parse() of a token whose header segment is byte for byte one
+ * that ngx_sg_jws_parse() accepted before with alg: the header is neither
+ * decoded nor parsed again (jws->header is NULL, kid and typ are empty);
+ * every rule on the rest of the token applies, with the same reasons.
+ */
+ngx_int_t ngx_sg_jws_parse_known(ngx_pool_t *pool, ngx_str_t *token,
+    ngx_uint_t flags, ngx_sg_alg_t *alg, ngx_sg_jws_t *jws,
+    const char **reason);
+
 /* does key fit alg (kty, curve, the JWK's own "alg" member)? */
 ngx_uint_t ngx_sg_key_fits(ngx_sg_key_t *key, ngx_sg_alg_t *alg);
 
@@ -359,6 +369,7 @@ typedef struct {
 } ngx_sg_curve_t;
 
 #define NGX_SG_EC_MAX_SIZE         66       /* P-521 */
+#define NGX_SG_ECDSA_DER_MAX       160      /* P-521: 3 + 2 * (2 + 1 + 66) */
 
 ngx_sg_curve_t *ngx_sg_curve_by_name(u_char *name, size_t len);
 ngx_sg_curve_t *ngx_sg_curve_by_nid(int nid);
@@ -366,6 +377,13 @@ ngx_int_t ngx_sg_rsa_check(const BIGNUM *n, const BIGNUM *e,
     const char **reason);
 ngx_int_t ngx_sg_ec_check(EVP_PKEY *pkey);
 ngx_int_t ngx_sg_pkey_own(ngx_pool_t *pool, EVP_PKEY *pkey);
+
+/*
+ * ngx_sg_jws.c: a raw R || S signature (RFC 7518 3.4, an even length of at
+ * most 2 * NGX_SG_EC_MAX_SIZE) as DER into der (NGX_SG_ECDSA_DER_MAX
+ * bytes); NGX_ERROR for a length out of range
+ */
+ngx_int_t ngx_sg_ecdsa_der(ngx_str_t *sig, u_char *der, size_t *len);
 
 
 #endif /* _NGX_SG_JOSE_H_INCLUDED_ */

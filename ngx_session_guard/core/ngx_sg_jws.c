@@ -25,9 +25,7 @@
 #include <ngx_config.h>
 #include <ngx_core.h>
 
-#include <openssl/bn.h>
 #include <openssl/crypto.h>
-#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/hmac.h>
 #include <openssl/obj_mac.h>
@@ -37,9 +35,11 @@
 #include "ngx_sg_sha256.h"
 
 
-#define NGX_SG_ECDSA_DER_MAX  160    /* P-521: 3 + 2 * (2 + 1 + 66) = 141 */
-
-
+static ngx_int_t ngx_sg_jws_split(ngx_str_t *token, u_char **dot1,
+    u_char **dot2, const char **reason);
+static ngx_int_t ngx_sg_jws_body(ngx_pool_t *pool, ngx_str_t *token,
+    u_char *dot1, u_char *dot2, ngx_uint_t flags, ngx_sg_jws_t *jws,
+    const char **reason);
 static ngx_int_t ngx_sg_jws_decode(ngx_pool_t *pool, u_char *start,
     u_char *end, ngx_str_t *dst);
 static ngx_int_t ngx_sg_jws_header(ngx_sg_jws_t *jws, const char **reason);
@@ -49,8 +49,6 @@ static ngx_int_t ngx_sg_jws_hmac(ngx_sg_jws_t *jws, ngx_sg_key_t *key,
     const char **reason);
 static ngx_int_t ngx_sg_jws_pkey(ngx_sg_jws_t *jws, ngx_sg_key_t *key,
     const char **reason);
-static ngx_int_t ngx_sg_jws_ecdsa_der(ngx_str_t *sig, u_char *der,
-    size_t *len);
 static ngx_int_t ngx_sg_jws_verify_init(EVP_MD_CTX *mctx, ngx_sg_key_t *key,
     ngx_sg_alg_t *alg);
 static void ngx_sg_jws_mctx_free(void *data);
@@ -130,7 +128,7 @@ ngx_int_t
 ngx_sg_jws_parse(ngx_pool_t *pool, ngx_str_t *token, ngx_uint_t flags,
     ngx_sg_jws_t *jws, const char **reason)
 {
-    u_char      *start, *end, *dot1, *dot2;
+    u_char      *dot1, *dot2;
     ngx_int_t    rc;
     ngx_str_t    header;
     const char  *dummy;
@@ -141,27 +139,12 @@ ngx_sg_jws_parse(ngx_pool_t *pool, ngx_str_t *token, ngx_uint_t flags,
 
     ngx_memzero(jws, sizeof(ngx_sg_jws_t));
 
-    if (token->len > NGX_SG_TOKEN_MAX_SIZE) {
-        *reason = "token too large";
-        return NGX_DECLINED;
+    rc = ngx_sg_jws_split(token, &dot1, &dot2, reason);
+    if (rc != NGX_OK) {
+        return rc;
     }
 
-    start = token->data;
-    end = token->data + token->len;
-
-    dot1 = (token->len == 0) ? NULL : ngx_strlchr(start, end, '.');
-    dot2 = (dot1 == NULL) ? NULL : ngx_strlchr(dot1 + 1, end, '.');
-
-    if (dot2 == NULL
-        || ngx_strlchr(dot2 + 1, end, '.') != NULL
-        || dot1 == start
-        || dot2 == dot1 + 1)
-    {
-        *reason = "malformed token";
-        return NGX_DECLINED;
-    }
-
-    rc = ngx_sg_jws_decode(pool, start, dot1, &header);
+    rc = ngx_sg_jws_decode(pool, token->data, dot1, &header);
     if (rc != NGX_OK) {
         *reason = "bad base64url";
         return rc;
@@ -179,6 +162,78 @@ ngx_sg_jws_parse(ngx_pool_t *pool, ngx_str_t *token, ngx_uint_t flags,
     if (rc != NGX_OK) {
         return rc;
     }
+
+    return ngx_sg_jws_body(pool, token, dot1, dot2, flags, jws, reason);
+}
+
+
+ngx_int_t
+ngx_sg_jws_parse_known(ngx_pool_t *pool, ngx_str_t *token, ngx_uint_t flags,
+    ngx_sg_alg_t *alg, ngx_sg_jws_t *jws, const char **reason)
+{
+    u_char      *dot1, *dot2;
+    ngx_int_t    rc;
+    const char  *dummy;
+
+    if (reason == NULL) {
+        reason = &dummy;
+    }
+
+    ngx_memzero(jws, sizeof(ngx_sg_jws_t));
+
+    rc = ngx_sg_jws_split(token, &dot1, &dot2, reason);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    jws->alg = alg;
+
+    return ngx_sg_jws_body(pool, token, dot1, dot2, flags, jws, reason);
+}
+
+
+/* three segments, the first two not empty */
+
+static ngx_int_t
+ngx_sg_jws_split(ngx_str_t *token, u_char **dot1, u_char **dot2,
+    const char **reason)
+{
+    u_char  *start, *end;
+
+    if (token->len > NGX_SG_TOKEN_MAX_SIZE) {
+        *reason = "token too large";
+        return NGX_DECLINED;
+    }
+
+    start = token->data;
+    end = token->data + token->len;
+
+    *dot1 = (token->len == 0) ? NULL : ngx_strlchr(start, end, '.');
+    *dot2 = (*dot1 == NULL) ? NULL : ngx_strlchr(*dot1 + 1, end, '.');
+
+    if (*dot2 == NULL
+        || ngx_strlchr(*dot2 + 1, end, '.') != NULL
+        || *dot1 == start
+        || *dot2 == *dot1 + 1)
+    {
+        *reason = "malformed token";
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+/* the payload and the signature, once the header is known good */
+
+static ngx_int_t
+ngx_sg_jws_body(ngx_pool_t *pool, ngx_str_t *token, u_char *dot1,
+    u_char *dot2, ngx_uint_t flags, ngx_sg_jws_t *jws, const char **reason)
+{
+    u_char     *end;
+    ngx_int_t   rc;
+
+    end = token->data + token->len;
 
     /* checked after the header, so that "alg none" is what gets logged */
 
@@ -211,8 +266,8 @@ ngx_sg_jws_parse(ngx_pool_t *pool, ngx_str_t *token, ngx_uint_t flags,
     }
 
     jws->raw = *token;
-    jws->signing_input.data = start;
-    jws->signing_input.len = dot2 - start;
+    jws->signing_input.data = token->data;
+    jws->signing_input.len = dot2 - token->data;
 
     return NGX_OK;
 }
@@ -578,7 +633,7 @@ ngx_sg_jws_pkey(ngx_sg_jws_t *jws, ngx_sg_key_t *key, const char **reason)
     }
 
     if (alg->kty == NGX_SG_KTY_EC) {
-        rc = ngx_sg_jws_ecdsa_der(&jws->signature, der, &siglen);
+        rc = ngx_sg_ecdsa_der(&jws->signature, der, &siglen);
         if (rc != NGX_OK) {
             return rc;
         }
@@ -747,61 +802,63 @@ ngx_sg_jws_mctx_free(void *data)
 }
 
 
-/* RFC 7518 3.4: R || S, each the size of the group order, to DER */
+/*
+ * RFC 7518 3.4: R || S, each the size of the group order, to the DER
+ * ECDSA-Sig-Value that OpenSSL verifies (SEQUENCE of two INTEGERs, each in
+ * its fewest octets, a 0x00 before one whose top bit is set), written
+ * directly: no BIGNUM, no allocation.
+ */
 
-static ngx_int_t
-ngx_sg_jws_ecdsa_der(ngx_str_t *sig, u_char *der, size_t *len)
+ngx_int_t
+ngx_sg_ecdsa_der(ngx_str_t *sig, u_char *der, size_t *len)
 {
-    int         n;
-    size_t      half;
-    u_char     *p;
-    BIGNUM     *r, *s;
-    ECDSA_SIG  *esig;
+    u_char      *p, *v[2];
+    size_t       half, n[2], pad[2], body;
+    ngx_uint_t   i;
 
     half = sig->len / 2;
 
-    r = BN_bin2bn(sig->data, (int) half, NULL);
-    s = BN_bin2bn(sig->data + half, (int) half, NULL);
-    esig = ECDSA_SIG_new();
-
-    if (r == NULL || s == NULL || esig == NULL) {
-        goto failed;
+    if (sig->len == 0 || sig->len % 2 || half > NGX_SG_EC_MAX_SIZE) {
+        return NGX_ERROR;
     }
 
-    if (ECDSA_SIG_set0(esig, r, s) != 1) {
-        goto failed;
+    for (i = 0; i < 2; i++) {
+        v[i] = sig->data + i * half;
+        n[i] = half;
+
+        while (n[i] > 1 && v[i][0] == 0) {
+            v[i]++;
+            n[i]--;
+        }
+
+        pad[i] = (v[i][0] & 0x80) ? 1 : 0;
     }
 
-    /* now owned by esig */
+    /* an INTEGER of at most 67 octets: its length fits one octet */
 
-    r = NULL;
-    s = NULL;
-
-    n = i2d_ECDSA_SIG(esig, NULL);
-
-    if (n <= 0 || n > NGX_SG_ECDSA_DER_MAX) {
-        goto failed;
-    }
+    body = 2 + pad[0] + n[0] + 2 + pad[1] + n[1];
 
     p = der;
+    *p++ = 0x30;
 
-    if (i2d_ECDSA_SIG(esig, &p) != n) {
-        goto failed;
+    if (body > 0x7f) {
+        *p++ = 0x81;
     }
 
-    ECDSA_SIG_free(esig);
+    *p++ = (u_char) body;
 
-    *len = (size_t) n;
+    for (i = 0; i < 2; i++) {
+        *p++ = 0x02;
+        *p++ = (u_char) (pad[i] + n[i]);
+
+        if (pad[i]) {
+            *p++ = 0x00;
+        }
+
+        p = ngx_cpymem(p, v[i], n[i]);
+    }
+
+    *len = p - der;
 
     return NGX_OK;
-
-failed:
-
-    ERR_clear_error();
-
-    BN_free(r);
-    BN_free(s);
-    ECDSA_SIG_free(esig);
-
-    return NGX_ERROR;
 }

@@ -178,6 +178,11 @@ ngx_http_sg_dpop_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     rc = ngx_sg_dpop_parse_cached(r->pool, &text, slcf->dpop.algorithms,
                                   &smcf->dpop_keys, proof, &reason);
 
+    if (proof->header_cached) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "session_guard: dpop header cache hit");
+    }
+
     if (proof->key_cached) {
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "session_guard: dpop key cache hit");
@@ -202,6 +207,7 @@ ngx_http_sg_dpop_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     rules.window = slcf->dpop.window;
     rules.htm = r->method_name;
     rules.access_token = *token;
+    rules.ath = ctx->token_ath;     /* computed once per cached token */
 
     rc = ngx_sg_dpop_check(r->pool, proof, &rules, &reason);
 

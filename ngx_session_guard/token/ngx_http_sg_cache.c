@@ -332,6 +332,7 @@ ngx_http_sg_cache_release(ngx_http_sg_cache_t *cache,
 
     e->len = 0;
     e->expires = 0;
+    e->ath_set = 0;
 
     /* the claims are freed now unless a running request holds them */
 
@@ -364,4 +365,52 @@ static void
 ngx_http_sg_cache_free(void *data, void *p)
 {
     ngx_slab_free_locked(data, p);
+}
+
+
+/*
+ * The DPoP "ath" of a token (RFC 9449 4.3: base64url(SHA-256(token)),
+ * NGX_SG_SHA256_B64_LEN bytes into ath), kept with the token's entry so
+ * that a cached token is hashed once rather than for every proof.  It is
+ * a function of the token's bytes alone, so it is kept and used only when
+ * the entry's copy equals the token byte for byte, whatever keys or
+ * algorithms the entry was verified under; with no such entry it is
+ * computed and not kept.  NGX_OK, or NGX_ERROR (OpenSSL).
+ */
+
+ngx_int_t
+ngx_http_sg_cache_ath(ngx_http_sg_cache_t *cache, ngx_str_t *token,
+    uint32_t hash, u_char *ath)
+{
+    ngx_http_sg_cache_entry_t  *e;
+
+    e = NULL;
+
+    if (cache->size) {
+        e = &cache->entries[hash % cache->size];
+
+        if (e->len == 0
+            || e->len != token->len
+            || e->hash != hash
+            || !ngx_http_sg_cache_equal(e->token, token->data, token->len))
+        {
+            e = NULL;
+        }
+    }
+
+    if (e && e->ath_set) {
+        ngx_memcpy(ath, e->ath, NGX_SG_SHA256_B64_LEN);
+        return NGX_OK;
+    }
+
+    if (ngx_sg_sha256_b64(token->data, token->len, ath) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (e) {
+        ngx_memcpy(e->ath, ath, NGX_SG_SHA256_B64_LEN);
+        e->ath_set = 1;
+    }
+
+    return NGX_OK;
 }

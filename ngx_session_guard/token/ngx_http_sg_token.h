@@ -30,6 +30,8 @@ typedef struct {
     ngx_sg_alg_t               *alg;
     json_t                     *payload;    /* decoded claims; NULL: none */
     json_t                     *typ;        /* header "typ"; NULL: none */
+    u_char                      ath[NGX_SG_SHA256_B64_LEN]; /* DPoP */
+    u_char                      ath_set;    /* ath is the token's */
 } ngx_http_sg_cache_entry_t;
 
 
@@ -110,6 +112,8 @@ ngx_int_t ngx_http_sg_cache_lookup(ngx_http_sg_cache_t *cache,
 void ngx_http_sg_cache_insert(ngx_http_sg_cache_t *cache, ngx_str_t *token,
     uint32_t hash, void *keys, ngx_uint_t generation, ngx_uint_t algorithms,
     time_t expires, ngx_sg_jws_t *jws);
+ngx_int_t ngx_http_sg_cache_ath(ngx_http_sg_cache_t *cache, ngx_str_t *token,
+    uint32_t hash, u_char *ath);
 
 /*
  * ngx_http_sg_jwks_conf.c: where the keys come from (session_guard_jwks,

@@ -15,7 +15,10 @@
  *      over a fixed valid payload.
  *
  * Every proof that parses goes through ngx_sg_dpop_check(),
- * ngx_sg_dpop_jkt_match() and ngx_sg_dpop_nonce_check().
+ * ngx_sg_dpop_jkt_match() and ngx_sg_dpop_nonce_check().  Every proof also
+ * goes twice through a key and header cache that lives as long as the
+ * process (the second time a header hit, if the first verified): the
+ * answer, reason and thumbprint must be those of the uncached parse.
  */
 
 
@@ -29,6 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char        sg_fuzz_header[256];
 static u_char      sg_fuzz_nonce_key[NGX_SG_DPOP_NONCE_KEY_LEN];
+
+static ngx_pool_t               *sg_fuzz_cache_pool;
+static ngx_sg_dpop_key_cache_t   sg_fuzz_cache;
 
 #define SG_FUZZ_NOW  1562262616
 
@@ -52,6 +58,16 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
     memset(sg_fuzz_nonce_key, 0x5a, sizeof(sg_fuzz_nonce_key));
 
+    /* a pool never destroyed: the cache lives as long as the process */
+
+    sg_fuzz_cache_pool = sg_fuzz_pool();
+
+    if (ngx_sg_dpop_key_cache_init(sg_fuzz_cache_pool, &sg_fuzz_cache, 4)
+        != NGX_OK)
+    {
+        abort();
+    }
+
     return 0;
 }
 
@@ -59,13 +75,14 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    ngx_int_t              rc;
+    ngx_int_t              rc, rc2;
     ngx_str_t              text, header, payload, cnf_text;
+    ngx_uint_t             i;
     ngx_pool_t            *pool;
-    const char            *reason;
+    const char            *reason, *reason2;
     json_t                *cnf;
     ngx_sg_dpop_rules_t    rules;
-    ngx_sg_dpop_proof_t    proof;
+    ngx_sg_dpop_proof_t    proof, cached;
 
     if (size == 0) {
         return 0;
@@ -107,6 +124,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (proof.jkt.len && proof.jkt.len != NGX_SG_DPOP_JKT_LEN) {
         abort();
+    }
+
+    for (i = 0; i < 2; i++) {
+        reason2 = NULL;
+
+        rc2 = ngx_sg_dpop_parse_cached(pool, &text,
+                                       NGX_SG_ALG_MASK_ASYMMETRIC,
+                                       &sg_fuzz_cache, &cached, &reason2);
+        sg_fuzz_rc(rc2);
+
+        if (rc == NGX_ERROR || rc2 == NGX_ERROR) {
+            continue;
+        }
+
+        if (rc2 != rc
+            || (rc == NGX_DECLINED && strcmp(reason, reason2) != 0)
+            || cached.jkt.len != proof.jkt.len
+            || (proof.jkt.len
+                && ngx_memcmp(cached.jkt.data, proof.jkt.data,
+                              proof.jkt.len)
+                   != 0))
+        {
+            abort();
+        }
     }
 
     if (rc == NGX_OK) {

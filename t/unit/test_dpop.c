@@ -947,8 +947,10 @@ test_key_cache(void **state)
     assert_int_equal(parse_cached(&c[0], proof("ES256", ec256, pl), &p,
                                   &reason), NGX_OK);
     assert_true(p.key_cached);
+    assert_true(p.header_cached);   /* the same header, byte for byte */
     assert_null(p.key.pkey);        /* the cache's, not for later use */
-    assert_int_equal(c[0].hits, 1);
+    assert_int_equal(c[0].header_hits, 1);
+    assert_int_equal(c[0].hits, 0);
     assert_int_equal(p.jkt.len, jkt.len);
     assert_memory_equal(p.jkt.data, jkt.data, jkt.len);
     assert_int_equal(p.key.kty, NGX_SG_KTY_EC);
@@ -1037,6 +1039,167 @@ test_key_cache(void **state)
 }
 
 
+/*
+ * The header cache: a header segment seen before, byte for byte, is not
+ * decoded, checked or thumbprinted again; everything after it still is
+ */
+
+static void
+test_header_cache(void **state)
+{
+    char                     *good, *text, *pl, *big;
+    size_t                    n;
+    ngx_str_t                 jkt, t;
+    const char               *reason;
+    ngx_sg_dpop_proof_t       p;
+    ngx_sg_dpop_key_cache_t  *c;
+
+    pl = claims();
+
+    c = ngx_pcalloc(sg_pool, 2 * sizeof(ngx_sg_dpop_key_cache_t));
+    assert_non_null(c);
+
+    assert_int_equal(ngx_sg_dpop_key_cache_init(sg_pool, &c[0], 16), NGX_OK);
+    assert_int_equal(ngx_sg_dpop_key_cache_init(sg_pool, &c[1], 1), NGX_OK);
+
+    good = proof("ES256", ec256, pl);
+
+    assert_int_equal(parse_cached(&c[0], good, &p, &reason), NGX_OK);
+    assert_false(p.header_cached);
+    assert_int_equal(c[0].header_misses, 1);
+    jkt = p.jkt;
+
+    assert_int_equal(parse_cached(&c[0], good, &p, &reason), NGX_OK);
+    assert_true(p.header_cached);
+    assert_int_equal(c[0].header_hits, 1);
+    assert_int_equal(p.jkt.len, jkt.len);
+    assert_memory_equal(p.jkt.data, jkt.data, jkt.len);
+    assert_int_equal(p.jti.len, 3);
+    assert_int_equal(p.iat, NOW);
+    assert_null(p.key.pkey);
+
+    /* the cached header over another key's signature */
+
+    text = sg_token("ES256", other, NULL, header("dpop+jwt", "ES256", ec256),
+                    pl);
+    assert_int_equal(parse_cached(&c[0], text, &p, &reason), NGX_DECLINED);
+    assert_true(p.header_cached);
+    assert_string_equal(reason, "bad dpop signature");
+    assert_int_equal(p.jkt.len, 0);
+
+    /* the cached header, a signature changed in one character */
+
+    text = sg_printf("%s", good);
+    n = strlen(text) - 20;
+    text[n] = (text[n] == 'A') ? 'B' : 'A';
+    assert_int_equal(parse_cached(&c[0], text, &p, &reason), NGX_DECLINED);
+    assert_true(p.header_cached);
+    assert_string_equal(reason, "bad dpop signature");
+
+    /* ... its signature over another payload */
+
+    text = sg_printf("%s", good);
+    *strchr(text, '.') = '\0';
+    text = sg_printf("%s.e30.%s", text, strrchr(good, '.') + 1);
+    assert_int_equal(parse_cached(&c[0], text, &p, &reason), NGX_DECLINED);
+    assert_true(p.header_cached);
+    assert_string_equal(reason, "bad dpop signature");
+
+    /* the cached header where its alg is not allowed */
+
+    t = sg_str(good);
+    reason = "";
+    assert_int_equal(ngx_sg_dpop_parse_cached(sg_pool, &t,
+                         ASYM & ~(1 << NGX_SG_ALG_ES256), &c[0], &p,
+                         &reason), NGX_DECLINED);
+    assert_string_equal(reason, "dpop alg not allowed");
+
+    /* the cached header, a payload that is not JSON, a claim missing */
+
+    text = sg_printf("%s", good);
+    *strchr(text, '.') = '\0';
+    assert_int_equal(parse_cached(&c[0], sg_printf("%s.W10.%s", text,
+                                                   strrchr(good, '.') + 1),
+                                  &p, &reason), NGX_DECLINED);
+    assert_string_equal(reason, "bad dpop proof");
+
+    assert_int_equal(parse_cached(&c[0],
+                                  proof("ES256", ec256,
+                                        "{\"htm\":\"GET\",\"htu\":\"x\","
+                                        "\"iat\":1}"),
+                                  &p, &reason), NGX_DECLINED);
+    assert_true(p.header_cached);
+    assert_string_equal(reason, "missing dpop claim");
+
+    /* a header over NGX_SG_DPOP_HEADER_MAX bytes: never cached */
+
+    big = sg_printf("{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\","
+                    "\"x\":\"%02000d\",\"jwk\":%s}", 0,
+                    sg_dump(sg_jwk(ec256, NULL, NULL)));
+    text = sg_token("ES256", ec256, NULL, big, pl);
+    assert_int_equal(parse_cached(&c[0], text, &p, &reason), NGX_OK);
+    assert_int_equal(parse_cached(&c[0], text, &p, &reason), NGX_OK);
+    assert_false(p.header_cached);
+    assert_true(p.key_cached);      /* the key cache still has its key */
+
+    /* one slot: each header replaces the other */
+
+    assert_int_equal(parse_cached(&c[1], good, &p, &reason), NGX_OK);
+    assert_int_equal(parse_cached(&c[1], proof("ES384", ec384, pl), &p,
+                                  &reason), NGX_OK);
+    assert_false(p.header_cached);
+    assert_int_equal(parse_cached(&c[1], good, &p, &reason), NGX_OK);
+    assert_false(p.header_cached);
+    assert_int_equal(parse_cached(&c[1], good, &p, &reason), NGX_OK);
+    assert_true(p.header_cached);
+
+    /* a proof refused before its signature leaves no header behind */
+
+    assert_int_equal(parse_cached(&c[1],
+                                  sg_token("ES256", other, NULL,
+                                           header("dpop+jwt", "ES256",
+                                                  ec384), pl),
+                                  &p, &reason), NGX_DECLINED);
+    assert_int_equal(parse_cached(&c[1], good, &p, &reason), NGX_OK);
+    assert_true(p.header_cached);
+}
+
+
+/* "ath" known by the caller (kept with a cached token) */
+
+static void
+test_known_ath(void **state)
+{
+    ngx_str_t             t;
+    const char           *reason;
+    ngx_sg_dpop_proof_t   p;
+
+    t = sg_str(proof("ES256", ec256, claims()));
+    assert_int_equal(ngx_sg_dpop_parse(sg_pool, &t, ASYM, &p, &reason),
+                     NGX_OK);
+
+    rules.ath = sg_str(token_ath);
+    assert_int_equal(ngx_sg_dpop_check(sg_pool, &p, &rules, &reason),
+                     NGX_OK);
+
+    /* what the caller passes is what the proof is compared with */
+
+    rules.ath = sg_str("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    reason = "";
+    assert_int_equal(ngx_sg_dpop_check(sg_pool, &p, &rules, &reason),
+                     NGX_DECLINED);
+    assert_string_equal(reason, "dpop ath mismatch");
+
+    /* of another length: not an ath, computed from the token */
+
+    rules.ath = sg_str("AAAA");
+    assert_int_equal(ngx_sg_dpop_check(sg_pool, &p, &rules, &reason),
+                     NGX_OK);
+
+    ngx_str_null(&rules.ath);
+}
+
+
 int
 main(void)
 {
@@ -1056,6 +1219,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_nonce, setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_nomem, setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_key_cache, setup, sg_teardown),
+        cmocka_unit_test_setup_teardown(test_header_cache, setup,
+                                        sg_teardown),
+        cmocka_unit_test_setup_teardown(test_known_ath, setup, sg_teardown),
     };
 
     sg_init();

@@ -6,6 +6,8 @@
 
 #include "sg_test.h"
 
+#include <openssl/ecdsa.h>
+#include <openssl/rand.h>
 #include <openssl/rsa.h>
 
 
@@ -1049,6 +1051,157 @@ test_nomem(void **state)
 }
 
 
+/* R || S to DER without BIGNUMs: exactly what OpenSSL's encoder writes */
+
+static void
+der_check(u_char *raw, size_t len)
+{
+    int         n;
+    size_t      dlen;
+    u_char     *p;
+    BIGNUM     *r, *s;
+    ngx_str_t   sig;
+    ECDSA_SIG  *esig;
+    u_char      der[NGX_SG_ECDSA_DER_MAX], want[NGX_SG_ECDSA_DER_MAX];
+
+    sig.data = raw;
+    sig.len = len;
+
+    assert_int_equal(ngx_sg_ecdsa_der(&sig, der, &dlen), NGX_OK);
+
+    r = BN_bin2bn(raw, (int) len / 2, NULL);
+    s = BN_bin2bn(raw + len / 2, (int) len / 2, NULL);
+    esig = ECDSA_SIG_new();
+    assert_non_null(esig);
+    assert_int_equal(ECDSA_SIG_set0(esig, r, s), 1);
+
+    n = i2d_ECDSA_SIG(esig, NULL);
+    assert_true(n > 0 && n <= NGX_SG_ECDSA_DER_MAX);
+    p = want;
+    assert_int_equal(i2d_ECDSA_SIG(esig, &p), n);
+    ECDSA_SIG_free(esig);
+
+    assert_int_equal(dlen, (size_t) n);
+    assert_memory_equal(der, want, dlen);
+}
+
+
+static void
+test_ecdsa_der(void **state)
+{
+    size_t      len, i, j;
+    ngx_str_t   sig;
+    u_char      raw[2 * NGX_SG_EC_MAX_SIZE + 2], der[NGX_SG_ECDSA_DER_MAX];
+
+    static const size_t  lens[] = { 64, 96, 132 };
+
+    for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+        len = lens[i];
+
+        /* random, then the edges: zeros, leading zeros, top bits set */
+
+        for (j = 0; j < 200; j++) {
+            assert_int_equal(RAND_bytes(raw, (int) len), 1);
+
+            if (j % 4 == 1) {
+                ngx_memzero(raw, 1 + j % 9);
+            }
+
+            if (j % 4 == 2) {
+                ngx_memzero(raw + len / 2, 1 + j % 9);
+                raw[0] |= 0x80;
+            }
+
+            der_check(raw, len);
+        }
+
+        ngx_memzero(raw, len);
+        der_check(raw, len);
+
+        ngx_memset(raw, 0xff, len);
+        der_check(raw, len);
+
+        ngx_memzero(raw, len);
+        raw[len / 2 - 1] = 0x80;
+        raw[len - 1] = 0x01;
+        der_check(raw, len);
+    }
+
+    /* lengths that no curve has */
+
+    sig.data = raw;
+
+    for (len = 0; len < sizeof(raw); len++) {
+        if (len == 2 * (len / 2) && len && len <= 2 * NGX_SG_EC_MAX_SIZE) {
+            continue;
+        }
+
+        sig.len = len;
+        assert_int_equal(ngx_sg_ecdsa_der(&sig, der, &i), NGX_ERROR);
+    }
+}
+
+
+/* the rest of a token whose header is known: the same rules and reasons */
+
+static void
+test_parse_known(void **state)
+{
+    char          *token;
+    ngx_str_t      t;
+    const char    *reason;
+    ngx_sg_alg_t  *alg;
+    ngx_sg_jws_t   jws, full;
+
+    static const char  *bad[][2] = {
+        { "", "malformed token" }, { "a", "malformed token" },
+        { "a.b", "malformed token" }, { "a.b.c.d", "malformed token" },
+        { ".b.c", "malformed token" }, { "a..c", "malformed token" },
+        { "a.e30.", "malformed token" }, { "a.b!.c", "bad base64url" },
+        { "a.e30.c", "bad base64url" }, { "a.W10.AA", "bad payload json" },
+    };
+    ngx_uint_t  i;
+
+    alg = ngx_sg_alg_by_name((u_char *) "ES256", 5);
+    assert_non_null(alg);
+
+    token = sg_token("ES256", ec256, NULL, header("ES256", "k"), PAYLOAD);
+    t = sg_str(token);
+
+    assert_int_equal(ngx_sg_jws_parse(sg_pool, &t, NGX_SG_JWS_JSON_PAYLOAD,
+                                      &full, &reason), NGX_OK);
+    assert_int_equal(ngx_sg_jws_parse_known(sg_pool, &t,
+                                            NGX_SG_JWS_JSON_PAYLOAD, alg,
+                                            &jws, &reason), NGX_OK);
+
+    assert_ptr_equal(jws.alg, alg);
+    assert_null(jws.header);
+    assert_int_equal(jws.kid.len, 0);
+    assert_non_null(jws.payload);
+    assert_true(json_equal(jws.payload, full.payload));
+    assert_int_equal(jws.signing_input.len, full.signing_input.len);
+    assert_ptr_equal(jws.signing_input.data, full.signing_input.data);
+    assert_int_equal(jws.signature.len, full.signature.len);
+    assert_memory_equal(jws.signature.data, full.signature.data,
+                        full.signature.len);
+
+    assert_int_equal(ngx_sg_jws_verify(&jws, sg_key(sg_jwk(ec256, "k", NULL)),
+                                       &reason), NGX_OK);
+
+    /* whatever the header, what follows it is checked as before */
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        t = sg_str(bad[i][0]);
+        reason = "";
+        assert_int_equal(ngx_sg_jws_parse_known(sg_pool, &t,
+                                                NGX_SG_JWS_JSON_PAYLOAD, alg,
+                                                &jws, &reason),
+                         NGX_DECLINED);
+        assert_string_equal(reason, bad[i][1]);
+    }
+}
+
+
 int
 main(void)
 {
@@ -1073,6 +1226,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_mutations, sg_setup,
                                         sg_teardown),
         cmocka_unit_test_setup_teardown(test_nomem, sg_setup, sg_teardown),
+        cmocka_unit_test_setup_teardown(test_ecdsa_der, sg_setup,
+                                        sg_teardown),
+        cmocka_unit_test_setup_teardown(test_parse_known, sg_setup,
+                                        sg_teardown),
     };
 
     sg_init();
