@@ -7,8 +7,9 @@
 #   make test       everything: unit tests, the t/ suite, nginx -t on conf/
 #   make lint       mechanical style rules and cppcheck
 #   make bench      benchmarks against plain nginx and an njs peer (a few
-#                   minutes; BENCH_QUICK=1: a smoke run of ~15 s, part of
-#                   "make test"); see docs/performance.md
+#                   minutes; BENCH_QUICK=1: a smoke run of ~30 s, part of
+#                   "make test"; PEER=dir, BEFORE=file.so, LOCKSTATS=1:
+#                   see below); see docs/performance.md
 #   make bench-callgrind  instructions per request of the bench scenarios
 #                   under valgrind (SCENARIOS="bearer ..."; a few minutes)
 #   make fuzz       libFuzzer targets of the core, FUZZ_SECONDS (30) each
@@ -68,7 +69,8 @@ export TEST_NGINX_BINARY ?= $(NGINX_BIN)
 export TEST_NGINX_SG_MODULE ?= $(MODULE)
 
 .PHONY: all deps build module unit test test-t conf-check lint demo \
-        demo-stop bench bench-quick bench-callgrind clean FORCE fuzz \
+        demo-stop bench bench-quick bench-callgrind bench-peer \
+        bench-lockstats clean FORCE fuzz \
         fuzz-deps fuzz-build fuzz-repro test-asan fuzz-smoke test-reload \
         test-valgrind
 
@@ -175,8 +177,29 @@ fuzz-smoke:
 
 # Debian nginx with the module, wrk, loopback ports 19080-19979; results in
 # $(BUILD)/bench/results.json.
-bench: deps build
-	@BENCH_QUICK=$(BENCH_QUICK) t/tools/bench $(NGINX_BIN) $(MODULE) $(BUILD)
+#   PEER=dir       also kjdev/nginx-auth-jwt from a local checkout (never
+#                  committed), built into $(BUILD)/peer
+#   BEFORE=file.so each module scenario again with that module, adjacent
+#   LOCKSTATS=1    the module built again with -DNGX_SG_LOCKSTATS=1 into
+#                  $(BUILD)/lockstats for the zone lock figures (w2_* runs)
+PEER_BUILD      := $(BUILD)/peer
+LOCKSTATS_BUILD := $(BUILD)/lockstats
+
+bench: deps build $(if $(PEER),bench-peer) $(if $(LOCKSTATS),bench-lockstats)
+	@BENCH_QUICK=$(BENCH_QUICK) \
+	    BENCH_PEER=$(if $(PEER),$(PEER_BUILD)/ngx_http_auth_jwt_module.so) \
+	    BENCH_BEFORE=$(BEFORE) \
+	    BENCH_LOCKSTATS=$(if $(LOCKSTATS),$(LOCKSTATS_BUILD)/$(MODULE_NAME).so) \
+	    t/tools/bench $(NGINX_BIN) $(MODULE) $(BUILD)
+
+bench-peer:
+	@[ -n "$(PEER)" ] || { echo "bench-peer: PEER=dir"; exit 1; }
+	@t/tools/bench-build-peer $(abspath $(PEER)) $(NGINX_SRC) \
+	    $(PEER_BUILD) '$(NGX_CC_OPT)' '$(NGX_LD_OPT)'
+
+bench-lockstats:
+	@$(MAKE) -s build BUILD=$(LOCKSTATS_BUILD) \
+	    "NGX_CC_OPT=$(NGX_CC_OPT) -DNGX_SG_LOCKSTATS=1"
 
 bench-callgrind: deps build
 	@t/tools/bench-callgrind $(NGINX_BIN) $(MODULE) $(BUILD) $(SCENARIOS)

@@ -344,7 +344,11 @@ ngx_module_t  ngx_http_session_guard_module = {
     ngx_http_sg_init_process,              /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
+#if (NGX_SG_LOCKSTATS)
+    ngx_http_sg_lockstats_exit_process,    /* exit process */
+#else
     NULL,                                  /* exit process */
+#endif
     ngx_http_sg_zone_exit_master,          /* exit master */
     NGX_MODULE_V1_PADDING
 };

@@ -31,6 +31,8 @@
 #include "ngx_sg_state.h"
 #include "ngx_sg_risk.h"
 
+#include "ngx_http_sg_lockstats.h"
+
 
 #define NGX_HTTP_SG_ID_DIGEST_LEN      (sizeof("sha256:") - 1             \
                                         + NGX_SG_SHA256_B64_LEN)
