@@ -61,7 +61,15 @@ UPSTREAM_TN   = $(shell perl -MTest::Nginx::Socket -e1 >/dev/null 2>&1 \
 PROVE_INC     = $(if $(UPSTREAM_TN),,-I t/runner)
 SHARED_SELF   = t/selftest/008-lifecycle.t t/selftest/009-servroot.t
 PROVE_FILES   = t/*.t $(if $(UPSTREAM_TN),$(SHARED_SELF),t/selftest/*.t)
-PROVE_JOBS   ?= 1
+# Two test files at a time (about half the wall time of one on two CPUs);
+# with more than one, each file gets its own port and server root
+# (TEST_NGINX_RANDOMIZE=1 unless set).  PROVE_JOBS=1: one at a time, in
+# t/servroot on port 1984.
+PROVE_JOBS   ?= 2
+PROVE_ENV     = $(if $(filter-out 1,$(PROVE_JOBS)),\
+                  TEST_NGINX_RANDOMIZE=$${TEST_NGINX_RANDOMIZE:-1})
+# valgrind is slow enough on its own: one file at a time unless told
+VG_JOBS      ?= 1
 # compilers run in parallel (the module, the unit tests, the fuzz targets)
 JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 
@@ -166,7 +174,7 @@ conf-check: build
 	@t/tools/conf-check $(NGINX_BIN) $(MODULE) conf/*.conf
 
 test-t: build
-	prove $(PROVE_INC) -j$(PROVE_JOBS) $(PROVE_FILES)
+	$(PROVE_ENV) prove $(PROVE_INC) -j$(PROVE_JOBS) $(PROVE_FILES)
 
 test: deps build lint unit conf-check test-t bench-quick test-asan \
       fuzz-smoke
@@ -264,7 +272,8 @@ test-asan: deps
 	rc=0; \
 	t/tools/conf-check $(CURDIR)/t/tools/asan-nginx $(ASAN_MODULE) \
 	    conf/*.conf || rc=1; \
-	prove $(PROVE_INC) -j$(PROVE_JOBS) $(PROVE_FILES) || rc=1; \
+	$(PROVE_ENV) prove $(PROVE_INC) -j$(PROVE_JOBS) $(PROVE_FILES) \
+	    || rc=1; \
 	if [ -n "$$(ls -A $(ASAN_REPORTS))" ]; then \
 	    echo "sanitizer reports in $(ASAN_REPORTS):"; \
 	    head -40 $(ASAN_REPORTS)/*; rc=1; \
@@ -298,7 +307,7 @@ test-valgrind: deps build
 	@start=$$(date +%s); rc=0; \
 	TEST_NGINX_USE_VALGRIND='$(VG_OPTS)' \
 	TEST_NGINX_TIMEOUT=$${TEST_NGINX_TIMEOUT:-30} \
-	    prove $(PROVE_INC) -j$(PROVE_JOBS) $(VG_FILES) || rc=1; \
+	    prove $(PROVE_INC) -j$(VG_JOBS) $(VG_FILES) || rc=1; \
 	echo "test-valgrind: prove took $$(( $$(date +%s) - start )) s"; \
 	t/tools/valgrind-scan $(VG_LOGS) || rc=1; \
 	exit $$rc
