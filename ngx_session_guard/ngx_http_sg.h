@@ -29,6 +29,7 @@
 #include "ngx_sg_sign.h"
 #include "ngx_sg_escape.h"
 #include "ngx_sg_logout.h"
+#include "ngx_sg_set.h"
 #include "ngx_sg_risk.h"
 #include "ngx_sg_sketch.h"
 
@@ -151,6 +152,7 @@ struct ngx_http_sg_loc_conf_s {
     ngx_http_sg_zone_t         *metrics_zone; /* NULL: every zone */
     ngx_uint_t                  metrics_format; /* 0: by request */
     ngx_http_sg_logout_conf_t  *backchannel; /* backchannel_logout */
+    ngx_http_sg_ssf_conf_t     *ssf;        /* ssf_receiver */
 
     /* cookies, step-up, browsers, logout (ngx_http_sg_edge.h) */
     ngx_http_sg_edge_conf_t     edge;

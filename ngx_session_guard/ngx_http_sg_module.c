@@ -250,6 +250,13 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       0,
       NULL },
 
+    { ngx_string("session_guard_ssf_receiver"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
+      ngx_http_sg_ssf_receiver,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("session_guard_notify"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_sg_notify_directive,
@@ -570,6 +577,10 @@ ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     ngx_http_sg_api_merge_conf(prev, conf);
+
+    if (conf->ssf == NULL) {
+        conf->ssf = prev->ssf;
+    }
 
     if (conf->backchannel == NULL) {
         conf->backchannel = prev->backchannel;

@@ -195,7 +195,7 @@ ngx_http_sg_api_session_json(ngx_http_sg_out_t *out, ngx_http_sg_session_t *s)
         return;
     }
 
-    src = &ngx_sg_revoked_names[rec->revoked <= NGX_SG_REVOKED_LIMIT
+    src = &ngx_sg_revoked_names[rec->revoked <= NGX_SG_REVOKED_MAX
                                      ? rec->revoked
                                      : NGX_SG_REVOKED_POLICY];
 
@@ -214,6 +214,12 @@ ngx_http_sg_api_session_json(ngx_http_sg_out_t *out, ngx_http_sg_session_t *s)
 
     } else if (rec->revoked == NGX_SG_REVOKED_LIMIT) {
         ngx_str_set(&reason, "replaced");
+
+    } else if (rec->revoked == NGX_SG_REVOKED_SSF
+               && rec->revoke_reason < NGX_SG_SET_EVENT_COUNT)
+    {
+        /* the Shared Signals event that ended it */
+        reason = ngx_sg_set_event_names[rec->revoke_reason];
     }
 
     ngx_http_sg_out_fmt(out, ",\"revoked\":true,\"revocation\":{"

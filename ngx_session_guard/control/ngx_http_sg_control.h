@@ -23,6 +23,21 @@ typedef struct {
 } ngx_http_sg_logout_conf_t;
 
 
+/* session_guard_ssf_receiver (ngx_http_sg_ssf_conf.c) */
+#define NGX_HTTP_SG_SSF_LOG        0
+#define NGX_HTTP_SG_SSF_REVOKE     1
+
+typedef struct {
+    ngx_http_sg_zone_t         *zone;
+    ngx_sg_set_policy_t         policy;     /* "now" unset: per request */
+    ngx_str_t                   secret;     /* bearer; empty: none asked */
+    u_char                      action[NGX_SG_SET_EVENT_COUNT];
+} ngx_http_sg_ssf_conf_t;
+
+char *ngx_http_sg_ssf_receiver(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+
+
 /* ngx_http_sg_api_conf.c: the management API's directive */
 char *ngx_http_sg_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 void ngx_http_sg_api_merge_conf(ngx_http_sg_loc_conf_t *prev,

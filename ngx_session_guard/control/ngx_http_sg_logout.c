@@ -51,8 +51,6 @@
 
 static void ngx_http_sg_logout_body_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sg_logout_process(ngx_http_request_t *r);
-static ngx_int_t ngx_http_sg_logout_body(ngx_http_request_t *r,
-    ngx_str_t *body);
 static ngx_int_t ngx_http_sg_logout_form(ngx_http_request_t *r,
     ngx_str_t *body, ngx_str_t *token, const char **reason);
 static ngx_uint_t ngx_http_sg_logout_form_type(ngx_http_request_t *r);
@@ -148,7 +146,7 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
 
     name = ngx_http_sg_zone_name(lcf->zone);
 
-    rc = ngx_http_sg_logout_body(r, &body);
+    rc = ngx_http_sg_control_body(r, &body, NGX_HTTP_SG_LOGOUT_BODY_MAX);
 
     if (rc == NGX_ERROR) {
         return ngx_http_sg_logout_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
@@ -302,11 +300,12 @@ invalid:
 
 /*
  * The whole body in one piece, from memory or from the temporary file.
- * NGX_OK, NGX_DECLINED when over NGX_HTTP_SG_LOGOUT_BODY_MAX, NGX_ERROR.
+ * NGX_OK, NGX_DECLINED when over "max", NGX_ERROR.  Shared with the
+ * Shared Signals receiver (ngx_http_sg_ssf.c).
  */
 
-static ngx_int_t
-ngx_http_sg_logout_body(ngx_http_request_t *r, ngx_str_t *body)
+ngx_int_t
+ngx_http_sg_control_body(ngx_http_request_t *r, ngx_str_t *body, off_t max)
 {
     u_char       *p;
     off_t         len;
@@ -326,7 +325,7 @@ ngx_http_sg_logout_body(ngx_http_request_t *r, ngx_str_t *body)
         len += ngx_buf_size(cl->buf);
     }
 
-    if (len > NGX_HTTP_SG_LOGOUT_BODY_MAX) {
+    if (len > max) {
         return NGX_DECLINED;
     }
 

@@ -9,13 +9,24 @@
 
 
 /*
- * The back-channel logout handler, set by its directive (control/ folder
- * only).
+ * The back-channel logout and Shared Signals handlers, set by their
+ * directives, and what both receivers share (control/ folder only).
  */
 
 
 /* ngx_http_sg_logout.c */
 ngx_int_t ngx_http_sg_logout_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_sg_control_body(ngx_http_request_t *r, ngx_str_t *body,
+    off_t max);
+
+/* ngx_http_sg_logout_conf.c, shared with ngx_http_sg_ssf_conf.c */
+char *ngx_http_sg_control_keys(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_array_t **keys, ngx_str_t *name, ngx_uint_t pem);
+char *ngx_http_sg_control_algorithms(ngx_conf_t *cf, ngx_uint_t *mask,
+    ngx_str_t *value, const char *what);
+
+/* ngx_http_sg_ssf.c */
+ngx_int_t ngx_http_sg_ssf_handler(ngx_http_request_t *r);
 
 
 #endif /* _NGX_HTTP_SG_LOGOUT_H_INCLUDED_ */

@@ -14,10 +14,6 @@
 #include "ngx_http_sg_logout.h"
 
 
-static char *ngx_http_sg_logout_load(ngx_conf_t *cf, ngx_command_t *cmd,
-    ngx_http_sg_logout_conf_t *lcf, ngx_str_t *name, ngx_uint_t pem);
-static char *ngx_http_sg_logout_algorithms(ngx_conf_t *cf,
-    ngx_http_sg_logout_conf_t *lcf, ngx_str_t *value);
 
 
 /* the "session_guard_backchannel_logout" directive (location) */
@@ -101,7 +97,7 @@ ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
             s.data = value[i].data + 5;
             s.len = value[i].len - 5;
 
-            rv = ngx_http_sg_logout_load(cf, cmd, lcf, &s, 0);
+            rv = ngx_http_sg_control_keys(cf, cmd, &policy->keys, &s, 0);
             if (rv != NGX_CONF_OK) {
                 return rv;
             }
@@ -113,7 +109,7 @@ ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
             s.data = value[i].data + 4;
             s.len = value[i].len - 4;
 
-            rv = ngx_http_sg_logout_load(cf, cmd, lcf, &s, 1);
+            rv = ngx_http_sg_control_keys(cf, cmd, &policy->keys, &s, 1);
             if (rv != NGX_CONF_OK) {
                 return rv;
             }
@@ -127,7 +123,8 @@ ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
             s.data = value[i].data + 11;
             s.len = value[i].len - 11;
 
-            rv = ngx_http_sg_logout_algorithms(cf, lcf, &s);
+            rv = ngx_http_sg_control_algorithms(cf, &policy->algorithms, &s,
+                                                "a logout token");
             if (rv != NGX_CONF_OK) {
                 return rv;
             }
@@ -188,29 +185,28 @@ invalid:
 
 
 /*
+ * Shared with session_guard_ssf_receiver (ngx_http_sg_ssf_conf.c).
+ *
  * Loads a key file with the session_guard_jwks and session_guard_key
  * directives' own code: they are called with arguments made for them and
  * a scratch location configuration whose key array is ours.
  */
 
-static char *
-ngx_http_sg_logout_load(ngx_conf_t *cf, ngx_command_t *cmd,
-    ngx_http_sg_logout_conf_t *lcf, ngx_str_t *name, ngx_uint_t pem)
+char *
+ngx_http_sg_control_keys(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_array_t **keys, ngx_str_t *name, ngx_uint_t pem)
 {
     char                    *rv;
     ngx_str_t               *arg;
     ngx_array_t              args, *saved;
-    ngx_sg_logout_policy_t  *policy;
     ngx_http_sg_loc_conf_t  *tmp;
-
-    policy = &lcf->policy;
 
     tmp = ngx_pcalloc(cf->temp_pool, sizeof(ngx_http_sg_loc_conf_t));
     if (tmp == NULL) {
         return NGX_CONF_ERROR;
     }
 
-    tmp->keys = policy->keys ? policy->keys : NGX_CONF_UNSET_PTR;
+    tmp->keys = *keys ? *keys : NGX_CONF_UNSET_PTR;
 
     if (ngx_array_init(&args, cf->temp_pool, 2, sizeof(ngx_str_t))
         != NGX_OK)
@@ -237,7 +233,7 @@ ngx_http_sg_logout_load(ngx_conf_t *cf, ngx_command_t *cmd,
         return rv;
     }
 
-    policy->keys = tmp->keys;
+    *keys = tmp->keys;
 
     return NGX_CONF_OK;
 }
@@ -245,16 +241,14 @@ ngx_http_sg_logout_load(ngx_conf_t *cf, ngx_command_t *cmd,
 
 /* "ES256,RS256": asymmetric algorithms only, never "none" nor HMAC */
 
-static char *
-ngx_http_sg_logout_algorithms(ngx_conf_t *cf, ngx_http_sg_logout_conf_t *lcf,
-    ngx_str_t *value)
+char *
+ngx_http_sg_control_algorithms(ngx_conf_t *cf, ngx_uint_t *mask,
+    ngx_str_t *value, const char *what)
 {
-    u_char                  *p, *last, *start;
-    ngx_sg_alg_t            *alg;
-    ngx_sg_logout_policy_t  *policy;
+    u_char        *p, *last, *start;
+    ngx_sg_alg_t  *alg;
 
-    policy = &lcf->policy;
-    policy->algorithms = 0;
+    *mask = 0;
 
     p = value->data;
     last = p + value->len;
@@ -272,20 +266,20 @@ ngx_http_sg_logout_algorithms(ngx_conf_t *cf, ngx_http_sg_logout_conf_t *lcf,
             || !(NGX_SG_ALG_MASK_ASYMMETRIC & ((ngx_uint_t) 1 << alg->id)))
         {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid algorithm \"%*s\" for a logout "
-                               "token (asymmetric algorithms only)",
-                               p - start, start);
+                               "invalid algorithm \"%*s\" for %s "
+                               "(asymmetric algorithms only)",
+                               p - start, start, what);
             return NGX_CONF_ERROR;
         }
 
-        policy->algorithms |= (ngx_uint_t) 1 << alg->id;
+        *mask |= (ngx_uint_t) 1 << alg->id;
 
         if (p < last) {
             p++;
         }
     }
 
-    if (policy->algorithms == 0) {
+    if (*mask == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "empty \"algorithms=\"");
         return NGX_CONF_ERROR;
     }

@@ -45,7 +45,11 @@ ngx_str_t  ngx_http_sg_event_results[] = {
     ngx_string("accepted"),
     ngx_string("refused"),
     ngx_string("sent"),
-    ngx_string("failed")
+    ngx_string("failed"),
+    ngx_string("accepted"),
+    ngx_string("refused"),
+    ngx_string("duplicate"),
+    ngx_string("revoked")
 };
 
 typedef char  ngx_http_sg_event_results_check[

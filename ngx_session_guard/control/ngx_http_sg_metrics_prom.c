@@ -19,8 +19,8 @@
 
 /* one sample line, besides the zone's name (escaped, twice as long) */
 #define NGX_HTTP_SG_PROM_LINE      192
-#define NGX_HTTP_SG_PROM_LINES     96
-#define NGX_HTTP_SG_PROM_HEADERS   7168
+#define NGX_HTTP_SG_PROM_LINES     104
+#define NGX_HTTP_SG_PROM_HEADERS   7680
 
 
 #define NGX_HTTP_SG_PROM_ACTIVE    0
@@ -130,6 +130,11 @@ static ngx_http_sg_prom_family_t  ngx_http_sg_prom_rejected =
 static ngx_http_sg_prom_family_t  ngx_http_sg_prom_logout =
     { "session_guard_logout_tokens", 1,
       "Back-channel logout tokens received, by result." };
+
+static ngx_http_sg_prom_family_t  ngx_http_sg_prom_ssf =
+    { "session_guard_security_events", 1,
+      "Shared Signals events received (session_guard_ssf_receiver), by "
+      "result." };
 
 static ngx_http_sg_prom_family_t  ngx_http_sg_prom_notify =
     { "session_guard_notifications", 1,
@@ -271,6 +276,13 @@ ngx_http_sg_metrics_prom(ngx_http_request_t *r, ngx_http_sg_metrics_t *m,
                              ngx_http_sg_event_results,
                              NGX_HTTP_SG_EVENT_NOTIFY_SENT,
                              NGX_HTTP_SG_EVENT_NOTIFY_FAILED + 1,
+                             NGX_HTTP_SG_PROM_SET_EVENTS);
+
+    p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_ssf);
+    p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_ssf, "result",
+                             ngx_http_sg_event_results,
+                             NGX_HTTP_SG_EVENT_SSF_ACCEPTED,
+                             NGX_HTTP_SG_EVENT_SSF_REVOKED + 1,
                              NGX_HTTP_SG_PROM_SET_EVENTS);
 
     p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_jwks_fetches);

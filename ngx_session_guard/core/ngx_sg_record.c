@@ -15,7 +15,8 @@ ngx_str_t  ngx_sg_revoked_names[] = {
     ngx_string("policy"),
     ngx_string("api"),
     ngx_string("logout"),
-    ngx_string("limit")
+    ngx_string("limit"),
+    ngx_string("ssf")
 };
 
 typedef char  ngx_sg_revoked_names_check[

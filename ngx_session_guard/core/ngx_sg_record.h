@@ -30,7 +30,8 @@
 #define NGX_SG_REVOKED_API         2
 #define NGX_SG_REVOKED_LOGOUT      3
 #define NGX_SG_REVOKED_LIMIT       4     /* max_sessions replace_oldest */
-#define NGX_SG_REVOKED_COUNT       5
+#define NGX_SG_REVOKED_SSF         5     /* a Shared Signals event */
+#define NGX_SG_REVOKED_COUNT       6
 #define NGX_SG_REVOKED_MAX         (NGX_SG_REVOKED_COUNT - 1)
 
 /* the record's flags */
@@ -103,7 +104,7 @@ typedef struct {
 } ngx_sg_record_t;
 
 
-/* "", "policy", "api", "logout", "limit": indexed by NGX_SG_REVOKED_* */
+/* "", "policy", "api", "logout", "limit", "ssf": by NGX_SG_REVOKED_* */
 extern ngx_str_t  ngx_sg_revoked_names[];
 
 

@@ -865,7 +865,7 @@ ngx_http_sg_shm_revoke(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
     sh = zone->sh;
 
     if (source == NGX_SG_REVOKED_NO
-        || source > NGX_SG_REVOKED_LIMIT)
+        || source > NGX_SG_REVOKED_MAX)
     {
         source = NGX_SG_REVOKED_POLICY;
     }

@@ -33,7 +33,7 @@
 #include "ngx_http_sg.h"
 #include "ngx_http_sg_shm.h"
 
-#if (NGX_SG_REVOKED_LIMIT != NGX_SG_REVOKED_MAX)
+#if (NGX_SG_REVOKED_SSF != NGX_SG_REVOKED_MAX)
 #error "NGX_SG_REVOKED_MAX must be the highest NGX_SG_REVOKED_*"
 #endif
 

@@ -691,6 +691,52 @@ ngx_http_sg_zone_jti(ngx_http_sg_zone_t *zone, ngx_str_t *jti,
 }
 
 
+/*
+ * Forgets a one-time identifier remembered by ngx_http_sg_zone_jti(), so
+ * that a use whose effect could not be made is not counted as a use.
+ */
+
+void
+ngx_http_sg_zone_jti_forget(ngx_http_sg_zone_t *zone, ngx_str_t *jti)
+{
+    u_char              *key, digest[NGX_SG_SHA256_LEN];
+    uint32_t             hash;
+    ngx_uint_t           len;
+    ngx_rbtree_node_t   *node;
+
+    if (jti->len == 0) {
+        return;
+    }
+
+    if (jti->len > NGX_SG_JTI_MAX) {
+        if (ngx_sg_sha256_digest(jti->data, jti->len, digest) != NGX_OK)
+        {
+            return;
+        }
+
+        key = digest;
+        len = NGX_SG_SHA256_LEN | NGX_HTTP_SG_JTI_HASHED;
+
+    } else {
+        key = jti->data;
+        len = jti->len;
+    }
+
+    hash = ngx_crc32_short(key, len & ~NGX_HTTP_SG_JTI_HASHED);
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    node = ngx_http_sg_shm_lookup(&zone->sh->jtis, hash, key, len,
+                                  offsetof(ngx_http_sg_jti_t, data));
+
+    if (node) {
+        ngx_http_sg_shm_free_jti(zone, ngx_http_sg_overlay(node));
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+}
+
+
 void
 ngx_http_sg_zone_stats(ngx_http_sg_zone_t *zone,
     ngx_http_sg_zone_stats_t *stats)

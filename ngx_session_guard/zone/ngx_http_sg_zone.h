@@ -95,9 +95,16 @@ typedef struct {
 #define NGX_HTTP_SG_EVENT_LOGOUT_REFUSED   1
 #define NGX_HTTP_SG_EVENT_NOTIFY_SENT      2  /* session_guard_notify */
 #define NGX_HTTP_SG_EVENT_NOTIFY_FAILED    3
-#define NGX_HTTP_SG_EVENT_COUNT            4
+#define NGX_HTTP_SG_EVENT_SSF_ACCEPTED     4  /* security events (SSF) */
+#define NGX_HTTP_SG_EVENT_SSF_REFUSED      5
+#define NGX_HTTP_SG_EVENT_SSF_DUPLICATE    6  /* retransmitted, acknowledged */
+#define NGX_HTTP_SG_EVENT_SSF_REVOKED      7  /* events that revoked */
+#define NGX_HTTP_SG_EVENT_COUNT            8
 
-/* "accepted", "refused", "sent", "failed" (ngx_http_sg_metrics.c) */
+/*
+ * "accepted", "refused", "sent", "failed", "accepted", "refused",
+ * "duplicate", "revoked" (ngx_http_sg_metrics_output.c)
+ */
 extern ngx_str_t  ngx_http_sg_event_results[];
 
 typedef struct {
@@ -194,6 +201,9 @@ ngx_int_t ngx_http_sg_zone_list(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
  */
 ngx_int_t ngx_http_sg_zone_jti(ngx_http_sg_zone_t *zone, ngx_str_t *jti,
     time_t expires);
+
+/* forget one (its use had no effect: a failed revocation) */
+void ngx_http_sg_zone_jti_forget(ngx_http_sg_zone_t *zone, ngx_str_t *jti);
 
 void ngx_http_sg_zone_stats(ngx_http_sg_zone_t *zone,
     ngx_http_sg_zone_stats_t *stats);

@@ -1,0 +1,605 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * Receiving Shared Signals (OpenID SSF 1.0) by push (RFC 8935):
+ *
+ *   session_guard_ssf_receiver zone=name issuer=URL audience=URI
+ *       jwks=file | key=file ... auth=file [algorithms=...]
+ *       [max_age=time] [leeway=time] [on=event:action ...];
+ *
+ * A content handler.  The transmitter POSTs one Security Event Token
+ * (RFC 8417) as the body, Content-Type application/secevent+jwt, with
+ * "Authorization: Bearer <the secret of auth=>".  The SET is validated in
+ * the core (ngx_sg_set.c: typ, signature by the directive's own keys, iss,
+ * aud, iat, jti, no exp nor sub, events, subject), applied at most once
+ * (issuer and jti, in the zone), then each event does what the mapping
+ * says (ngx_http_sg_ssf_conf.c):
+ *
+ *   revoke   the subject's complex "session" member names a session: it
+ *            is revoked (ahead, if unknown); else its user: every session
+ *            of that subject; source "ssf", the event type as the reason;
+ *   log      a line at notice, nothing else.
+ *
+ * Answers (RFC 8935 section 2.2-2.4): 202 with no body once applied, and
+ * for an identical retransmission (not applied again); 400 with
+ * {"err":code,"description":reason} for an invalid SET, a jti reused by a
+ * different SET, a wrong content type or an oversized body; 401 with
+ * WWW-Authenticate: Bearer and "authentication_failed" without the
+ * secret; 405 for another method; 500 when the zone cannot store a
+ * revocation or the jti (fail closed: the transmitter sends it again).
+ * Always Cache-Control: no-store.
+ */
+
+
+#include "ngx_http_sg.h"
+#include "ngx_http_sg_reply.h"
+#include "ngx_http_sg_logout.h"
+
+
+#define NGX_HTTP_SG_SSF_BODY_MAX   65536
+
+
+static void ngx_http_sg_ssf_body_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_sg_ssf_process(ngx_http_request_t *r);
+static ngx_int_t ngx_http_sg_ssf_apply(ngx_http_request_t *r,
+    ngx_http_sg_ssf_conf_t *scf, ngx_sg_set_t *set, ngx_sg_set_event_t *ev);
+static ngx_int_t ngx_http_sg_ssf_replay(ngx_http_request_t *r,
+    ngx_http_sg_ssf_conf_t *scf, ngx_str_t *text, ngx_sg_set_t *set,
+    ngx_str_t *keys);
+static ngx_uint_t ngx_http_sg_ssf_authorized(ngx_http_request_t *r,
+    ngx_http_sg_ssf_conf_t *scf);
+static ngx_uint_t ngx_http_sg_ssf_content_type(ngx_http_request_t *r);
+static ngx_int_t ngx_http_sg_ssf_reply(ngx_http_request_t *r,
+    ngx_uint_t status, ngx_sg_set_err_e err, const char *reason);
+
+
+ngx_int_t
+ngx_http_sg_ssf_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                rc;
+    const char              *reason;
+    ngx_table_elt_t         *h;
+    ngx_http_sg_loc_conf_t  *slcf;
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
+
+    if (slcf->ssf == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (r->method != NGX_HTTP_POST) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Allow");
+        ngx_str_set(&h->value, "POST");
+
+        return ngx_http_sg_ssf_reply(r, NGX_HTTP_NOT_ALLOWED, 0, NULL);
+    }
+
+    /* the transmitter's secret first: nothing else is said to a stranger */
+
+    if (!ngx_http_sg_ssf_authorized(r, slcf->ssf)) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "session_guard: security event refused: no valid "
+                      "bearer secret");
+
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "WWW-Authenticate");
+        ngx_str_set(&h->value, "Bearer");
+
+        return ngx_http_sg_ssf_reply(r, NGX_HTTP_UNAUTHORIZED,
+                                     NGX_SG_SET_ERR_AUTHENTICATION_FAILED,
+                                     "bearer secret missing or wrong");
+    }
+
+    reason = NULL;
+
+    if (!ngx_http_sg_ssf_content_type(r)) {
+        reason = "wrong content type";
+
+    } else if (r->headers_in.content_length_n > NGX_HTTP_SG_SSF_BODY_MAX) {
+        reason = "body too large";
+    }
+
+    if (reason) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "session_guard: security event refused: %s", reason);
+
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_sg_ssf_reply(r, NGX_HTTP_BAD_REQUEST,
+                                     NGX_SG_SET_ERR_INVALID_REQUEST, reason);
+    }
+
+    r->request_body_in_single_buf = 1;
+
+    rc = ngx_http_read_client_request_body(r, ngx_http_sg_ssf_body_handler);
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return rc;
+    }
+
+    return NGX_DONE;
+}
+
+
+static void
+ngx_http_sg_ssf_body_handler(ngx_http_request_t *r)
+{
+    ngx_http_finalize_request(r, ngx_http_sg_ssf_process(r));
+}
+
+
+static ngx_int_t
+ngx_http_sg_ssf_process(ngx_http_request_t *r)
+{
+    u_char                  *p, *last;
+    ngx_int_t                rc;
+    ngx_str_t                body, keys[2];
+    ngx_uint_t               i;
+    const char              *reason;
+    ngx_sg_set_t            *set;
+    ngx_sg_set_err_e         err;
+    ngx_sg_set_policy_t      policy;
+    ngx_http_sg_loc_conf_t  *slcf;
+    ngx_http_sg_ssf_conf_t  *scf;
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
+    scf = slcf->ssf;
+
+    rc = ngx_http_sg_control_body(r, &body, NGX_HTTP_SG_SSF_BODY_MAX);
+
+    if (rc == NGX_ERROR) {
+        return ngx_http_sg_ssf_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR, 0,
+                                     NULL);
+    }
+
+    err = NGX_SG_SET_ERR_INVALID_REQUEST;
+
+    if (rc != NGX_OK) {
+        reason = "body too large";
+        goto invalid;
+    }
+
+    /* a compact JWS and nothing else; a trailing line end is tolerated */
+
+    p = body.data;
+    last = p + body.len;
+
+    while (last > p && (last[-1] == '\n' || last[-1] == '\r')) {
+        last--;
+    }
+
+    body.len = last - p;
+
+    if (body.len == 0) {
+        reason = "empty body";
+        goto invalid;
+    }
+
+    set = ngx_pcalloc(r->pool, sizeof(ngx_sg_set_t));
+    if (set == NULL) {
+        return ngx_http_sg_ssf_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR, 0,
+                                     NULL);
+    }
+
+    /* the configuration is shared: the clock goes into a copy */
+
+    policy = scf->policy;
+    policy.now = ngx_time();
+
+    rc = ngx_sg_set_validate(r->pool, &body, &policy, set, &reason, &err);
+
+    if (rc == NGX_ERROR) {
+        return ngx_http_sg_ssf_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR, 0,
+                                     NULL);
+    }
+
+    if (rc != NGX_OK) {
+        goto invalid;
+    }
+
+    err = NGX_SG_SET_ERR_INVALID_REQUEST;
+
+    rc = ngx_http_sg_ssf_replay(r, scf, &body, set, keys);
+
+    if (rc == NGX_ERROR) {
+        return ngx_http_sg_ssf_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR, 0,
+                                     NULL);
+    }
+
+    if (rc == NGX_DONE) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "session_guard: security event \"%V\" from \"%V\" "
+                      "received again, not applied again",
+                      ngx_http_sg_log_str(r, &set->jti), &scf->policy.issuer);
+
+        ngx_http_sg_zone_count_event(scf->zone,
+                                     NGX_HTTP_SG_EVENT_SSF_DUPLICATE);
+
+        return ngx_http_sg_ssf_reply(r, NGX_HTTP_ACCEPTED, 0, NULL);
+    }
+
+    if (rc != NGX_OK) {
+        reason = "jti reused by a different event";
+        goto invalid;
+    }
+
+    for (i = 0; i < set->nevents; i++) {
+        if (ngx_http_sg_ssf_apply(r, scf, set, &set->events[i]) != NGX_OK) {
+            /* not applied: the transmitter must be able to send it again */
+            ngx_http_sg_zone_jti_forget(scf->zone, &keys[0]);
+            ngx_http_sg_zone_jti_forget(scf->zone, &keys[1]);
+
+            return ngx_http_sg_ssf_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                         0, NULL);
+        }
+    }
+
+    return ngx_http_sg_ssf_reply(r, NGX_HTTP_ACCEPTED, 0, NULL);
+
+invalid:
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "session_guard: security event refused: %s (%V)", reason,
+                  &ngx_sg_set_err_names[err]);
+
+    return ngx_http_sg_ssf_reply(r, NGX_HTTP_BAD_REQUEST, err, reason);
+}
+
+
+/*
+ * At most once per issuer and jti.  keys[0] names this very SET (its
+ * SHA-256), keys[1] its jti: the first seen means an identical
+ * retransmission (NGX_DONE: acknowledged, not applied), the second alone
+ * a different SET reusing the jti (NGX_DECLINED).  Both are kept for the
+ * age after which the SET would be refused anyway.
+ */
+
+static ngx_int_t
+ngx_http_sg_ssf_replay(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
+    ngx_str_t *text, ngx_sg_set_t *set, ngx_str_t *keys)
+{
+    u_char     *p, digest[NGX_SG_SHA256_LEN];
+    time_t      until;
+    ngx_int_t   rc;
+    ngx_str_t   d, enc;
+
+    if (ngx_sg_sha256_digest(text->data, text->len, digest) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    d.data = digest;
+    d.len = sizeof(digest);
+
+    enc.len = ngx_base64_encoded_length(d.len);
+    enc.data = ngx_pnalloc(r->pool, enc.len);
+    if (enc.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_encode_base64url(&enc, &d);
+
+    keys[1].len = sizeof("ssf  ") - 1 + set->iss.len + set->jti.len;
+    keys[0].len = keys[1].len + 1 + enc.len;
+
+    keys[0].data = ngx_pnalloc(r->pool, keys[0].len + keys[1].len);
+    if (keys[0].data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_sprintf(keys[0].data, "ssf %V %V %V", &set->iss, &set->jti,
+                    &enc);
+    keys[1].data = p;
+    (void) ngx_sprintf(p, "ssf %V %V", &scf->policy.issuer, &set->jti);
+
+    until = set->iat + scf->policy.max_age + scf->policy.leeway;
+
+    rc = ngx_http_sg_zone_jti(scf->zone, &keys[0], until);
+
+    if (rc != NGX_OK) {
+        return rc == NGX_DECLINED ? NGX_DONE : rc;
+    }
+
+    rc = ngx_http_sg_zone_jti(scf->zone, &keys[1], until);
+
+    if (rc != NGX_OK) {
+        ngx_http_sg_zone_jti_forget(scf->zone, &keys[0]);
+    }
+
+    return rc;
+}
+
+
+static ngx_int_t
+ngx_http_sg_ssf_apply(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
+    ngx_sg_set_t *set, ngx_sg_set_event_t *ev)
+{
+    ngx_str_t   *name, *evname, sid, sub, why;
+    ngx_uint_t   n, action;
+
+    name = ngx_http_sg_zone_name(scf->zone);
+    evname = &ngx_sg_set_event_names[ev->type];
+
+    ngx_http_sg_zone_count_event(scf->zone, NGX_HTTP_SG_EVENT_SSF_ACCEPTED);
+
+    switch (ev->type) {
+
+    case NGX_SG_SET_VERIFICATION:
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "session_guard: verification event from \"%V\", "
+                      "state \"%V\"", &scf->policy.issuer,
+                      ngx_http_sg_log_str(r, &ev->state));
+        return NGX_OK;
+
+    case NGX_SG_SET_STREAM_UPDATED:
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "session_guard: stream from \"%V\" is now \"%V\"",
+                      &scf->policy.issuer, ngx_http_sg_log_str(r, &ev->status));
+        return NGX_OK;
+
+    case NGX_SG_SET_UNKNOWN:
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "session_guard: security event \"%V\" from \"%V\" "
+                      "of unknown type \"%V\" accepted, nothing done",
+                      ngx_http_sg_log_str(r, &set->jti), &scf->policy.issuer,
+                      ngx_http_sg_log_str(r, &ev->uri));
+        return NGX_OK;
+
+    default:
+        break;
+    }
+
+    action = scf->action[ev->type];
+
+    /* only a device found non-compliant ends sessions */
+
+    if (ev->type == NGX_SG_SET_DEVICE_COMPLIANCE_CHANGE
+        && !(ev->current_status.len == 13
+             && ngx_strncmp(ev->current_status.data, "not-compliant", 13)
+                == 0))
+    {
+        action = NGX_HTTP_SG_SSF_LOG;
+    }
+
+    if (action == NGX_HTTP_SG_SSF_REVOKE
+        && ev->session.len == 0 && ev->user.len == 0)
+    {
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "session_guard: %V event from \"%V\" names neither a "
+                      "session nor a user (device \"%V\" is unknown to the "
+                      "edge), nothing done", evname, &scf->policy.issuer,
+                      ngx_http_sg_log_str(r, &ev->device));
+        return NGX_OK;
+    }
+
+    if (action != NGX_HTTP_SG_SSF_REVOKE) {
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "session_guard: %V event from \"%V\" for \"%V\" "
+                      "logged, nothing done", evname, &scf->policy.issuer,
+                      ngx_http_sg_log_str(r, ev->session.len ? &ev->session
+                                                             : &ev->user));
+        return NGX_OK;
+    }
+
+    /* the zone's names for them (a digest when too long) */
+
+    if (ngx_http_sg_session_name(r->pool, &ev->session, NGX_SG_ID_MAX, &sid)
+        != NGX_OK
+        || ngx_http_sg_session_name(r->pool, &ev->user, NGX_SG_SUB_MAX, &sub)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (sid.len) {
+        if (ngx_http_sg_zone_revoke(scf->zone, &sid, NGX_SG_REVOKED_SSF,
+                                    ev->type, 0)
+            != NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "session_guard: zone \"%V\" cannot store the "
+                          "revocation of session \"%V\" asked by a %V "
+                          "event", name, ngx_http_sg_log_str(r, &sid), evname);
+            return NGX_ERROR;
+        }
+
+        n = 1;
+
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "session_guard: zone \"%V\": session \"%V\" revoked "
+                      "by a %V event from \"%V\"", name,
+                      ngx_http_sg_log_str(r, &sid), evname,
+                      &scf->policy.issuer);
+
+    } else {
+        n = 0;
+
+        if (ngx_http_sg_zone_revoke_subject(scf->zone, &sub,
+                                            NGX_SG_REVOKED_SSF, ev->type, &n)
+            != NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "session_guard: zone \"%V\" cannot store the "
+                          "revocation of the sessions of \"%V\" asked by a "
+                          "%V event", name, ngx_http_sg_log_str(r, &sub),
+                          evname);
+            return NGX_ERROR;
+        }
+
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "session_guard: zone \"%V\": %ui session(s) of "
+                      "\"%V\" revoked by a %V event from \"%V\"", name, n,
+                      ngx_http_sg_log_str(r, &sub), evname,
+                      &scf->policy.issuer);
+    }
+
+    ngx_http_sg_zone_count_event(scf->zone, NGX_HTTP_SG_EVENT_SSF_REVOKED);
+
+    why = *evname;
+
+    (void) ngx_http_sg_event_revocation(r, &sid, &sub, NGX_SG_REVOKED_SSF,
+                                        &why, n);
+
+    ngx_http_sg_notify_send(r, ngx_http_get_module_loc_conf(r,
+                                ngx_http_session_guard_module),
+                            scf->zone, &ev->session, &ev->user,
+                            NGX_SG_REVOKED_SSF, &why);
+
+    return NGX_OK;
+}
+
+
+/* "Authorization: Bearer <secret>", compared in constant time */
+
+static ngx_uint_t
+ngx_http_sg_ssf_authorized(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf)
+{
+    u_char     *p, *last;
+    ngx_str_t  *v;
+
+    if (r->headers_in.authorization == NULL) {
+        return 0;
+    }
+
+    /* nginx itself refuses a request with two Authorization headers */
+
+    v = &r->headers_in.authorization->value;
+
+    if (v->len < 7 || ngx_strncasecmp(v->data, (u_char *) "Bearer ", 7) != 0)
+    {
+        return 0;
+    }
+
+    p = v->data + 7;
+    last = v->data + v->len;
+
+    while (p < last && *p == ' ') {
+        p++;
+    }
+
+    if ((size_t) (last - p) != scf->secret.len) {
+        return 0;
+    }
+
+    return CRYPTO_memcmp(p, scf->secret.data, scf->secret.len) == 0;
+}
+
+
+/* Content-Type: application/secevent+jwt, maybe with parameters */
+
+static ngx_uint_t
+ngx_http_sg_ssf_content_type(ngx_http_request_t *r)
+{
+    u_char     *p, *last;
+    ngx_str_t  *ct;
+
+    static const char  type[] = "application/secevent+jwt";
+
+    if (r->headers_in.content_type == NULL) {
+        return 0;
+    }
+
+    ct = &r->headers_in.content_type->value;
+
+    if (ct->len < sizeof(type) - 1
+        || ngx_strncasecmp(ct->data, (u_char *) type, sizeof(type) - 1) != 0)
+    {
+        return 0;
+    }
+
+    p = ct->data + sizeof(type) - 1;
+    last = ct->data + ct->len;
+
+    while (p < last && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+
+    return p == last || *p == ';';
+}
+
+
+static ngx_int_t
+ngx_http_sg_ssf_reply(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_sg_set_err_e err, const char *reason)
+{
+    u_char                  *p, *buf;
+    size_t                   len;
+    ngx_buf_t               *b;
+    ngx_chain_t              out;
+    ngx_http_sg_loc_conf_t  *slcf;
+
+    static ngx_str_t   type = ngx_string("application/json");
+    static const char  internal[] = "{\"err\":\"server_error\"}";
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
+
+    if (status == NGX_HTTP_BAD_REQUEST || status == NGX_HTTP_UNAUTHORIZED) {
+        ngx_http_sg_zone_count_event(slcf->ssf->zone,
+                                     NGX_HTTP_SG_EVENT_SSF_REFUSED);
+    }
+
+    if (status == NGX_HTTP_ACCEPTED || status == NGX_HTTP_NOT_ALLOWED) {
+
+        /* no body: a special buffer that only ends the response */
+
+        b = ngx_calloc_buf(r->pool);
+        if (b == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        b->last_buf = (r == r->main) ? 1 : 0;
+        b->last_in_chain = 1;
+
+        out.buf = b;
+        out.next = NULL;
+
+        return ngx_http_sg_api_send(r, status, &type, &out);
+    }
+
+    if (reason == NULL) {
+        return ngx_http_sg_api_reply(r, status, (u_char *) internal,
+                                     (u_char *) internal
+                                     + sizeof(internal) - 1);
+    }
+
+    /* the reasons are the core's static strings: nothing to escape */
+
+    len = sizeof("{\"err\":\"\",\"description\":\"\"}") - 1
+          + ngx_sg_set_err_names[err].len + ngx_strlen(reason);
+
+    buf = ngx_pnalloc(r->pool, len);
+    if (buf == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_sprintf(buf, "{\"err\":\"%V\",\"description\":\"%s\"}",
+                    &ngx_sg_set_err_names[err], reason);
+
+    return ngx_http_sg_api_reply(r, status, buf, p);
+}

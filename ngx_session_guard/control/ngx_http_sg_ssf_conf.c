@@ -1,0 +1,384 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * The "session_guard_ssf_receiver" directive: a transmitter's Security
+ * Event Tokens accepted at this location (RFC 8935 push), its keys, the
+ * bearer secret it must present, and what each event does.  The handler
+ * is in ngx_http_sg_ssf.c.
+ */
+
+
+#include "ngx_http_sg.h"
+#include "ngx_http_sg_logout.h"
+
+
+#define NGX_HTTP_SG_SSF_SECRET_MAX   4096
+
+
+static char *ngx_http_sg_ssf_on(ngx_conf_t *cf, ngx_http_sg_ssf_conf_t *scf,
+    ngx_str_t *value);
+static char *ngx_http_sg_ssf_secret(ngx_conf_t *cf,
+    ngx_http_sg_ssf_conf_t *scf, ngx_str_t *name);
+
+
+char *
+ngx_http_sg_ssf_receiver(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_sg_loc_conf_t *slcf = conf;
+
+    char                      *rv;
+    time_t                     t;
+    ngx_str_t                 *value, s, *aud;
+    ngx_uint_t                 i, secret;
+    ngx_sg_set_policy_t       *policy;
+    ngx_http_sg_ssf_conf_t    *scf;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (slcf->ssf) {
+        return "is duplicate";
+    }
+
+    scf = ngx_pcalloc(cf->pool, sizeof(ngx_http_sg_ssf_conf_t));
+    if (scf == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    /* the defaults of the mapping (docs/shared-signals.md) */
+
+    scf->action[NGX_SG_SET_SESSION_REVOKED] = NGX_HTTP_SG_SSF_REVOKE;
+    scf->action[NGX_SG_SET_CREDENTIAL_CHANGE] = NGX_HTTP_SG_SSF_REVOKE;
+    scf->action[NGX_SG_SET_DEVICE_COMPLIANCE_CHANGE] = NGX_HTTP_SG_SSF_REVOKE;
+
+    policy = &scf->policy;
+    policy->algorithms = NGX_SG_ALG_MASK_ASYMMETRIC;
+    policy->leeway = 60;
+    policy->max_age = 86400;
+
+    policy->audiences = ngx_array_create(cf->pool, 1, sizeof(ngx_str_t));
+    if (policy->audiences == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    secret = 0;
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "zone=", 5) == 0 && value[i].len > 5) {
+            if (scf->zone) {
+                goto invalid;
+            }
+
+            s.data = value[i].data + 5;
+            s.len = value[i].len - 5;
+
+            scf->zone = ngx_http_sg_zone_get(cf, &s);
+            if (scf->zone == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "issuer=", 7) == 0
+            && value[i].len > 7)
+        {
+            if (policy->issuer.len) {
+                goto invalid;
+            }
+
+            policy->issuer.data = value[i].data + 7;
+            policy->issuer.len = value[i].len - 7;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "audience=", 9) == 0
+            && value[i].len > 9)
+        {
+            aud = ngx_array_push(policy->audiences);
+            if (aud == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            aud->data = value[i].data + 9;
+            aud->len = value[i].len - 9;
+            continue;
+        }
+
+        if ((ngx_strncmp(value[i].data, "jwks=", 5) == 0 && value[i].len > 5)
+            || (ngx_strncmp(value[i].data, "key=", 4) == 0
+                && value[i].len > 4))
+        {
+            s.data = value[i].data + (value[i].data[0] == 'j' ? 5 : 4);
+            s.len = value[i].len - (s.data - value[i].data);
+
+            rv = ngx_http_sg_control_keys(cf, cmd, &policy->keys, &s,
+                                          value[i].data[0] == 'k');
+            if (rv != NGX_CONF_OK) {
+                return rv;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "algorithms=", 11) == 0
+            && value[i].len > 11)
+        {
+            s.data = value[i].data + 11;
+            s.len = value[i].len - 11;
+
+            rv = ngx_http_sg_control_algorithms(cf, &policy->algorithms, &s,
+                                                "a security event token");
+            if (rv != NGX_CONF_OK) {
+                return rv;
+            }
+
+            continue;
+        }
+
+        if ((ngx_strncmp(value[i].data, "leeway=", 7) == 0
+             && value[i].len > 7)
+            || (ngx_strncmp(value[i].data, "max_age=", 8) == 0
+                && value[i].len > 8))
+        {
+            s.data = ngx_strlchr(value[i].data, value[i].data + value[i].len,
+                                 '=') + 1;
+            s.len = value[i].len - (s.data - value[i].data);
+
+            t = ngx_parse_time(&s, 1);
+
+            if (value[i].data[0] == 'l') {
+                if (t == (time_t) NGX_ERROR || t > 600) {
+                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                       "invalid parameter \"%V\", the "
+                                       "leeway is at most 10m", &value[i]);
+                    return NGX_CONF_ERROR;
+                }
+
+                policy->leeway = t;
+
+            } else {
+                if (t == (time_t) NGX_ERROR || t < 60 || t > 30 * 86400) {
+                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                       "invalid parameter \"%V\", max_age "
+                                       "is from 1m to 30d", &value[i]);
+                    return NGX_CONF_ERROR;
+                }
+
+                policy->max_age = t;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "auth=", 5) == 0 && value[i].len > 5) {
+            if (secret++) {
+                goto invalid;
+            }
+
+            s.data = value[i].data + 5;
+            s.len = value[i].len - 5;
+
+            rv = ngx_http_sg_ssf_secret(cf, scf, &s);
+            if (rv != NGX_CONF_OK) {
+                return rv;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "on=", 3) == 0 && value[i].len > 3) {
+            rv = ngx_http_sg_ssf_on(cf, scf, &value[i]);
+            if (rv != NGX_CONF_OK) {
+                return rv;
+            }
+
+            continue;
+        }
+
+        goto invalid;
+    }
+
+    if (scf->zone == NULL || policy->issuer.len == 0
+        || policy->audiences->nelts == 0)
+    {
+        return "needs \"zone=\", \"issuer=\" and \"audience=\" parameters";
+    }
+
+    if (policy->keys == NULL || policy->keys->nelts == 0) {
+        return "needs keys: \"jwks=file\" or \"key=file\" parameters";
+    }
+
+    if (scf->secret.len == 0) {
+        return "needs \"auth=file\": the bearer secret the transmitter "
+               "presents";
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_sg_ssf_handler;
+
+    slcf->ssf = scf;
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\"", &value[i]);
+    return NGX_CONF_ERROR;
+}
+
+
+/*
+ * "on=credential-change:log": an event type by its short name, and what
+ * it does.  Only the session events of CAEP can be mapped; revoke is not
+ * offered for assurance-level-change and token-claims-change (they do not
+ * say a session ended).
+ */
+
+static char *
+ngx_http_sg_ssf_on(ngx_conf_t *cf, ngx_http_sg_ssf_conf_t *scf,
+    ngx_str_t *value)
+{
+    u_char      *colon, *start, *last;
+    ngx_str_t    act;
+    ngx_uint_t   i;
+
+    start = value->data + 3;
+    last = value->data + value->len;
+
+    colon = ngx_strlchr(start, last, ':');
+    if (colon == NULL || colon == start || colon + 1 == last) {
+        goto invalid;
+    }
+
+    act.data = colon + 1;
+    act.len = last - act.data;
+
+    for (i = NGX_SG_SET_SESSION_REVOKED;
+         i <= NGX_SG_SET_DEVICE_COMPLIANCE_CHANGE;
+         i++)
+    {
+        if ((size_t) (colon - start) == ngx_sg_set_event_names[i].len
+            && ngx_strncmp(start, ngx_sg_set_event_names[i].data,
+                           colon - start) == 0)
+        {
+            break;
+        }
+    }
+
+    if (i > NGX_SG_SET_DEVICE_COMPLIANCE_CHANGE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "unknown event \"%*s\" in \"%V\"",
+                           colon - start, start, value);
+        return NGX_CONF_ERROR;
+    }
+
+    if (act.len == 3 && ngx_strncmp(act.data, "log", 3) == 0) {
+        scf->action[i] = NGX_HTTP_SG_SSF_LOG;
+        return NGX_CONF_OK;
+    }
+
+    if (act.len == 6 && ngx_strncmp(act.data, "revoke", 6) == 0
+        && i != NGX_SG_SET_ASSURANCE_LEVEL_CHANGE
+        && i != NGX_SG_SET_TOKEN_CLAIMS_CHANGE)
+    {
+        scf->action[i] = NGX_HTTP_SG_SSF_REVOKE;
+        return NGX_CONF_OK;
+    }
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\"", value);
+    return NGX_CONF_ERROR;
+}
+
+
+/*
+ * The bearer secret, read once from a file (never in the configuration's
+ * text): its content with one trailing newline removed; empty, over 4 KB,
+ * or with control characters or spaces, it is refused.
+ */
+
+static char *
+ngx_http_sg_ssf_secret(ngx_conf_t *cf, ngx_http_sg_ssf_conf_t *scf,
+    ngx_str_t *name)
+{
+    u_char           *p;
+    ssize_t           n;
+    ngx_fd_t          fd;
+    ngx_str_t         path;
+    ngx_uint_t        i;
+    ngx_file_info_t   fi;
+
+    path = *name;
+
+    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    fd = ngx_open_file(path.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "cannot open the bearer secret \"%V\"", &path);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR
+        || ngx_file_size(&fi) > NGX_HTTP_SG_SSF_SECRET_MAX)
+    {
+        ngx_close_file(fd);
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "the bearer secret \"%V\" is unreadable or "
+                           "larger than 4 KB", &path);
+        return NGX_CONF_ERROR;
+    }
+
+    p = ngx_pnalloc(cf->pool, NGX_HTTP_SG_SSF_SECRET_MAX + 1);
+    if (p == NULL) {
+        ngx_close_file(fd);
+        return NGX_CONF_ERROR;
+    }
+
+    n = ngx_read_fd(fd, p, NGX_HTTP_SG_SSF_SECRET_MAX + 1);
+
+    ngx_close_file(fd);
+
+    if (n < 0 || n > NGX_HTTP_SG_SSF_SECRET_MAX) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "cannot read the bearer secret \"%V\"", &path);
+        return NGX_CONF_ERROR;
+    }
+
+    if (n > 0 && p[n - 1] == '\n') {
+        n--;
+    }
+
+    if (n > 0 && p[n - 1] == '\r') {
+        n--;
+    }
+
+    for (i = 0; i < (ngx_uint_t) n; i++) {
+        if (p[i] <= ' ' || p[i] >= 0x7f) {
+            n = 0;
+            break;
+        }
+    }
+
+    if (n < 16) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "the bearer secret \"%V\" must be at least 16 "
+                           "printable characters on one line", &path);
+        return NGX_CONF_ERROR;
+    }
+
+    scf->secret.data = p;
+    scf->secret.len = n;
+
+    return NGX_CONF_OK;
+}

@@ -1,0 +1,544 @@
+# Receiving Shared Signals (OpenID SSF 1.0) by push (RFC 8935):
+# session_guard_ssf_receiver.  Security Event Tokens (RFC 8417) with CAEP
+# session events revoke sessions by session id or by user; every rule of
+# the SET profile refuses with 400 and RFC 8935's {"err","description"};
+# the transmitter's bearer secret is checked first (401); an identical
+# retransmission is acknowledged and not applied again.
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::Nginx::Socket 'no_plan';
+use SGTest;
+
+no_shuffle();
+check_accum_error_log();
+
+our $CAEP = 'https://schemas.openid.net/secevent/caep/event-type/';
+our $SSF = 'https://schemas.openid.net/secevent/ssf/event-type/';
+our $SECRET = 'ssf-test-secret-0123456789';
+my $seq = 0;
+
+# set(event => short name or URI, subject => {...}, event_body => {...},
+#     claims => {...}, header => {...}, ...): a SET; defaults iss
+# "https://tx.test/", aud "https://edge.test/", iat now, a fresh jti, no
+# exp, no sub, typ "secevent+jwt", the subject in "sub_id".
+sub set {
+    my (%o) = @_;
+    my $type = $o{event} // 'session-revoked';
+    $type = $CAEP . $type unless $type =~ /^https?:/;
+    my %ev = (event_timestamp => time, %{ $o{event_body} || {} });
+    my %claims = (
+        iss    => 'https://tx.test/',
+        aud    => 'https://edge.test/',
+        iat    => time,
+        exp    => undef,
+        sub    => undef,
+        sid    => undef,
+        jti    => "set-$$-" . time . '-' . ++$seq,
+        events => { $type => \%ev },
+        sub_id => exists $o{subject} ? $o{subject}
+            : { format => 'complex',
+                session => { format => 'opaque', id => 's1' } },
+        %{ $o{claims} || {} },
+    );
+    delete $claims{sub_id} unless defined $claims{sub_id};
+    my %header = (typ => 'secevent+jwt', %{ $o{header} || {} });
+    delete $header{typ} unless defined $header{typ};
+    return sg_token(%o, claims => \%claims, header => \%header);
+}
+
+sub user { { format => 'iss_sub', iss => 'https://idp.test/', sub => $_[0] } }
+
+# access to /t with a session
+sub at {
+    my ($sid, $sub) = @_;
+    my $tok = sg_token(claims => { sid => $sid, sub => $sub || 'alice' });
+    return "Authorization: Bearer $tok";
+}
+
+sub post { "POST /ssf\n$_[0]" }
+
+our $H = "Content-Type: application/secevent+jwt\n"
+       . "Authorization: Bearer $SECRET";
+
+sub bad { qq({"err":"$_[0]","description":"$_[1]"}) }
+
+add_block_preprocessor(sub {
+    my $block = shift;
+    $block->set_value('user_files',
+                      ">>> t\nprotected\n>>> ssf.secret\n$main::SECRET\n")
+        unless defined $block->user_files;
+    $block->set_value('http_config', <<'_EOC_' . ($block->http_config // ''));
+    session_guard_zone zone=sg:1m max_lifetime=1h;
+_EOC_
+    $block->set_value('config', <<'_EOC_') unless defined $block->config;
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+    location /ssf {
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
+            auth=../html/ssf.secret;
+    }
+    location /ssf-log {
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
+            auth=../html/ssf.secret algorithms=ES256
+            on=credential-change:log on=session-revoked:log;
+    }
+    location /api {
+        session_guard_api zone=sg;
+    }
+_EOC_
+    if (!defined $block->more_headers && !ref $block->request) {
+        $block->set_value('more_headers', $main::H);
+    }
+});
+
+run_tests();
+
+__DATA__
+
+=== TEST 1: session-revoked naming a session: 202, that session refused, another works
+--- request eval
+["GET /t", "GET /t", main::post(main::set()), "GET /t", "GET /t",
+ "GET /api/sessions/s1"]
+--- more_headers eval
+[main::at('s1'), main::at('s2'), $main::H, main::at('s1'), main::at('s2'), ""]
+--- error_code eval
+[200, 200, 202, 401, 200, 200]
+--- response_body eval
+["protected\n", "protected\n", "", qr/./, "protected\n",
+ qr/"source":"ssf","at":\d+,"reason":"session-revoked"/]
+--- response_headers eval
+["X-Status: ALLOW", "X-Status: ALLOW", "Cache-Control: no-store",
+ "X-Status: REVOKED\nX-Reason: session revoked", "X-Status: ALLOW", ""]
+--- no_error_log
+[error]
+
+
+
+=== TEST 2: session-revoked naming a user (iss_sub): every session of that subject
+--- request eval
+["GET /t", "GET /t", "GET /t",
+ main::post(main::set(subject => main::user('alice'))),
+ "GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+[main::at('s1'), main::at('s2'), main::at('s3', 'bob'), $main::H,
+ main::at('s1'), main::at('s2'), main::at('s3', 'bob')]
+--- error_code eval
+[200, 200, 200, 202, 401, 401, 200]
+--- no_error_log
+[error]
+
+
+
+=== TEST 3: credential-change by email, opaque and complex user; log-only mapping
+--- request eval
+["GET /t", "GET /t", "GET /t",
+ main::post(main::set(event => 'credential-change',
+     subject => { format => 'email', email => 'a@example.com' })),
+ main::post(main::set(event => 'credential-change',
+     subject => { format => 'opaque', id => 'bob' })),
+ "POST /ssf-log\n" . main::set(event => 'credential-change', alg => 'ES256',
+     subject => { format => 'complex', user => main::user('carol') }),
+ "GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+[main::at('s1', 'a@example.com'), main::at('s2', 'bob'),
+ main::at('s3', 'carol'), $main::H, $main::H, $main::H,
+ main::at('s1', 'a@example.com'), main::at('s2', 'bob'),
+ main::at('s3', 'carol')]
+--- error_code eval
+[200, 200, 200, 202, 202, 202, 401, 401, 200]
+--- no_error_log
+[error]
+
+
+
+=== TEST 4: assurance-level-change and token-claims-change are logged; sessions go on
+--- request eval
+["GET /t",
+ main::post(main::set(event => 'assurance-level-change',
+     event_body => { namespace => 'nist-aal', current_level => 'aal1',
+                     previous_level => 'aal2', change_direction => 'decrease' })),
+ main::post(main::set(event => 'token-claims-change',
+     event_body => { claims => { role => 'user' } })),
+ "GET /t"]
+--- more_headers eval
+[main::at('s1'), $main::H, $main::H, main::at('s1')]
+--- error_code eval
+[200, 202, 202, 200]
+--- no_error_log
+[error]
+
+
+
+=== TEST 5: device-compliance-change: not-compliant revokes, compliant does not, a device alone is unknown
+--- request eval
+["GET /t", "GET /t",
+ main::post(main::set(event => 'device-compliance-change',
+     event_body => { previous_status => 'not-compliant',
+                     current_status => 'compliant' },
+     subject => { format => 'complex', user => main::user('bob'),
+                  device => { format => 'opaque', id => 'd1' } })),
+ main::post(main::set(event => 'device-compliance-change',
+     event_body => { previous_status => 'compliant',
+                     current_status => 'not-compliant' },
+     subject => { format => 'complex',
+                  device => { format => 'opaque', id => 'd9' } })),
+ "GET /t",
+ main::post(main::set(event => 'device-compliance-change',
+     event_body => { previous_status => 'compliant',
+                     current_status => 'not-compliant' },
+     subject => { format => 'complex', user => main::user('alice'),
+                  device => { format => 'opaque', id => 'd1' } })),
+ "GET /t", "GET /t"]
+--- more_headers eval
+[main::at('s1'), main::at('s2', 'bob'), $main::H, $main::H, main::at('s2', 'bob'),
+ $main::H, main::at('s1'), main::at('s2', 'bob')]
+--- error_code eval
+[200, 200, 202, 202, 200, 202, 401, 200]
+--- no_error_log
+[error]
+
+
+
+=== TEST 6: unknown event types, verification and stream-updated: 202, logged
+--- request eval
+[main::post(main::set(event => 'https://example.com/event/new-thing',
+                      subject => undef)),
+ main::post(main::set(event => $main::SSF . 'verification',
+                      event_body => { state => 'VGhpcyBpcyBhIHRlc3Q' },
+                      subject => undef)),
+ main::post(main::set(event => $main::SSF . 'stream-updated',
+                      event_body => { status => 'paused' },
+                      subject => undef))]
+--- more_headers eval
+[$main::H, $main::H, $main::H]
+--- error_code eval
+[202, 202, 202]
+--- no_error_log
+[error]
+
+
+
+=== TEST 7: an identical retransmission is acknowledged, not applied again; a different SET reusing the jti is refused
+--- request eval
+my $a = main::set(subject => main::user('alice'), claims => { jti => "j-$$" });
+my $b = main::set(subject => main::user('bob'), claims => { jti => "j-$$" });
+[main::post($a), "GET /t", main::post($a), "GET /t", main::post($b),
+ main::post($b), "GET /t"]
+--- more_headers eval
+[$main::H, main::at('s1'), $main::H, main::at('s1'), $main::H, $main::H,
+ main::at('s2', 'bob')]
+--- error_code eval
+[202, 200, 202, 200, 400, 400, 200]
+--- response_body eval
+["", "protected\n", "", "protected\n",
+ main::bad('invalid_request', 'jti reused by a different event'),
+ main::bad('invalid_request', 'jti reused by a different event'),
+ "protected\n"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 8: the bearer secret: missing, wrong, another scheme, shorter: 401 before anything else
+--- request eval
+[main::post("not-a-set"), main::post(main::set()), main::post(main::set()),
+ main::post(main::set())]
+--- more_headers eval
+["Content-Type: application/secevent+jwt",
+ "Content-Type: application/secevent+jwt\nAuthorization: Bearer $main::SECRET" . "x",
+ "Content-Type: application/secevent+jwt\nAuthorization: Basic $main::SECRET",
+ "Content-Type: application/secevent+jwt\nAuthorization: Bearer " . substr($main::SECRET, 1)]
+--- error_code eval
+[401, 401, 401, 401]
+--- response_body eval
+[(main::bad('authentication_failed', 'bearer secret missing or wrong')) x 4]
+--- response_headers eval
+[("WWW-Authenticate: Bearer\nCache-Control: no-store") x 4]
+--- no_error_log
+[error]
+
+
+
+=== TEST 9: wrong content type, another method, empty and oversized bodies
+--- request eval
+[main::post(main::set()), "GET /ssf", "POST /ssf\n",
+ "POST /ssf\n" . ('x' x 70000)]
+--- more_headers eval
+["Content-Type: application/jwt\nAuthorization: Bearer $main::SECRET",
+ $main::H, $main::H, $main::H]
+--- error_code eval
+[400, 405, 400, 400]
+--- response_body eval
+[main::bad('invalid_request', 'wrong content type'), "",
+ main::bad('invalid_request', 'empty body'),
+ main::bad('invalid_request', 'body too large')]
+--- response_headers eval
+["", "Allow: POST", "", ""]
+--- no_error_log
+[error]
+
+
+
+=== TEST 10: signature, issuer and audience refusals carry their RFC 8935 codes
+--- request eval
+[main::post(main::set(kid => 'no-such-key')),
+ main::post(main::set() . 'AA'),
+ main::post(main::set(claims => { iss => 'https://evil.test/' })),
+ main::post(main::set(claims => { aud => 'https://other.test/' })),
+ main::post(main::set(claims => { aud => ['https://other.test/', 'https://edge.test/'] })),
+ main::post(main::set(alg => 'HS256')),
+ "POST /ssf-log\n" . main::set()]
+--- more_headers eval
+[($main::H) x 7]
+--- error_code eval
+[400, 400, 400, 400, 202, 400, 400]
+--- response_body eval
+[qr/^\{"err":"invalid_key",/, qr/^\{"err":"invalid_(key|request)",/,
+ main::bad('invalid_issuer', 'issuer mismatch'),
+ main::bad('invalid_audience', 'audience mismatch'), "",
+ qr/^\{"err":"invalid_key",/, qr/^\{"err":"invalid_key",/]
+--- no_error_log
+[error]
+
+
+
+=== TEST 11: what the SET profile forbids or needs
+--- request eval
+[main::post(main::set(header => { typ => 'JWT' })),
+ main::post(main::set(header => { typ => undef })),
+ main::post(main::set(header => { typ => 'logout+jwt' })),
+ main::post(main::set(claims => { exp => time + 60 })),
+ main::post(main::set(claims => { sub => 'alice' })),
+ main::post(main::set(claims => { iat => time + 3600 })),
+ main::post(main::set(claims => { iat => time - 2 * 86400 })),
+ main::post(main::set(claims => { iat => undef })),
+ main::post(main::set(claims => { jti => undef })),
+ main::post(main::set(claims => { jti => 'x' x 300 })),
+ main::post(main::set(claims => { events => undef })),
+ main::post(main::set(claims => { events => {} })),
+ main::post(main::set(claims => { events => { $main::CAEP . 'session-revoked' => 'x' } })),
+ main::post(main::set(subject => { format => 'opaque' })),
+ main::post(main::set(subject => { format => 'nope', id => 'x' })),
+ main::post(main::set(subject => undef)),
+ main::post(main::set(claims => { txn => 5 })),
+ main::post(main::set(claims => { toe => 'yesterday' })),
+ main::post(main::set(header => { typ => 'application/secevent+jwt' }))]
+--- more_headers eval
+[($main::H) x 19]
+--- error_code eval
+[(400) x 18, 202]
+--- response_body eval
+[main::bad('invalid_request', 'typ mismatch'),
+ main::bad('invalid_request', 'missing typ'),
+ main::bad('invalid_request', 'typ mismatch'),
+ main::bad('invalid_request', 'exp present'),
+ main::bad('invalid_request', 'sub claim present'),
+ main::bad('invalid_request', 'iat in the future'),
+ main::bad('invalid_request', 'iat too old'),
+ main::bad('invalid_request', 'missing iat'),
+ main::bad('invalid_request', 'missing jti'),
+ main::bad('invalid_request', 'jti too long'),
+ main::bad('invalid_request', 'missing events'),
+ main::bad('invalid_request', 'missing events'),
+ main::bad('invalid_request', 'event not an object'),
+ main::bad('invalid_request', 'malformed subject'),
+ main::bad('invalid_request', 'malformed subject'),
+ main::bad('invalid_request', 'no subject'),
+ main::bad('invalid_request', 'malformed txn'),
+ main::bad('invalid_request', 'malformed toe'),
+ ""]
+--- no_error_log
+[error]
+
+
+
+=== TEST 12: garbage bodies: 400, never a crash
+--- request eval
+[main::post("...."), main::post("a.b.c"), main::post("\x00\xff\x01"),
+ main::post(SGTest::raw_token({ alg => 'RS256', typ => 'secevent+jwt' },
+                              '[1,2,3]', 'sig')),
+ main::post(SGTest::raw_token({ alg => 'none', typ => 'secevent+jwt' },
+                              { iss => 'https://tx.test/' }, undef))]
+--- more_headers eval
+[($main::H) x 5]
+--- error_code eval
+[400, 400, 400, 400, 400]
+--- response_body eval
+[(qr/^\{"err":"invalid_request","description":"[^"]+"\}$/) x 5]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 13: the counters of session_guard_metrics
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+    }
+    location /ssf {
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
+            auth=../html/ssf.secret;
+    }
+    location /metrics { session_guard_metrics format=json; }
+--- request eval
+my $a = main::set(subject => main::user('alice'));
+[main::post($a), main::post($a), main::post(main::set(claims => { exp => time })),
+ main::post(main::set(event => 'assurance-level-change')), "GET /metrics"]
+--- more_headers eval
+[($main::H) x 4, ""]
+--- error_code eval
+[202, 202, 400, 202, 200]
+--- response_body_like eval
+[qr/^$/, qr/^$/, qr/./, qr/^$/,
+ qr/"security_events":\{"accepted":2,"refused":1,"duplicate":1,"revoked":1\}/]
+
+
+
+=== TEST 14: a session revoked is logged at notice
+--- request eval
+main::post(main::set())
+--- error_code: 202
+--- error_log
+session "s1" revoked by a session-revoked event from "https://tx.test/"
+--- no_error_log
+[error]
+
+
+
+=== TEST 15: the sessions of a user revoked are logged with their count
+--- request eval
+main::post(main::set(subject => main::user("nobody")))
+--- error_code: 202
+--- error_log
+0 session(s) of "nobody" revoked by a session-revoked event
+--- no_error_log
+[error]
+
+
+
+=== TEST 16: a log-only mapping logs the event
+--- request eval
+"POST /ssf-log\n" . main::set(event => "credential-change", alg => "ES256", subject => { format => "complex", user => main::user("carol") })
+--- error_code: 202
+--- error_log
+credential-change event from "https://tx.test/" for "carol" logged, nothing done
+--- no_error_log
+[error]
+
+
+
+=== TEST 17: assurance-level-change is logged
+--- request eval
+main::post(main::set(event => "assurance-level-change", event_body => { change_direction => "decrease" }))
+--- error_code: 202
+--- error_log
+assurance-level-change event from "https://tx.test/" for "s1" logged
+--- no_error_log
+[error]
+
+
+
+=== TEST 18: a device alone is unknown to the edge
+--- request eval
+main::post(main::set(event => "device-compliance-change", event_body => { current_status => "not-compliant" }, subject => { format => "complex", device => { format => "opaque", id => "d9" } }))
+--- error_code: 202
+--- error_log
+names neither a session nor a user (device "d9" is unknown to the edge)
+--- no_error_log
+[error]
+
+
+
+=== TEST 19: an unknown event type is logged
+--- request eval
+main::post(main::set(event => "https://example.com/event/new-thing", subject => undef))
+--- error_code: 202
+--- error_log
+of unknown type "https://example.com/event/new-thing" accepted, nothing done
+--- no_error_log
+[error]
+
+
+
+=== TEST 20: a verification event is logged with its state
+--- request eval
+main::post(main::set(event => $main::SSF . "verification", event_body => { state => "VGhpcyBpcyBhIHRlc3Q" }, subject => undef))
+--- error_code: 202
+--- error_log
+verification event from "https://tx.test/", state "VGhpcyBpcyBhIHRlc3Q"
+--- no_error_log
+[error]
+
+
+
+=== TEST 21: a stream-updated event is logged with its status
+--- request eval
+main::post(main::set(event => $main::SSF . "stream-updated", event_body => { status => "paused" }, subject => undef))
+--- error_code: 202
+--- error_log
+stream from "https://tx.test/" is now "paused"
+--- no_error_log
+[error]
+
+
+
+=== TEST 22: nginx -t refuses a receiver without its bearer secret
+--- config
+    location /ssf {
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks;
+    }
+--- must_die
+--- error_log
+needs "auth=file": the bearer secret the transmitter presents
+
+
+
+=== TEST 23: nginx -t refuses a short secret, an unknown mapping, revoke for assurance-level-change
+--- user_files
+>>> short.secret
+abc
+--- config
+    location /a {
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
+            auth=../html/short.secret;
+    }
+--- must_die
+--- error_log
+must be at least 16 printable characters on one line
+
+
+
+=== TEST 24: nginx -t refuses an unknown event in on=
+--- config
+    location /a {
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
+            auth=../html/ssf.secret on=session-ended:revoke;
+    }
+--- must_die
+--- error_log
+unknown event "session-ended" in "on=session-ended:revoke"
+
+
+
+=== TEST 25: nginx -t refuses revoke for assurance-level-change
+--- config
+    location /a {
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
+            auth=../html/ssf.secret on=assurance-level-change:revoke;
+    }
+--- must_die
+--- error_log
+invalid parameter "on=assurance-level-change:revoke"
