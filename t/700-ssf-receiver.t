@@ -51,8 +51,9 @@ sub user { { format => 'iss_sub', iss => 'https://idp.test/', sub => $_[0] } }
 
 # access to /t with a session
 sub at {
-    my ($sid, $sub) = @_;
-    my $tok = sg_token(claims => { sid => $sid, sub => $sub || 'alice' });
+    my ($sid, $sub, $auth_time) = @_;
+    my $tok = sg_token(claims => { sid => $sid, sub => $sub || 'alice',
+                                   auth_time => $auth_time });
     return "Authorization: Bearer $tok";
 }
 
@@ -75,6 +76,8 @@ _EOC_
     location /t {
         session_guard zone=sg;
         session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        # a token authenticated a little ahead: after the step-up was asked
+        session_guard_leeway 10s;
         include $TEST_NGINX_SG_CONF/decision-headers.conf;
     }
     location /ssf {
@@ -87,6 +90,11 @@ _EOC_
             audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
             auth=../html/ssf.secret algorithms=ES256
             on=credential-change:log on=session-revoked:log;
+    }
+    location /ssf-step {
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
+            auth=../html/ssf.secret on=credential-change:step_up;
     }
     location /api {
         session_guard_api zone=sg;
@@ -157,25 +165,57 @@ __DATA__
 
 
 
-=== TEST 4: assurance-level-change and token-claims-change are logged; sessions go on
+=== TEST 4: assurance-level-change (decrease) asks the session for step-up; increase and token-claims-change are logged
 --- request eval
-["GET /t",
+["GET /t", "GET /t",
  main::post(main::set(event => 'assurance-level-change',
      event_body => { namespace => 'nist-aal', current_level => 'aal1',
                      previous_level => 'aal2', change_direction => 'decrease' })),
+ main::post(main::set(event => 'assurance-level-change',
+     subject => main::user('bob'),
+     event_body => { namespace => 'nist-aal', current_level => 'aal2',
+                     previous_level => 'aal1', change_direction => 'increase' })),
  main::post(main::set(event => 'token-claims-change',
+     subject => main::user('bob'),
      event_body => { claims => { role => 'user' } })),
- "GET /t"]
+ "GET /t", "GET /t", "GET /t"]
 --- more_headers eval
-[main::at('s1'), $main::H, $main::H, main::at('s1')]
+[main::at('s1', 'alice', time - 60), main::at('s2', 'bob', time - 60),
+ $main::H, $main::H, $main::H,
+ main::at('s1', 'alice', time - 60), main::at('s1', 'alice', time + 3),
+ main::at('s2', 'bob', time - 60)]
 --- error_code eval
-[200, 202, 202, 200]
+[200, 200, 202, 202, 202, 401, 200, 200]
+--- response_headers_like eval
+["", "", "", "", "",
+ "X-Status: STEP_UP\nWWW-Authenticate: Bearer error=\"insufficient_user_authentication\".*",
+ "X-Status: ALLOW", "X-Status: ALLOW"]
 --- no_error_log
 [error]
 
 
 
-=== TEST 5: device-compliance-change: not-compliant revokes, compliant does not, a device alone is unknown
+=== TEST 5: credential-change mapped to step_up: every session of the user must authenticate again
+--- request eval
+["GET /t", "GET /t",
+ "POST /ssf-step\n" . main::set(event => 'credential-change',
+     subject => main::user('alice')),
+ "GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+[main::at('s1', 'alice', time - 60), main::at('s2', 'alice', time - 60),
+ $main::H,
+ main::at('s1', 'alice', time - 60), main::at('s2', 'alice', time - 60),
+ main::at('s2', 'alice', time + 3)]
+--- error_code eval
+[200, 200, 202, 401, 401, 200]
+--- response_headers_like eval
+["", "", "", "X-Status: STEP_UP", "X-Status: STEP_UP", "X-Status: ALLOW"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 6: device-compliance-change: not-compliant revokes, compliant does not, a device alone is unknown
 --- request eval
 ["GET /t", "GET /t",
  main::post(main::set(event => 'device-compliance-change',
@@ -205,7 +245,7 @@ __DATA__
 
 
 
-=== TEST 6: unknown event types, verification and stream-updated: 202, logged
+=== TEST 7: unknown event types, verification and stream-updated: 202, logged
 --- request eval
 [main::post(main::set(event => 'https://example.com/event/new-thing',
                       subject => undef)),
@@ -224,7 +264,7 @@ __DATA__
 
 
 
-=== TEST 7: an identical retransmission is acknowledged, not applied again; a different SET reusing the jti is refused
+=== TEST 8: an identical retransmission is acknowledged, not applied again; a different SET reusing the jti is refused
 --- request eval
 my $a = main::set(subject => main::user('alice'), claims => { jti => "j-$$" });
 my $b = main::set(subject => main::user('bob'), claims => { jti => "j-$$" });
@@ -245,7 +285,7 @@ my $b = main::set(subject => main::user('bob'), claims => { jti => "j-$$" });
 
 
 
-=== TEST 8: the bearer secret: missing, wrong, another scheme, shorter: 401 before anything else
+=== TEST 9: the bearer secret: missing, wrong, another scheme, shorter: 401 before anything else
 --- request eval
 [main::post("not-a-set"), main::post(main::set()), main::post(main::set()),
  main::post(main::set())]
@@ -265,7 +305,7 @@ my $b = main::set(subject => main::user('bob'), claims => { jti => "j-$$" });
 
 
 
-=== TEST 9: wrong content type, another method, empty and oversized bodies
+=== TEST 10: wrong content type, another method, empty and oversized bodies
 --- request eval
 [main::post(main::set()), "GET /ssf", "POST /ssf\n",
  "POST /ssf\n" . ('x' x 70000)]
@@ -285,7 +325,7 @@ my $b = main::set(subject => main::user('bob'), claims => { jti => "j-$$" });
 
 
 
-=== TEST 10: signature, issuer and audience refusals carry their RFC 8935 codes
+=== TEST 11: signature, issuer and audience refusals carry their RFC 8935 codes
 --- request eval
 [main::post(main::set(kid => 'no-such-key')),
  main::post(main::set() . 'AA'),
@@ -308,7 +348,7 @@ my $b = main::set(subject => main::user('bob'), claims => { jti => "j-$$" });
 
 
 
-=== TEST 11: what the SET profile forbids or needs
+=== TEST 12: what the SET profile forbids or needs
 --- request eval
 [main::post(main::set(header => { typ => 'JWT' })),
  main::post(main::set(header => { typ => undef })),
@@ -358,7 +398,7 @@ my $b = main::set(subject => main::user('bob'), claims => { jti => "j-$$" });
 
 
 
-=== TEST 12: garbage bodies: 400, never a crash
+=== TEST 13: garbage bodies: 400, never a crash
 --- request eval
 [main::post("...."), main::post("a.b.c"), main::post("\x00\xff\x01"),
  main::post(SGTest::raw_token({ alg => 'RS256', typ => 'secevent+jwt' },
@@ -377,7 +417,7 @@ my $b = main::set(subject => main::user('bob'), claims => { jti => "j-$$" });
 
 
 
-=== TEST 13: the counters of session_guard_metrics
+=== TEST 14: the counters of session_guard_metrics
 --- config
     location /t {
         session_guard zone=sg;
@@ -392,18 +432,20 @@ my $b = main::set(subject => main::user('bob'), claims => { jti => "j-$$" });
 --- request eval
 my $a = main::set(subject => main::user('alice'));
 [main::post($a), main::post($a), main::post(main::set(claims => { exp => time })),
- main::post(main::set(event => 'assurance-level-change')), "GET /metrics"]
+ main::post(main::set(event => 'assurance-level-change',
+                      event_body => { change_direction => 'decrease' })),
+ "GET /metrics"]
 --- more_headers eval
 [($main::H) x 4, ""]
 --- error_code eval
 [202, 202, 400, 202, 200]
 --- response_body_like eval
 [qr/^$/, qr/^$/, qr/./, qr/^$/,
- qr/"security_events":\{"accepted":2,"refused":1,"duplicate":1,"revoked":1\}/]
+ qr/"security_events":\{"accepted":2,"refused":1,"duplicate":1,"revoked":1,"step_up":1\}/]
 
 
 
-=== TEST 14: a session revoked is logged at notice
+=== TEST 15: a session revoked is logged at notice
 --- request eval
 main::post(main::set())
 --- error_code: 202
@@ -414,7 +456,7 @@ session "s1" revoked by a session-revoked event from "https://tx.test/"
 
 
 
-=== TEST 15: the sessions of a user revoked are logged with their count
+=== TEST 16: the sessions of a user revoked are logged with their count
 --- request eval
 main::post(main::set(subject => main::user("nobody")))
 --- error_code: 202
@@ -425,7 +467,7 @@ main::post(main::set(subject => main::user("nobody")))
 
 
 
-=== TEST 16: a log-only mapping logs the event
+=== TEST 17: a log-only mapping logs the event
 --- request eval
 "POST /ssf-log\n" . main::set(event => "credential-change", alg => "ES256", subject => { format => "complex", user => main::user("carol") })
 --- error_code: 202
@@ -436,9 +478,9 @@ credential-change event from "https://tx.test/" for "carol" logged, nothing done
 
 
 
-=== TEST 17: assurance-level-change is logged
+=== TEST 18: an assurance level that went up is logged
 --- request eval
-main::post(main::set(event => "assurance-level-change", event_body => { change_direction => "decrease" }))
+main::post(main::set(event => "assurance-level-change", event_body => { change_direction => "increase" }))
 --- error_code: 202
 --- error_log
 assurance-level-change event from "https://tx.test/" for "s1" logged
@@ -447,7 +489,18 @@ assurance-level-change event from "https://tx.test/" for "s1" logged
 
 
 
-=== TEST 18: a device alone is unknown to the edge
+=== TEST 19: a step-up asked is logged with its count
+--- request eval
+main::post(main::set(event => "assurance-level-change", event_body => { change_direction => "decrease" }))
+--- error_code: 202
+--- error_log
+step-up asked of 0 session(s) of "s1" by event assurance-level-change from "https://tx.test/"
+--- no_error_log
+[error]
+
+
+
+=== TEST 20: a device alone is unknown to the edge
 --- request eval
 main::post(main::set(event => "device-compliance-change", event_body => { current_status => "not-compliant" }, subject => { format => "complex", device => { format => "opaque", id => "d9" } }))
 --- error_code: 202
@@ -458,7 +511,7 @@ names neither a session nor a user (device "d9" is unknown to the edge)
 
 
 
-=== TEST 19: an unknown event type is logged
+=== TEST 21: an unknown event type is logged
 --- request eval
 main::post(main::set(event => "https://example.com/event/new-thing", subject => undef))
 --- error_code: 202
@@ -469,7 +522,7 @@ of unknown type "https://example.com/event/new-thing" accepted, nothing done
 
 
 
-=== TEST 20: a verification event is logged with its state
+=== TEST 22: a verification event is logged with its state
 --- request eval
 main::post(main::set(event => $main::SSF . "verification", event_body => { state => "VGhpcyBpcyBhIHRlc3Q" }, subject => undef))
 --- error_code: 202
@@ -480,7 +533,7 @@ verification event from "https://tx.test/", state "VGhpcyBpcyBhIHRlc3Q"
 
 
 
-=== TEST 21: a stream-updated event is logged with its status
+=== TEST 23: a stream-updated event is logged with its status
 --- request eval
 main::post(main::set(event => $main::SSF . "stream-updated", event_body => { status => "paused" }, subject => undef))
 --- error_code: 202
@@ -491,7 +544,7 @@ stream from "https://tx.test/" is now "paused"
 
 
 
-=== TEST 22: nginx -t refuses a receiver without its bearer secret
+=== TEST 24: nginx -t refuses a receiver without its bearer secret
 --- config
     location /ssf {
         session_guard_ssf_receiver zone=sg issuer=https://tx.test/
@@ -503,7 +556,7 @@ needs "auth=file": the bearer secret the transmitter presents
 
 
 
-=== TEST 23: nginx -t refuses a short secret, an unknown mapping, revoke for assurance-level-change
+=== TEST 25: nginx -t refuses a short secret, an unknown mapping, revoke for assurance-level-change
 --- user_files
 >>> short.secret
 abc
@@ -519,7 +572,7 @@ must be at least 16 printable characters on one line
 
 
 
-=== TEST 24: nginx -t refuses an unknown event in on=
+=== TEST 26: nginx -t refuses an unknown event in on=
 --- config
     location /a {
         session_guard_ssf_receiver zone=sg issuer=https://tx.test/
@@ -532,7 +585,7 @@ unknown event "session-ended" in "on=session-ended:revoke"
 
 
 
-=== TEST 25: nginx -t refuses revoke for assurance-level-change
+=== TEST 27: nginx -t refuses revoke for assurance-level-change
 --- config
     location /a {
         session_guard_ssf_receiver zone=sg issuer=https://tx.test/

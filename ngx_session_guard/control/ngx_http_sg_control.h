@@ -26,6 +26,7 @@ typedef struct {
 /* session_guard_ssf_receiver (ngx_http_sg_ssf_conf.c) */
 #define NGX_HTTP_SG_SSF_LOG        0
 #define NGX_HTTP_SG_SSF_REVOKE     1
+#define NGX_HTTP_SG_SSF_STEP_UP    2
 
 typedef struct {
     ngx_http_sg_zone_t         *zone;

@@ -167,7 +167,7 @@ ngx_http_sg_metrics_json_zone(u_char *p, u_char *last,
     p = ngx_http_sg_metrics_json_set(p, last, ngx_http_sg_event_results,
                                      c->events,
                                      NGX_HTTP_SG_EVENT_SSF_ACCEPTED,
-                                     NGX_HTTP_SG_EVENT_SSF_REVOKED + 1);
+                                     NGX_HTTP_SG_EVENT_SSF_STEP_UP + 1);
 
     p = ngx_slprintf(p, last, ",\"jwks_fetches\":{\"ok\":%uA,\"failed\":%uA},"
                      "\"jwks_discoveries\":{\"ok\":%uA,\"failed\":%uA}",

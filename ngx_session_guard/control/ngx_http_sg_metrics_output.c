@@ -49,7 +49,8 @@ ngx_str_t  ngx_http_sg_event_results[] = {
     ngx_string("accepted"),
     ngx_string("refused"),
     ngx_string("duplicate"),
-    ngx_string("revoked")
+    ngx_string("revoked"),
+    ngx_string("step_up")
 };
 
 typedef char  ngx_http_sg_event_results_check[

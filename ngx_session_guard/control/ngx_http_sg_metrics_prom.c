@@ -282,7 +282,7 @@ ngx_http_sg_metrics_prom(ngx_http_request_t *r, ngx_http_sg_metrics_t *m,
     p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_ssf, "result",
                              ngx_http_sg_event_results,
                              NGX_HTTP_SG_EVENT_SSF_ACCEPTED,
-                             NGX_HTTP_SG_EVENT_SSF_REVOKED + 1,
+                             NGX_HTTP_SG_EVENT_SSF_STEP_UP + 1,
                              NGX_HTTP_SG_PROM_SET_EVENTS);
 
     p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_jwks_fetches);

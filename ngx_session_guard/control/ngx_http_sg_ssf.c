@@ -22,6 +22,10 @@
  *   revoke   the subject's complex "session" member names a session: it
  *            is revoked (ahead, if unknown); else its user: every session
  *            of that subject; source "ssf", the event type as the reason;
+ *   step_up  the session, or every live session of the user, must
+ *            authenticate again: the next request whose token was
+ *            authenticated before now gets the step-up challenge
+ *            (session_guard_step_up), as when a signal asks for it;
  *   log      a line at notice, nothing else.
  *
  * Answers (RFC 8935 section 2.2-2.4): 202 with no body once applied, and
@@ -387,7 +391,16 @@ ngx_http_sg_ssf_apply(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
         action = NGX_HTTP_SG_SSF_LOG;
     }
 
-    if (action == NGX_HTTP_SG_SSF_REVOKE
+    /* only an assurance level that went down asks for step-up */
+
+    if (ev->type == NGX_SG_SET_ASSURANCE_LEVEL_CHANGE
+        && !(ev->change_direction.len == 8
+             && ngx_strncmp(ev->change_direction.data, "decrease", 8) == 0))
+    {
+        action = NGX_HTTP_SG_SSF_LOG;
+    }
+
+    if (action != NGX_HTTP_SG_SSF_LOG
         && ev->session.len == 0 && ev->user.len == 0)
     {
         ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
@@ -398,7 +411,7 @@ ngx_http_sg_ssf_apply(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
         return NGX_OK;
     }
 
-    if (action != NGX_HTTP_SG_SSF_REVOKE) {
+    if (action == NGX_HTTP_SG_SSF_LOG) {
         ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
                       "session_guard: %V event from \"%V\" for \"%V\" "
                       "logged, nothing done", evname, &scf->policy.issuer,
@@ -415,6 +428,21 @@ ngx_http_sg_ssf_apply(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
            != NGX_OK)
     {
         return NGX_ERROR;
+    }
+
+    if (action == NGX_HTTP_SG_SSF_STEP_UP) {
+        (void) ngx_http_sg_zone_step_up(scf->zone, &sid, &sub, &n);
+
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "session_guard: zone \"%V\": step-up asked of %ui "
+                      "session(s) of \"%V\" by event %V from \"%V\"",
+                      name, n,
+                      ngx_http_sg_log_str(r, sid.len ? &sid : &sub), evname,
+                      &scf->policy.issuer);
+
+        ngx_http_sg_zone_count_event(scf->zone,
+                                     NGX_HTTP_SG_EVENT_SSF_STEP_UP);
+        return NGX_OK;
     }
 
     if (sid.len) {

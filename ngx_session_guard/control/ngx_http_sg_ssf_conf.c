@@ -52,6 +52,7 @@ ngx_http_sg_ssf_receiver(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     scf->action[NGX_SG_SET_SESSION_REVOKED] = NGX_HTTP_SG_SSF_REVOKE;
     scf->action[NGX_SG_SET_CREDENTIAL_CHANGE] = NGX_HTTP_SG_SSF_REVOKE;
     scf->action[NGX_SG_SET_DEVICE_COMPLIANCE_CHANGE] = NGX_HTTP_SG_SSF_REVOKE;
+    scf->action[NGX_SG_SET_ASSURANCE_LEVEL_CHANGE] = NGX_HTTP_SG_SSF_STEP_UP;
 
     policy = &scf->policy;
     policy->algorithms = NGX_SG_ALG_MASK_ASYMMETRIC;
@@ -237,7 +238,9 @@ invalid:
  * "on=credential-change:log": an event type by its short name, and what
  * it does.  Only the session events of CAEP can be mapped; revoke is not
  * offered for assurance-level-change and token-claims-change (they do not
- * say a session ended).
+ * say a session ended), step_up only for credential-change and
+ * assurance-level-change (the others say nothing of how the user signed
+ * in).
  */
 
 static char *
@@ -288,6 +291,14 @@ ngx_http_sg_ssf_on(ngx_conf_t *cf, ngx_http_sg_ssf_conf_t *scf,
         && i != NGX_SG_SET_TOKEN_CLAIMS_CHANGE)
     {
         scf->action[i] = NGX_HTTP_SG_SSF_REVOKE;
+        return NGX_CONF_OK;
+    }
+
+    if (act.len == 7 && ngx_strncmp(act.data, "step_up", 7) == 0
+        && (i == NGX_SG_SET_CREDENTIAL_CHANGE
+            || i == NGX_SG_SET_ASSURANCE_LEVEL_CHANGE))
+    {
+        scf->action[i] = NGX_HTTP_SG_SSF_STEP_UP;
         return NGX_CONF_OK;
     }
 

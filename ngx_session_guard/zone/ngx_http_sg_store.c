@@ -41,6 +41,8 @@ static ngx_int_t ngx_http_sg_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_uint_t flags, ngx_uint_t source, ngx_uint_t reason, time_t until);
 static void ngx_http_sg_list_locked(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
     time_t now, ngx_http_sg_list_t *ls);
+static ngx_uint_t ngx_http_sg_step_up_node(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_node_t *sn, time_t now);
 
 
 /*
@@ -456,6 +458,103 @@ done:
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * Asks for step-up on the live session "id", or, when id is empty, on every
+ * live session of "sub": step_up_since is set to now unless a step-up is
+ * already pending, so that the risk engine challenges the next request
+ * whose token was authenticated before now (ngx_sg_risk.c).  Unknown
+ * sessions are left alone: there is nothing to step up.
+ */
+
+ngx_int_t
+ngx_http_sg_zone_step_up(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_str_t *sub, ngx_uint_t *n)
+{
+    u_char                 *base;
+    time_t                  now;
+    uint32_t                hash;
+    ngx_uint_t              count;
+    ngx_http_sg_link_t     *l;
+    ngx_http_sg_node_t     *sn;
+    ngx_http_sg_subject_t  *st;
+
+    count = 0;
+    now = ngx_time();
+
+    if (id->len) {
+        if (id->len > NGX_SG_ID_MAX) {
+            goto done;
+        }
+
+        hash = ngx_http_sg_shm_hash(zone, id);
+
+        ngx_shmtx_lock(&zone->shpool->mutex);
+
+        sn = ngx_http_sg_shm_find(zone, id, hash, now);
+
+        if (sn && !sn->revoked && !ngx_http_sg_dead(sn, now)) {
+            count += ngx_http_sg_step_up_node(zone, sn, now);
+        }
+
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+
+        goto done;
+    }
+
+    if (sub->len == 0 || sub->len > NGX_SG_SUB_MAX) {
+        goto done;
+    }
+
+    base = ngx_http_sg_base(zone);
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    st = ngx_http_sg_shm_find_subject(zone, sub);
+
+    if (st) {
+        for (l = ngx_http_sg_link_first(base, &st->sessions);
+             l != &st->sessions;
+             l = ngx_http_sg_link(base, l->next))
+        {
+            sn = ngx_http_sg_data(l, ngx_http_sg_node_t, sq);
+
+            if (sn->revoked || ngx_http_sg_dead(sn, now)) {
+                continue;
+            }
+
+            count += ngx_http_sg_step_up_node(zone, sn, now);
+        }
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+done:
+
+    *n = count;
+
+    return NGX_OK;
+}
+
+
+/* with the mutex held: 1 if a step-up was asked, 0 if one was pending */
+
+static ngx_uint_t
+ngx_http_sg_step_up_node(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
+    time_t now)
+{
+    if (sn->step_up_since) {
+        return 0;
+    }
+
+    sn->step_up_since = ngx_http_sg_t32(now);
+    sn->updated = ngx_http_sg_t32(now);
+
+    zone->sh->generation++;
+
+    return 1;
 }
 
 

@@ -89,7 +89,7 @@ typedef struct {
 #define NGX_HTTP_SG_COUNTERS_ACTIONS   8
 #define NGX_HTTP_SG_COUNTERS_STATUSES  16
 #define NGX_HTTP_SG_COUNTERS_REJECTS   16
-#define NGX_HTTP_SG_COUNTERS_EVENTS    8
+#define NGX_HTTP_SG_COUNTERS_EVENTS    12
 
 #define NGX_HTTP_SG_EVENT_LOGOUT_ACCEPTED  0  /* back-channel logout tokens */
 #define NGX_HTTP_SG_EVENT_LOGOUT_REFUSED   1
@@ -99,11 +99,12 @@ typedef struct {
 #define NGX_HTTP_SG_EVENT_SSF_REFUSED      5
 #define NGX_HTTP_SG_EVENT_SSF_DUPLICATE    6  /* retransmitted, acknowledged */
 #define NGX_HTTP_SG_EVENT_SSF_REVOKED      7  /* events that revoked */
-#define NGX_HTTP_SG_EVENT_COUNT            8
+#define NGX_HTTP_SG_EVENT_SSF_STEP_UP      8  /* events that asked step-up */
+#define NGX_HTTP_SG_EVENT_COUNT            9
 
 /*
  * "accepted", "refused", "sent", "failed", "accepted", "refused",
- * "duplicate", "revoked" (ngx_http_sg_metrics_output.c)
+ * "duplicate", "revoked", "step_up" (ngx_http_sg_metrics_output.c)
  */
 extern ngx_str_t  ngx_http_sg_event_results[];
 
@@ -185,6 +186,13 @@ ngx_int_t ngx_http_sg_zone_revoke_session(ngx_http_sg_zone_t *zone,
 /* revoke every session of a subject; *n gets how many */
 ngx_int_t ngx_http_sg_zone_revoke_subject(ngx_http_sg_zone_t *zone,
     ngx_str_t *sub, ngx_uint_t source, ngx_uint_t reason, ngx_uint_t *n);
+
+/*
+ * Ask for step-up on the live session "id", or on every live session of
+ * "sub" when id is empty (a pending step-up is kept); *n gets how many.
+ */
+ngx_int_t ngx_http_sg_zone_step_up(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_str_t *sub, ngx_uint_t *n);
 
 /* copies; NGX_DECLINED if absent */
 ngx_int_t ngx_http_sg_zone_find(ngx_http_sg_zone_t *zone, ngx_str_t *id,
