@@ -309,18 +309,19 @@ ngx_http_sg_ssf_replay(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
 
     ngx_encode_base64url(&enc, &d);
 
-    keys[1].len = sizeof("ssf  ") - 1 + set->iss.len + set->jti.len;
-    keys[0].len = keys[1].len + 1 + enc.len;
+    keys[1].len = sizeof("ssf-jti  ") - 1 + set->iss.len + set->jti.len;
+    keys[0].len = sizeof("ssf-set   ") - 1 + set->iss.len + set->jti.len
+                  + enc.len;
 
     keys[0].data = ngx_pnalloc(r->pool, keys[0].len + keys[1].len);
     if (keys[0].data == NULL) {
         return NGX_ERROR;
     }
 
-    p = ngx_sprintf(keys[0].data, "ssf %V %V %V", &set->iss, &set->jti,
-                    &enc);
+    p = ngx_sprintf(keys[0].data, "ssf-set %V %V %V", &set->iss,
+                    &set->jti, &enc);
     keys[1].data = p;
-    (void) ngx_sprintf(p, "ssf %V %V", &scf->policy.issuer, &set->jti);
+    (void) ngx_sprintf(p, "ssf-jti %V %V", &set->iss, &set->jti);
 
     until = set->iat + scf->policy.max_age + scf->policy.leeway;
 

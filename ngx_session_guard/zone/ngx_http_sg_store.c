@@ -539,13 +539,18 @@ done:
 }
 
 
-/* with the mutex held: 1 if a step-up was asked, 0 if one was pending */
+/*
+ * With the mutex held: 1 if a step-up was asked, 0 if one as recent was
+ * pending.  An older pending one is moved forward: the user may have
+ * signed in again between it and now without a request yet, and that
+ * sign-in, before this event, must not satisfy it.
+ */
 
 static ngx_uint_t
 ngx_http_sg_step_up_node(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
     time_t now)
 {
-    if (sn->step_up_since) {
+    if (sn->step_up_since >= ngx_http_sg_t32(now)) {
         return 0;
     }
 

@@ -189,7 +189,8 @@ ngx_int_t ngx_http_sg_zone_revoke_subject(ngx_http_sg_zone_t *zone,
 
 /*
  * Ask for step-up on the live session "id", or on every live session of
- * "sub" when id is empty (a pending step-up is kept); *n gets how many.
+ * "sub" when id is empty (an older pending step-up is moved to now); *n
+ * gets how many.
  */
 ngx_int_t ngx_http_sg_zone_step_up(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_str_t *sub, ngx_uint_t *n);
