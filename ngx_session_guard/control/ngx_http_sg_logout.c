@@ -53,7 +53,6 @@ static void ngx_http_sg_logout_body_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sg_logout_process(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sg_logout_form(ngx_http_request_t *r,
     ngx_str_t *body, ngx_str_t *token, const char **reason);
-static ngx_uint_t ngx_http_sg_logout_form_type(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sg_logout_reply(ngx_http_request_t *r,
     ngx_uint_t status);
 
@@ -61,9 +60,8 @@ static ngx_int_t ngx_http_sg_logout_reply(ngx_http_request_t *r,
 ngx_int_t
 ngx_http_sg_logout_handler(ngx_http_request_t *r)
 {
-    ngx_int_t         rc;
-    const char       *reason;
-    ngx_table_elt_t  *h;
+    ngx_int_t    rc;
+    const char  *reason;
 
     if (r->method != NGX_HTTP_POST) {
         rc = ngx_http_discard_request_body(r);
@@ -71,21 +69,19 @@ ngx_http_sg_logout_handler(ngx_http_request_t *r)
             return rc;
         }
 
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
+        if (ngx_http_sg_control_allow_post(r) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-
-        h->hash = 1;
-        ngx_str_set(&h->key, "Allow");
-        ngx_str_set(&h->value, "POST");
 
         return ngx_http_sg_logout_reply(r, NGX_HTTP_NOT_ALLOWED);
     }
 
     reason = NULL;
 
-    if (!ngx_http_sg_logout_form_type(r)) {
+    if (!ngx_http_sg_control_content_type(r,
+            "application/x-www-form-urlencoded",
+            sizeof("application/x-www-form-urlencoded") - 1))
+    {
         reason = "not a form";
 
     } else if (r->headers_in.content_length_n > NGX_HTTP_SG_LOGOUT_BODY_MAX) {
@@ -461,15 +457,17 @@ ngx_http_sg_logout_form(ngx_http_request_t *r, ngx_str_t *body,
 }
 
 
-/* Content-Type: application/x-www-form-urlencoded, maybe with parameters */
+/*
+ * Content-Type: "type" (lowercase), maybe with parameters.  Shared with
+ * the Shared Signals receiver (ngx_http_sg_ssf.c).
+ */
 
-static ngx_uint_t
-ngx_http_sg_logout_form_type(ngx_http_request_t *r)
+ngx_uint_t
+ngx_http_sg_control_content_type(ngx_http_request_t *r, const char *type,
+    size_t len)
 {
     u_char     *p, *last;
     ngx_str_t  *ct;
-
-    static const char  type[] = "application/x-www-form-urlencoded";
 
     if (r->headers_in.content_type == NULL) {
         return 0;
@@ -477,13 +475,12 @@ ngx_http_sg_logout_form_type(ngx_http_request_t *r)
 
     ct = &r->headers_in.content_type->value;
 
-    if (ct->len < sizeof(type) - 1
-        || ngx_strncasecmp(ct->data, (u_char *) type, sizeof(type) - 1) != 0)
+    if (ct->len < len || ngx_strncasecmp(ct->data, (u_char *) type, len) != 0)
     {
         return 0;
     }
 
-    p = ct->data + sizeof(type) - 1;
+    p = ct->data + len;
     last = ct->data + ct->len;
 
     while (p < last && (*p == ' ' || *p == '\t')) {
@@ -491,6 +488,26 @@ ngx_http_sg_logout_form_type(ngx_http_request_t *r)
     }
 
     return p == last || *p == ';';
+}
+
+
+/* 405 for anything but POST: the "Allow" header (also for ssf.c) */
+
+ngx_int_t
+ngx_http_sg_control_allow_post(ngx_http_request_t *r)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Allow");
+    ngx_str_set(&h->value, "POST");
+
+    return NGX_OK;
 }
 
 

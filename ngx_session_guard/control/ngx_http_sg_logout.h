@@ -18,6 +18,9 @@
 ngx_int_t ngx_http_sg_logout_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_sg_control_body(ngx_http_request_t *r, ngx_str_t *body,
     off_t max);
+ngx_uint_t ngx_http_sg_control_content_type(ngx_http_request_t *r,
+    const char *type, size_t len);
+ngx_int_t ngx_http_sg_control_allow_post(ngx_http_request_t *r);
 
 /* ngx_http_sg_logout_conf.c, shared with ngx_http_sg_ssf_conf.c */
 char *ngx_http_sg_control_keys(ngx_conf_t *cf, ngx_command_t *cmd,

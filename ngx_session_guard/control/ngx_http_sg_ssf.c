@@ -56,7 +56,6 @@ static ngx_int_t ngx_http_sg_ssf_replay(ngx_http_request_t *r,
     ngx_str_t *keys);
 static ngx_uint_t ngx_http_sg_ssf_authorized(ngx_http_request_t *r,
     ngx_http_sg_ssf_conf_t *scf);
-static ngx_uint_t ngx_http_sg_ssf_content_type(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sg_ssf_reply(ngx_http_request_t *r,
     ngx_uint_t status, ngx_sg_set_err_e err, const char *reason);
 
@@ -81,14 +80,9 @@ ngx_http_sg_ssf_handler(ngx_http_request_t *r)
             return rc;
         }
 
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
+        if (ngx_http_sg_control_allow_post(r) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-
-        h->hash = 1;
-        ngx_str_set(&h->key, "Allow");
-        ngx_str_set(&h->value, "POST");
 
         return ngx_http_sg_ssf_reply(r, NGX_HTTP_NOT_ALLOWED, 0, NULL);
     }
@@ -121,7 +115,9 @@ ngx_http_sg_ssf_handler(ngx_http_request_t *r)
 
     reason = NULL;
 
-    if (!ngx_http_sg_ssf_content_type(r)) {
+    if (!ngx_http_sg_control_content_type(r, "application/secevent+jwt",
+            sizeof("application/secevent+jwt") - 1))
+    {
         reason = "wrong content type";
 
     } else if (r->headers_in.content_length_n > NGX_HTTP_SG_SSF_BODY_MAX) {
@@ -537,39 +533,6 @@ ngx_http_sg_ssf_authorized(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf)
     }
 
     return CRYPTO_memcmp(p, scf->secret.data, scf->secret.len) == 0;
-}
-
-
-/* Content-Type: application/secevent+jwt, maybe with parameters */
-
-static ngx_uint_t
-ngx_http_sg_ssf_content_type(ngx_http_request_t *r)
-{
-    u_char     *p, *last;
-    ngx_str_t  *ct;
-
-    static const char  type[] = "application/secevent+jwt";
-
-    if (r->headers_in.content_type == NULL) {
-        return 0;
-    }
-
-    ct = &r->headers_in.content_type->value;
-
-    if (ct->len < sizeof(type) - 1
-        || ngx_strncasecmp(ct->data, (u_char *) type, sizeof(type) - 1) != 0)
-    {
-        return 0;
-    }
-
-    p = ct->data + sizeof(type) - 1;
-    last = ct->data + ct->len;
-
-    while (p < last && (*p == ' ' || *p == '\t')) {
-        p++;
-    }
-
-    return p == last || *p == ';';
 }
 
 

@@ -25,8 +25,6 @@
 
 static ngx_int_t ngx_sg_claims_time(json_t *payload, const char *name,
     time_t *t, const char **reason);
-static ngx_int_t ngx_sg_claims_aud(json_t *aud, ngx_array_t *audiences,
-    const char **reason);
 static ngx_uint_t ngx_sg_claims_aud_one(json_t *value,
     ngx_array_t *audiences);
 static void ngx_sg_claims_media_type(ngx_str_t *s);
@@ -137,7 +135,7 @@ ngx_sg_claims_check(ngx_sg_jws_t *jws, ngx_sg_claims_rules_t *rules,
     }
 
     if (rules->audiences && rules->audiences->nelts) {
-        rc = ngx_sg_claims_aud(json_object_get(payload, "aud"),
+        rc = ngx_sg_claims_audience(json_object_get(payload, "aud"),
                                rules->audiences, reason);
         if (rc != NGX_OK) {
             return rc;
@@ -171,8 +169,11 @@ ngx_sg_claims_time(json_t *payload, const char *name, time_t *t,
 }
 
 
-static ngx_int_t
-ngx_sg_claims_aud(json_t *aud, ngx_array_t *audiences, const char **reason)
+/* shared with ngx_sg_set.c (ngx_sg_jose.h) */
+
+ngx_int_t
+ngx_sg_claims_audience(json_t *aud, ngx_array_t *audiences,
+    const char **reason)
 {
     size_t      i, n;
     json_t     *v;

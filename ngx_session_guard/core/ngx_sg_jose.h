@@ -234,6 +234,13 @@ json_t *ngx_sg_json_path(json_t *root, ngx_str_t *path, ngx_uint_t n);
  */
 ngx_int_t ngx_sg_json_time(json_t *value, time_t *out);
 
+/*
+ * An optional string member: NGX_OK with out set (empty when absent);
+ * NGX_DECLINED when it is not a string or is empty.  out points into the
+ * JSON.
+ */
+ngx_int_t ngx_sg_json_string(json_t *obj, const char *name, ngx_str_t *out);
+
 
 /* ngx_sg_jwk.c */
 
@@ -357,6 +364,14 @@ ngx_uint_t ngx_sg_typ_is(ngx_str_t *have, ngx_str_t *want);
 
 ngx_int_t ngx_sg_claims_check(ngx_sg_jws_t *jws,
     ngx_sg_claims_rules_t *rules, const char **reason);
+
+/*
+ * "aud" (a string, or an array of strings of which one must match) against
+ * a non-empty list: NGX_OK, or NGX_DECLINED with "audience mismatch" or
+ * "malformed claim".
+ */
+ngx_int_t ngx_sg_claims_audience(json_t *aud, ngx_array_t *audiences,
+    const char **reason);
 
 
 /* internal to the core: shared by ngx_sg_jwk.c and ngx_sg_key.c */

@@ -527,3 +527,27 @@ ngx_sg_json_time(json_t *value, time_t *out)
 
     return NGX_DECLINED;
 }
+
+
+ngx_int_t
+ngx_sg_json_string(json_t *obj, const char *name, ngx_str_t *out)
+{
+    json_t  *v;
+
+    ngx_str_null(out);
+
+    v = json_object_get(obj, name);
+
+    if (v == NULL) {
+        return NGX_OK;
+    }
+
+    if (!json_is_string(v) || json_string_length(v) == 0) {
+        return NGX_DECLINED;
+    }
+
+    out->data = (u_char *) json_string_value(v);
+    out->len = json_string_length(v);
+
+    return NGX_OK;
+}

@@ -27,8 +27,6 @@ static ngx_int_t ngx_sg_logout_typ(ngx_sg_jws_t *jws,
     ngx_sg_logout_policy_t *policy, const char **reason);
 static ngx_int_t ngx_sg_logout_claims(json_t *payload,
     ngx_sg_logout_token_t *token, const char **reason);
-static ngx_int_t ngx_sg_logout_string(json_t *payload, const char *name,
-    ngx_str_t *out);
 
 
 ngx_int_t
@@ -131,19 +129,19 @@ ngx_sg_logout_claims(json_t *payload, ngx_sg_logout_token_t *token,
         return NGX_DECLINED;
     }
 
-    if (ngx_sg_logout_string(payload, "jti", &token->jti) != NGX_OK
+    if (ngx_sg_json_string(payload, "jti", &token->jti) != NGX_OK
         || token->jti.len == 0)
     {
         *reason = "missing jti";
         return NGX_DECLINED;
     }
 
-    if (ngx_sg_logout_string(payload, "sid", &token->sid) != NGX_OK) {
+    if (ngx_sg_json_string(payload, "sid", &token->sid) != NGX_OK) {
         *reason = "malformed sid";
         return NGX_DECLINED;
     }
 
-    if (ngx_sg_logout_string(payload, "sub", &token->sub) != NGX_OK) {
+    if (ngx_sg_json_string(payload, "sub", &token->sub) != NGX_OK) {
         *reason = "malformed sub";
         return NGX_DECLINED;
     }
@@ -185,35 +183,6 @@ ngx_sg_logout_claims(json_t *payload, ngx_sg_logout_token_t *token,
         *reason = "malformed claim";
         return NGX_DECLINED;
     }
-
-    return NGX_OK;
-}
-
-
-/*
- * A string claim: NGX_OK with out set (empty when absent); NGX_DECLINED
- * when it is not a string or is empty.
- */
-
-static ngx_int_t
-ngx_sg_logout_string(json_t *payload, const char *name, ngx_str_t *out)
-{
-    json_t  *v;
-
-    ngx_str_null(out);
-
-    v = json_object_get(payload, name);
-
-    if (v == NULL) {
-        return NGX_OK;
-    }
-
-    if (!json_is_string(v) || json_string_length(v) == 0) {
-        return NGX_DECLINED;
-    }
-
-    out->data = (u_char *) json_string_value(v);
-    out->len = json_string_length(v);
 
     return NGX_OK;
 }

@@ -29,9 +29,6 @@
 static ngx_int_t ngx_sg_set_check_policy(ngx_sg_set_policy_t *policy);
 static ngx_int_t ngx_sg_set_issuer(json_t *payload,
     ngx_sg_set_policy_t *policy, ngx_sg_set_t *set);
-static ngx_int_t ngx_sg_set_audience(json_t *aud, ngx_array_t *audiences);
-static ngx_uint_t ngx_sg_set_audience_one(json_t *value,
-    ngx_array_t *audiences);
 static ngx_int_t ngx_sg_set_iat(json_t *payload,
     ngx_sg_set_policy_t *policy, ngx_sg_set_t *set, const char **reason);
 static ngx_int_t ngx_sg_set_claims(json_t *payload, ngx_sg_set_t *set,
@@ -45,8 +42,6 @@ static ngx_int_t ngx_sg_set_subject(json_t *subject,
 static ngx_int_t ngx_sg_set_simple(json_t *subject, ngx_str_t *id,
     ngx_str_t *iss);
 static ngx_int_t ngx_sg_set_member(json_t *obj, const char *name,
-    ngx_str_t *out);
-static ngx_int_t ngx_sg_set_string(json_t *obj, const char *name,
     ngx_str_t *out);
 
 
@@ -174,9 +169,12 @@ ngx_sg_set_validate(ngx_pool_t *pool, ngx_str_t *text,
         return NGX_DECLINED;
     }
 
-    if (ngx_sg_set_audience(json_object_get(payload, "aud"),
-                            policy->audiences)
-        != NGX_OK)
+    /* no configured audience matches nothing: a SET is always addressed */
+
+    if (policy->audiences == NULL || policy->audiences->nelts == 0
+        || ngx_sg_claims_audience(json_object_get(payload, "aud"),
+                                  policy->audiences, reason)
+           != NGX_OK)
     {
         *reason = "audience mismatch";
         *err = NGX_SG_SET_ERR_INVALID_AUDIENCE;
@@ -238,79 +236,6 @@ ngx_sg_set_issuer(json_t *payload, ngx_sg_set_policy_t *policy,
 
 
 /*
- * aud: a string or an array of strings, one of which is one of ours.  No
- * configured audience matches nothing: a SET is always addressed.
- */
-
-static ngx_int_t
-ngx_sg_set_audience(json_t *aud, ngx_array_t *audiences)
-{
-    size_t       i, n;
-    json_t      *v;
-    ngx_uint_t   match;
-
-    if (aud == NULL || audiences == NULL || audiences->nelts == 0) {
-        return NGX_DECLINED;
-    }
-
-    if (json_is_string(aud)) {
-        return ngx_sg_set_audience_one(aud, audiences) ? NGX_OK
-                                                       : NGX_DECLINED;
-    }
-
-    if (!json_is_array(aud)) {
-        return NGX_DECLINED;
-    }
-
-    n = json_array_size(aud);
-    match = 0;
-
-    for (i = 0; i < n; i++) {
-        v = json_array_get(aud, i);
-
-        /* a member of another type makes the whole claim malformed */
-
-        if (!json_is_string(v)) {
-            return NGX_DECLINED;
-        }
-
-        if (!match && ngx_sg_set_audience_one(v, audiences)) {
-            match = 1;
-        }
-    }
-
-    return match ? NGX_OK : NGX_DECLINED;
-}
-
-
-static ngx_uint_t
-ngx_sg_set_audience_one(json_t *value, ngx_array_t *audiences)
-{
-    size_t       len;
-    ngx_str_t   *a;
-    ngx_uint_t   i;
-    const char  *s;
-
-    s = json_string_value(value);
-    len = json_string_length(value);
-
-    if (len == 0) {
-        return 0;
-    }
-
-    a = audiences->elts;
-
-    for (i = 0; i < audiences->nelts; i++) {
-        if (a[i].len == len && ngx_memcmp(a[i].data, s, len) == 0) {
-            return 1;
-        }
-    }
-
-    return 0;
-}
-
-
-/*
  * iat: required (RFC 8417 2.2), not ahead of now by more than the leeway
  * and, when max_age is set (not 0), not older than max_age.  Both sides
  * are non-negative, so the differences cannot overflow.
@@ -351,7 +276,7 @@ ngx_sg_set_claims(json_t *payload, ngx_sg_set_t *set, const char **reason)
 {
     json_t  *v;
 
-    if (ngx_sg_set_string(payload, "jti", &set->jti) != NGX_OK
+    if (ngx_sg_json_string(payload, "jti", &set->jti) != NGX_OK
         || set->jti.len == 0)
     {
         *reason = "missing jti";
@@ -375,7 +300,7 @@ ngx_sg_set_claims(json_t *payload, ngx_sg_set_t *set, const char **reason)
         return NGX_DECLINED;
     }
 
-    if (ngx_sg_set_string(payload, "txn", &set->txn) != NGX_OK) {
+    if (ngx_sg_json_string(payload, "txn", &set->txn) != NGX_OK) {
         *reason = "malformed txn";
         return NGX_DECLINED;
     }
@@ -513,25 +438,25 @@ ngx_sg_set_fields(ngx_sg_set_event_t *ev)
     switch (ev->type) {
 
     case NGX_SG_SET_ASSURANCE_LEVEL_CHANGE:
-        if (ngx_sg_set_string(ev->event, "change_direction",
+        if (ngx_sg_json_string(ev->event, "change_direction",
                               &ev->change_direction)
             != NGX_OK)
         {
             return NGX_DECLINED;
         }
 
-        return ngx_sg_set_string(ev->event, "current_level",
+        return ngx_sg_json_string(ev->event, "current_level",
                                  &ev->current_level);
 
     case NGX_SG_SET_DEVICE_COMPLIANCE_CHANGE:
-        return ngx_sg_set_string(ev->event, "current_status",
+        return ngx_sg_json_string(ev->event, "current_status",
                                  &ev->current_status);
 
     case NGX_SG_SET_VERIFICATION:
-        return ngx_sg_set_string(ev->event, "state", &ev->state);
+        return ngx_sg_json_string(ev->event, "state", &ev->state);
 
     case NGX_SG_SET_STREAM_UPDATED:
-        return ngx_sg_set_string(ev->event, "status", &ev->status);
+        return ngx_sg_json_string(ev->event, "status", &ev->status);
 
     default:
         return NGX_OK;
@@ -665,41 +590,12 @@ ngx_sg_set_simple(json_t *subject, ngx_str_t *id, ngx_str_t *iss)
 static ngx_int_t
 ngx_sg_set_member(json_t *obj, const char *name, ngx_str_t *out)
 {
-    if (ngx_sg_set_string(obj, name, out) != NGX_OK
+    if (ngx_sg_json_string(obj, name, out) != NGX_OK
         || out->len == 0
         || out->len > NGX_SG_SET_ID_MAX)
     {
         return NGX_DECLINED;
     }
-
-    return NGX_OK;
-}
-
-
-/*
- * An optional string member: NGX_OK with out set (empty when absent);
- * NGX_DECLINED when it is not a string or is empty.
- */
-
-static ngx_int_t
-ngx_sg_set_string(json_t *obj, const char *name, ngx_str_t *out)
-{
-    json_t  *v;
-
-    ngx_str_null(out);
-
-    v = json_object_get(obj, name);
-
-    if (v == NULL) {
-        return NGX_OK;
-    }
-
-    if (!json_is_string(v) || json_string_length(v) == 0) {
-        return NGX_DECLINED;
-    }
-
-    out->data = (u_char *) json_string_value(v);
-    out->len = json_string_length(v);
 
     return NGX_OK;
 }
