@@ -76,8 +76,9 @@ _EOC_
     location /t {
         session_guard zone=sg;
         session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
-        # a token authenticated a little ahead: after the step-up was asked
-        session_guard_leeway 10s;
+        # a sign-in dated ahead (60 s, within this leeway): later than any
+        # step-up the block asks for, however slow the run
+        session_guard_leeway 120s;
         include $TEST_NGINX_SG_CONF/decision-headers.conf;
     }
     location /ssf {
@@ -182,7 +183,7 @@ __DATA__
 --- more_headers eval
 [main::at('s1', 'alice', time - 60), main::at('s2', 'bob', time - 60),
  $main::H, $main::H, $main::H,
- main::at('s1', 'alice', time - 60), main::at('s1', 'alice', time + 3),
+ main::at('s1', 'alice', time - 60), main::at('s1', 'alice', time + 60),
  main::at('s2', 'bob', time - 60)]
 --- error_code eval
 [200, 200, 202, 202, 202, 401, 200, 200]
@@ -205,7 +206,7 @@ __DATA__
 [main::at('s1', 'alice', time - 60), main::at('s2', 'alice', time - 60),
  $main::H,
  main::at('s1', 'alice', time - 60), main::at('s2', 'alice', time - 60),
- main::at('s2', 'alice', time + 3)]
+ main::at('s2', 'alice', time + 60)]
 --- error_code eval
 [200, 200, 202, 401, 401, 200]
 --- response_headers_like eval
