@@ -264,6 +264,27 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       0,
       NULL },
 
+    { ngx_string("session_guard_ssf_transmitter"),
+      NGX_HTTP_SRV_CONF|NGX_CONF_2MORE,
+      ngx_http_sg_ssf_tx_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_ssf_jwks"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_sg_ssf_tx_jwks,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_ssf_configuration"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE1,
+      ngx_http_sg_ssf_tx_metadata,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("session_guard_notify_jwks"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_sg_notify_jwks,
@@ -473,6 +494,12 @@ ngx_http_sg_init_process(ngx_cycle_t *cycle)
         return NGX_ERROR;
     }
 
+    /* each worker sends the security events queued */
+
+    if (ngx_http_sg_ssf_tx_init_process(cycle) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     /* each worker's own cache of fetched keys */
 
     return ngx_http_sg_jwks_init_process(cycle);
@@ -510,7 +537,9 @@ ngx_http_sg_init_main_conf(ngx_conf_t *cf, void *conf)
 
     ngx_conf_init_uint_value(smcf->cache_size, NGX_HTTP_SG_CACHE_DEFAULT);
 
-    if (ngx_http_sg_zone_check(cf) != NGX_OK) {
+    if (ngx_http_sg_zone_check(cf) != NGX_OK
+        || ngx_http_sg_ssf_tx_init_main(cf, smcf) != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
 
@@ -571,6 +600,7 @@ ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         || ngx_http_sg_session_merge_conf(cf, prev, conf) != NGX_CONF_OK
         || ngx_http_sg_sender_merge_conf(cf, prev, conf) != NGX_CONF_OK
         || ngx_http_sg_notify_merge_conf(cf, prev, conf) != NGX_CONF_OK
+        || ngx_http_sg_ssf_tx_merge_conf(cf, prev, conf) != NGX_CONF_OK
         || ngx_http_sg_cookie_guard_conf(cf, conf) != NGX_CONF_OK)
     {
         return NGX_CONF_ERROR;

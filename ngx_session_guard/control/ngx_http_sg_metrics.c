@@ -503,6 +503,7 @@ ngx_http_sg_metrics_snapshot(ngx_http_request_t *r,
         mz->name = ngx_http_sg_zone_name(zp[i]);
 
         ngx_http_sg_zone_stats(zp[i], &mz->stats);
+        mz->queued = ngx_http_sg_outbox_size(zp[i]);
 
         mz->size = mz->stats.pages_total << ngx_pagesize_shift;
         mz->free = mz->stats.pages_free << ngx_pagesize_shift;

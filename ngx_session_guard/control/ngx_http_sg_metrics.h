@@ -51,6 +51,7 @@ typedef struct {
     ngx_http_sg_zone_counters_t   counters;
     size_t                        size;       /* bytes in slab pages */
     size_t                        free;
+    ngx_uint_t                    queued;     /* security events to send */
 } ngx_http_sg_metrics_zone_t;
 
 

@@ -50,7 +50,11 @@ ngx_str_t  ngx_http_sg_event_results[] = {
     ngx_string("refused"),
     ngx_string("duplicate"),
     ngx_string("revoked"),
-    ngx_string("step_up")
+    ngx_string("step_up"),
+    ngx_string("sent"),
+    ngx_string("retried"),
+    ngx_string("given_up"),
+    ngx_string("dropped")
 };
 
 typedef char  ngx_http_sg_event_results_check[

@@ -19,8 +19,8 @@
 
 /* one sample line, besides the zone's name (escaped, twice as long) */
 #define NGX_HTTP_SG_PROM_LINE      192
-#define NGX_HTTP_SG_PROM_LINES     104
-#define NGX_HTTP_SG_PROM_HEADERS   7680
+#define NGX_HTTP_SG_PROM_LINES     108
+#define NGX_HTTP_SG_PROM_HEADERS   8192
 
 
 #define NGX_HTTP_SG_PROM_ACTIVE    0
@@ -135,6 +135,11 @@ static ngx_http_sg_prom_family_t  ngx_http_sg_prom_ssf =
     { "session_guard_security_events", 1,
       "Shared Signals events received (session_guard_ssf_receiver), by "
       "result." };
+
+static ngx_http_sg_prom_family_t  ngx_http_sg_prom_ssf_sent =
+    { "session_guard_security_events_sent", 1,
+      "Shared Signals events transmitted (session_guard_ssf_transmitter), "
+      "by result." };
 
 static ngx_http_sg_prom_family_t  ngx_http_sg_prom_notify =
     { "session_guard_notifications", 1,
@@ -283,6 +288,13 @@ ngx_http_sg_metrics_prom(ngx_http_request_t *r, ngx_http_sg_metrics_t *m,
                              ngx_http_sg_event_results,
                              NGX_HTTP_SG_EVENT_SSF_ACCEPTED,
                              NGX_HTTP_SG_EVENT_SSF_STEP_UP + 1,
+                             NGX_HTTP_SG_PROM_SET_EVENTS);
+
+    p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_ssf_sent);
+    p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_ssf_sent, "result",
+                             ngx_http_sg_event_results,
+                             NGX_HTTP_SG_EVENT_SSF_SENT,
+                             NGX_HTTP_SG_EVENT_SSF_DROPPED + 1,
                              NGX_HTTP_SG_PROM_SET_EVENTS);
 
     p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_jwks_fetches);

@@ -216,6 +216,7 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
                 if (rec->step_up_since == 0) {
                     rec->step_up_since = risk->now;
                     rec->updated = risk->now;
+                    risk->stepped_up = 1;
                 }
 
                 return NGX_OK;

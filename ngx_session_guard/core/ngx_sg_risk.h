@@ -100,6 +100,7 @@ typedef struct {
     ngx_uint_t                  clamped;    /* by ngx_sg_risk_clamp() */
     ngx_uint_t                  created;
     ngx_uint_t                  revoked;    /* by this request */
+    ngx_uint_t                  stepped_up; /* step-up first asked by it */
     double                      speed;      /* km/h of a travel signal */
 } ngx_sg_risk_t;
 

@@ -70,6 +70,27 @@ ngx_int_t ngx_http_sg_bare_init(ngx_http_request_t *r,
     ngx_http_sg_bare_t *bare);
 void ngx_http_sg_bare_apply(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare);
 
+
+/*
+ * ngx_http_sg_background.c: a POST to a location of a server's with no
+ * client request behind it (from a timer).  The handler is called once,
+ * from the posted events, with the status (0: no answer) and the response
+ * body (an in-memory subrequest: subrequest_output_buffer_size bounds it);
+ * the job is freed when it returns.
+ */
+typedef struct ngx_http_sg_background_s  ngx_http_sg_background_t;
+
+typedef void (*ngx_http_sg_background_pt)(void *data, ngx_uint_t status,
+    ngx_str_t *body);
+
+ngx_http_sg_background_t *ngx_http_sg_background_create(
+    ngx_http_conf_ctx_t *ctx, ngx_log_t *log);
+ngx_pool_t *ngx_http_sg_background_pool(ngx_http_sg_background_t *bg);
+void ngx_http_sg_background_discard(ngx_http_sg_background_t *bg);
+ngx_int_t ngx_http_sg_background_post(ngx_http_sg_background_t *bg,
+    ngx_str_t *uri, ngx_str_t *content_type, ngx_str_t *body,
+    ngx_http_sg_background_pt handler, void *data);
+
 /*
  * ngx_http_sg_conf_value.c: a directive's value compiled as a complex
  * value, or read from the file it names (for every *_conf.c)

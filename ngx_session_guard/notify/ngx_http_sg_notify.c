@@ -82,6 +82,11 @@ ngx_http_sg_notify_send(ngx_http_request_t *r,
     ngx_uint_t             i;
     ngx_http_sg_notify_t  *n;
 
+    /* the Shared Signals receivers of the zone too */
+
+    ngx_http_sg_ssf_transmit(r, zone, NGX_HTTP_SG_SSF_TX_REVOKED, sid, sub,
+                             source, reason);
+
     if (slcf->notify == NULL || slcf->notify == NGX_CONF_UNSET_PTR) {
         return;
     }

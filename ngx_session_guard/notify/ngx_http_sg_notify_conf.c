@@ -28,7 +28,6 @@
 #define NGX_HTTP_SG_NOTIFY_TTL_MAX  86400
 
 
-static ngx_uint_t ngx_http_sg_notify_plain(ngx_str_t *s);
 static ngx_int_t ngx_http_sg_notify_key(ngx_conf_t *cf, ngx_str_t *name,
     ngx_http_sg_notify_t *n);
 static ngx_int_t ngx_http_sg_notify_jwks_build(ngx_conf_t *cf,
@@ -178,7 +177,7 @@ ngx_http_sg_notify_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-static ngx_uint_t
+ngx_uint_t
 ngx_http_sg_notify_plain(ngx_str_t *s)
 {
     ngx_uint_t  i;
@@ -201,6 +200,15 @@ static ngx_int_t
 ngx_http_sg_notify_key(ngx_conf_t *cf, ngx_str_t *name,
     ngx_http_sg_notify_t *n)
 {
+    return ngx_http_sg_notify_signer(cf, "session_guard_notify", name,
+                                     &n->signer);
+}
+
+
+ngx_int_t
+ngx_http_sg_notify_signer(ngx_conf_t *cf, const char *who, ngx_str_t *name,
+    ngx_sg_signer_t **signer)
+{
     ngx_int_t    rc;
     ngx_str_t    data;
     const char  *reason;
@@ -209,8 +217,7 @@ ngx_http_sg_notify_key(ngx_conf_t *cf, ngx_str_t *name,
         return NGX_ERROR;
     }
 
-    if (ngx_http_sg_read_file(cf, "session_guard_notify", name,
-                              NGX_SG_SIGN_JWK_MAX, &data)
+    if (ngx_http_sg_read_file(cf, who, name, NGX_SG_SIGN_JWK_MAX, &data)
         != NGX_OK)
     {
         return NGX_ERROR;
@@ -218,19 +225,19 @@ ngx_http_sg_notify_key(ngx_conf_t *cf, ngx_str_t *name,
 
     rc = NGX_ERROR;
 
-    n->signer = ngx_pcalloc(cf->pool, sizeof(ngx_sg_signer_t));
+    *signer = ngx_pcalloc(cf->pool, sizeof(ngx_sg_signer_t));
 
-    if (n->signer) {
+    if (*signer) {
         reason = "internal error";
 
-        rc = ngx_sg_signer_import(cf->pool, data.data, data.len, n->signer,
+        rc = ngx_sg_signer_import(cf->pool, data.data, data.len, *signer,
                                   &reason);
 
         if (rc != NGX_OK) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "session_guard_notify: key file \"%V\": %s "
-                               "(a private JWK: EC P-256, Ed25519, or RSA of "
-                               "2048 bits or more)", name, reason);
+                               "%s: key file \"%V\": %s (a private JWK: EC "
+                               "P-256, Ed25519, or RSA of 2048 bits or more)",
+                               who, name, reason);
             rc = NGX_ERROR;
         }
     }
@@ -302,40 +309,63 @@ ngx_http_sg_notify_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
 }
 
 
-/* {"keys":[...]}: the public keys in effect, each once */
+/* the public keys in effect */
 
 static ngx_int_t
 ngx_http_sg_notify_jwks_build(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *conf)
 {
-    u_char                *p;
-    size_t                 len;
-    ngx_uint_t             i, j, dup;
+    ngx_uint_t             i;
+    ngx_sg_signer_t      **sp;
     ngx_http_sg_notify_t  *n;
 
     n = conf->notify->elts;
 
-    len = sizeof("{\"keys\":[]}\n");
-
-    for (i = 0; i < conf->notify->nelts; i++) {
-        len += n[i].signer->jwk.len + 1;
+    sp = ngx_palloc(cf->pool, conf->notify->nelts * sizeof(ngx_sg_signer_t *));
+    if (sp == NULL) {
+        return NGX_ERROR;
     }
 
-    p = ngx_pnalloc(cf->pool, len);
+    for (i = 0; i < conf->notify->nelts; i++) {
+        sp[i] = n[i].signer;
+    }
+
+    return ngx_http_sg_notify_keyset(cf->pool, sp, conf->notify->nelts,
+                                     &conf->notify_jwks_text);
+}
+
+
+/* {"keys":[...]}: the public keys of signers, each once */
+
+ngx_int_t
+ngx_http_sg_notify_keyset(ngx_pool_t *pool, ngx_sg_signer_t **signers,
+    ngx_uint_t n, ngx_str_t *text)
+{
+    u_char      *p;
+    size_t       len;
+    ngx_uint_t   i, j, dup;
+
+    len = sizeof("{\"keys\":[]}\n");
+
+    for (i = 0; i < n; i++) {
+        len += signers[i]->jwk.len + 1;
+    }
+
+    p = ngx_pnalloc(pool, len);
     if (p == NULL) {
         return NGX_ERROR;
     }
 
-    conf->notify_jwks_text.data = p;
+    text->data = p;
 
     p = ngx_cpymem(p, "{\"keys\":[", 9);
 
-    for (i = 0; i < conf->notify->nelts; i++) {
+    for (i = 0; i < n; i++) {
         dup = 0;
 
         for (j = 0; j < i; j++) {
-            if (n[j].signer->kid.len == n[i].signer->kid.len
-                && ngx_memcmp(n[j].signer->kid.data, n[i].signer->kid.data,
-                              n[i].signer->kid.len) == 0)
+            if (signers[j]->kid.len == signers[i]->kid.len
+                && ngx_memcmp(signers[j]->kid.data, signers[i]->kid.data,
+                              signers[i]->kid.len) == 0)
             {
                 dup = 1;
                 break;
@@ -350,12 +380,12 @@ ngx_http_sg_notify_jwks_build(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *conf)
             *p++ = ',';
         }
 
-        p = ngx_cpymem(p, n[i].signer->jwk.data, n[i].signer->jwk.len);
+        p = ngx_cpymem(p, signers[i]->jwk.data, signers[i]->jwk.len);
     }
 
     p = ngx_cpymem(p, "]}\n", 3);
 
-    conf->notify_jwks_text.len = p - conf->notify_jwks_text.data;
+    text->len = p - text->data;
 
     return NGX_OK;
 }
@@ -364,13 +394,29 @@ ngx_http_sg_notify_jwks_build(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *conf)
 static ngx_int_t
 ngx_http_sg_notify_jwks_handler(ngx_http_request_t *r)
 {
-    ngx_int_t                rc;
-    ngx_buf_t               *b;
-    ngx_chain_t              out;
-    ngx_table_elt_t         *h;
     ngx_http_sg_loc_conf_t  *slcf;
 
     static ngx_str_t  type = ngx_string("application/jwk-set+json");
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
+
+    return ngx_http_sg_notify_static(r, &slcf->notify_jwks_text, &type);
+}
+
+
+/*
+ * A document made with the configuration (a key set, metadata): GET and
+ * HEAD only, cacheable for five minutes.
+ */
+
+ngx_int_t
+ngx_http_sg_notify_static(ngx_http_request_t *r, ngx_str_t *text,
+    ngx_str_t *type)
+{
+    ngx_int_t         rc;
+    ngx_buf_t        *b;
+    ngx_chain_t       out;
+    ngx_table_elt_t  *h;
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
         return NGX_HTTP_NOT_ALLOWED;
@@ -381,13 +427,11 @@ ngx_http_sg_notify_jwks_handler(ngx_http_request_t *r)
         return rc;
     }
 
-    slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
-
-    if (slcf->notify_jwks_text.len == 0) {
+    if (text->len == 0) {
         return NGX_HTTP_NOT_FOUND;
     }
 
-    /* public keys, which change only with the configuration */
+    /* public, and changed only with the configuration */
 
     h = ngx_list_push(&r->headers_out.headers);
     if (h == NULL) {
@@ -399,9 +443,9 @@ ngx_http_sg_notify_jwks_handler(ngx_http_request_t *r)
     ngx_str_set(&h->value, "max-age=300");
 
     r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_type = type;
-    r->headers_out.content_type_len = type.len;
-    r->headers_out.content_length_n = slcf->notify_jwks_text.len;
+    r->headers_out.content_type = *type;
+    r->headers_out.content_type_len = type->len;
+    r->headers_out.content_length_n = text->len;
 
     rc = ngx_http_send_header(r);
 
@@ -414,8 +458,8 @@ ngx_http_sg_notify_jwks_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    b->pos = slcf->notify_jwks_text.data;
-    b->last = b->pos + slcf->notify_jwks_text.len;
+    b->pos = text->data;
+    b->last = b->pos + text->len;
     b->memory = 1;
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;

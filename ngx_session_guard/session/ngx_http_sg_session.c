@@ -39,6 +39,8 @@ static void ngx_http_sg_log_decision(ngx_http_request_t *r,
 static void ngx_http_sg_verdict(ngx_http_sg_ctx_t *ctx, ngx_uint_t verdict);
 static void ngx_http_sg_notify_revoked(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+static void ngx_http_sg_step_up_asked(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_sg_risk_t *risk);
 
 
 /*
@@ -230,6 +232,10 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         ngx_http_sg_notify_revoked(r, slcf, ctx);
     }
 
+    if (risk.stepped_up && ctx->has_session) {
+        ngx_http_sg_step_up_asked(r, slcf, ctx, &risk);
+    }
+
     return NGX_OK;
 }
 
@@ -273,6 +279,32 @@ ngx_http_sg_notify_revoked(ngx_http_request_t *r,
                             &ctx->session.sub, NGX_SG_REVOKED_POLICY,
                             ngx_http_sg_revoke_reason_name(
                                 &ctx->session.rec));
+}
+
+
+/* the Shared Signals receivers learn that the session's assurance fell */
+
+static void
+ngx_http_sg_step_up_asked(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx, ngx_sg_risk_t *risk)
+{
+    ngx_str_t   reason;
+    ngx_uint_t  i;
+
+    ngx_str_set(&reason, "step-up");
+
+    for (i = 0; i < NGX_SG_SIG_COUNT; i++) {
+        if ((risk->signals & ((ngx_uint_t) 1 << i))
+            && (risk->actions[i] & NGX_SG_ACT_STEP_UP))
+        {
+            reason = ngx_sg_signal_names[i];
+            break;
+        }
+    }
+
+    ngx_http_sg_ssf_transmit(r, slcf->zone, NGX_HTTP_SG_SSF_TX_ASSURANCE,
+                             &ctx->session.id, &ctx->session.sub,
+                             NGX_SG_REVOKED_POLICY, &reason);
 }
 
 

@@ -86,6 +86,8 @@ ngx_http_sg_shm_init(ngx_http_sg_zone_t *zone, size_t size)
     ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->revoked);
     ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->jti);
 
+    ngx_queue_init(&sh->outbox);
+
     return NGX_OK;
 }
 

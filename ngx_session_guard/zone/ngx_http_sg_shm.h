@@ -83,7 +83,7 @@
 
 
 /* the layout of the zone: changed whenever the shared structures change */
-#define NGX_HTTP_SG_SHM_LAYOUT      0xf3a9c5e100000004ULL
+#define NGX_HTTP_SG_SHM_LAYOUT      0xf3a9c5e100000005ULL
 
 /* zone bytes per bucket of the session index: a session takes 256 */
 #define NGX_HTTP_SG_BUCKET_BYTES    256
@@ -188,6 +188,19 @@ typedef struct {
 } ngx_http_sg_jti_t;
 
 
+/* a security event waiting to be transmitted (ngx_http_sg_outbox.c) */
+typedef struct {
+    ngx_queue_t                 queue;
+    uint64_t                    id;
+    uint32_t                    stream;
+    uint32_t                    attempts;
+    time_t                      due;         /* not before */
+    time_t                      lease;       /* taken until */
+    size_t                      len;
+    u_char                      data[1];
+} ngx_http_sg_outbox_entry_t;
+
+
 struct ngx_http_sg_shctx_s {
     uint64_t                    layout;      /* NGX_HTTP_SG_SHM_LAYOUT */
     ngx_sg_hindex_t             sessions;
@@ -213,6 +226,10 @@ struct ngx_http_sg_shctx_s {
 
     ngx_uint_t                  unauth;      /* records, in any queue */
     ngx_uint_t                  pages;       /* free once set up */
+
+    ngx_queue_t                 outbox;      /* ngx_http_sg_outbox.c */
+    ngx_uint_t                  outbox_n;
+    uint64_t                    outbox_seq;
 
     /* atomic, updated without the mutex (ngx_http_sg_metrics.c) */
     ngx_http_sg_zone_counters_t counters;

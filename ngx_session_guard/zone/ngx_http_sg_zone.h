@@ -89,7 +89,7 @@ typedef struct {
 #define NGX_HTTP_SG_COUNTERS_ACTIONS   8
 #define NGX_HTTP_SG_COUNTERS_STATUSES  16
 #define NGX_HTTP_SG_COUNTERS_REJECTS   16
-#define NGX_HTTP_SG_COUNTERS_EVENTS    12
+#define NGX_HTTP_SG_COUNTERS_EVENTS    16
 
 #define NGX_HTTP_SG_EVENT_LOGOUT_ACCEPTED  0  /* back-channel logout tokens */
 #define NGX_HTTP_SG_EVENT_LOGOUT_REFUSED   1
@@ -100,11 +100,16 @@ typedef struct {
 #define NGX_HTTP_SG_EVENT_SSF_DUPLICATE    6  /* retransmitted, acknowledged */
 #define NGX_HTTP_SG_EVENT_SSF_REVOKED      7  /* events that revoked */
 #define NGX_HTTP_SG_EVENT_SSF_STEP_UP      8  /* events that asked step-up */
-#define NGX_HTTP_SG_EVENT_COUNT            9
+#define NGX_HTTP_SG_EVENT_SSF_SENT         9  /* transmitted, delivered */
+#define NGX_HTTP_SG_EVENT_SSF_RETRIED     10  /* an attempt to try again */
+#define NGX_HTTP_SG_EVENT_SSF_GIVEN_UP    11  /* refused, or out of retries */
+#define NGX_HTTP_SG_EVENT_SSF_DROPPED     12  /* outbox full, or no memory */
+#define NGX_HTTP_SG_EVENT_COUNT           13
 
 /*
  * "accepted", "refused", "sent", "failed", "accepted", "refused",
- * "duplicate", "revoked", "step_up" (ngx_http_sg_metrics_output.c)
+ * "duplicate", "revoked", "step_up", "sent", "retried", "given_up",
+ * "dropped" (ngx_http_sg_metrics_output.c)
  */
 extern ngx_str_t  ngx_http_sg_event_results[];
 
@@ -213,6 +218,29 @@ ngx_int_t ngx_http_sg_zone_jti(ngx_http_sg_zone_t *zone, ngx_str_t *jti,
 
 /* forget one (its use had no effect: a failed revocation) */
 void ngx_http_sg_zone_jti_forget(ngx_http_sg_zone_t *zone, ngx_str_t *jti);
+
+/*
+ * The outbox of security events to transmit (ngx_http_sg_outbox.c): add
+ * gives NGX_OK, NGX_BUSY (holds max already) or NGX_ERROR (no memory);
+ * claim takes a stream's oldest due, unleased entry and leases it until "lease"
+ * (NGX_OK, NGX_DECLINED none, NGX_ERROR); settle ends an attempt: due 0
+ * removes the entry, else it is tried again from due.
+ */
+typedef struct {
+    uint64_t                    id;
+    uint32_t                    stream;
+    ngx_uint_t                  attempts;   /* before this one */
+    ngx_str_t                   set;
+} ngx_http_sg_outbound_t;
+
+ngx_int_t ngx_http_sg_outbox_add(ngx_http_sg_zone_t *zone, uint32_t stream,
+    ngx_uint_t max, ngx_str_t *set);
+ngx_int_t ngx_http_sg_outbox_claim(ngx_http_sg_zone_t *zone,
+    uint32_t stream, time_t now, time_t lease, ngx_pool_t *pool,
+    ngx_http_sg_outbound_t *out);
+void ngx_http_sg_outbox_settle(ngx_http_sg_zone_t *zone, uint64_t id,
+    time_t due, ngx_uint_t failed);
+ngx_uint_t ngx_http_sg_outbox_size(ngx_http_sg_zone_t *zone);
 
 void ngx_http_sg_zone_stats(ngx_http_sg_zone_t *zone,
     ngx_http_sg_zone_stats_t *stats);
