@@ -102,7 +102,6 @@ struct ngx_http_sg_main_conf_s {
     ngx_flag_t                  cookie_filter; /* session_guard_cookie */
     ngx_array_t                *fetches;    /* ngx_http_sg_jwks_fetch_t * */
     ngx_array_t                *transmitters; /* ngx_http_sg_ssf_tx_t * */
-    ngx_str_t                   ssf_jwks_text; /* their public keys */
 };
 
 
@@ -163,7 +162,8 @@ struct ngx_http_sg_loc_conf_s {
     ngx_array_t                *notify;     /* ngx_http_sg_notify_t; NULL */
     ngx_flag_t                  notify_jwks;   /* its content handler */
     ngx_str_t                   notify_jwks_text; /* the JWK set served */
-    ngx_uint_t                  ssf_jwks;   /* session_guard_ssf_jwks */
+    void                      **ssf_jwks_srv; /* ssf_jwks: server */
+    ngx_str_t                   ssf_jwks_text;
     void                      **ssf_meta_srv; /* ssf_configuration: server */
     ngx_str_t                   ssf_meta_jwks_uri;
     ngx_str_t                   ssf_meta_text;

@@ -537,9 +537,7 @@ ngx_http_sg_init_main_conf(ngx_conf_t *cf, void *conf)
 
     ngx_conf_init_uint_value(smcf->cache_size, NGX_HTTP_SG_CACHE_DEFAULT);
 
-    if (ngx_http_sg_zone_check(cf) != NGX_OK
-        || ngx_http_sg_ssf_tx_init_main(cf, smcf) != NGX_OK)
-    {
+    if (ngx_http_sg_zone_check(cf) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 

@@ -123,6 +123,22 @@ sub sets {
     return join '', map { "$_\n" } @out;
 }
 
+# the key set served: its one key, public, named by its RFC 7638 thumbprint
+sub jwks_summary {
+    my ($body) = @_;
+    my $set = JSON::PP::decode_json($body);
+    my @keys = @{ $set->{keys} };
+    my $k = $keys[0];
+    my $pub = Crypt::PK::ECC->new(\JSON::PP::encode_json($k));
+    my $same = $pub->export_key_jwk('public') eq $PUB{a}->export_key_jwk('public')
+        ? 'yes' : 'no';
+    my $kid = $k->{kid} eq $PUB{a}->export_key_jwk_thumbprint('SHA256')
+        ? 'thumbprint' : $k->{kid};
+    return "keys=" . @keys . " kty=$k->{kty} crv=$k->{crv} alg=$k->{alg}"
+        . " use=$k->{use} kid=$kid d=" . (exists $k->{d} ? 'present' : 'absent')
+        . " same=$same\n";
+}
+
 sub subj {
     my ($s) = @_;
     return "$s->{format}:$s->{iss}:$s->{sub}" if $s->{format} eq 'iss_sub';
@@ -242,7 +258,7 @@ __DATA__
 --- more_headers eval
 [main::at('s1'), main::at('s1'), main::at('s2'), "", main::at('s1'),
  main::at('s2'), "", "", "", ""]
---- wait: 0.5
+--- wait: 0.3
 --- error_code eval
 [200, 200, 200, 204, 401, 200, 200, 200, 200, 200]
 --- response_headers eval
@@ -259,3 +275,310 @@ __DATA__
 --- no_error_log
 [error]
 [alert]
+
+
+
+=== TEST 2: a policy revocation (the user agent changed) and a step-up (the address changed) reach B
+--- config
+    session_guard_ssf_transmitter /ssf-out zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
+        audience=https://edge-b.test/ subject_issuer=https://idp.test/;
+    location /t2 {
+        session_guard zone=a;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_on_change ua=step_up;
+        session_guard_leeway 120s;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+        alias $TEST_NGINX_SERVER_ROOT/html/a;
+    }
+--- request eval
+["GET /t", "GET /b/t", "GET /t", "GET /b/t",
+ "GET /t2", "GET /b/t", "GET /t2", "GET /t2", "GET /b/t", "GET /b/t",
+ "GET /sets-log"]
+--- more_headers eval
+[main::at('s1', 'alice', 'ua-1'), main::at('s1', 'alice', 'ua-1'),
+ main::at('s1', 'alice', 'ua-2'), main::at('s1', 'alice', 'ua-1'),
+ main::at('s2', 'bob', 'ua-1', time - 60),
+ main::at('s2', 'bob', 'ua-1', time - 60),
+ main::at('s2', 'bob', 'ua-2', time - 60),
+ main::at('s2', 'bob', 'ua-3', time - 60),
+ main::at('s2', 'bob', 'ua-1', time - 60),
+ main::at('s2', 'bob', 'ua-1', time + 60), ""]
+--- wait: 0.3
+--- error_code eval
+[200, 200, 401, 401, 200, 200, 401, 401, 401, 200, 200]
+--- response_headers eval
+["X-Status: ALLOW", "X-Status: ALLOW", "X-Status: REVOKED",
+ "X-Status: REVOKED", "X-Status: ALLOW", "X-Status: ALLOW",
+ "X-Status: STEP_UP", "X-Status: STEP_UP", "X-Status: STEP_UP",
+ "X-Status: ALLOW", ""]
+--- response_body_filters eval
+[[], [], [], [], [], [], [], [], [], [], [\&main::sets]]
+--- response_body_like eval
+["a", "b", ".*", ".*", "a", "b", ".*", ".*", ".*", "b",
+ qr{^ct=application/secevent\+jwt auth=ok typ=secevent\+jwt alg=ES256 kid=yes iss=https://edge-a.test/ aud=https://edge-b.test/ iat=now jti=ok exp=no sub=no event=session-revoked session=opaque:s1 user=iss_sub:https://idp.test/:alice by=policy reason=ua ts=iat
+ct=application/secevent\+jwt auth=ok typ=secevent\+jwt alg=ES256 kid=yes iss=https://edge-a.test/ aud=https://edge-b.test/ iat=now jti=ok exp=no sub=no event=assurance-level-change session=opaque:s2 user=iss_sub:https://idp.test/:bob by=policy reason=ua ts=iat change_direction=decrease current_level=step-up-required namespace=session_guard
+$}]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 3: the receiver refuses the SET (400): given up at once, with its reason
+--- config
+    session_guard_ssf_transmitter /ssf-other zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
+        audience=https://edge-b.test/;
+    location = /ssf-other {
+        internal;
+        proxy_set_header Authorization "Bearer $TEST_NGINX_SSF_SECRET";
+        proxy_pass http://127.0.0.1:$TEST_NGINX_APP_PORT/ssf/other;
+    }
+--- request eval
+["DELETE /api/sessions/s1", "GET /metrics"]
+--- wait: 0.3
+--- error_code eval
+[204, 200]
+--- response_body_like eval
+["",
+ qr/"security_events_sent":\{"sent":0,"retried":0,"given_up":1,"dropped":0\},"security_events_queued":0/]
+--- error_log eval
+[qr/security event to "\/ssf-other" given up after 1 attempts: status 400 \{\\"err\\":\\"invalid_audience\\",\\"description\\":\\"audience mismatch\\"\}/]
+--- no_error_log
+[alert]
+
+
+
+=== TEST 4: a receiver that is down: retried after a backoff, then given up (retries=2)
+--- config
+    session_guard_ssf_transmitter /ssf-down zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
+        audience=https://edge-b.test/ retries=2;
+    location = /ssf-down {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_DOWN_PORT/;
+    }
+--- request eval
+["DELETE /api/sessions/s1", "GET /metrics"]
+--- wait: 8
+--- error_code eval
+[204, 200]
+--- response_body_like eval
+["",
+ qr/"security_events_sent":\{"sent":0,"retried":2,"given_up":1,"dropped":0\},"security_events_queued":0/]
+--- error_log eval
+[qr/security event to "\/ssf-down" not delivered \(status 502\), retry 1 of 2 in [12] s/,
+ qr/security event to "\/ssf-down" not delivered \(status 502\), retry 2 of 2 in [23] s/,
+ qr/security event to "\/ssf-down" given up after 3 attempts: status 502/]
+--- no_error_log
+[alert]
+
+
+
+=== TEST 5: refused for a while (503), then delivered: the same SET is sent again and applied once
+--- http_config
+    limit_req_zone "all" zone=slow:1m rate=20r/m;
+--- config
+    session_guard_ssf_transmitter /ssf-limited zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
+        audience=https://edge-b.test/;
+    location = /ssf-limited {
+        internal;
+        proxy_set_header Authorization "Bearer $TEST_NGINX_SSF_SECRET";
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/limited;
+    }
+    # one request in 3 s: the probe takes the first, the SET's first
+    # attempts are refused, a later retry passes
+    location = /limited {
+        limit_req zone=slow;
+        proxy_set_header Authorization $http_authorization;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_APP_PORT/sink;
+    }
+    location = /probe {
+        limit_req zone=slow;
+        alias $TEST_NGINX_SERVER_ROOT/html/a;
+    }
+    # a pause of 2 s: nothing answers there
+    location = /pause {
+        proxy_read_timeout 2s;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BLACKHOLE_PORT/;
+    }
+--- request eval
+["GET /b/t", "GET /probe", "DELETE /api/sessions/s1", ("GET /pause") x 4,
+ "GET /b/t", "GET /metrics", "GET /b/metrics", "GET /sets-log"]
+--- more_headers eval
+[main::at('s1'), ("") x 6, main::at('s1'), "", "", ""]
+--- wait: 0.3
+--- error_code eval
+[200, 200, 204, 504, 504, 504, 504, 401, 200, 200, 200]
+--- response_body_filters eval
+[[], [], [], [], [], [], [], [], [], [], [\&main::sets]]
+--- response_body_like eval
+["b", "a", "", ".*", ".*", ".*", ".*", ".*",
+ qr/"security_events_sent":\{"sent":1,"retried":[1-3],"given_up":0,"dropped":0\},"security_events_queued":0/,
+ qr/"security_events":\{"accepted":1,"refused":0,"duplicate":0,"revoked":1,"step_up":0\}/,
+ qr{^ct=application/secevent\+jwt auth=ok [^\n]* event=session-revoked session=opaque:s1 by=admin reason=api ts=iat\n$}]
+--- no_error_log
+[alert]
+
+
+
+=== TEST 6: a full outbox drops the event, logged and counted
+--- config
+    session_guard_ssf_transmitter /ssf-slow zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
+        audience=https://edge-b.test/ queue=1;
+    session_guard_ssf_transmitter /ssf-slow zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
+        audience=https://edge-c.test/ queue=1;
+    location = /ssf-slow {
+        internal;
+        proxy_read_timeout 2s;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_BLACKHOLE_PORT/;
+    }
+--- request eval
+["DELETE /api/sessions/s1", "GET /metrics"]
+--- wait: 0.3
+--- error_code eval
+[204, 200]
+--- response_body_like eval
+["",
+ qr/"security_events_sent":\{"sent":0,"retried":0,"given_up":0,"dropped":1\},"security_events_queued":1/]
+--- error_log eval
+[qr/security event for "\/ssf-slow" dropped: the queue is full/]
+--- no_error_log
+[alert]
+
+
+
+=== TEST 7: B revokes by subject through its API: A ends every session of the user
+--- config
+    session_guard_ssf_transmitter /ssf-out zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
+        audience=https://edge-b.test/;
+--- request eval
+["GET /t", "GET /t", "GET /b/t", "DELETE /b/api/subjects/alice/sessions",
+ "GET /t", "GET /t", "GET /t", "GET /metrics", "GET /b/metrics"]
+--- more_headers eval
+[main::at('s1', 'alice'), main::at('s2', 'alice'), main::at('s3', 'alice'),
+ "", main::at('s1', 'alice'), main::at('s2', 'alice'),
+ main::at('s4', 'bob'), "", ""]
+--- wait: 0.3
+--- error_code eval
+[200, 200, 200, 200, 401, 401, 200, 200, 200]
+--- response_body_like eval
+["a", "a", "b", "revoked", ".*", ".*", "a",
+ qr/"revocations":\{"policy":0,"api":0,"logout":0,"limit":0,"ssf":2,"failed":0\}.*"security_events":\{"accepted":1,"refused":0,"duplicate":0,"revoked":1,"step_up":0\},"security_events_sent":\{"sent":0,/,
+ qr/"security_events_sent":\{"sent":1,"retried":0,"given_up":0,"dropped":0\}/]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 8: the transmitter's metadata and key set
+--- config
+    session_guard_ssf_transmitter /ssf-out zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
+        audience=https://edge-b.test/;
+    location = /.well-known/ssf-configuration {
+        session_guard_ssf_configuration jwks_uri=https://edge-a.test/jwks;
+    }
+    location = /jwks {
+        session_guard_ssf_jwks;
+    }
+--- request eval
+["GET /.well-known/ssf-configuration", "GET /jwks",
+ "POST /.well-known/ssf-configuration\nx", "HEAD /jwks"]
+--- error_code eval
+[200, 200, 405, 200]
+--- response_headers eval
+["Content-Type: application/json\nCache-Control: max-age=300",
+ "Content-Type: application/jwk-set+json", "", ""]
+--- response_body_filters eval
+[[], [\&main::jwks_summary], [], []]
+--- response_body eval
+[qq({"spec_version":"1_0","issuer":"https://edge-a.test/","jwks_uri":"https://edge-a.test/jwks","delivery_methods_supported":["urn:ietf:rfc:8935"]}\n),
+ "keys=1 kty=EC crv=P-256 alg=ES256 use=sig kid=thumbprint d=absent same=yes\n",
+ qr/405/, ""]
+--- no_error_log
+[error]
+
+
+
+=== TEST 9: nginx -t: the required parameters
+--- config
+    session_guard_ssf_transmitter /ssf-out zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/;
+--- must_die
+--- error_log
+session_guard_ssf_transmitter: "zone=", "key=", "issuer=" and "audience=" are required
+
+
+
+=== TEST 10: nginx -t: an unknown event, a queue of 0, too many retries
+--- config
+    session_guard_ssf_transmitter /ssf-out zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
+        audience=https://edge-b.test/ events=session-revoked,session-ended;
+--- must_die
+--- error_log
+unknown or duplicate event "session-ended" (session-revoked, assurance-level-change)
+
+
+
+=== TEST 11: nginx -t: a queue of 0
+--- config
+    session_guard_ssf_transmitter /ssf-out zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
+        audience=https://edge-b.test/ queue=0;
+--- must_die
+--- error_log
+session_guard_ssf_transmitter: invalid "queue=0" (1 to 65536)
+
+
+
+=== TEST 12: nginx -t: a key file that is not a private key
+--- config
+    session_guard_ssf_transmitter /ssf-out zone=a
+        key=$TEST_NGINX_EDGE_KEYS/bad.jwk issuer=https://edge-a.test/
+        audience=https://edge-b.test/;
+--- must_die
+--- error_log eval
+qr/session_guard_ssf_transmitter: key file ".*bad.jwk": .* \(a private JWK: EC P-256, Ed25519, or RSA of 2048 bits or more\)/
+
+
+
+=== TEST 13: nginx -t: a transmitter is declared in a server, not a location
+--- config
+    location /x {
+        session_guard_ssf_transmitter /ssf-out zone=a
+            key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
+            audience=https://edge-b.test/;
+    }
+--- must_die
+--- error_log
+"session_guard_ssf_transmitter" directive is not allowed here
+
+
+
+=== TEST 14: nginx -t: metadata in a server without a transmitter
+--- config
+    location = /.well-known/ssf-configuration {
+        session_guard_ssf_configuration;
+    }
+--- must_die
+--- error_log
+session_guard_ssf_configuration: no "session_guard_ssf_transmitter" in this server
+
+
+
+=== TEST 15: nginx -t: a quote in an issuer
+--- config
+    session_guard_ssf_transmitter /ssf-out zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk 'issuer=https://edge-a.test/"'
+        audience=https://edge-b.test/;
+--- must_die
+--- error_log
+take printable ASCII without quotes or backslashes

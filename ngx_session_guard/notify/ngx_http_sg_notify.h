@@ -82,8 +82,6 @@ char *ngx_http_sg_ssf_tx_jwks(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_sg_ssf_tx_metadata(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-ngx_int_t ngx_http_sg_ssf_tx_init_main(ngx_conf_t *cf,
-    ngx_http_sg_main_conf_t *smcf);
 char *ngx_http_sg_ssf_tx_merge_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
 void ngx_http_sg_ssf_transmit(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,

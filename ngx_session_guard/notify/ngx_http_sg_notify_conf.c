@@ -334,7 +334,7 @@ ngx_http_sg_notify_jwks_build(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *conf)
 }
 
 
-/* {"keys":[...]}: the public keys of signers, each once */
+/* {"keys":[...]}: the public keys of signers (NULL ones skipped), each once */
 
 ngx_int_t
 ngx_http_sg_notify_keyset(ngx_pool_t *pool, ngx_sg_signer_t **signers,
@@ -347,7 +347,7 @@ ngx_http_sg_notify_keyset(ngx_pool_t *pool, ngx_sg_signer_t **signers,
     len = sizeof("{\"keys\":[]}\n");
 
     for (i = 0; i < n; i++) {
-        len += signers[i]->jwk.len + 1;
+        len += signers[i] ? signers[i]->jwk.len + 1 : 0;
     }
 
     p = ngx_pnalloc(pool, len);
@@ -360,10 +360,15 @@ ngx_http_sg_notify_keyset(ngx_pool_t *pool, ngx_sg_signer_t **signers,
     p = ngx_cpymem(p, "{\"keys\":[", 9);
 
     for (i = 0; i < n; i++) {
+        if (signers[i] == NULL) {
+            continue;
+        }
+
         dup = 0;
 
         for (j = 0; j < i; j++) {
-            if (signers[j]->kid.len == signers[i]->kid.len
+            if (signers[j] != NULL
+                && signers[j]->kid.len == signers[i]->kid.len
                 && ngx_memcmp(signers[j]->kid.data, signers[i]->kid.data,
                               signers[i]->kid.len) == 0)
             {

@@ -16,9 +16,8 @@
  *
  * A transmitter belongs to the server it is declared in: URI is one of
  * that server's locations, looked up when a SET is sent.  The key set
- * served holds the public keys of every transmitter; the metadata
- * (/.well-known/ssf-configuration, OpenID SSF 1.0 section 7) is the
- * transmitter's of the server the location is in.
+ * served holds the public keys of the server's transmitters, the metadata
+ * (/.well-known/ssf-configuration, OpenID SSF 1.0 section 7) is theirs.
  */
 
 
@@ -325,13 +324,15 @@ ngx_http_sg_ssf_tx_jwks(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_sg_loc_conf_t *slcf = conf;
 
+    ngx_http_conf_ctx_t       *ctx;
     ngx_http_core_loc_conf_t  *clcf;
 
-    if (slcf->ssf_jwks) {
+    if (slcf->ssf_jwks_srv) {
         return "is duplicate";
     }
 
-    slcf->ssf_jwks = 1;
+    ctx = cf->ctx;
+    slcf->ssf_jwks_srv = ctx->srv_conf;
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_http_sg_ssf_tx_jwks_handler;
@@ -389,83 +390,86 @@ ngx_http_sg_ssf_tx_metadata(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-/* once the http block is read: the key set of every transmitter */
-
-ngx_int_t
-ngx_http_sg_ssf_tx_init_main(ngx_conf_t *cf, ngx_http_sg_main_conf_t *smcf)
-{
-    ngx_uint_t              i;
-    ngx_sg_signer_t       **sp;
-    ngx_http_sg_ssf_tx_t  **txp;
-
-    if (smcf->transmitters == NULL) {
-        return NGX_OK;
-    }
-
-    txp = smcf->transmitters->elts;
-
-    sp = ngx_palloc(cf->pool,
-                    smcf->transmitters->nelts * sizeof(ngx_sg_signer_t *));
-    if (sp == NULL) {
-        return NGX_ERROR;
-    }
-
-    for (i = 0; i < smcf->transmitters->nelts; i++) {
-        sp[i] = txp[i]->signer;
-    }
-
-    return ngx_http_sg_notify_keyset(cf->pool, sp, smcf->transmitters->nelts,
-                                     &smcf->ssf_jwks_text);
-}
-
-
 char *
 ngx_http_sg_ssf_tx_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
     ngx_http_sg_loc_conf_t *conf)
 {
-    ngx_uint_t                i;
+    ngx_uint_t                i, n;
+    ngx_sg_signer_t         **sp;
     ngx_http_sg_ssf_tx_t    **txp, *tx;
     ngx_http_sg_main_conf_t  *smcf;
+
+    if (conf->ssf_jwks_srv == NULL && conf->ssf_meta_srv == NULL) {
+        return NGX_CONF_OK;
+    }
 
     smcf = ngx_http_conf_get_module_main_conf(cf,
                                               ngx_http_session_guard_module);
 
-    if (conf->ssf_jwks && smcf->transmitters == NULL) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "session_guard_ssf_jwks: no "
-                           "\"session_guard_ssf_transmitter\" is declared");
-        return NGX_CONF_ERROR;
+    n = smcf->transmitters ? smcf->transmitters->nelts : 0;
+    txp = n ? smcf->transmitters->elts : NULL;
+
+    /* the key set: the public keys of the server's transmitters */
+
+    if (conf->ssf_jwks_srv && conf->ssf_jwks_text.len == 0) {
+
+        sp = ngx_palloc(cf->pool, (n + 1) * sizeof(ngx_sg_signer_t *));
+        if (sp == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        tx = NULL;
+
+        for (i = 0; i < n; i++) {
+            if (txp[i]->ctx->srv_conf == conf->ssf_jwks_srv) {
+                sp[i] = txp[i]->signer;
+                tx = txp[i];
+
+            } else {
+                sp[i] = NULL;
+            }
+        }
+
+        if (tx == NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "session_guard_ssf_jwks: no "
+                               "\"session_guard_ssf_transmitter\" in this "
+                               "server");
+            return NGX_CONF_ERROR;
+        }
+
+        if (ngx_http_sg_notify_keyset(cf->pool, sp, n, &conf->ssf_jwks_text)
+            != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
     }
 
     if (conf->ssf_meta_srv == NULL || conf->ssf_meta_text.len) {
         return NGX_CONF_OK;
     }
 
-    /* the transmitter of the same server, its issuer unique */
+    /* the metadata: the transmitter of the same server, its issuer unique */
 
     tx = NULL;
 
-    if (smcf->transmitters) {
-        txp = smcf->transmitters->elts;
-
-        for (i = 0; i < smcf->transmitters->nelts; i++) {
-            if (txp[i]->ctx->srv_conf != conf->ssf_meta_srv) {
-                continue;
-            }
-
-            if (tx && (tx->issuer.len != txp[i]->issuer.len
-                       || ngx_strncmp(tx->issuer.data, txp[i]->issuer.data,
-                                      tx->issuer.len) != 0))
-            {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "session_guard_ssf_configuration: the "
-                                   "server's transmitters have different "
-                                   "issuers");
-                return NGX_CONF_ERROR;
-            }
-
-            tx = txp[i];
+    for (i = 0; i < n; i++) {
+        if (txp[i]->ctx->srv_conf != conf->ssf_meta_srv) {
+            continue;
         }
+
+        if (tx && (tx->issuer.len != txp[i]->issuer.len
+                   || ngx_strncmp(tx->issuer.data, txp[i]->issuer.data,
+                                  tx->issuer.len) != 0))
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "session_guard_ssf_configuration: the "
+                               "server's transmitters have different "
+                               "issuers");
+            return NGX_CONF_ERROR;
+        }
+
+        tx = txp[i];
     }
 
     if (tx == NULL) {
@@ -523,13 +527,13 @@ ngx_http_sg_ssf_tx_meta_build(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *conf,
 static ngx_int_t
 ngx_http_sg_ssf_tx_jwks_handler(ngx_http_request_t *r)
 {
-    ngx_http_sg_main_conf_t  *smcf;
+    ngx_http_sg_loc_conf_t  *slcf;
 
     static ngx_str_t  type = ngx_string("application/jwk-set+json");
 
-    smcf = ngx_http_get_module_main_conf(r, ngx_http_session_guard_module);
+    slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
 
-    return ngx_http_sg_notify_static(r, &smcf->ssf_jwks_text, &type);
+    return ngx_http_sg_notify_static(r, &slcf->ssf_jwks_text, &type);
 }
 
 
