@@ -19,7 +19,7 @@
 
 /* one sample line, besides the zone's name (escaped, twice as long) */
 #define NGX_HTTP_SG_PROM_LINE      192
-#define NGX_HTTP_SG_PROM_LINES     108
+#define NGX_HTTP_SG_PROM_LINES     110
 #define NGX_HTTP_SG_PROM_HEADERS   8192
 
 
@@ -34,7 +34,8 @@
 #define NGX_HTTP_SG_PROM_LIMITED   8
 #define NGX_HTTP_SG_PROM_FAILED    9
 #define NGX_HTTP_SG_PROM_REPLAYS   10
-#define NGX_HTTP_SG_PROM_SCALARS   11
+#define NGX_HTTP_SG_PROM_QUEUED    11
+#define NGX_HTTP_SG_PROM_SCALARS   12
 
 
 typedef struct {
@@ -101,7 +102,10 @@ static ngx_http_sg_prom_family_t  ngx_http_sg_prom_scalars[] = {
       "closed)." },
 
     { "session_guard_jti_replays", 1,
-      "One-time identifiers (jti) refused as replays." }
+      "One-time identifiers (jti) refused as replays." },
+
+    { "session_guard_security_events_queued", 0,
+      "Shared Signals events waiting in the zone's outbox to be sent." }
 };
 
 
@@ -461,8 +465,11 @@ ngx_http_sg_prom_scalar(ngx_http_sg_metrics_zone_t *z, ngx_uint_t which)
     case NGX_HTTP_SG_PROM_FAILED:
         return st->revoke_failed;
 
-    default: /* NGX_HTTP_SG_PROM_REPLAYS */
+    case NGX_HTTP_SG_PROM_REPLAYS:
         return st->jti_replays;
+
+    default: /* NGX_HTTP_SG_PROM_QUEUED */
+        return z->queued;
     }
 }
 
