@@ -102,6 +102,7 @@ struct ngx_http_sg_main_conf_s {
     ngx_flag_t                  cookie_filter; /* session_guard_cookie */
     ngx_array_t                *fetches;    /* ngx_http_sg_jwks_fetch_t * */
     ngx_array_t                *transmitters; /* ngx_http_sg_ssf_tx_t * */
+    ngx_array_t                *pollers;    /* ngx_http_sg_ssf_conf_t * */
 };
 
 

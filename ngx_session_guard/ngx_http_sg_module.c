@@ -264,6 +264,13 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       0,
       NULL },
 
+    { ngx_string("session_guard_ssf_poll"),
+      NGX_HTTP_SRV_CONF|NGX_CONF_2MORE,
+      ngx_http_sg_ssf_poll,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("session_guard_ssf_transmitter"),
       NGX_HTTP_SRV_CONF|NGX_CONF_2MORE,
       ngx_http_sg_ssf_tx_directive,
@@ -496,7 +503,9 @@ ngx_http_sg_init_process(ngx_cycle_t *cycle)
 
     /* each worker sends the security events queued */
 
-    if (ngx_http_sg_ssf_tx_init_process(cycle) != NGX_OK) {
+    if (ngx_http_sg_ssf_tx_init_process(cycle) != NGX_OK
+        || ngx_http_sg_ssf_poll_init_process(cycle) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 

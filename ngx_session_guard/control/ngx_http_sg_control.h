@@ -33,10 +33,19 @@ typedef struct {
     ngx_sg_set_policy_t         policy;     /* "now" unset: per request */
     ngx_str_t                   secret;     /* bearer; empty: none asked */
     u_char                      action[NGX_SG_SET_EVENT_COUNT];
+
+    /* session_guard_ssf_poll (ngx_http_sg_ssf_poll.c) */
+    ngx_str_t                   poll_uri;
+    ngx_msec_t                  interval;
+    ngx_uint_t                  max_events;
+    ngx_http_conf_ctx_t        *ctx;        /* the server's */
+    void                       *state;      /* this worker's poller */
 } ngx_http_sg_ssf_conf_t;
 
 char *ngx_http_sg_ssf_receiver(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+char *ngx_http_sg_ssf_poll(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_sg_ssf_poll_init_process(ngx_cycle_t *cycle);
 
 
 /* ngx_http_sg_api_conf.c: the management API's directive */

@@ -30,6 +30,9 @@ char *ngx_http_sg_control_algorithms(ngx_conf_t *cf, ngx_uint_t *mask,
 
 /* ngx_http_sg_ssf.c */
 ngx_int_t ngx_http_sg_ssf_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_sg_ssf_receive(ngx_http_request_t *r,
+    ngx_http_sg_ssf_conf_t *scf, ngx_str_t *text, const char **reason,
+    ngx_sg_set_err_e *err);
 
 
 #endif /* _NGX_HTTP_SG_LOGOUT_H_INCLUDED_ */

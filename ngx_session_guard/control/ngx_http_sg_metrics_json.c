@@ -178,6 +178,12 @@ ngx_http_sg_metrics_json_zone(u_char *p, u_char *last,
     p = ngx_slprintf(p, last, ",\"security_events_queued\":%ui",
                      z->queued);
 
+    p = ngx_slprintf(p, last, ",\"security_event_polls\":");
+    p = ngx_http_sg_metrics_json_set(p, last, ngx_http_sg_event_results,
+                                     c->events,
+                                     NGX_HTTP_SG_EVENT_SSF_POLL_OK,
+                                     NGX_HTTP_SG_EVENT_SSF_POLL_FAILED + 1);
+
     p = ngx_slprintf(p, last, ",\"jwks_fetches\":{\"ok\":%uA,\"failed\":%uA},"
                      "\"jwks_discoveries\":{\"ok\":%uA,\"failed\":%uA}",
                      c->jwks_fetches[0], c->jwks_fetches[1],

@@ -54,7 +54,9 @@ ngx_str_t  ngx_http_sg_event_results[] = {
     ngx_string("sent"),
     ngx_string("retried"),
     ngx_string("given_up"),
-    ngx_string("dropped")
+    ngx_string("dropped"),
+    ngx_string("ok"),
+    ngx_string("failed")
 };
 
 typedef char  ngx_http_sg_event_results_check[

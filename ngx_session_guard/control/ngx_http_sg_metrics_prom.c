@@ -19,7 +19,7 @@
 
 /* one sample line, besides the zone's name (escaped, twice as long) */
 #define NGX_HTTP_SG_PROM_LINE      192
-#define NGX_HTTP_SG_PROM_LINES     110
+#define NGX_HTTP_SG_PROM_LINES     114
 #define NGX_HTTP_SG_PROM_HEADERS   8192
 
 
@@ -144,6 +144,11 @@ static ngx_http_sg_prom_family_t  ngx_http_sg_prom_ssf_sent =
     { "session_guard_security_events_sent", 1,
       "Shared Signals events transmitted (session_guard_ssf_transmitter), "
       "by result." };
+
+static ngx_http_sg_prom_family_t  ngx_http_sg_prom_ssf_polls =
+    { "session_guard_security_event_polls", 1,
+      "Polls of a transmitter for Shared Signals events "
+      "(session_guard_ssf_poll), by result." };
 
 static ngx_http_sg_prom_family_t  ngx_http_sg_prom_notify =
     { "session_guard_notifications", 1,
@@ -299,6 +304,13 @@ ngx_http_sg_metrics_prom(ngx_http_request_t *r, ngx_http_sg_metrics_t *m,
                              ngx_http_sg_event_results,
                              NGX_HTTP_SG_EVENT_SSF_SENT,
                              NGX_HTTP_SG_EVENT_SSF_DROPPED + 1,
+                             NGX_HTTP_SG_PROM_SET_EVENTS);
+
+    p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_ssf_polls);
+    p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_ssf_polls, "result",
+                             ngx_http_sg_event_results,
+                             NGX_HTTP_SG_EVENT_SSF_POLL_OK,
+                             NGX_HTTP_SG_EVENT_SSF_POLL_FAILED + 1,
                              NGX_HTTP_SG_PROM_SET_EVENTS);
 
     p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_jwks_fetches);

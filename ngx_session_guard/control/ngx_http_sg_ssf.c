@@ -160,12 +160,9 @@ ngx_http_sg_ssf_process(ngx_http_request_t *r)
 {
     u_char                  *p, *last;
     ngx_int_t                rc;
-    ngx_str_t                body, keys[2];
-    ngx_uint_t               i;
+    ngx_str_t                body;
     const char              *reason;
-    ngx_sg_set_t            *set;
     ngx_sg_set_err_e         err;
-    ngx_sg_set_policy_t      policy;
     ngx_http_sg_loc_conf_t  *slcf;
     ngx_http_sg_ssf_conf_t  *scf;
 
@@ -197,15 +194,55 @@ ngx_http_sg_ssf_process(ngx_http_request_t *r)
 
     body.len = last - p;
 
-    if (body.len == 0) {
-        reason = "empty body";
-        goto invalid;
+    rc = ngx_http_sg_ssf_receive(r, scf, &body, &reason, &err);
+
+    if (rc == NGX_ERROR) {
+        return ngx_http_sg_ssf_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR, 0,
+                                     NULL);
+    }
+
+    if (rc != NGX_DECLINED) {
+        return ngx_http_sg_ssf_reply(r, NGX_HTTP_ACCEPTED, 0, NULL);
+    }
+
+invalid:
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "session_guard: security event refused: %s (%V)", reason,
+                  &ngx_sg_set_err_names[err]);
+
+    return ngx_http_sg_ssf_reply(r, NGX_HTTP_BAD_REQUEST, err, reason);
+}
+
+
+/*
+ * One SET, its compact text, from the transmitter of scf (pushed, or
+ * polled: ngx_http_sg_ssf_poll.c): validated, applied at most once.
+ * NGX_OK applied; NGX_DONE an identical retransmission, acknowledged and
+ * not applied again; NGX_DECLINED refused (*reason, *err); NGX_ERROR not
+ * stored (no memory; not remembered either: it may come again).
+ */
+
+ngx_int_t
+ngx_http_sg_ssf_receive(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
+    ngx_str_t *text, const char **reason, ngx_sg_set_err_e *err)
+{
+    ngx_int_t             rc;
+    ngx_str_t             keys[2];
+    ngx_uint_t            i;
+    ngx_sg_set_t         *set;
+    ngx_sg_set_policy_t   policy;
+
+    *err = NGX_SG_SET_ERR_INVALID_REQUEST;
+
+    if (text->len == 0) {
+        *reason = "empty body";
+        return NGX_DECLINED;
     }
 
     set = ngx_pcalloc(r->pool, sizeof(ngx_sg_set_t));
     if (set == NULL) {
-        return ngx_http_sg_ssf_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR, 0,
-                                     NULL);
+        return NGX_ERROR;
     }
 
     /* the configuration is shared: the clock goes into a copy */
@@ -213,24 +250,18 @@ ngx_http_sg_ssf_process(ngx_http_request_t *r)
     policy = scf->policy;
     policy.now = ngx_time();
 
-    rc = ngx_sg_set_validate(r->pool, &body, &policy, set, &reason, &err);
-
-    if (rc == NGX_ERROR) {
-        return ngx_http_sg_ssf_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR, 0,
-                                     NULL);
-    }
+    rc = ngx_sg_set_validate(r->pool, text, &policy, set, reason, err);
 
     if (rc != NGX_OK) {
-        goto invalid;
+        return rc;
     }
 
-    err = NGX_SG_SET_ERR_INVALID_REQUEST;
+    *err = NGX_SG_SET_ERR_INVALID_REQUEST;
 
-    rc = ngx_http_sg_ssf_replay(r, scf, &body, set, keys);
+    rc = ngx_http_sg_ssf_replay(r, scf, text, set, keys);
 
     if (rc == NGX_ERROR) {
-        return ngx_http_sg_ssf_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR, 0,
-                                     NULL);
+        return NGX_ERROR;
     }
 
     if (rc == NGX_DONE) {
@@ -241,13 +272,12 @@ ngx_http_sg_ssf_process(ngx_http_request_t *r)
 
         ngx_http_sg_zone_count_event(scf->zone,
                                      NGX_HTTP_SG_EVENT_SSF_DUPLICATE);
-
-        return ngx_http_sg_ssf_reply(r, NGX_HTTP_ACCEPTED, 0, NULL);
+        return NGX_DONE;
     }
 
     if (rc != NGX_OK) {
-        reason = "jti reused by a different event";
-        goto invalid;
+        *reason = "jti reused by a different event";
+        return NGX_DECLINED;
     }
 
     for (i = 0; i < set->nevents; i++) {
@@ -256,20 +286,11 @@ ngx_http_sg_ssf_process(ngx_http_request_t *r)
             ngx_http_sg_zone_jti_forget(scf->zone, &keys[0]);
             ngx_http_sg_zone_jti_forget(scf->zone, &keys[1]);
 
-            return ngx_http_sg_ssf_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                         0, NULL);
+            return NGX_ERROR;
         }
     }
 
-    return ngx_http_sg_ssf_reply(r, NGX_HTTP_ACCEPTED, 0, NULL);
-
-invalid:
-
-    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                  "session_guard: security event refused: %s (%V)", reason,
-                  &ngx_sg_set_err_names[err]);
-
-    return ngx_http_sg_ssf_reply(r, NGX_HTTP_BAD_REQUEST, err, reason);
+    return NGX_OK;
 }
 
 

@@ -8,7 +8,9 @@
  * The "session_guard_ssf_receiver" directive: a transmitter's Security
  * Event Tokens accepted at this location (RFC 8935 push), its keys, the
  * bearer secret it must present, and what each event does.  The handler
- * is in ngx_http_sg_ssf.c.
+ * is in ngx_http_sg_ssf.c.  "session_guard_ssf_poll" takes the same
+ * parameters for a transmitter the edge polls (RFC 8936), but the secret:
+ * ngx_http_sg_ssf_poll.c.
  */
 
 
@@ -19,6 +21,10 @@
 #define NGX_HTTP_SG_SSF_SECRET_MAX   4096
 
 
+static char *ngx_http_sg_ssf_parse(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_uint_t first, ngx_uint_t poll, ngx_http_sg_ssf_conf_t **scfp);
+static char *ngx_http_sg_ssf_poll_param(ngx_conf_t *cf,
+    ngx_http_sg_ssf_conf_t *scf, ngx_str_t *value);
 static char *ngx_http_sg_ssf_on(ngx_conf_t *cf, ngx_http_sg_ssf_conf_t *scf,
     ngx_str_t *value);
 static char *ngx_http_sg_ssf_secret(ngx_conf_t *cf,
@@ -31,16 +37,106 @@ ngx_http_sg_ssf_receiver(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_sg_loc_conf_t *slcf = conf;
 
     char                      *rv;
-    time_t                     t;
-    ngx_str_t                 *value, s, *aud;
-    ngx_uint_t                 i, secret;
-    ngx_sg_set_policy_t       *policy;
     ngx_http_sg_ssf_conf_t    *scf;
     ngx_http_core_loc_conf_t  *clcf;
 
     if (slcf->ssf) {
         return "is duplicate";
     }
+
+    rv = ngx_http_sg_ssf_parse(cf, cmd, 1, 0, &scf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    if (scf->secret.len == 0) {
+        return "needs \"auth=file\": the bearer secret the transmitter "
+               "presents";
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_sg_ssf_handler;
+
+    slcf->ssf = scf;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * "session_guard_ssf_poll uri zone= issuer= audience= jwks=|key= ...
+ * [interval=] [max_events=]" (server): the same transmitter parameters,
+ * but the edge asks for the SETs (RFC 8936) through uri, a location of
+ * this server; ngx_http_sg_ssf_poll.c does the polling.
+ */
+
+char *
+ngx_http_sg_ssf_poll(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char                     *rv;
+    ngx_str_t                *value;
+    ngx_http_sg_ssf_conf_t   *scf, **sp;
+    ngx_http_sg_main_conf_t  *smcf;
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[1].data[0] != '/') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" is not a location uri (it must start "
+                           "with \"/\")", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    rv = ngx_http_sg_ssf_parse(cf, cmd, 2, 1, &scf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    scf->poll_uri = value[1];
+    scf->ctx = cf->ctx;
+
+    if (scf->interval == 0) {
+        scf->interval = 30000;
+    }
+
+    if (scf->max_events == 0) {
+        scf->max_events = 100;
+    }
+
+    smcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_session_guard_module);
+
+    if (smcf->pollers == NULL) {
+        smcf->pollers = ngx_array_create(cf->pool, 1,
+                                         sizeof(ngx_http_sg_ssf_conf_t *));
+        if (smcf->pollers == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    sp = ngx_array_push(smcf->pollers);
+    if (sp == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *sp = scf;
+
+    return NGX_CONF_OK;
+}
+
+
+/* the parameters both take, from cf->args[first] on */
+
+static char *
+ngx_http_sg_ssf_parse(ngx_conf_t *cf, ngx_command_t *cmd, ngx_uint_t first,
+    ngx_uint_t poll, ngx_http_sg_ssf_conf_t **scfp)
+{
+    char                      *rv;
+    time_t                     t;
+    ngx_str_t                 *value, s, *aud;
+    ngx_uint_t                 i, secret;
+    ngx_sg_set_policy_t       *policy;
+    ngx_http_sg_ssf_conf_t    *scf;
 
     scf = ngx_pcalloc(cf->pool, sizeof(ngx_http_sg_ssf_conf_t));
     if (scf == NULL) {
@@ -67,7 +163,19 @@ ngx_http_sg_ssf_receiver(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     secret = 0;
     value = cf->args->elts;
 
-    for (i = 1; i < cf->args->nelts; i++) {
+    for (i = first; i < cf->args->nelts; i++) {
+
+        if (poll
+            && (ngx_strncmp(value[i].data, "interval=", 9) == 0
+                || ngx_strncmp(value[i].data, "max_events=", 11) == 0))
+        {
+            rv = ngx_http_sg_ssf_poll_param(cf, scf, &value[i]);
+            if (rv != NGX_CONF_OK) {
+                return rv;
+            }
+
+            continue;
+        }
 
         if (ngx_strncmp(value[i].data, "zone=", 5) == 0 && value[i].len > 5) {
             if (scf->zone) {
@@ -176,7 +284,9 @@ ngx_http_sg_ssf_receiver(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
-        if (ngx_strncmp(value[i].data, "auth=", 5) == 0 && value[i].len > 5) {
+        if (ngx_strncmp(value[i].data, "auth=", 5) == 0 && value[i].len > 5
+            && !poll)
+        {
             if (secret++) {
                 goto invalid;
             }
@@ -214,15 +324,7 @@ ngx_http_sg_ssf_receiver(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return "needs keys: \"jwks=file\" or \"key=file\" parameters";
     }
 
-    if (scf->secret.len == 0) {
-        return "needs \"auth=file\": the bearer secret the transmitter "
-               "presents";
-    }
-
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-    clcf->handler = ngx_http_sg_ssf_handler;
-
-    slcf->ssf = scf;
+    *scfp = scf;
 
     return NGX_CONF_OK;
 
@@ -230,6 +332,50 @@ invalid:
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                        "invalid parameter \"%V\"", &value[i]);
+    return NGX_CONF_ERROR;
+}
+
+
+/* interval=time (1s to 1h), max_events=number (1 to 1000) */
+
+static char *
+ngx_http_sg_ssf_poll_param(ngx_conf_t *cf, ngx_http_sg_ssf_conf_t *scf,
+    ngx_str_t *value)
+{
+    ngx_int_t   n;
+    ngx_str_t   s;
+    ngx_msec_t  ms;
+
+    if (value->data[0] == 'i') {
+        s.data = value->data + 9;
+        s.len = value->len - 9;
+
+        ms = ngx_parse_time(&s, 0);
+
+        if (scf->interval || ms == (ngx_msec_t) NGX_ERROR || ms < 1000
+            || ms > 3600000)
+        {
+            goto invalid;
+        }
+
+        scf->interval = ms;
+        return NGX_CONF_OK;
+    }
+
+    n = ngx_atoi(value->data + 11, value->len - 11);
+
+    if (scf->max_events || n == NGX_ERROR || n < 1 || n > 1000) {
+        goto invalid;
+    }
+
+    scf->max_events = n;
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid or duplicate parameter \"%V\" (interval= "
+                       "from 1s to 1h, max_events= from 1 to 1000)", value);
     return NGX_CONF_ERROR;
 }
 

@@ -66,6 +66,8 @@ struct ngx_http_sg_background_s {
     unsigned                    started:1;
     unsigned                    torn_down:1;
     unsigned                    finishing:1;
+    unsigned                    handled:1;
+    unsigned                    waits:8;
 };
 
 
@@ -532,25 +534,46 @@ ngx_http_sg_background_finish(ngx_event_t *ev)
 
     ngx_str_t  body;
 
-    /* what nginx still holds of the request (never seen): a moment more */
+    /*
+     * What nginx still holds of the request: the subrequest's last steps
+     * (never seen), or the background subrequests the handler started
+     * (notifications): checked again in a moment, until they are over.
+     */
 
     if (!bg->torn_down && (bg->r->count != 1 || bg->r->postponed)) {
-        ngx_log_error(NGX_LOG_ALERT, ev->log, 0,
-                      "session_guard: background request \"%V\" still "
-                      "busy (count %ui)", &bg->uri, (ngx_uint_t) bg->r->count);
+
+        if (!bg->handled && ++bg->waits == 50) {
+            ngx_log_error(NGX_LOG_ALERT, ev->log, 0,
+                          "session_guard: background request \"%V\" still "
+                          "busy (count %ui)", &bg->uri,
+                          (ngx_uint_t) bg->r->count);
+        }
+
         ngx_add_timer(ev, 100);
         return;
     }
 
-    if (bg->torn_down) {
-        bg->status = 0;
-        ngx_str_null(&body);
+    if (!bg->handled) {
+        bg->handled = 1;
 
-    } else {
-        body = bg->body;
+        if (bg->torn_down) {
+            bg->status = 0;
+            ngx_str_null(&body);
+
+        } else {
+            body = bg->body;
+        }
+
+        bg->handler(bg->data, bg->status, &body,
+                    bg->torn_down ? NULL : bg->r);
+
+        if (!bg->torn_down && bg->r->count != 1) {
+            /* the handler's own subrequests: run them, wait for them */
+            ngx_http_run_posted_requests(&bg->c);
+            ngx_add_timer(ev, 100);
+            return;
+        }
     }
-
-    bg->handler(bg->data, bg->status, &body);
 
     ngx_http_sg_background_free(bg);
 }

@@ -74,14 +74,16 @@ void ngx_http_sg_bare_apply(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare);
 /*
  * ngx_http_sg_background.c: a POST to a location of a server's with no
  * client request behind it (from a timer).  The handler is called once,
- * from the posted events, with the status (0: no answer) and the response
- * body (an in-memory subrequest: subrequest_output_buffer_size bounds it);
- * the job is freed when it returns.
+ * from the posted events, with the status (0: no answer), the response
+ * body (an in-memory subrequest: subrequest_output_buffer_size bounds it)
+ * and the made-up main request (its pool, its log; it may start background
+ * subrequests of its own, which the job then waits for); the job is freed
+ * once it returns and they are over.
  */
 typedef struct ngx_http_sg_background_s  ngx_http_sg_background_t;
 
 typedef void (*ngx_http_sg_background_pt)(void *data, ngx_uint_t status,
-    ngx_str_t *body);
+    ngx_str_t *body, ngx_http_request_t *r);
 
 ngx_http_sg_background_t *ngx_http_sg_background_create(
     ngx_http_conf_ctx_t *ctx, ngx_log_t *log);

@@ -87,7 +87,7 @@ static void ngx_http_sg_ssf_tx_run(ngx_event_t *ev);
 static ngx_int_t ngx_http_sg_ssf_tx_send(ngx_http_sg_ssf_tx_t *tx,
     ngx_log_t *log);
 static void ngx_http_sg_ssf_tx_done(void *data, ngx_uint_t status,
-    ngx_str_t *body);
+    ngx_str_t *body, ngx_http_request_t *r);
 static time_t ngx_http_sg_ssf_tx_backoff(ngx_uint_t attempts);
 
 
@@ -432,7 +432,8 @@ ngx_http_sg_ssf_tx_send(ngx_http_sg_ssf_tx_t *tx, ngx_log_t *log)
 
 
 static void
-ngx_http_sg_ssf_tx_done(void *data, ngx_uint_t status, ngx_str_t *body)
+ngx_http_sg_ssf_tx_done(void *data, ngx_uint_t status, ngx_str_t *body,
+    ngx_http_request_t *r)
 {
     ngx_http_sg_ssf_tx_job_t *job = data;
 

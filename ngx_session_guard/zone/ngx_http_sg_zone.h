@@ -104,12 +104,14 @@ typedef struct {
 #define NGX_HTTP_SG_EVENT_SSF_RETRIED     10  /* an attempt to try again */
 #define NGX_HTTP_SG_EVENT_SSF_GIVEN_UP    11  /* refused, or out of retries */
 #define NGX_HTTP_SG_EVENT_SSF_DROPPED     12  /* outbox full, or no memory */
-#define NGX_HTTP_SG_EVENT_COUNT           13
+#define NGX_HTTP_SG_EVENT_SSF_POLL_OK     13  /* session_guard_ssf_poll */
+#define NGX_HTTP_SG_EVENT_SSF_POLL_FAILED 14
+#define NGX_HTTP_SG_EVENT_COUNT           15
 
 /*
  * "accepted", "refused", "sent", "failed", "accepted", "refused",
  * "duplicate", "revoked", "step_up", "sent", "retried", "given_up",
- * "dropped" (ngx_http_sg_metrics_output.c)
+ * "dropped", "ok", "failed" (ngx_http_sg_metrics_output.c)
  */
 extern ngx_str_t  ngx_http_sg_event_results[];
 
