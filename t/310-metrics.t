@@ -130,7 +130,7 @@ main::traffic_codes()
 main::flt('json_sum')
 --- response_body eval
 [("protected\n") x 3, ("") x 5, "", <<'_EOS_']
-leaves=88
+leaves=94
 zones.sg.actions.enforce.log=2
 zones.sg.actions.enforce.revoke=1
 zones.sg.decisions.enforce.allow=3
@@ -170,7 +170,7 @@ main::traffic_codes()
 main::flt('prom_text')
 --- response_body eval
 [("protected\n") x 3, ("") x 5, "", <<'_EOS_']
-families=24
+families=25
 counter session_guard_actions_total{action=log,mode=enforce,zone=sg} 2
 counter session_guard_actions_total{action=revoke,mode=enforce,zone=sg} 1
 counter session_guard_decisions_total{mode=enforce,status=allow,zone=sg} 3
@@ -213,7 +213,7 @@ main::traffic_codes()
 main::flt('prom_om')
 --- response_body eval
 [("protected\n") x 3, ("") x 5, "", <<'_EOS_']
-families=24
+families=25
 counter session_guard_actions_total{action=log,mode=enforce,zone=sg} 2
 counter session_guard_actions_total{action=revoke,mode=enforce,zone=sg} 1
 counter session_guard_decisions_total{mode=enforce,status=allow,zone=sg} 3
@@ -317,7 +317,7 @@ _EOS_
 [[], [sub { '' }], [\&main::prom_text], [\&main::prom_om], [\&main::json_sum]]
 --- response_body eval
 ["protected\n", "", <<'_EOS_', <<'_EOS_', <<'_EOS_']
-families=24
+families=25
 counter session_guard_decisions_total{mode=enforce,status=allow,zone=sg} 1
 counter session_guard_decisions_total{mode=enforce,status=missing,zone=sg} 1
 counter session_guard_sessions_created_total{zone=sg} 1
@@ -330,7 +330,7 @@ gauge session_guard_zone_size_bytes{zone=we"ird\} N
 gauge session_guard_zone_used_bytes{zone=sg} N
 gauge session_guard_zone_used_bytes{zone=we"ird\} N
 _EOS_
-families=24
+families=25
 counter session_guard_decisions_total{mode=enforce,status=allow,zone=sg} 1
 counter session_guard_decisions_total{mode=enforce,status=missing,zone=sg} 1
 counter session_guard_sessions_created_total{zone=sg} 1
@@ -343,7 +343,7 @@ gauge session_guard_zone_size_bytes{zone=we"ird\} N
 gauge session_guard_zone_used_bytes{zone=sg} N
 gauge session_guard_zone_used_bytes{zone=we"ird\} N
 _EOS_
-leaves=175
+leaves=187
 zones.sg.decisions.enforce.allow=1
 zones.sg.decisions.enforce.missing=1
 zones.sg.sessions.active=1
@@ -396,7 +396,7 @@ _EOS_
 [[], [], [sub { '' }], [sub { '' }], [], [sub { '' }], [\&main::json_sum]]
 --- response_body eval
 ["protected\n", "protected\n", "", "", "protected\n", "", <<'_EOS_']
-leaves=88
+leaves=94
 zones.sg.actions.monitor.log=1
 zones.sg.actions.monitor.revoke=1
 zones.sg.decisions.enforce.allow=1

@@ -133,7 +133,7 @@ main::result(main::get('/t', $::T1), main::get('/t', $::T1),
 401
 /disc/oidc /jwks
 fetches ok=1 failed=0 discoveries ok=1 failed=0
-families=24
+families=25
 counter session_guard_jwks_discoveries_total{result=ok,zone=sg} 1
 counter session_guard_jwks_fetches_total{result=ok,zone=sg} 1
 --- error_log eval

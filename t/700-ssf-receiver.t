@@ -442,7 +442,7 @@ my $a = main::set(subject => main::user('alice'));
 [202, 202, 400, 202, 200]
 --- response_body_like eval
 [qr/^$/, qr/^$/, qr/./, qr/^$/,
- qr/"security_events":\{"accepted":2,"refused":1,"duplicate":1,"revoked":1,"step_up":1\}/]
+ qr/"security_events":\{"accepted":2,"refused":1,"duplicate":1,"revoked":1,"step_up":1\},"security_events_refused":\{"invalid_request":1,"invalid_key":0,"invalid_issuer":0,"invalid_audience":0,"authentication_failed":0,"access_denied":0\}/]
 
 
 

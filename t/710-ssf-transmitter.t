@@ -271,7 +271,7 @@ __DATA__
  qr/"source":"ssf","at":\d+,"reason":"session-revoked"/,
  qr{^ct=application/secevent\+jwt auth=ok typ=secevent\+jwt alg=ES256 kid=yes iss=https://edge-a.test/ aud=https://edge-b.test/ iat=now jti=ok exp=no sub=no event=session-revoked session=opaque:s1 user=opaque:alice by=admin reason=fraud ts=iat\n$},
  qr/"security_events_sent":\{"sent":1,"retried":0,"given_up":0,"dropped":0\},"security_events_queued":0/,
- qr/"security_events":\{"accepted":1,"refused":0,"duplicate":0,"revoked":1,"step_up":0\},"security_events_sent":\{"sent":0,"retried":0,"given_up":0,"dropped":0\}/]
+ qr/"security_events":\{"accepted":1,"refused":0,"duplicate":0,"revoked":1,"step_up":0\},"security_events_refused":\{[^}]*\},"security_events_sent":\{"sent":0,"retried":0,"given_up":0,"dropped":0\}/]
 --- no_error_log
 [error]
 [alert]
@@ -469,7 +469,7 @@ $}]
 [200, 200, 200, 200, 401, 401, 200, 200, 200]
 --- response_body_like eval
 ["a", "a", "b", "revoked", ".*", ".*", "a",
- qr/"revocations":\{"policy":0,"api":0,"logout":0,"limit":0,"ssf":2,"failed":0\}.*"security_events":\{"accepted":1,"refused":0,"duplicate":0,"revoked":1,"step_up":0\},"security_events_sent":\{"sent":0,/,
+ qr/"revocations":\{"policy":0,"api":0,"logout":0,"limit":0,"ssf":2,"failed":0\}.*"security_events":\{"accepted":1,"refused":0,"duplicate":0,"revoked":1,"step_up":0\},"security_events_refused":\{[^}]*\},"security_events_sent":\{"sent":0,/,
  qr/"security_events_sent":\{"sent":1,"retried":0,"given_up":0,"dropped":0\}/]
 --- no_error_log
 [error]

@@ -135,7 +135,7 @@ __DATA__
 ["", "X-Status: REVOKED", "X-Status: REVOKED", "X-Status: ALLOW", "", ""]
 --- response_body_like eval
 [".*", ".*", ".*", "protected",
- qr/"revocations":\{"policy":0,"api":0,"logout":0,"limit":0,"ssf":2,"failed":0\}.*"security_events":\{"accepted":2,"refused":[1-9]\d*,"duplicate":[1-9]\d*,"revoked":2,"step_up":0\}.*"security_event_polls":\{"ok":[2-9]\d*,"failed":0\}/,
+ qr/"revocations":\{"policy":0,"api":0,"logout":0,"limit":0,"ssf":2,"failed":0\}.*"security_events":\{"accepted":2,"refused":[1-9]\d*,"duplicate":[1-9]\d*,"revoked":2,"step_up":0\},"security_events_refused":\{"invalid_request":0,"invalid_key":0,"invalid_issuer":0,"invalid_audience":[1-9]\d*,"authentication_failed":0,"access_denied":0\}.*"security_event_polls":\{"ok":[2-9]\d*,"failed":0\}/,
  qr{^Bearer poll-secret\|\{"returnImmediately":true,"maxEvents":10\}
 Bearer poll-secret\|\{"returnImmediately":true,"maxEvents":10,"ack":\["j1","j3"\],"setErrs":\{"j2":\{"err":"invalid_audience","description":"audience mismatch"\}\}\}
 }]

@@ -30,6 +30,8 @@ char *ngx_http_sg_control_algorithms(ngx_conf_t *cf, ngx_uint_t *mask,
 
 /* ngx_http_sg_ssf.c */
 ngx_int_t ngx_http_sg_ssf_handler(ngx_http_request_t *r);
+void ngx_http_sg_ssf_count_refusal(ngx_http_sg_zone_t *zone,
+    ngx_sg_set_err_e err);
 ngx_int_t ngx_http_sg_ssf_receive(ngx_http_request_t *r,
     ngx_http_sg_ssf_conf_t *scf, ngx_str_t *text, const char **reason,
     ngx_sg_set_err_e *err);

@@ -40,6 +40,11 @@ typedef struct {
 #error "session_guard: grow ngx_http_sg_zone_counters_t"
 #endif
 
+typedef char  ngx_http_sg_counters_check[
+    (NGX_SG_SET_ERR_COUNT <= sizeof(((ngx_http_sg_zone_counters_t *) 0)
+                                    ->ssf_refused) / sizeof(ngx_atomic_t)
+     && NGX_HTTP_SG_EVENT_COUNT <= NGX_HTTP_SG_COUNTERS_EVENTS) ? 1 : -1];
+
 
 static ngx_int_t ngx_http_sg_metrics_format(ngx_http_request_t *r,
     ngx_uint_t deflt);
@@ -532,6 +537,10 @@ ngx_http_sg_metrics_snapshot(ngx_http_request_t *r,
 
         for (j = 0; j < NGX_HTTP_SG_COUNTERS_EVENTS; j++) {
             mz->counters.events[j] = c->events[j];
+        }
+
+        for (j = 0; j < NGX_SG_SET_ERR_COUNT; j++) {
+            mz->counters.ssf_refused[j] = c->ssf_refused[j];
         }
 
         for (j = 0; j < 2; j++) {

@@ -169,6 +169,10 @@ ngx_http_sg_metrics_json_zone(u_char *p, u_char *last,
                                      NGX_HTTP_SG_EVENT_SSF_ACCEPTED,
                                      NGX_HTTP_SG_EVENT_SSF_STEP_UP + 1);
 
+    p = ngx_slprintf(p, last, ",\"security_events_refused\":");
+    p = ngx_http_sg_metrics_json_set(p, last, ngx_sg_set_err_names,
+                                     c->ssf_refused, 0, NGX_SG_SET_ERR_COUNT);
+
     p = ngx_slprintf(p, last, ",\"security_events_sent\":");
     p = ngx_http_sg_metrics_json_set(p, last, ngx_http_sg_event_results,
                                      c->events,

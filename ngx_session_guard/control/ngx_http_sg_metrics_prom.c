@@ -19,7 +19,7 @@
 
 /* one sample line, besides the zone's name (escaped, twice as long) */
 #define NGX_HTTP_SG_PROM_LINE      192
-#define NGX_HTTP_SG_PROM_LINES     114
+#define NGX_HTTP_SG_PROM_LINES     122
 #define NGX_HTTP_SG_PROM_HEADERS   8192
 
 
@@ -140,6 +140,10 @@ static ngx_http_sg_prom_family_t  ngx_http_sg_prom_ssf =
       "Shared Signals events received (session_guard_ssf_receiver), by "
       "result." };
 
+static ngx_http_sg_prom_family_t  ngx_http_sg_prom_ssf_refused =
+    { "session_guard_security_events_refused", 1,
+      "Shared Signals events refused, by RFC 8935 error code." };
+
 static ngx_http_sg_prom_family_t  ngx_http_sg_prom_ssf_sent =
     { "session_guard_security_events_sent", 1,
       "Shared Signals events transmitted (session_guard_ssf_transmitter), "
@@ -189,6 +193,7 @@ static ngx_str_t  ngx_http_sg_prom_modes[] = {
 #define NGX_HTTP_SG_PROM_SET_EVENTS     7
 #define NGX_HTTP_SG_PROM_SET_JWKS       8
 #define NGX_HTTP_SG_PROM_SET_DISCOVERY  9
+#define NGX_HTTP_SG_PROM_SET_SSF_REFUSED 10
 
 
 ngx_chain_t *
@@ -298,6 +303,11 @@ ngx_http_sg_metrics_prom(ngx_http_request_t *r, ngx_http_sg_metrics_t *m,
                              NGX_HTTP_SG_EVENT_SSF_ACCEPTED,
                              NGX_HTTP_SG_EVENT_SSF_STEP_UP + 1,
                              NGX_HTTP_SG_PROM_SET_EVENTS);
+
+    p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_ssf_refused);
+    p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_ssf_refused, "reason",
+                             ngx_sg_set_err_names, 0, NGX_SG_SET_ERR_COUNT,
+                             NGX_HTTP_SG_PROM_SET_SSF_REFUSED);
 
     p = ngx_http_sg_prom_family(&pr, p, &ngx_http_sg_prom_ssf_sent);
     p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_ssf_sent, "result",
@@ -409,6 +419,10 @@ ngx_http_sg_prom_set(ngx_http_sg_prom_t *pr, u_char *p,
 
             case NGX_HTTP_SG_PROM_SET_DISCOVERY:
                 v = c->jwks_discoveries[i];
+                break;
+
+            case NGX_HTTP_SG_PROM_SET_SSF_REFUSED:
+                v = c->ssf_refused[i];
                 break;
 
             case NGX_HTTP_SG_PROM_SET_DECISIONS:

@@ -521,6 +521,23 @@ ngx_http_sg_ssf_apply(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
 }
 
 
+/* a refused SET, in total and by its RFC 8935 error code */
+
+void
+ngx_http_sg_ssf_count_refusal(ngx_http_sg_zone_t *zone, ngx_sg_set_err_e err)
+{
+    ngx_http_sg_zone_counters_t  *c;
+
+    ngx_http_sg_zone_count_event(zone, NGX_HTTP_SG_EVENT_SSF_REFUSED);
+
+    c = ngx_http_sg_zone_counters(zone);
+
+    if (c != NULL && (ngx_uint_t) err < NGX_SG_SET_ERR_COUNT) {
+        (void) ngx_atomic_fetch_add(&c->ssf_refused[err], 1);
+    }
+}
+
+
 /* "Authorization: Bearer <secret>", compared in constant time */
 
 static ngx_uint_t
@@ -573,8 +590,7 @@ ngx_http_sg_ssf_reply(ngx_http_request_t *r, ngx_uint_t status,
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
 
     if (status == NGX_HTTP_BAD_REQUEST || status == NGX_HTTP_UNAUTHORIZED) {
-        ngx_http_sg_zone_count_event(slcf->ssf->zone,
-                                     NGX_HTTP_SG_EVENT_SSF_REFUSED);
+        ngx_http_sg_ssf_count_refusal(slcf->ssf->zone, err);
     }
 
     if (status == NGX_HTTP_ACCEPTED || status == NGX_HTTP_NOT_ALLOWED) {

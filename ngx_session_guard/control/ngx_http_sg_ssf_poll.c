@@ -332,8 +332,7 @@ ngx_http_sg_ssf_poll_answer(ngx_http_sg_ssf_poller_t *p,
                           "refused: %s (%V)", ngx_http_sg_log_str(r, &text),
                           reason, &ngx_sg_set_err_names[err]);
 
-            ngx_http_sg_zone_count_event(scf->zone,
-                                         NGX_HTTP_SG_EVENT_SSF_REFUSED);
+            ngx_http_sg_ssf_count_refusal(scf->zone, err);
 
             e = ngx_array_push(errs);
             if (e == NULL) {

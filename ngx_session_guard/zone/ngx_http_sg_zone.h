@@ -121,6 +121,7 @@ typedef struct {
     ngx_atomic_t                decisions[2][NGX_HTTP_SG_COUNTERS_STATUSES];
     ngx_atomic_t                rejected[NGX_HTTP_SG_COUNTERS_REJECTS];
     ngx_atomic_t                events[NGX_HTTP_SG_COUNTERS_EVENTS];
+    ngx_atomic_t                ssf_refused[8];      /* ngx_sg_set_err_e */
     ngx_atomic_t                jwks_fetches[2];     /* ok, failed */
     ngx_atomic_t                jwks_discoveries[2]; /* ok, failed */
 } ngx_http_sg_zone_counters_t;
