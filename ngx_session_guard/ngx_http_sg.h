@@ -179,6 +179,8 @@ struct ngx_http_sg_ctx_s {
     ngx_uint_t                  signals;    /* mask of 1 << SIG fired */
     ngx_uint_t                  actions;    /* mask of ACT taken */
     ngx_uint_t                  evicted;
+    ngx_uint_t                  replaced;   /* by max_sessions, here */
+    ngx_str_t                   replaced_id; /* the first of them */
     ngx_uint_t                  has_session:1;
     ngx_uint_t                  created:1;  /* the session began here */
     ngx_uint_t                  clamped:1;  /* a lifetime was clamped */

@@ -306,3 +306,33 @@ fresh token with its id (a refresh: same sid) does not restart it
 ["X-Status: ALLOW", "X-Status: ALLOW", "X-Status: LIMITED", "",
  "X-Status: ALLOW", "X-Status: EXPIRED"]
 --- timeout: 10
+
+
+
+=== TEST 10: a replaced session is logged at warn and named in the new session's event
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_max_sessions 2;
+        add_header X-Status $session_guard_status always;
+        add_header X-Event $session_guard_event always;
+    }
+    location = /error-log {
+        default_type text/plain;
+        alias $TEST_NGINX_SERVER_ROOT/logs/error.log;
+    }
+--- request eval
+[("GET /t") x 4, "GET /error-log"]
+--- more_headers eval
+[main::req('alice', 'a1'), main::req('alice', 'a2'), main::req('alice', 'a3'),
+ main::req('alice', 'a4'), ""]
+--- error_code eval
+[200, 200, 200, 200, 200]
+--- response_headers_like eval
+["X-Event: (?!.*replaced).*", "X-Event: (?!.*replaced).*",
+ 'X-Event: .*"session_guard":\{"status":"ALLOW".*,"replaced":\{"count":1,"session":"a1"\}\},"session":\{"id":"a3".*',
+ 'X-Event: .*"replaced":\{"count":1,"session":"a2"\}\},"session":\{"id":"a4".*', ""]
+--- response_body_like eval
+[".*", ".*", ".*", ".*",
+ qr/\[warn\] .*max_sessions reached for "alice": session "a1" replaced by "a3" \(1 replaced\).*\n(?s:.*)\[warn\] .*max_sessions reached for "alice": session "a2" replaced by "a4" \(1 replaced\)/]

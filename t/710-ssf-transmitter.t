@@ -582,3 +582,34 @@ session_guard_ssf_configuration: no "session_guard_ssf_transmitter" in this serv
 --- must_die
 --- error_log
 take printable ASCII without quotes or backslashes
+
+
+
+=== TEST 16: a session replaced by max_sessions is sent as session-revoked
+--- config
+    session_guard_ssf_transmitter /ssf-out zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
+        audience=https://edge-b.test/;
+    location /t3 {
+        session_guard zone=a;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_max_sessions 1;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+        alias $TEST_NGINX_SERVER_ROOT/html/a;
+    }
+--- request eval
+["GET /b/t", "GET /t3", "GET /t3", "GET /b/t", "GET /t3", "GET /sets-log"]
+--- more_headers eval
+[main::at('s1'), main::at('s1'), main::at('s2'), main::at('s1'),
+ main::at('s1'), ""]
+--- wait: 0.3
+--- error_code eval
+[200, 200, 200, 401, 401, 200]
+--- response_body_filters eval
+[[], [], [], [], [], [\&main::sets]]
+--- response_body_like eval
+["b", "a", "a", ".*", ".*",
+ qr{^ct=application/secevent\+jwt auth=ok [^\n]* event=session-revoked session=opaque:s1 user=opaque:alice by=policy reason=replaced ts=iat\n$}]
+--- no_error_log
+[error]
+[alert]

@@ -467,6 +467,15 @@ ngx_http_sg_decision_event(ngx_http_sg_out_t *out, void *data)
         ngx_http_sg_out_lit(out, "}");
     }
 
+    /* the sessions max_sessions revoked to make room for this one */
+
+    if (ctx->replaced) {
+        ngx_http_sg_out_fmt(out, ",\"replaced\":{\"count\":%ui,"
+                            "\"session\":", ctx->replaced);
+        ngx_http_sg_out_json(out, &ctx->replaced_id);
+        ngx_http_sg_out_lit(out, "}");
+    }
+
     ngx_http_sg_out_lit(out, "}");
 
     if (ctx->has_session) {

@@ -39,6 +39,9 @@ static void ngx_http_sg_log_decision(ngx_http_request_t *r,
 static void ngx_http_sg_verdict(ngx_http_sg_ctx_t *ctx, ngx_uint_t verdict);
 static void ngx_http_sg_notify_revoked(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+static void ngx_http_sg_replaced(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
+    ngx_http_sg_limit_t *limit);
 static void ngx_http_sg_step_up_asked(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_sg_risk_t *risk);
 
@@ -157,7 +160,17 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
 
     limit = slcf->limit;
     limit.unauth = !ctx->verified || slcf->session_key != NULL;
+    limit.replaced = 0;
+    limit.replaced_id.len = 0;
+    limit.replaced_id.data = NULL;
     replace = 0;
+
+    if (limit.max_sessions && limit.replace_oldest) {
+        limit.replaced_id.data = ngx_pnalloc(r->pool, NGX_SG_ID_MAX);
+        if (limit.replaced_id.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
 
     if (risk.monitor && limit.max_sessions && limit.replace_oldest) {
         limit.replace_oldest = 0;
@@ -232,6 +245,10 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         ngx_http_sg_notify_revoked(r, slcf, ctx);
     }
 
+    if (limit.replaced && ctx->has_session) {
+        ngx_http_sg_replaced(r, slcf, ctx, &limit);
+    }
+
     if (risk.stepped_up && ctx->has_session) {
         ngx_http_sg_step_up_asked(r, slcf, ctx, &risk);
     }
@@ -279,6 +296,36 @@ ngx_http_sg_notify_revoked(ngx_http_request_t *r,
                             &ctx->session.sub, NGX_SG_REVOKED_POLICY,
                             ngx_http_sg_revoke_reason_name(
                                 &ctx->session.rec));
+}
+
+
+/*
+ * max_sessions replaced the oldest session(s) of the subject to make room
+ * for this one: said at warn, in the event, to the applications and to
+ * the Shared Signals receivers, like any revocation.
+ */
+
+static void
+ngx_http_sg_replaced(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx, ngx_http_sg_limit_t *limit)
+{
+    ngx_str_t  why;
+
+    ctx->replaced = limit->replaced;
+    ctx->replaced_id = limit->replaced_id;
+
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "session_guard: zone \"%V\": max_sessions reached for "
+                  "\"%V\": session \"%V\" replaced by \"%V\" (%ui "
+                  "replaced)", ngx_http_sg_zone_name(slcf->zone),
+                  ngx_http_sg_log_str(r, &ctx->session.sub),
+                  ngx_http_sg_log_str(r, &limit->replaced_id),
+                  ngx_http_sg_log_str(r, &ctx->session.id), limit->replaced);
+
+    ngx_str_set(&why, "replaced");
+
+    ngx_http_sg_notify_send(r, slcf, slcf->zone, &ctx->replaced_id,
+                            &ctx->session.sub, NGX_SG_REVOKED_LIMIT, &why);
 }
 
 

@@ -132,6 +132,11 @@ ngx_http_sg_limit(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
          * the longest lifetime a session may have.
          */
 
+        if (limit->replaced++ == 0 && limit->replaced_id.data) {
+            limit->replaced_id.len = oldest->len;
+            ngx_memcpy(limit->replaced_id.data, oldest->data, oldest->len);
+        }
+
         ngx_http_sg_shm_revoke(zone, oldest, NGX_SG_REVOKED_LIMIT, 0,
                                now + zone->max_lifetime, now);
     }

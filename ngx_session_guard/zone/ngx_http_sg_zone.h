@@ -134,6 +134,14 @@ typedef struct {
     ngx_uint_t                  max_sessions;  /* per subject; 0: none */
     ngx_uint_t                  replace_oldest;/* else deny */
     ngx_uint_t                  unauth;        /* no verified token */
+
+    /*
+     * Out, in a request's own copy: how many sessions replace_oldest
+     * revoked, and the id of the first (replaced_id: a buffer of
+     * NGX_SG_ID_MAX bytes, or NULL for none of it).
+     */
+    ngx_uint_t                  replaced;
+    ngx_str_t                   replaced_id;
 } ngx_http_sg_limit_t;
 
 
