@@ -613,3 +613,34 @@ take printable ASCII without quotes or backslashes
 --- no_error_log
 [error]
 [alert]
+
+
+
+=== TEST 17: a logout at the edge is sent as session-revoked, initiated by the user
+--- config
+    session_guard_ssf_transmitter /ssf-out zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
+        audience=https://edge-b.test/;
+    location = /logout {
+        session_guard zone=a;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_logout on;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+        alias $TEST_NGINX_SERVER_ROOT/html/a;
+    }
+--- request eval
+["GET /b/t", "GET /t", "GET /logout", "GET /t", "GET /b/t", "GET /sets-log"]
+--- more_headers eval
+[main::at('s1'), main::at('s1'), main::at('s1'), main::at('s1'),
+ main::at('s1'), ""]
+--- wait: 0.3
+--- error_code eval
+[200, 200, 200, 401, 401, 200]
+--- response_body_filters eval
+[[], [], [], [], [], [\&main::sets]]
+--- response_body_like eval
+["b", "a", "a", ".*", ".*",
+ qr{^ct=application/secevent\+jwt auth=ok [^\n]* event=session-revoked session=opaque:s1 user=opaque:alice by=user reason=logout ts=iat\n$}]
+--- no_error_log
+[error]
+[alert]

@@ -124,6 +124,8 @@ ngx_http_sg_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     s->rec.revoked = NGX_SG_REVOKED_LOGOUT;
     s->rec.revoked_at = ngx_time();
 
+    ngx_http_sg_session_logged_out(r, slcf, ctx);
+
     ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
                   "session_guard: session \"%V\" of \"%V\" logged out",
                   ngx_http_sg_log_str(r, &s->id),

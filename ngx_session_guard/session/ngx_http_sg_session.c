@@ -329,6 +329,26 @@ ngx_http_sg_replaced(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 }
 
 
+/*
+ * A logout at the edge (session_guard_logout): the Shared Signals
+ * receivers learn of it; the applications are not notified, the logout
+ * request itself goes on to them.
+ */
+
+void
+ngx_http_sg_session_logged_out(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx)
+{
+    ngx_str_t  why;
+
+    ngx_str_set(&why, "logout");
+
+    ngx_http_sg_ssf_transmit(r, slcf->zone, NGX_HTTP_SG_SSF_TX_REVOKED,
+                             &ctx->session.id, &ctx->session.sub,
+                             NGX_SG_REVOKED_LOGOUT, &why);
+}
+
+
 /* the Shared Signals receivers learn that the session's assurance fell */
 
 static void
