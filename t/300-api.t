@@ -40,7 +40,8 @@ sub session_line {
     for my $k (qw(created updated last_interacted)) {
         return "bad $k" unless defined $s->{$k} && $s->{$k} =~ /^\d+$/;
     }
-    for my $k (qw(expires idle_timeout idle_expires auth_time step_up_since)) {
+    for my $k (qw(expires idle_timeout idle_expires auth_time step_up_since
+                  claims_since)) {
         return "bad $k" unless exists $s->{$k} && num_or_null($s->{$k});
     }
     for my $b (qw(initial last)) {

@@ -90,7 +90,8 @@ _EOC_
         session_guard_ssf_receiver zone=sg issuer=https://tx.test/
             audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
             auth=../html/ssf.secret algorithms=ES256
-            on=credential-change:log on=session-revoked:log;
+            on=credential-change:log on=session-revoked:log
+            on=token-claims-change:log;
     }
     location /ssf-step {
         session_guard_ssf_receiver zone=sg issuer=https://tx.test/
@@ -166,7 +167,7 @@ __DATA__
 
 
 
-=== TEST 4: assurance-level-change (decrease) asks the session for step-up; increase and token-claims-change are logged
+=== TEST 4: assurance-level-change (decrease) asks the session for step-up; increase, and token-claims-change mapped to log, are logged
 --- request eval
 ["GET /t", "GET /t",
  main::post(main::set(event => 'assurance-level-change',
@@ -176,9 +177,9 @@ __DATA__
      subject => main::user('bob'),
      event_body => { namespace => 'nist-aal', current_level => 'aal2',
                      previous_level => 'aal1', change_direction => 'increase' })),
- main::post(main::set(event => 'token-claims-change',
-     subject => main::user('bob'),
-     event_body => { claims => { role => 'user' } })),
+ "POST /ssf-log\n" . main::set(event => 'token-claims-change',
+     subject => main::user('bob'), alg => 'ES256',
+     event_body => { claims => { role => 'user' } }),
  "GET /t", "GET /t", "GET /t"]
 --- more_headers eval
 [main::at('s1', 'alice', time - 60), main::at('s2', 'bob', time - 60),
@@ -596,3 +597,65 @@ unknown event "session-ended" in "on=session-ended:revoke"
 --- must_die
 --- error_log
 invalid parameter "on=assurance-level-change:revoke"
+
+
+
+=== TEST 28: token-claims-change refuses the user's tokens issued before it; a newer token passes; others are unaffected
+--- request eval
+["GET /t", "GET /t", "GET /t",
+ main::post(main::set(event => 'token-claims-change',
+     subject => main::user('bob'),
+     event_body => { claims => { role => 'user' },
+                     # ahead: the change is dated "now" when it arrives,
+                     # after every token of the block was made
+                     event_timestamp => time + 60 })),
+ "GET /t", "GET /t", "GET /t", "GET /t", "GET /api/sessions/s2",
+ "GET /api/sessions/s3"]
+--- more_headers eval
+[main::at('s2', 'bob'), main::at('s4', 'bob'), main::at('s3', 'carol'),
+ $main::H,
+ main::at('s2', 'bob'), main::at('s4', 'bob'),
+ "Authorization: Bearer " . sg_token(claims => { sid => 's2', sub => 'bob',
+                                                  iat => time + 30 }),
+ main::at('s3', 'carol'), "", ""]
+--- error_code eval
+[200, 200, 200, 202, 401, 401, 200, 200, 200, 200]
+--- response_headers_like eval
+["", "", "", "",
+ "X-Status: INVALID\nX-Reason: token issued before a claims change\nWWW-Authenticate: Bearer error=\"invalid_token\".*",
+ "X-Status: INVALID", "X-Status: ALLOW", "X-Status: ALLOW", "", ""]
+--- response_body_like eval
+["", "", "", "", ".*", ".*", "protected", "protected",
+ qr/"claims_since":\d+/, qr/"claims_since":null/]
+--- no_error_log
+[error]
+
+
+
+=== TEST 29: token-claims-change naming a session refuses its older tokens only
+--- request eval
+["GET /t", "GET /t",
+ main::post(main::set(event => 'token-claims-change',
+     event_body => { claims => { role => 'user' },
+                     # ahead: the change is dated "now" when it arrives,
+                     # after every token of the block was made
+                     event_timestamp => time + 60 })),
+ "GET /t", "GET /t"]
+--- more_headers eval
+[main::at('s1', 'alice'), main::at('s9', 'alice'), $main::H,
+ main::at('s1', 'alice'), main::at('s9', 'alice')]
+--- error_code eval
+[200, 200, 202, 401, 200]
+--- no_error_log
+[error]
+
+
+
+=== TEST 30: token-claims-change is logged at notice
+--- request eval
+main::post(main::set(event => 'token-claims-change',
+     event_body => { claims => { role => 'user' } }))
+--- error_code: 202
+--- error_log eval
+qr/\[notice\].*tokens issued up to \d+ refused for 0 session\(s\) of "s1" by event token-claims-change from "https:\/\/tx.test\/"/
+

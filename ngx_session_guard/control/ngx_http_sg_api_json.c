@@ -179,6 +179,9 @@ ngx_http_sg_api_session_json(ngx_http_sg_out_t *out, ngx_http_sg_session_t *s)
     ngx_http_sg_out_lit(out, ",\"step_up_since\":");
     ngx_http_sg_api_time(out, rec->step_up_since);
 
+    ngx_http_sg_out_lit(out, ",\"claims_since\":");
+    ngx_http_sg_api_time(out, rec->claims_since);
+
     ngx_http_sg_out_fmt(out, ",\"cookie_mode\":\"%s\",\"shortened\":%s,"
                         "\"initial\":",
                         rec->cookie_mode == NGX_SG_COOKIE_NON_PERSISTENT

@@ -27,6 +27,7 @@ typedef struct {
 #define NGX_HTTP_SG_SSF_LOG        0
 #define NGX_HTTP_SG_SSF_REVOKE     1
 #define NGX_HTTP_SG_SSF_STEP_UP    2
+#define NGX_HTTP_SG_SSF_REFUSE_BEFORE  3  /* tokens issued before refused */
 
 typedef struct {
     ngx_http_sg_zone_t         *zone;

@@ -89,6 +89,7 @@ static ngx_http_sg_reject_map_t  ngx_http_sg_reject_map[] = {
     { "typ mismatch", NGX_HTTP_SG_REJECT_TYPE },
     { "missing exp", NGX_HTTP_SG_REJECT_CLAIMS },
     { "malformed claim", NGX_HTTP_SG_REJECT_CLAIMS },
+    { "token issued before a claims change", NGX_HTTP_SG_REJECT_CLAIMS },
     { NULL, 0 }
 };
 

@@ -26,6 +26,9 @@
  *            authenticate again: the next request whose token was
  *            authenticated before now gets the step-up challenge
  *            (session_guard_step_up), as when a signal asks for it;
+ *   refuse_before  (token-claims-change) the session's, or the user's
+ *            live sessions', tokens issued at or before the change are
+ *            refused (401 invalid_token): the client needs a new one;
  *   log      a line at notice, nothing else.
  *
  * Answers (RFC 8935 section 2.2-2.4): 202 with no body once applied, and
@@ -362,6 +365,7 @@ static ngx_int_t
 ngx_http_sg_ssf_apply(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
     ngx_sg_set_t *set, ngx_sg_set_event_t *ev)
 {
+    time_t       since;
     ngx_str_t   *name, *evname, sid, sub, why;
     ngx_uint_t   n, action;
 
@@ -446,6 +450,25 @@ ngx_http_sg_ssf_apply(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
            != NGX_OK)
     {
         return NGX_ERROR;
+    }
+
+    if (action == NGX_HTTP_SG_SSF_REFUSE_BEFORE) {
+        since = ev->event_timestamp ? ev->event_timestamp
+                : set->toe ? set->toe : set->iat;
+
+        /* never ahead of the clock: tokens issued from now on are new */
+        since = ngx_min(since, ngx_time());
+
+        (void) ngx_http_sg_zone_claims_changed(scf->zone, &sid, &sub, since,
+                                               &n);
+
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "session_guard: zone \"%V\": tokens issued up to %T "
+                      "refused for %ui session(s) of \"%V\" by event %V "
+                      "from \"%V\"", name, since, n,
+                      ngx_http_sg_log_str(r, sid.len ? &sid : &sub), evname,
+                      &scf->policy.issuer);
+        return NGX_OK;
     }
 
     if (action == NGX_HTTP_SG_SSF_STEP_UP) {

@@ -149,6 +149,7 @@ ngx_http_sg_ssf_parse(ngx_conf_t *cf, ngx_command_t *cmd, ngx_uint_t first,
     scf->action[NGX_SG_SET_CREDENTIAL_CHANGE] = NGX_HTTP_SG_SSF_REVOKE;
     scf->action[NGX_SG_SET_DEVICE_COMPLIANCE_CHANGE] = NGX_HTTP_SG_SSF_REVOKE;
     scf->action[NGX_SG_SET_ASSURANCE_LEVEL_CHANGE] = NGX_HTTP_SG_SSF_STEP_UP;
+    scf->action[NGX_SG_SET_TOKEN_CLAIMS_CHANGE] = NGX_HTTP_SG_SSF_REFUSE_BEFORE;
 
     policy = &scf->policy;
     policy->algorithms = NGX_SG_ALG_MASK_ASYMMETRIC;
@@ -383,10 +384,10 @@ invalid:
 /*
  * "on=credential-change:log": an event type by its short name, and what
  * it does.  Only the session events of CAEP can be mapped; revoke is not
- * offered for assurance-level-change and token-claims-change (they do not
- * say a session ended), step_up only for credential-change and
- * assurance-level-change (the others say nothing of how the user signed
- * in).
+ * offered for assurance-level-change (it does not say a session ended),
+ * step_up only for credential-change and assurance-level-change (the
+ * others say nothing of how the user signed in), refuse_before only for
+ * token-claims-change.
  */
 
 static char *
@@ -433,10 +434,16 @@ ngx_http_sg_ssf_on(ngx_conf_t *cf, ngx_http_sg_ssf_conf_t *scf,
     }
 
     if (act.len == 6 && ngx_strncmp(act.data, "revoke", 6) == 0
-        && i != NGX_SG_SET_ASSURANCE_LEVEL_CHANGE
-        && i != NGX_SG_SET_TOKEN_CLAIMS_CHANGE)
+        && i != NGX_SG_SET_ASSURANCE_LEVEL_CHANGE)
     {
         scf->action[i] = NGX_HTTP_SG_SSF_REVOKE;
+        return NGX_CONF_OK;
+    }
+
+    if (act.len == 13 && ngx_strncmp(act.data, "refuse_before", 13) == 0
+        && i == NGX_SG_SET_TOKEN_CLAIMS_CHANGE)
+    {
+        scf->action[i] = NGX_HTTP_SG_SSF_REFUSE_BEFORE;
         return NGX_CONF_OK;
     }
 

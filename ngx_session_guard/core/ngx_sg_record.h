@@ -101,6 +101,14 @@ typedef struct {
     u_char                      revoke_reason; /* free for the caller */
     u_char                      cookie_mode;
     u_char                      flags;       /* free for the caller */
+
+    /*
+     * Tokens issued at or before this are refused (a Shared Signals
+     * token-claims-change); 0: none.  In what was the padding at the end:
+     * the record's size, so the state file's format, is unchanged, and a
+     * file written before it has zeros there.
+     */
+    uint32_t                    claims_since;
 } ngx_sg_record_t;
 
 

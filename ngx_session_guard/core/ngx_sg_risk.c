@@ -157,6 +157,23 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
         }
     }
 
+    /*
+     * The user's claims changed since (a Shared Signals
+     * token-claims-change): a token issued at or before then carries the
+     * old ones, and one without "iat" cannot show it is newer.  A request
+     * without a token (a cookie session) is not judged by it.
+     */
+
+    if (rec->claims_since && risk->token_exp
+        && risk->iat <= (time_t) rec->claims_since)
+    {
+        risk->verdict = NGX_SG_RISK_STALE;
+
+        if (enforce) {
+            return NGX_OK;
+        }
+    }
+
     risk->signals = ngx_sg_risk_signals(rec, risk);
 
     acts = 0;

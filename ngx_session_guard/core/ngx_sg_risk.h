@@ -73,6 +73,8 @@
 #define NGX_SG_RISK_EXPIRED             2    /* its lifetime ended */
 #define NGX_SG_RISK_STEP_UP             3    /* fresh authentication needed */
 #define NGX_SG_RISK_DENY                4    /* refused, the session kept */
+#define NGX_SG_RISK_STALE               5    /* a token older than a claims
+                                                change: a newer one needed */
 
 
 typedef struct {
@@ -81,6 +83,7 @@ typedef struct {
     ngx_sg_bind_t               cur;
     time_t                      token_exp;  /* with leeway; 0: no token */
     time_t                      auth_time;  /* 0: unknown */
+    time_t                      iat;        /* the token's; 0: unknown */
 
     /* in: the policy */
     time_t                      absolute;   /* 0: none */

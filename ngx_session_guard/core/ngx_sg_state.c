@@ -18,6 +18,14 @@
 #include "ngx_sg_state.h"
 
 
+/*
+ * The record's bytes are the file's: its size must not change by accident
+ * (a new field goes where padding was, or the format version moves).
+ */
+typedef char  ngx_sg_state_record_check[
+    sizeof(void *) != 8 || sizeof(ngx_sg_record_t) == 200 ? 1 : -1];
+
+
 static u_char *ngx_sg_state_u32(u_char *p, uint32_t *v);
 static ngx_int_t ngx_sg_state_check_sessions(ngx_sg_state_t *st,
     const char **reason);

@@ -121,6 +121,12 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         {
             risk.auth_time = t;
         }
+
+        if (ngx_sg_json_time(json_object_get(ctx->jws.payload, "iat"), &t)
+            == NGX_OK)
+        {
+            risk.iat = t;
+        }
     }
 
     if (ngx_http_sg_context(r, slcf, ctx, &risk.cur) != NGX_OK) {
@@ -278,6 +284,10 @@ ngx_http_sg_verdict(ngx_http_sg_ctx_t *ctx, ngx_uint_t verdict)
     case NGX_SG_RISK_DENY:
         ctx->status = NGX_HTTP_SG_STATUS_DENY;
         ctx->reason = "policy deny";
+        break;
+    case NGX_SG_RISK_STALE:
+        ctx->status = NGX_HTTP_SG_STATUS_INVALID;
+        ctx->reason = "token issued before a claims change";
         break;
     default: /* NGX_SG_RISK_ALLOW */
         ctx->status = NGX_HTTP_SG_STATUS_ALLOW;

@@ -309,6 +309,7 @@ ngx_http_sg_shm_pack(ngx_sg_record_t *rec, ngx_http_sg_node_t *sn)
     sn->loc_time = ngx_http_sg_t32(rec->loc_time);
     sn->revoked_at = ngx_http_sg_t32(rec->revoked_at);
     sn->step_up_since = ngx_http_sg_t32(rec->step_up_since);
+    sn->claims_since = rec->claims_since;
 
     ngx_http_sg_pack_bind(&rec->initial, &sn->initial);
     ngx_http_sg_pack_bind(&rec->last, &sn->last);
@@ -335,6 +336,7 @@ ngx_http_sg_shm_unpack(ngx_http_sg_node_t *sn, ngx_sg_record_t *rec)
     rec->loc_time = sn->loc_time;
     rec->revoked_at = sn->revoked_at;
     rec->step_up_since = sn->step_up_since;
+    rec->claims_since = sn->claims_since;
 
     ngx_http_sg_unpack_bind(&sn->initial, &rec->initial);
     ngx_http_sg_unpack_bind(&sn->last, &rec->last);

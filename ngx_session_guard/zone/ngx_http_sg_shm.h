@@ -158,6 +158,7 @@ typedef struct {
     uint32_t                    loc_time;
     uint32_t                    revoked_at;
     uint32_t                    step_up_since;
+    uint32_t                    claims_since;
 
     ngx_http_sg_pbind_t         initial;
     ngx_http_sg_pbind_t         last;

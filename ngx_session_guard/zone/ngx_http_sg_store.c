@@ -41,8 +41,15 @@ static ngx_int_t ngx_http_sg_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_uint_t flags, ngx_uint_t source, ngx_uint_t reason, time_t until);
 static void ngx_http_sg_list_locked(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
     time_t now, ngx_http_sg_list_t *ls);
+typedef ngx_uint_t (*ngx_http_sg_mark_pt)(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_node_t *sn, time_t t, time_t now);
+
+static ngx_int_t ngx_http_sg_mark(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_str_t *sub, ngx_http_sg_mark_pt mark, time_t t, ngx_uint_t *n);
 static ngx_uint_t ngx_http_sg_step_up_node(ngx_http_sg_zone_t *zone,
-    ngx_http_sg_node_t *sn, time_t now);
+    ngx_http_sg_node_t *sn, time_t t, time_t now);
+static ngx_uint_t ngx_http_sg_claims_node(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_node_t *sn, time_t since, time_t now);
 
 
 /*
@@ -478,6 +485,29 @@ ngx_int_t
 ngx_http_sg_zone_step_up(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_str_t *sub, ngx_uint_t *n)
 {
+    return ngx_http_sg_mark(zone, id, sub, ngx_http_sg_step_up_node,
+                            ngx_time(), n);
+}
+
+
+/*
+ * The same for a change of the user's claims: tokens issued at or before
+ * "since" are refused from now on (claims_since, moved forward only).
+ */
+
+ngx_int_t
+ngx_http_sg_zone_claims_changed(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_str_t *sub, time_t since, ngx_uint_t *n)
+{
+    return ngx_http_sg_mark(zone, id, sub, ngx_http_sg_claims_node, since,
+                            n);
+}
+
+
+static ngx_int_t
+ngx_http_sg_mark(ngx_http_sg_zone_t *zone, ngx_str_t *id, ngx_str_t *sub,
+    ngx_http_sg_mark_pt mark, time_t t, ngx_uint_t *n)
+{
     u_char                 *base;
     time_t                  now;
     uint32_t                hash;
@@ -501,7 +531,7 @@ ngx_http_sg_zone_step_up(ngx_http_sg_zone_t *zone, ngx_str_t *id,
         sn = ngx_http_sg_shm_find(zone, id, hash, now);
 
         if (sn && !sn->revoked && !ngx_http_sg_dead(sn, now)) {
-            count += ngx_http_sg_step_up_node(zone, sn, now);
+            count += mark(zone, sn, t, now);
         }
 
         ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -530,7 +560,7 @@ ngx_http_sg_zone_step_up(ngx_http_sg_zone_t *zone, ngx_str_t *id,
                 continue;
             }
 
-            count += ngx_http_sg_step_up_node(zone, sn, now);
+            count += mark(zone, sn, t, now);
         }
     }
 
@@ -553,13 +583,32 @@ done:
 
 static ngx_uint_t
 ngx_http_sg_step_up_node(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
-    time_t now)
+    time_t t, time_t now)
 {
     if (sn->step_up_since >= ngx_http_sg_t32(now)) {
         return 0;
     }
 
     sn->step_up_since = ngx_http_sg_t32(now);
+    sn->updated = ngx_http_sg_t32(now);
+
+    zone->sh->generation++;
+
+    return 1;
+}
+
+
+/* with the mutex held: 1 if claims_since moved forward to "since" */
+
+static ngx_uint_t
+ngx_http_sg_claims_node(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
+    time_t since, time_t now)
+{
+    if (sn->claims_since >= ngx_http_sg_t32(since)) {
+        return 0;
+    }
+
+    sn->claims_since = ngx_http_sg_t32(since);
     sn->updated = ngx_http_sg_t32(now);
 
     zone->sh->generation++;

@@ -210,6 +210,13 @@ ngx_int_t ngx_http_sg_zone_revoke_subject(ngx_http_sg_zone_t *zone,
  */
 ngx_int_t ngx_http_sg_zone_step_up(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_str_t *sub, ngx_uint_t *n);
+/*
+ * The same for a change of the user's claims: the next requests whose
+ * token was issued at or before "since" are refused; *n gets how many
+ * sessions it newly applies to.
+ */
+ngx_int_t ngx_http_sg_zone_claims_changed(ngx_http_sg_zone_t *zone,
+    ngx_str_t *id, ngx_str_t *sub, time_t since, ngx_uint_t *n);
 
 /* copies; NGX_DECLINED if absent */
 ngx_int_t ngx_http_sg_zone_find(ngx_http_sg_zone_t *zone, ngx_str_t *id,

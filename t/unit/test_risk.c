@@ -782,6 +782,69 @@ test_step_up_pending(void **state)
 }
 
 
+/*
+ * After a change of the user's claims: a token issued at or before it (or
+ * with no "iat") is refused and changes nothing; a newer one is accepted;
+ * a request without a token is not judged by it; monitor mode reports.
+ */
+
+static void
+test_claims_changed(void **state)
+{
+    ngx_sg_risk_t     risk;
+    ngx_sg_record_t   rec, before;
+
+    sg_risk_record(&rec);
+    rec.claims_since = T0 + 100;
+    before = rec;
+
+    sg_risk_request(&risk, NONE, A_LOG);
+    risk.iat = T0 + 100;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, NGX_SG_RISK_STALE);
+    before.token_exp = rec.token_exp;   /* kept as long as tokens live */
+    assert_memory_equal(&rec, &before, sizeof(ngx_sg_record_t));
+
+    sg_risk_request(&risk, NONE, A_LOG);
+    risk.iat = 0;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, NGX_SG_RISK_STALE);
+    before.token_exp = rec.token_exp;   /* kept as long as tokens live */
+    assert_memory_equal(&rec, &before, sizeof(ngx_sg_record_t));
+
+    /* monitor mode: reported, the request goes on, nothing is accepted */
+
+    sg_risk_request(&risk, NONE, A_LOG);
+    risk.iat = T0;
+    risk.monitor = 1;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, NGX_SG_RISK_STALE);
+    assert_int_equal(rec.last_seen, before.last_seen);
+    assert_int_equal(rec.claims_since, T0 + 100);
+
+    /* no token (a cookie session): not judged by it */
+
+    sg_risk_request(&risk, NONE, A_LOG);
+    risk.token_exp = 0;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, V_ALLOW);
+
+    /* a newer token: accepted, and the mark stays for the older ones */
+
+    sg_risk_request(&risk, NONE, A_LOG);
+    risk.iat = T0 + 101;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, V_ALLOW);
+    assert_int_equal(rec.last_seen, NOW);
+    assert_int_equal(rec.claims_since, T0 + 100);
+}
+
+
 /* an unknown value keeps the last known one; unknown is no change */
 
 static void
@@ -952,6 +1015,7 @@ main(void)
         cmocka_unit_test(test_created),
         cmocka_unit_test(test_revoked),
         cmocka_unit_test(test_step_up_pending),
+        cmocka_unit_test(test_claims_changed),
         cmocka_unit_test(test_unknown_values),
         cmocka_unit_test(test_token_exp),
         cmocka_unit_test_setup_teardown(test_parse_actions, sg_setup,
