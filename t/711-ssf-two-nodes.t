@@ -28,12 +28,12 @@ sub put {
     close $fh;
 }
 
-# edge A's key: private for A, public for B
-{
+# each edge's key: private for itself, public for the other
+for my $edge (qw(a b)) {
     my $k = Crypt::PK::ECC->new;
     $k->generate_key('secp256r1');
-    put('a.jwk', $k->export_key_jwk('private'));
-    put('conf/a.jwks', '{"keys":[' . $k->export_key_jwk('public') . ']}');
+    put("$edge.jwk", $k->export_key_jwk('private'));
+    put("conf/$edge.jwks", '{"keys":[' . $k->export_key_jwk('public') . ']}');
 }
 
 put('conf/secret', "$SECRET\n");
@@ -50,9 +50,22 @@ $ENV{TEST_NGINX_NODE_B_PORT} = $port;
 my $module = $ENV{TEST_NGINX_SG_MODULE};
 my $keys = $ENV{TEST_NGINX_KEYS};
 
-put('conf/nginx.conf', <<"_EOC_");
+# A port where nothing listens: B's first view of A's receiver.
+my $down = do {
+    my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1',
+                                  LocalPort => 0, Proto => 'tcp');
+    my $p = $s->sockport;
+    close $s;
+    $p;
+};
+
+# B's configuration, its SETs to A going to "$to_a"
+sub node_b_conf {
+    my ($to_a) = @_;
+    put('conf/nginx.conf', <<"_EOC_");
 daemon off;
-master_process off;
+master_process on;
+worker_processes 1;
 pid $DIR/logs/nginx.pid;
 error_log $DIR/logs/error.log info;
 load_module $module;
@@ -62,6 +75,14 @@ http {
     session_guard_zone zone=b:1m max_lifetime=1h;
     server {
         listen 127.0.0.1:$port;
+        session_guard_ssf_transmitter /to-a zone=b key=$DIR/b.jwk
+            issuer=https://edge-b.test/ audience=https://edge-a.test/
+            retries=30;
+        location = /to-a {
+            internal;
+            proxy_set_header Authorization "Bearer $SECRET";
+            proxy_pass $to_a;
+        }
         location /t {
             session_guard zone=b;
             session_guard_jwks $keys/all.jwks;
@@ -82,8 +103,12 @@ http {
     }
 }
 _EOC_
+}
 
-# edge B: a child of this process, killed and reaped at the end
+node_b_conf("http://127.0.0.1:$down/");
+
+# edge B: a child of this process (its master; the master reaps its
+# workers), stopped and reaped at the end
 our $NODE_B = fork // die "fork: $!";
 
 if ($NODE_B == 0) {
@@ -109,6 +134,19 @@ END {
         waitpid $NODE_B, 0;
     }
     system('rm', '-rf', $DIR) if $DIR && -d $DIR;
+}
+
+# a raw HTTP/1.0 request to a loopback port: the status line's code
+sub http_status {
+    my ($port, $req) = @_;
+    my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port", Timeout => 5)
+        or return 0;
+    print $s "$req HTTP/1.0\r\nHost: localhost\r\n\r\n";
+    my $line = <$s> // '';
+    my ($code) = $line =~ m{^HTTP/1\.[01] (\d+)};
+    local $/;
+    my $rest = <$s>;
+    return wantarray ? ($code || 0, $rest // '') : ($code || 0);
 }
 
 sub at {
@@ -180,3 +218,39 @@ __DATA__
 [qr/security event sent to "\/to-b": status 202/]
 --- no_error_log
 [alert]
+
+
+
+=== TEST 3: B's SET waits in its zone while A is unreachable, then goes out after B is reloaded with A's address
+--- config
+    location = /ssf/events {
+        session_guard_ssf_receiver zone=a issuer=https://edge-b.test/
+            audience=https://edge-a.test/
+            jwks=$TEST_NGINX_NODE_B_DIR/conf/b.jwks
+            auth=$TEST_NGINX_NODE_B_DIR/conf/secret;
+    }
+--- init
+my $b = $ENV{TEST_NGINX_NODE_B_PORT};
+my $a = $ENV{TEST_NGINX_SERVER_PORT};
+main::http_status($b, 'DELETE /api/sessions/r1') == 204
+    or die "revocation on B failed";
+# B tries A at a port where nothing listens, and will try again
+select undef, undef, undef, 0.5;
+main::node_b_conf("http://127.0.0.1:$a/ssf/events");
+open my $fh, '<', "$main::DIR/logs/nginx.pid" or die "pid: $!";
+chomp(my $pid = <$fh>);
+kill 'HUP', $pid;
+# until A has it (the retries are 1, 2, 4 ... s apart)
+for (1 .. 200) {
+    my (undef, $body) = main::http_status($a, 'GET /api/sessions/r1');
+    last if $body =~ /"source":"ssf"/;
+    select undef, undef, undef, 0.1;
+}
+--- request eval
+["GET /api/sessions/r1", "GET /b/error-log"]
+--- error_code eval
+[200, 200]
+--- response_body_like eval
+[qr/"revoked":true,"revocation":\{"source":"ssf","at":\d+,"reason":"session-revoked"\}/,
+ qr/security event to "\/to-a" not delivered \(status 502\), retry 1 of 30.*reconfiguring.*security event sent to "\/to-a": status 202/s]
+
