@@ -615,8 +615,8 @@ ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_http_sg_api_merge_conf(prev, conf);
 
-    if (conf->ssf == NULL) {
-        conf->ssf = prev->ssf;
+    if (ngx_http_sg_ssf_merge_conf(cf, prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
     }
 
     if (conf->backchannel == NULL) {

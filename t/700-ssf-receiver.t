@@ -615,8 +615,10 @@ invalid parameter "on=assurance-level-change:revoke"
 [main::at('s2', 'bob'), main::at('s4', 'bob'), main::at('s3', 'carol'),
  $main::H,
  main::at('s2', 'bob'), main::at('s4', 'bob'),
- "Authorization: Bearer " . sg_token(claims => { sid => 's2', sub => 'bob',
-                                                  iat => time + 30 }),
+ # made when the request is sent: newer than the change, dated when
+ # it arrived, with either runner
+ sg_at_request(sub { "Authorization: Bearer "
+     . sg_token(claims => { sid => 's2', sub => 'bob', iat => time + 30 }) }),
  main::at('s3', 'carol'), "", ""]
 --- error_code eval
 [200, 200, 200, 202, 401, 401, 200, 200, 200, 200]
@@ -659,3 +661,116 @@ main::post(main::set(event => 'token-claims-change',
 --- error_log eval
 qr/\[notice\].*tokens issued up to \d+ refused for 0 session\(s\) of "s1" by event token-claims-change from "https:\/\/tx.test\/"/
 
+
+
+
+=== TEST 31: keys fetched through a location (jwks_fetch=on): the first SET waits for the fetch, the next uses the worker's keys
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+    location = /jwks-fetch {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/keys.jwks;
+        proxy_pass_request_headers off;
+        proxy_pass_request_body off;
+        subrequest_output_buffer_size 64k;
+    }
+    location = /keys.jwks {
+        default_type application/json;
+        alias $TEST_NGINX_KEYS/all.jwks;
+    }
+    location /ssf {
+        session_guard_jwks_fetch /jwks-fetch;
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks_fetch=on auth=../html/ssf.secret;
+    }
+    location /metrics { session_guard_metrics format=json; }
+--- request eval
+["GET /t", "GET /t", main::post(main::set()),
+ main::post(main::set(subject => { format => 'complex',
+                                   session => { format => 'opaque', id => 's2' } })),
+ main::post(main::set(claims => { aud => 'https://other.test/' })),
+ "GET /t", "GET /t"]
+--- more_headers eval
+[main::at('s1'), main::at('s2'), $main::H, $main::H, $main::H,
+ main::at('s1'), main::at('s2')]
+--- error_code eval
+[200, 200, 202, 202, 400, 401, 401]
+--- response_body_like eval
+["", "", "^\$", "^\$", main::bad('invalid_audience', 'audience mismatch'), ".*", ".*"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 32: keys fetched once for many SETs: logged once
+--- config
+    location = /jwks-fetch {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/keys.jwks;
+        proxy_pass_request_headers off;
+        proxy_pass_request_body off;
+        subrequest_output_buffer_size 64k;
+    }
+    location = /keys.jwks {
+        default_type application/json;
+        alias $TEST_NGINX_KEYS/all.jwks;
+    }
+    location /ssf {
+        session_guard_jwks_fetch /jwks-fetch;
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks_fetch=on auth=../html/ssf.secret;
+    }
+--- request eval
+main::post(main::set())
+--- error_code: 202
+--- error_log eval
+qr/\[info\].*session_guard: jwks "\/jwks-fetch" fetched: \d+ keys/
+
+
+
+=== TEST 33: the key set cannot be fetched: 500, fail closed (the transmitter sends it again)
+--- config
+    location = /jwks-fetch {
+        internal;
+        return 503;
+    }
+    location /ssf {
+        session_guard_jwks_fetch /jwks-fetch;
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks_fetch=on auth=../html/ssf.secret;
+    }
+--- request eval
+main::post(main::set())
+--- error_code: 500
+--- response_body chomp
+{"err":"server_error"}
+
+
+
+=== TEST 34: nginx -t: jwks_fetch=on needs a session_guard_jwks_fetch in the location
+--- config
+    location /ssf2 {
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks_fetch=on auth=../html/ssf.secret;
+    }
+--- must_die
+--- error_log
+"jwks_fetch=on" needs a "session_guard_jwks_fetch" in effect in the location
+
+
+
+=== TEST 35: nginx -t: keys from files or fetched, not both
+--- config
+    location /ssf2 {
+        session_guard_jwks_fetch /jwks-fetch;
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
+            jwks_fetch=on auth=../html/ssf.secret;
+    }
+--- must_die
+--- error_log
+takes keys from files or from "jwks_fetch=on", not both

@@ -34,6 +34,7 @@ typedef struct {
     ngx_sg_set_policy_t         policy;     /* "now" unset: per request */
     ngx_str_t                   secret;     /* bearer; empty: none asked */
     u_char                      action[NGX_SG_SET_EVENT_COUNT];
+    ngx_uint_t                  fetch;      /* jwks_fetch=on */
 
     /* session_guard_ssf_poll (ngx_http_sg_ssf_poll.c) */
     ngx_str_t                   poll_uri;
@@ -46,6 +47,8 @@ typedef struct {
 char *ngx_http_sg_ssf_receiver(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_sg_ssf_poll(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_ssf_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
+    ngx_http_sg_loc_conf_t *conf);
 ngx_int_t ngx_http_sg_ssf_poll_init_process(ngx_cycle_t *cycle);
 
 

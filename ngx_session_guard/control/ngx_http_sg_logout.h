@@ -33,8 +33,8 @@ ngx_int_t ngx_http_sg_ssf_handler(ngx_http_request_t *r);
 void ngx_http_sg_ssf_count_refusal(ngx_http_sg_zone_t *zone,
     ngx_sg_set_err_e err);
 ngx_int_t ngx_http_sg_ssf_receive(ngx_http_request_t *r,
-    ngx_http_sg_ssf_conf_t *scf, ngx_str_t *text, const char **reason,
-    ngx_sg_set_err_e *err);
+    ngx_http_sg_ssf_conf_t *scf, ngx_array_t *keys, ngx_str_t *text,
+    const char **reason, ngx_sg_set_err_e *err);
 
 
 #endif /* _NGX_HTTP_SG_LOGOUT_H_INCLUDED_ */

@@ -54,6 +54,8 @@ static void ngx_http_sg_ssf_body_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sg_ssf_process(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sg_ssf_apply(ngx_http_request_t *r,
     ngx_http_sg_ssf_conf_t *scf, ngx_sg_set_t *set, ngx_sg_set_event_t *ev);
+static ngx_int_t ngx_http_sg_ssf_fetched(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_str_t *text, ngx_array_t **keys);
 static ngx_int_t ngx_http_sg_ssf_replay(ngx_http_request_t *r,
     ngx_http_sg_ssf_conf_t *scf, ngx_str_t *text, ngx_sg_set_t *set,
     ngx_str_t *keys);
@@ -165,6 +167,7 @@ ngx_http_sg_ssf_process(ngx_http_request_t *r)
     ngx_int_t                rc;
     ngx_str_t                body;
     const char              *reason;
+    ngx_array_t             *keys;
     ngx_sg_set_err_e         err;
     ngx_http_sg_loc_conf_t  *slcf;
     ngx_http_sg_ssf_conf_t  *scf;
@@ -197,7 +200,26 @@ ngx_http_sg_ssf_process(ngx_http_request_t *r)
 
     body.len = last - p;
 
-    rc = ngx_http_sg_ssf_receive(r, scf, &body, &reason, &err);
+    keys = NULL;
+
+    if (scf->fetch) {
+        rc = ngx_http_sg_ssf_fetched(r, slcf, &body, &keys);
+
+        if (rc == NGX_AGAIN) {
+            /* the request runs its phases again once the keys are here */
+            r->main->count++;
+            r->write_event_handler = ngx_http_core_run_phases;
+            return NGX_DONE;
+        }
+
+        if (rc != NGX_OK) {
+            /* no keys at all (logged): fail closed, the transmitter retries */
+            return ngx_http_sg_ssf_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR, 0,
+                                         NULL);
+        }
+    }
+
+    rc = ngx_http_sg_ssf_receive(r, scf, keys, &body, &reason, &err);
 
     if (rc == NGX_ERROR) {
         return ngx_http_sg_ssf_reply(r, NGX_HTTP_INTERNAL_SERVER_ERROR, 0,
@@ -220,7 +242,8 @@ invalid:
 
 /*
  * One SET, its compact text, from the transmitter of scf (pushed, or
- * polled: ngx_http_sg_ssf_poll.c): validated, applied at most once.
+ * polled: ngx_http_sg_ssf_poll.c), checked with "keys" (NULL: the files
+ * of the directive): validated, applied at most once.
  * NGX_OK applied; NGX_DONE an identical retransmission, acknowledged and
  * not applied again; NGX_DECLINED refused (*reason, *err); NGX_ERROR not
  * stored (no memory; not remembered either: it may come again).
@@ -228,10 +251,11 @@ invalid:
 
 ngx_int_t
 ngx_http_sg_ssf_receive(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
-    ngx_str_t *text, const char **reason, ngx_sg_set_err_e *err)
+    ngx_array_t *keys, ngx_str_t *text, const char **reason,
+    ngx_sg_set_err_e *err)
 {
     ngx_int_t             rc;
-    ngx_str_t             keys[2];
+    ngx_str_t             seen[2];
     ngx_uint_t            i;
     ngx_sg_set_t         *set;
     ngx_sg_set_policy_t   policy;
@@ -253,6 +277,10 @@ ngx_http_sg_ssf_receive(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
     policy = scf->policy;
     policy.now = ngx_time();
 
+    if (keys) {
+        policy.keys = keys;
+    }
+
     rc = ngx_sg_set_validate(r->pool, text, &policy, set, reason, err);
 
     if (rc != NGX_OK) {
@@ -261,7 +289,7 @@ ngx_http_sg_ssf_receive(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
 
     *err = NGX_SG_SET_ERR_INVALID_REQUEST;
 
-    rc = ngx_http_sg_ssf_replay(r, scf, text, set, keys);
+    rc = ngx_http_sg_ssf_replay(r, scf, text, set, seen);
 
     if (rc == NGX_ERROR) {
         return NGX_ERROR;
@@ -286,14 +314,55 @@ ngx_http_sg_ssf_receive(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
     for (i = 0; i < set->nevents; i++) {
         if (ngx_http_sg_ssf_apply(r, scf, set, &set->events[i]) != NGX_OK) {
             /* not applied: the transmitter must be able to send it again */
-            ngx_http_sg_zone_jti_forget(scf->zone, &keys[0]);
-            ngx_http_sg_zone_jti_forget(scf->zone, &keys[1]);
+            ngx_http_sg_zone_jti_forget(scf->zone, &seen[0]);
+            ngx_http_sg_zone_jti_forget(scf->zone, &seen[1]);
 
             return NGX_ERROR;
         }
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * jwks_fetch=on: the worker's current keys of the location's
+ * session_guard_jwks_fetch, fetched first when there are none or the SET
+ * names a kid they lack.  NGX_OK with *keys; NGX_AGAIN: the request waits
+ * for the fetch and runs its phases again after it; NGX_ERROR: no keys
+ * (logged by the fetch).  A SET whose header cannot be read gets the
+ * current keys: its validation refuses it for what it is.
+ */
+
+static ngx_int_t
+ngx_http_sg_ssf_fetched(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_str_t *text, ngx_array_t **keys)
+{
+    ngx_str_t           kid;
+    ngx_uint_t          generation;
+    const char         *reason;
+    ngx_sg_jws_t        jws;
+    ngx_http_sg_ctx_t  *ctx;
+
+    ngx_str_null(&kid);
+
+    if (ngx_sg_jws_parse(r->pool, text, 0, &jws, &reason) == NGX_OK) {
+        kid = jws.kid;
+    }
+
+    ctx = ngx_http_sg_get_ctx(r);
+
+    if (ctx == NULL) {
+        ctx = ngx_pcalloc(r->main->pool, sizeof(ngx_http_sg_ctx_t));
+        if (ctx == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_http_set_ctx(r->main, ctx, ngx_http_session_guard_module);
+    }
+
+    return ngx_http_sg_jwks_keys(r, slcf->fetch, ctx, &kid, keys,
+                                 &generation);
 }
 
 

@@ -303,6 +303,13 @@ ngx_http_sg_ssf_parse(ngx_conf_t *cf, ngx_command_t *cmd, ngx_uint_t first,
             continue;
         }
 
+        if (ngx_strcmp(value[i].data, "jwks_fetch=on") == 0 && !poll
+            && !scf->fetch)
+        {
+            scf->fetch = 1;
+            continue;
+        }
+
         if (ngx_strncmp(value[i].data, "on=", 3) == 0 && value[i].len > 3) {
             rv = ngx_http_sg_ssf_on(cf, scf, &value[i]);
             if (rv != NGX_CONF_OK) {
@@ -321,8 +328,13 @@ ngx_http_sg_ssf_parse(ngx_conf_t *cf, ngx_command_t *cmd, ngx_uint_t first,
         return "needs \"zone=\", \"issuer=\" and \"audience=\" parameters";
     }
 
-    if (policy->keys == NULL || policy->keys->nelts == 0) {
-        return "needs keys: \"jwks=file\" or \"key=file\" parameters";
+    if ((policy->keys == NULL || policy->keys->nelts == 0) && !scf->fetch) {
+        return "needs keys: \"jwks=file\" or \"key=file\" parameters, or "
+               "\"jwks_fetch=on\"";
+    }
+
+    if (policy->keys && policy->keys->nelts && scf->fetch) {
+        return "takes keys from files or from \"jwks_fetch=on\", not both";
     }
 
     *scfp = scf;
@@ -546,3 +558,31 @@ ngx_http_sg_ssf_secret(ngx_conf_t *cf, ngx_http_sg_ssf_conf_t *scf,
 
     return NGX_CONF_OK;
 }
+
+
+/*
+ * jwks_fetch=on: the transmitter's keys are those of the
+ * session_guard_jwks_fetch in effect in the location (its refresh, its
+ * cooldown, a fetch for an unknown kid); checked once the location is
+ * merged, since that directive may come later or from an outer level.
+ */
+
+char *
+ngx_http_sg_ssf_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
+    ngx_http_sg_loc_conf_t *conf)
+{
+    if (conf->ssf == NULL) {
+        conf->ssf = prev->ssf;
+    }
+
+    if (conf->ssf && conf->ssf->fetch && conf->fetch == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "session_guard_ssf_receiver: \"jwks_fetch=on\" "
+                           "needs a \"session_guard_jwks_fetch\" in effect "
+                           "in the location");
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+

@@ -313,7 +313,7 @@ ngx_http_sg_ssf_poll_answer(ngx_http_sg_ssf_poller_t *p,
             set.data = (u_char *) json_string_value(v);
             set.len = json_string_length(v);
 
-            rc = ngx_http_sg_ssf_receive(r, scf, &set, &reason, &err);
+            rc = ngx_http_sg_ssf_receive(r, scf, NULL, &set, &reason, &err);
         }
 
         if (rc == NGX_OK || rc == NGX_DONE) {
