@@ -774,3 +774,104 @@ main::post(main::set())
 --- must_die
 --- error_log
 takes keys from files or from "jwks_fetch=on", not both
+
+
+
+=== TEST 36: keys discovered from the transmitter's /.well-known/ssf-configuration (its issuer and jwks_uri), then fetched
+--- user_files eval
+">>> ssf.secret\n$main::SECRET\n>>> t\nprotected\n>>> ssf-configuration\n"
+. qq({"spec_version":"1_0","issuer":"https://tx.test/","jwks_uri":"https://tx.test/jwks","delivery_methods_supported":["urn:ietf:rfc:8935"]}\n)
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+    location = /tx-config {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/static/ssf-configuration;
+        proxy_pass_request_headers off;
+        proxy_pass_request_body off;
+    }
+    location = /jwks-fetch {
+        internal;
+        # the key set at the jwks_uri the transmitter's metadata names
+        add_header X-Jwks-Uri $session_guard_jwks_uri;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/keys.jwks;
+        proxy_pass_request_headers off;
+        proxy_pass_request_body off;
+        subrequest_output_buffer_size 64k;
+    }
+    location = /static/ssf-configuration {
+        default_type application/json;
+        alias $TEST_NGINX_SERVER_ROOT/html/ssf-configuration;
+    }
+    location = /keys.jwks {
+        default_type application/json;
+        alias $TEST_NGINX_KEYS/all.jwks;
+    }
+    location /ssf {
+        session_guard_jwks_fetch /jwks-fetch discover=/tx-config;
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks_fetch=on auth=../html/ssf.secret;
+    }
+--- request eval
+["GET /t", main::post(main::set()), "GET /t"]
+--- more_headers eval
+[main::at('s1'), $main::H, main::at('s1')]
+--- error_code eval
+[200, 202, 401]
+--- no_error_log
+[error]
+
+
+
+=== TEST 37: a discovery document naming another issuer is refused: no keys, 500, nothing applied
+--- user_files eval
+">>> ssf.secret\n$main::SECRET\n>>> t\nprotected\n>>> ssf-configuration\n"
+. qq({"spec_version":"1_0","issuer":"https://evil.test/","jwks_uri":"https://tx.test/jwks","delivery_methods_supported":["urn:ietf:rfc:8935"]}\n)
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+    location = /tx-config {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/static/ssf-configuration;
+        proxy_pass_request_headers off;
+        proxy_pass_request_body off;
+    }
+    location = /jwks-fetch {
+        internal;
+        # the key set at the jwks_uri the transmitter's metadata names
+        add_header X-Jwks-Uri $session_guard_jwks_uri;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/keys.jwks;
+        proxy_pass_request_headers off;
+        proxy_pass_request_body off;
+        subrequest_output_buffer_size 64k;
+    }
+    location = /static/ssf-configuration {
+        default_type application/json;
+        alias $TEST_NGINX_SERVER_ROOT/html/ssf-configuration;
+    }
+    location = /keys.jwks {
+        default_type application/json;
+        alias $TEST_NGINX_KEYS/all.jwks;
+    }
+    location /api {
+        session_guard_api zone=sg;
+    }
+    location /ssf {
+        session_guard_jwks_fetch /jwks-fetch discover=/tx-config;
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks_fetch=on auth=../html/ssf.secret;
+    }
+--- request eval
+[main::post(main::set()), "GET /api/sessions/s1"]
+--- more_headers eval
+[$main::H, ""]
+--- error_code eval
+[500, 404]
+--- error_log
+discovery from "/tx-config" failed: "issuer is not session_guard_issuer"

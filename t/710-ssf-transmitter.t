@@ -424,29 +424,29 @@ $}]
 
 
 
-=== TEST 6: a full outbox drops the event, logged and counted
+=== TEST 6: a full outbox drops the event, logged and counted; each stream has its own bound
 --- config
     session_guard_ssf_transmitter /ssf-slow zone=a
         key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
         audience=https://edge-b.test/ queue=1;
-    session_guard_ssf_transmitter /ssf-slow zone=a
+    session_guard_ssf_transmitter /ssf-out zone=a
         key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
-        audience=https://edge-c.test/ queue=1;
+        audience=https://edge-b.test/;
     location = /ssf-slow {
         internal;
         proxy_read_timeout 2s;
         proxy_pass http://127.0.0.1:$TEST_NGINX_BLACKHOLE_PORT/;
     }
 --- request eval
-["DELETE /api/sessions/s1", "GET /metrics"]
+["DELETE /api/sessions/s1", "DELETE /api/sessions/s2", "GET /metrics",
+ "GET /error-log"]
 --- wait: 0.3
 --- error_code eval
-[204, 200]
+[204, 204, 200, 200]
 --- response_body_like eval
-["",
- qr/"security_events_sent":\{"sent":0,"retried":0,"given_up":0,"dropped":1\},"security_events_queued":1/]
---- error_log eval
-[qr/security event for "\/ssf-slow" dropped: the queue is full/]
+["", "",
+ qr/"security_events_sent":\{"sent":2,"retried":0,"given_up":0,"dropped":1\},"security_events_queued":1/,
+ qr/security event for "\/ssf-slow" dropped: the queue is full/]
 --- no_error_log
 [alert]
 
@@ -644,3 +644,63 @@ take printable ASCII without quotes or backslashes
 --- no_error_log
 [error]
 [alert]
+
+
+
+=== TEST 18: an answer larger than subrequest_output_buffer_size: a failed attempt, never a crash
+--- user_files eval
+">>> ssf.secret\n$main::SECRET\n>>> a\na\n>>> b\nb\n>>> big\n" . ("x" x 10000) . "\n"
+--- config
+    session_guard_ssf_transmitter /ssf-big zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
+        audience=https://edge-b.test/ retries=0;
+    location = /ssf-big {
+        internal;
+        subrequest_output_buffer_size 4k;
+        proxy_method GET;
+        proxy_pass_request_body off;
+        proxy_set_header Content-Length "";
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/big;
+    }
+    location = /big {
+        alias $TEST_NGINX_SERVER_ROOT/html/big;
+    }
+--- request eval
+["DELETE /api/sessions/s1", "GET /metrics"]
+--- wait: 0.5
+--- error_code eval
+[204, 200]
+--- response_body_like eval
+["", qr/"security_events_sent":\{"sent":0,"retried":0,"given_up":1,"dropped":0\},"security_events_queued":0/]
+--- error_log eval
+[qr/too big subrequest response/,
+ qr/security event to "\/ssf-big" given up after 1 attempts: status 0/]
+--- no_error_log
+[alert]
+
+
+
+=== TEST 19: a location with proxy_buffering off delivers like any other
+--- config
+    session_guard_ssf_transmitter /ssf-nobuf zone=a
+        key=$TEST_NGINX_EDGE_KEYS/a.jwk issuer=https://edge-a.test/
+        audience=https://edge-b.test/;
+    location = /ssf-nobuf {
+        internal;
+        proxy_buffering off;
+        proxy_set_header Authorization "Bearer $TEST_NGINX_SSF_SECRET";
+        proxy_pass http://127.0.0.1:$TEST_NGINX_APP_PORT/sink;
+    }
+--- request eval
+["GET /b/t", "DELETE /api/sessions/s1", "GET /b/t", "GET /metrics"]
+--- more_headers eval
+[main::at('s1'), "", main::at('s1'), ""]
+--- wait: 0.3
+--- error_code eval
+[200, 204, 401, 200]
+--- response_body_like eval
+["b", "", ".*", qr/"security_events_sent":\{"sent":1,"retried":0,"given_up":0,"dropped":0\}/]
+--- no_error_log
+[alert]
+[error]
+

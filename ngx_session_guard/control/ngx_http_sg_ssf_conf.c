@@ -571,15 +571,51 @@ char *
 ngx_http_sg_ssf_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
     ngx_http_sg_loc_conf_t *conf)
 {
+    ngx_str_t                 *issuer;
+    ngx_http_sg_jwks_fetch_t  *f;
+
     if (conf->ssf == NULL) {
         conf->ssf = prev->ssf;
     }
 
-    if (conf->ssf && conf->ssf->fetch && conf->fetch == NULL) {
+    if (conf->ssf == NULL || !conf->ssf->fetch) {
+        return NGX_CONF_OK;
+    }
+
+    f = conf->fetch;
+
+    if (f == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "session_guard_ssf_receiver: \"jwks_fetch=on\" "
                            "needs a \"session_guard_jwks_fetch\" in effect "
                            "in the location");
+        return NGX_CONF_ERROR;
+    }
+
+    /*
+     * "discover=": the document (the transmitter's
+     * /.well-known/ssf-configuration) must name the receiver's issuer,
+     * as every location that shares the fetch must agree on.
+     */
+
+    if (f->discover.len == 0) {
+        return NGX_CONF_OK;
+    }
+
+    issuer = &conf->ssf->policy.issuer;
+
+    if (f->issuer.len == 0) {
+        f->issuer = *issuer;
+        return NGX_CONF_OK;
+    }
+
+    if (f->issuer.len != issuer->len
+        || ngx_strncmp(f->issuer.data, issuer->data, issuer->len) != 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "session_guard_ssf_receiver: the key fetch "
+                           "\"%V\" discovers for issuer \"%V\", not \"%V\"",
+                           &f->uri, &f->issuer, issuer);
         return NGX_CONF_ERROR;
     }
 

@@ -27,14 +27,16 @@
  *     error path have nothing to do here), nginx wakes the made-up parent,
  *     whose write handler posts the "finish" event;
  *
- *   - torn down by nginx (ngx_http_terminate_request(): a filter asked to
- *     close the connection): nginx then frees the request and the
- *     connection's pool itself; a cleanup handler of the parent sees it
- *     and posts "finish" with the job marked failed.
+ *   - torn down by nginx (ngx_http_terminate_request(), which the
+ *     post_subrequest handler keeps from happening where it can): nginx
+ *     then frees the request's pool and, once done with the connection,
+ *     the connection's pool, whose cleanup handler posts "finish" with the
+ *     job marked failed.
  *
  * "finish" runs from the posted events, outside every nginx call chain of
  * the job: it calls the owner's handler, then frees what is left.  The job
- * itself (connection, events, log) is heap memory of its own, so nothing
+ * itself (connection, events, log) is heap memory of its own, and the
+ * owner's data lives in a third pool that only the job frees, so nothing
  * nginx frees is touched afterwards.
  */
 
@@ -53,6 +55,7 @@ struct ngx_http_sg_background_s {
 
     ngx_pool_t                 *pool;       /* the request's */
     ngx_pool_t                 *cpool;      /* the connection's */
+    ngx_pool_t                 *opool;      /* the owner's: ours to free */
     ngx_http_request_t         *r;
     ngx_str_t                   uri;
 
@@ -94,6 +97,7 @@ ngx_http_sg_background_t *
 ngx_http_sg_background_create(ngx_http_conf_ctx_t *ctx, ngx_log_t *log)
 {
     ngx_connection_t           *c;
+    ngx_pool_cleanup_t         *ccln;
     ngx_http_request_t         *r;
     ngx_http_sg_background_t   *bg;
     ngx_http_core_srv_conf_t   *cscf;
@@ -112,10 +116,21 @@ ngx_http_sg_background_create(ngx_http_conf_ctx_t *ctx, ngx_log_t *log)
 
     bg->pool = ngx_create_pool(2048, log);
     bg->cpool = ngx_create_pool(128, log);
+    bg->opool = ngx_create_pool(1024, log);
 
-    if (bg->pool == NULL || bg->cpool == NULL) {
+    if (bg->pool == NULL || bg->cpool == NULL || bg->opool == NULL) {
         goto failed;
     }
+
+    /* nginx's own teardown ends with the connection's pool: see below */
+
+    ccln = ngx_pool_cleanup_add(bg->cpool, 0);
+    if (ccln == NULL) {
+        goto failed;
+    }
+
+    ccln->handler = ngx_http_sg_background_cleanup;
+    ccln->data = bg;
 
     c = &bg->c;
 
@@ -135,6 +150,10 @@ ngx_http_sg_background_create(ngx_http_conf_ctx_t *ctx, ngx_log_t *log)
     c->log->connection = c->number;
     c->log_error = NGX_ERROR_INFO;
     c->requests = 1;
+
+    /* no socket options to set (a non-buffered upstream would try) */
+    c->tcp_nodelay = NGX_TCP_NODELAY_DISABLED;
+    c->tcp_nopush = NGX_TCP_NOPUSH_DISABLED;
 
     bg->sin.sin_family = AF_INET;
     bg->sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -258,7 +277,12 @@ failed:
     }
 
     if (bg->cpool) {
+        bg->torn_down = 1;      /* its cleanup: nothing to post */
         ngx_destroy_pool(bg->cpool);
+    }
+
+    if (bg->opool) {
+        ngx_destroy_pool(bg->opool);
     }
 
     ngx_free(bg);
@@ -270,7 +294,7 @@ failed:
 ngx_pool_t *
 ngx_http_sg_background_pool(ngx_http_sg_background_t *bg)
 {
-    return bg->pool;
+    return bg->opool;
 }
 
 
@@ -300,7 +324,6 @@ ngx_http_sg_background_post(ngx_http_sg_background_t *bg, ngx_str_t *uri,
     ngx_chain_t                 *cl;
     ngx_table_elt_t             *h;
     ngx_http_request_t          *r, *sr;
-    ngx_http_cleanup_t          *cln;
     ngx_http_sg_bare_t           bare;
     ngx_http_request_body_t     *rb;
     ngx_http_post_subrequest_t  *ps;
@@ -342,9 +365,8 @@ ngx_http_sg_background_post(ngx_http_sg_background_t *bg, ngx_str_t *uri,
     cl = ngx_alloc_chain_link(bg->pool);
     rb = ngx_pcalloc(bg->pool, sizeof(ngx_http_request_body_t));
     ps = ngx_palloc(bg->pool, sizeof(ngx_http_post_subrequest_t));
-    cln = ngx_http_cleanup_add(r, 0);
 
-    if (b == NULL || cl == NULL || rb == NULL || ps == NULL || cln == NULL) {
+    if (b == NULL || cl == NULL || rb == NULL || ps == NULL) {
         goto failed;
     }
 
@@ -366,9 +388,6 @@ ngx_http_sg_background_post(ngx_http_sg_background_t *bg, ngx_str_t *uri,
     cl->next = NULL;
     rb->bufs = cl;
 
-    cln->handler = ngx_http_sg_background_cleanup;
-    cln->data = bg;
-
     ps->handler = ngx_http_sg_background_done;
     ps->data = bg;
 
@@ -376,7 +395,6 @@ ngx_http_sg_background_post(ngx_http_sg_background_t *bg, ngx_str_t *uri,
                             NGX_HTTP_SUBREQUEST_IN_MEMORY)
         != NGX_OK)
     {
-        cln->handler = NULL;
         goto failed;
     }
 
@@ -432,17 +450,27 @@ ngx_http_sg_background_done(ngx_http_request_t *sr, void *data,
         bg->status = 0;
     }
 
+    if (sr->connection->error) {
+        /* a filter failed (an answer too big to keep): not an answer */
+        bg->status = 0;
+    }
+
     b = (sr->out != NULL) ? sr->out->buf : NULL;
 
-    if (b != NULL && rc == NGX_OK) {
+    if (b != NULL && rc == NGX_OK && bg->status) {
         bg->body.data = b->pos;
         bg->body.len = b->last - b->pos;
     }
 
     /*
      * Keep the made-up parent out of nginx's error path and error pages:
-     * the status is taken, the subrequest ends like any other.
+     * the status is taken, the subrequest ends like any other.  A filter
+     * that failed (an answer over subrequest_output_buffer_size) marked
+     * the connection broken: there is no client to break, and nginx would
+     * tear the whole made-up request down for it.
      */
+
+    sr->connection->error = 0;
 
     if (rc == NGX_OK || rc == NGX_DONE) {
         return rc;
@@ -458,19 +486,9 @@ static void
 ngx_http_sg_background_wake(ngx_http_request_t *r)
 {
     ngx_http_sg_background_t  *bg;
-    ngx_http_cleanup_t        *cln;
 
-    for (cln = r->cleanup; cln; cln = cln->next) {
-        if (cln->handler == ngx_http_sg_background_cleanup) {
-            break;
-        }
-    }
-
-    if (cln == NULL) {
-        return;
-    }
-
-    bg = cln->data;
+    /* the connection is the job's first member */
+    bg = (ngx_http_sg_background_t *) r->connection;
 
     if (bg->finishing) {
         return;
@@ -482,17 +500,46 @@ ngx_http_sg_background_wake(ngx_http_request_t *r)
 }
 
 
-/* nginx tears the made-up request down itself (see above) */
+/*
+ * The connection's pool is destroyed: by nginx's own teardown of the
+ * made-up request (it has freed the request's pool already, and is done
+ * with the connection), or by ngx_http_sg_background_free().
+ */
 
 static void
 ngx_http_sg_background_cleanup(void *data)
 {
     ngx_http_sg_background_t *bg = data;
 
+    if (bg->torn_down) {
+        return;
+    }
+
     bg->torn_down = 1;
 
-    if (!bg->finishing) {
-        bg->finishing = 1;
+    if (bg->rev.timer_set) {
+        ngx_del_timer(&bg->rev);
+    }
+
+    if (bg->wev.timer_set) {
+        ngx_del_timer(&bg->wev);
+    }
+
+    if (bg->rev.posted) {
+        ngx_delete_posted_event(&bg->rev);
+    }
+
+    if (bg->wev.posted) {
+        ngx_delete_posted_event(&bg->wev);
+    }
+
+    if (bg->finish.timer_set) {
+        ngx_del_timer(&bg->finish);
+    }
+
+    bg->finishing = 1;
+
+    if (!bg->finish.posted) {
         ngx_post_event(&bg->finish, &ngx_posted_events);
     }
 }
@@ -592,6 +639,18 @@ ngx_http_sg_background_free(ngx_http_sg_background_t *bg)
         ngx_del_timer(&bg->wev);
     }
 
+    if (bg->rev.posted) {
+        ngx_delete_posted_event(&bg->rev);
+    }
+
+    if (bg->wev.posted) {
+        ngx_delete_posted_event(&bg->wev);
+    }
+
+    if (bg->finish.timer_set) {
+        ngx_del_timer(&bg->finish);
+    }
+
     if (bg->finish.posted) {
         ngx_delete_posted_event(&bg->finish);
     }
@@ -607,18 +666,20 @@ ngx_http_sg_background_free(ngx_http_sg_background_t *bg)
         }
 
         while (cln) {
-            if (cln->handler && cln->handler != ngx_http_sg_background_cleanup)
-            {
+            if (cln->handler) {
                 cln->handler(cln->data);
             }
 
             cln = cln->next;
         }
 
+        bg->torn_down = 1;      /* the cleanup of cpool: nothing to do */
+
         ngx_destroy_pool(bg->pool);
         ngx_destroy_pool(bg->cpool);
     }
 
+    ngx_destroy_pool(bg->opool);
     ngx_free(bg);
 }
 

@@ -83,6 +83,8 @@ static ngx_int_t ngx_http_sg_ssf_tx_make(ngx_http_request_t *r,
 static void ngx_http_sg_ssf_tx_claims(ngx_http_sg_out_t *out, void *data);
 static void ngx_http_sg_ssf_tx_user(ngx_http_sg_out_t *out,
     ngx_http_sg_ssf_tx_t *tx, ngx_str_t *sub);
+static void ngx_http_sg_ssf_tx_prune(ngx_cycle_t *cycle,
+    ngx_http_sg_main_conf_t *smcf);
 static void ngx_http_sg_ssf_tx_run(ngx_event_t *ev);
 static ngx_int_t ngx_http_sg_ssf_tx_send(ngx_http_sg_ssf_tx_t *tx,
     ngx_log_t *log);
@@ -323,11 +325,24 @@ ngx_http_sg_ssf_tx_init_process(ngx_cycle_t *cycle)
     smcf = ngx_http_cycle_get_module_main_conf(cycle,
                                                ngx_http_session_guard_module);
 
-    if (smcf == NULL || smcf->transmitters == NULL) {
+    if (smcf == NULL) {
+        return NGX_OK;
+    }
+
+    if (smcf->transmitters == NULL) {
+        /* SETs of streams removed by a reload: nobody sends them now */
+        if (ngx_worker == 0) {
+            ngx_http_sg_ssf_tx_prune(cycle, smcf);
+        }
+
         return NGX_OK;
     }
 
     ngx_http_sg_ssf_tx_list = smcf->transmitters;
+
+    if (ngx_worker == 0) {
+        ngx_http_sg_ssf_tx_prune(cycle, smcf);
+    }
 
     ngx_http_sg_ssf_tx_event.handler = ngx_http_sg_ssf_tx_run;
     ngx_http_sg_ssf_tx_event.log = cycle->log;
@@ -339,6 +354,63 @@ ngx_http_sg_ssf_tx_init_process(ngx_cycle_t *cycle)
     ngx_add_timer(&ngx_http_sg_ssf_tx_event, NGX_HTTP_SG_SSF_TX_TICK);
 
     return NGX_OK;
+}
+
+
+/*
+ * The first worker of a configuration drops, from every zone, the SETs of
+ * streams it no longer has (a transmitter removed, or its location,
+ * issuer or audience changed): nobody would ever send them, and they
+ * would count against their stream's bound.
+ */
+
+static void
+ngx_http_sg_ssf_tx_prune(ngx_cycle_t *cycle, ngx_http_sg_main_conf_t *smcf)
+{
+    uint32_t               *streams;
+    ngx_uint_t              i, j, n, dropped;
+    ngx_http_sg_zone_t    **zp;
+    ngx_http_sg_ssf_tx_t  **txp;
+
+    if (smcf->zones == NULL) {
+        return;
+    }
+
+    n = smcf->transmitters ? smcf->transmitters->nelts : 0;
+    txp = n ? smcf->transmitters->elts : NULL;
+
+    streams = ngx_alloc((n + 1) * sizeof(uint32_t), cycle->log);
+    if (streams == NULL) {
+        return;
+    }
+
+    zp = smcf->zones->elts;
+
+    for (i = 0; i < smcf->zones->nelts; i++) {
+
+        if (zp[i]->sh == NULL) {
+            continue;
+        }
+
+        n = 0;
+
+        for (j = 0; txp && j < smcf->transmitters->nelts; j++) {
+            if (txp[j]->zone == zp[i]) {
+                streams[n++] = txp[j]->stream;
+            }
+        }
+
+        ngx_http_sg_outbox_prune(zp[i], streams, n, &dropped);
+
+        if (dropped) {
+            ngx_log_error(NGX_LOG_WARN, cycle->log, 0,
+                          "session_guard: zone \"%V\": %ui security "
+                          "event(s) of streams no longer configured dropped",
+                          &zp[i]->name, dropped);
+        }
+    }
+
+    ngx_free(streams);
 }
 
 
@@ -384,7 +456,9 @@ ngx_http_sg_ssf_tx_send(ngx_http_sg_ssf_tx_t *tx, ngx_log_t *log)
     ngx_http_sg_background_t  *bg;
     ngx_http_sg_ssf_tx_job_t  *job;
 
-    if (ngx_http_sg_outbox_size(tx->zone) == 0) {
+    now = ngx_time();
+
+    if (!ngx_http_sg_outbox_due(tx->zone, now)) {
         return NGX_DECLINED;
     }
 
@@ -400,8 +474,6 @@ ngx_http_sg_ssf_tx_send(ngx_http_sg_ssf_tx_t *tx, ngx_log_t *log)
         ngx_http_sg_background_discard(bg);
         return NGX_ERROR;
     }
-
-    now = ngx_time();
 
     rc = ngx_http_sg_outbox_claim(tx->zone, tx->stream, now,
                                   now + NGX_HTTP_SG_SSF_TX_LEASE, pool, &ob);

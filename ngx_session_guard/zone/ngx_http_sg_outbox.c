@@ -13,6 +13,13 @@
  * workers do not send it at once, and one that dies with it leaves it to
  * be taken again.
  *
+ * Each stream is held to its own bound (a receiver that is down fills
+ * only its own share), counted in a small table of streams; entries of a
+ * stream no longer configured are dropped when the workers start
+ * (ngx_http_sg_outbox_prune()).  "outbox_due" is a lower bound of when
+ * anything may be due, read without the lock: most ticks of the senders
+ * take no lock at all.
+ *
  * Entries are slab allocations of their own, never taken from sessions:
  * when the zone has no memory left the event is dropped (the caller logs
  * and counts it), a revocation is never evicted for it.  The outbox is
@@ -25,23 +32,33 @@
 
 static ngx_http_sg_outbox_entry_t *ngx_http_sg_outbox_get(
     ngx_http_sg_shctx_t *sh, uint64_t id);
+static ngx_http_sg_outbox_stream_t *ngx_http_sg_outbox_stream(
+    ngx_http_sg_shctx_t *sh, uint32_t stream, ngx_uint_t create);
+static void ngx_http_sg_outbox_remove(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_outbox_entry_t *e);
 
 
-/* NGX_OK queued; NGX_BUSY the outbox holds "max" already; NGX_ERROR memory */
+/*
+ * NGX_OK queued; NGX_BUSY the stream holds "max" already (or the table of
+ * streams is full); NGX_ERROR memory
+ */
 
 ngx_int_t
 ngx_http_sg_outbox_add(ngx_http_sg_zone_t *zone, uint32_t stream,
     ngx_uint_t max, ngx_str_t *set)
 {
-    ngx_int_t                    rc;
-    ngx_http_sg_shctx_t         *sh;
-    ngx_http_sg_outbox_entry_t  *e;
+    ngx_int_t                     rc;
+    ngx_http_sg_shctx_t          *sh;
+    ngx_http_sg_outbox_entry_t   *e;
+    ngx_http_sg_outbox_stream_t  *st;
 
     sh = zone->sh;
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    if (sh->outbox_n >= max) {
+    st = ngx_http_sg_outbox_stream(sh, stream, 1);
+
+    if (st == NULL || st->n >= max) {
         rc = NGX_BUSY;
         goto done;
     }
@@ -64,6 +81,9 @@ ngx_http_sg_outbox_add(ngx_http_sg_zone_t *zone, uint32_t stream,
 
     ngx_queue_insert_tail(&sh->outbox, &e->queue);
     sh->outbox_n++;
+    st->stream = stream;
+    st->n++;
+    sh->outbox_due = 0;
 
     rc = NGX_OK;
 
@@ -86,6 +106,7 @@ ngx_http_sg_outbox_claim(ngx_http_sg_zone_t *zone, uint32_t stream,
     time_t now, time_t lease, ngx_pool_t *pool, ngx_http_sg_outbound_t *out)
 {
     u_char                      *p;
+    time_t                       next;
     ngx_int_t                    rc;
     ngx_queue_t                 *q;
     ngx_http_sg_shctx_t         *sh;
@@ -93,11 +114,12 @@ ngx_http_sg_outbox_claim(ngx_http_sg_zone_t *zone, uint32_t stream,
 
     sh = zone->sh;
 
-    if (sh->outbox_n == 0) {
+    if (sh->outbox_n == 0 || now < sh->outbox_due) {
         return NGX_DECLINED;
     }
 
     rc = NGX_DECLINED;
+    next = NGX_MAX_TIME_T_VALUE;
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
@@ -107,7 +129,13 @@ ngx_http_sg_outbox_claim(ngx_http_sg_zone_t *zone, uint32_t stream,
     {
         e = ngx_queue_data(q, ngx_http_sg_outbox_entry_t, queue);
 
-        if (e->stream != stream || e->due > now || e->lease > now) {
+        if (e->due > now || e->lease > now) {
+            next = ngx_min(next, ngx_max(e->due, e->lease));
+            continue;
+        }
+
+        if (e->stream != stream) {
+            next = now;
             continue;
         }
 
@@ -129,6 +157,12 @@ ngx_http_sg_outbox_claim(ngx_http_sg_zone_t *zone, uint32_t stream,
 
         rc = NGX_OK;
         break;
+    }
+
+    /* nothing for anyone before "next": the senders can skip till then */
+
+    if (rc == NGX_DECLINED) {
+        sh->outbox_due = next;
     }
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -160,18 +194,30 @@ ngx_http_sg_outbox_settle(ngx_http_sg_zone_t *zone, uint64_t id, time_t due,
     if (e != NULL) {
 
         if (due == 0) {
-            ngx_queue_remove(&e->queue);
-            sh->outbox_n--;
-            ngx_slab_free_locked(zone->shpool, e);
+            ngx_http_sg_outbox_remove(zone, e);
 
         } else {
             e->attempts += failed ? 1 : 0;
             e->due = due;
             e->lease = 0;
+            sh->outbox_due = ngx_min(sh->outbox_due, due);
         }
     }
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
+}
+
+
+/* without the lock: may anything be due now (a hint, never a promise)? */
+
+ngx_uint_t
+ngx_http_sg_outbox_due(ngx_http_sg_zone_t *zone, time_t now)
+{
+    ngx_http_sg_shctx_t  *sh;
+
+    sh = zone->sh;
+
+    return sh != NULL && sh->outbox_n != 0 && now >= sh->outbox_due;
 }
 
 
@@ -201,3 +247,99 @@ ngx_http_sg_outbox_get(ngx_http_sg_shctx_t *sh, uint64_t id)
 
     return NULL;
 }
+
+
+/*
+ * When the workers start: drop the entries of streams that no
+ * transmitter of this configuration has (streams[] of n tags); *dropped
+ * gets how many.
+ */
+
+void
+ngx_http_sg_outbox_prune(ngx_http_sg_zone_t *zone, uint32_t *streams,
+    ngx_uint_t n, ngx_uint_t *dropped)
+{
+    ngx_uint_t                   i, count;
+    ngx_queue_t                 *q, *next;
+    ngx_http_sg_shctx_t         *sh;
+    ngx_http_sg_outbox_entry_t  *e;
+
+    count = 0;
+    sh = zone->sh;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    for (q = ngx_queue_head(&sh->outbox);
+         q != ngx_queue_sentinel(&sh->outbox);
+         q = next)
+    {
+        next = ngx_queue_next(q);
+        e = ngx_queue_data(q, ngx_http_sg_outbox_entry_t, queue);
+
+        for (i = 0; i < n; i++) {
+            if (streams[i] == e->stream) {
+                break;
+            }
+        }
+
+        if (i == n) {
+            ngx_http_sg_outbox_remove(zone, e);
+            count++;
+        }
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    *dropped = count;
+}
+
+
+/* with the mutex held */
+
+static void
+ngx_http_sg_outbox_remove(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_outbox_entry_t *e)
+{
+    ngx_http_sg_shctx_t          *sh;
+    ngx_http_sg_outbox_stream_t  *st;
+
+    sh = zone->sh;
+
+    st = ngx_http_sg_outbox_stream(sh, e->stream, 0);
+
+    if (st && st->n) {
+        st->n--;
+    }
+
+    ngx_queue_remove(&e->queue);
+    sh->outbox_n--;
+    ngx_slab_free_locked(zone->shpool, e);
+}
+
+
+/* the stream's slot, or with "create" a free one; NULL: none */
+
+static ngx_http_sg_outbox_stream_t *
+ngx_http_sg_outbox_stream(ngx_http_sg_shctx_t *sh, uint32_t stream,
+    ngx_uint_t create)
+{
+    ngx_uint_t                    i;
+    ngx_http_sg_outbox_stream_t  *st, *free;
+
+    free = NULL;
+
+    for (i = 0; i < NGX_HTTP_SG_OUTBOX_STREAMS; i++) {
+        st = &sh->outbox_streams[i];
+
+        if (st->n && st->stream == stream) {
+            return st;
+        }
+
+        if (st->n == 0 && free == NULL) {
+            free = st;
+        }
+    }
+
+    return create ? free : NULL;
+}
+

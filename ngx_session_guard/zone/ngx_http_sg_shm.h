@@ -189,6 +189,15 @@ typedef struct {
 } ngx_http_sg_jti_t;
 
 
+/* the outbox's entries of one stream, counted against its queue= */
+#define NGX_HTTP_SG_OUTBOX_STREAMS  32
+
+typedef struct {
+    uint32_t                    stream;
+    uint32_t                    n;           /* 0: a free slot */
+} ngx_http_sg_outbox_stream_t;
+
+
 /* a security event waiting to be transmitted (ngx_http_sg_outbox.c) */
 typedef struct {
     ngx_queue_t                 queue;
@@ -231,6 +240,8 @@ struct ngx_http_sg_shctx_s {
     ngx_queue_t                 outbox;      /* ngx_http_sg_outbox.c */
     ngx_uint_t                  outbox_n;
     uint64_t                    outbox_seq;
+    time_t                      outbox_due;  /* nothing due before (hint) */
+    ngx_http_sg_outbox_stream_t outbox_streams[NGX_HTTP_SG_OUTBOX_STREAMS];
 
     /* atomic, updated without the mutex (ngx_http_sg_metrics.c) */
     ngx_http_sg_zone_counters_t counters;

@@ -239,7 +239,8 @@ void ngx_http_sg_zone_jti_forget(ngx_http_sg_zone_t *zone, ngx_str_t *jti);
 
 /*
  * The outbox of security events to transmit (ngx_http_sg_outbox.c): add
- * gives NGX_OK, NGX_BUSY (holds max already) or NGX_ERROR (no memory);
+ * gives NGX_OK, NGX_BUSY (the stream holds max already) or NGX_ERROR (no
+ * memory);
  * claim takes a stream's oldest due, unleased entry and leases it until "lease"
  * (NGX_OK, NGX_DECLINED none, NGX_ERROR); settle ends an attempt: due 0
  * removes the entry, else it is tried again from due.
@@ -259,6 +260,10 @@ ngx_int_t ngx_http_sg_outbox_claim(ngx_http_sg_zone_t *zone,
 void ngx_http_sg_outbox_settle(ngx_http_sg_zone_t *zone, uint64_t id,
     time_t due, ngx_uint_t failed);
 ngx_uint_t ngx_http_sg_outbox_size(ngx_http_sg_zone_t *zone);
+ngx_uint_t ngx_http_sg_outbox_due(ngx_http_sg_zone_t *zone, time_t now);
+/* drop the entries of streams not among streams[n]; *dropped: how many */
+void ngx_http_sg_outbox_prune(ngx_http_sg_zone_t *zone, uint32_t *streams,
+    ngx_uint_t n, ngx_uint_t *dropped);
 
 void ngx_http_sg_zone_stats(ngx_http_sg_zone_t *zone,
     ngx_http_sg_zone_stats_t *stats);
