@@ -60,12 +60,17 @@ my $down = do {
 };
 
 # B's configuration, its SETs to A going to "$to_a"
+# as the runners do: as root, the workers stay root (they read files in
+# the test's directory, which may be private to root)
+my $user = $> == 0 ? 'user root;' : '';
+
 sub node_b_conf {
     my ($to_a) = @_;
     put('conf/nginx.conf', <<"_EOC_");
 daemon off;
 master_process on;
 worker_processes 1;
+$user
 pid $DIR/logs/nginx.pid;
 error_log $DIR/logs/error.log info;
 load_module $module;
