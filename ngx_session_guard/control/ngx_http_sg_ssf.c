@@ -350,15 +350,9 @@ ngx_http_sg_ssf_fetched(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         kid = jws.kid;
     }
 
-    ctx = ngx_http_sg_get_ctx(r);
-
+    ctx = ngx_http_sg_ensure_ctx(r);
     if (ctx == NULL) {
-        ctx = ngx_pcalloc(r->main->pool, sizeof(ngx_http_sg_ctx_t));
-        if (ctx == NULL) {
-            return NGX_ERROR;
-        }
-
-        ngx_http_set_ctx(r->main, ctx, ngx_http_session_guard_module);
+        return NGX_ERROR;
     }
 
     return ngx_http_sg_jwks_keys(r, slcf->fetch, ctx, &kid, keys,

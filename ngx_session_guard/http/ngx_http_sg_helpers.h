@@ -52,6 +52,7 @@ ngx_uint_t ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name);
 
 /* ngx_http_sg_ctx.c: the request context, kept in the main request */
 ngx_http_sg_ctx_t *ngx_http_sg_get_ctx(ngx_http_request_t *r);
+ngx_http_sg_ctx_t *ngx_http_sg_ensure_ctx(ngx_http_request_t *r);
 
 /* ngx_http_sg_variables.c */
 ngx_int_t ngx_http_sg_register_variables(ngx_conf_t *cf,

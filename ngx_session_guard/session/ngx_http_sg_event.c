@@ -157,15 +157,9 @@ ngx_http_sg_event_revocation(ngx_http_request_t *r, ngx_str_t *id,
     ngx_http_sg_ctx_t         *ctx;
     ngx_http_sg_revocation_t  *rv;
 
-    ctx = ngx_http_sg_get_ctx(r);
-
+    ctx = ngx_http_sg_ensure_ctx(r);
     if (ctx == NULL) {
-        ctx = ngx_pcalloc(r->main->pool, sizeof(ngx_http_sg_ctx_t));
-        if (ctx == NULL) {
-            return NGX_ERROR;
-        }
-
-        ngx_http_set_ctx(r->main, ctx, ngx_http_session_guard_module);
+        return NGX_ERROR;
     }
 
     rv = ngx_pcalloc(r->main->pool, sizeof(ngx_http_sg_revocation_t));

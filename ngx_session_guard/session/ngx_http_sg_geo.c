@@ -126,15 +126,9 @@ ngx_http_sg_geo_lookup(ngx_http_request_t *r, ngx_http_sg_geo_t *out)
      * number of variable reads and the engine do one lookup.
      */
 
-    ctx = ngx_http_sg_get_ctx(r);
-
+    ctx = ngx_http_sg_ensure_ctx(r);
     if (ctx == NULL) {
-        ctx = ngx_pcalloc(r->main->pool, sizeof(ngx_http_sg_ctx_t));
-        if (ctx == NULL) {
-            return NGX_ERROR;
-        }
-
-        ngx_http_set_ctx(r->main, ctx, ngx_http_session_guard_module);
+        return NGX_ERROR;
     }
 
     if (!ctx->geo_done) {
