@@ -308,11 +308,12 @@ ngx_http_sg_background_discard(ngx_http_sg_background_t *bg)
 
 
 /*
- * POST body (type content_type, maybe empty) to uri, a location of the
- * server the job was made for.  NGX_OK: handler will be called once, from
- * the posted events, with the status (0: no answer) and the response body;
- * the job is gone after it returns.  NGX_ERROR: nothing started, the job
- * freed, handler never called.
+ * POST body (type content_type, maybe empty; it must live as long as the
+ * job: the job's own pool, ngx_http_sg_background_pool()) to uri, a
+ * location of the server the job was made for.  NGX_OK: handler will be
+ * called once, from the posted events, with the status (0: no answer) and
+ * the response body; the job is gone after it returns.  NGX_ERROR:
+ * nothing started, the job freed, the handler never called.
  */
 
 ngx_int_t
@@ -320,12 +321,8 @@ ngx_http_sg_background_post(ngx_http_sg_background_t *bg, ngx_str_t *uri,
     ngx_str_t *content_type, ngx_str_t *body,
     ngx_http_sg_background_pt handler, void *data)
 {
-    ngx_buf_t                   *b;
-    ngx_chain_t                 *cl;
-    ngx_table_elt_t             *h;
     ngx_http_request_t          *r, *sr;
     ngx_http_sg_bare_t           bare;
-    ngx_http_request_body_t     *rb;
     ngx_http_post_subrequest_t  *ps;
 
     r = bg->r;
@@ -345,48 +342,13 @@ ngx_http_sg_background_post(ngx_http_sg_background_t *bg, ngx_str_t *uri,
 
     /* everything allocated before the subrequest exists: then it runs */
 
-    if (ngx_http_sg_bare_init(r, &bare) != NGX_OK) {
-        goto failed;
-    }
-
-    h = ngx_list_push(&bare.headers);
-    if (h == NULL) {
-        goto failed;
-    }
-
-    ngx_memzero(h, sizeof(ngx_table_elt_t));
-
-    ngx_str_set(&h->key, "Content-Type");
-    h->value = *content_type;
-    h->lowcase_key = (u_char *) "content-type";
-    h->hash = ngx_hash_key(h->lowcase_key, h->key.len);
-
-    b = ngx_calloc_buf(bg->pool);
-    cl = ngx_alloc_chain_link(bg->pool);
-    rb = ngx_pcalloc(bg->pool, sizeof(ngx_http_request_body_t));
     ps = ngx_palloc(bg->pool, sizeof(ngx_http_post_subrequest_t));
 
-    if (b == NULL || cl == NULL || rb == NULL || ps == NULL) {
+    if (ps == NULL
+        || ngx_http_sg_bare_post_init(r, &bare, content_type, body) != NGX_OK)
+    {
         goto failed;
     }
-
-    b->start = ngx_pnalloc(bg->pool, body->len + 1);
-    if (b->start == NULL) {
-        goto failed;
-    }
-
-    /* start and end too: a retry to the next upstream rewinds to start */
-
-    b->pos = b->start;
-    b->last = ngx_cpymem(b->start, body->data, body->len);
-    b->end = b->last;
-    b->memory = 1;
-    b->last_buf = 1;
-    b->last_in_chain = 1;
-
-    cl->buf = b;
-    cl->next = NULL;
-    rb->bufs = cl;
 
     ps->handler = ngx_http_sg_background_done;
     ps->data = bg;
@@ -398,14 +360,7 @@ ngx_http_sg_background_post(ngx_http_sg_background_t *bg, ngx_str_t *uri,
         goto failed;
     }
 
-    sr->method = NGX_HTTP_POST;
-    ngx_str_set(&sr->method_name, "POST");
-
-    ngx_http_sg_bare_apply(sr, &bare);
-
-    sr->headers_in.content_type = sr->headers_in.headers.part.elts;
-    sr->headers_in.content_length_n = body->len;
-    sr->request_body = rb;
+    ngx_http_sg_bare_post(sr, &bare);
 
     bg->started = 1;
 

@@ -65,11 +65,15 @@ ngx_int_t ngx_http_sg_add_variables(ngx_conf_t *cf);
 typedef struct {
     ngx_list_t                  headers;
     ngx_http_variable_value_t  *variables;
+    ngx_http_request_body_t    *body;       /* a POST's; else NULL */
 } ngx_http_sg_bare_t;
 
 ngx_int_t ngx_http_sg_bare_init(ngx_http_request_t *r,
     ngx_http_sg_bare_t *bare);
 void ngx_http_sg_bare_apply(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare);
+ngx_int_t ngx_http_sg_bare_post_init(ngx_http_request_t *r,
+    ngx_http_sg_bare_t *bare, ngx_str_t *type, ngx_str_t *body);
+void ngx_http_sg_bare_post(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare);
 
 
 /*

@@ -69,3 +69,73 @@ ngx_http_sg_bare_apply(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare)
 
     sr->variables = bare->variables;
 }
+
+
+/*
+ * A POST of the module's own: bare headers with only "Content-Type: type",
+ * and "body" (which must live as long as the subrequest) as the request
+ * body.  Before the subrequest exists; ngx_http_sg_bare_post() after.
+ */
+
+ngx_int_t
+ngx_http_sg_bare_post_init(ngx_http_request_t *r, ngx_http_sg_bare_t *bare,
+    ngx_str_t *type, ngx_str_t *body)
+{
+    ngx_buf_t                *b;
+    ngx_chain_t              *cl;
+    ngx_table_elt_t          *h;
+    ngx_http_request_body_t  *rb;
+
+    if (ngx_http_sg_bare_init(r, bare) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    h = ngx_list_push(&bare->headers);
+    b = ngx_calloc_buf(r->pool);
+    cl = ngx_alloc_chain_link(r->pool);
+    rb = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
+
+    if (h == NULL || b == NULL || cl == NULL || rb == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(h, sizeof(ngx_table_elt_t));
+
+    ngx_str_set(&h->key, "Content-Type");
+    h->value = *type;
+    h->lowcase_key = (u_char *) "content-type";
+    h->hash = ngx_hash_key(h->lowcase_key, h->key.len);
+
+    /* start and end too: a retry to the next upstream rewinds to start */
+
+    b->start = body->data;
+    b->pos = body->data;
+    b->last = body->data + body->len;
+    b->end = b->last;
+    b->memory = 1;
+    b->last_buf = 1;
+    b->last_in_chain = 1;
+
+    cl->buf = b;
+    cl->next = NULL;
+
+    rb->bufs = cl;
+    bare->body = rb;
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_sg_bare_post(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare)
+{
+    sr->method = NGX_HTTP_POST;
+    ngx_str_set(&sr->method_name, "POST");
+
+    ngx_http_sg_bare_apply(sr, bare);
+
+    sr->headers_in.content_type = sr->headers_in.headers.part.elts;
+    sr->headers_in.content_length_n = ngx_buf_size(bare->body->bufs->buf);
+    sr->request_body = bare->body;
+}
+

@@ -61,17 +61,14 @@ static ngx_int_t ngx_http_sg_notify_one(ngx_http_request_t *r,
 static ngx_int_t ngx_http_sg_notify_token(ngx_http_request_t *r,
     ngx_http_sg_notify_t *n, ngx_str_t *sid, ngx_str_t *sub,
     ngx_uint_t source, ngx_str_t *reason, ngx_str_t *token);
-static ngx_int_t ngx_http_sg_notify_prepare(ngx_http_request_t *r,
-    ngx_str_t *body, ngx_http_sg_bare_t *bare,
-    ngx_http_request_body_t **rbp);
-static void ngx_http_sg_notify_request(ngx_http_request_t *sr,
-    ngx_http_sg_bare_t *bare, ngx_http_request_body_t *rb);
 static ngx_int_t ngx_http_sg_notify_done(ngx_http_request_t *r, void *data,
     ngx_int_t rc);
 static void ngx_http_sg_notify_claims(ngx_http_sg_out_t *out, void *data);
 
 
 static ngx_str_t  ngx_http_sg_notify_unknown = ngx_string("unknown");
+static ngx_str_t  ngx_http_sg_notify_form =
+    ngx_string("application/x-www-form-urlencoded");
 
 
 void
@@ -121,7 +118,6 @@ ngx_http_sg_notify_one(ngx_http_request_t *r, ngx_http_sg_notify_t *n,
     ngx_str_t                    token, body;
     ngx_http_request_t          *sr;
     ngx_http_sg_bare_t           bare;
-    ngx_http_request_body_t     *rb;
     ngx_http_sg_notify_ctx_t    *nc;
     ngx_http_post_subrequest_t  *ps;
 
@@ -155,7 +151,10 @@ ngx_http_sg_notify_one(ngx_http_request_t *r, ngx_http_sg_notify_t *n,
 
     /* all allocated first: once created, the subrequest runs */
 
-    if (ngx_http_sg_notify_prepare(r, &body, &bare, &rb) != NGX_OK)
+    /* a form POST of its own: nothing of the client's request */
+
+    if (ngx_http_sg_bare_post_init(r, &bare, &ngx_http_sg_notify_form, &body)
+        != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -170,7 +169,8 @@ ngx_http_sg_notify_one(ngx_http_request_t *r, ngx_http_sg_notify_t *n,
         return NGX_ERROR;
     }
 
-    ngx_http_sg_notify_request(sr, &bare, rb);
+    sr->header_only = 1;
+    ngx_http_sg_bare_post(sr, &bare);
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "session_guard: notification to \"%V\": %V",
@@ -265,85 +265,6 @@ ngx_http_sg_notify_claims(ngx_http_sg_out_t *out, void *data)
     }
 
     ngx_http_sg_out_fmt(out, ",\"sg_source\":\"%V\"}", claims->source);
-}
-
-
-/*
- * The subrequest as a form POST of its own: headers and body are not the
- * client's (the proxy module would pass on its Authorization and cookies).
- * The Host the application gets is proxy_pass's, as always.
- */
-
-static ngx_int_t
-ngx_http_sg_notify_prepare(ngx_http_request_t *r, ngx_str_t *body,
-    ngx_http_sg_bare_t *bare, ngx_http_request_body_t **rbp)
-{
-    ngx_buf_t                *b;
-    ngx_chain_t              *cl;
-    ngx_table_elt_t          *h;
-    ngx_http_request_body_t  *rb;
-
-    /* nothing of the client's request, and a Content-Type of its own */
-
-    if (ngx_http_sg_bare_init(r, bare) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    h = ngx_list_push(&bare->headers);
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_memzero(h, sizeof(ngx_table_elt_t));
-
-    ngx_str_set(&h->key, "Content-Type");
-    ngx_str_set(&h->value, "application/x-www-form-urlencoded");
-    h->lowcase_key = (u_char *) "content-type";
-    h->hash = ngx_hash_key(h->lowcase_key, h->key.len);
-
-    b = ngx_calloc_buf(r->pool);
-    cl = ngx_alloc_chain_link(r->pool);
-    rb = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
-
-    if (b == NULL || cl == NULL || rb == NULL) {
-        return NGX_ERROR;
-    }
-
-    /* start and end too: a retry to the next upstream rewinds to start */
-
-    b->start = body->data;
-    b->pos = body->data;
-    b->last = body->data + body->len;
-    b->end = b->last;
-    b->memory = 1;
-    b->last_buf = 1;
-    b->last_in_chain = 1;
-
-    cl->buf = b;
-    cl->next = NULL;
-
-    rb->bufs = cl;
-
-    *rbp = rb;
-
-    return NGX_OK;
-}
-
-
-static void
-ngx_http_sg_notify_request(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare,
-    ngx_http_request_body_t *rb)
-{
-    sr->header_only = 1;
-    sr->method = NGX_HTTP_POST;
-    ngx_str_set(&sr->method_name, "POST");
-
-    ngx_http_sg_bare_apply(sr, bare);
-
-    sr->headers_in.content_type = sr->headers_in.headers.part.elts;
-    sr->headers_in.content_length_n = ngx_buf_size(rb->bufs->buf);
-
-    sr->request_body = rb;
 }
 
 
