@@ -80,6 +80,7 @@ static void ngx_http_sg_background_wake(ngx_http_request_t *r);
 static void ngx_http_sg_background_cleanup(void *data);
 static void ngx_http_sg_background_event(ngx_event_t *ev);
 static void ngx_http_sg_background_finish(ngx_event_t *ev);
+static void ngx_http_sg_background_quiet(ngx_http_sg_background_t *bg);
 static void ngx_http_sg_background_free(ngx_http_sg_background_t *bg);
 static u_char *ngx_http_sg_background_log(ngx_log_t *log, u_char *buf,
     size_t len);
@@ -472,25 +473,7 @@ ngx_http_sg_background_cleanup(void *data)
 
     bg->torn_down = 1;
 
-    if (bg->rev.timer_set) {
-        ngx_del_timer(&bg->rev);
-    }
-
-    if (bg->wev.timer_set) {
-        ngx_del_timer(&bg->wev);
-    }
-
-    if (bg->rev.posted) {
-        ngx_delete_posted_event(&bg->rev);
-    }
-
-    if (bg->wev.posted) {
-        ngx_delete_posted_event(&bg->wev);
-    }
-
-    if (bg->finish.timer_set) {
-        ngx_del_timer(&bg->finish);
-    }
+    ngx_http_sg_background_quiet(bg);
 
     bg->finishing = 1;
 
@@ -581,11 +564,11 @@ ngx_http_sg_background_finish(ngx_event_t *ev)
 }
 
 
-static void
-ngx_http_sg_background_free(ngx_http_sg_background_t *bg)
-{
-    ngx_http_cleanup_t  *cln;
+/* no timer nor posted event of the job's connection or "finish" left */
 
+static void
+ngx_http_sg_background_quiet(ngx_http_sg_background_t *bg)
+{
     if (bg->rev.timer_set) {
         ngx_del_timer(&bg->rev);
     }
@@ -605,6 +588,15 @@ ngx_http_sg_background_free(ngx_http_sg_background_t *bg)
     if (bg->finish.timer_set) {
         ngx_del_timer(&bg->finish);
     }
+}
+
+
+static void
+ngx_http_sg_background_free(ngx_http_sg_background_t *bg)
+{
+    ngx_http_cleanup_t  *cln;
+
+    ngx_http_sg_background_quiet(bg);
 
     if (bg->finish.posted) {
         ngx_delete_posted_event(&bg->finish);
