@@ -23,10 +23,17 @@ ngx_uint_t ngx_http_sg_control_content_type(ngx_http_request_t *r,
 ngx_int_t ngx_http_sg_control_allow_post(ngx_http_request_t *r);
 
 /* ngx_http_sg_logout_conf.c, shared with ngx_http_sg_ssf_conf.c */
-char *ngx_http_sg_control_keys(ngx_conf_t *cf, ngx_command_t *cmd,
-    ngx_array_t **keys, ngx_str_t *name, ngx_uint_t pem);
-char *ngx_http_sg_control_algorithms(ngx_conf_t *cf, ngx_uint_t *mask,
-    ngx_str_t *value, const char *what);
+typedef struct {
+    ngx_http_sg_zone_t        **zone;
+    ngx_str_t                  *issuer;
+    ngx_array_t                *audiences;  /* ngx_str_t */
+    ngx_array_t               **keys;       /* ngx_sg_key_t */
+    ngx_uint_t                 *algorithms;
+    const char                 *what;       /* for algorithms= messages */
+} ngx_http_sg_control_params_t;
+
+ngx_int_t ngx_http_sg_control_param(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_http_sg_control_params_t *p, ngx_str_t *value);
 
 /* ngx_http_sg_ssf.c */
 ngx_int_t ngx_http_sg_ssf_handler(ngx_http_request_t *r);

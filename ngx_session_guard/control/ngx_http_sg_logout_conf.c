@@ -14,6 +14,11 @@
 #include "ngx_http_sg_logout.h"
 
 
+static char *ngx_http_sg_control_keys(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_array_t **keys, ngx_str_t *name, ngx_uint_t pem);
+static char *ngx_http_sg_control_algorithms(ngx_conf_t *cf,
+    ngx_uint_t *mask, ngx_str_t *value, const char *what);
+
 
 
 /* the "session_guard_backchannel_logout" directive (location) */
@@ -24,10 +29,11 @@ ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
 {
     ngx_http_sg_loc_conf_t *slcf = conf;
 
-    char                       *rv;
-    ngx_str_t                  *value, s, *aud;
-    ngx_uint_t                  i;
-    ngx_sg_logout_policy_t     *policy;
+    ngx_int_t                     rc;
+    ngx_str_t                    *value, s;
+    ngx_uint_t                    i;
+    ngx_sg_logout_policy_t       *policy;
+    ngx_http_sg_control_params_t  params;
     ngx_http_sg_logout_conf_t  *lcf;
     ngx_http_core_loc_conf_t   *clcf;
 
@@ -48,87 +54,24 @@ ngx_http_sg_backchannel_logout(ngx_conf_t *cf, ngx_command_t *cmd,
         return NGX_CONF_ERROR;
     }
 
+    params.zone = &lcf->zone;
+    params.issuer = &policy->issuer;
+    params.audiences = policy->audiences;
+    params.keys = &policy->keys;
+    params.algorithms = &policy->algorithms;
+    params.what = "a logout token";
+
     value = cf->args->elts;
 
     for (i = 1; i < cf->args->nelts; i++) {
 
-        if (ngx_strncmp(value[i].data, "zone=", 5) == 0 && value[i].len > 5) {
-            if (lcf->zone) {
-                goto invalid;
-            }
+        rc = ngx_http_sg_control_param(cf, cmd, &params, &value[i]);
 
-            s.data = value[i].data + 5;
-            s.len = value[i].len - 5;
-
-            lcf->zone = ngx_http_sg_zone_get(cf, &s);
-            if (lcf->zone == NULL) {
-                return NGX_CONF_ERROR;
-            }
-
-            continue;
+        if (rc == NGX_ERROR) {
+            return NGX_CONF_ERROR;
         }
 
-        if (ngx_strncmp(value[i].data, "issuer=", 7) == 0
-            && value[i].len > 7)
-        {
-            if (policy->issuer.len) {
-                goto invalid;
-            }
-
-            policy->issuer.data = value[i].data + 7;
-            policy->issuer.len = value[i].len - 7;
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "audience=", 9) == 0
-            && value[i].len > 9)
-        {
-            aud = ngx_array_push(policy->audiences);
-            if (aud == NULL) {
-                return NGX_CONF_ERROR;
-            }
-
-            aud->data = value[i].data + 9;
-            aud->len = value[i].len - 9;
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "jwks=", 5) == 0 && value[i].len > 5) {
-            s.data = value[i].data + 5;
-            s.len = value[i].len - 5;
-
-            rv = ngx_http_sg_control_keys(cf, cmd, &policy->keys, &s, 0);
-            if (rv != NGX_CONF_OK) {
-                return rv;
-            }
-
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "key=", 4) == 0 && value[i].len > 4) {
-            s.data = value[i].data + 4;
-            s.len = value[i].len - 4;
-
-            rv = ngx_http_sg_control_keys(cf, cmd, &policy->keys, &s, 1);
-            if (rv != NGX_CONF_OK) {
-                return rv;
-            }
-
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "algorithms=", 11) == 0
-            && value[i].len > 11)
-        {
-            s.data = value[i].data + 11;
-            s.len = value[i].len - 11;
-
-            rv = ngx_http_sg_control_algorithms(cf, &policy->algorithms, &s,
-                                                "a logout token");
-            if (rv != NGX_CONF_OK) {
-                return rv;
-            }
-
+        if (rc == NGX_OK) {
             continue;
         }
 
@@ -185,14 +128,91 @@ invalid:
 
 
 /*
- * Shared with session_guard_ssf_receiver (ngx_http_sg_ssf_conf.c).
- *
+ * One of the parameters every receiver takes of its sender (the
+ * back-channel logout and Shared Signals receivers): zone=, issuer=,
+ * audience= (repeatable), jwks=file, key=file (repeatable), algorithms=.
+ * NGX_OK taken; NGX_DECLINED not one of these; NGX_ERROR (logged).
+ */
+
+ngx_int_t
+ngx_http_sg_control_param(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_http_sg_control_params_t *p, ngx_str_t *value)
+{
+    char       *rv;
+    ngx_str_t   s, *aud;
+
+    if (ngx_strncmp(value->data, "zone=", 5) == 0 && value->len > 5) {
+        if (*p->zone) {
+            goto invalid;
+        }
+
+        s.data = value->data + 5;
+        s.len = value->len - 5;
+
+        *p->zone = ngx_http_sg_zone_get(cf, &s);
+
+        return *p->zone ? NGX_OK : NGX_ERROR;
+    }
+
+    if (ngx_strncmp(value->data, "issuer=", 7) == 0 && value->len > 7) {
+        if (p->issuer->len) {
+            goto invalid;
+        }
+
+        p->issuer->data = value->data + 7;
+        p->issuer->len = value->len - 7;
+        return NGX_OK;
+    }
+
+    if (ngx_strncmp(value->data, "audience=", 9) == 0 && value->len > 9) {
+        aud = ngx_array_push(p->audiences);
+        if (aud == NULL) {
+            return NGX_ERROR;
+        }
+
+        aud->data = value->data + 9;
+        aud->len = value->len - 9;
+        return NGX_OK;
+    }
+
+    if ((ngx_strncmp(value->data, "jwks=", 5) == 0 && value->len > 5)
+        || (ngx_strncmp(value->data, "key=", 4) == 0 && value->len > 4))
+    {
+        s.data = value->data + (value->data[0] == 'j' ? 5 : 4);
+        s.len = value->len - (s.data - value->data);
+
+        rv = ngx_http_sg_control_keys(cf, cmd, p->keys, &s,
+                                      value->data[0] == 'k');
+
+        return rv == NGX_CONF_OK ? NGX_OK : NGX_ERROR;
+    }
+
+    if (ngx_strncmp(value->data, "algorithms=", 11) == 0 && value->len > 11) {
+        s.data = value->data + 11;
+        s.len = value->len - 11;
+
+        rv = ngx_http_sg_control_algorithms(cf, p->algorithms, &s, p->what);
+
+        return rv == NGX_CONF_OK ? NGX_OK : NGX_ERROR;
+    }
+
+    return NGX_DECLINED;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\"", value);
+    return NGX_ERROR;
+}
+
+
+/*
  * Loads a key file with the session_guard_jwks and session_guard_key
  * directives' own code: they are called with arguments made for them and
  * a scratch location configuration whose key array is ours.
  */
 
-char *
+static char *
 ngx_http_sg_control_keys(ngx_conf_t *cf, ngx_command_t *cmd,
     ngx_array_t **keys, ngx_str_t *name, ngx_uint_t pem)
 {
@@ -241,7 +261,7 @@ ngx_http_sg_control_keys(ngx_conf_t *cf, ngx_command_t *cmd,
 
 /* "ES256,RS256": asymmetric algorithms only, never "none" nor HMAC */
 
-char *
+static char *
 ngx_http_sg_control_algorithms(ngx_conf_t *cf, ngx_uint_t *mask,
     ngx_str_t *value, const char *what)
 {

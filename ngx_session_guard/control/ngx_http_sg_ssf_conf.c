@@ -131,12 +131,14 @@ static char *
 ngx_http_sg_ssf_parse(ngx_conf_t *cf, ngx_command_t *cmd, ngx_uint_t first,
     ngx_uint_t poll, ngx_http_sg_ssf_conf_t **scfp)
 {
-    char                      *rv;
-    time_t                     t;
-    ngx_str_t                 *value, s, *aud;
-    ngx_uint_t                 i, secret;
-    ngx_sg_set_policy_t       *policy;
-    ngx_http_sg_ssf_conf_t    *scf;
+    char                          *rv;
+    time_t                         t;
+    ngx_int_t                      rc;
+    ngx_str_t                     *value, s;
+    ngx_uint_t                     i, secret;
+    ngx_sg_set_policy_t           *policy;
+    ngx_http_sg_ssf_conf_t        *scf;
+    ngx_http_sg_control_params_t   params;
 
     scf = ngx_pcalloc(cf->pool, sizeof(ngx_http_sg_ssf_conf_t));
     if (scf == NULL) {
@@ -161,6 +163,13 @@ ngx_http_sg_ssf_parse(ngx_conf_t *cf, ngx_command_t *cmd, ngx_uint_t first,
         return NGX_CONF_ERROR;
     }
 
+    params.zone = &scf->zone;
+    params.issuer = &policy->issuer;
+    params.audiences = policy->audiences;
+    params.keys = &policy->keys;
+    params.algorithms = &policy->algorithms;
+    params.what = "a security event token";
+
     secret = 0;
     value = cf->args->elts;
 
@@ -178,75 +187,13 @@ ngx_http_sg_ssf_parse(ngx_conf_t *cf, ngx_command_t *cmd, ngx_uint_t first,
             continue;
         }
 
-        if (ngx_strncmp(value[i].data, "zone=", 5) == 0 && value[i].len > 5) {
-            if (scf->zone) {
-                goto invalid;
-            }
+        rc = ngx_http_sg_control_param(cf, cmd, &params, &value[i]);
 
-            s.data = value[i].data + 5;
-            s.len = value[i].len - 5;
-
-            scf->zone = ngx_http_sg_zone_get(cf, &s);
-            if (scf->zone == NULL) {
-                return NGX_CONF_ERROR;
-            }
-
-            continue;
+        if (rc == NGX_ERROR) {
+            return NGX_CONF_ERROR;
         }
 
-        if (ngx_strncmp(value[i].data, "issuer=", 7) == 0
-            && value[i].len > 7)
-        {
-            if (policy->issuer.len) {
-                goto invalid;
-            }
-
-            policy->issuer.data = value[i].data + 7;
-            policy->issuer.len = value[i].len - 7;
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "audience=", 9) == 0
-            && value[i].len > 9)
-        {
-            aud = ngx_array_push(policy->audiences);
-            if (aud == NULL) {
-                return NGX_CONF_ERROR;
-            }
-
-            aud->data = value[i].data + 9;
-            aud->len = value[i].len - 9;
-            continue;
-        }
-
-        if ((ngx_strncmp(value[i].data, "jwks=", 5) == 0 && value[i].len > 5)
-            || (ngx_strncmp(value[i].data, "key=", 4) == 0
-                && value[i].len > 4))
-        {
-            s.data = value[i].data + (value[i].data[0] == 'j' ? 5 : 4);
-            s.len = value[i].len - (s.data - value[i].data);
-
-            rv = ngx_http_sg_control_keys(cf, cmd, &policy->keys, &s,
-                                          value[i].data[0] == 'k');
-            if (rv != NGX_CONF_OK) {
-                return rv;
-            }
-
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "algorithms=", 11) == 0
-            && value[i].len > 11)
-        {
-            s.data = value[i].data + 11;
-            s.len = value[i].len - 11;
-
-            rv = ngx_http_sg_control_algorithms(cf, &policy->algorithms, &s,
-                                                "a security event token");
-            if (rv != NGX_CONF_OK) {
-                return rv;
-            }
-
+        if (rc == NGX_OK) {
             continue;
         }
 
