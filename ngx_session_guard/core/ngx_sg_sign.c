@@ -17,6 +17,7 @@
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/param_build.h>
+#include <openssl/rand.h>
 
 
 #define NGX_SG_SIGN_HEADER_MAX  512
@@ -750,3 +751,23 @@ ngx_sg_sign_wipe(ngx_str_t *s)
 {
     OPENSSL_cleanse(s->data, s->len);
 }
+
+
+ngx_int_t
+ngx_sg_jti(ngx_str_t *jti)
+{
+    u_char     rnd[NGX_SG_JTI_BYTES];
+    ngx_str_t  src;
+
+    if (RAND_bytes(rnd, NGX_SG_JTI_BYTES) != 1) {
+        ERR_clear_error();
+        return NGX_ERROR;
+    }
+
+    src.data = rnd;
+    src.len = NGX_SG_JTI_BYTES;
+    ngx_encode_base64url(jti, &src);
+
+    return NGX_OK;
+}
+

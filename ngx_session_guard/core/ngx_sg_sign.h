@@ -67,5 +67,15 @@ ngx_int_t ngx_sg_signer_import(ngx_pool_t *pool, u_char *data, size_t len,
 ngx_int_t ngx_sg_jws_sign(ngx_pool_t *pool, ngx_sg_signer_t *signer,
     ngx_str_t *typ, ngx_str_t *payload, ngx_str_t *out);
 
+/*
+ * A "jti" for a token the edge signs: 128 random bits in base64url, into
+ * jti->data (NGX_SG_JTI_LEN bytes of the caller's).  NGX_ERROR: no
+ * randomness.
+ */
+#define NGX_SG_JTI_BYTES           16
+#define NGX_SG_JTI_LEN             ngx_base64_encoded_length(NGX_SG_JTI_BYTES)
+
+ngx_int_t ngx_sg_jti(ngx_str_t *jti);
+
 
 #endif /* _NGX_SG_SIGN_H_INCLUDED_ */

@@ -30,12 +30,6 @@
 
 #include "ngx_http_sg.h"
 
-#include <openssl/err.h>
-#include <openssl/rand.h>
-
-
-#define NGX_HTTP_SG_NOTIFY_JTI_BYTES   16
-
 
 typedef struct {
     ngx_http_sg_zone_t         *zone;
@@ -187,21 +181,15 @@ ngx_http_sg_notify_token(ngx_http_request_t *r, ngx_http_sg_notify_t *n,
     ngx_str_t *sid, ngx_str_t *sub, ngx_uint_t source, ngx_str_t *reason,
     ngx_str_t *token)
 {
-    u_char                       rnd[NGX_HTTP_SG_NOTIFY_JTI_BYTES];
-    u_char                       jti[ngx_base64_encoded_length(
-                                         NGX_HTTP_SG_NOTIFY_JTI_BYTES)];
-    ngx_str_t                    src, payload, typ;
+    u_char                       jti[NGX_SG_JTI_LEN];
+    ngx_str_t                    payload, typ;
     ngx_http_sg_notify_claims_t  claims;
 
-    if (RAND_bytes(rnd, NGX_HTTP_SG_NOTIFY_JTI_BYTES) != 1) {
-        ERR_clear_error();
+    claims.jti.data = jti;
+
+    if (ngx_sg_jti(&claims.jti) != NGX_OK) {
         return NGX_ERROR;
     }
-
-    src.data = rnd;
-    src.len = NGX_HTTP_SG_NOTIFY_JTI_BYTES;
-    claims.jti.data = jti;
-    ngx_encode_base64url(&claims.jti, &src);
 
     claims.notify = n;
     claims.now = ngx_time();

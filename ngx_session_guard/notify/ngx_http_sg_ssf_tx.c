@@ -42,11 +42,8 @@
 
 #include "ngx_http_sg.h"
 
-#include <openssl/err.h>
-#include <openssl/rand.h>
 
 
-#define NGX_HTTP_SG_SSF_TX_JTI_BYTES   16
 #define NGX_HTTP_SG_SSF_TX_LEASE       60       /* seconds */
 #define NGX_HTTP_SG_SSF_TX_BACKOFF_MAX 300      /* seconds */
 #define NGX_HTTP_SG_SSF_TX_INFLIGHT    4        /* per worker, per stream */
@@ -178,21 +175,15 @@ ngx_http_sg_ssf_tx_make(ngx_http_request_t *r, ngx_http_sg_ssf_tx_t *tx,
     ngx_uint_t event, ngx_str_t *sid, ngx_str_t *sub, ngx_uint_t source,
     ngx_str_t *reason, ngx_str_t *set)
 {
-    u_char                       rnd[NGX_HTTP_SG_SSF_TX_JTI_BYTES];
-    u_char                       jti[ngx_base64_encoded_length(
-                                         NGX_HTTP_SG_SSF_TX_JTI_BYTES)];
-    ngx_str_t                    src, payload, typ;
+    u_char                       jti[NGX_SG_JTI_LEN];
+    ngx_str_t                    payload, typ;
     ngx_http_sg_ssf_tx_claims_t  claims;
 
-    if (RAND_bytes(rnd, NGX_HTTP_SG_SSF_TX_JTI_BYTES) != 1) {
-        ERR_clear_error();
+    claims.jti.data = jti;
+
+    if (ngx_sg_jti(&claims.jti) != NGX_OK) {
         return NGX_ERROR;
     }
-
-    src.data = rnd;
-    src.len = NGX_HTTP_SG_SSF_TX_JTI_BYTES;
-    claims.jti.data = jti;
-    ngx_encode_base64url(&claims.jti, &src);
 
     claims.tx = tx;
     claims.now = ngx_time();
