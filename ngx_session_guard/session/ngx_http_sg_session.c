@@ -39,7 +39,7 @@ static void ngx_http_sg_log_decision(ngx_http_request_t *r,
 static void ngx_http_sg_verdict(ngx_http_sg_ctx_t *ctx, ngx_uint_t verdict);
 static void ngx_http_sg_notify_revoked(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
-static void ngx_http_sg_replaced(ngx_http_request_t *r,
+static ngx_int_t ngx_http_sg_replaced(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
     ngx_http_sg_limit_t *limit);
 static void ngx_http_sg_step_up_asked(ngx_http_request_t *r,
@@ -61,6 +61,7 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
     ngx_str_t              id, sub;
     ngx_uint_t             i, replace;
     ngx_sg_risk_t          risk;
+    u_char                 replaced[NGX_SG_ID_MAX];
     ngx_http_sg_limit_t    limit;
 
     if (slcf->zone == NULL) {
@@ -168,15 +169,8 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
     limit.unauth = !ctx->verified || slcf->session_key != NULL;
     limit.replaced = 0;
     limit.replaced_id.len = 0;
-    limit.replaced_id.data = NULL;
+    limit.replaced_id.data = replaced;     /* copied out if it is used */
     replace = 0;
-
-    if (limit.max_sessions && limit.replace_oldest) {
-        limit.replaced_id.data = ngx_pnalloc(r->pool, NGX_SG_ID_MAX);
-        if (limit.replaced_id.data == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-    }
 
     if (risk.monitor && limit.max_sessions && limit.replace_oldest) {
         limit.replace_oldest = 0;
@@ -252,7 +246,9 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
     }
 
     if (limit.replaced && ctx->has_session) {
-        ngx_http_sg_replaced(r, slcf, ctx, &limit);
+        if (ngx_http_sg_replaced(r, slcf, ctx, &limit) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
 
     if (risk.stepped_up && ctx->has_session) {
@@ -315,14 +311,21 @@ ngx_http_sg_notify_revoked(ngx_http_request_t *r,
  * the Shared Signals receivers, like any revocation.
  */
 
-static void
+static ngx_int_t
 ngx_http_sg_replaced(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx, ngx_http_sg_limit_t *limit)
 {
     ngx_str_t  why;
 
+    /* for the event and the notification: out of the caller's stack */
+
     ctx->replaced = limit->replaced;
-    ctx->replaced_id = limit->replaced_id;
+    ctx->replaced_id.len = limit->replaced_id.len;
+    ctx->replaced_id.data = ngx_pstrdup(r->pool, &limit->replaced_id);
+
+    if (ctx->replaced_id.data == NULL) {
+        return NGX_ERROR;
+    }
 
     ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                   "session_guard: zone \"%V\": max_sessions reached for "
@@ -336,6 +339,8 @@ ngx_http_sg_replaced(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     ngx_http_sg_notify_send(r, slcf, slcf->zone, &ctx->replaced_id,
                             &ctx->session.sub, NGX_SG_REVOKED_LIMIT, &why);
+
+    return NGX_OK;
 }
 
 
