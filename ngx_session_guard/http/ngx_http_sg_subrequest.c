@@ -34,6 +34,8 @@ ngx_http_sg_bare_init(ngx_http_request_t *r, ngx_http_sg_bare_t *bare)
 
     n = cmcf->variables.nelts ? cmcf->variables.nelts : 1;
 
+    bare->body = NULL;
+
     bare->variables = ngx_pcalloc(r->pool,
                                   n * sizeof(ngx_http_variable_value_t));
     if (bare->variables == NULL) {
