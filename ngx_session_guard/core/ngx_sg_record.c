@@ -4,7 +4,7 @@
  */
 
 
-/* The names of the record's enumerations (ngx_sg_record.h). */
+/* The names of the record's enumerations, and of assurance levels. */
 
 
 #include "ngx_sg_record.h"
@@ -22,3 +22,26 @@ ngx_str_t  ngx_sg_revoked_names[] = {
 typedef char  ngx_sg_revoked_names_check[
     sizeof(ngx_sg_revoked_names) / sizeof(ngx_str_t)
     == NGX_SG_REVOKED_COUNT ? 1 : -1];
+
+
+/*
+ * FNV-1a, 32 bits: a name, not a defence.  The levels compared are the
+ * configuration's (checked for clashes) and those of a transmitter that
+ * signed its events.
+ */
+
+uint32_t
+ngx_sg_level_hash(u_char *data, size_t len)
+{
+    size_t    i;
+    uint32_t  h;
+
+    h = 2166136261u;
+
+    for (i = 0; i < len; i++) {
+        h ^= data[i];
+        h *= 16777619u;
+    }
+
+    return h ? h : 1;
+}

@@ -104,12 +104,30 @@ typedef struct {
 
     /*
      * Tokens issued at or before this are refused (a Shared Signals
-     * token-claims-change); 0: none.  In what was the padding at the end:
-     * the record's size, so the state file's format, is unchanged, and a
-     * file written before it has zeros there.
+     * token-claims-change); 0: none.
      */
     uint32_t                    claims_since;
+
+    /*
+     * The assurance level that a Shared Signals assurance-level-change
+     * last reported for the session: its namespace and level as
+     * ngx_sg_level_hash() values, and when it changed.  It concerns the
+     * authentications made up to then: a later one (a token's auth_time)
+     * takes it away.  0: none.  Since format 2 of the state file; a file
+     * of format 1 is read with zeros here.
+     */
+    uint32_t                    assurance_ns;
+    uint32_t                    assurance;
+    uint32_t                    assurance_since;
+    uint32_t                    reserved;    /* 0 */
 } ngx_sg_record_t;
+
+
+/*
+ * The 32-bit name of an assurance level or namespace (CRC-32 of its
+ * bytes), never 0
+ */
+uint32_t ngx_sg_level_hash(u_char *data, size_t len);
 
 
 /* "", "policy", "api", "logout", "limit", "ssf": by NGX_SG_REVOKED_* */

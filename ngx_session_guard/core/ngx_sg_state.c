@@ -19,11 +19,12 @@
 
 
 /*
- * The record's bytes are the file's: its size must not change by accident
- * (a new field goes where padding was, or the format version moves).
+ * The record's bytes are the file's: its size must not change by accident.
+ * A new field goes at the end and the format version moves; the parser
+ * reads the records of earlier formats, shorter, with zeros after them.
  */
 typedef char  ngx_sg_state_record_check[
-    sizeof(void *) != 8 || sizeof(ngx_sg_record_t) == 200 ? 1 : -1];
+    sizeof(void *) != 8 || sizeof(ngx_sg_record_t) == 216 ? 1 : -1];
 
 
 static u_char *ngx_sg_state_u32(u_char *p, uint32_t *v);
@@ -48,7 +49,7 @@ ngx_sg_state_parse(ngx_sg_state_t *st, u_char *buf, size_t len,
 {
     u_char    *p, *end;
     int64_t    saved;
-    uint32_t   v, namelen, nsessions, njti;
+    uint32_t   v, version, namelen, nsessions, njti;
     u_char     digest[NGX_SG_STATE_DIGEST];
 
     ngx_memzero(st, sizeof(ngx_sg_state_t));
@@ -63,9 +64,9 @@ ngx_sg_state_parse(ngx_sg_state_t *st, u_char *buf, size_t len,
         return NGX_DECLINED;
     }
 
-    p = ngx_sg_state_u32(buf + 8, &v);
+    p = ngx_sg_state_u32(buf + 8, &version);
 
-    if (v != NGX_SG_STATE_VERSION) {
+    if (version != 1 && version != NGX_SG_STATE_VERSION) {
         *reason = "unknown format version";
         return NGX_DECLINED;
     }
@@ -79,10 +80,14 @@ ngx_sg_state_parse(ngx_sg_state_t *st, u_char *buf, size_t len,
 
     p = ngx_sg_state_u32(p, &v);
 
-    if (v != sizeof(ngx_sg_record_t)) {
+    if (v != (version == 1 ? NGX_SG_STATE_V1_RECORD
+                           : sizeof(ngx_sg_record_t)))
+    {
         *reason = "written by another version of the module";
         return NGX_DECLINED;
     }
+
+    st->record = v;
 
     p = ngx_sg_state_u32(p, &namelen);
     p = ngx_sg_state_u32(p, &nsessions);
@@ -151,14 +156,15 @@ ngx_sg_state_check_sessions(ngx_sg_state_t *st, const char **reason)
 
     for (i = 0; i < st->sessions; i++) {
 
-        if ((size_t) (st->end - p) < NGX_SG_STATE_SESSION) {
+        if ((size_t) (st->end - p) < 2 * sizeof(uint16_t) + st->record) {
             *reason = "truncated session";
             return NGX_DECLINED;
         }
 
         ngx_memcpy(&idlen, p, sizeof(uint16_t));
         ngx_memcpy(&sublen, p + sizeof(uint16_t), sizeof(uint16_t));
-        ngx_memcpy(&rec, p + 2 * sizeof(uint16_t), sizeof(ngx_sg_record_t));
+        ngx_memzero(&rec, sizeof(ngx_sg_record_t));
+        ngx_memcpy(&rec, p + 2 * sizeof(uint16_t), st->record);
 
         if (idlen == 0 || idlen > NGX_SG_ID_MAX || sublen > NGX_SG_SUB_MAX) {
             *reason = "invalid session length";
@@ -170,7 +176,7 @@ ngx_sg_state_check_sessions(ngx_sg_state_t *st, const char **reason)
             return NGX_DECLINED;
         }
 
-        p += NGX_SG_STATE_SESSION;
+        p += 2 * sizeof(uint16_t) + st->record;
 
         if ((size_t) (st->end - p) < (size_t) idlen + sublen) {
             *reason = "truncated session";
@@ -250,9 +256,10 @@ ngx_sg_state_next_session(ngx_sg_state_t *st, ngx_str_t *id, ngx_str_t *sub,
 
     ngx_memcpy(&idlen, p, sizeof(uint16_t));
     ngx_memcpy(&sublen, p + sizeof(uint16_t), sizeof(uint16_t));
-    ngx_memcpy(rec, p + 2 * sizeof(uint16_t), sizeof(ngx_sg_record_t));
+    ngx_memzero(rec, sizeof(ngx_sg_record_t));
+    ngx_memcpy(rec, p + 2 * sizeof(uint16_t), st->record);
 
-    p += NGX_SG_STATE_SESSION;
+    p += 2 * sizeof(uint16_t) + st->record;
 
     id->data = p;
     id->len = idlen;

@@ -19,9 +19,11 @@
  * (the header says which, so that another one refuses it, not misreads
  * it):
  *
- *   header   magic "NGXSGST\n" (8 bytes), format version u32 (1), byte
+ *   header   magic "NGXSGST\n" (8 bytes), format version u32 (2), byte
  *            order mark u32 (0x01020304), record size u32 (sizeof
- *            ngx_sg_record_t), zone name length u32, number of sessions
+ *            ngx_sg_record_t: 216; 200 in format 1, whose records lack
+ *            the fields from assurance_ns on and are read with zeros
+ *            there), zone name length u32, number of sessions
  *            u32, number of jti entries u32, time of the snapshot i64;
  *            then the zone name
  *   session  id length u16 (1..NGX_SG_ID_MAX), subject length u16
@@ -48,11 +50,13 @@
 #define NGX_SG_JTI_HASHED          0x8000
 
 #define NGX_SG_STATE_MAGIC         "NGXSGST\n"
-#define NGX_SG_STATE_VERSION       1
+#define NGX_SG_STATE_VERSION       2
+#define NGX_SG_STATE_V1_RECORD     200   /* format 1's record size */
 #define NGX_SG_STATE_ORDER         0x01020304
 
 #define NGX_SG_STATE_HEADER        (8 + 6 * sizeof(uint32_t)                \
                                     + sizeof(int64_t))
+/* a session entry of this format, without its id and subject */
 #define NGX_SG_STATE_SESSION       (2 * sizeof(uint16_t)                    \
                                     + sizeof(ngx_sg_record_t))
 #define NGX_SG_STATE_JTI           (sizeof(uint16_t) + sizeof(int64_t))
@@ -65,6 +69,7 @@ typedef struct {
     ngx_uint_t                  sessions;
     ngx_uint_t                  jti;
     time_t                      saved;       /* time of the snapshot */
+    size_t                      record;      /* record size in the file */
 
     u_char                     *pos;
     u_char                     *end;         /* the trailer */

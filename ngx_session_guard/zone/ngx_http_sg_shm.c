@@ -310,6 +310,9 @@ ngx_http_sg_shm_pack(ngx_sg_record_t *rec, ngx_http_sg_node_t *sn)
     sn->revoked_at = ngx_http_sg_t32(rec->revoked_at);
     sn->step_up_since = ngx_http_sg_t32(rec->step_up_since);
     sn->claims_since = rec->claims_since;
+    sn->assurance_ns = rec->assurance_ns;
+    sn->assurance = rec->assurance;
+    sn->assurance_since = rec->assurance_since;
 
     ngx_http_sg_pack_bind(&rec->initial, &sn->initial);
     ngx_http_sg_pack_bind(&rec->last, &sn->last);
@@ -337,6 +340,9 @@ ngx_http_sg_shm_unpack(ngx_http_sg_node_t *sn, ngx_sg_record_t *rec)
     rec->revoked_at = sn->revoked_at;
     rec->step_up_since = sn->step_up_since;
     rec->claims_since = sn->claims_since;
+    rec->assurance_ns = sn->assurance_ns;
+    rec->assurance = sn->assurance;
+    rec->assurance_since = sn->assurance_since;
 
     ngx_http_sg_unpack_bind(&sn->initial, &rec->initial);
     ngx_http_sg_unpack_bind(&sn->last, &rec->last);

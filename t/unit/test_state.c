@@ -42,6 +42,10 @@ st_session(u_char *p, const char *id, const char *sub, u_char revoked)
     rec.last_seen = 1700000100;
     rec.revoked = revoked;
     rec.initial.ip.family = 4;
+    rec.claims_since = 1700000050;
+    rec.assurance_ns = 0x11111111;
+    rec.assurance = 0x22222222;
+    rec.assurance_since = 1700000060;
 
     p = st_put16(p, (uint16_t) strlen(id));
     p = st_put16(p, (uint16_t) strlen(sub));
@@ -153,6 +157,10 @@ test_good(void **state)
     assert_int_equal(rec.revoked, 2);
     assert_int_equal(rec.created, 1700000000);
     assert_int_equal(rec.initial.ip.family, 4);
+    assert_int_equal(rec.claims_since, 1700000050);
+    assert_int_equal(rec.assurance_ns, 0x11111111);
+    assert_int_equal(rec.assurance, 0x22222222);
+    assert_int_equal(rec.assurance_since, 1700000060);
 
     assert_int_equal(ngx_sg_state_next_session(&st, &id, &sub, &rec),
                      NGX_OK);
@@ -187,6 +195,85 @@ test_good(void **state)
 }
 
 
+/*
+ * A file of format 1 (records of 200 bytes, before the assurance level):
+ * read, with zeros in the fields it did not have
+ */
+
+static void
+test_format1(void **state)
+{
+    u_char           *p;
+    uint32_t          v;
+    ngx_str_t         id, sub;
+    st_file_t         f, old;
+    const char       *reason;
+    ngx_sg_state_t    st;
+    ngx_sg_record_t   rec;
+
+    st_good(&f);
+
+    /* the same file with every record cut to its first 200 bytes */
+
+    ngx_memzero(&old, sizeof(st_file_t));
+    p = ngx_cpymem(old.data, f.data, f.sessions - f.data);
+    v = 1;
+    ngx_memcpy(old.data + 8, &v, sizeof(uint32_t));
+    v = NGX_SG_STATE_V1_RECORD;
+    ngx_memcpy(old.data + 16, &v, sizeof(uint32_t));
+
+    p = ngx_cpymem(p, f.sessions, 4 + NGX_SG_STATE_V1_RECORD);
+    p = ngx_cpymem(p, f.sessions + NGX_SG_STATE_SESSION, 9 + 5);
+    p = ngx_cpymem(p, f.sessions + NGX_SG_STATE_SESSION + 14,
+                   4 + NGX_SG_STATE_V1_RECORD);
+    p = ngx_cpymem(p, f.sessions + 2 * NGX_SG_STATE_SESSION + 14, 2);
+
+    /* the jti entries as they are */
+
+    p = ngx_cpymem(p, f.sessions + 2 * NGX_SG_STATE_SESSION + 16,
+                   f.data + f.len - NGX_SG_STATE_DIGEST
+                   - (f.sessions + 2 * NGX_SG_STATE_SESSION + 16));
+
+    old.len = p - old.data + NGX_SG_STATE_DIGEST;
+    st_seal(&old);
+
+    assert_int_equal(ngx_sg_state_parse(&st, old.data, old.len, &st_zone,
+                                        &reason), NGX_OK);
+    assert_int_equal(st.sessions, 2);
+    assert_int_equal(st.jti, 2);
+
+    assert_int_equal(ngx_sg_state_next_session(&st, &id, &sub, &rec),
+                     NGX_OK);
+    assert_true(id.len == 9 && ngx_memcmp(id.data, "s-revoked", 9) == 0);
+    assert_true(sub.len == 5 && ngx_memcmp(sub.data, "alice", 5) == 0);
+    assert_int_equal(rec.revoked, 2);
+    assert_int_equal(rec.claims_since, 1700000050);
+    assert_int_equal(rec.assurance_ns, 0);
+    assert_int_equal(rec.assurance, 0);
+    assert_int_equal(rec.assurance_since, 0);
+
+    assert_int_equal(ngx_sg_state_next_session(&st, &id, &sub, &rec),
+                     NGX_OK);
+    assert_true(id.len == 2 && ngx_memcmp(id.data, "s1", 2) == 0);
+    assert_int_equal(rec.assurance_since, 0);
+
+    assert_int_equal(ngx_sg_state_next_session(&st, &id, &sub, &rec),
+                     NGX_DONE);
+
+    /* a format 1 record cut short: refused */
+
+    old.len = f.sessions - f.data + 4 + NGX_SG_STATE_V1_RECORD - 1
+              + NGX_SG_STATE_DIGEST;
+    v = 1;
+    ngx_memcpy(old.data + 20 + 4, &v, sizeof(uint32_t));
+    v = 0;
+    ngx_memcpy(old.data + 20 + 8, &v, sizeof(uint32_t));
+    st_seal(&old);
+
+    assert_string_equal(st_parse(&old), "truncated session");
+}
+
+
 static void
 test_header(void **state)
 {
@@ -209,10 +296,31 @@ test_header(void **state)
     assert_string_equal(st_parse(&f), "not a session_guard state file");
 
     st_good(&f);
-    v = 2;
+    v = 3;
     ngx_memcpy(f.data + 8, &v, sizeof(uint32_t));
     st_seal(&f);
     assert_string_equal(st_parse(&f), "unknown format version");
+
+    v = 0;
+    ngx_memcpy(f.data + 8, &v, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "unknown format version");
+
+    /* format 1 with this format's record size, and the other way round */
+
+    st_good(&f);
+    v = 1;
+    ngx_memcpy(f.data + 8, &v, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f),
+                        "written by another version of the module");
+
+    st_good(&f);
+    v = NGX_SG_STATE_V1_RECORD;
+    ngx_memcpy(f.data + 16, &v, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f),
+                        "written by another version of the module");
 
     st_good(&f);
     v = 0x04030201;
@@ -441,6 +549,8 @@ main(void)
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test_setup_teardown(test_good, sg_setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_header, sg_setup, sg_teardown),
+        cmocka_unit_test_setup_teardown(test_format1, sg_setup,
+                                        sg_teardown),
         cmocka_unit_test_setup_teardown(test_digest, sg_setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_records, sg_setup,
                                         sg_teardown),
