@@ -103,6 +103,7 @@ struct ngx_http_sg_main_conf_s {
     ngx_array_t                *fetches;    /* ngx_http_sg_jwks_fetch_t * */
     ngx_array_t                *transmitters; /* ngx_http_sg_ssf_tx_t * */
     ngx_array_t                *pollers;    /* ngx_http_sg_ssf_conf_t * */
+    ngx_array_t                *scales;     /* ngx_http_sg_scale_t */
 };
 
 
@@ -141,6 +142,13 @@ struct ngx_http_sg_loc_conf_s {
     ngx_http_sg_limit_t         limit;
     ngx_str_t                   acr_values;
     time_t                      max_age;    /* < 0: none */
+
+    /* session_guard_require_assurance (ngx_http_sg_assurance.c) */
+    ngx_str_t                  *assurance_req; /* namespace, level */
+    ngx_str_t                   assurance_file;
+    ngx_uint_t                  assurance_line;
+    ngx_http_sg_scale_t        *assurance;  /* NULL: none */
+    ngx_uint_t                  assurance_min; /* its rank */
 
     /* sender constraints (ngx_http_sg_dpop.c, ngx_http_sg_mtls.c) */
     ngx_http_sg_dpop_conf_t     dpop;

@@ -336,6 +336,20 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       0,
       NULL },
 
+    { ngx_string("session_guard_require_assurance"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_sg_require_assurance,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_assurance_levels"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
+      ngx_http_sg_assurance_levels,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("session_guard_acr_levels"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_sg_acr_levels,
@@ -546,7 +560,9 @@ ngx_http_sg_init_main_conf(ngx_conf_t *cf, void *conf)
 
     ngx_conf_init_uint_value(smcf->cache_size, NGX_HTTP_SG_CACHE_DEFAULT);
 
-    if (ngx_http_sg_zone_check(cf) != NGX_OK) {
+    if (ngx_http_sg_zone_check(cf) != NGX_OK
+        || ngx_http_sg_assurance_init(cf, smcf) != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
 
@@ -605,6 +621,7 @@ ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (ngx_http_sg_edge_merge_conf(cf, prev, conf) != NGX_CONF_OK
         || ngx_http_sg_session_merge_conf(cf, prev, conf) != NGX_CONF_OK
+        || ngx_http_sg_assurance_merge_conf(cf, prev, conf) != NGX_CONF_OK
         || ngx_http_sg_sender_merge_conf(cf, prev, conf) != NGX_CONF_OK
         || ngx_http_sg_notify_merge_conf(cf, prev, conf) != NGX_CONF_OK
         || ngx_http_sg_ssf_tx_merge_conf(cf, prev, conf) != NGX_CONF_OK

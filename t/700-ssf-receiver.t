@@ -67,7 +67,7 @@ sub bad { qq({"err":"$_[0]","description":"$_[1]"}) }
 add_block_preprocessor(sub {
     my $block = shift;
     $block->set_value('user_files',
-                      ">>> t\nprotected\n>>> ssf.secret\n$main::SECRET\n")
+                      ">>> t\nprotected\n>>> pay\nprotected\n>>> ssf.secret\n$main::SECRET\n")
         unless defined $block->user_files;
     $block->set_value('http_config', <<'_EOC_' . ($block->http_config // ''));
     session_guard_zone zone=sg:1m max_lifetime=1h;
@@ -96,10 +96,22 @@ _EOC_
     location /ssf-step {
         session_guard_ssf_receiver zone=sg issuer=https://tx.test/
             audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
-            auth=../html/ssf.secret on=credential-change:step_up;
+            auth=../html/ssf.secret on=credential-change:step_up
+            on=assurance-level-change:step_up;
+    }
+    location /pay {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_leeway 120s;
+        session_guard_require_assurance NIST-AAL nist-aal2;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
     }
     location /api {
         session_guard_api zone=sg;
+    }
+    location = /error.log {
+        default_type text/plain;
+        alias $TEST_NGINX_SERVER_ROOT/logs/error.log;
     }
 _EOC_
     if (!defined $block->more_headers && !ref $block->request) {
@@ -167,31 +179,37 @@ __DATA__
 
 
 
-=== TEST 4: assurance-level-change (decrease) asks the session for step-up; increase, and token-claims-change mapped to log, are logged
+=== TEST 4: assurance-level-change records the level: step-up only where a location needs more, until a newer authentication; token-claims-change mapped to log is logged
 --- request eval
-["GET /t", "GET /t",
+["GET /pay", "GET /pay",
  main::post(main::set(event => 'assurance-level-change',
-     event_body => { namespace => 'nist-aal', current_level => 'aal1',
-                     previous_level => 'aal2', change_direction => 'decrease' })),
+     event_body => { namespace => 'NIST-AAL', current_level => 'nist-aal1',
+                     previous_level => 'nist-aal2', change_direction => 'decrease' })),
  main::post(main::set(event => 'assurance-level-change',
      subject => main::user('bob'),
-     event_body => { namespace => 'nist-aal', current_level => 'aal2',
-                     previous_level => 'aal1', change_direction => 'increase' })),
+     event_body => { namespace => 'NIST-AAL', current_level => 'nist-aal3',
+                     previous_level => 'nist-aal1', change_direction => 'increase' })),
  "POST /ssf-log\n" . main::set(event => 'token-claims-change',
      subject => main::user('bob'), alg => 'ES256',
      event_body => { claims => { role => 'user' } }),
- "GET /t", "GET /t", "GET /t"]
+ "GET /t", "GET /pay", "GET /pay", "GET /pay", "GET /api/sessions/s1",
+ "GET /api/sessions/s2"]
 --- more_headers eval
 [main::at('s1', 'alice', time - 60), main::at('s2', 'bob', time - 60),
  $main::H, $main::H, $main::H,
- main::at('s1', 'alice', time - 60), main::at('s1', 'alice', time + 60),
- main::at('s2', 'bob', time - 60)]
+ main::at('s1', 'alice', time - 60), main::at('s1', 'alice', time - 60),
+ main::at('s1', 'alice', time + 60), main::at('s2', 'bob', time - 60), "", ""]
 --- error_code eval
-[200, 200, 202, 202, 202, 401, 200, 200]
+[200, 200, 202, 202, 202, 200, 401, 200, 200, 200, 200]
 --- response_headers_like eval
-["", "", "", "", "",
- "X-Status: STEP_UP\nWWW-Authenticate: Bearer error=\"insufficient_user_authentication\".*",
- "X-Status: ALLOW", "X-Status: ALLOW"]
+["", "", "", "", "", "X-Status: ALLOW",
+ "X-Status: STEP_UP\nX-Reason: assurance level too low\nWWW-Authenticate: Bearer error=\"insufficient_user_authentication\".*",
+ "X-Status: ALLOW", "X-Status: ALLOW", "", ""]
+--- response_body_like eval
+[qr/protected/, qr/protected/, qr/^$/, qr/^$/, qr/^$/, qr/protected/, qr/./,
+ qr/protected/, qr/protected/,
+ qr/"step_up_since":null,"claims_since":null,"assurance":\{"namespace":"NIST-AAL","level":"nist-aal1","since":\d+\}/,
+ qr/"assurance":\{"namespace":"NIST-AAL","level":"nist-aal3","since":\d+\}/]
 --- no_error_log
 [error]
 
@@ -430,12 +448,18 @@ my $b = main::set(subject => main::user('bob'), claims => { jti => "j-$$" });
             audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
             auth=../html/ssf.secret;
     }
+    location /ssf-step {
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
+            auth=../html/ssf.secret on=assurance-level-change:step_up;
+    }
     location /metrics { session_guard_metrics format=json; }
 --- request eval
 my $a = main::set(subject => main::user('alice'));
 [main::post($a), main::post($a), main::post(main::set(claims => { exp => time })),
- main::post(main::set(event => 'assurance-level-change',
-                      event_body => { change_direction => 'decrease' })),
+ "POST /ssf-step\n" . main::set(event => 'assurance-level-change',
+     event_body => { namespace => 'NIST-AAL', current_level => 'nist-aal1',
+                     change_direction => 'decrease' }),
  "GET /metrics"]
 --- more_headers eval
 [($main::H) x 4, ""]
@@ -480,20 +504,20 @@ credential-change event from "https://tx.test/" for "carol" logged, nothing done
 
 
 
-=== TEST 18: an assurance level that went up is logged
+=== TEST 18: an assurance level recorded is logged
 --- request eval
-main::post(main::set(event => "assurance-level-change", event_body => { change_direction => "increase" }))
+main::post(main::set(event => "assurance-level-change", event_body => { namespace => "NIST-IAL", current_level => "nist-ial2", change_direction => "increase" }))
 --- error_code: 202
 --- error_log
-assurance-level-change event from "https://tx.test/" for "s1" logged
+zone "sg": assurance level "nist-ial2" of "NIST-IAL" (increase) recorded for 0 session(s) of "s1" by an event from "https://tx.test/"
 --- no_error_log
 [error]
 
 
 
-=== TEST 19: a step-up asked is logged with its count
+=== TEST 19: a step-up asked is logged with its count (on=assurance-level-change:step_up)
 --- request eval
-main::post(main::set(event => "assurance-level-change", event_body => { change_direction => "decrease" }))
+"POST /ssf-step\n" . main::set(event => "assurance-level-change", event_body => { namespace => "NIST-AAL", current_level => "nist-aal1", change_direction => "decrease" })
 --- error_code: 202
 --- error_log
 step-up asked of 0 session(s) of "s1" by event assurance-level-change from "https://tx.test/"
@@ -875,3 +899,266 @@ takes keys from files or from "jwks_fetch=on", not both
 [500, 404]
 --- error_log
 discovery from "/tx-config" failed: "issuer is not session_guard_issuer"
+
+
+
+=== TEST 38: a user's sessions all record the level; an event that says the level changed earlier than the one recorded changes nothing
+--- request eval
+["GET /pay", "GET /pay",
+ main::post(main::set(event => 'assurance-level-change',
+     subject => main::user('alice'),
+     event_body => { namespace => 'NIST-AAL', current_level => 'nist-aal1',
+                     change_direction => 'decrease' })),
+ main::post(main::set(event => 'assurance-level-change',
+     subject => main::user('alice'),
+     event_body => { namespace => 'NIST-AAL', current_level => 'nist-aal3',
+                     change_direction => 'increase',
+                     event_timestamp => time - 30 })),
+ "GET /pay", "GET /pay", "GET /api/sessions/s2", "GET /error.log"]
+--- more_headers eval
+[main::at('s1', 'alice', time - 60), main::at('s2', 'alice', time - 60),
+ $main::H, $main::H,
+ main::at('s1', 'alice', time - 60), main::at('s2', 'alice', time - 60), "",
+ ""]
+--- error_code eval
+[200, 200, 202, 202, 401, 401, 200, 200]
+--- response_body_like eval
+[qr/protected/, qr/protected/, qr/^$/, qr/^$/, qr/./, qr/./,
+ qr/"assurance":\{"namespace":"NIST-AAL","level":"nist-aal1",/,
+ qr/assurance level "nist-aal1" of "NIST-AAL" \(decrease\) recorded for 2 session\(s\) of "alice".*assurance level "nist-aal3" of "NIST-AAL" \(increase\) recorded for 0 session\(s\) of "alice"/s]
+--- no_error_log
+[error]
+
+
+
+=== TEST 39: a level that is not one of its namespace's is recorded as weaker than any; a namespace not declared records nothing
+--- request eval
+["GET /pay",
+ main::post(main::set(event => 'assurance-level-change',
+     event_body => { namespace => 'NIST-AAL', current_level => "nist-aal9\nforged" })),
+ "GET /pay", "GET /api/sessions/s1",
+ "GET /pay",
+ main::post(main::set(event => 'assurance-level-change',
+     subject => { format => 'complex', session => { format => 'opaque', id => 's2' } },
+     event_body => { namespace => 'Retinal Scan', current_level => 'low-res' })),
+ "GET /pay", "GET /api/sessions/s2", "GET /error.log"]
+--- more_headers eval
+[main::at('s1', 'alice', time - 60), $main::H,
+ main::at('s1', 'alice', time - 60), "",
+ main::at('s2', 'bob', time - 60), $main::H,
+ main::at('s2', 'bob', time - 60), "", ""]
+--- error_code eval
+[200, 202, 401, 200, 200, 202, 200, 200, 200]
+--- response_body_like eval
+[qr/protected/, qr/^$/, qr/./,
+ qr/"assurance":\{"namespace":"NIST-AAL","level":null,"since":\d+\}/,
+ qr/protected/, qr/^$/, qr/protected/, qr/"assurance":null/,
+ qr/\[warn\] [^\n]*"nist-aal9\\nforged" is not a level of "NIST-AAL", recorded as weaker than any.*\[info\] [^\n]*session "s1": assurance level "\(not one of its levels\)" of "NIST-AAL" reported at \d+, "nist-aal2" needed here.*in namespace "Retinal Scan", which "session_guard_assurance_levels" does not declare: nothing recorded/s]
+--- no_error_log
+[error]
+
+
+
+=== TEST 40: namespaces declared by the operator, NIST-AAL declared again; monitor mode only reports
+--- http_config
+    session_guard_assurance_levels "Retinal Scan" low-res hi-res;
+    session_guard_assurance_levels NIST-AAL aal1 aal2 aal3;
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_require_assurance "Retinal Scan" hi-res;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+        location /t/monitor {
+            session_guard zone=sg mode=monitor;
+            alias $TEST_NGINX_SERVER_ROOT/html/t;
+        }
+        location /t/aal {
+            session_guard_require_assurance NIST-AAL aal2;
+            alias $TEST_NGINX_SERVER_ROOT/html/t;
+        }
+        location /t/off {
+            session_guard_require_assurance off;
+            alias $TEST_NGINX_SERVER_ROOT/html/t;
+        }
+    }
+    location /ssf {
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
+            auth=../html/ssf.secret;
+    }
+    location /api {
+        session_guard_api zone=sg;
+    }
+--- request eval
+["GET /t",
+ main::post(main::set(event => 'assurance-level-change',
+     event_body => { namespace => 'Retinal Scan', current_level => 'low-res' })),
+ "GET /t", "GET /t/monitor", "GET /t/aal", "GET /t/off",
+ main::post(main::set(event => 'assurance-level-change',
+     event_body => { namespace => 'NIST-AAL', current_level => 'aal1' })),
+ "GET /t", "GET /t/aal", "GET /api/sessions/s1"]
+--- more_headers eval
+[main::at('s1'), $main::H, main::at('s1'), main::at('s1'), main::at('s1'),
+ main::at('s1'), $main::H, main::at('s1'), main::at('s1'), ""]
+--- error_code eval
+[200, 202, 401, 200, 200, 200, 202, 200, 401, 200]
+--- response_headers_like eval
+["X-Status: ALLOW", "", "X-Status: STEP_UP\nX-Reason: assurance level too low",
+ "X-Status: STEP_UP_MONITOR\nX-Reason: assurance level too low",
+ "X-Status: ALLOW", "X-Status: ALLOW", "", "X-Status: ALLOW",
+ "X-Status: STEP_UP\nX-Reason: assurance level too low", ""]
+--- response_body_like eval
+[qr/protected/, qr/^$/, qr/./, qr/protected/, qr/protected/, qr/protected/,
+ qr/^$/, qr/protected/, qr/./,
+ qr/"assurance":\{"namespace":"NIST-AAL","level":"aal1","since":\d+\}/]
+--- no_error_log
+[error]
+
+
+
+=== TEST 41: on=assurance-level-change:step_up records the level and, for a decrease, asks every location for step-up; :log records nothing
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_leeway 120s;
+        include $TEST_NGINX_SG_CONF/decision-headers.conf;
+    }
+    location /ssf-step {
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
+            auth=../html/ssf.secret on=assurance-level-change:step_up;
+    }
+    location /ssf-log {
+        session_guard_ssf_receiver zone=sg issuer=https://tx.test/
+            audience=https://edge.test/ jwks=$TEST_NGINX_KEYS/all.jwks
+            auth=../html/ssf.secret on=assurance-level-change:log;
+    }
+    location /api {
+        session_guard_api zone=sg;
+    }
+--- request eval
+["GET /t", "GET /t",
+ "POST /ssf-step\n" . main::set(event => 'assurance-level-change',
+     event_body => { namespace => 'NIST-AAL', current_level => 'nist-aal2',
+                     change_direction => 'increase' }),
+ "GET /t",
+ "POST /ssf-step\n" . main::set(event => 'assurance-level-change',
+     event_body => { namespace => 'NIST-AAL', current_level => 'nist-aal1',
+                     change_direction => 'decrease' }),
+ "GET /t", "GET /api/sessions/s1",
+ "POST /ssf-log\n" . main::set(event => 'assurance-level-change',
+     subject => { format => 'complex', session => { format => 'opaque', id => 's2' } },
+     event_body => { namespace => 'NIST-AAL', current_level => 'nist-aal1',
+                     change_direction => 'decrease' }),
+ "GET /t", "GET /api/sessions/s2"]
+--- more_headers eval
+[main::at('s1', 'alice', time - 60), main::at('s2', 'bob', time - 60),
+ $main::H, main::at('s1', 'alice', time - 60), $main::H,
+ main::at('s1', 'alice', time - 60), "", $main::H,
+ main::at('s2', 'bob', time - 60), ""]
+--- error_code eval
+[200, 200, 202, 200, 202, 401, 200, 202, 200, 200]
+--- response_body_like eval
+[qr/protected/, qr/protected/, qr/^$/, qr/protected/, qr/^$/, qr/./,
+ qr/"step_up_since":\d+,"claims_since":null,"assurance":\{"namespace":"NIST-AAL","level":"nist-aal1",/,
+ qr/^$/, qr/protected/, qr/"step_up_since":null,"claims_since":null,"assurance":null/]
+--- no_error_log
+[error]
+
+
+
+=== TEST 42: an assurance-level-change without namespace or current_level is refused (CAEP requires both)
+--- request eval
+[main::post(main::set(event => 'assurance-level-change',
+     event_body => { current_level => 'nist-aal1' })),
+ main::post(main::set(event => 'assurance-level-change',
+     event_body => { namespace => 'NIST-AAL', change_direction => 'decrease' })),
+ main::post(main::set(event => 'assurance-level-change',
+     event_body => { namespace => 'NIST-AAL', current_level => 2 })),
+ main::post(main::set(event => 'assurance-level-change',
+     event_body => { namespace => ['NIST-AAL'], current_level => 'nist-aal1' }))]
+--- error_code eval
+[400, 400, 400, 400]
+--- response_body eval
+[(main::bad('invalid_request', 'malformed event')) x 4]
+--- more_headers eval
+[($main::H) x 4]
+--- no_error_log
+[error]
+
+
+
+=== TEST 43: nginx -t refuses a requirement in a namespace not declared
+--- config
+    location /a {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_require_assurance eIDAS substantial;
+    }
+--- must_die
+--- error_log eval
+qr/"session_guard_require_assurance": unknown assurance namespace "eIDAS" \(declare it with "session_guard_assurance_levels"\) in \S+nginx.conf:\d+/
+
+
+
+=== TEST 44: nginx -t refuses a requirement that is not a level of its namespace
+--- config
+    location /a {
+        session_guard_require_assurance NIST-AAL aal2;
+    }
+--- must_die
+--- error_log
+"session_guard_require_assurance": "aal2" is not a level of "NIST-AAL"
+
+
+
+=== TEST 45: nginx -t refuses a namespace declared twice
+--- http_config
+    session_guard_assurance_levels eIDAS low substantial high;
+    session_guard_assurance_levels eIDAS low high;
+--- config
+--- must_die
+--- error_log
+"session_guard_assurance_levels" directive is duplicate for this namespace
+
+
+
+=== TEST 46: nginx -t refuses a level given twice
+--- http_config
+    session_guard_assurance_levels eIDAS low substantial low;
+--- config
+--- must_die
+--- error_log
+duplicate assurance level "low"
+
+
+
+=== TEST 47: nginx -t refuses a level with a double quote
+--- http_config
+    session_guard_assurance_levels eIDAS 'lo"w' high;
+--- config
+--- must_die
+--- error_log
+invalid assurance level "lo"w"
+
+
+
+=== TEST 48: nginx -t refuses namespaces declared outside http
+--- config
+    session_guard_assurance_levels eIDAS low high;
+--- must_die
+--- error_log
+"session_guard_assurance_levels" directive is not allowed here
+
+
+
+=== TEST 49: nginx -t refuses one argument other than off
+--- config
+    location /a {
+        session_guard_require_assurance NIST-AAL;
+    }
+--- must_die
+--- error_log
+invalid parameter "NIST-AAL" (a namespace and a level, or "off")

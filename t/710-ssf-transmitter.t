@@ -174,10 +174,12 @@ add_block_preprocessor(sub {
             proxy_set_header Authorization $http_authorization;
             proxy_pass http://127.0.0.1:$TEST_NGINX_APP_PORT/ssf/events;
         }
+        # another edge's step-up is one here too, in every location
         location = /ssf/events {
             session_guard_ssf_receiver zone=b issuer=https://edge-a.test/
                 audience=https://edge-b.test/
-                jwks=$TEST_NGINX_EDGE_KEYS/a.jwks auth=../html/ssf.secret;
+                jwks=$TEST_NGINX_EDGE_KEYS/a.jwks auth=../html/ssf.secret
+                on=assurance-level-change:step_up;
         }
         location = /ssf/other {
             session_guard_ssf_receiver zone=b issuer=https://edge-a.test/

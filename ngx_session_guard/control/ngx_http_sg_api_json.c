@@ -22,6 +22,8 @@
 static void ngx_http_sg_api_bind(ngx_http_sg_out_t *out,
     ngx_sg_bind_t *b);
 static void ngx_http_sg_api_time(ngx_http_sg_out_t *out, time_t t);
+static void ngx_http_sg_api_assurance(ngx_http_sg_out_t *out,
+    ngx_sg_record_t *rec);
 
 
 static ngx_str_t  ngx_http_sg_api_json_type =
@@ -139,6 +141,51 @@ ngx_http_sg_api_error(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
+/*
+ * The assurance level a Shared Signals event reported, by the names of
+ * the namespaces declared now; a namespace a reload took away is null
+ */
+
+static void
+ngx_http_sg_api_assurance(ngx_http_sg_out_t *out, ngx_sg_record_t *rec)
+{
+    ngx_int_t                 rank;
+    ngx_http_sg_scale_t      *scale;
+    ngx_http_sg_main_conf_t  *smcf;
+
+    if (rec->assurance_ns == 0) {
+        ngx_http_sg_out_lit(out, "null");
+        return;
+    }
+
+    smcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                               ngx_http_session_guard_module);
+    scale = ngx_http_sg_assurance_scale(smcf, rec->assurance_ns);
+
+    ngx_http_sg_out_lit(out, "{\"namespace\":");
+
+    if (scale == NULL) {
+        ngx_http_sg_out_lit(out, "null,\"level\":null");
+
+    } else {
+        ngx_http_sg_out_json(out, &scale->ns);
+        ngx_http_sg_out_lit(out, ",\"level\":");
+
+        rank = ngx_http_sg_assurance_rank(scale, rec->assurance);
+
+        if (rank == NGX_DECLINED) {
+            ngx_http_sg_out_lit(out, "null");
+
+        } else {
+            ngx_http_sg_out_json(out, &scale->levels[rank]);
+        }
+    }
+
+    ngx_http_sg_out_fmt(out, ",\"since\":%T}",
+                        (time_t) rec->assurance_since);
+}
+
+
 /* one session, as the API shows it */
 
 void
@@ -181,6 +228,9 @@ ngx_http_sg_api_session_json(ngx_http_sg_out_t *out, ngx_http_sg_session_t *s)
 
     ngx_http_sg_out_lit(out, ",\"claims_since\":");
     ngx_http_sg_api_time(out, rec->claims_since);
+
+    ngx_http_sg_out_lit(out, ",\"assurance\":");
+    ngx_http_sg_api_assurance(out, rec);
 
     ngx_http_sg_out_fmt(out, ",\"cookie_mode\":\"%s\",\"shortened\":%s,"
                         "\"initial\":",

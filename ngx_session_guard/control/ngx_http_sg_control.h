@@ -28,6 +28,7 @@ typedef struct {
 #define NGX_HTTP_SG_SSF_REVOKE     1
 #define NGX_HTTP_SG_SSF_STEP_UP    2
 #define NGX_HTTP_SG_SSF_REFUSE_BEFORE  3  /* tokens issued before refused */
+#define NGX_HTTP_SG_SSF_RECORD     4    /* an assurance level recorded */
 
 typedef struct {
     ngx_http_sg_zone_t         *zone;

@@ -59,6 +59,9 @@ static ngx_int_t ngx_http_sg_ssf_fetched(ngx_http_request_t *r,
 static ngx_int_t ngx_http_sg_ssf_replay(ngx_http_request_t *r,
     ngx_http_sg_ssf_conf_t *scf, ngx_str_t *text, ngx_sg_set_t *set,
     ngx_str_t *keys);
+static void ngx_http_sg_ssf_level(ngx_http_request_t *r,
+    ngx_http_sg_ssf_conf_t *scf, ngx_sg_set_t *set, ngx_sg_set_event_t *ev,
+    ngx_str_t *sid, ngx_str_t *sub);
 static ngx_uint_t ngx_http_sg_ssf_authorized(ngx_http_request_t *r,
     ngx_http_sg_ssf_conf_t *scf);
 static ngx_int_t ngx_http_sg_ssf_reply(ngx_http_request_t *r,
@@ -476,15 +479,6 @@ ngx_http_sg_ssf_apply(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
         action = NGX_HTTP_SG_SSF_LOG;
     }
 
-    /* only an assurance level that went down asks for step-up */
-
-    if (ev->type == NGX_SG_SET_ASSURANCE_LEVEL_CHANGE
-        && !(ev->change_direction.len == 8
-             && ngx_strncmp(ev->change_direction.data, "decrease", 8) == 0))
-    {
-        action = NGX_HTTP_SG_SSF_LOG;
-    }
-
     if (action != NGX_HTTP_SG_SSF_LOG
         && ev->session.len == 0 && ev->user.len == 0)
     {
@@ -513,6 +507,23 @@ ngx_http_sg_ssf_apply(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
            != NGX_OK)
     {
         return NGX_ERROR;
+    }
+
+    /*
+     * An assurance level is recorded ("record", and "step_up" too); only
+     * one that went down asks every location for step-up ("step_up").
+     */
+
+    if (ev->type == NGX_SG_SET_ASSURANCE_LEVEL_CHANGE) {
+        ngx_http_sg_ssf_level(r, scf, set, ev, &sid, &sub);
+
+        if (action == NGX_HTTP_SG_SSF_RECORD
+            || !(ev->change_direction.len == 8
+                 && ngx_strncmp(ev->change_direction.data, "decrease", 8)
+                    == 0))
+        {
+            return NGX_OK;
+        }
     }
 
     if (action == NGX_HTTP_SG_SSF_REFUSE_BEFORE) {
@@ -604,6 +615,74 @@ ngx_http_sg_ssf_apply(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
                             NGX_SG_REVOKED_SSF, &why);
 
     return NGX_OK;
+}
+
+
+/*
+ * An assurance level reported: recorded in the named session, or in every
+ * live session of the user, when its namespace is declared
+ * (ngx_http_sg_assurance.c); a level that is not one of the namespace's
+ * is recorded too, and counts as weaker than any.
+ */
+
+static void
+ngx_http_sg_ssf_level(ngx_http_request_t *r, ngx_http_sg_ssf_conf_t *scf,
+    ngx_sg_set_t *set, ngx_sg_set_event_t *ev, ngx_str_t *sid,
+    ngx_str_t *sub)
+{
+    time_t                    since;
+    uint32_t                  ns, level;
+    ngx_str_t                *name, *direction;
+    ngx_uint_t                n, known;
+    ngx_http_sg_main_conf_t  *smcf;
+
+    static ngx_str_t  unsaid = ngx_string("direction not given");
+
+    name = ngx_http_sg_zone_name(scf->zone);
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_session_guard_module);
+
+    if (ngx_http_sg_assurance_names(smcf, &ev->namespace, &ev->current_level,
+                                    &ns, &level, &known)
+        != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "session_guard: assurance-level-change event from "
+                      "\"%V\" in namespace \"%V\", which "
+                      "\"session_guard_assurance_levels\" does not declare: "
+                      "nothing recorded", &scf->policy.issuer,
+                      ngx_http_sg_log_str(r, &ev->namespace));
+        return;
+    }
+
+    if (!known) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "session_guard: assurance-level-change event from "
+                      "\"%V\": \"%V\" is not a level of \"%V\", recorded as "
+                      "weaker than any", &scf->policy.issuer,
+                      ngx_http_sg_log_str(r, &ev->current_level),
+                      ngx_http_sg_log_str(r, &ev->namespace));
+    }
+
+    /* when it changed; never ahead of the clock */
+
+    since = ev->event_timestamp ? ev->event_timestamp
+            : set->toe ? set->toe : set->iat;
+    since = ngx_min(since, ngx_time());
+
+    (void) ngx_http_sg_zone_assurance(scf->zone, sid, sub, ns, level, since,
+                                      &n);
+
+    direction = ev->change_direction.len
+                ? ngx_http_sg_log_str(r, &ev->change_direction) : &unsaid;
+
+    ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                  "session_guard: zone \"%V\": assurance level \"%V\" of "
+                  "\"%V\" (%V) recorded for %ui session(s) of \"%V\" by "
+                  "an event from \"%V\"", name,
+                  ngx_http_sg_log_str(r, &ev->current_level),
+                  ngx_http_sg_log_str(r, &ev->namespace),
+                  direction, n, ngx_http_sg_log_str(r, sid->len ? sid : sub),
+                  &scf->policy.issuer);
 }
 
 

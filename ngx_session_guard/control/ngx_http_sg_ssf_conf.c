@@ -150,7 +150,7 @@ ngx_http_sg_ssf_parse(ngx_conf_t *cf, ngx_command_t *cmd, ngx_uint_t first,
     scf->action[NGX_SG_SET_SESSION_REVOKED] = NGX_HTTP_SG_SSF_REVOKE;
     scf->action[NGX_SG_SET_CREDENTIAL_CHANGE] = NGX_HTTP_SG_SSF_REVOKE;
     scf->action[NGX_SG_SET_DEVICE_COMPLIANCE_CHANGE] = NGX_HTTP_SG_SSF_REVOKE;
-    scf->action[NGX_SG_SET_ASSURANCE_LEVEL_CHANGE] = NGX_HTTP_SG_SSF_STEP_UP;
+    scf->action[NGX_SG_SET_ASSURANCE_LEVEL_CHANGE] = NGX_HTTP_SG_SSF_RECORD;
     scf->action[NGX_SG_SET_TOKEN_CLAIMS_CHANGE] = NGX_HTTP_SG_SSF_REFUSE_BEFORE;
 
     policy = &scf->policy;
@@ -346,7 +346,7 @@ invalid:
  * offered for assurance-level-change (it does not say a session ended),
  * step_up only for credential-change and assurance-level-change (the
  * others say nothing of how the user signed in), refuse_before only for
- * token-claims-change.
+ * token-claims-change, record only for assurance-level-change.
  */
 
 static char *
@@ -403,6 +403,13 @@ ngx_http_sg_ssf_on(ngx_conf_t *cf, ngx_http_sg_ssf_conf_t *scf,
         && i == NGX_SG_SET_TOKEN_CLAIMS_CHANGE)
     {
         scf->action[i] = NGX_HTTP_SG_SSF_REFUSE_BEFORE;
+        return NGX_CONF_OK;
+    }
+
+    if (act.len == 6 && ngx_strncmp(act.data, "record", 6) == 0
+        && i == NGX_SG_SET_ASSURANCE_LEVEL_CHANGE)
+    {
+        scf->action[i] = NGX_HTTP_SG_SSF_RECORD;
         return NGX_CONF_OK;
     }
 

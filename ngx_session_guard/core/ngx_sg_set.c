@@ -440,13 +440,20 @@ ngx_sg_set_fields(ngx_sg_set_event_t *ev)
     case NGX_SG_SET_ASSURANCE_LEVEL_CHANGE:
         if (ngx_sg_json_string(ev->event, "change_direction",
                               &ev->change_direction)
-            != NGX_OK)
+            != NGX_OK
+            || ngx_sg_json_string(ev->event, "namespace", &ev->namespace)
+               != NGX_OK
+            || ngx_sg_json_string(ev->event, "current_level",
+                                  &ev->current_level)
+               != NGX_OK)
         {
             return NGX_DECLINED;
         }
 
-        return ngx_sg_json_string(ev->event, "current_level",
-                                 &ev->current_level);
+        /* both required (CAEP 3.4.1): what else would be recorded */
+
+        return (ev->namespace.len && ev->current_level.len) ? NGX_OK
+                                                            : NGX_DECLINED;
 
     case NGX_SG_SET_DEVICE_COMPLIANCE_CHANGE:
         return ngx_sg_json_string(ev->event, "current_status",

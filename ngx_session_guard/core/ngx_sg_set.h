@@ -127,7 +127,8 @@ typedef struct {
     ngx_str_t                  tenant;
 
     ngx_str_t                  change_direction; /* assurance-level */
-    ngx_str_t                  current_level;
+    ngx_str_t                  namespace;        /* required */
+    ngx_str_t                  current_level;    /* required */
     ngx_str_t                  current_status;   /* device-compliance */
     ngx_str_t                  state;            /* verification */
     ngx_str_t                  status;           /* stream-updated */

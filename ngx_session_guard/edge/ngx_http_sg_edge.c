@@ -8,8 +8,9 @@
  * The edge's answers beyond allow and deny:
  *
  *  - step-up per location ("session_guard_require_auth"): sensitive
- *    areas demand a fresh or strong authentication (auth_time, acr, amr);
- *    a request that falls short is a step-up (RFC 9470);
+ *    areas demand a fresh or strong authentication (auth_time, acr, amr),
+ *    or an assurance level ("session_guard_require_assurance"); a request
+ *    that falls short is a step-up (RFC 9470);
  *  - browsers (Accept: text/html, or "session_guard_browser") are
  *    redirected instead of getting a 401: to the login page when they
  *    have no valid session ("session_guard_login"), to the authorization
@@ -69,10 +70,16 @@ ngx_http_sg_edge_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 {
     const char  *reason;
 
-    if (slcf->edge.authn && ctx->status == NGX_HTTP_SG_STATUS_ALLOW
-        && rc == NGX_OK)
+    if ((slcf->edge.authn || slcf->assurance)
+        && ctx->status == NGX_HTTP_SG_STATUS_ALLOW && rc == NGX_OK)
     {
-        reason = ngx_http_sg_authn_check(r, slcf, ctx);
+        reason = slcf->edge.authn ? ngx_http_sg_authn_check(r, slcf, ctx)
+                                  : NULL;
+
+        if (reason == NULL) {
+            /* the level a Shared Signals event reported for the session */
+            reason = ngx_http_sg_assurance_check(r, slcf, ctx);
+        }
 
         if (reason) {
             ctx->status = NGX_HTTP_SG_STATUS_STEP_UP;

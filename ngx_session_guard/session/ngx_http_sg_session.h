@@ -41,6 +41,22 @@ typedef struct {
 
 
 /*
+ * The levels of an assurance namespace, weakest first, and their
+ * ngx_sg_level_hash() values (ngx_http_sg_assurance.c)
+ */
+
+#define NGX_HTTP_SG_ASSURANCE_NAME_MAX  256
+
+typedef struct {
+    ngx_str_t                   ns;
+    uint32_t                    hash;
+    ngx_str_t                  *levels;
+    uint32_t                   *hashes;
+    ngx_uint_t                  n;
+} ngx_http_sg_scale_t;
+
+
+/*
  * A revocation made by a request outside the access check (the API, a
  * back-channel logout), for $session_guard_event (ngx_http_sg_event.c)
  */
@@ -76,6 +92,25 @@ void ngx_http_sg_session_logged_out(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
 ngx_int_t ngx_http_sg_session_name(ngx_pool_t *pool, ngx_str_t *value,
     size_t max, ngx_str_t *out);
+
+/* ngx_http_sg_assurance.c: assurance levels, and what a location needs */
+char *ngx_http_sg_assurance_levels(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_sg_require_assurance(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_sg_assurance_init(ngx_conf_t *cf,
+    ngx_http_sg_main_conf_t *smcf);
+char *ngx_http_sg_assurance_merge_conf(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
+ngx_http_sg_scale_t *ngx_http_sg_assurance_scale(
+    ngx_http_sg_main_conf_t *smcf, uint32_t hash);
+ngx_int_t ngx_http_sg_assurance_rank(ngx_http_sg_scale_t *scale,
+    uint32_t level);
+ngx_int_t ngx_http_sg_assurance_names(ngx_http_sg_main_conf_t *smcf,
+    ngx_str_t *ns, ngx_str_t *level, uint32_t *ns_hash,
+    uint32_t *level_hash, ngx_uint_t *known);
+const char *ngx_http_sg_assurance_check(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
 
 /* ngx_http_sg_event.c */
 ngx_int_t ngx_http_sg_add_session_variables(ngx_conf_t *cf);

@@ -476,6 +476,7 @@ ngx_http_sg_session_init_conf(ngx_http_sg_loc_conf_t *conf)
     conf->absolute = NGX_CONF_UNSET_PTR;
     conf->idle = NGX_CONF_UNSET_PTR;
     conf->shorten = NGX_CONF_UNSET;
+    conf->assurance_req = NGX_CONF_UNSET_PTR;
     conf->limit.max_sessions = NGX_CONF_UNSET_UINT;
     conf->limit.replace_oldest = NGX_CONF_UNSET_UINT;
 }

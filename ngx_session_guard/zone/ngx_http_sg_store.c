@@ -41,15 +41,19 @@ static ngx_int_t ngx_http_sg_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_uint_t flags, ngx_uint_t source, ngx_uint_t reason, time_t until);
 static void ngx_http_sg_list_locked(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
     time_t now, ngx_http_sg_list_t *ls);
+/* a change marked on sessions: the fields of "to" it is about */
 typedef ngx_uint_t (*ngx_http_sg_mark_pt)(ngx_http_sg_zone_t *zone,
-    ngx_http_sg_node_t *sn, time_t t, time_t now);
+    ngx_http_sg_node_t *sn, ngx_sg_record_t *to, time_t now);
 
 static ngx_int_t ngx_http_sg_mark(ngx_http_sg_zone_t *zone, ngx_str_t *id,
-    ngx_str_t *sub, ngx_http_sg_mark_pt mark, time_t t, ngx_uint_t *n);
+    ngx_str_t *sub, ngx_http_sg_mark_pt mark, ngx_sg_record_t *to,
+    ngx_uint_t *n);
 static ngx_uint_t ngx_http_sg_step_up_node(ngx_http_sg_zone_t *zone,
-    ngx_http_sg_node_t *sn, time_t t, time_t now);
+    ngx_http_sg_node_t *sn, ngx_sg_record_t *to, time_t now);
 static ngx_uint_t ngx_http_sg_claims_node(ngx_http_sg_zone_t *zone,
-    ngx_http_sg_node_t *sn, time_t since, time_t now);
+    ngx_http_sg_node_t *sn, ngx_sg_record_t *to, time_t now);
+static ngx_uint_t ngx_http_sg_assurance_node(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_node_t *sn, ngx_sg_record_t *to, time_t now);
 
 
 /*
@@ -485,8 +489,11 @@ ngx_int_t
 ngx_http_sg_zone_step_up(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_str_t *sub, ngx_uint_t *n)
 {
-    return ngx_http_sg_mark(zone, id, sub, ngx_http_sg_step_up_node,
-                            ngx_time(), n);
+    ngx_sg_record_t  to;
+
+    ngx_memzero(&to, sizeof(ngx_sg_record_t));
+
+    return ngx_http_sg_mark(zone, id, sub, ngx_http_sg_step_up_node, &to, n);
 }
 
 
@@ -499,14 +506,40 @@ ngx_int_t
 ngx_http_sg_zone_claims_changed(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_str_t *sub, time_t since, ngx_uint_t *n)
 {
-    return ngx_http_sg_mark(zone, id, sub, ngx_http_sg_claims_node, since,
+    ngx_sg_record_t  to;
+
+    ngx_memzero(&to, sizeof(ngx_sg_record_t));
+    to.claims_since = ngx_http_sg_t32(since);
+
+    return ngx_http_sg_mark(zone, id, sub, ngx_http_sg_claims_node, &to, n);
+}
+
+
+/*
+ * And for an assurance level reported (ngx_sg_record.h): recorded unless
+ * one reported as changed later is there already.
+ */
+
+ngx_int_t
+ngx_http_sg_zone_assurance(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_str_t *sub, uint32_t ns, uint32_t level, time_t since,
+    ngx_uint_t *n)
+{
+    ngx_sg_record_t  to;
+
+    ngx_memzero(&to, sizeof(ngx_sg_record_t));
+    to.assurance_ns = ns;
+    to.assurance = level;
+    to.assurance_since = ngx_http_sg_t32(since);
+
+    return ngx_http_sg_mark(zone, id, sub, ngx_http_sg_assurance_node, &to,
                             n);
 }
 
 
 static ngx_int_t
 ngx_http_sg_mark(ngx_http_sg_zone_t *zone, ngx_str_t *id, ngx_str_t *sub,
-    ngx_http_sg_mark_pt mark, time_t t, ngx_uint_t *n)
+    ngx_http_sg_mark_pt mark, ngx_sg_record_t *to, ngx_uint_t *n)
 {
     u_char                 *base;
     time_t                  now;
@@ -531,7 +564,7 @@ ngx_http_sg_mark(ngx_http_sg_zone_t *zone, ngx_str_t *id, ngx_str_t *sub,
         sn = ngx_http_sg_shm_find(zone, id, hash, now);
 
         if (sn && !sn->revoked && !ngx_http_sg_dead(sn, now)) {
-            count += mark(zone, sn, t, now);
+            count += mark(zone, sn, to, now);
         }
 
         ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -560,7 +593,7 @@ ngx_http_sg_mark(ngx_http_sg_zone_t *zone, ngx_str_t *id, ngx_str_t *sub,
                 continue;
             }
 
-            count += mark(zone, sn, t, now);
+            count += mark(zone, sn, to, now);
         }
     }
 
@@ -583,7 +616,7 @@ done:
 
 static ngx_uint_t
 ngx_http_sg_step_up_node(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
-    time_t t, time_t now)
+    ngx_sg_record_t *to, time_t now)
 {
     if (sn->step_up_since >= ngx_http_sg_t32(now)) {
         return 0;
@@ -602,13 +635,37 @@ ngx_http_sg_step_up_node(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
 
 static ngx_uint_t
 ngx_http_sg_claims_node(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
-    time_t since, time_t now)
+    ngx_sg_record_t *to, time_t now)
 {
-    if (sn->claims_since >= ngx_http_sg_t32(since)) {
+    if (sn->claims_since >= to->claims_since) {
         return 0;
     }
 
-    sn->claims_since = ngx_http_sg_t32(since);
+    sn->claims_since = to->claims_since;
+    sn->updated = ngx_http_sg_t32(now);
+
+    zone->sh->generation++;
+
+    return 1;
+}
+
+
+/*
+ * with the mutex held: 1 if the level was recorded; an event that arrives
+ * late (it says the level changed before the one recorded) changes nothing
+ */
+
+static ngx_uint_t
+ngx_http_sg_assurance_node(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
+    ngx_sg_record_t *to, time_t now)
+{
+    if (sn->assurance_since > to->assurance_since) {
+        return 0;
+    }
+
+    sn->assurance_ns = to->assurance_ns;
+    sn->assurance = to->assurance;
+    sn->assurance_since = to->assurance_since;
     sn->updated = ngx_http_sg_t32(now);
 
     zone->sh->generation++;

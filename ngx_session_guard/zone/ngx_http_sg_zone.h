@@ -217,6 +217,14 @@ ngx_int_t ngx_http_sg_zone_step_up(ngx_http_sg_zone_t *zone, ngx_str_t *id,
  */
 ngx_int_t ngx_http_sg_zone_claims_changed(ngx_http_sg_zone_t *zone,
     ngx_str_t *id, ngx_str_t *sub, time_t since, ngx_uint_t *n);
+/*
+ * And for an assurance level a Shared Signals event reported (namespace
+ * and level as ngx_sg_level_hash() values, changed at "since"); *n gets
+ * how many sessions recorded it.
+ */
+ngx_int_t ngx_http_sg_zone_assurance(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_str_t *sub, uint32_t ns, uint32_t level, time_t since,
+    ngx_uint_t *n);
 
 /* copies; NGX_DECLINED if absent */
 ngx_int_t ngx_http_sg_zone_find(ngx_http_sg_zone_t *zone, ngx_str_t *id,

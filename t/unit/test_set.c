@@ -229,7 +229,19 @@ static const set_case_t  cases[] = {
       SET("\"events\":{\"" REVOKED "\":true}"),
       NO("event not an object", INV) },
     { "current_level a number", SIGNER_EC, "secevent+jwt",
-      SET(EV(LEVEL, "\"subject\":" S_OPQ ",\"current_level\":2")),
+      SET(EV(LEVEL, "\"subject\":" S_OPQ ",\"namespace\":\"NIST-AAL\","
+          "\"current_level\":2")),
+      NO("malformed event", INV) },
+    { "level without namespace", SIGNER_EC, "secevent+jwt",
+      SET(EV(LEVEL, "\"subject\":" S_OPQ ",\"current_level\":\"x\"")),
+      NO("malformed event", INV) },
+    { "level without current_level", SIGNER_EC, "secevent+jwt",
+      SET(EV(LEVEL, "\"subject\":" S_OPQ ",\"namespace\":\"NIST-AAL\","
+          "\"change_direction\":\"decrease\"")),
+      NO("malformed event", INV) },
+    { "namespace empty", SIGNER_EC, "secevent+jwt",
+      SET(EV(LEVEL, "\"subject\":" S_OPQ ",\"namespace\":\"\","
+          "\"current_level\":\"x\"")),
       NO("malformed event", INV) },
     { "event_timestamp a string", SIGNER_EC, "secevent+jwt",
       SET(EV(REVOKED, "\"subject\":" S_OPQ ",\"event_timestamp\":\"x\"")),
@@ -493,7 +505,8 @@ test_fields(void **state)
                                   "\"opaque\",\"id\":\"t-7\"}},"
                                   EV(LEVEL, "\"change_direction\":"
                                      "\"increase\",\"current_level\":"
-                                     "\"nist-aal2\",\"event_timestamp\":"
+                                     "\"nist-aal2\",\"namespace\":"
+                                     "\"NIST-AAL\",\"event_timestamp\":"
                                      "1699999990")),
                               &set, &reason),
                      NGX_OK);
@@ -508,6 +521,7 @@ test_fields(void **state)
     assert_true(str_is(&ev->uri, LEVEL));
     assert_true(str_is(&ev->change_direction, "increase"));
     assert_true(str_is(&ev->current_level, "nist-aal2"));
+    assert_true(str_is(&ev->namespace, "NIST-AAL"));
     assert_int_equal(ev->event_timestamp, 1699999990);
     assert_true(str_is(&ev->user, "a@b.example"));
     assert_true(str_is(&ev->user_iss, ""));
