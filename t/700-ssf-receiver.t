@@ -9,6 +9,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Nginx::Socket 'no_plan';
 use SGTest;
+use Digest::SHA ();
 
 no_shuffle();
 check_accum_error_log();
@@ -64,14 +65,44 @@ our $H = "Content-Type: application/secevent+jwt\n"
 
 sub bad { qq({"err":"$_[0]","description":"$_[1]"}) }
 
+# the state file of the blocks that restart nginx with their sessions
+our $STATE = "$ENV{TEST_NGINX_STATE_DIR}/700-$$.state";
+our $STATE1 = "$ENV{TEST_NGINX_STATE_DIR}/700-$$-format1.state";
+unlink $STATE, $STATE1;
+
+# $STATE1: the state file as format 1 would have written it, records of
+# 200 bytes (the assurance level left out), with a new digest
+sub to_format1 {
+    open my $in, '<:raw', $STATE or die "$STATE: $!";
+    my $d = do { local $/; <$in> };
+    close $in;
+    my ($ver, $order, $rsize, $nlen, $ns, $nj) = unpack('x8 L6', $d);
+    die "format $ver, record $rsize" unless $ver == 2 && $rsize == 216;
+    my $p = 8 + 6 * 4 + 8 + $nlen;
+    my $out = substr($d, 0, $p);
+    substr($out, 8, 4) = pack('L', 1);
+    substr($out, 16, 4) = pack('L', 200);
+    for (1 .. $ns) {
+        my ($il, $sl) = unpack('S2', substr($d, $p, 4));
+        $out .= substr($d, $p, 4 + 200) . substr($d, $p + 4 + 216, $il + $sl);
+        $p += 4 + 216 + $il + $sl;
+    }
+    $out .= substr($d, $p, length($d) - 32 - $p);
+    $out .= Digest::SHA::sha256($out);
+    open my $o, '>:raw', $STATE1 or die "$STATE1: $!";
+    print $o $out;
+    close $o;
+}
+
 add_block_preprocessor(sub {
     my $block = shift;
     $block->set_value('user_files',
                       ">>> t\nprotected\n>>> pay\nprotected\n>>> ssf.secret\n$main::SECRET\n")
         unless defined $block->user_files;
-    $block->set_value('http_config', <<'_EOC_' . ($block->http_config // ''));
+    $block->set_value('http_config', <<'_EOC_' . ($block->http_config // ''))
     session_guard_zone zone=sg:1m max_lifetime=1h;
 _EOC_
+        unless ($block->http_config // '') =~ /session_guard_zone/;
     $block->set_value('config', <<'_EOC_') unless defined $block->config;
     location /t {
         session_guard zone=sg;
@@ -1162,3 +1193,67 @@ invalid assurance level "lo"w"
 --- must_die
 --- error_log
 invalid parameter "NIST-AAL" (a namespace and a level, or "off")
+
+
+
+=== TEST 50: the level recorded is in the state file nginx saves when it stops
+--- http_config eval
+"session_guard_zone zone=sg:1m max_lifetime=1h state=$main::STATE;"
+--- request eval
+["GET /pay",
+ main::post(main::set(event => 'assurance-level-change',
+     event_body => { namespace => 'NIST-AAL', current_level => 'nist-aal1' })),
+ "GET /pay"]
+--- more_headers eval
+[main::at('s1', 'alice', time - 60), $main::H, main::at('s1', 'alice', time - 60)]
+--- error_code eval
+[200, 202, 401]
+--- no_error_log
+[error]
+
+
+
+=== TEST 51: after a restart the level is still recorded: the same step-up
+--- http_config eval
+"session_guard_zone zone=sg:1m max_lifetime=1h state=$main::STATE;"
+--- request eval
+["GET /pay", "GET /api/sessions/s1"]
+--- more_headers eval
+[main::at('s1', 'alice', time - 60), ""]
+--- error_code eval
+[401, 200]
+--- response_headers_like eval
+["X-Status: STEP_UP\nX-Reason: assurance level too low", ""]
+--- response_body_like eval
+[qr/./, qr/"assurance":\{"namespace":"NIST-AAL","level":"nist-aal1","since":\d+\}/]
+--- no_error_log
+[error]
+
+
+
+=== TEST 52: (a zone without a state file, while the file of the blocks before is copied as format 1)
+--- init
+main::to_format1();
+--- request
+GET /api/sessions/s1
+--- error_code: 404
+--- no_error_log
+[error]
+
+
+
+=== TEST 53: a state file of format 1 (written before the level was kept) loads: its sessions, without a level
+--- http_config eval
+"session_guard_zone zone=sg:1m max_lifetime=1h state=$main::STATE1;"
+--- request eval
+["GET /api/sessions/s1", "GET /pay"]
+--- more_headers eval
+["", main::at('s1', 'alice', time - 60)]
+--- error_code eval
+[200, 200]
+--- response_body_like eval
+[qr/^\{"id":"s1","subject":"alice",.*"assurance":null,/, qr/protected/]
+--- error_log eval
+qr/\[notice\].*session_guard: loaded 1 sessions from state file "\S+700-\d+-format1\.state" into zone "sg" \(0 revoked, 2 jti,/
+--- no_error_log
+[error]
