@@ -104,6 +104,7 @@ struct ngx_http_sg_main_conf_s {
     ngx_array_t                *transmitters; /* ngx_http_sg_ssf_tx_t * */
     ngx_array_t                *pollers;    /* ngx_http_sg_ssf_conf_t * */
     ngx_array_t                *scales;     /* ngx_http_sg_scale_t */
+    ngx_array_t                *conditions; /* ngx_http_sg_condition_t */
 };
 
 
@@ -134,6 +135,7 @@ struct ngx_http_sg_loc_conf_s {
     ngx_uint_t                  bind;       /* mask of 1 << SIG */
     ngx_http_complex_value_t   *bind_value[NGX_SG_SIG_COUNT];
     ngx_http_complex_value_t   *on_change[NGX_SG_SIG_COUNT];
+    ngx_array_t                *on_cond;    /* ngx_http_sg_on_cond_t */
     ngx_uint_t                  travel_speed;   /* km/h */
     ngx_uint_t                  travel_floor;   /* km */
     ngx_http_complex_value_t   *absolute;
@@ -185,6 +187,7 @@ struct ngx_http_sg_ctx_s {
     ngx_sg_jws_t                jws;        /* valid when status ALLOW */
     ngx_http_sg_session_t       session;    /* valid when has_session */
     ngx_uint_t                  signals;    /* mask of 1 << SIG fired */
+    uint32_t                    conditions; /* bits of those that hold */
     ngx_uint_t                  actions;    /* mask of ACT taken */
     ngx_uint_t                  evicted;
     ngx_uint_t                  replaced;   /* by max_sessions, here */

@@ -343,6 +343,13 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       0,
       NULL },
 
+    { ngx_string("session_guard_condition"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
+      ngx_http_sg_condition,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("session_guard_assurance_levels"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
       ngx_http_sg_assurance_levels,
@@ -561,7 +568,8 @@ ngx_http_sg_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_uint_value(smcf->cache_size, NGX_HTTP_SG_CACHE_DEFAULT);
 
     if (ngx_http_sg_zone_check(cf) != NGX_OK
-        || ngx_http_sg_assurance_init(cf, smcf) != NGX_OK)
+        || ngx_http_sg_assurance_init(cf, smcf) != NGX_OK
+        || ngx_http_sg_condition_init(cf, smcf) != NGX_OK)
     {
         return NGX_CONF_ERROR;
     }

@@ -375,7 +375,7 @@ qr/\[emerg\].*session_guard: geoip database "\S+broken-pointers-24\.mmdb" of typ
     session_guard_geoip  country=$TEST_NGINX_DATA/mmdb/GeoIP2-Country-Test.mmdb;
 --- must_die
 --- error_log eval
-qr/\[emerg\].*invalid parameter "country=\S+", it must be "asn=file" or "city=file"/
+qr/\[emerg\].*invalid parameter "country=\S+", it must be "asn=file", "city=file", "anonymous=file" or "proxy=file"/
 
 
 

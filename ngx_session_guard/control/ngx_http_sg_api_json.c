@@ -255,14 +255,12 @@ ngx_http_sg_api_session_json(ngx_http_sg_out_t *out, ngx_http_sg_session_t *s)
     ngx_str_null(&reason);
 
     if (rec->revoked == NGX_SG_REVOKED_POLICY) {
-        if (rec->revoke_reason < NGX_SG_SIG_COUNT) {
-            reason = ngx_sg_signal_names[rec->revoke_reason];
-
-        } else if (rec->revoke_reason == NGX_SG_REASON_EXPIRED) {
-            ngx_str_set(&reason, "expired");
-
-        } else if (rec->revoke_reason == NGX_SG_REASON_IDLE) {
+        if (rec->revoke_reason == NGX_SG_REASON_IDLE) {
             ngx_str_set(&reason, "idle");
+
+        } else if (ngx_http_sg_revoke_reason_name(rec) != NULL) {
+            /* a signal, a condition, "expired" */
+            reason = *ngx_http_sg_revoke_reason_name(rec);
         }
 
     } else if (rec->revoked == NGX_SG_REVOKED_LIMIT) {

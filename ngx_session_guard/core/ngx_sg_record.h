@@ -45,7 +45,11 @@
  */
 #define NGX_SG_REC_UNAUTH               0x04
 
-/* the record's revoke_reason: a signal id, or one of these */
+/*
+ * the record's revoke_reason: a signal id, NGX_SG_REASON_CONDITION plus a
+ * condition's bit, or one of the ended lifetimes
+ */
+#define NGX_SG_REASON_CONDITION         64
 #define NGX_SG_REASON_EXPIRED           100
 #define NGX_SG_REASON_IDLE              101
 
@@ -119,7 +123,12 @@ typedef struct {
     uint32_t                    assurance_ns;
     uint32_t                    assurance;
     uint32_t                    assurance_since;
-    uint32_t                    reserved;    /* 0 */
+
+    /*
+     * The conditions (ngx_sg_risk.h) whose step-up the session has met,
+     * by their bit: they do not ask it again.
+     */
+    uint32_t                    cond_ok;
 } ngx_sg_record_t;
 
 

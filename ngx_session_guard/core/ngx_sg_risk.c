@@ -125,7 +125,15 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
 
         ngx_sg_risk_set_lifetimes(rec, risk);
 
-        return NGX_OK;
+        /*
+         * Nothing has changed yet, but a condition holds from the first
+         * request on: a session begun from an anonymous network is judged
+         * as it begins.
+         */
+
+        if (!(risk->cond_acts & ~NGX_SG_ACT_LOG) && risk->cond_step == 0) {
+            return NGX_OK;
+        }
     }
 
     if (rec->revoked) {
@@ -184,6 +192,18 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
         }
     }
 
+    /*
+     * The conditions that hold; one asks for step-up until the session
+     * has met a step-up it asked for (cond_ok), once per session: it may
+     * hold on every request, and would else ask again after each sign-in.
+     */
+
+    acts |= risk->cond_acts;
+
+    if (risk->cond_step & ~rec->cond_ok) {
+        acts |= NGX_SG_ACT_STEP_UP;
+    }
+
     /* a pending step-up holds until the user authenticates again */
 
     if (rec->step_up_since && risk->auth_time <= rec->step_up_since) {
@@ -207,8 +227,11 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
             }
 
             ngx_sg_risk_revoke(rec, risk,
-                               (i < NGX_SG_SIG_COUNT) ? i
-                                                      : rec->revoke_reason);
+                               (i < NGX_SG_SIG_COUNT)
+                               ? i
+                               : (risk->cond_acts & NGX_SG_ACT_REVOKE)
+                                 ? NGX_SG_REASON_CONDITION + risk->cond_revoke
+                                 : rec->revoke_reason);
             return NGX_OK;
         }
 
@@ -225,6 +248,7 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
         if (rec->step_up_since && risk->auth_time > rec->step_up_since) {
             /* authenticated again since it was asked: satisfied */
             rec->step_up_since = 0;
+            rec->cond_ok |= risk->cond_step;
 
         } else {
             risk->verdict = NGX_SG_RISK_STEP_UP;

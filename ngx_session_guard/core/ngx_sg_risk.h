@@ -58,6 +58,9 @@
 #define NGX_SG_SIG_TRAVEL               5
 #define NGX_SG_SIG_COUNT                6
 
+/* conditions: bits of a 32-bit mask (the record's cond_ok) */
+#define NGX_SG_COND_MAX                 32
+
 /* actions, bits of a mask (bit n: ngx_sg_action_names[n]) */
 #define NGX_SG_ACT_LOG                  0x01
 #define NGX_SG_ACT_STEP_UP              0x02
@@ -95,6 +98,17 @@ typedef struct {
     ngx_uint_t                  travel_speed; /* km/h */
     ngx_uint_t                  travel_floor; /* km */
     ngx_uint_t                  monitor;    /* report, never enforce */
+
+    /*
+     * in: the conditions that hold for this request (signals that fire
+     * on every request, not on a change; their bits are the caller's,
+     * below NGX_SG_COND_MAX): the actions they ask for but step_up, those
+     * that ask for step_up, and the one whose revoke is the reason
+     */
+    ngx_uint_t                  cond_acts;  /* NGX_SG_ACT_*, no STEP_UP */
+    uint32_t                    cond_step;  /* bits */
+    ngx_uint_t                  cond_revoke; /* its bit, if cond_acts
+                                                has REVOKE */
 
     /* out */
     ngx_uint_t                  verdict;    /* NGX_SG_RISK_* */

@@ -15,7 +15,6 @@
 
 
 #include "ngx_http_sg.h"
-#include "ngx_http_sg_event.h"
 #include "ngx_http_sg_geo.h"
 
 
@@ -56,6 +55,8 @@ static void ngx_http_sg_revocation_event(ngx_http_sg_out_t *out,
 static void ngx_http_sg_event_request(ngx_http_sg_out_t *out,
     ngx_http_request_t *r);
 static void ngx_http_sg_event_ip(ngx_http_sg_out_t *out, ngx_sg_ip_t *ip);
+static void ngx_http_sg_event_conditions(ngx_http_request_t *r,
+    ngx_http_sg_out_t *out, ngx_http_sg_ctx_t *ctx);
 static void ngx_http_sg_event_names(ngx_http_sg_out_t *out, ngx_uint_t mask,
     ngx_str_t *names, ngx_uint_t n);
 
@@ -193,8 +194,11 @@ ngx_http_sg_event_revocation(ngx_http_request_t *r, ngx_str_t *id,
 ngx_str_t *
 ngx_http_sg_revoke_reason_name(ngx_sg_record_t *rec)
 {
+    ngx_str_t  *name;
+
     static ngx_str_t  expired = ngx_string("expired");
     static ngx_str_t  idle = ngx_string("idle_timeout");
+    static ngx_str_t  condition = ngx_string("condition");
 
     if (rec->revoked != NGX_SG_REVOKED_POLICY) {
         return NULL;
@@ -202,6 +206,19 @@ ngx_http_sg_revoke_reason_name(ngx_sg_record_t *rec)
 
     if (rec->revoke_reason < NGX_SG_SIG_COUNT) {
         return &ngx_sg_signal_names[rec->revoke_reason];
+    }
+
+    if (rec->revoke_reason >= NGX_SG_REASON_CONDITION
+        && rec->revoke_reason < NGX_SG_REASON_CONDITION + NGX_SG_COND_MAX)
+    {
+        /* by the names of the running configuration */
+
+        name = ngx_http_sg_condition_name(
+                   ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                               ngx_http_session_guard_module),
+                   rec->revoke_reason - NGX_SG_REASON_CONDITION);
+
+        return name ? name : &condition;
     }
 
     if (rec->revoke_reason == NGX_SG_REASON_EXPIRED) {
@@ -322,8 +339,20 @@ ngx_http_sg_session_variable(ngx_http_request_t *r,
         break;
 
     case NGX_HTTP_SG_V_RISK:
-        p = ngx_http_sg_names(p, ctx->signals, ngx_sg_signal_names,
+        /* the signals, then the conditions that hold (names of 32 at most) */
+
+        start = ngx_pnalloc(r->pool, 64 + NGX_SG_COND_MAX * 33);
+        if (start == NULL) {
+            return NGX_ERROR;
+        }
+
+        p = ngx_http_sg_names(start, ctx->signals, ngx_sg_signal_names,
                               NGX_SG_SIG_COUNT);
+        p = ngx_http_sg_condition_list(
+                ngx_http_get_module_main_conf(r,
+                                              ngx_http_session_guard_module),
+                p, start + 64 + NGX_SG_COND_MAX * 33, ctx->conditions,
+                p == start);
         break;
 
     default: /* NGX_HTTP_SG_V_ACTIONS */
@@ -436,6 +465,7 @@ ngx_http_sg_decision_event(ngx_http_sg_out_t *out, void *data)
                         ctx->monitor ? "monitor" : "enforce");
     ngx_http_sg_event_names(out, ctx->signals, ngx_sg_signal_names,
                             NGX_SG_SIG_COUNT);
+    ngx_http_sg_event_conditions(r, out, ctx);
     ngx_http_sg_out_lit(out, "],\"actions\":[");
     ngx_http_sg_event_names(out, ctx->actions, ngx_sg_action_names,
                             NGX_SG_ACT_COUNT);
@@ -683,6 +713,35 @@ ngx_http_sg_event_ip(ngx_http_sg_out_t *out, ngx_sg_ip_t *ip)
     u_char  buf[NGX_SOCKADDR_STRLEN];
 
     ngx_http_sg_out_raw(out, buf, ngx_http_sg_ip_text(buf, ip) - buf);
+}
+
+
+/* after the signals: the conditions that hold (names of [a-z0-9_]) */
+
+static void
+ngx_http_sg_event_conditions(ngx_http_request_t *r, ngx_http_sg_out_t *out,
+    ngx_http_sg_ctx_t *ctx)
+{
+    ngx_uint_t                i, first;
+    ngx_http_sg_condition_t  *c;
+    ngx_http_sg_main_conf_t  *smcf;
+
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_session_guard_module);
+
+    if (ctx->conditions == 0 || smcf->conditions == NULL) {
+        return;
+    }
+
+    first = (ctx->signals == 0);
+    c = smcf->conditions->elts;
+
+    for (i = 0; i < smcf->conditions->nelts; i++) {
+        if (ctx->conditions & ((uint32_t) 1 << c[i].bit)) {
+            ngx_http_sg_out_fmt(out, "%s\"%V\"", first ? "" : ",",
+                                &c[i].name);
+            first = 0;
+        }
+    }
 }
 
 

@@ -39,7 +39,8 @@ typedef enum {
     ngx_http_sg_geo_var_asn_org,
     ngx_http_sg_geo_var_country,
     ngx_http_sg_geo_var_latitude,
-    ngx_http_sg_geo_var_longitude
+    ngx_http_sg_geo_var_longitude,
+    ngx_http_sg_geo_var_anonymous
 } ngx_http_sg_geo_var_e;
 
 
@@ -55,6 +56,8 @@ static ngx_int_t ngx_http_sg_geo_value(ngx_http_request_t *r,
 static ngx_int_t ngx_http_sg_geo_asn(ngx_http_request_t *r,
     ngx_http_sg_geo_db_t *db, MMDB_entry_s *entry, ngx_http_sg_geo_t *geo);
 static ngx_int_t ngx_http_sg_geo_city(ngx_http_request_t *r,
+    ngx_http_sg_geo_db_t *db, MMDB_entry_s *entry, ngx_http_sg_geo_t *geo);
+static ngx_int_t ngx_http_sg_geo_anonymous(ngx_http_request_t *r,
     ngx_http_sg_geo_db_t *db, MMDB_entry_s *entry, ngx_http_sg_geo_t *geo);
 static ngx_int_t ngx_http_sg_geo_copy_org(ngx_pool_t *pool, ngx_str_t *dst,
     const u_char *src, size_t len);
@@ -73,6 +76,24 @@ static const char *const  ngx_http_sg_geo_path_lat[] =
     { "location", "latitude", NULL };
 static const char *const  ngx_http_sg_geo_path_lon[] =
     { "location", "longitude", NULL };
+
+/* the booleans of the anonymity databases, by NGX_HTTP_SG_ANON_* bit */
+static const char *const  ngx_http_sg_geo_path_anon[][2] = {
+    { "is_anonymous_vpn", NULL },
+    { "is_tor_exit_node", NULL },
+    { "is_public_proxy", NULL },
+    { "is_residential_proxy", NULL },
+    { "is_hosting_provider", NULL }
+};
+
+
+ngx_str_t  ngx_http_sg_anon_names[] = {
+    ngx_string("vpn"),
+    ngx_string("tor"),
+    ngx_string("proxy"),
+    ngx_string("residential"),
+    ngx_string("hosting")
+};
 
 
 static ngx_http_variable_t  ngx_http_sg_geo_vars[] = {
@@ -95,6 +116,10 @@ static ngx_http_variable_t  ngx_http_sg_geo_vars[] = {
 
     { ngx_string("session_guard_longitude"), NULL,
       ngx_http_sg_geo_variable, ngx_http_sg_geo_var_longitude,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("session_guard_anonymous"), NULL,
+      ngx_http_sg_geo_variable, ngx_http_sg_geo_var_anonymous,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
@@ -218,6 +243,32 @@ ngx_http_sg_geo_do_lookup(ngx_http_request_t *r, ngx_http_sg_geoip_t *geoip,
             geo->has_loc = 0;
             geo->latitude = 0;
             geo->longitude = 0;
+            geo->failed = 1;
+        }
+    }
+
+    /* anonymity: what either database says; a failure says nothing */
+
+    if (geoip->anonymous.open) {
+        rc = ngx_http_sg_geo_entry(r, &geoip->anonymous, sa, &entry);
+
+        if (rc == NGX_OK) {
+            rc = ngx_http_sg_geo_anonymous(r, &geoip->anonymous, &entry, geo);
+        }
+
+        if (rc == NGX_ABORT) {
+            geo->failed = 1;
+        }
+    }
+
+    if (geoip->proxy.open) {
+        rc = ngx_http_sg_geo_entry(r, &geoip->proxy, sa, &entry);
+
+        if (rc == NGX_OK) {
+            geo->anonymous |= NGX_HTTP_SG_ANON_RESIDENTIAL;
+        }
+
+        if (rc == NGX_ABORT) {
             geo->failed = 1;
         }
     }
@@ -473,6 +524,63 @@ ngx_http_sg_geo_city(ngx_http_request_t *r, ngx_http_sg_geo_db_t *db,
 }
 
 
+/* the names of the kinds in "anon", comma-separated */
+
+u_char *
+ngx_http_sg_anon_list(u_char *p, ngx_uint_t anon)
+{
+    u_char      *start;
+    ngx_uint_t   i;
+
+    start = p;
+
+    for (i = 0; i < NGX_HTTP_SG_ANON_COUNT; i++) {
+        if (anon & ((ngx_uint_t) 1 << i)) {
+            if (p != start) {
+                *p++ = ',';
+            }
+
+            p = ngx_cpymem(p, ngx_http_sg_anon_names[i].data,
+                           ngx_http_sg_anon_names[i].len);
+        }
+    }
+
+    return p;
+}
+
+
+/*
+ * The kinds of anonymity an entry of an Anonymous IP (or Anonymous Plus)
+ * database claims, each a boolean that is true; a value of another type
+ * claims nothing.  NGX_OK, or NGX_ABORT (logged).
+ */
+
+static ngx_int_t
+ngx_http_sg_geo_anonymous(ngx_http_request_t *r, ngx_http_sg_geo_db_t *db,
+    MMDB_entry_s *entry, ngx_http_sg_geo_t *geo)
+{
+    ngx_uint_t          i;
+    MMDB_entry_data_s   data;
+
+    for (i = 0; i < NGX_HTTP_SG_ANON_COUNT; i++) {
+        if (ngx_http_sg_geo_value(r, db, entry, ngx_http_sg_geo_path_anon[i],
+                                  &data)
+            != NGX_OK)
+        {
+            return NGX_ABORT;
+        }
+
+        if (data.has_data && data.type == MMDB_DATA_TYPE_BOOLEAN
+            && data.boolean)
+        {
+            geo->anonymous |= (ngx_uint_t) 1 << i;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
 /*
  * The organization name goes into variables, headers and logs: control
  * characters become "?", and a long name is cut before a UTF-8
@@ -576,6 +684,22 @@ ngx_http_sg_geo_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
 
         v->len = 2;
         v->data = p;
+        break;
+
+    case ngx_http_sg_geo_var_anonymous:
+        if (geo.anonymous == 0) {
+            return NGX_OK;
+        }
+
+        /* "vpn,tor,proxy,residential,hosting" at most */
+
+        v->data = ngx_pnalloc(r->pool, sizeof("vpn,tor,proxy,residential,"
+                                              "hosting") - 1);
+        if (v->data == NULL) {
+            return NGX_ERROR;
+        }
+
+        v->len = ngx_http_sg_anon_list(v->data, geo.anonymous) - v->data;
         break;
 
     default: /* latitude, longitude */

@@ -29,6 +29,8 @@ typedef struct {
 struct ngx_http_sg_geoip_s {
     ngx_http_sg_geo_db_t        asn;        /* name.len == 0: none */
     ngx_http_sg_geo_db_t        city;
+    ngx_http_sg_geo_db_t        anonymous;  /* Anonymous IP, or Plus */
+    ngx_http_sg_geo_db_t        proxy;      /* Residential Proxy */
 };
 
 

@@ -23,7 +23,10 @@ static ngx_uint_t ngx_http_sg_geo_type_fits(const char *type,
 static void ngx_http_sg_geo_cleanup(void *data);
 
 
-/* session_guard_geoip [asn=file] [city=file] */
+/*
+ * session_guard_geoip [asn=file] [city=file] [anonymous=file]
+ *     [proxy=file]
+ */
 
 char *
 ngx_http_sg_geoip(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -57,10 +60,20 @@ ngx_http_sg_geoip(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             db = &geoip->city;
             param = "city=";
 
+        } else if (ngx_strncmp(value[i].data, "anonymous=", 10) == 0) {
+            db = &geoip->anonymous;
+            param = "anonymous=";
+
+        } else if (ngx_strncmp(value[i].data, "proxy=", 6) == 0) {
+            db = &geoip->proxy;
+            param = "proxy=";
+
         } else {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "invalid parameter \"%V\", it must be "
-                               "\"asn=file\" or \"city=file\"", &value[i]);
+                               "\"asn=file\", \"city=file\", "
+                               "\"anonymous=file\" or \"proxy=file\"",
+                               &value[i]);
             return NGX_CONF_ERROR;
         }
 
@@ -152,9 +165,13 @@ ngx_http_sg_geo_open(ngx_conf_t *cf, ngx_http_sg_geo_db_t *db,
                            "session_guard: geoip database \"%V\" of type "
                            "\"%s\" cannot be used as %s (expected %s)",
                            name, type ? type : "",  param,
-                           param[0] == 'a'
+                           param[0] == 'c'
+                           ? "a City, Country or Enterprise database"
+                           : param[1] == 's'
                            ? "an ASN or ISP database"
-                           : "a City, Country or Enterprise database");
+                           : param[0] == 'a'
+                           ? "an Anonymous IP or Anonymous Plus database"
+                           : "a Residential Proxy database");
         return NGX_ERROR;
     }
 
@@ -166,15 +183,28 @@ ngx_http_sg_geo_open(ngx_conf_t *cf, ngx_http_sg_geo_db_t *db,
  * By database_type: "GeoLite2-ASN", "GeoIP2-ISP", "DBIP-ASN-Lite" carry
  * autonomous_system_* at the top level; "GeoIP2-City", "GeoLite2-Country",
  * "GeoIP2-Enterprise", "DBIP-City-Lite" carry country and (but for the
- * Country ones) location.
+ * Country ones) location; the anonymity ones carry is_* booleans (an
+ * entry of a Residential Proxy database is one).
  */
 
 static ngx_uint_t
 ngx_http_sg_geo_type_fits(const char *type, const char *param)
 {
-    if (param[0] == 'a') {
+    if (param[0] == 'a' && param[1] == 's') {
         return (ngx_strstr(type, "ASN") != NULL
                 || ngx_strstr(type, "ISP") != NULL);
+    }
+
+    /* "GeoIP2-Anonymous-IP", "GeoIP-Anonymous-Plus" */
+
+    if (param[0] == 'a') {
+        return ngx_strstr(type, "Anonymous") != NULL;
+    }
+
+    /* "GeoIP-Residential-Proxy" */
+
+    if (param[0] == 'p') {
+        return ngx_strstr(type, "Residential-Proxy") != NULL;
     }
 
     return (ngx_strstr(type, "City") != NULL

@@ -23,7 +23,6 @@
 
 #include "ngx_http_sg.h"
 #include "ngx_http_sg_context.h"
-#include "ngx_http_sg_event.h"
 
 #include "ngx_sg_sha256.h"
 
@@ -143,6 +142,12 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
+    }
+
+    /* the conditions that hold, and what they ask for */
+
+    if (ngx_http_sg_conditions(r, slcf, ctx, &risk) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (ngx_http_sg_lifetime_value(r, slcf->absolute, &risk.absolute) != NGX_OK
@@ -560,8 +565,8 @@ static void
 ngx_http_sg_log_decision(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
     ngx_sg_risk_t *risk)
 {
-    u_char      buf[128], *p, *last;
-    ngx_uint_t  i;
+    u_char      buf[512], *p, *last;
+    ngx_uint_t  i, level;
 
     /* once per session: when it begins */
 
@@ -573,7 +578,9 @@ ngx_http_sg_log_decision(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
                       risk->max_lifetime);
     }
 
-    if (risk->signals == 0 && ctx->status == NGX_HTTP_SG_STATUS_ALLOW) {
+    if (risk->signals == 0 && ctx->conditions == 0
+        && ctx->status == NGX_HTTP_SG_STATUS_ALLOW)
+    {
         return;
     }
 
@@ -587,11 +594,20 @@ ngx_http_sg_log_decision(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
         }
     }
 
+    p = ngx_http_sg_condition_list(
+            ngx_http_get_module_main_conf(r, ngx_http_session_guard_module),
+            p, last, ctx->conditions, p == buf);
+
     if (p == buf) {
         p = ngx_cpymem(p, "none", 4);
     }
 
-    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+    /* a condition alone that only asks for "log" holds on every request */
+
+    level = (risk->signals || ctx->status != NGX_HTTP_SG_STATUS_ALLOW)
+            ? NGX_LOG_WARN : NGX_LOG_INFO;
+
+    ngx_log_error(level, r->connection->log, 0,
                   "session_guard: session \"%V\" of \"%V\": signals %*s, "
                   "%s%s", ngx_http_sg_log_str(r, &ctx->session.id),
                   ngx_http_sg_log_str(r, &ctx->session.sub), p - buf, buf,

@@ -13,7 +13,7 @@
  * check of a request against its session record (the core's risk engine,
  * ngx_sg_risk.h), GeoIP, JA4, and the $session_guard_event record of every
  * decision.  Included by ngx_http_sg.h; the parts' internals are in
- * ngx_http_sg_context.h, ngx_http_sg_geo.h and ngx_http_sg_event.h.
+ * ngx_http_sg_context.h and ngx_http_sg_geo.h.
  */
 
 
@@ -29,12 +29,25 @@
 
 typedef struct ngx_http_sg_geoip_s  ngx_http_sg_geoip_t;  /* databases */
 
+/* what an anonymity database says of an address (ngx_http_sg_anon_names) */
+#define NGX_HTTP_SG_ANON_VPN            0x01
+#define NGX_HTTP_SG_ANON_TOR            0x02
+#define NGX_HTTP_SG_ANON_PROXY          0x04    /* a public proxy */
+#define NGX_HTTP_SG_ANON_RESIDENTIAL    0x08    /* a residential proxy */
+#define NGX_HTTP_SG_ANON_HOSTING        0x10
+#define NGX_HTTP_SG_ANON_COUNT          5
+/* the kinds the "anonymous" condition holds for: hosting is not one */
+#define NGX_HTTP_SG_ANON_CONDITION      0x0f
+
+extern ngx_str_t  ngx_http_sg_anon_names[];
+
 typedef struct {
     uint32_t                    asn;
     ngx_str_t                   asn_org;    /* request pool */
     u_char                      country[2]; /* ISO 3166-1 alpha-2 */
     ngx_uint_t                  has_loc:1;  /* latitude, longitude set */
     ngx_uint_t                  failed:1;   /* a database failed (logged) */
+    ngx_uint_t                  anonymous;  /* NGX_HTTP_SG_ANON_* found */
     double                      latitude;   /* degrees */
     double                      longitude;
 } ngx_http_sg_geo_t;
@@ -54,6 +67,24 @@ typedef struct {
     uint32_t                   *hashes;
     ngx_uint_t                  n;
 } ngx_http_sg_scale_t;
+
+
+/* a condition (ngx_http_sg_condition.c) */
+typedef struct {
+    ngx_str_t                   name;
+    ngx_uint_t                  bit;        /* < NGX_SG_COND_MAX */
+    ngx_array_t                *values;     /* ngx_http_complex_value_t */
+    ngx_uint_t                  anonymous;  /* the databases' too */
+} ngx_http_sg_condition_t;
+
+/* what a location does when one holds (session_guard_on_change) */
+typedef struct {
+    ngx_str_t                   name;
+    ngx_http_complex_value_t   *actions;
+    ngx_http_sg_condition_t    *cond;       /* found at merge */
+    ngx_str_t                   file;
+    ngx_uint_t                  line;
+} ngx_http_sg_on_cond_t;
 
 
 /*
@@ -112,7 +143,26 @@ ngx_int_t ngx_http_sg_assurance_names(ngx_http_sg_main_conf_t *smcf,
 const char *ngx_http_sg_assurance_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
 
+/* ngx_http_sg_condition.c: conditions, signals of every request */
+char *ngx_http_sg_condition(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_sg_condition_init(ngx_conf_t *cf,
+    ngx_http_sg_main_conf_t *smcf);
+ngx_http_sg_condition_t *ngx_http_sg_condition_find(
+    ngx_http_sg_main_conf_t *smcf, ngx_str_t *name);
+ngx_str_t *ngx_http_sg_condition_name(ngx_http_sg_main_conf_t *smcf,
+    ngx_uint_t bit);
+char *ngx_http_sg_on_condition(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *slcf,
+    ngx_str_t *name, ngx_str_t *actions);
+ngx_int_t ngx_http_sg_condition_resolve(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *conf);
+ngx_int_t ngx_http_sg_conditions(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_sg_risk_t *risk);
+u_char *ngx_http_sg_condition_list(ngx_http_sg_main_conf_t *smcf, u_char *p,
+    u_char *last, uint32_t bits, ngx_uint_t first);
+
 /* ngx_http_sg_event.c */
+/* why the policy revoked a session: a signal, a condition, a lifetime */
+ngx_str_t *ngx_http_sg_revoke_reason_name(ngx_sg_record_t *rec);
 ngx_int_t ngx_http_sg_add_session_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_sg_event_revocation(ngx_http_request_t *r, ngx_str_t *id,
     ngx_str_t *sub, ngx_uint_t source, ngx_str_t *reason, ngx_uint_t count);
@@ -122,6 +172,7 @@ char *ngx_http_sg_geoip(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 
 /* ngx_http_sg_geo.c: the GeoIP context of the client, and its variables */
 ngx_int_t ngx_http_sg_geo_add_variables(ngx_conf_t *cf);
+u_char *ngx_http_sg_anon_list(u_char *p, ngx_uint_t anon);
 
 /* ngx_http_sg_ja4.c: ClientHello capture, JA4 of the client connection */
 ngx_int_t ngx_http_sg_ja4_init(ngx_conf_t *cf);

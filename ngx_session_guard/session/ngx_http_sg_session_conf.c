@@ -130,6 +130,8 @@ ngx_http_sg_session_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* a signal of a change by its name; NGX_ERROR: none */
+
 static ngx_int_t
 ngx_http_sg_signal_by_name(ngx_str_t *name)
 {
@@ -241,13 +243,37 @@ ngx_http_sg_on_change(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_sg_loc_conf_t *slcf = conf;
 
+    u_char      *eq;
     ngx_int_t    sig;
-    ngx_str_t   *value, v;
+    ngx_str_t   *value, v, name;
     ngx_uint_t   i, mask;
 
     value = cf->args->elts;
 
     for (i = 1; i < cf->args->nelts; i++) {
+
+        /* a name that is no signal of a change: a condition's */
+
+        eq = ngx_strlchr(value[i].data, value[i].data + value[i].len, '=');
+
+        name.data = value[i].data;
+        name.len = eq ? (size_t) (eq - value[i].data) : value[i].len;
+
+        if (eq && eq + 1 < value[i].data + value[i].len
+            && ngx_http_sg_signal_by_name(&name) == NGX_ERROR)
+        {
+            v.data = eq + 1;
+            v.len = value[i].data + value[i].len - v.data;
+
+            if (ngx_http_sg_on_condition(cf, slcf, &name, &v)
+                != NGX_CONF_OK)
+            {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
         sig = ngx_http_sg_signal_arg(cf, &value[i], &v);
         if (sig == NGX_ERROR) {
             return NGX_CONF_ERROR;
@@ -517,12 +543,16 @@ ngx_http_sg_session_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
      * sets actions keeps the sources.
      */
 
-    on_change = 0;
+    on_change = (conf->on_cond != NULL);
 
     for (i = 0; i < NGX_SG_SIG_COUNT; i++) {
         if (conf->on_change[i]) {
             on_change = 1;
         }
+    }
+
+    if (!on_change) {
+        conf->on_cond = prev->on_cond;
     }
 
     for (i = 0; i < NGX_SG_SIG_COUNT; i++) {
@@ -533,6 +563,10 @@ ngx_http_sg_session_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
         if (!bind) {
             conf->bind_value[i] = prev->bind_value[i];
         }
+    }
+
+    if (ngx_http_sg_condition_resolve(cf, conf) != NGX_OK) {
+        return NGX_CONF_ERROR;
     }
 
     if (!conf->enable) {

@@ -313,6 +313,7 @@ ngx_http_sg_shm_pack(ngx_sg_record_t *rec, ngx_http_sg_node_t *sn)
     sn->assurance_ns = rec->assurance_ns;
     sn->assurance = rec->assurance;
     sn->assurance_since = rec->assurance_since;
+    sn->cond_ok = rec->cond_ok;
 
     ngx_http_sg_pack_bind(&rec->initial, &sn->initial);
     ngx_http_sg_pack_bind(&rec->last, &sn->last);
@@ -343,6 +344,7 @@ ngx_http_sg_shm_unpack(ngx_http_sg_node_t *sn, ngx_sg_record_t *rec)
     rec->assurance_ns = sn->assurance_ns;
     rec->assurance = sn->assurance;
     rec->assurance_since = sn->assurance_since;
+    rec->cond_ok = sn->cond_ok;
 
     ngx_http_sg_unpack_bind(&sn->initial, &rec->initial);
     ngx_http_sg_unpack_bind(&sn->last, &rec->last);

@@ -83,7 +83,7 @@
 
 
 /* the layout of the zone: changed whenever the shared structures change */
-#define NGX_HTTP_SG_SHM_LAYOUT      0xf3a9c5e100000006ULL
+#define NGX_HTTP_SG_SHM_LAYOUT      0xf3a9c5e100000007ULL
 
 /* zone bytes per bucket of the session index: a session takes 256 */
 #define NGX_HTTP_SG_BUCKET_BYTES    256
@@ -162,6 +162,7 @@ typedef struct {
     uint32_t                    assurance_ns;
     uint32_t                    assurance;
     uint32_t                    assurance_since;
+    uint32_t                    cond_ok;
 
     ngx_http_sg_pbind_t         initial;
     ngx_http_sg_pbind_t         last;

@@ -783,6 +783,138 @@ test_step_up_pending(void **state)
 
 
 /*
+ * Conditions: their actions apply on every request they hold; a revoke
+ * names the condition; a step-up is asked until the session meets it,
+ * then never again by that condition (a sign-in would not change what
+ * holds), while another condition still asks.
+ */
+
+static void
+test_conditions(void **state)
+{
+    ngx_sg_risk_t     risk;
+    ngx_sg_record_t   rec;
+
+    /* from the first request of a session on */
+
+    ngx_memzero(&rec, sizeof(ngx_sg_record_t));
+    sg_risk_request(&risk, NONE, A_LOG);
+    risk.cond_acts = A_DENY;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 1, &risk), NGX_OK);
+    assert_int_equal(risk.created, 1);
+    assert_int_equal(risk.verdict, V_DENY);
+
+    ngx_memzero(&rec, sizeof(ngx_sg_record_t));
+    sg_risk_request(&risk, NONE, A_LOG);
+    risk.cond_step = 1;
+    risk.auth_time = T0;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 1, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, V_STEP);
+    assert_int_equal(rec.step_up_since, NOW);
+
+    /* only "log": a new session as ever */
+
+    ngx_memzero(&rec, sizeof(ngx_sg_record_t));
+    sg_risk_request(&risk, NONE, A_LOG);
+    risk.cond_acts = A_LOG;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 1, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, V_ALLOW);
+    assert_int_equal(rec.last_seen, NOW);
+
+    /* deny, and no change of the context: the record is not accepted */
+
+    sg_risk_record(&rec);
+    sg_risk_request(&risk, NONE, A_LOG);
+    risk.cond_acts = A_DENY;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, V_DENY);
+    assert_int_equal(risk.signals, 0);
+    assert_int_equal(risk.taken, A_DENY);
+    assert_int_equal(rec.last_seen, T0);
+
+    /* revoke: the reason is the condition's bit */
+
+    sg_risk_request(&risk, NONE, A_LOG);
+    risk.cond_acts = A_REVOKE;
+    risk.cond_revoke = 5;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, V_REVOKED);
+    assert_int_equal(rec.revoked, NGX_SG_REVOKED_POLICY);
+    assert_int_equal(rec.revoke_reason, NGX_SG_REASON_CONDITION + 5);
+
+    /* a signal that revokes too: the signal is the reason */
+
+    sg_risk_record(&rec);
+    sg_risk_request(&risk, NGX_SG_SIG_ASN, A_REVOKE);
+    risk.cond_acts = A_REVOKE;
+    risk.cond_revoke = 5;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(rec.revoke_reason, NGX_SG_SIG_ASN);
+
+    /* step-up: asked from now */
+
+    sg_risk_record(&rec);
+    sg_risk_request(&risk, NONE, A_LOG);
+    risk.cond_step = 1 << 3;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, V_STEP);
+    assert_int_equal(rec.step_up_since, NOW);
+    assert_int_equal(rec.cond_ok, 0);
+
+    /* met by a later sign-in: accepted, and the condition remembered */
+
+    sg_risk_request(&risk, NONE, A_LOG);
+    risk.cond_step = 1 << 3;
+    risk.auth_time = NOW + 1;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, V_ALLOW);
+    assert_int_equal(rec.step_up_since, 0);
+    assert_int_equal(rec.cond_ok, 1 << 3);
+
+    /* it holds again: not asked again, even with an older token */
+
+    sg_risk_request(&risk, NONE, A_LOG);
+    risk.cond_step = 1 << 3;
+    risk.auth_time = T0;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, V_ALLOW);
+    assert_int_equal(rec.step_up_since, 0);
+
+    /* another condition still asks */
+
+    sg_risk_request(&risk, NONE, A_LOG);
+    risk.cond_step = (1 << 3) | (1 << 7);
+    risk.auth_time = NOW + 1;
+    risk.now = NOW + 10;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, V_STEP);
+    assert_int_equal(rec.step_up_since, NOW + 10);
+
+    /* monitor mode: reported, nothing remembered */
+
+    sg_risk_record(&rec);
+    sg_risk_request(&risk, NONE, A_LOG);
+    risk.cond_step = 1;
+    risk.monitor = 1;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, V_STEP);
+    assert_int_equal(rec.step_up_since, 0);
+    assert_int_equal(rec.cond_ok, 0);
+}
+
+
+/*
  * After a change of the user's claims: a token issued at or before it (or
  * with no "iat") is refused and changes nothing; a newer one is accepted;
  * a request without a token is not judged by it; monitor mode reports.
@@ -1015,6 +1147,7 @@ main(void)
         cmocka_unit_test(test_created),
         cmocka_unit_test(test_revoked),
         cmocka_unit_test(test_step_up_pending),
+        cmocka_unit_test(test_conditions),
         cmocka_unit_test(test_claims_changed),
         cmocka_unit_test(test_unknown_values),
         cmocka_unit_test(test_token_exp),
