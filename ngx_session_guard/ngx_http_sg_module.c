@@ -223,7 +223,7 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       NULL },
 
     { ngx_string("session_guard_geoip"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1234,
       ngx_http_sg_geoip,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,

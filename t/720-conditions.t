@@ -417,3 +417,38 @@ qr/cannot open geoip database "\S+Invalid-Node-Count.mmdb" \(anonymous=\)/
 --- must_die
 --- error_log
 "session_guard_condition" directive is not allowed here
+
+
+
+=== TEST 22: all four databases in one session_guard_geoip
+--- http_config
+    session_guard_geoip
+        asn=$TEST_NGINX_DATA/mmdb/GeoLite2-ASN-Test.mmdb
+        city=$TEST_NGINX_DATA/mmdb/GeoIP2-City-Test.mmdb
+        anonymous=$TEST_NGINX_DATA/mmdb/GeoIP2-Anonymous-IP-Test.mmdb
+        proxy=$TEST_NGINX_DATA/mmdb/GeoIP-Residential-Proxy-Test.mmdb;
+--- config
+    location /v {
+        return 200 "$session_guard_asn $session_guard_country [$session_guard_anonymous]\n";
+    }
+--- request eval
+["GET /v", "GET /v", "GET /v"]
+--- more_headers eval
+["X-Forwarded-For: 81.2.69.142", "X-Forwarded-For: 1.128.0.0",
+ "X-Forwarded-For: 6.0.42.17"]
+--- response_body eval
+[" GB [vpn,tor,proxy,residential,hosting]\n", "1221  []\n", "  [residential]\n"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 23: nginx -t refuses a database given twice
+--- http_config
+    session_guard_geoip
+        anonymous=$TEST_NGINX_DATA/mmdb/GeoIP2-Anonymous-IP-Test.mmdb
+        anonymous=$TEST_NGINX_DATA/mmdb/GeoIP2-Anonymous-IP-Test.mmdb;
+--- config
+--- must_die
+--- error_log
+duplicate parameter "anonymous=
