@@ -64,7 +64,8 @@
 #define NGX_HTTP_SG_STATUS_EXPIRED      7    /* its lifetime ended */
 #define NGX_HTTP_SG_STATUS_STEP_UP      8    /* fresh authentication needed */
 #define NGX_HTTP_SG_STATUS_LIMITED      9    /* too many sessions */
-#define NGX_HTTP_SG_STATUS_COUNT        10
+#define NGX_HTTP_SG_STATUS_THROTTLED    10   /* too many failures */
+#define NGX_HTTP_SG_STATUS_COUNT        11
 
 /* "ALLOW" ...; "" for NONE (ngx_http_sg_variables.c) */
 extern ngx_str_t  ngx_http_sg_status_names[];
@@ -105,6 +106,7 @@ struct ngx_http_sg_main_conf_s {
     ngx_array_t                *pollers;    /* ngx_http_sg_ssf_conf_t * */
     ngx_array_t                *scales;     /* ngx_http_sg_scale_t */
     ngx_array_t                *conditions; /* ngx_http_sg_condition_t */
+    ngx_array_t                *throttles;  /* ngx_http_sg_throttle_t * */
 };
 
 
@@ -197,6 +199,8 @@ struct ngx_http_sg_ctx_s {
     ngx_uint_t                  clamped:1;  /* a lifetime was clamped */
     ngx_uint_t                  monitor:1;
     ngx_uint_t                  verified:1; /* the token passed checks */
+    ngx_uint_t                  authentic:1; /* its signature, claims */
+    ngx_uint_t                  no_key:1;   /* no session key to check */
     ngx_uint_t                  cache:2;    /* NGX_HTTP_SG_CACHE_* */
     ngx_uint_t                  geo_done:1; /* geo is looked up */
     ngx_uint_t                  error_logged:1; /* NGX_ERROR, logged */
@@ -208,6 +212,7 @@ struct ngx_http_sg_ctx_s {
     ngx_str_t                   token_ath;  /* its DPoP "ath"; DPoP only */
     ngx_http_sg_jwks_wait_t    *jwks_wait;  /* kept across phase runs */
     ngx_http_sg_revocation_t   *revocation; /* API, logout; else NULL */
+    time_t                      retry_after; /* THROTTLED: seconds */
 };
 
 

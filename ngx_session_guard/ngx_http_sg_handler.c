@@ -66,6 +66,14 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
     ngx_memzero(ctx, sizeof(ngx_http_sg_ctx_t));
     ctx->jwks_wait = wait;
 
+    /* an address with too many failures: refused before any work */
+
+    rc = ngx_http_sg_throttle_address(r, slcf, ctx);
+
+    if (rc != NGX_OK) {
+        return ngx_http_sg_verdict(r, slcf, ctx, rc);
+    }
+
     /* a cookie the token or the key is read from, sent twice: refused */
 
     rc = ngx_http_sg_cookie_guard(r, slcf, ctx);
@@ -137,6 +145,9 @@ ngx_http_sg_verdict(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     /* session_guard_metrics: every verdict is counted in the zone */
     ngx_http_sg_metrics_count(slcf, ctx);
 
+    /* session_guard_throttle: a refused credential counts, also here */
+    ngx_http_sg_throttle_count(r, slcf, ctx);
+
     if (slcf->monitor) {
         ctx->monitor = 1;
         return NGX_DECLINED;
@@ -144,6 +155,11 @@ ngx_http_sg_verdict(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     if (rc == NGX_OK || rc == NGX_HTTP_INTERNAL_SERVER_ERROR) {
         return rc;
+    }
+
+    if (ctx->status == NGX_HTTP_SG_STATUS_THROTTLED) {
+        /* no challenge, no redirect: nothing to do but wait */
+        return ngx_http_sg_throttle_answer(r, ctx, rc);
     }
 
     /* browsers get redirects; an ended session's cookie is deleted */
@@ -248,6 +264,16 @@ ngx_http_sg_token_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     }
 
     if (rc == NGX_OK) {
+        ctx->authentic = 1;
+
+        /* a subject with too many failures: refused */
+
+        rc = ngx_http_sg_throttle_subject(r, slcf, ctx);
+
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
         /* sender constraints: a DPoP proof, a client certificate */
         rc = ngx_http_sg_sender_check(r, slcf, ctx, &token);
     }

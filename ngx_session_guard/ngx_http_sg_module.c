@@ -222,6 +222,20 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       0,
       NULL },
 
+    { ngx_string("session_guard_throttle_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_throttle_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("session_guard_throttle"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_sg_throttle,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("session_guard_geoip"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1234,
       ngx_http_sg_geoip,
@@ -569,7 +583,8 @@ ngx_http_sg_init_main_conf(ngx_conf_t *cf, void *conf)
 
     if (ngx_http_sg_zone_check(cf) != NGX_OK
         || ngx_http_sg_assurance_init(cf, smcf) != NGX_OK
-        || ngx_http_sg_condition_init(cf, smcf) != NGX_OK)
+        || ngx_http_sg_condition_init(cf, smcf) != NGX_OK
+        || ngx_http_sg_throttle_check_conf(cf, smcf->throttles) != NGX_OK)
     {
         return NGX_CONF_ERROR;
     }

@@ -63,6 +63,7 @@ typedef struct {
     ngx_http_sg_authn_t        *authn;      /* NULL: no requirement */
     ngx_array_t                *acr_levels; /* ngx_str_t, weakest first */
     ngx_flag_t                  logout;
+    ngx_http_sg_throttle_t     *throttle;   /* NULL: off */
 
     /* set by the merge */
     unsigned                    key_cookie:1; /* the key is the cookie */
@@ -108,6 +109,19 @@ char *ngx_http_sg_step_up(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 void ngx_http_sg_edge_init_conf(ngx_http_sg_loc_conf_t *conf);
 char *ngx_http_sg_edge_merge_conf(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
+
+/* ngx_http_sg_throttle.c: failure throttling */
+char *ngx_http_sg_throttle_zone(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_sg_throttle(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_sg_throttle_address(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+ngx_int_t ngx_http_sg_throttle_subject(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+void ngx_http_sg_throttle_count(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+ngx_int_t ngx_http_sg_throttle_answer(ngx_http_request_t *r,
+    ngx_http_sg_ctx_t *ctx, ngx_int_t rc);
 
 /* ngx_http_sg_edge.c: the edge's answers (redirects, logout, step-up) */
 ngx_int_t ngx_http_sg_edge_check(ngx_http_request_t *r,

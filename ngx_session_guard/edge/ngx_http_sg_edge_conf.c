@@ -610,6 +610,7 @@ ngx_http_sg_edge_init_conf(ngx_http_sg_loc_conf_t *conf)
     edge->authn = NGX_CONF_UNSET_PTR;
     edge->acr_levels = NGX_CONF_UNSET_PTR;
     edge->logout = NGX_CONF_UNSET;
+    edge->throttle = NGX_CONF_UNSET_PTR;
 
     conf->max_age = NGX_CONF_UNSET;
 }
@@ -636,6 +637,7 @@ ngx_http_sg_edge_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
     pe = &prev->edge;
 
     ngx_conf_merge_ptr_value(edge->cookie, pe->cookie, NULL);
+    ngx_conf_merge_ptr_value(edge->throttle, pe->throttle, NULL);
 
     if (edge->login == NGX_CONF_UNSET_PTR) {
         edge->login = (pe->login == NGX_CONF_UNSET_PTR) ? NULL : pe->login;

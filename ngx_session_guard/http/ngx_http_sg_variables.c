@@ -36,7 +36,8 @@ ngx_str_t  ngx_http_sg_status_names[] = {
     ngx_string("REVOKED"),
     ngx_string("EXPIRED"),
     ngx_string("STEP_UP"),
-    ngx_string("LIMITED")
+    ngx_string("LIMITED"),
+    ngx_string("THROTTLED")
 };
 
 typedef char  ngx_http_sg_status_names_check[

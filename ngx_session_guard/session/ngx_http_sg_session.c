@@ -80,6 +80,7 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
 
         ctx->status = NGX_HTTP_SG_STATUS_INVALID;
         ctx->reason = "no session key";
+        ctx->no_key = 1;
         return NGX_OK;
     }
 

@@ -30,6 +30,8 @@
 
 #include "ngx_sg_state.h"
 #include "ngx_sg_risk.h"
+#include "ngx_sg_throttle.h"
+#include "ngx_sg_sha256.h"
 
 #include "ngx_http_sg_lockstats.h"
 
@@ -333,6 +335,40 @@ ngx_fd_t ngx_http_sg_state_open(ngx_http_sg_zone_t *zone, ngx_log_t *log,
     ngx_file_info_t *fi);
 ngx_int_t ngx_http_sg_state_write(ngx_http_sg_zone_t *zone, ngx_log_t *log,
     ngx_str_t *data);
+
+
+/*
+ * Failure throttling (ngx_http_sg_throttle_shm.c): a zone of its own per
+ * "session_guard_throttle_zone", counting refusals per source.  A source's
+ * key is its kind, then the client address (4 bytes of IPv4, the first 8
+ * of IPv6) or the SHA-256 of the subject.
+ */
+
+#define NGX_HTTP_SG_THROTTLE_ADDRESS   'a'
+#define NGX_HTTP_SG_THROTTLE_SUBJECT   's'
+#define NGX_HTTP_SG_THROTTLE_KEY_MAX   (1 + NGX_SG_SHA256_LEN)
+
+typedef struct {
+    ngx_str_t                   name;
+    ngx_shm_zone_t             *shm_zone;   /* NULL: not declared (yet) */
+    void                       *sh;
+    ngx_slab_pool_t            *shpool;
+    ngx_sg_throttle_rule_t      address;
+    ngx_sg_throttle_rule_t      subject;
+    ngx_uint_t                  status;     /* 429 or 403 */
+} ngx_http_sg_throttle_t;
+
+
+ngx_http_sg_throttle_t *ngx_http_sg_throttle_add(ngx_conf_t *cf,
+    ngx_str_t *name, size_t size);
+time_t ngx_http_sg_throttle_check(ngx_http_sg_throttle_t *t, u_char *key,
+    size_t len);
+ngx_int_t ngx_http_sg_throttle_fail(ngx_http_sg_throttle_t *t, u_char *key,
+    size_t len, time_t *left);
+ngx_int_t ngx_http_sg_throttle_check_conf(ngx_conf_t *cf,
+    ngx_array_t *throttles);
+void ngx_http_sg_throttle_stats(ngx_http_sg_throttle_t *t,
+    ngx_uint_t *blocks, ngx_uint_t *nomem);
 
 
 #endif /* _NGX_HTTP_SG_ZONE_H_INCLUDED_ */
