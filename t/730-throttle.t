@@ -419,3 +419,4 @@ invalid parameter "block=0"
 --- must_die
 --- error_log
 invalid parameter "subject=5"
+
