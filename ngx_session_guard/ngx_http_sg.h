@@ -65,7 +65,8 @@
 #define NGX_HTTP_SG_STATUS_STEP_UP      8    /* fresh authentication needed */
 #define NGX_HTTP_SG_STATUS_LIMITED      9    /* too many sessions */
 #define NGX_HTTP_SG_STATUS_THROTTLED    10   /* too many failures */
-#define NGX_HTTP_SG_STATUS_COUNT        11
+#define NGX_HTTP_SG_STATUS_BLOCKED      11   /* the subject is blocked */
+#define NGX_HTTP_SG_STATUS_COUNT        12
 
 /* "ALLOW" ...; "" for NONE (ngx_http_sg_variables.c) */
 extern ngx_str_t  ngx_http_sg_status_names[];

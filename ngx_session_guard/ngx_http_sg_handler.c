@@ -116,7 +116,7 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
             rc = NGX_HTTP_UNAUTHORIZED;
             break;
 
-        default: /* DENY, LIMITED */
+        default: /* DENY, LIMITED, BLOCKED */
             rc = NGX_HTTP_FORBIDDEN;
             break;
         }
@@ -183,6 +183,7 @@ ngx_http_sg_verdict(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         break;
 
     case NGX_HTTP_SG_STATUS_LIMITED:
+    case NGX_HTTP_SG_STATUS_BLOCKED:
         error = "insufficient_scope";
         break;
 

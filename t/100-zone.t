@@ -105,7 +105,7 @@ GET /t
 --- response_body
 ok
 --- error_log eval
-qr/\[notice\].*session_guard: loaded 0 sessions from state file "\S+sg100\.state" into zone "sg" \(0 revoked, 0 jti, 0 expired, 0 evicted\)/
+qr/\[notice\].*session_guard: loaded 0 sessions from state file "\S+sg100\.state" into zone "sg" \(0 revoked, 0 jti, 0 blocked subjects, 0 expired, 0 evicted\)/
 --- no_error_log
 ignored
 

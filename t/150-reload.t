@@ -120,7 +120,7 @@ resized
 ["X-Status: REVOKED\nX-Revoked: policy\nX-Initial: 1.128.0.0",
  "X-Status: ALLOW\nX-Initial: 1.128.0.0", "X-Status: REVOKED"]
 --- error_log eval
-qr/\[notice\].*session_guard: zone "sg" resized, copied 2 sessions \(1 revoked, 0 jti, 0 evicted\)/
+qr/\[notice\].*session_guard: zone "sg" resized, copied 2 sessions \(1 revoked, 0 jti, 0 blocked subjects, 0 evicted\)/
 --- no_error_log
 [alert]
 
@@ -171,3 +171,66 @@ qr/session_guard: zone "sg" resized, copied 2 sessions \(2 revoked/
 qr/\[notice\].*reconfiguring/
 --- no_error_log
 resized
+
+
+
+=== TEST 6: a subject blocked through the API (zone sg2)
+--- http_config
+    session_guard_zone zone=sg2:1m;
+--- config
+    location /t {
+        session_guard zone=sg2;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        add_header X-Status $session_guard_status always;
+    }
+    location /api {
+        session_guard_api zone=sg2;
+    }
+--- request eval
+["PUT /api/subjects/alice/block", "GET /t"]
+--- more_headers eval
+["", main::req('149.101.100.0', 'b1')]
+--- error_code eval
+[200, 403]
+
+
+
+=== TEST 7: reload, same zone: still blocked
+--- http_config
+    session_guard_zone zone=sg2:1m;
+--- config
+    location /t {
+        session_guard zone=sg2;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        add_header X-Status $session_guard_status always;
+    }
+--- request eval
+["GET /t"]
+--- more_headers eval
+[main::req('149.101.100.0', 'b2')]
+--- error_code eval
+[403]
+--- response_headers eval
+["X-Status: BLOCKED"]
+
+
+
+=== TEST 8: reload with another zone size: the block is copied over
+--- http_config
+    session_guard_zone zone=sg2:2m;
+--- config
+    location /t {
+        session_guard zone=sg2;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        add_header X-Status $session_guard_status always;
+    }
+--- request eval
+["GET /t"]
+--- more_headers eval
+[main::req('149.101.100.0', 'b3')]
+--- error_code eval
+[403]
+--- response_headers eval
+["X-Status: BLOCKED"]
+--- error_log eval
+qr/\[notice\].*session_guard: zone "sg2" resized, copied \d+ sessions \(\d+ revoked, 0 jti, 1 blocked subjects, 0 evicted\)/

@@ -71,13 +71,14 @@ our $STATE1 = "$ENV{TEST_NGINX_STATE_DIR}/700-$$-format1.state";
 unlink $STATE, $STATE1;
 
 # $STATE1: the state file as format 1 would have written it, records of
-# 200 bytes (the assurance level left out), with a new digest
+# 200 bytes (the assurance level left out), no blocked subjects (format 3),
+# with a new digest
 sub to_format1 {
     open my $in, '<:raw', $STATE or die "$STATE: $!";
     my $d = do { local $/; <$in> };
     close $in;
     my ($ver, $order, $rsize, $nlen, $ns, $nj) = unpack('x8 L6', $d);
-    die "format $ver, record $rsize" unless $ver == 2 && $rsize == 216;
+    die "format $ver, record $rsize" unless $ver == 3 && $rsize == 216;
     my $p = 8 + 6 * 4 + 8 + $nlen;
     my $out = substr($d, 0, $p);
     substr($out, 8, 4) = pack('L', 1);
@@ -87,7 +88,13 @@ sub to_format1 {
         $out .= substr($d, $p, 4 + 200) . substr($d, $p + 4 + 216, $il + $sl);
         $p += 4 + 216 + $il + $sl;
     }
-    $out .= substr($d, $p, length($d) - 32 - $p);
+    # the jti entries as they are; format 3's blocked subjects left out
+    my $j = $p;
+    for (1 .. $nj) {
+        my ($len) = unpack('S', substr($d, $j, 2));
+        $j += 2 + 8 + ($len & 0x7fff);
+    }
+    $out .= substr($d, $p, $j - $p);
     $out .= Digest::SHA::sha256($out);
     open my $o, '>:raw', $STATE1 or die "$STATE1: $!";
     print $o $out;

@@ -12,6 +12,11 @@
  *   DELETE     sessions/{id}                  revoke it: 204
  *   GET, HEAD  subjects/{sub}/sessions        the subject's sessions
  *   DELETE     subjects/{sub}/sessions        revoke them: 200 {"revoked":n}
+ *   GET, HEAD  subjects/{sub}/block           is it blocked, since when
+ *   PUT        subjects/{sub}/block           block it: its sessions are
+ *                                             revoked, new ones refused
+ *   DELETE     subjects/{sub}/block           unblock it: 204
+ *   GET, HEAD  blocks                         every blocked subject
  *
  * A revocation may carry a reason (query or body "reason="), which is
  * logged: the record has no room for text.  Revoking an unknown id
@@ -35,26 +40,6 @@
 #include "ngx_sg_percent.h"
 
 
-#define NGX_HTTP_SG_API_REASON_MAX  256
-#define NGX_HTTP_SG_API_BODY_MAX    4096
-
-#define NGX_HTTP_SG_API_SESSION     1
-#define NGX_HTTP_SG_API_SUBJECT     2
-
-
-
-typedef struct {
-    ngx_uint_t                  resource;   /* NGX_HTTP_SG_API_* */
-    ngx_str_t                   key;        /* the id or the subject */
-    const char                 *error;      /* why the path is refused */
-} ngx_http_sg_api_req_t;
-
-
-typedef struct {
-    ngx_str_t                  *subject;
-    ngx_array_t                *sessions;   /* of ngx_http_sg_session_t */
-} ngx_http_sg_api_list_t;
-
 
 static void ngx_http_sg_api_body_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_sg_api_process(ngx_http_request_t *r);
@@ -62,10 +47,6 @@ static ngx_int_t ngx_http_sg_api_parse(ngx_http_request_t *r,
     ngx_http_sg_api_req_t *req);
 static ngx_int_t ngx_http_sg_api_segment(ngx_http_request_t *r,
     ngx_str_t *raw, ngx_uint_t decode, size_t max, ngx_str_t *out);
-static ngx_int_t ngx_http_sg_api_reason(ngx_http_request_t *r,
-    ngx_str_t *reason);
-static ngx_int_t ngx_http_sg_api_body_reason(ngx_http_request_t *r,
-    ngx_str_t *reason);
 static ngx_int_t ngx_http_sg_api_show(ngx_http_request_t *r,
     ngx_http_sg_zone_t *zone, ngx_http_sg_api_req_t *req);
 static ngx_int_t ngx_http_sg_api_revoke(ngx_http_request_t *r,
@@ -82,7 +63,7 @@ ngx_http_sg_api_handler(ngx_http_request_t *r)
     ngx_int_t               rc;
     ngx_http_sg_api_req_t   req;
 
-    if (r->method == NGX_HTTP_DELETE
+    if ((r->method == NGX_HTTP_DELETE || r->method == NGX_HTTP_PUT)
         && (r->headers_in.content_length_n > 0 || r->headers_in.chunked)
         && ngx_http_sg_api_parse(r, &req) == NGX_OK)
     {
@@ -157,18 +138,51 @@ ngx_http_sg_api_process(ngx_http_request_t *r)
         return ngx_http_sg_api_show(r, slcf->api_zone, &req);
 
     case NGX_HTTP_DELETE:
-        return ngx_http_sg_api_revoke(r, slcf->api_zone, &req);
-
-    default:
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        if (req.resource == NGX_HTTP_SG_API_BLOCK) {
+            return ngx_http_sg_api_unblock(r, slcf->api_zone, &req);
         }
 
-        h->hash = 1;
-        ngx_str_set(&h->key, "Allow");
-        ngx_str_set(&h->value, "GET, HEAD, DELETE");
+        if (req.resource != NGX_HTTP_SG_API_BLOCKS) {
+            return ngx_http_sg_api_revoke(r, slcf->api_zone, &req);
+        }
 
+        break;
+
+    case NGX_HTTP_PUT:
+        if (req.resource == NGX_HTTP_SG_API_BLOCK) {
+            return ngx_http_sg_api_block(r, slcf->api_zone, &req);
+        }
+
+        break;
+
+    default:
+        break;
+    }
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Allow");
+
+    switch (req.resource) {
+
+    case NGX_HTTP_SG_API_BLOCK:
+        ngx_str_set(&h->value, "GET, HEAD, PUT, DELETE");
+        return ngx_http_sg_api_error(r, NGX_HTTP_NOT_ALLOWED,
+                                     "method_not_allowed",
+                                     "use GET, HEAD, PUT or DELETE");
+
+    case NGX_HTTP_SG_API_BLOCKS:
+        ngx_str_set(&h->value, "GET, HEAD");
+        return ngx_http_sg_api_error(r, NGX_HTTP_NOT_ALLOWED,
+                                     "method_not_allowed",
+                                     "use GET or HEAD");
+
+    default:
+        ngx_str_set(&h->value, "GET, HEAD, DELETE");
         return ngx_http_sg_api_error(r, NGX_HTTP_NOT_ALLOWED,
                                      "method_not_allowed",
                                      "use GET, HEAD or DELETE");
@@ -292,6 +306,22 @@ ngx_http_sg_api_parse(ngx_http_request_t *r, ngx_http_sg_api_req_t *req)
         rc = ngx_http_sg_api_segment(r, &seg[1], decode, NGX_SG_SUB_MAX,
                                      &req->key);
 
+    } else if (n == 3 && seg[0].len == 8
+               && ngx_strncmp(seg[0].data, "subjects", 8) == 0
+               && seg[2].len == 5
+               && ngx_strncmp(seg[2].data, "block", 5) == 0)
+    {
+        req->resource = NGX_HTTP_SG_API_BLOCK;
+        req->error = "invalid subject";
+        rc = ngx_http_sg_api_segment(r, &seg[1], decode, NGX_SG_SUB_MAX,
+                                     &req->key);
+
+    } else if (n == 1 && seg[0].len == 6
+               && ngx_strncmp(seg[0].data, "blocks", 6) == 0)
+    {
+        req->resource = NGX_HTTP_SG_API_BLOCKS;
+        return NGX_OK;
+
     } else {
         return NGX_HTTP_NOT_FOUND;
     }
@@ -350,191 +380,16 @@ ngx_http_sg_api_segment(ngx_http_request_t *r, ngx_str_t *raw,
 }
 
 
-/*
- * The reason of a revocation: "reason=" in the body (form or JSON), else
- * in the query string.  NGX_OK (maybe empty), an HTTP error status, or
- * NGX_ERROR.
- */
-
-static ngx_int_t
-ngx_http_sg_api_reason(ngx_http_request_t *r, ngx_str_t *reason)
-{
-    ngx_int_t  rc;
-    ngx_str_t  raw;
-
-    ngx_str_null(reason);
-
-    if (r->request_body) {
-        rc = ngx_http_sg_api_body_reason(r, reason);
-        if (rc != NGX_OK || reason->len) {
-            return rc;
-        }
-    }
-
-    if (ngx_http_arg(r, (u_char *) "reason", 6, &raw) != NGX_OK) {
-        return NGX_OK;
-    }
-
-    if (raw.len > 3 * NGX_HTTP_SG_API_REASON_MAX) {
-        return NGX_HTTP_BAD_REQUEST;
-    }
-
-    rc = ngx_sg_percent_decode(r->pool, &raw, NGX_SG_PERCENT_FORM, reason);
-
-    if (rc == NGX_DECLINED || reason->len > NGX_HTTP_SG_API_REASON_MAX) {
-        return NGX_HTTP_BAD_REQUEST;
-    }
-
-    return rc;
-}
-
-
-static ngx_int_t
-ngx_http_sg_api_body_reason(ngx_http_request_t *r, ngx_str_t *reason)
-{
-    u_char       *p, *last, *start, *eq;
-    size_t        len;
-    json_t       *obj, *v;
-    ngx_int_t     rc;
-    ngx_str_t     body, raw, type;
-    ngx_buf_t    *b;
-    ngx_chain_t  *cl;
-    const char   *why;
-
-    if (r->request_body->temp_file) {
-        return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
-    }
-
-    len = 0;
-
-    for (cl = r->request_body->bufs; cl; cl = cl->next) {
-        len += cl->buf->last - cl->buf->pos;
-    }
-
-    if (len == 0) {
-        return NGX_OK;
-    }
-
-    if (len > NGX_HTTP_SG_API_BODY_MAX) {
-        return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
-    }
-
-    body.data = ngx_pnalloc(r->pool, len);
-    if (body.data == NULL) {
-        return NGX_ERROR;
-    }
-
-    p = body.data;
-
-    /* a chunked body ends with an empty buffer whose pos is NULL */
-
-    for (cl = r->request_body->bufs; cl; cl = cl->next) {
-        b = cl->buf;
-
-        if (b->last != b->pos) {
-            p = ngx_cpymem(p, b->pos, b->last - b->pos);
-        }
-    }
-
-    body.len = len;
-
-    if (r->headers_in.content_type == NULL) {
-        return NGX_HTTP_UNSUPPORTED_MEDIA_TYPE;
-    }
-
-    type = r->headers_in.content_type->value;
-
-    p = ngx_strlchr(type.data, type.data + type.len, ';');
-    if (p) {
-        type.len = p - type.data;
-    }
-
-    while (type.len && type.data[type.len - 1] == ' ') {
-        type.len--;
-    }
-
-    if (type.len == sizeof("application/json") - 1
-        && ngx_strncasecmp(type.data, (u_char *) "application/json",
-                           type.len) == 0)
-    {
-        rc = ngx_sg_json_parse_object(r->pool, body.data, body.len, 2, &obj,
-                                      &why);
-        if (rc != NGX_OK) {
-            return (rc == NGX_DECLINED) ? NGX_HTTP_BAD_REQUEST : rc;
-        }
-
-        v = json_object_get(obj, "reason");
-
-        if (v == NULL) {
-            return NGX_OK;
-        }
-
-        if (!json_is_string(v)
-            || json_string_length(v) > NGX_HTTP_SG_API_REASON_MAX)
-        {
-            return NGX_HTTP_BAD_REQUEST;
-        }
-
-        reason->data = (u_char *) json_string_value(v);
-        reason->len = json_string_length(v);
-
-        return NGX_OK;
-    }
-
-    if (type.len != sizeof("application/x-www-form-urlencoded") - 1
-        || ngx_strncasecmp(type.data,
-                           (u_char *) "application/x-www-form-urlencoded",
-                           type.len) != 0)
-    {
-        return NGX_HTTP_UNSUPPORTED_MEDIA_TYPE;
-    }
-
-    p = body.data;
-    last = p + body.len;
-
-    while (p < last) {
-        start = p;
-
-        p = ngx_strlchr(p, last, '&');
-        if (p == NULL) {
-            p = last;
-        }
-
-        eq = ngx_strlchr(start, p, '=');
-
-        if (eq && eq - start == 6 && ngx_strncmp(start, "reason", 6) == 0) {
-            raw.data = eq + 1;
-            raw.len = p - raw.data;
-
-            rc = ngx_sg_percent_decode(r->pool, &raw, NGX_SG_PERCENT_FORM,
-                                       reason);
-
-            if (rc == NGX_DECLINED
-                || reason->len > NGX_HTTP_SG_API_REASON_MAX)
-            {
-                return NGX_HTTP_BAD_REQUEST;
-            }
-
-            return rc;
-        }
-
-        if (p < last) {
-            p++;
-        }
-    }
-
-    return NGX_OK;
-}
-
-
 static ngx_int_t
 ngx_http_sg_api_show(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
     ngx_http_sg_api_req_t *req)
 {
-    ngx_int_t                rc;
-    ngx_str_t                body;
-    ngx_http_sg_session_t    s;
-    ngx_http_sg_api_list_t   list;
+    ngx_int_t                 rc;
+    ngx_str_t                 body;
+    ngx_array_t              *blocks;
+    ngx_http_sg_session_t     s;
+    ngx_http_sg_api_list_t    list;
+    ngx_http_sg_api_block_t   block;
 
     if (req->resource == NGX_HTTP_SG_API_SESSION) {
         rc = ngx_http_sg_zone_find(zone, &req->key, r->pool, &s);
@@ -556,7 +411,37 @@ ngx_http_sg_api_show(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
                                      body.data + body.len);
     }
 
+    if (req->resource == NGX_HTTP_SG_API_BLOCK) {
+        block.subject = &req->key;
+        block.since = ngx_http_sg_zone_blocked(zone, &req->key);
+        block.revoked = -1;
+
+        if (ngx_http_sg_out_build(r->pool, ngx_http_sg_api_block_json, &block,
+                                  &body)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_sg_api_reply(r, NGX_HTTP_OK, body.data,
+                                     body.data + body.len);
+    }
+
+    if (req->resource == NGX_HTTP_SG_API_BLOCKS) {
+        if (ngx_http_sg_zone_blocks(zone, r->pool, &blocks) != NGX_OK
+            || ngx_http_sg_out_build(r->pool, ngx_http_sg_api_blocks_json,
+                                     blocks, &body)
+               != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_sg_api_reply(r, NGX_HTTP_OK, body.data,
+                                     body.data + body.len);
+    }
+
     list.subject = &req->key;
+    list.blocked = ngx_http_sg_zone_blocked(zone, &req->key);
 
     if (ngx_http_sg_zone_list(zone, &req->key, r->pool, &list.sessions)
         != NGX_OK
@@ -591,6 +476,14 @@ ngx_http_sg_api_list_json(ngx_http_sg_out_t *out, void *data)
 
     ngx_http_sg_out_lit(out, "{\"subject\":");
     ngx_http_sg_out_json(out, list->subject);
+
+    if (list->blocked) {
+        ngx_http_sg_out_fmt(out, ",\"blocked\":%T", list->blocked);
+
+    } else {
+        ngx_http_sg_out_lit(out, ",\"blocked\":null");
+    }
+
     ngx_http_sg_out_fmt(out, ",\"count\":%ui,\"sessions\":[",
                         list->sessions->nelts);
 
@@ -620,25 +513,8 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
 
     rc = ngx_http_sg_api_reason(r, &reason);
 
-    if (rc == NGX_HTTP_REQUEST_ENTITY_TOO_LARGE) {
-        return ngx_http_sg_api_error(r, rc, "payload_too_large",
-                                     "the body is over 4096 bytes");
-    }
-
-    if (rc == NGX_HTTP_UNSUPPORTED_MEDIA_TYPE) {
-        return ngx_http_sg_api_error(r, rc, "unsupported_media_type",
-                                     "send application/json or "
-                                     "application/x-www-form-urlencoded");
-    }
-
-    if (rc == NGX_HTTP_BAD_REQUEST) {
-        return ngx_http_sg_api_error(r, rc, "bad_request",
-                                     "invalid reason (a string of at most "
-                                     "256 bytes)");
-    }
-
     if (rc != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return ngx_http_sg_api_reason_error(r, rc);
     }
 
     name = ngx_http_sg_zone_name(zone);

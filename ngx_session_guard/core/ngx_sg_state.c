@@ -32,6 +32,8 @@ static ngx_int_t ngx_sg_state_check_sessions(ngx_sg_state_t *st,
     const char **reason);
 static ngx_int_t ngx_sg_state_check_jti(ngx_sg_state_t *st,
     const char **reason);
+static ngx_int_t ngx_sg_state_check_blocks(ngx_sg_state_t *st,
+    const char **reason);
 
 
 static u_char *
@@ -66,7 +68,7 @@ ngx_sg_state_parse(ngx_sg_state_t *st, u_char *buf, size_t len,
 
     p = ngx_sg_state_u32(buf + 8, &version);
 
-    if (version != 1 && version != NGX_SG_STATE_VERSION) {
+    if (version < 1 || version > NGX_SG_STATE_VERSION) {
         *reason = "unknown format version";
         return NGX_DECLINED;
     }
@@ -119,12 +121,14 @@ ngx_sg_state_parse(ngx_sg_state_t *st, u_char *buf, size_t len,
 
     st->sessions = nsessions;
     st->jti = njti;
+    st->version = version;
     st->saved = (time_t) saved;
     st->pos = p;
     st->end = end;
 
     if (ngx_sg_state_check_sessions(st, reason) != NGX_OK
-        || ngx_sg_state_check_jti(st, reason) != NGX_OK)
+        || ngx_sg_state_check_jti(st, reason) != NGX_OK
+        || ngx_sg_state_check_blocks(st, reason) != NGX_OK)
     {
         return NGX_DECLINED;
     }
@@ -241,6 +245,60 @@ ngx_sg_state_check_jti(ngx_sg_state_t *st, const char **reason)
 }
 
 
+/* format 3 on: reads the count, advances st->pos over every block */
+
+static ngx_int_t
+ngx_sg_state_check_blocks(ngx_sg_state_t *st, const char **reason)
+{
+    u_char      *p;
+    uint16_t     sublen;
+    uint32_t     n;
+    ngx_uint_t   i;
+
+    if (st->version < 3) {
+        return NGX_OK;
+    }
+
+    p = st->pos;
+
+    if ((size_t) (st->end - p) < sizeof(uint32_t)) {
+        *reason = "truncated blocks";
+        return NGX_DECLINED;
+    }
+
+    p = ngx_sg_state_u32(p, &n);
+
+    for (i = 0; i < n; i++) {
+
+        if ((size_t) (st->end - p) < NGX_SG_STATE_BLOCK) {
+            *reason = "truncated block";
+            return NGX_DECLINED;
+        }
+
+        ngx_memcpy(&sublen, p, sizeof(uint16_t));
+
+        if (sublen == 0 || sublen > NGX_SG_SUB_MAX) {
+            *reason = "invalid block length";
+            return NGX_DECLINED;
+        }
+
+        p += NGX_SG_STATE_BLOCK;
+
+        if ((size_t) (st->end - p) < sublen) {
+            *reason = "truncated block";
+            return NGX_DECLINED;
+        }
+
+        p += sublen;
+    }
+
+    st->blocks = n;
+    st->pos = p;
+
+    return NGX_OK;
+}
+
+
 ngx_int_t
 ngx_sg_state_next_session(ngx_sg_state_t *st, ngx_str_t *id, ngx_str_t *sub,
     ngx_sg_record_t *rec)
@@ -300,6 +358,47 @@ ngx_sg_state_next_jti(ngx_sg_state_t *st, ngx_sg_state_jti_t *jti)
 
     st->pos = p + jti->data.len;
     st->next_jti++;
+
+    return NGX_OK;
+}
+
+
+/* after the last jti entry */
+
+ngx_int_t
+ngx_sg_state_next_block(ngx_sg_state_t *st, ngx_str_t *sub, time_t *since)
+{
+    u_char    *p;
+    int64_t    t;
+    uint16_t   sublen;
+
+    if (st->next_session != st->sessions || st->next_jti != st->jti) {
+        return NGX_DONE;
+    }
+
+    if (st->version >= 3 && !st->past_count) {
+        /* the count, checked by the parser */
+        st->pos += sizeof(uint32_t);
+        st->past_count = 1;
+    }
+
+    if (st->next_block == st->blocks) {
+        return NGX_DONE;
+    }
+
+    p = st->pos;
+
+    ngx_memcpy(&sublen, p, sizeof(uint16_t));
+    ngx_memcpy(&t, p + sizeof(uint16_t), sizeof(int64_t));
+
+    p += NGX_SG_STATE_BLOCK;
+
+    sub->data = p;
+    sub->len = sublen;
+    *since = (time_t) t;
+
+    st->pos = p + sublen;
+    st->next_block++;
 
     return NGX_OK;
 }

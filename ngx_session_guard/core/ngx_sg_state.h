@@ -19,7 +19,7 @@
  * (the header says which, so that another one refuses it, not misreads
  * it):
  *
- *   header   magic "NGXSGST\n" (8 bytes), format version u32 (2), byte
+ *   header   magic "NGXSGST\n" (8 bytes), format version u32 (3), byte
  *            order mark u32 (0x01020304), record size u32 (sizeof
  *            ngx_sg_record_t: 216; 200 in format 1, whose records lack
  *            the fields from assurance_ns on and are read with zeros
@@ -30,6 +30,9 @@
  *            (0..NGX_SG_SUB_MAX), the record, the id, the subject
  *   jti      length u16 (1..NGX_SG_JTI_MAX, or NGX_SG_JTI_HASHED|32 for
  *            the SHA-256 of a longer one), expiry i64, the bytes
+ *   blocks   (format 3 on) number of blocked subjects u32, then for each:
+ *            subject length u16 (1..NGX_SG_SUB_MAX), time of the block
+ *            i64, the subject
  *   trailer  SHA-256 of everything before it (32 bytes)
  *
  * ngx_sg_state_parse() checks the whole file before the caller reads a
@@ -50,7 +53,7 @@
 #define NGX_SG_JTI_HASHED          0x8000
 
 #define NGX_SG_STATE_MAGIC         "NGXSGST\n"
-#define NGX_SG_STATE_VERSION       2
+#define NGX_SG_STATE_VERSION       3
 #define NGX_SG_STATE_V1_RECORD     200   /* format 1's record size */
 #define NGX_SG_STATE_ORDER         0x01020304
 
@@ -60,6 +63,7 @@
 #define NGX_SG_STATE_SESSION       (2 * sizeof(uint16_t)                    \
                                     + sizeof(ngx_sg_record_t))
 #define NGX_SG_STATE_JTI           (sizeof(uint16_t) + sizeof(int64_t))
+#define NGX_SG_STATE_BLOCK         (sizeof(uint16_t) + sizeof(int64_t))
 #define NGX_SG_STATE_DIGEST        NGX_SG_SHA256_LEN
 
 
@@ -68,6 +72,8 @@
 typedef struct {
     ngx_uint_t                  sessions;
     ngx_uint_t                  jti;
+    ngx_uint_t                  blocks;
+    ngx_uint_t                  version;
     time_t                      saved;       /* time of the snapshot */
     size_t                      record;      /* record size in the file */
 
@@ -75,6 +81,8 @@ typedef struct {
     u_char                     *end;         /* the trailer */
     ngx_uint_t                  next_session;
     ngx_uint_t                  next_jti;
+    ngx_uint_t                  next_block;
+    ngx_uint_t                  past_count;  /* of the blocks, format 3 */
 } ngx_sg_state_t;
 
 
@@ -104,6 +112,10 @@ ngx_int_t ngx_sg_state_parse(ngx_sg_state_t *st, u_char *buf, size_t len,
 ngx_int_t ngx_sg_state_next_session(ngx_sg_state_t *st, ngx_str_t *id,
     ngx_str_t *sub, ngx_sg_record_t *rec);
 ngx_int_t ngx_sg_state_next_jti(ngx_sg_state_t *st, ngx_sg_state_jti_t *jti);
+
+/* then the blocked subjects (none before format 3) */
+ngx_int_t ngx_sg_state_next_block(ngx_sg_state_t *st, ngx_str_t *sub,
+    time_t *since);
 
 /* the header at buf (NGX_SG_STATE_HEADER + zone->len bytes) */
 u_char *ngx_sg_state_header(u_char *buf, ngx_str_t *zone,

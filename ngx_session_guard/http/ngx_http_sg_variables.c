@@ -37,7 +37,8 @@ ngx_str_t  ngx_http_sg_status_names[] = {
     ngx_string("EXPIRED"),
     ngx_string("STEP_UP"),
     ngx_string("LIMITED"),
-    ngx_string("THROTTLED")
+    ngx_string("THROTTLED"),
+    ngx_string("BLOCKED")
 };
 
 typedef char  ngx_http_sg_status_names_check[

@@ -35,6 +35,8 @@ static ngx_int_t ngx_http_sg_session_id(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *id);
 static void ngx_http_sg_log_decision(ngx_http_request_t *r,
     ngx_http_sg_ctx_t *ctx, ngx_sg_risk_t *risk);
+static ngx_int_t ngx_http_sg_session_blocked(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
 static void ngx_http_sg_verdict(ngx_http_sg_ctx_t *ctx, ngx_uint_t verdict);
 static void ngx_http_sg_notify_revoked(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
@@ -75,7 +77,8 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
 
     if (rc == NGX_DECLINED) {
         if (slcf->key_missing == NGX_HTTP_SG_KEY_MISSING_PASS) {
-            return NGX_DECLINED;
+            /* no session to follow, but a blocked subject stays out */
+            return ngx_http_sg_session_blocked(r, slcf, ctx);
         }
 
         ctx->status = NGX_HTTP_SG_STATUS_INVALID;
@@ -221,6 +224,18 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    if (rc == NGX_ABORT) {
+        ctx->status = NGX_HTTP_SG_STATUS_BLOCKED;
+        ctx->reason = "subject blocked";
+
+        ngx_log_error(slcf->log_level, r->connection->log, 0,
+                      "session_guard: session \"%V\" of \"%V\" refused: "
+                      "the subject is blocked", ngx_http_sg_log_str(r, &id),
+                      ngx_http_sg_log_str(r, &sub));
+
+        return NGX_OK;
+    }
+
     if (rc == NGX_ERROR) {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                       "session_guard: zone \"%V\" cannot store session "
@@ -260,6 +275,52 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
     if (risk.stepped_up && ctx->has_session) {
         ngx_http_sg_step_up_asked(r, slcf, ctx, &risk);
     }
+
+    return NGX_OK;
+}
+
+
+/*
+ * A request without a session key ("missing=pass"): NGX_DECLINED, or
+ * NGX_OK with status BLOCKED when its token's subject is blocked.
+ */
+
+static ngx_int_t
+ngx_http_sg_session_blocked(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx)
+{
+    json_t     *claim;
+    ngx_str_t   sub;
+
+    if (!ctx->verified || ctx->jws.payload == NULL) {
+        return NGX_DECLINED;
+    }
+
+    claim = json_object_get(ctx->jws.payload, "sub");
+
+    if (!json_is_string(claim)) {
+        return NGX_DECLINED;
+    }
+
+    sub.data = (u_char *) json_string_value(claim);
+    sub.len = json_string_length(claim);
+
+    if (ngx_http_sg_session_name(r->pool, &sub, NGX_SG_SUB_MAX, &sub)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_sg_zone_blocked(slcf->zone, &sub) == 0) {
+        return NGX_DECLINED;
+    }
+
+    ctx->status = NGX_HTTP_SG_STATUS_BLOCKED;
+    ctx->reason = "subject blocked";
+
+    ngx_log_error(slcf->log_level, r->connection->log, 0,
+                  "session_guard: request of \"%V\" refused: the subject is "
+                  "blocked", ngx_http_sg_log_str(r, &sub));
 
     return NGX_OK;
 }

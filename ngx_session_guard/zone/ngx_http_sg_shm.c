@@ -26,6 +26,8 @@ static void ngx_http_sg_rbtree_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel, size_t off);
 static void ngx_http_sg_subject_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
+static void ngx_http_sg_block_insert(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
 static void ngx_http_sg_jti_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
 static void ngx_http_sg_pack_bind(ngx_sg_bind_t *b,
@@ -80,6 +82,8 @@ ngx_http_sg_shm_init(ngx_http_sg_zone_t *zone, size_t size)
     ngx_rbtree_init(&sh->subjects, &sh->subjects_sentinel,
                     ngx_http_sg_subject_insert);
     ngx_rbtree_init(&sh->jtis, &sh->jtis_sentinel, ngx_http_sg_jti_insert);
+    ngx_rbtree_init(&sh->blocks, &sh->blocks_sentinel,
+                    ngx_http_sg_block_insert);
 
     ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->lru);
     ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->lru_unauth);
@@ -167,6 +171,15 @@ ngx_http_sg_subject_insert(ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
 {
     ngx_http_sg_rbtree_insert(temp, node, sentinel,
                               offsetof(ngx_http_sg_subject_t, data));
+}
+
+
+static void
+ngx_http_sg_block_insert(ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
+    ngx_rbtree_node_t *sentinel)
+{
+    ngx_http_sg_rbtree_insert(temp, node, sentinel,
+                              offsetof(ngx_http_sg_block_t, data));
 }
 
 

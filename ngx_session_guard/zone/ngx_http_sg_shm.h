@@ -83,7 +83,7 @@
 
 
 /* the layout of the zone: changed whenever the shared structures change */
-#define NGX_HTTP_SG_SHM_LAYOUT      0xf3a9c5e100000007ULL
+#define NGX_HTTP_SG_SHM_LAYOUT      0xf3a9c5e100000008ULL
 
 /* zone bytes per bucket of the session index: a session takes 256 */
 #define NGX_HTTP_SG_BUCKET_BYTES    256
@@ -183,6 +183,20 @@ typedef struct {
 } ngx_http_sg_subject_t;
 
 
+/*
+ * A blocked subject (ngx_http_sg_block.c): in the "blocks" tree, keyed by
+ * the CRC32 of the subject, never evicted; removed by an unblock only.
+ */
+
+typedef struct {
+    u_char                      color;
+    u_char                      dummy;
+    u_short                     len;
+    uint32_t                    since;
+    u_char                      data[1];
+} ngx_http_sg_block_t;
+
+
 typedef struct {
     u_char                      color;
     u_char                      dummy;
@@ -223,6 +237,10 @@ struct ngx_http_sg_shctx_s {
     ngx_rbtree_node_t           subjects_sentinel;
     ngx_rbtree_t                jtis;
     ngx_rbtree_node_t           jtis_sentinel;
+    ngx_rbtree_t                blocks;
+    ngx_rbtree_node_t           blocks_sentinel;
+    ngx_uint_t                  nblocks;     /* blocked subjects */
+    size_t                      block_bytes; /* their subjects */
 
     ngx_http_sg_zone_stats_t    stats;
 
@@ -412,6 +430,10 @@ void *ngx_http_sg_shm_alloc(ngx_http_sg_zone_t *zone, size_t size,
 
 ngx_http_sg_node_t *ngx_http_sg_shm_find(ngx_http_sg_zone_t *zone,
     ngx_str_t *id, uint32_t hash, time_t now);
+ngx_http_sg_block_t *ngx_http_sg_shm_find_block(ngx_http_sg_zone_t *zone,
+    ngx_str_t *sub);
+ngx_int_t ngx_http_sg_shm_add_block(ngx_http_sg_zone_t *zone,
+    ngx_str_t *sub, time_t since, time_t now);
 ngx_http_sg_subject_t *ngx_http_sg_shm_find_subject(ngx_http_sg_zone_t *zone,
     ngx_str_t *sub);
 ngx_int_t ngx_http_sg_shm_unauth_room(ngx_http_sg_zone_t *zone, time_t now,

@@ -50,6 +50,7 @@ typedef struct {
     ngx_uint_t                  sessions;
     ngx_uint_t                  revoked;
     ngx_uint_t                  jti;
+    ngx_uint_t                  blocks;
     ngx_uint_t                  skipped;     /* dead already */
     ngx_uint_t                  lost;        /* no room for revocations */
     ngx_uint_t                  evicted;
@@ -98,6 +99,8 @@ ngx_http_sg_state_snapshot(ngx_http_sg_zone_t *zone, ngx_log_t *log,
         size = NGX_SG_STATE_HEADER + zone->name.len
                + sh->stats.sessions * NGX_SG_STATE_SESSION + sh->bytes
                + sh->njti * NGX_SG_STATE_JTI + sh->jti_bytes
+               + sizeof(uint32_t) + sh->nblocks * NGX_SG_STATE_BLOCK
+               + sh->block_bytes
                + NGX_SG_STATE_DIGEST;
 
         ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -161,11 +164,14 @@ static ngx_int_t
 ngx_http_sg_state_walk(ngx_http_sg_zone_t *zone, ngx_http_sg_state_buf_t *b,
     time_t now)
 {
-    u_char               *base;
+    u_char               *base, *count;
     int64_t               expires;
     uint16_t              len;
+    uint32_t              nblocks;
     ngx_uint_t            n;
+    ngx_rbtree_node_t    *node;
     ngx_http_sg_jti_t    *jn;
+    ngx_http_sg_block_t  *bn;
     ngx_http_sg_link_t   *l;
     ngx_http_sg_node_t   *sn;
     ngx_http_sg_shctx_t  *sh;
@@ -239,6 +245,39 @@ ngx_http_sg_state_walk(ngx_http_sg_zone_t *zone, ngx_http_sg_state_buf_t *b,
         b->jti++;
     }
 
+    /* the blocked subjects, however old: a block ends by an unblock only */
+
+    if ((size_t) (b->end - b->pos) < sizeof(uint32_t)) {
+        return NGX_DECLINED;
+    }
+
+    count = b->pos;
+    b->pos += sizeof(uint32_t);
+    nblocks = 0;
+
+    if (sh->nblocks) {
+        for (node = ngx_rbtree_min(sh->blocks.root, sh->blocks.sentinel);
+             node;
+             node = ngx_rbtree_next(&sh->blocks, node))
+        {
+            bn = ngx_http_sg_overlay(node);
+
+            if ((size_t) (b->end - b->pos) < NGX_SG_STATE_BLOCK + bn->len) {
+                return NGX_DECLINED;
+            }
+
+            len = bn->len;
+            expires = bn->since;
+
+            b->pos = ngx_cpymem(b->pos, &len, sizeof(uint16_t));
+            b->pos = ngx_cpymem(b->pos, &expires, sizeof(int64_t));
+            b->pos = ngx_cpymem(b->pos, bn->data, len);
+            nblocks++;
+        }
+    }
+
+    ngx_memcpy(count, &nblocks, sizeof(uint32_t));
+
     return NGX_OK;
 }
 
@@ -293,6 +332,7 @@ ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, ngx_sg_state_t *file,
     uint32_t               hash;
     ngx_str_t              id, sub;
     ngx_rbtree_node_t     *node;
+    time_t                 since;
     ngx_sg_state_jti_t     jti;
     ngx_sg_record_t        rec;
 
@@ -328,6 +368,20 @@ ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, ngx_sg_state_t *file,
         ngx_http_sg_shm_add_jti(zone, node, hash, p, jti.key_len,
                                 jti.expires);
         st->jti++;
+    }
+
+    while (ngx_sg_state_next_block(file, &sub, &since) == NGX_OK) {
+
+        if (ngx_http_sg_shm_find_block(zone, &sub)) {
+            continue;
+        }
+
+        if (ngx_http_sg_shm_add_block(zone, &sub, since, now) != NGX_OK) {
+            st->lost++;
+            continue;
+        }
+
+        st->blocks++;
     }
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -483,8 +537,9 @@ ngx_http_sg_state_load(ngx_http_sg_zone_t *zone, ngx_log_t *log)
     ngx_log_error(NGX_LOG_NOTICE, log, 0,
                   "session_guard: loaded %ui sessions from state file "
                   "\"%V\" into zone \"%V\" (%ui revoked, %ui jti, "
-                  "%ui expired, %ui evicted)", st.sessions, &zone->state,
-                  &zone->name, st.revoked, st.jti, st.skipped, st.evicted);
+                  "%ui blocked subjects, %ui expired, %ui evicted)",
+                  st.sessions, &zone->state, &zone->name, st.revoked, st.jti,
+                  st.blocks, st.skipped, st.evicted);
 
 done:
 
@@ -538,9 +593,10 @@ ngx_http_sg_state_copy(ngx_http_sg_zone_t *zone, ngx_http_sg_zone_t *old,
 
         ngx_log_error(NGX_LOG_NOTICE, log, 0,
                       "session_guard: zone \"%V\" resized, copied %ui "
-                      "sessions (%ui revoked, %ui jti, %ui evicted)",
+                      "sessions (%ui revoked, %ui jti, %ui blocked "
+                      "subjects, %ui evicted)",
                       &zone->name, st.sessions, st.revoked, st.jti,
-                      st.evicted);
+                      st.blocks, st.evicted);
     }
 
     ngx_free(data.data);

@@ -243,6 +243,17 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
+    /* a blocked subject (ngx_http_sg_block.c): no session at all */
+
+    if (sub->len && ngx_http_sg_shm_find_block(zone, sub)) {
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+
+        out->id = *id;
+        out->sub = *sub;
+
+        return NGX_ABORT;
+    }
+
     sn = ngx_http_sg_shm_find(zone, id, hash, now);
 
     if (sn) {

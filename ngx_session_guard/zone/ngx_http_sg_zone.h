@@ -177,7 +177,9 @@ ngx_str_t *ngx_http_sg_zone_name(ngx_http_sg_zone_t *zone);
  * limit->unauth (the request has no verified token: anyone can make its
  * key up) a new record is held to the zone's "unauthenticated" share:
  * NGX_BUSY, nothing created, when that share holds only revoked and ended
- * records.  out gets a copy of the record after update.
+ * records.  A subject that is blocked (ngx_http_sg_zone_block()) gets
+ * NGX_ABORT, nothing looked up or created.  out gets a copy of the record
+ * after update.
  */
 ngx_int_t ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_str_t *sub, ngx_http_sg_limit_t *limit, ngx_http_sg_update_pt update,
@@ -335,6 +337,22 @@ ngx_fd_t ngx_http_sg_state_open(ngx_http_sg_zone_t *zone, ngx_log_t *log,
     ngx_file_info_t *fi);
 ngx_int_t ngx_http_sg_state_write(ngx_http_sg_zone_t *zone, ngx_log_t *log,
     ngx_str_t *data);
+
+
+/* blocked subjects (ngx_http_sg_block.c) */
+
+typedef struct {
+    ngx_str_t                   sub;
+    time_t                      since;
+} ngx_http_sg_block_info_t;
+
+ngx_int_t ngx_http_sg_zone_block(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
+    time_t *since);
+ngx_int_t ngx_http_sg_zone_unblock(ngx_http_sg_zone_t *zone,
+    ngx_str_t *sub);
+time_t ngx_http_sg_zone_blocked(ngx_http_sg_zone_t *zone, ngx_str_t *sub);
+ngx_int_t ngx_http_sg_zone_blocks(ngx_http_sg_zone_t *zone, ngx_pool_t *pool,
+    ngx_array_t **out);
 
 
 /*

@@ -12,8 +12,8 @@
  * reach the structural checks.
  *
  * Checks: a refusal has a reason; an accepted file yields exactly the
- * announced number of sessions and jti entries, each within its limits
- * and inside the buffer, and ends at the trailer.
+ * announced number of sessions, jti entries and blocked subjects, each
+ * within its limits and inside the buffer, and ends at the trailer.
  */
 
 
@@ -46,6 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char          *reason;
     ngx_sg_state_t       st;
     ngx_sg_record_t      rec;
+    time_t               since;
     ngx_sg_state_jti_t   jti;
 
     if (size < 1 || data[0] > 1) {
@@ -108,7 +109,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sg_fuzz_inside(&in, &jti.data);
     }
 
-    if (n != st.jti || st.pos != in.data + in.len - NGX_SG_STATE_DIGEST) {
+    if (n != st.jti) {
+        abort();
+    }
+
+    for (n = 0; ngx_sg_state_next_block(&st, &sub, &since) == NGX_OK; n++) {
+        if (sub.len == 0 || sub.len > NGX_SG_SUB_MAX) {
+            abort();
+        }
+
+        sg_fuzz_inside(&in, &sub);
+    }
+
+    if (n != st.blocks || st.pos != in.data + in.len - NGX_SG_STATE_DIGEST) {
         abort();
     }
 

@@ -19,6 +19,7 @@ typedef struct {
     u_char      data[ST_MAX];
     size_t      len;
     u_char     *sessions;    /* first session entry */
+    u_char     *blocks;      /* the blocks section (format 3) */
 } st_file_t;
 
 
@@ -70,6 +71,23 @@ st_jti(u_char *p, uint16_t len, const char *data)
 }
 
 
+static u_char *
+st_blocks(u_char *p, uint32_t n)
+{
+    return ngx_cpymem(p, &n, sizeof(uint32_t));
+}
+
+
+static u_char *
+st_block(u_char *p, const char *sub, int64_t since)
+{
+    p = st_put16(p, (uint16_t) strlen(sub));
+    p = ngx_cpymem(p, &since, sizeof(int64_t));
+
+    return ngx_cpymem(p, sub, strlen(sub));
+}
+
+
 /* the trailer over everything before it */
 
 static void
@@ -80,7 +98,10 @@ st_seal(st_file_t *f)
 }
 
 
-/* two sessions (one revoked) and two jti entries (one hashed) */
+/*
+ * two sessions (one revoked), two jti entries (one hashed), two blocked
+ * subjects
+ */
 
 static void
 st_good(st_file_t *f)
@@ -98,6 +119,12 @@ st_good(st_file_t *f)
     p = st_jti(p, 5, "jti-1");
     p = st_jti(p, NGX_SG_JTI_HASHED | 32,
                "0123456789abcdef0123456789abcdef");
+
+    f->blocks = p;
+
+    p = st_blocks(p, 2);
+    p = st_block(p, "mallory", 1700000150);
+    p = st_block(p, "eve", 1700000160);
 
     f->len = p - f->data + NGX_SG_STATE_DIGEST;
 
@@ -136,6 +163,7 @@ test_good(void **state)
     const char          *reason;
     ngx_sg_record_t      rec;
     ngx_sg_state_jti_t   jti;
+    time_t               since;
 
     st_good(&f);
 
@@ -183,15 +211,40 @@ test_good(void **state)
     assert_int_equal(jti.data.len, 32);
 
     assert_int_equal(ngx_sg_state_next_jti(&st, &jti), NGX_DONE);
+
+    assert_int_equal(st.blocks, 2);
+    assert_int_equal(ngx_sg_state_next_block(&st, &sub, &since), NGX_OK);
+    assert_int_equal(sub.len, 7);
+    assert_memory_equal(sub.data, "mallory", 7);
+    assert_int_equal(since, 1700000150);
+    assert_int_equal(ngx_sg_state_next_block(&st, &sub, &since), NGX_OK);
+    assert_true(sub.len == 3 && ngx_memcmp(sub.data, "eve", 3) == 0);
+    assert_int_equal(since, 1700000160);
+    assert_int_equal(ngx_sg_state_next_block(&st, &sub, &since), NGX_DONE);
+
     assert_ptr_equal(st.pos, f.data + f.len - NGX_SG_STATE_DIGEST);
 
     /* an empty zone */
 
-    f.len = ngx_sg_state_header(f.data, &st_zone, 0, 0, 0) - f.data
-            + NGX_SG_STATE_DIGEST;
+    f.len = st_blocks(ngx_sg_state_header(f.data, &st_zone, 0, 0, 0), 0)
+            - f.data + NGX_SG_STATE_DIGEST;
     st_seal(&f);
 
     assert_string_equal(st_parse(&f), "ok");
+
+    /* read to its end: past the count of no blocks */
+
+    assert_int_equal(ngx_sg_state_parse(&st, f.data, f.len, &st_zone,
+                                        &reason), NGX_OK);
+    assert_int_equal(ngx_sg_state_next_block(&st, &sub, &since), NGX_DONE);
+    assert_ptr_equal(st.pos, f.data + f.len - NGX_SG_STATE_DIGEST);
+
+    /* a format 3 file must have the count of blocks */
+
+    f.len -= sizeof(uint32_t);
+    st_seal(&f);
+
+    assert_string_equal(st_parse(&f), "truncated blocks");
 }
 
 
@@ -228,11 +281,10 @@ test_format1(void **state)
                    4 + NGX_SG_STATE_V1_RECORD);
     p = ngx_cpymem(p, f.sessions + 2 * NGX_SG_STATE_SESSION + 14, 2);
 
-    /* the jti entries as they are */
+    /* the jti entries as they are; no blocks before format 3 */
 
     p = ngx_cpymem(p, f.sessions + 2 * NGX_SG_STATE_SESSION + 16,
-                   f.data + f.len - NGX_SG_STATE_DIGEST
-                   - (f.sessions + 2 * NGX_SG_STATE_SESSION + 16));
+                   f.blocks - (f.sessions + 2 * NGX_SG_STATE_SESSION + 16));
 
     old.len = p - old.data + NGX_SG_STATE_DIGEST;
     st_seal(&old);
@@ -296,7 +348,7 @@ test_header(void **state)
     assert_string_equal(st_parse(&f), "not a session_guard state file");
 
     st_good(&f);
-    v = 3;
+    v = NGX_SG_STATE_VERSION + 1;
     ngx_memcpy(f.data + 8, &v, sizeof(uint32_t));
     st_seal(&f);
     assert_string_equal(st_parse(&f), "unknown format version");
@@ -471,20 +523,20 @@ test_records(void **state)
     n = 3;
     ngx_memcpy(f.data + 28, &n, sizeof(uint32_t));
     st_seal(&f);
-    assert_string_equal(st_parse(&f), "truncated jti");
+    assert_string_not_equal(st_parse(&f), "ok");
 
     st_good(&f);
     n = 1;
     ngx_memcpy(f.data + 28, &n, sizeof(uint32_t));
     st_seal(&f);
-    assert_string_equal(st_parse(&f), "trailing data");
+    assert_string_not_equal(st_parse(&f), "ok");
 
     st_good(&f);
     n = 0;
     ngx_memcpy(f.data + 24, &n, sizeof(uint32_t));
     ngx_memcpy(f.data + 28, &n, sizeof(uint32_t));
     st_seal(&f);
-    assert_string_equal(st_parse(&f), "trailing data");
+    assert_string_not_equal(st_parse(&f), "ok");
 }
 
 
@@ -518,11 +570,12 @@ test_jti(void **state)
                "0123456789abcdef0123456789abcdef0123456789abcdef"
                "0123456789abcdef0123456789abcdef0123456789abcdef"
                "0123456789abcdef0123456789abcdef");
+    p = st_blocks(p, 0);
     f.len = p - f.data + NGX_SG_STATE_DIGEST;
     st_seal(&f);
     assert_string_equal(st_parse(&f), "ok");
 
-    f.len--;
+    f.len -= 1 + sizeof(uint32_t);
     st_seal(&f);
     assert_string_equal(st_parse(&f), "truncated jti");
 
@@ -543,6 +596,89 @@ test_jti(void **state)
 }
 
 
+/* the blocked subjects of format 3 */
+
+static void
+test_blocks(void **state)
+{
+    u_char     *p;
+    uint16_t    len;
+    uint32_t    n;
+    st_file_t   f;
+
+    /* a subject of no length, or longer than any subject */
+
+    st_good(&f);
+    len = 0;
+    ngx_memcpy(f.blocks + 4, &len, sizeof(uint16_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "invalid block length");
+
+    st_good(&f);
+    len = NGX_SG_SUB_MAX + 1;
+    ngx_memcpy(f.blocks + 4, &len, sizeof(uint16_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "invalid block length");
+
+    /* longer than what is left */
+
+    st_good(&f);
+    len = 200;
+    ngx_memcpy(f.blocks + 4 + NGX_SG_STATE_BLOCK + 7, &len,
+               sizeof(uint16_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated block");
+
+    /* more blocks than the file has, fewer than it has */
+
+    st_good(&f);
+    n = 3;
+    ngx_memcpy(f.blocks, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated block");
+
+    st_good(&f);
+    n = 0xffffffff;
+    ngx_memcpy(f.blocks, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated block");
+
+    st_good(&f);
+    n = 1;
+    ngx_memcpy(f.blocks, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "trailing data");
+
+    /* the longest subject */
+
+    st_good(&f);
+    p = st_blocks(f.blocks, 1);
+    len = NGX_SG_SUB_MAX;
+    p = st_put16(p, len);
+    ngx_memset(p, 'a', sizeof(int64_t) + NGX_SG_SUB_MAX);
+    p += sizeof(int64_t) + NGX_SG_SUB_MAX;
+    f.len = p - f.data + NGX_SG_STATE_DIGEST;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "ok");
+
+    f.len--;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated block");
+
+    /* a format 2 file has no blocks section: one there is trailing data */
+
+    st_good(&f);
+    n = 2;
+    ngx_memcpy(f.data + 8, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "trailing data");
+
+    f.len = f.blocks - f.data + NGX_SG_STATE_DIGEST;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "ok");
+}
+
+
 int
 main(void)
 {
@@ -555,6 +691,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_records, sg_setup,
                                         sg_teardown),
         cmocka_unit_test_setup_teardown(test_jti, sg_setup, sg_teardown),
+        cmocka_unit_test_setup_teardown(test_blocks, sg_setup, sg_teardown),
     };
 
     sg_init();
