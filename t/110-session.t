@@ -446,3 +446,25 @@ escapes are logged escaped: no forged log line, no raw control byte
 61 62 63 fffd fffd 22 5c
 e9 fffd fffd fffd 1f600 fffd
 _EOS_
+
+
+
+=== TEST 18: the last accepted network and country of the session, next to the first ones
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_on_change country=$http_x_country_action;
+        add_header X-First "$session_guard_session_initial_asn/$session_guard_session_initial_country" always;
+        add_header X-Last "$session_guard_session_last_asn/$session_guard_session_last_country" always;
+    }
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+[main::req('81.2.69.142'), main::req('89.160.20.112'),
+ main::req('216.160.83.56') . "\r\nX-Country-Action: deny"]
+--- error_code eval
+[200, 200, 403]
+--- response_headers eval
+["X-First: /GB\nX-Last: /GB", "X-First: /GB\nX-Last: 29518/SE",
+ "X-First: /GB\nX-Last: 29518/SE"]

@@ -39,6 +39,8 @@
 #define NGX_HTTP_SG_V_ACTIONS         14
 #define NGX_HTTP_SG_V_LIFETIME        15
 #define NGX_HTTP_SG_V_IDLE_TIMEOUT    16
+#define NGX_HTTP_SG_V_LAST_ASN        17
+#define NGX_HTTP_SG_V_LAST_COUNTRY    18
 
 
 static ngx_int_t ngx_http_sg_session_variable(ngx_http_request_t *r,
@@ -113,6 +115,14 @@ static ngx_http_variable_t  ngx_http_sg_session_vars[] = {
 
     { ngx_string("session_guard_session_initial_country"), NULL,
       ngx_http_sg_session_variable, NGX_HTTP_SG_V_INITIAL_COUNTRY,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("session_guard_session_last_asn"), NULL,
+      ngx_http_sg_session_variable, NGX_HTTP_SG_V_LAST_ASN,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("session_guard_session_last_country"), NULL,
+      ngx_http_sg_session_variable, NGX_HTTP_SG_V_LAST_COUNTRY,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("session_guard_session_cookie_mode"), NULL,
@@ -322,6 +332,19 @@ ngx_http_sg_session_variable(ngx_http_request_t *r,
         if (rec->initial.country[0]) {
             *p++ = rec->initial.country[0];
             *p++ = rec->initial.country[1];
+        }
+        break;
+
+    case NGX_HTTP_SG_V_LAST_ASN:
+        if (rec->last.asn) {
+            p = ngx_sprintf(p, "%uD", rec->last.asn);
+        }
+        break;
+
+    case NGX_HTTP_SG_V_LAST_COUNTRY:
+        if (rec->last.country[0]) {
+            *p++ = rec->last.country[0];
+            *p++ = rec->last.country[1];
         }
         break;
 
