@@ -130,7 +130,7 @@ main::traffic_codes()
 main::flt('json_sum')
 --- response_body eval
 [("protected\n") x 3, ("") x 5, "", <<'_EOS_']
-leaves=94
+leaves=98
 zones.sg.actions.enforce.log=2
 zones.sg.actions.enforce.revoke=1
 zones.sg.decisions.enforce.allow=3
@@ -343,7 +343,7 @@ gauge session_guard_zone_size_bytes{zone=we"ird\} N
 gauge session_guard_zone_used_bytes{zone=sg} N
 gauge session_guard_zone_used_bytes{zone=we"ird\} N
 _EOS_
-leaves=187
+leaves=195
 zones.sg.decisions.enforce.allow=1
 zones.sg.decisions.enforce.missing=1
 zones.sg.sessions.active=1
@@ -396,7 +396,7 @@ _EOS_
 [[], [], [sub { '' }], [sub { '' }], [], [sub { '' }], [\&main::json_sum]]
 --- response_body eval
 ["protected\n", "protected\n", "", "", "protected\n", "", <<'_EOS_']
-leaves=94
+leaves=98
 zones.sg.actions.monitor.log=1
 zones.sg.actions.monitor.revoke=1
 zones.sg.decisions.enforce.allow=1
