@@ -385,13 +385,14 @@ ngx_http_sg_api_show(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
     ngx_http_sg_api_req_t *req)
 {
     ngx_int_t                 rc;
-    ngx_str_t                 body;
     ngx_array_t              *blocks;
     ngx_http_sg_session_t     s;
     ngx_http_sg_api_list_t    list;
     ngx_http_sg_api_block_t   block;
 
-    if (req->resource == NGX_HTTP_SG_API_SESSION) {
+    switch (req->resource) {
+
+    case NGX_HTTP_SG_API_SESSION:
         rc = ngx_http_sg_zone_find(zone, &req->key, r->pool, &s);
 
         if (rc == NGX_DECLINED) {
@@ -399,61 +400,41 @@ ngx_http_sg_api_show(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
                                          "no such session");
         }
 
-        if (rc != NGX_OK
-            || ngx_http_sg_out_build(r->pool, ngx_http_sg_api_one_json, &s,
-                                     &body)
-               != NGX_OK)
-        {
+        if (rc != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        return ngx_http_sg_api_reply(r, NGX_HTTP_OK, body.data,
-                                     body.data + body.len);
-    }
+        return ngx_http_sg_api_reply_json(r, ngx_http_sg_api_one_json, &s);
 
-    if (req->resource == NGX_HTTP_SG_API_BLOCK) {
+    case NGX_HTTP_SG_API_BLOCK:
         block.subject = &req->key;
         block.since = ngx_http_sg_zone_blocked(zone, &req->key);
         block.revoked = -1;
 
-        if (ngx_http_sg_out_build(r->pool, ngx_http_sg_api_block_json, &block,
-                                  &body)
+        return ngx_http_sg_api_reply_json(r, ngx_http_sg_api_block_json,
+                                          &block);
+
+    case NGX_HTTP_SG_API_BLOCKS:
+        if (ngx_http_sg_zone_blocks(zone, r->pool, &blocks) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_sg_api_reply_json(r, ngx_http_sg_api_blocks_json,
+                                          blocks);
+
+    default: /* NGX_HTTP_SG_API_SUBJECT */
+        list.subject = &req->key;
+        list.blocked = ngx_http_sg_zone_blocked(zone, &req->key);
+
+        if (ngx_http_sg_zone_list(zone, &req->key, r->pool, &list.sessions)
             != NGX_OK)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        return ngx_http_sg_api_reply(r, NGX_HTTP_OK, body.data,
-                                     body.data + body.len);
+        return ngx_http_sg_api_reply_json(r, ngx_http_sg_api_list_json,
+                                          &list);
     }
-
-    if (req->resource == NGX_HTTP_SG_API_BLOCKS) {
-        if (ngx_http_sg_zone_blocks(zone, r->pool, &blocks) != NGX_OK
-            || ngx_http_sg_out_build(r->pool, ngx_http_sg_api_blocks_json,
-                                     blocks, &body)
-               != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return ngx_http_sg_api_reply(r, NGX_HTTP_OK, body.data,
-                                     body.data + body.len);
-    }
-
-    list.subject = &req->key;
-    list.blocked = ngx_http_sg_zone_blocked(zone, &req->key);
-
-    if (ngx_http_sg_zone_list(zone, &req->key, r->pool, &list.sessions)
-        != NGX_OK
-        || ngx_http_sg_out_build(r->pool, ngx_http_sg_api_list_json, &list,
-                                 &body)
-           != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_sg_api_reply(r, NGX_HTTP_OK, body.data,
-                                 body.data + body.len);
 }
 
 

@@ -89,7 +89,7 @@ ngx_http_sg_api_block(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
 {
     time_t                    since;
     ngx_int_t                 rc;
-    ngx_str_t                 reason, why, body, *name;
+    ngx_str_t                 reason, why, *name;
     ngx_uint_t                n;
     ngx_http_sg_loc_conf_t   *slcf;
     ngx_http_sg_api_block_t   block;
@@ -145,15 +145,8 @@ ngx_http_sg_api_block(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
     block.since = since;
     block.revoked = (ngx_int_t) n;
 
-    if (ngx_http_sg_out_build(r->pool, ngx_http_sg_api_block_json, &block,
-                              &body)
-        != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_sg_api_reply(r, NGX_HTTP_OK, body.data,
-                                 body.data + body.len);
+    return ngx_http_sg_api_reply_json(r, ngx_http_sg_api_block_json,
+                                      &block);
 }
 
 

@@ -56,6 +56,23 @@ ngx_http_sg_api_reply(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
+/* 200 with the JSON body that "build" writes */
+
+ngx_int_t
+ngx_http_sg_api_reply_json(ngx_http_request_t *r, ngx_http_sg_out_pt build,
+    void *data)
+{
+    ngx_str_t  body;
+
+    if (ngx_http_sg_out_build(r->pool, build, data, &body) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_sg_api_reply(r, NGX_HTTP_OK, body.data,
+                                 body.data + body.len);
+}
+
+
 /*
  * Sends a reply: status, type, no caching, the chain (which ends in a
  * last_buf).  No body with 204 or HEAD.  What a content handler returns.

@@ -16,6 +16,8 @@
 /* ngx_http_sg_api_json.c: JSON replies */
 ngx_int_t ngx_http_sg_api_reply(ngx_http_request_t *r, ngx_uint_t status,
     u_char *start, u_char *end);
+ngx_int_t ngx_http_sg_api_reply_json(ngx_http_request_t *r,
+    ngx_http_sg_out_pt build, void *data);
 void ngx_http_sg_api_session_json(ngx_http_sg_out_t *out,
     ngx_http_sg_session_t *s);
 ngx_int_t ngx_http_sg_api_send(ngx_http_request_t *r, ngx_uint_t status,

@@ -35,6 +35,11 @@ static size_t ngx_http_sg_throttle_address_key(ngx_http_request_t *r,
     u_char *key);
 static size_t ngx_http_sg_throttle_subject_key(ngx_http_sg_ctx_t *ctx,
     u_char *key, ngx_str_t *sub);
+static ngx_int_t ngx_http_sg_throttle_refuse(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, u_char *key,
+    size_t len, ngx_str_t *sub);
+static void ngx_http_sg_throttle_fail_one(ngx_http_request_t *r,
+    ngx_http_sg_throttle_t *t, u_char *key, size_t len, ngx_str_t *sub);
 
 
 /* session_guard_throttle_zone zone=NAME:SIZE ... */
@@ -47,7 +52,7 @@ ngx_http_sg_throttle_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     time_t                   block;
     ngx_str_t               *value, name, s;
     ngx_uint_t               i, status;
-    ngx_sg_throttle_rule_t   address, subject;
+    ngx_sg_throttle_rule_t   address, subject, *rule;
     ngx_http_sg_throttle_t  *t;
 
     value = cf->args->elts;
@@ -93,22 +98,15 @@ ngx_http_sg_throttle_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
-        if (ngx_strncmp(value[i].data, "address=", 8) == 0) {
+        rule = (ngx_strncmp(value[i].data, "address=", 8) == 0) ? &address
+               : (ngx_strncmp(value[i].data, "subject=", 8) == 0) ? &subject
+               : NULL;
+
+        if (rule) {
             s.data = value[i].data + 8;
             s.len = value[i].len - 8;
 
-            if (ngx_http_sg_throttle_rule(cf, &s, &address) != NGX_CONF_OK) {
-                goto invalid;
-            }
-
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "subject=", 8) == 0) {
-            s.data = value[i].data + 8;
-            s.len = value[i].len - 8;
-
-            if (ngx_http_sg_throttle_rule(cf, &s, &subject) != NGX_CONF_OK) {
+            if (ngx_http_sg_throttle_rule(cf, &s, rule) != NGX_CONF_OK) {
                 goto invalid;
             }
 
@@ -276,7 +274,6 @@ ngx_http_sg_throttle_address(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx)
 {
     size_t                   len;
-    time_t                   left;
     u_char                   key[NGX_HTTP_SG_THROTTLE_KEY_MAX];
     ngx_http_sg_throttle_t  *t;
 
@@ -288,38 +285,18 @@ ngx_http_sg_throttle_address(ngx_http_request_t *r,
 
     len = ngx_http_sg_throttle_address_key(r, key);
 
-    if (len == 0) {
-        return NGX_OK;
-    }
-
-    left = ngx_http_sg_throttle_check(t, key, len);
-
-    if (left == 0) {
-        return NGX_OK;
-    }
-
-    ctx->status = NGX_HTTP_SG_STATUS_THROTTLED;
-    ctx->reason = "too many failures from this address";
-    ctx->retry_after = left;
-
-    ngx_log_error(slcf->log_level, r->connection->log, 0,
-                  "session_guard: refused: too many failures from this "
-                  "address, for %T s more", left);
-
-    return t->status;
+    return len ? ngx_http_sg_throttle_refuse(r, slcf, ctx, key, len, NULL)
+               : NGX_OK;
 }
 
 
-/*
- * Once the token is found authentic: is its subject refused?  As above.
- */
+/* once the token is found authentic: is its subject refused?  As above */
 
 ngx_int_t
 ngx_http_sg_throttle_subject(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx)
 {
     size_t                   len;
-    time_t                   left;
     u_char                   key[NGX_HTTP_SG_THROTTLE_KEY_MAX];
     ngx_str_t                sub;
     ngx_http_sg_throttle_t  *t;
@@ -332,25 +309,46 @@ ngx_http_sg_throttle_subject(ngx_http_request_t *r,
 
     len = ngx_http_sg_throttle_subject_key(ctx, key, &sub);
 
-    if (len == 0) {
-        return NGX_OK;
-    }
+    return len ? ngx_http_sg_throttle_refuse(r, slcf, ctx, key, len, &sub)
+               : NGX_OK;
+}
 
-    left = ngx_http_sg_throttle_check(t, key, len);
+
+/* the source (the subject "sub", or the address when NULL) refused? */
+
+static ngx_int_t
+ngx_http_sg_throttle_refuse(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, u_char *key,
+    size_t len, ngx_str_t *sub)
+{
+    time_t  left;
+
+    left = ngx_http_sg_throttle_check(slcf->edge.throttle, key, len);
 
     if (left == 0) {
         return NGX_OK;
     }
 
     ctx->status = NGX_HTTP_SG_STATUS_THROTTLED;
-    ctx->reason = "too many failures for this subject";
     ctx->retry_after = left;
 
-    ngx_log_error(slcf->log_level, r->connection->log, 0,
-                  "session_guard: refused: too many failures for \"%V\", "
-                  "for %T s more", ngx_http_sg_log_str(r, &sub), left);
+    if (sub == NULL) {
+        ctx->reason = "too many failures from this address";
 
-    return t->status;
+        ngx_log_error(slcf->log_level, r->connection->log, 0,
+                      "session_guard: refused: too many failures from this "
+                      "address, for %T s more", left);
+
+    } else {
+        ctx->reason = "too many failures for this subject";
+
+        ngx_log_error(slcf->log_level, r->connection->log, 0,
+                      "session_guard: refused: too many failures for "
+                      "\"%V\", for %T s more", ngx_http_sg_log_str(r, sub),
+                      left);
+    }
+
+    return slcf->edge.throttle->status;
 }
 
 
@@ -361,9 +359,7 @@ ngx_http_sg_throttle_count(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx)
 {
     size_t                   len;
-    time_t                   left;
     u_char                   key[NGX_HTTP_SG_THROTTLE_KEY_MAX];
-    ngx_int_t                rc;
     ngx_str_t                sub;
     ngx_http_sg_throttle_t  *t;
 
@@ -394,19 +390,7 @@ ngx_http_sg_throttle_count(ngx_http_request_t *r,
     len = ngx_http_sg_throttle_address_key(r, key);
 
     if (len) {
-        rc = ngx_http_sg_throttle_fail(t, key, len, &left);
-
-        if (rc == NGX_DONE) {
-            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                          "session_guard: too many failures from this "
-                          "address (%ui in %T s): refused for %T s",
-                          t->address.limit, t->address.period, left);
-
-        } else if (rc == NGX_ERROR) {
-            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                          "session_guard: throttle zone \"%V\" is too "
-                          "small, a failure was not counted", &t->name);
-        }
+        ngx_http_sg_throttle_fail_one(r, t, key, len, NULL);
     }
 
     /* a subject only from a token whose signature and claims are valid */
@@ -417,23 +401,51 @@ ngx_http_sg_throttle_count(ngx_http_request_t *r,
 
     len = ngx_http_sg_throttle_subject_key(ctx, key, &sub);
 
-    if (len == 0) {
-        return;
+    if (len) {
+        ngx_http_sg_throttle_fail_one(r, t, key, len, &sub);
     }
+}
+
+
+/* one failure of a source (the subject "sub", or the address if NULL) */
+
+static void
+ngx_http_sg_throttle_fail_one(ngx_http_request_t *r,
+    ngx_http_sg_throttle_t *t, u_char *key, size_t len, ngx_str_t *sub)
+{
+    time_t                   left;
+    ngx_int_t                rc;
+    ngx_sg_throttle_rule_t  *rule;
 
     rc = ngx_http_sg_throttle_fail(t, key, len, &left);
 
-    if (rc == NGX_DONE) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "session_guard: too many failures for \"%V\" "
-                      "(%ui in %T s): refused for %T s",
-                      ngx_http_sg_log_str(r, &sub), t->subject.limit,
-                      t->subject.period, left);
-
-    } else if (rc == NGX_ERROR) {
+    if (rc == NGX_ERROR) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "session_guard: throttle zone \"%V\" is too small, "
                       "a failure was not counted", &t->name);
+        return;
+    }
+
+    if (rc != NGX_DONE) {
+        return;
+    }
+
+    if (sub == NULL) {
+        rule = &t->address;
+
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "session_guard: too many failures from this address "
+                      "(%ui in %T s): refused for %T s",
+                      rule->limit, rule->period, left);
+
+    } else {
+        rule = &t->subject;
+
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "session_guard: too many failures for \"%V\" "
+                      "(%ui in %T s): refused for %T s",
+                      ngx_http_sg_log_str(r, sub), rule->limit,
+                      rule->period, left);
     }
 }
 
