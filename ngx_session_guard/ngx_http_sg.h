@@ -139,6 +139,8 @@ struct ngx_http_sg_loc_conf_s {
     ngx_http_complex_value_t   *bind_value[NGX_SG_SIG_COUNT];
     ngx_http_complex_value_t   *on_change[NGX_SG_SIG_COUNT];
     ngx_array_t                *on_cond;    /* ngx_http_sg_on_cond_t */
+    ngx_http_sg_weights_t      *weights;    /* the score; NULL: none */
+    ngx_array_t                *thresholds; /* ngx_sg_risk_threshold_t */
     ngx_uint_t                  travel_speed;   /* km/h */
     ngx_uint_t                  travel_floor;   /* km */
     ngx_http_complex_value_t   *absolute;
@@ -191,6 +193,7 @@ struct ngx_http_sg_ctx_s {
     ngx_http_sg_session_t       session;    /* valid when has_session */
     ngx_uint_t                  signals;    /* mask of 1 << SIG fired */
     uint32_t                    conditions; /* bits of those that hold */
+    ngx_uint_t                  score;      /* the risk score */
     ngx_uint_t                  actions;    /* mask of ACT taken */
     ngx_uint_t                  evicted;
     ngx_uint_t                  replaced;   /* by max_sessions, here */
@@ -202,6 +205,7 @@ struct ngx_http_sg_ctx_s {
     ngx_uint_t                  verified:1; /* the token passed checks */
     ngx_uint_t                  authentic:1; /* its signature, claims */
     ngx_uint_t                  no_key:1;   /* no session key to check */
+    ngx_uint_t                  scored:1;   /* a score is configured */
     ngx_uint_t                  cache:2;    /* NGX_HTTP_SG_CACHE_* */
     ngx_uint_t                  geo_done:1; /* geo is looked up */
     ngx_uint_t                  error_logged:1; /* NGX_ERROR, logged */

@@ -52,6 +52,7 @@
 #define NGX_SG_REASON_CONDITION         64
 #define NGX_SG_REASON_EXPIRED           100
 #define NGX_SG_REASON_IDLE              101
+#define NGX_SG_REASON_SCORE             102   /* a threshold of the score */
 
 /* the record's cookie_mode (edge-enforced cookies) */
 #define NGX_SG_COOKIE_PERSISTENT        0

@@ -38,6 +38,9 @@ static ngx_uint_t ngx_sg_risk_signals(ngx_sg_record_t *rec,
 static void ngx_sg_risk_revoke(ngx_sg_record_t *rec, ngx_sg_risk_t *risk,
     ngx_uint_t reason);
 static void ngx_sg_risk_accept(ngx_sg_record_t *rec, ngx_sg_risk_t *risk);
+static ngx_uint_t ngx_sg_risk_sum(ngx_sg_risk_t *risk, uint32_t conds);
+static ngx_uint_t ngx_sg_risk_score(ngx_sg_record_t *rec,
+    ngx_sg_risk_t *risk, ngx_uint_t *score_revoke);
 
 
 ngx_str_t  ngx_sg_signal_names[] = {
@@ -92,7 +95,7 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
 {
     ngx_sg_risk_t *risk = data;
 
-    ngx_uint_t  i, acts, enforce;
+    ngx_uint_t  i, acts, enforce, score_revoke;
 
     enforce = !risk->monitor;
 
@@ -128,10 +131,15 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
         /*
          * Nothing has changed yet, but a condition holds from the first
          * request on: a session begun from an anonymous network is judged
-         * as it begins.
+         * as it begins, by the conditions' actions and by their weights.
          */
 
-        if (!(risk->cond_acts & ~NGX_SG_ACT_LOG) && risk->cond_step == 0) {
+        risk->score = ngx_sg_risk_sum(risk, risk->cond_holds);
+
+        if (!(risk->cond_acts & ~NGX_SG_ACT_LOG) && risk->cond_step == 0
+            && (risk->nthresholds == 0
+                || risk->score < risk->thresholds[0].score))
+        {
             return NGX_OK;
         }
     }
@@ -192,6 +200,15 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
         }
     }
 
+    /* the score: what the thresholds it reaches ask for */
+
+    score_revoke = 0;
+    risk->score = ngx_sg_risk_sum(risk, risk->cond_holds);
+
+    if (risk->nthresholds) {
+        acts |= ngx_sg_risk_score(rec, risk, &score_revoke);
+    }
+
     /*
      * The conditions that hold; one asks for step-up until the session
      * has met a step-up it asked for (cond_ok), once per session: it may
@@ -231,7 +248,9 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
                                ? i
                                : (risk->cond_acts & NGX_SG_ACT_REVOKE)
                                  ? NGX_SG_REASON_CONDITION + risk->cond_revoke
-                                 : rec->revoke_reason);
+                                 : score_revoke
+                                   ? NGX_SG_REASON_SCORE
+                                   : rec->revoke_reason);
             return NGX_OK;
         }
 
@@ -288,6 +307,73 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
     ngx_sg_risk_accept(rec, risk);
 
     return NGX_OK;
+}
+
+
+/* the weights of the signals that fired and of the conditions "conds" */
+
+static ngx_uint_t
+ngx_sg_risk_sum(ngx_sg_risk_t *risk, uint32_t conds)
+{
+    ngx_uint_t  i, sum;
+
+    sum = 0;
+
+    for (i = 0; i < NGX_SG_SIG_COUNT; i++) {
+        if (risk->signals & ((ngx_uint_t) 1 << i)) {
+            sum += risk->weights[i];
+        }
+    }
+
+    for (i = 0; i < NGX_SG_COND_MAX; i++) {
+        if (conds & ((uint32_t) 1 << i)) {
+            sum += risk->cond_weights[i];
+        }
+    }
+
+    return sum;
+}
+
+
+/*
+ * The actions of the thresholds the score reaches (risk->score is set).  A
+ * step_up is judged on the sum without the conditions whose step-up the
+ * session has met; when it is asked, the conditions that hold join
+ * cond_step, so that meeting it meets them.  *score_revoke: a threshold
+ * reached asks for revoke.
+ */
+
+static ngx_uint_t
+ngx_sg_risk_score(ngx_sg_record_t *rec, ngx_sg_risk_t *risk,
+    ngx_uint_t *score_revoke)
+{
+    ngx_uint_t                i, acts, step_score;
+    ngx_sg_risk_threshold_t  *t;
+
+    step_score = ngx_sg_risk_sum(risk, risk->cond_holds & ~rec->cond_ok);
+
+    acts = 0;
+
+    for (i = 0; i < risk->nthresholds; i++) {
+        t = &risk->thresholds[i];
+
+        if (risk->score < t->score) {
+            break;
+        }
+
+        acts |= t->actions & ~NGX_SG_ACT_STEP_UP;
+
+        if (t->actions & NGX_SG_ACT_REVOKE) {
+            *score_revoke = 1;
+        }
+
+        if ((t->actions & NGX_SG_ACT_STEP_UP) && step_score >= t->score) {
+            acts |= NGX_SG_ACT_STEP_UP;
+            risk->cond_step |= risk->cond_holds;
+        }
+    }
+
+    return acts;
 }
 
 

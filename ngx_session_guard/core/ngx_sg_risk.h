@@ -19,7 +19,10 @@
  *              shorten, non_persistent, revoke, deny;
  *   lifetimes  absolute (from the creation) and idle, taken from each
  *              request but never extended, clamped to a ceiling, cut by
- *              "shorten".
+ *              "shorten";
+ *   score      (optional) the weights of the signals that fired and of
+ *              the conditions that hold, summed; each threshold the sum
+ *              reaches adds its actions to theirs.
  *
  * The caller (the HTTP glue) fills an ngx_sg_risk_t with the request's
  * context and policy, clamps it once (ngx_sg_risk_clamp()), then runs
@@ -80,6 +83,14 @@
                                                 change: a newer one needed */
 
 
+/* a threshold of the score, and the actions it asks for once reached */
+
+typedef struct {
+    ngx_uint_t                  score;
+    ngx_uint_t                  actions;    /* NGX_SG_ACT_* */
+} ngx_sg_risk_threshold_t;
+
+
 typedef struct {
     /* in: the request */
     time_t                      now;
@@ -109,6 +120,20 @@ typedef struct {
     uint32_t                    cond_step;  /* bits */
     ngx_uint_t                  cond_revoke; /* its bit, if cond_acts
                                                 has REVOKE */
+    uint32_t                    cond_holds; /* bits of all that hold */
+
+    /*
+     * in: the score, when nthresholds: the weight of each signal and of
+     * each condition (by its bit), the thresholds in ascending order.  A
+     * threshold's step_up is asked once per session for the conditions
+     * in the sum, as theirs is (cond_ok): it is asked when the sum
+     * without the conditions whose step-up the session has met reaches
+     * the threshold, and once met, those that held are met too.
+     */
+    ngx_uint_t                  weights[NGX_SG_SIG_COUNT];
+    ngx_uint_t                  cond_weights[NGX_SG_COND_MAX];
+    ngx_sg_risk_threshold_t    *thresholds;
+    ngx_uint_t                  nthresholds;
 
     /* out */
     ngx_uint_t                  verdict;    /* NGX_SG_RISK_* */
@@ -118,6 +143,7 @@ typedef struct {
     ngx_uint_t                  created;
     ngx_uint_t                  revoked;    /* by this request */
     ngx_uint_t                  stepped_up; /* step-up first asked by it */
+    ngx_uint_t                  score;      /* the sum; 0 without one */
     double                      speed;      /* km/h of a travel signal */
 } ngx_sg_risk_t;
 

@@ -404,6 +404,7 @@ ngx_http_sg_conditions(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         }
 
         ctx->conditions |= (uint32_t) 1 << c[i].bit;
+        risk->cond_holds |= (uint32_t) 1 << c[i].bit;
 
         acts = NGX_SG_ACT_LOG;
 

@@ -41,6 +41,7 @@
 #define NGX_HTTP_SG_V_IDLE_TIMEOUT    16
 #define NGX_HTTP_SG_V_LAST_ASN        17
 #define NGX_HTTP_SG_V_LAST_COUNTRY    18
+#define NGX_HTTP_SG_V_SCORE           19
 
 
 static ngx_int_t ngx_http_sg_session_variable(ngx_http_request_t *r,
@@ -137,6 +138,10 @@ static ngx_http_variable_t  ngx_http_sg_session_vars[] = {
       ngx_http_sg_session_variable, NGX_HTTP_SG_V_RISK,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
+    { ngx_string("session_guard_risk_score"), NULL,
+      ngx_http_sg_session_variable, NGX_HTTP_SG_V_SCORE,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
     { ngx_string("session_guard_actions"), NULL,
       ngx_http_sg_session_variable, NGX_HTTP_SG_V_ACTIONS,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
@@ -209,6 +214,7 @@ ngx_http_sg_revoke_reason_name(ngx_sg_record_t *rec)
     static ngx_str_t  expired = ngx_string("expired");
     static ngx_str_t  idle = ngx_string("idle_timeout");
     static ngx_str_t  condition = ngx_string("condition");
+    static ngx_str_t  score = ngx_string("score");
 
     if (rec->revoked != NGX_SG_REVOKED_POLICY) {
         return NULL;
@@ -237,6 +243,10 @@ ngx_http_sg_revoke_reason_name(ngx_sg_record_t *rec)
 
     if (rec->revoke_reason == NGX_SG_REASON_IDLE) {
         return &idle;
+    }
+
+    if (rec->revoke_reason == NGX_SG_REASON_SCORE) {
+        return &score;
     }
 
     return NULL;
@@ -333,6 +343,15 @@ ngx_http_sg_session_variable(ngx_http_request_t *r,
             *p++ = rec->initial.country[0];
             *p++ = rec->initial.country[1];
         }
+        break;
+
+    case NGX_HTTP_SG_V_SCORE:
+        if (!ctx->scored) {
+            v->not_found = 1;
+            return NGX_OK;
+        }
+
+        p = ngx_sprintf(p, "%ui", ctx->score);
         break;
 
     case NGX_HTTP_SG_V_LAST_ASN:
@@ -492,7 +511,13 @@ ngx_http_sg_decision_event(ngx_http_sg_out_t *out, void *data)
     ngx_http_sg_out_lit(out, "],\"actions\":[");
     ngx_http_sg_event_names(out, ctx->actions, ngx_sg_action_names,
                             NGX_SG_ACT_COUNT);
-    ngx_http_sg_out_fmt(out, "],\"session_created\":%s,"
+    ngx_http_sg_out_lit(out, "]");
+
+    if (ctx->scored && ctx->has_session) {
+        ngx_http_sg_out_fmt(out, ",\"risk_score\":%ui", ctx->score);
+    }
+
+    ngx_http_sg_out_fmt(out, ",\"session_created\":%s,"
                         "\"lifetime_clamped\":%s",
                         ctx->created ? "true" : "false",
                         ctx->clamped ? "true" : "false");

@@ -154,6 +154,11 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    /* the weights and thresholds of the score, if any */
+
+    ngx_http_sg_score(slcf, &risk);
+    ctx->scored = (slcf->weights || slcf->thresholds);
+
     if (ngx_http_sg_lifetime_value(r, slcf->absolute, &risk.absolute) != NGX_OK
         || ngx_http_sg_lifetime_value(r, slcf->idle, &risk.idle) != NGX_OK)
     {
@@ -247,6 +252,7 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
     }
 
     ctx->has_session = (rc == NGX_OK);
+    ctx->score = risk.score;
     ctx->created = risk.created;
     ctx->signals = risk.signals;
     ctx->actions = risk.taken;
@@ -662,6 +668,10 @@ ngx_http_sg_log_decision(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
 
     if (p == buf) {
         p = ngx_cpymem(p, "none", 4);
+    }
+
+    if (ctx->scored) {
+        p = ngx_slprintf(p, last, ", score %ui", ctx->score);
     }
 
     /* a condition alone that only asks for "log" holds on every request */

@@ -87,6 +87,17 @@ typedef struct {
 } ngx_http_sg_on_cond_t;
 
 
+/* the weights of the risk score (ngx_http_sg_score.c) */
+typedef struct {
+    ngx_array_t                *named;      /* as given: name, weight */
+    ngx_uint_t                  weights[NGX_SG_SIG_COUNT];
+    ngx_uint_t                  cond_weights[NGX_SG_COND_MAX];
+    ngx_uint_t                  resolved;   /* the names found */
+    ngx_str_t                   file;
+    ngx_uint_t                  line;
+} ngx_http_sg_weights_t;
+
+
 /*
  * A revocation made by a request outside the access check (the API, a
  * back-channel logout), for $session_guard_event (ngx_http_sg_event.c)
@@ -159,6 +170,15 @@ ngx_int_t ngx_http_sg_conditions(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_sg_risk_t *risk);
 u_char *ngx_http_sg_condition_list(ngx_http_sg_main_conf_t *smcf, u_char *p,
     u_char *last, uint32_t bits, ngx_uint_t first);
+
+/* ngx_http_sg_score.c: the risk score's weights and thresholds */
+char *ngx_http_sg_risk_weight(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_sg_risk_threshold(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+void ngx_http_sg_score_init_conf(ngx_http_sg_loc_conf_t *conf);
+char *ngx_http_sg_score_merge_conf(ngx_conf_t *cf,
+    ngx_http_sg_loc_conf_t *prev, ngx_http_sg_loc_conf_t *conf);
+void ngx_http_sg_score(ngx_http_sg_loc_conf_t *slcf, ngx_sg_risk_t *risk);
 
 /* ngx_http_sg_event.c */
 /* why the policy revoked a session: a signal, a condition, a lifetime */

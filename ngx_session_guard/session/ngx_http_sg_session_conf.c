@@ -505,6 +505,8 @@ ngx_http_sg_session_init_conf(ngx_http_sg_loc_conf_t *conf)
     conf->assurance_req = NGX_CONF_UNSET_PTR;
     conf->limit.max_sessions = NGX_CONF_UNSET_UINT;
     conf->limit.replace_oldest = NGX_CONF_UNSET_UINT;
+
+    ngx_http_sg_score_init_conf(conf);
 }
 
 
@@ -565,7 +567,9 @@ ngx_http_sg_session_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
         }
     }
 
-    if (ngx_http_sg_condition_resolve(cf, conf) != NGX_OK) {
+    if (ngx_http_sg_condition_resolve(cf, conf) != NGX_OK
+        || ngx_http_sg_score_merge_conf(cf, prev, conf) != NGX_CONF_OK)
+    {
         return NGX_CONF_ERROR;
     }
 

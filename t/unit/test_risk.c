@@ -915,6 +915,175 @@ test_conditions(void **state)
 
 
 /*
+ * The score: weights summed over the signals that fired and the
+ * conditions that hold; every threshold reached adds its actions.
+ */
+
+static ngx_sg_risk_threshold_t  sg_thresholds[] = {
+    { 30, A_SHORT }, { 60, A_STEP }, { 100, A_REVOKE }
+};
+
+
+static void
+sg_risk_scored(ngx_sg_risk_t *risk, int change, uint32_t conds)
+{
+    sg_risk_request(risk, change, A_LOG);
+
+    risk->weights[NGX_SG_SIG_ASN] = 40;
+    risk->weights[NGX_SG_SIG_COUNTRY] = 25;
+    risk->cond_weights[2] = 30;
+    risk->cond_weights[9] = 40;
+    risk->cond_holds = conds;
+    risk->thresholds = sg_thresholds;
+    risk->nthresholds = 3;
+}
+
+
+static void
+test_score(void **state)
+{
+    ngx_sg_risk_t     risk;
+    ngx_sg_record_t   rec;
+
+    /* 40: shorten, and the signal's own "log" */
+
+    sg_risk_record(&rec);
+    sg_risk_scored(&risk, NGX_SG_SIG_ASN, 0);
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.score, 40);
+    assert_int_equal(risk.verdict, V_ALLOW);
+    assert_int_equal(risk.taken, A_LOG | A_SHORT);
+    assert_true(rec.flags & NGX_SG_REC_SHORTENED);
+
+    /* nothing fired, nothing held: 0, nothing taken */
+
+    sg_risk_record(&rec);
+    sg_risk_scored(&risk, NONE, 0);
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.score, 0);
+    assert_int_equal(risk.taken, 0);
+
+    /* 40 + 30 (a condition): step-up, the condition in cond_step */
+
+    sg_risk_record(&rec);
+    sg_risk_scored(&risk, NGX_SG_SIG_ASN, 1 << 2);
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.score, 70);
+    assert_int_equal(risk.verdict, V_STEP);
+    assert_int_equal(rec.step_up_since, NOW);
+    assert_int_equal(risk.cond_step, 1 << 2);
+
+    /* met: accepted, the condition remembered as met */
+
+    sg_risk_scored(&risk, NGX_SG_SIG_ASN, 1 << 2);
+    risk.auth_time = NOW + 1;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, V_ALLOW);
+    assert_int_equal(rec.cond_ok, 1 << 2);
+    assert_int_equal(rec.last.asn, 64501);
+
+    /*
+     * the condition still holds, the new network is the session's: 30,
+     * shorten only; its weight no longer asks for step-up
+     */
+
+    sg_risk_scored(&risk, NONE, 1 << 2);
+    risk.cur.asn = 64501;
+    risk.auth_time = T0;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.score, 30);
+    assert_int_equal(risk.verdict, V_ALLOW);
+    assert_int_equal(risk.taken, A_SHORT);
+
+    /* ... but with another signal on top it does: 30 + 25 + 40 */
+
+    sg_risk_scored(&risk, NONE, (1 << 2) | (1 << 9));
+    risk.cur.asn = 64501;
+    risk.auth_time = T0;
+    risk.cur.country[0] = 'D';
+    risk.cur.country[1] = 'E';
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.score, 95);
+    assert_int_equal(risk.verdict, V_STEP);
+
+    /* 40 + 25 + 40: revoked, the score is the reason */
+
+    sg_risk_record(&rec);
+    sg_risk_scored(&risk, NONE, 1 << 9);
+    risk.cur.asn = 64501;
+    risk.cur.country[0] = 'D';
+    risk.cur.country[1] = 'E';
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.score, 105);
+    assert_int_equal(risk.verdict, V_REVOKED);
+    assert_int_equal(rec.revoke_reason, NGX_SG_REASON_SCORE);
+
+    /* a signal's own revoke stays the reason */
+
+    sg_risk_record(&rec);
+    sg_risk_scored(&risk, NONE, 1 << 9);
+    risk.cur.asn = 64501;
+    risk.cur.country[0] = 'D';
+    risk.cur.country[1] = 'E';
+    risk.actions[NGX_SG_SIG_COUNTRY] = A_REVOKE;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(rec.revoke_reason, NGX_SG_SIG_COUNTRY);
+
+    /* a new session: judged by its conditions' weights from the start */
+
+    ngx_memzero(&rec, sizeof(ngx_sg_record_t));
+    sg_risk_scored(&risk, NONE, 1 << 2);
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 1, &risk), NGX_OK);
+    assert_int_equal(risk.created, 1);
+    assert_int_equal(risk.score, 30);
+    assert_int_equal(risk.taken, A_SHORT);
+    assert_true(rec.flags & NGX_SG_REC_SHORTENED);
+
+    ngx_memzero(&rec, sizeof(ngx_sg_record_t));
+    sg_risk_scored(&risk, NONE, 0);
+    risk.cond_weights[2] = 29;
+    risk.cond_holds = 1 << 2;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 1, &risk), NGX_OK);
+    assert_int_equal(risk.score, 29);
+    assert_int_equal(risk.taken, 0);
+    assert_false(rec.flags & NGX_SG_REC_SHORTENED);
+
+    /* monitor mode: the score and the verdict reported, nothing kept */
+
+    sg_risk_record(&rec);
+    sg_risk_scored(&risk, NGX_SG_SIG_ASN, 1 << 9);
+    risk.monitor = 1;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.score, 80);
+    assert_int_equal(risk.verdict, V_STEP);
+    assert_int_equal(rec.step_up_since, 0);
+    assert_int_equal(rec.last.asn, 64500);
+
+    /* weights without thresholds: a score, no action */
+
+    sg_risk_record(&rec);
+    sg_risk_scored(&risk, NGX_SG_SIG_ASN, 1 << 9);
+    risk.nthresholds = 0;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.score, 80);
+    assert_int_equal(risk.verdict, V_ALLOW);
+    assert_int_equal(risk.taken, A_LOG);
+}
+
+
+/*
  * After a change of the user's claims: a token issued at or before it (or
  * with no "iat") is refused and changes nothing; a newer one is accepted;
  * a request without a token is not judged by it; monitor mode reports.
@@ -1148,6 +1317,7 @@ main(void)
         cmocka_unit_test(test_revoked),
         cmocka_unit_test(test_step_up_pending),
         cmocka_unit_test(test_conditions),
+        cmocka_unit_test(test_score),
         cmocka_unit_test(test_claims_changed),
         cmocka_unit_test(test_unknown_values),
         cmocka_unit_test(test_token_exp),
