@@ -47,7 +47,7 @@
 
 /*
  * the record's revoke_reason: a signal id, NGX_SG_REASON_CONDITION plus a
- * condition's bit, or one of the ended lifetimes
+ * condition's bit, one of the ended lifetimes, or the score
  */
 #define NGX_SG_REASON_CONDITION         64
 #define NGX_SG_REASON_EXPIRED           100

@@ -1025,6 +1025,13 @@ test_score(void **state)
     assert_int_equal(risk.verdict, V_REVOKED);
     assert_int_equal(rec.revoke_reason, NGX_SG_REASON_SCORE);
 
+    /* the next request of that session: revoked, not "expired" */
+
+    sg_risk_scored(&risk, NONE, 0);
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(risk.verdict, V_REVOKED);
+
     /* a signal's own revoke stays the reason */
 
     sg_risk_record(&rec);
