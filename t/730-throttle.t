@@ -287,9 +287,10 @@ throttle zone
 
 
 
-=== TEST 8: the metrics count throttled decisions
+=== TEST 8: the metrics count throttled decisions, and each throttle zone's blocks
 --- http_config
     session_guard_throttle_zone zone=fail:1m address=1/1m;
+    session_guard_throttle_zone zone=other:1m address=5/1m;
 --- config
     location /t {
         session_guard zone=sg;
@@ -299,15 +300,20 @@ throttle zone
     location = /metrics {
         session_guard_metrics zone=sg format=prometheus;
     }
+    location = /metrics.json {
+        session_guard_metrics zone=sg format=json;
+    }
 --- request eval
-["GET /t", "GET /t", "GET /t", "GET /metrics"]
+["GET /t", "GET /t", "GET /t", "GET /metrics", "GET /metrics.json"]
 --- more_headers eval
-[main::bad('192.0.2.1'), main::from('192.0.2.1'), main::from('192.0.2.1'), ""]
+[main::bad('192.0.2.1'), main::from('192.0.2.1'), main::from('192.0.2.1'), "",
+ ""]
 --- error_code eval
-[401, 429, 429, 200]
+[401, 429, 429, 200, 200]
 --- response_body_like eval
 [".*", ".*", ".*",
- qr/session_guard_decisions_total\{zone="sg",mode="enforce",status="throttled"\} 2\n/]
+ qr/session_guard_decisions_total\{zone="sg",mode="enforce",status="throttled"\} 2\n(.*\n)*# TYPE session_guard_throttle_blocks_total counter\nsession_guard_throttle_blocks_total\{throttle="fail"\} 1\nsession_guard_throttle_blocks_total\{throttle="other"\} 0\n(.*\n)*session_guard_throttle_uncounted_total\{throttle="fail"\} 0\n/,
+ qr/,"throttles":\{"fail":\{"blocks":1,"uncounted":0\},"other":\{"blocks":0,"uncounted":0\}\}\}\n\z/]
 
 
 
@@ -420,3 +426,75 @@ invalid parameter "block=0"
 --- error_log
 invalid parameter "subject=5"
 
+
+
+=== TEST 20: per subject: the user's own ended sessions do not count (replaced by max_sessions, logged out); one revoked through the API does
+--- http_config
+    session_guard_throttle_zone zone=fail:1m address=off subject=2/1m
+                                block=5m;
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_max_sessions 1 replace_oldest;
+        session_guard_throttle fail;
+        add_header X-Status $session_guard_status always;
+        add_header X-Reason $session_guard_reason always;
+    }
+    location = /logout {
+        alias html/t;
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_logout on;
+    }
+    location /api {
+        session_guard_api zone=sg;
+    }
+--- request eval
+["GET /t", "GET /t", "GET /t", "GET /t", "GET /t",
+ "GET /logout", "GET /t", "GET /t", "GET /t",
+ "GET /t", "DELETE /api/sessions/s4", "GET /t", "GET /t", "GET /t"]
+--- more_headers eval
+[main::from('192.0.2.1', sid => 's1'), main::from('192.0.2.2', sid => 's2'),
+ main::from('192.0.2.1', sid => 's1'), main::from('192.0.2.1', sid => 's1'),
+ main::from('192.0.2.1', sid => 's1'),
+ main::from('192.0.2.2', sid => 's2'), main::from('192.0.2.2', sid => 's2'),
+ main::from('192.0.2.2', sid => 's2'), main::from('192.0.2.2', sid => 's2'),
+ main::from('192.0.2.3', sid => 's4'), "",
+ main::from('192.0.2.3', sid => 's4'), main::from('192.0.2.3', sid => 's4'),
+ main::from('192.0.2.9', sid => 's5')]
+--- error_code eval
+[200, 200, 401, 401, 401, 200, 401, 401, 401, 200, 204, 401, 401, 429]
+--- response_headers_like eval
+["X-Status: ALLOW", "X-Status: ALLOW",
+ ("X-Status: REVOKED") x 3, "",
+ ("X-Status: REVOKED") x 3, "X-Status: ALLOW", "",
+ ("X-Status: REVOKED") x 2,
+ "X-Status: THROTTLED\nX-Reason: too many failures for this subject"]
+--- no_error_log
+[alert]
+[crit]
+
+
+=== TEST 21: a full zone forgets sources that are not blocked first: a flood of new addresses does not wash a block away
+--- http_config
+    session_guard_throttle_zone zone=fail:32k address=2/1m block=5m;
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_throttle fail;
+        add_header X-Status $session_guard_status always;
+    }
+--- request eval
+[("GET /t") x 303]
+--- more_headers eval
+[main::bad('192.0.2.1'), main::bad('192.0.2.1'),
+ (map { main::bad('198.51.' . int($_ / 250) . '.' . ($_ % 250 + 1)) } 0 .. 299),
+ main::from('192.0.2.1')]
+--- error_code eval
+[(401) x 302, 429]
+--- no_error_log
+[alert]
+[crit]
+too small

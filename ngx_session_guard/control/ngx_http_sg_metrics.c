@@ -467,11 +467,14 @@ static ngx_int_t
 ngx_http_sg_metrics_snapshot(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_metrics_t *m)
 {
-    ngx_uint_t                    i, j, n;
-    ngx_http_sg_zone_t          **zp, *one;
-    ngx_http_sg_main_conf_t      *smcf;
-    ngx_http_sg_metrics_zone_t   *mz;
-    ngx_http_sg_zone_counters_t  *c;
+    size_t                           size;
+    ngx_uint_t                       i, j, n;
+    ngx_http_sg_zone_t             **zp, *one;
+    ngx_http_sg_throttle_t         **tp;
+    ngx_http_sg_main_conf_t         *smcf;
+    ngx_http_sg_metrics_zone_t      *mz;
+    ngx_http_sg_metrics_throttle_t  *mt;
+    ngx_http_sg_zone_counters_t     *c;
 
     smcf = ngx_http_get_module_main_conf(r, ngx_http_session_guard_module);
 
@@ -548,6 +551,27 @@ ngx_http_sg_metrics_snapshot(ngx_http_request_t *r,
             mz->counters.jwks_fetches[j] = c->jwks_fetches[j];
             mz->counters.jwks_discoveries[j] = c->jwks_discoveries[j];
         }
+    }
+
+    /* the throttle zones are the http block's, whatever zone is shown */
+
+    n = smcf->throttles ? smcf->throttles->nelts : 0;
+
+    m->nthrottles = 0;
+    size = ngx_max(n, 1) * sizeof(ngx_http_sg_metrics_throttle_t);
+
+    m->throttles = ngx_palloc(r->pool, size);
+    if (m->throttles == NULL) {
+        return NGX_ERROR;
+    }
+
+    tp = n ? smcf->throttles->elts : NULL;
+
+    for (i = 0; i < n; i++) {
+        mt = &m->throttles[m->nthrottles++];
+
+        mt->name = &tp[i]->name;
+        ngx_http_sg_throttle_stats(tp[i], &mt->blocks, &mt->uncounted);
     }
 
     return NGX_OK;

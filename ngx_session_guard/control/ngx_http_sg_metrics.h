@@ -55,10 +55,20 @@ typedef struct {
 } ngx_http_sg_metrics_zone_t;
 
 
+/* a zone of failure throttling (session_guard_throttle_zone) */
 typedef struct {
-    ngx_http_sg_metrics_zone_t   *zones;
-    ngx_uint_t                    nzones;
-    time_t                        now;
+    ngx_str_t                    *name;
+    ngx_uint_t                    blocks;     /* sources blocked so far */
+    ngx_uint_t                    uncounted;  /* failures it had no room for */
+} ngx_http_sg_metrics_throttle_t;
+
+
+typedef struct {
+    ngx_http_sg_metrics_zone_t      *zones;
+    ngx_uint_t                       nzones;
+    ngx_http_sg_metrics_throttle_t  *throttles;
+    ngx_uint_t                       nthrottles;
+    time_t                           now;
 } ngx_http_sg_metrics_t;
 
 

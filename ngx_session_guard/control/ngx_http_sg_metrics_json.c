@@ -21,7 +21,8 @@
  *       "logout_tokens":{"accepted","refused"},
  *       "notifications":{"sent","failed"},
  *       "jwks_fetches":{"ok","failed"},
- *       "jwks_discoveries":{"ok","failed"}}}}
+ *       "jwks_discoveries":{"ok","failed"}}},
+ *    "throttles":{"NAME":{"blocks","uncounted"}}}
  */
 
 
@@ -55,6 +56,12 @@ ngx_http_sg_metrics_json(ngx_http_request_t *r, ngx_http_sg_metrics_t *m)
                                     m->zones[i].name->len);
     }
 
+    for (i = 0; i < m->nthrottles; i++) {
+        len += 64 + 2 * NGX_ATOMIC_T_LEN
+               + ngx_sg_escape_json(NULL, m->throttles[i].name->data,
+                                    m->throttles[i].name->len);
+    }
+
     start = ngx_pnalloc(r->pool, len);
     if (start == NULL) {
         return NULL;
@@ -82,6 +89,28 @@ ngx_http_sg_metrics_json(ngx_http_request_t *r, ngx_http_sg_metrics_t *m)
         *p++ = '"';
         *p++ = ':';
         p = ngx_http_sg_metrics_json_zone(p, last, &m->zones[i]);
+    }
+
+    p = ngx_slprintf(p, last, "},\"throttles\":{");
+
+    for (i = 0; i < m->nthrottles; i++) {
+        name = m->throttles[i].name;
+        n = ngx_sg_escape_json(NULL, name->data, name->len);
+
+        if ((size_t) (last - p) < n + 4) {
+            p = last;
+            break;
+        }
+
+        if (i) {
+            *p++ = ',';
+        }
+
+        *p++ = '"';
+        p += ngx_sg_escape_json(p, name->data, name->len);
+
+        p = ngx_slprintf(p, last, "\":{\"blocks\":%ui,\"uncounted\":%ui}",
+                         m->throttles[i].blocks, m->throttles[i].uncounted);
     }
 
     p = ngx_slprintf(p, last, "}}\n");

@@ -49,6 +49,7 @@ typedef struct {
     u_char                     *last;
     ngx_uint_t                  om;         /* OpenMetrics */
     ngx_str_t                  *zones;      /* escaped names */
+    ngx_str_t                  *throttles;  /* escaped names */
     ngx_http_sg_metrics_t      *m;
 } ngx_http_sg_prom_t;
 
@@ -63,6 +64,8 @@ static u_char *ngx_http_sg_prom_set(ngx_http_sg_prom_t *pr, u_char *p,
     ngx_uint_t from, ngx_uint_t n, ngx_uint_t what);
 static ngx_atomic_uint_t ngx_http_sg_prom_scalar(
     ngx_http_sg_metrics_zone_t *z, ngx_uint_t which);
+static u_char *ngx_http_sg_prom_throttles(ngx_http_sg_prom_t *pr,
+    u_char *p, ngx_http_sg_prom_family_t *f, ngx_uint_t blocks);
 static ngx_int_t ngx_http_sg_prom_escape(ngx_pool_t *pool, ngx_str_t *src,
     ngx_str_t *dst);
 
@@ -171,6 +174,19 @@ static ngx_http_sg_prom_family_t  ngx_http_sg_prom_jwks_discoveries =
       "by result." };
 
 
+/* of the http block's throttle zones: label "throttle", not "zone" */
+
+static ngx_http_sg_prom_family_t  ngx_http_sg_prom_throttle_blocks =
+    { "session_guard_throttle_blocks", 1,
+      "Sources (addresses, subjects) blocked by a failure throttling zone "
+      "(session_guard_throttle_zone)." };
+
+static ngx_http_sg_prom_family_t  ngx_http_sg_prom_throttle_uncounted =
+    { "session_guard_throttle_uncounted", 1,
+      "Failures a throttling zone had no room to count (the zone is too "
+      "small)." };
+
+
 /* results of a fetch: ok, failed */
 static ngx_str_t  ngx_http_sg_prom_fetched[] = {
     ngx_string("ok"),
@@ -225,6 +241,23 @@ ngx_http_sg_metrics_prom(ngx_http_request_t *r, ngx_http_sg_metrics_t *m,
 
         len += NGX_HTTP_SG_PROM_LINES
                * (NGX_HTTP_SG_PROM_LINE + pr.zones[z].len);
+    }
+
+    pr.throttles = ngx_palloc(r->pool, (m->nthrottles ? m->nthrottles : 1)
+                                       * sizeof(ngx_str_t));
+    if (pr.throttles == NULL) {
+        return NULL;
+    }
+
+    for (z = 0; z < m->nthrottles; z++) {
+        if (ngx_http_sg_prom_escape(r->pool, m->throttles[z].name,
+                                    &pr.throttles[z])
+            != NGX_OK)
+        {
+            return NULL;
+        }
+
+        len += 2 * (NGX_HTTP_SG_PROM_LINE + pr.throttles[z].len);
     }
 
     start = ngx_pnalloc(r->pool, len);
@@ -332,6 +365,14 @@ ngx_http_sg_metrics_prom(ngx_http_request_t *r, ngx_http_sg_metrics_t *m,
     p = ngx_http_sg_prom_set(&pr, p, &ngx_http_sg_prom_jwks_discoveries,
                              "result", ngx_http_sg_prom_fetched, 0, 2,
                              NGX_HTTP_SG_PROM_SET_DISCOVERY);
+
+    if (m->nthrottles) {
+        p = ngx_http_sg_prom_throttles(&pr, p,
+                                       &ngx_http_sg_prom_throttle_blocks, 1);
+        p = ngx_http_sg_prom_throttles(&pr, p,
+                                       &ngx_http_sg_prom_throttle_uncounted,
+                                       0);
+    }
 
     if (openmetrics) {
         p = ngx_slprintf(p, pr.last, "# EOF\n");
@@ -497,6 +538,29 @@ ngx_http_sg_prom_scalar(ngx_http_sg_metrics_zone_t *z, ngx_uint_t which)
     default: /* NGX_HTTP_SG_PROM_QUEUED */
         return z->queued;
     }
+}
+
+
+/* a family of the throttle zones: their blocks, or their uncounted */
+
+static u_char *
+ngx_http_sg_prom_throttles(ngx_http_sg_prom_t *pr, u_char *p,
+    ngx_http_sg_prom_family_t *f, ngx_uint_t blocks)
+{
+    ngx_uint_t                       i;
+    ngx_http_sg_metrics_throttle_t  *t;
+
+    p = ngx_http_sg_prom_family(pr, p, f);
+
+    for (i = 0; i < pr->m->nthrottles; i++) {
+        t = &pr->m->throttles[i];
+
+        p = ngx_slprintf(p, pr->last, "%s_total{throttle=\"%V\"} %ui\n",
+                         f->name, &pr->throttles[i],
+                         blocks ? t->blocks : t->uncounted);
+    }
+
+    return p;
 }
 
 

@@ -33,8 +33,9 @@ static char *ngx_http_sg_throttle_rule(ngx_conf_t *cf, ngx_str_t *value,
     ngx_sg_throttle_rule_t *rule);
 static size_t ngx_http_sg_throttle_address_key(ngx_http_request_t *r,
     u_char *key);
-static size_t ngx_http_sg_throttle_subject_key(ngx_http_sg_ctx_t *ctx,
-    u_char *key, ngx_str_t *sub);
+static ngx_uint_t ngx_http_sg_throttle_suspect(ngx_http_sg_ctx_t *ctx);
+static ngx_int_t ngx_http_sg_throttle_subject_key(ngx_http_request_t *r,
+    ngx_http_sg_ctx_t *ctx, u_char *key, size_t *len, ngx_str_t *sub);
 static ngx_int_t ngx_http_sg_throttle_refuse(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, u_char *key,
     size_t len, ngx_str_t *sub);
@@ -298,6 +299,7 @@ ngx_http_sg_throttle_subject(ngx_http_request_t *r,
 {
     size_t                   len;
     u_char                   key[NGX_HTTP_SG_THROTTLE_KEY_MAX];
+    ngx_int_t                rc;
     ngx_str_t                sub;
     ngx_http_sg_throttle_t  *t;
 
@@ -307,10 +309,18 @@ ngx_http_sg_throttle_subject(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    len = ngx_http_sg_throttle_subject_key(ctx, key, &sub);
+    rc = ngx_http_sg_throttle_subject_key(r, ctx, key, &len, &sub);
 
-    return len ? ngx_http_sg_throttle_refuse(r, slcf, ctx, key, len, &sub)
-               : NGX_OK;
+    if (rc == NGX_ERROR) {
+        /* never let a subject through unchecked */
+        ctx->status = NGX_HTTP_SG_STATUS_ERROR;
+        ctx->reason = "internal error";
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return (rc == NGX_OK)
+           ? ngx_http_sg_throttle_refuse(r, slcf, ctx, key, len, &sub)
+           : NGX_OK;
 }
 
 
@@ -393,16 +403,60 @@ ngx_http_sg_throttle_count(ngx_http_request_t *r,
         ngx_http_sg_throttle_fail_one(r, t, key, len, NULL);
     }
 
-    /* a subject only from a token whose signature and claims are valid */
+    /*
+     * a subject only from a token whose signature and claims are valid,
+     * and only for a refusal that its user's own clients do not earn
+     */
 
-    if (!ctx->authentic || t->subject.limit == 0) {
+    if (!ctx->authentic || t->subject.limit == 0
+        || !ngx_http_sg_throttle_suspect(ctx))
+    {
         return;
     }
 
-    len = ngx_http_sg_throttle_subject_key(ctx, key, &sub);
-
-    if (len) {
+    if (ngx_http_sg_throttle_subject_key(r, ctx, key, &len, &sub) == NGX_OK) {
         ngx_http_sg_throttle_fail_one(r, t, key, len, &sub);
+    }
+}
+
+
+/*
+ * A refusal that tells of someone holding the user's token without the
+ * right to use it: a bad proof of possession or client certificate, a
+ * session revoked by the risk policy, the API or a Shared Signals event.
+ * Not one that the user's own clients keep earning until they log in
+ * again: an ended lifetime, a logout, a session max_sessions replaced, a
+ * token issued before a change of the user's claims.
+ */
+
+static ngx_uint_t
+ngx_http_sg_throttle_suspect(ngx_http_sg_ctx_t *ctx)
+{
+    ngx_sg_record_t  *rec;
+
+    if (ctx->status == NGX_HTTP_SG_STATUS_INVALID) {
+        /* the only refusal with a session: a token older than a change */
+        return !ctx->has_session;
+    }
+
+    if (ctx->status != NGX_HTTP_SG_STATUS_REVOKED || !ctx->has_session) {
+        return 0;
+    }
+
+    rec = &ctx->session.rec;
+
+    switch (rec->revoked) {
+
+    case NGX_SG_REVOKED_POLICY:
+        return rec->revoke_reason != NGX_SG_REASON_EXPIRED
+               && rec->revoke_reason != NGX_SG_REASON_IDLE;
+
+    case NGX_SG_REVOKED_API:
+    case NGX_SG_REVOKED_SSF:
+        return 1;
+
+    default: /* NGX_SG_REVOKED_LOGOUT, NGX_SG_REVOKED_LIMIT */
+        return 0;
     }
 }
 
@@ -523,22 +577,25 @@ ngx_http_sg_throttle_address_key(ngx_http_request_t *r, u_char *key)
 }
 
 
-/* 's' and the SHA-256 of the token's "sub"; 0: none */
+/*
+ * 's' and the SHA-256 of the token's "sub": NGX_OK, NGX_DECLINED for a
+ * token without one, NGX_ERROR (logged)
+ */
 
-static size_t
-ngx_http_sg_throttle_subject_key(ngx_http_sg_ctx_t *ctx, u_char *key,
-    ngx_str_t *sub)
+static ngx_int_t
+ngx_http_sg_throttle_subject_key(ngx_http_request_t *r,
+    ngx_http_sg_ctx_t *ctx, u_char *key, size_t *len, ngx_str_t *sub)
 {
     json_t  *claim;
 
     if (ctx->jws.payload == NULL) {
-        return 0;
+        return NGX_DECLINED;
     }
 
     claim = json_object_get(ctx->jws.payload, "sub");
 
     if (!json_is_string(claim) || json_string_length(claim) == 0) {
-        return 0;
+        return NGX_DECLINED;
     }
 
     sub->data = (u_char *) json_string_value(claim);
@@ -547,8 +604,12 @@ ngx_http_sg_throttle_subject_key(ngx_http_sg_ctx_t *ctx, u_char *key,
     key[0] = NGX_HTTP_SG_THROTTLE_SUBJECT;
 
     if (ngx_sg_sha256_digest(sub->data, sub->len, key + 1) != NGX_OK) {
-        return 0;
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "session_guard: throttle: SHA-256 failed");
+        return NGX_ERROR;
     }
 
-    return 1 + NGX_SG_SHA256_LEN;
+    *len = 1 + NGX_SG_SHA256_LEN;
+
+    return NGX_OK;
 }

@@ -25,6 +25,9 @@
 
 #define NGX_HTTP_SG_THROTTLE_LAYOUT  1
 
+/* sources looked at, oldest first, for one that is not blocked */
+#define NGX_HTTP_SG_THROTTLE_SCAN    64
+
 
 typedef struct {
     ngx_rbtree_node_t           node;       /* key: murmur of the source */
@@ -50,6 +53,8 @@ static ngx_int_t ngx_http_sg_throttle_init_zone(ngx_shm_zone_t *shm_zone,
     void *data);
 static void ngx_http_sg_throttle_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
+static ngx_queue_t *ngx_http_sg_throttle_victim(
+    ngx_http_sg_throttle_sh_t *sh, time_t now);
 static ngx_http_sg_throttle_node_t *ngx_http_sg_throttle_find(
     ngx_http_sg_throttle_sh_t *sh, u_char *key, size_t len, uint32_t hash);
 static ngx_http_sg_throttle_node_t *ngx_http_sg_throttle_alloc(
@@ -381,8 +386,10 @@ ngx_http_sg_throttle_rule(ngx_http_sg_throttle_t *t, u_char kind)
 /*
  * A node for a new source, mutex held: first the sources with nothing
  * left to remember at the old end of the queue go (two at most, as
- * limit_req does); when the zone is full, the least recently seen ones,
- * blocked or not, until one fits.
+ * limit_req does); when the zone is full, the least recently seen ones
+ * that are not blocked, so that a flood of new sources cannot wash a
+ * block away.  Only when the oldest ones looked at are all blocked does
+ * the oldest of them go: a zone that small must not stop counting.
  */
 
 static ngx_http_sg_throttle_node_t *
@@ -424,7 +431,7 @@ ngx_http_sg_throttle_alloc(ngx_http_sg_throttle_t *t, time_t now)
             break;
         }
 
-        q = ngx_queue_last(&sh->queue);
+        q = ngx_http_sg_throttle_victim(sh, now);
         old = ngx_queue_data(q, ngx_http_sg_throttle_node_t, queue);
 
         ngx_queue_remove(q);
@@ -433,6 +440,35 @@ ngx_http_sg_throttle_alloc(ngx_http_sg_throttle_t *t, time_t now)
     }
 
     return NULL;
+}
+
+
+/* the least recently seen of the last few sources that is not blocked */
+
+static ngx_queue_t *
+ngx_http_sg_throttle_victim(ngx_http_sg_throttle_sh_t *sh, time_t now)
+{
+    ngx_uint_t                    i;
+    ngx_queue_t                  *q;
+    ngx_http_sg_throttle_node_t  *n;
+
+    q = ngx_queue_last(&sh->queue);
+
+    for (i = 0; i < NGX_HTTP_SG_THROTTLE_SCAN; i++) {
+        n = ngx_queue_data(q, ngx_http_sg_throttle_node_t, queue);
+
+        if (ngx_sg_throttle_blocked(&n->count, now) == 0) {
+            return q;
+        }
+
+        if (ngx_queue_prev(q) == ngx_queue_sentinel(&sh->queue)) {
+            break;
+        }
+
+        q = ngx_queue_prev(q);
+    }
+
+    return ngx_queue_last(&sh->queue);
 }
 
 
