@@ -20,7 +20,8 @@ sub as {
 }
 
 our $STATE = "$ENV{TEST_NGINX_STATE_DIR}/740-$$.state";
-unlink $STATE;
+our $STATE2 = "$ENV{TEST_NGINX_STATE_DIR}/740-2-$$.state";
+unlink $STATE, $STATE2;
 
 add_block_preprocessor(sub {
     my $block = shift;
@@ -236,3 +237,36 @@ qr/\[notice\].*session_guard: loaded 1 sessions from state file "\S+740-\d+\.sta
 --- response_body_like eval
 [qr/^\{"count":1,"subjects":\[\{"subject":"alice","since":\d+\}\]\}$/,
  "protected"]
+
+
+
+=== TEST 11: a subject with many sessions is blocked, and 60 others
+--- http_config eval
+"session_guard_zone zone=sg:1m max_lifetime=1h state=$main::STATE2;"
+--- request eval
+[("GET /t") x 400, "PUT /api/subjects/many/block",
+ (map { "PUT /api/subjects/other-$_/block" } 1 .. 60), "GET /t"]
+--- more_headers eval
+[(map { main::as('many', "m$_") } 1 .. 400), ("") x 61,
+ main::as('many', 'm1')]
+--- error_code eval
+[(200) x 461, 403]
+--- timeout: 60
+
+
+
+=== TEST 12: restored into a zone too small for the revocations: every block is kept
+--- http_config eval
+"session_guard_zone zone=sg:64k max_lifetime=1h state=$main::STATE2;"
+--- request eval
+["GET /api/blocks", "GET /t"]
+--- more_headers eval
+["", main::as('many', 'fresh')]
+--- error_code eval
+[200, 403]
+--- response_body_like eval
+[qr/^\{"count":61,"subjects":\[(\{"subject":"(many|other-\d+)","since":\d+\},?){61}\]\}$/,
+ "."]
+--- error_log eval
+[qr/\[alert\].*session_guard: zone "sg" is too small for state file "\S+740-2-\d+\.state": [1-9]\d* revocations and 0 blocked subjects lost/,
+ qr/\[notice\].*session_guard: loaded \d+ sessions from state file "\S+740-2-\d+\.state" into zone "sg" \(\d+ revoked, 0 jti, 61 blocked subjects, /]

@@ -63,7 +63,13 @@ ngx_http_sg_shm_add_block(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
 
     b = ngx_http_sg_overlay(node);
     b->len = (u_short) sub->len;
-    b->since = ngx_http_sg_t32(since);
+    /* 0 reads as "not blocked": a block from a file without a time */
+    b->since = ngx_http_sg_t32(since > 0 ? since : now);
+
+    if (b->since == 0) {
+        b->since = 1;
+    }
+
     ngx_memcpy(b->data, sub->data, sub->len);
 
     ngx_rbtree_insert(&zone->sh->blocks, node);

@@ -53,6 +53,7 @@ typedef struct {
     ngx_uint_t                  blocks;
     ngx_uint_t                  skipped;     /* dead already */
     ngx_uint_t                  lost;        /* no room for revocations */
+    ngx_uint_t                  blocks_lost; /* no room for blocks */
     ngx_uint_t                  evicted;
 } ngx_http_sg_state_stats_t;
 
@@ -333,12 +334,42 @@ ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, ngx_sg_state_t *file,
     ngx_str_t              id, sub;
     ngx_rbtree_node_t     *node;
     time_t                 since;
+    ngx_sg_state_t         ahead;
     ngx_sg_state_jti_t     jti;
     ngx_sg_record_t        rec;
 
     now = ngx_time();
 
     ngx_shmtx_lock(&zone->shpool->mutex);
+
+    /*
+     * the blocked subjects first, read ahead past the sessions and jti
+     * entries: few and small, they must not be the ones left without room
+     */
+
+    ahead = *file;
+
+    while (ngx_sg_state_next_session(&ahead, &id, &sub, &rec) == NGX_OK) {
+        /* read past */
+    }
+
+    while (ngx_sg_state_next_jti(&ahead, &jti) == NGX_OK) {
+        /* read past */
+    }
+
+    while (ngx_sg_state_next_block(&ahead, &sub, &since) == NGX_OK) {
+
+        if (ngx_http_sg_shm_find_block(zone, &sub)) {
+            continue;
+        }
+
+        if (ngx_http_sg_shm_add_block(zone, &sub, since, now) != NGX_OK) {
+            st->blocks_lost++;
+            continue;
+        }
+
+        st->blocks++;
+    }
 
     while (ngx_sg_state_next_session(file, &id, &sub, &rec) == NGX_OK) {
         (void) ngx_http_sg_state_restore_session(zone, &id, &sub, &rec, now,
@@ -368,20 +399,6 @@ ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, ngx_sg_state_t *file,
         ngx_http_sg_shm_add_jti(zone, node, hash, p, jti.key_len,
                                 jti.expires);
         st->jti++;
-    }
-
-    while (ngx_sg_state_next_block(file, &sub, &since) == NGX_OK) {
-
-        if (ngx_http_sg_shm_find_block(zone, &sub)) {
-            continue;
-        }
-
-        if (ngx_http_sg_shm_add_block(zone, &sub, since, now) != NGX_OK) {
-            st->lost++;
-            continue;
-        }
-
-        st->blocks++;
     }
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -527,11 +544,12 @@ ngx_http_sg_state_load(ngx_http_sg_zone_t *zone, ngx_log_t *log)
 
     ngx_http_sg_state_restore(zone, &file, &st);
 
-    if (st.lost) {
+    if (st.lost || st.blocks_lost) {
         ngx_log_error(NGX_LOG_ALERT, log, 0,
                       "session_guard: zone \"%V\" is too small for state "
-                      "file \"%V\": %ui revocations lost", &zone->name,
-                      &zone->state, st.lost);
+                      "file \"%V\": %ui revocations and %ui blocked "
+                      "subjects lost", &zone->name, &zone->state, st.lost,
+                      st.blocks_lost);
     }
 
     ngx_log_error(NGX_LOG_NOTICE, log, 0,
@@ -584,11 +602,12 @@ ngx_http_sg_state_copy(ngx_http_sg_zone_t *zone, ngx_http_sg_zone_t *old,
 
         ngx_http_sg_state_restore(zone, &file, &st);
 
-        if (st.lost) {
+        if (st.lost || st.blocks_lost) {
             ngx_log_error(NGX_LOG_ALERT, log, 0,
                           "session_guard: zone \"%V\" is too small for its "
-                          "old contents: %ui revocations lost",
-                          &zone->name, st.lost);
+                          "old contents: %ui revocations and %ui blocked "
+                          "subjects lost", &zone->name, st.lost,
+                          st.blocks_lost);
         }
 
         ngx_log_error(NGX_LOG_NOTICE, log, 0,
