@@ -230,6 +230,14 @@ sub nginx_command {
     return @cmd;
 }
 
+# The pid file holds a whole line: nginx has written it.
+sub pid_file_written {
+    open my $in, '<', $Test::Nginx::Util::PidFile or return 0;
+    my $line = <$in>;
+    close $in;
+    return defined $line && $line =~ /^\d+\n\z/;
+}
+
 # Kill a stale nginx left over from an earlier run (e.g. with
 # TEST_NGINX_NO_CLEAN) if its pid file is still around and it holds our
 # port.  Must run before the server root gets wiped.
@@ -319,7 +327,11 @@ sub start_nginx {
         }
         # A process that is expected to die gets a short grace period even
         # if it is already listening (it might die in worker init).
-        return { running => 1 } if port_listening($port) && !$expect_death;
+        # Ready once it listens and its pid file is written: nginx opens
+        # the sockets before it writes the file, and a block's --- init may
+        # read the file (upstream waits for it too).
+        return { running => 1 }
+            if !$expect_death && port_listening($port) && pid_file_written();
         if ($expect_death && port_listening($port)) {
             my $status = wait_child($pid, 0.3);
             if (defined $status) {
