@@ -326,7 +326,7 @@ session_guard: invalid actions "bogus"
     }
 --- must_die
 --- error_log eval
-qr/"session_guard_on_change": unknown signal "bot" \(a condition is declared with "session_guard_condition"; "anonymous" needs "session_guard_geoip anonymous=" or "proxy="\) in \S+nginx.conf:\d+/
+qr/"session_guard_on_change": unknown signal "bot" \(a condition is declared with "session_guard_condition"; "anonymous" needs "session_guard_geoip anonymous=" or "proxy=", "new_device" and the like a zone with "memory="\) in \S+nginx.conf:\d+/
 
 
 

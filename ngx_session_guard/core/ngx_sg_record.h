@@ -44,6 +44,12 @@
  * zone's store, never by the risk engine)
  */
 #define NGX_SG_REC_UNAUTH               0x04
+/*
+ * the session's last context is in its user's memory (set and cleared by
+ * the zone's store, ngx_http_sg_memory.c): the memory is not asked again
+ * until the context changes
+ */
+#define NGX_SG_REC_KNOWN                0x08
 
 /*
  * the record's revoke_reason: a signal id, NGX_SG_REASON_CONDITION plus a

@@ -17,6 +17,11 @@
  *       anonymity database (anonymous=, proxy=): holds for a VPN, a Tor
  *       exit, a public or residential proxy (not for hosting providers);
  *       "session_guard_condition anonymous VALUE" adds a source of its own
+ *   new_device, new_network, new_country
+ *       known without a declaration when a zone keeps users' memories
+ *       (session_guard_zone memory=): the session's context is new to its
+ *       user; found under the zone's lock (ngx_http_sg_memory.c), so their
+ *       actions are only prepared here (ngx_http_sg_memory_conds_t)
  *
  * A location sets what they do with session_guard_on_change NAME=actions
  * (ngx_http_sg_session_conf.c); one with no actions is logged.  Each has a
@@ -37,9 +42,19 @@ static ngx_http_sg_condition_t *ngx_http_sg_condition_add(ngx_conf_t *cf,
     ngx_http_sg_main_conf_t *smcf, ngx_str_t *name);
 static ngx_int_t ngx_http_sg_condition_holds(ngx_http_request_t *r,
     ngx_http_sg_condition_t *c);
+static ngx_int_t ngx_http_sg_condition_actions(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_condition_t *c,
+    ngx_uint_t *acts);
 
 
 static ngx_str_t  ngx_http_sg_anonymous = ngx_string("anonymous");
+
+/* by NGX_HTTP_SG_NEW_* bit */
+static ngx_str_t  ngx_http_sg_memory_names[] = {
+    ngx_string("new_device"),
+    ngx_string("new_network"),
+    ngx_string("new_country")
+};
 
 
 /* session_guard_condition NAME VALUE */
@@ -85,6 +100,20 @@ ngx_http_sg_condition(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                            "\"%V\" is a signal of a change, not a condition",
                            &value[1]);
         return NGX_CONF_ERROR;
+    }
+
+    for (i = 0; i < NGX_HTTP_SG_NEW_COUNT; i++) {
+        if (ngx_http_sg_memory_names[i].len == value[1].len
+            && ngx_strncmp(ngx_http_sg_memory_names[i].data, value[1].data,
+                           value[1].len)
+               == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V\" is a signal of the users' memory "
+                               "(session_guard_zone memory=), not a "
+                               "condition", &value[1]);
+            return NGX_CONF_ERROR;
+        }
     }
 
     c = ngx_http_sg_condition_find(smcf, &value[1]);
@@ -138,7 +167,31 @@ invalid:
 ngx_int_t
 ngx_http_sg_condition_init(ngx_conf_t *cf, ngx_http_sg_main_conf_t *smcf)
 {
+    ngx_uint_t                i;
+    ngx_http_sg_zone_t      **zp;
     ngx_http_sg_condition_t  *c;
+
+    /* the users' memories: new_device, new_network, new_country */
+
+    zp = smcf->zones ? smcf->zones->elts : NULL;
+
+    for (i = 0; zp && i < smcf->zones->nelts; i++) {
+        if (zp[i]->memory_ttl) {
+            break;
+        }
+    }
+
+    if (zp && i < smcf->zones->nelts) {
+        for (i = 0; i < NGX_HTTP_SG_NEW_COUNT; i++) {
+            c = ngx_http_sg_condition_add(cf, smcf,
+                                          &ngx_http_sg_memory_names[i]);
+            if (c == NULL) {
+                return NGX_ERROR;
+            }
+
+            c->memory = (ngx_uint_t) 1 << i;
+        }
+    }
 
     if (smcf->geoip == NULL
         || !(smcf->geoip->anonymous.open || smcf->geoip->proxy.open))
@@ -353,8 +406,9 @@ ngx_http_sg_condition_resolve(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *conf)
                           "\"session_guard_on_change\": unknown signal "
                           "\"%V\" (a condition is declared with "
                           "\"session_guard_condition\"; \"anonymous\" needs "
-                          "\"session_guard_geoip anonymous=\" or \"proxy=\") "
-                          "in %V:%ui", &oc[i].name, &oc[i].file,
+                          "\"session_guard_geoip anonymous=\" or \"proxy=\", "
+                          "\"new_device\" and the like a zone with "
+                          "\"memory=\") in %V:%ui", &oc[i].name, &oc[i].file,
                           oc[i].line);
             return NGX_ERROR;
         }
@@ -366,19 +420,19 @@ ngx_http_sg_condition_resolve(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *conf)
 
 /*
  * Per request: the conditions that hold and what the location's actions
- * for them ask of the risk engine.  NGX_OK, or NGX_ERROR (an action list
- * from variables that is not one: logged, the request fails, as for the
- * signals).
+ * for them ask of the risk engine; for the users' memory's, what they
+ * would ask (mc, zeroed by the caller).  NGX_OK, or NGX_ERROR (an action
+ * list from variables that is not one: logged, the request fails, as for
+ * the signals).
  */
 
 ngx_int_t
 ngx_http_sg_conditions(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
-    ngx_http_sg_ctx_t *ctx, ngx_sg_risk_t *risk)
+    ngx_http_sg_ctx_t *ctx, ngx_sg_risk_t *risk,
+    ngx_http_sg_memory_conds_t *mc)
 {
-    ngx_str_t                 v;
     ngx_int_t                 rc;
-    ngx_uint_t                i, j, acts, revoke;
-    ngx_http_sg_on_cond_t    *oc;
+    ngx_uint_t                i, k, acts;
     ngx_http_sg_condition_t  *c;
     ngx_http_sg_main_conf_t  *smcf;
 
@@ -389,9 +443,27 @@ ngx_http_sg_conditions(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     }
 
     c = smcf->conditions->elts;
-    revoke = 0;
 
     for (i = 0; i < smcf->conditions->nelts; i++) {
+
+        if (c[i].memory) {
+            /* judged under the zone's lock: only the actions now */
+
+            if (ngx_http_sg_condition_actions(r, slcf, &c[i], &acts)
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+
+            for (k = 0; !(c[i].memory & ((ngx_uint_t) 1 << k)); k++) {
+                /* void */
+            }
+
+            mc->kinds |= c[i].memory;
+            mc->bit[k] = c[i].bit;
+            mc->acts[k] = acts;
+            continue;
+        }
 
         rc = ngx_http_sg_condition_holds(r, &c[i]);
 
@@ -403,48 +475,80 @@ ngx_http_sg_conditions(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
             continue;
         }
 
+        if (ngx_http_sg_condition_actions(r, slcf, &c[i], &acts) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
         ctx->conditions |= (uint32_t) 1 << c[i].bit;
-        risk->cond_holds |= (uint32_t) 1 << c[i].bit;
-
-        acts = NGX_SG_ACT_LOG;
-
-        if (slcf->on_cond) {
-            oc = slcf->on_cond->elts;
-
-            for (j = 0; j < slcf->on_cond->nelts; j++) {
-                if (oc[j].cond != &c[i]) {
-                    continue;
-                }
-
-                if (ngx_http_complex_value(r, oc[j].actions, &v) != NGX_OK)
-                {
-                    return NGX_ERROR;
-                }
-
-                if (ngx_sg_risk_parse_actions(&v, &acts) != NGX_OK) {
-                    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                                  "session_guard: invalid actions \"%V\"",
-                                  ngx_http_sg_log_str(r, &v));
-                    return NGX_ERROR;
-                }
-
-                break;
-            }
-        }
-
-        if (acts & NGX_SG_ACT_STEP_UP) {
-            risk->cond_step |= (uint32_t) 1 << c[i].bit;
-        }
-
-        if ((acts & NGX_SG_ACT_REVOKE) && !revoke) {
-            risk->cond_revoke = c[i].bit;
-            revoke = 1;
-        }
-
-        risk->cond_acts |= acts & ~NGX_SG_ACT_STEP_UP;
+        ngx_http_sg_condition_apply(risk, c[i].bit, acts);
     }
 
     return NGX_OK;
+}
+
+
+/* what the location's session_guard_on_change asks for c: "log" if none */
+
+static ngx_int_t
+ngx_http_sg_condition_actions(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_condition_t *c,
+    ngx_uint_t *acts)
+{
+    ngx_str_t               v;
+    ngx_uint_t              j;
+    ngx_http_sg_on_cond_t  *oc;
+
+    *acts = NGX_SG_ACT_LOG;
+
+    if (slcf->on_cond == NULL) {
+        return NGX_OK;
+    }
+
+    oc = slcf->on_cond->elts;
+
+    for (j = 0; j < slcf->on_cond->nelts; j++) {
+        if (oc[j].cond != c) {
+            continue;
+        }
+
+        if (ngx_http_complex_value(r, oc[j].actions, &v) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        if (ngx_sg_risk_parse_actions(&v, acts) != NGX_OK) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "session_guard: invalid actions \"%V\"",
+                          ngx_http_sg_log_str(r, &v));
+            return NGX_ERROR;
+        }
+
+        break;
+    }
+
+    return NGX_OK;
+}
+
+
+/* the condition of "bit" holds and asks for "acts" */
+
+void
+ngx_http_sg_condition_apply(ngx_sg_risk_t *risk, ngx_uint_t bit,
+    ngx_uint_t acts)
+{
+    risk->cond_holds |= (uint32_t) 1 << bit;
+
+    if (acts & NGX_SG_ACT_STEP_UP) {
+        risk->cond_step |= (uint32_t) 1 << bit;
+    }
+
+    /* the first that asks for revoke is the reason */
+
+    if ((acts & NGX_SG_ACT_REVOKE) && !(risk->cond_acts & NGX_SG_ACT_REVOKE))
+    {
+        risk->cond_revoke = bit;
+    }
+
+    risk->cond_acts |= acts & ~NGX_SG_ACT_STEP_UP;
 }
 
 

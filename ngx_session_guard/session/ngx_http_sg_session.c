@@ -45,6 +45,16 @@ static ngx_int_t ngx_http_sg_replaced(ngx_http_request_t *r,
     ngx_http_sg_limit_t *limit);
 static void ngx_http_sg_step_up_asked(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_sg_risk_t *risk);
+static ngx_int_t ngx_http_sg_memory_update(ngx_sg_record_t *rec,
+    ngx_uint_t created, void *data);
+
+
+/* the update of a zone that keeps users' memories */
+typedef struct {
+    ngx_sg_risk_t                *risk;
+    ngx_http_sg_memory_t          mem;
+    ngx_http_sg_memory_conds_t    mc;
+} ngx_http_sg_check_t;
 
 
 /*
@@ -60,8 +70,12 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
     json_t                *claim;
     ngx_int_t              rc;
     ngx_str_t              id, sub;
-    ngx_uint_t             i, replace;
+    void                  *data;
+    ngx_uint_t             i, k, replace;
     ngx_sg_risk_t          risk;
+    ngx_http_sg_check_t    chk;
+    ngx_http_sg_update_pt  update;
+    ngx_http_sg_memory_t  *mem;
     u_char                 replaced[NGX_SG_ID_MAX];
     ngx_http_sg_limit_t    limit;
 
@@ -150,7 +164,9 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
 
     /* the conditions that hold, and what they ask for */
 
-    if (ngx_http_sg_conditions(r, slcf, ctx, &risk) != NGX_OK) {
+    ngx_memzero(&chk, sizeof(ngx_http_sg_check_t));
+
+    if (ngx_http_sg_conditions(r, slcf, ctx, &risk, &chk.mc) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -191,9 +207,24 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         replace = 1;
     }
 
-    rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, &limit,
-                                  ngx_sg_risk_update, &risk, r->pool,
-                                  &ctx->session, &ctx->evicted);
+    /* a zone that keeps users' memories: the wrapped update */
+
+    if (slcf->zone->memory_ttl && sub.len) {
+        chk.risk = &risk;
+        chk.mem.cur = &risk.cur;
+        mem = &chk.mem;
+        update = ngx_http_sg_memory_update;
+        data = &chk;
+
+    } else {
+        mem = NULL;
+        update = ngx_sg_risk_update;
+        data = &risk;
+    }
+
+    rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, &limit, mem,
+                                  update, data, r->pool, &ctx->session,
+                                  &ctx->evicted);
 
     if (rc == NGX_DECLINED && replace) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
@@ -205,9 +236,9 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
 
         limit.max_sessions = 0;
 
-        rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, &limit,
-                                      ngx_sg_risk_update, &risk, r->pool,
-                                      &ctx->session, &ctx->evicted);
+        rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, &limit, mem,
+                                      update, data, r->pool, &ctx->session,
+                                      &ctx->evicted);
     }
 
     if (ctx->evicted) {
@@ -252,6 +283,13 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
     }
 
     ctx->has_session = (rc == NGX_OK);
+
+    for (k = 0; k < NGX_HTTP_SG_NEW_COUNT; k++) {
+        if (chk.mem.fresh & chk.mc.kinds & ((ngx_uint_t) 1 << k)) {
+            ctx->conditions |= (uint32_t) 1 << chk.mc.bit[k];
+        }
+    }
+
     ctx->score = risk.score;
     ctx->created = risk.created;
     ctx->signals = risk.signals;
@@ -685,4 +723,35 @@ ngx_http_sg_log_decision(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
                   ngx_http_sg_log_str(r, &ctx->session.sub), p - buf, buf,
                   ctx->reason ? ctx->reason : "allowed",
                   risk->monitor ? " (monitor mode)" : "");
+}
+
+
+/*
+ * The update of a zone that keeps users' memories, under its lock: the
+ * store has found what is new to the user (chk->mem.fresh), which makes
+ * the conditions new_device, new_network, new_country hold; the context
+ * is learned if the request is accepted.
+ */
+
+static ngx_int_t
+ngx_http_sg_memory_update(ngx_sg_record_t *rec, ngx_uint_t created,
+    void *data)
+{
+    ngx_http_sg_check_t *chk = data;
+
+    ngx_int_t   rc;
+    ngx_uint_t  k;
+
+    for (k = 0; k < NGX_HTTP_SG_NEW_COUNT; k++) {
+        if (chk->mem.fresh & chk->mc.kinds & ((ngx_uint_t) 1 << k)) {
+            ngx_http_sg_condition_apply(chk->risk, chk->mc.bit[k],
+                                        chk->mc.acts[k]);
+        }
+    }
+
+    rc = ngx_sg_risk_update(rec, created, chk->risk);
+
+    chk->mem.learn = (chk->risk->verdict == NGX_SG_RISK_ALLOW);
+
+    return rc;
 }

@@ -75,7 +75,16 @@ typedef struct {
     ngx_uint_t                  bit;        /* < NGX_SG_COND_MAX */
     ngx_array_t                *values;     /* ngx_http_complex_value_t */
     ngx_uint_t                  anonymous;  /* the databases' too */
+    ngx_uint_t                  memory;     /* NGX_HTTP_SG_NEW_*: one of
+                                               the users' memory's */
 } ngx_http_sg_condition_t;
+
+/* the users' memory's conditions, as a location answers them */
+typedef struct {
+    ngx_uint_t                  kinds;      /* NGX_HTTP_SG_NEW_* known */
+    ngx_uint_t                  bit[NGX_HTTP_SG_NEW_COUNT];
+    ngx_uint_t                  acts[NGX_HTTP_SG_NEW_COUNT];
+} ngx_http_sg_memory_conds_t;
 
 /* what a location does when one holds (session_guard_on_change) */
 typedef struct {
@@ -167,7 +176,10 @@ char *ngx_http_sg_on_condition(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *slcf,
 ngx_int_t ngx_http_sg_condition_resolve(ngx_conf_t *cf,
     ngx_http_sg_loc_conf_t *conf);
 ngx_int_t ngx_http_sg_conditions(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_sg_risk_t *risk);
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_sg_risk_t *risk,
+    ngx_http_sg_memory_conds_t *mc);
+void ngx_http_sg_condition_apply(ngx_sg_risk_t *risk, ngx_uint_t bit,
+    ngx_uint_t acts);
 u_char *ngx_http_sg_condition_list(ngx_http_sg_main_conf_t *smcf, u_char *p,
     u_char *last, uint32_t bits, ngx_uint_t first);
 

@@ -28,6 +28,8 @@ static void ngx_http_sg_subject_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
 static void ngx_http_sg_block_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
+static void ngx_http_sg_memory_insert(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
 static void ngx_http_sg_jti_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
 static void ngx_http_sg_pack_bind(ngx_sg_bind_t *b,
@@ -84,11 +86,14 @@ ngx_http_sg_shm_init(ngx_http_sg_zone_t *zone, size_t size)
     ngx_rbtree_init(&sh->jtis, &sh->jtis_sentinel, ngx_http_sg_jti_insert);
     ngx_rbtree_init(&sh->blocks, &sh->blocks_sentinel,
                     ngx_http_sg_block_insert);
+    ngx_rbtree_init(&sh->memories, &sh->memories_sentinel,
+                    ngx_http_sg_memory_insert);
 
     ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->lru);
     ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->lru_unauth);
     ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->revoked);
     ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->jti);
+    ngx_http_sg_link_init(ngx_http_sg_base(zone), &sh->memory_lru);
 
     ngx_queue_init(&sh->outbox);
 
@@ -162,6 +167,15 @@ ngx_http_sg_rbtree_insert(ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
     node->left = sentinel;
     node->right = sentinel;
     ngx_rbt_red(node);
+}
+
+
+static void
+ngx_http_sg_memory_insert(ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
+    ngx_rbtree_node_t *sentinel)
+{
+    ngx_http_sg_rbtree_insert(temp, node, sentinel,
+                              offsetof(ngx_http_sg_memory_node_t, data));
 }
 
 

@@ -51,6 +51,10 @@
  *   jti         jti entries by expiry, earliest first
  *   subject     a subject node heads the list of its sessions, oldest
  *               first, and counts them; it goes with its last session
+ *   memory      what a user was seen from (session_guard_zone memory=,
+ *               ngx_http_sg_memory.c), most recently learned first; the
+ *               oldest goes when the zone holds memory_users of them, or
+ *               when nothing in it was seen for the memory's TTL
  *
  * Dead records (see ngx_http_sg_dead()) are reclaimed when a lookup meets
  * them and, two at a time, at the ends of the queues on every insertion.
@@ -83,7 +87,7 @@
 
 
 /* the layout of the zone: changed whenever the shared structures change */
-#define NGX_HTTP_SG_SHM_LAYOUT      0xf3a9c5e100000008ULL
+#define NGX_HTTP_SG_SHM_LAYOUT      0xf3a9c5e100000009ULL
 
 /* zone bytes per bucket of the session index: a session takes 256 */
 #define NGX_HTTP_SG_BUCKET_BYTES    256
@@ -197,6 +201,32 @@ typedef struct {
 } ngx_http_sg_block_t;
 
 
+/*
+ * A user's memory (ngx_http_sg_memory.c): in the "memories" tree, keyed by
+ * the CRC32 of the subject.  NGX_HTTP_SG_MEMORY_SLOTS devices (hashes of
+ * the user agent and the JA4), networks (ASN) and countries, each with
+ * when it was last seen; 0 is a free slot.  With a subject of up to 52
+ * bytes, a node is one 256-byte slab chunk.
+ */
+
+#define NGX_HTTP_SG_MEMORY_SLOTS    6
+
+typedef struct {
+    u_char                      color;
+    u_char                      dummy;
+    u_short                     len;
+    uint32_t                    seen;        /* last learned */
+    ngx_http_sg_link_t          queue;       /* memory_lru */
+    uint32_t                    device_seen[NGX_HTTP_SG_MEMORY_SLOTS];
+    uint32_t                    asn[NGX_HTTP_SG_MEMORY_SLOTS];
+    uint32_t                    asn_seen[NGX_HTTP_SG_MEMORY_SLOTS];
+    uint32_t                    country_seen[NGX_HTTP_SG_MEMORY_SLOTS];
+    uint64_t                    device[NGX_HTTP_SG_MEMORY_SLOTS];
+    u_char                      country[NGX_HTTP_SG_MEMORY_SLOTS][2];
+    u_char                      data[1];
+} ngx_http_sg_memory_node_t;
+
+
 typedef struct {
     u_char                      color;
     u_char                      dummy;
@@ -241,6 +271,10 @@ struct ngx_http_sg_shctx_s {
     ngx_rbtree_node_t           blocks_sentinel;
     ngx_uint_t                  nblocks;     /* blocked subjects */
     size_t                      block_bytes; /* their subjects */
+    ngx_rbtree_t                memories;
+    ngx_rbtree_node_t           memories_sentinel;
+    ngx_http_sg_link_t          memory_lru;
+    ngx_uint_t                  nmemories;
 
     ngx_http_sg_zone_stats_t    stats;
 
@@ -436,6 +470,17 @@ ngx_int_t ngx_http_sg_shm_add_block(ngx_http_sg_zone_t *zone,
     ngx_str_t *sub, time_t since, time_t now);
 ngx_http_sg_subject_t *ngx_http_sg_shm_find_subject(ngx_http_sg_zone_t *zone,
     ngx_str_t *sub);
+void ngx_http_sg_shm_memory_check(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
+    ngx_sg_record_t *rec, ngx_uint_t created, ngx_http_sg_memory_t *mem,
+    time_t now);
+void ngx_http_sg_shm_memory_mark(ngx_http_sg_memory_t *mem,
+    ngx_sg_record_t *rec);
+ngx_uint_t ngx_http_sg_shm_memory_new(ngx_http_sg_zone_t *zone,
+    ngx_str_t *sub, ngx_sg_bind_t *cur, time_t now);
+ngx_int_t ngx_http_sg_shm_memory_learn(ngx_http_sg_zone_t *zone,
+    ngx_str_t *sub, ngx_sg_bind_t *cur, time_t now);
+ngx_int_t ngx_http_sg_shm_memory_copy(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_zone_t *old);
 ngx_int_t ngx_http_sg_shm_unauth_room(ngx_http_sg_zone_t *zone, time_t now,
     ngx_uint_t *evicted);
 ngx_http_sg_node_t *ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone,

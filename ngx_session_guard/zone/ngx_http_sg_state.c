@@ -436,6 +436,9 @@ ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     rounds = rec->revoked ? NGX_HTTP_SG_ROUNDS_REVOKE
                           : NGX_HTTP_SG_ROUNDS_SESSION;
 
+    /* the users' memories are not in the file: ask them again */
+    rec->flags &= ~NGX_SG_REC_KNOWN;
+
     sn = ngx_http_sg_shm_create(zone, id, hash, sub, rec->flags, rec->created,
                                 now, rounds, &st->evicted);
 
@@ -582,6 +585,8 @@ void
 ngx_http_sg_state_copy(ngx_http_sg_zone_t *zone, ngx_http_sg_zone_t *old,
     ngx_log_t *log)
 {
+    ngx_int_t                   rc;
+    ngx_uint_t                  n;
     ngx_str_t                   data;
     const char                 *reason;
     ngx_sg_state_t              file;
@@ -619,6 +624,26 @@ ngx_http_sg_state_copy(ngx_http_sg_zone_t *zone, ngx_http_sg_zone_t *old,
     }
 
     ngx_free(data.data);
+
+    if (zone->memory_ttl == 0) {
+        return;
+    }
+
+    /* the users' memories, from the old zone's nodes (not in a snapshot) */
+
+    ngx_shmtx_lock(&old->shpool->mutex);
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    rc = ngx_http_sg_shm_memory_copy(zone, old);
+    n = zone->sh->nmemories;
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+    ngx_shmtx_unlock(&old->shpool->mutex);
+
+    ngx_log_error(NGX_LOG_NOTICE, log, 0,
+                  "session_guard: zone \"%V\" resized, copied %ui user "
+                  "memories%s", &zone->name, n,
+                  (rc == NGX_OK) ? "" : ", the others had no room");
 }
 
 

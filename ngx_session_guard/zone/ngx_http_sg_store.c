@@ -207,9 +207,9 @@ ngx_http_sg_copy_out(ngx_pool_t *pool, ngx_http_sg_session_t *out)
 
 ngx_int_t
 ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
-    ngx_str_t *sub, ngx_http_sg_limit_t *limit, ngx_http_sg_update_pt update,
-    void *data, ngx_pool_t *pool, ngx_http_sg_session_t *out,
-    ngx_uint_t *evicted)
+    ngx_str_t *sub, ngx_http_sg_limit_t *limit, ngx_http_sg_memory_t *mem,
+    ngx_http_sg_update_pt update, void *data, ngx_pool_t *pool,
+    ngx_http_sg_session_t *out, ngx_uint_t *evicted)
 {
     u_char                 idbuf[NGX_SG_ID_MAX];
     u_char                 subbuf[NGX_SG_SUB_MAX];
@@ -309,7 +309,15 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     ngx_http_sg_shm_unpack(sn, &rec);
 
+    if (mem && zone->memory_ttl && sub->len) {
+        ngx_http_sg_shm_memory_check(zone, sub, &rec, created, mem, now);
+    }
+
     rc = update ? update(&rec, created, data) : NGX_OK;
+
+    if (mem && mem->checked) {
+        ngx_http_sg_shm_memory_mark(mem, &rec);
+    }
 
     was = sn->revoked;
     exp = sn->token_exp;
@@ -336,6 +344,14 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     ngx_http_sg_copy_locked(zone, sn, out, idbuf, subbuf);
 
+    /* once the record is out: room for a memory is made among memories */
+
+    if (mem && mem->learn
+        && ngx_http_sg_shm_memory_learn(zone, sub, mem->cur, now) != NGX_OK)
+    {
+        mem->learn = 0;
+    }
+
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
     if (ngx_http_sg_copy_out(pool, out) != NGX_OK) {
@@ -344,6 +360,7 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     return rc;
 }
+
 
 
 ngx_int_t

@@ -132,6 +132,31 @@ typedef struct {
 typedef struct ngx_http_sg_zone_s  ngx_http_sg_zone_t;
 
 
+/*
+ * The user's memory (session_guard_zone memory=, ngx_http_sg_memory.c),
+ * for ngx_http_sg_zone_session(): consulted when a session is created,
+ * when its context differs from the last accepted one, or while it has
+ * not been learned (NGX_SG_REC_KNOWN); learned when the update accepts
+ * the request.
+ */
+
+#define NGX_HTTP_SG_NEW_DEVICE      0x01
+#define NGX_HTTP_SG_NEW_NETWORK     0x02
+#define NGX_HTTP_SG_NEW_COUNTRY     0x04
+#define NGX_HTTP_SG_NEW_COUNT       3
+
+typedef struct {
+    ngx_sg_bind_t              *cur;       /* in: the request's context */
+    ngx_uint_t                  checked;   /* out: consulted */
+    ngx_uint_t                  fresh;     /* out: NGX_HTTP_SG_NEW_*, set
+                                              before the update runs */
+    ngx_uint_t                  learn;     /* set by the update: accepted */
+} ngx_http_sg_memory_t;
+
+/* the device of a context (user agent and JA4), 0: unknown */
+uint64_t ngx_http_sg_memory_device(ngx_sg_bind_t *b);
+
+
 typedef struct {
     ngx_uint_t                  max_sessions;  /* per subject; 0: none */
     ngx_uint_t                  replace_oldest;/* else deny */
@@ -179,12 +204,12 @@ ngx_str_t *ngx_http_sg_zone_name(ngx_http_sg_zone_t *zone);
  * NGX_BUSY, nothing created, when that share holds only revoked and ended
  * records.  A subject that is blocked (ngx_http_sg_zone_block()) gets
  * NGX_ABORT, nothing looked up or created.  out gets a copy of the record
- * after update.
+ * after update.  mem (or NULL): the user's memory, see above.
  */
 ngx_int_t ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
-    ngx_str_t *sub, ngx_http_sg_limit_t *limit, ngx_http_sg_update_pt update,
-    void *data, ngx_pool_t *pool, ngx_http_sg_session_t *out,
-    ngx_uint_t *evicted);
+    ngx_str_t *sub, ngx_http_sg_limit_t *limit, ngx_http_sg_memory_t *mem,
+    ngx_http_sg_update_pt update, void *data, ngx_pool_t *pool,
+    ngx_http_sg_session_t *out, ngx_uint_t *evicted);
 
 /*
  * Revoke one session, creating a revoked record if it is unknown.  The
@@ -314,6 +339,8 @@ struct ngx_http_sg_zone_s {
     ngx_uint_t                  unauth_share;  /* percent of the zone */
     ngx_uint_t                  unauth_max;    /* records, from the share */
     ngx_msec_t                  save;       /* 0: on exit only */
+    time_t                      memory_ttl; /* 0: no user memory */
+    ngx_uint_t                  memory_users;
     ngx_http_sg_zone_t         *old;        /* the previous cycle's */
     ngx_str_t                   used_file;  /* used before declared */
     ngx_uint_t                  used_line;

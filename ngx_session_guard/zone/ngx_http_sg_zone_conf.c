@@ -22,12 +22,12 @@ ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     u_char                   *p;
     size_t                    size;
-    time_t                    max_lifetime;
+    time_t                    max_lifetime, memory;
     ssize_t                   n;
     ngx_str_t                *value, name, s, state;
     ngx_int_t                 t;
     ngx_msec_t                save;
-    ngx_uint_t                i, unauth;
+    ngx_uint_t                i, unauth, users;
     ngx_http_sg_zone_t       *zone, **zp;
     ngx_http_sg_main_conf_t  *smcf;
 
@@ -39,6 +39,8 @@ ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     max_lifetime = NGX_HTTP_SG_MAX_LIFETIME_DEFAULT;
     save = NGX_HTTP_SG_SAVE_DEFAULT;
     unauth = NGX_HTTP_SG_UNAUTH_DEFAULT;
+    memory = 0;
+    users = 0;
 
     for (i = 1; i < cf->args->nelts; i++) {
 
@@ -166,6 +168,46 @@ ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
+        if (ngx_strncmp(value[i].data, "memory=", 7) == 0) {
+
+            s.data = value[i].data + 7;
+            s.len = value[i].len - 7;
+
+            if (s.len == 3 && ngx_strncmp(s.data, "off", 3) == 0) {
+                memory = 0;
+                continue;
+            }
+
+            t = ngx_parse_time(&s, 1);
+
+            if (t == NGX_ERROR || t < 1 || t > 3650 * 86400) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid memory \"%V\", it must be "
+                                   "\"off\" or a time between 1s and 3650d",
+                                   &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            memory = t;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "memory_users=", 13) == 0) {
+
+            t = ngx_atoi(value[i].data + 13, value[i].len - 13);
+
+            if (t == NGX_ERROR || t < 1 || t > 100000000) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid \"%V\", it must be a number "
+                                   "of users between 1 and 100000000",
+                                   &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            users = (ngx_uint_t) t;
+            continue;
+        }
+
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid parameter \"%V\"", &value[i]);
         return NGX_CONF_ERROR;
@@ -226,6 +268,10 @@ ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     zone->max_lifetime = max_lifetime;
     zone->save = save;
     zone->unauth_share = unauth;
+    zone->memory_ttl = memory;
+
+    /* by default a memory per KB of zone: a quarter of it, at most */
+    zone->memory_users = users ? users : ngx_max(size / 1024, 1);
 
     return NGX_CONF_OK;
 }

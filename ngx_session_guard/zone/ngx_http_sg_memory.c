@@ -1,0 +1,502 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * Per-user memory (session_guard_zone memory=TTL): for each subject, the
+ * devices (user agent and JA4), networks (ASN) and countries that its
+ * accepted sessions were seen from, each with when it was last seen.  A
+ * session whose context is not in its user's memory makes the built-in
+ * conditions new_device, new_network and new_country hold
+ * (ngx_http_sg_condition.c); once a request with that context is
+ * accepted, the context is learned.
+ *
+ * What is "new" needs something to be new to: a kind of which the user's
+ * memory holds nothing seen within the TTL (a user seen for the first
+ * time, or after a long absence, or an unknown value such as a country
+ * without a database) is never new.
+ *
+ * The memory is bounded: NGX_HTTP_SG_MEMORY_SLOTS entries of each kind
+ * per user, the least recently seen replaced by a new one; memory_users
+ * users per zone, the least recently learned forgotten for a new one.  A
+ * memory never takes the room of a session: it is allocated without
+ * eviction of sessions, and gives way itself (see ngx_http_sg_shm.h).
+ *
+ * Every function here runs with the zone's mutex held.
+ */
+
+
+#include "ngx_http_sg.h"
+#include "ngx_http_sg_shm.h"
+
+
+static ngx_http_sg_memory_node_t *ngx_http_sg_memory_find(
+    ngx_http_sg_zone_t *zone, ngx_str_t *sub);
+static void ngx_http_sg_memory_free(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_memory_node_t *m);
+static ngx_http_sg_memory_node_t *ngx_http_sg_memory_alloc(
+    ngx_http_sg_zone_t *zone, ngx_str_t *sub, time_t now);
+static ngx_uint_t ngx_http_sg_memory_slot(uint32_t *seen, uint32_t since);
+static uint32_t ngx_http_sg_memory_since(ngx_http_sg_zone_t *zone,
+    time_t now);
+
+
+/* the device of a context: 0 when neither a user agent nor a JA4 is known */
+
+uint64_t
+ngx_http_sg_memory_device(ngx_sg_bind_t *b)
+{
+    if (b->ua == 0 && b->ja4 == 0) {
+        return 0;
+    }
+
+    /* both are keyed hashes already: mix, and keep 0 for "none" */
+
+    return (b->ua ^ (b->ja4 * 0x9e3779b97f4a7c15ULL)) | 1;
+}
+
+
+/*
+ * Is the request's context new to the user's memory?  Asked when the
+ * session is new, when its context is not the last accepted one, or when
+ * its context was never learned (refused until now).
+ */
+
+void
+ngx_http_sg_shm_memory_check(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
+    ngx_sg_record_t *rec, ngx_uint_t created, ngx_http_sg_memory_t *mem,
+    time_t now)
+{
+    ngx_sg_bind_t  *cur;
+
+    cur = mem->cur;
+
+    if (!created && (rec->flags & NGX_SG_REC_KNOWN)
+        && rec->last.ua == cur->ua && rec->last.ja4 == cur->ja4
+        && rec->last.asn == cur->asn
+        && rec->last.country[0] == cur->country[0]
+        && rec->last.country[1] == cur->country[1])
+    {
+        return;
+    }
+
+    if (rec->revoked) {
+        return;
+    }
+
+    mem->checked = 1;
+    mem->fresh = ngx_http_sg_shm_memory_new(zone, sub, cur, now);
+}
+
+/*
+ * After the update: the record is marked as learned when it was accepted
+ * (mem->learn), else it is asked again on its next request.
+ */
+
+void
+ngx_http_sg_shm_memory_mark(ngx_http_sg_memory_t *mem, ngx_sg_record_t *rec)
+{
+    if (mem->learn && !rec->revoked) {
+        rec->flags |= NGX_SG_REC_KNOWN;
+
+    } else {
+        rec->flags &= ~NGX_SG_REC_KNOWN;
+        mem->learn = 0;
+    }
+}
+
+/*
+ * What in cur is new to the user's memory: NGX_HTTP_SG_NEW_* bits, 0 when
+ * the zone keeps no memory or the user has none.
+ */
+
+ngx_uint_t
+ngx_http_sg_shm_memory_new(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
+    ngx_sg_bind_t *cur, time_t now)
+{
+    uint32_t                    since;
+    uint64_t                    device;
+    ngx_uint_t                  i, fresh, known, base;
+    ngx_http_sg_memory_node_t  *m;
+
+    if (zone->memory_ttl == 0 || sub->len == 0) {
+        return 0;
+    }
+
+    m = ngx_http_sg_memory_find(zone, sub);
+
+    if (m == NULL) {
+        return 0;
+    }
+
+    since = ngx_http_sg_memory_since(zone, now);
+
+    if (m->seen < since) {
+        /* nothing in it is remembered any more */
+        ngx_http_sg_memory_free(zone, m);
+        return 0;
+    }
+
+    fresh = 0;
+    device = ngx_http_sg_memory_device(cur);
+
+    if (device) {
+        base = 0;
+        known = 0;
+
+        for (i = 0; i < NGX_HTTP_SG_MEMORY_SLOTS; i++) {
+            if (m->device_seen[i] >= since) {
+                base = 1;
+                known |= (m->device[i] == device);
+            }
+        }
+
+        if (base && !known) {
+            fresh |= NGX_HTTP_SG_NEW_DEVICE;
+        }
+    }
+
+    if (cur->asn) {
+        base = 0;
+        known = 0;
+
+        for (i = 0; i < NGX_HTTP_SG_MEMORY_SLOTS; i++) {
+            if (m->asn_seen[i] >= since) {
+                base = 1;
+                known |= (m->asn[i] == cur->asn);
+            }
+        }
+
+        if (base && !known) {
+            fresh |= NGX_HTTP_SG_NEW_NETWORK;
+        }
+    }
+
+    if (cur->country[0]) {
+        base = 0;
+        known = 0;
+
+        for (i = 0; i < NGX_HTTP_SG_MEMORY_SLOTS; i++) {
+            if (m->country_seen[i] >= since) {
+                base = 1;
+                known |= (m->country[i][0] == cur->country[0]
+                          && m->country[i][1] == cur->country[1]);
+            }
+        }
+
+        if (base && !known) {
+            fresh |= NGX_HTTP_SG_NEW_COUNTRY;
+        }
+    }
+
+    return fresh;
+}
+
+
+/*
+ * Learn cur for sub: each known value is added or seen again.  NGX_OK, or
+ * NGX_DECLINED when there is no room for the user's memory (nothing is
+ * evicted for it but other memories).
+ */
+
+ngx_int_t
+ngx_http_sg_shm_memory_learn(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
+    ngx_sg_bind_t *cur, time_t now)
+{
+    u_char                     *base;
+    uint32_t                    t, since;
+    uint64_t                    device;
+    ngx_uint_t                  i;
+    ngx_http_sg_memory_node_t  *m;
+
+    if (zone->memory_ttl == 0 || sub->len == 0) {
+        return NGX_OK;
+    }
+
+    base = ngx_http_sg_base(zone);
+    t = ngx_http_sg_t32(now);
+    since = ngx_http_sg_memory_since(zone, now);
+
+    m = ngx_http_sg_memory_find(zone, sub);
+
+    if (m == NULL) {
+        m = ngx_http_sg_memory_alloc(zone, sub, now);
+
+        if (m == NULL) {
+            return NGX_DECLINED;
+        }
+
+    } else {
+        ngx_http_sg_link_remove(base, &m->queue);
+        ngx_http_sg_link_after(base, &zone->sh->memory_lru, &m->queue);
+    }
+
+    m->seen = t;
+
+    device = ngx_http_sg_memory_device(cur);
+
+    if (device) {
+        for (i = 0; i < NGX_HTTP_SG_MEMORY_SLOTS; i++) {
+            if (m->device_seen[i] && m->device[i] == device) {
+                break;
+            }
+        }
+
+        if (i == NGX_HTTP_SG_MEMORY_SLOTS) {
+            i = ngx_http_sg_memory_slot(m->device_seen, since);
+            m->device[i] = device;
+        }
+
+        m->device_seen[i] = t;
+    }
+
+    if (cur->asn) {
+        for (i = 0; i < NGX_HTTP_SG_MEMORY_SLOTS; i++) {
+            if (m->asn_seen[i] && m->asn[i] == cur->asn) {
+                break;
+            }
+        }
+
+        if (i == NGX_HTTP_SG_MEMORY_SLOTS) {
+            i = ngx_http_sg_memory_slot(m->asn_seen, since);
+            m->asn[i] = cur->asn;
+        }
+
+        m->asn_seen[i] = t;
+    }
+
+    if (cur->country[0]) {
+        for (i = 0; i < NGX_HTTP_SG_MEMORY_SLOTS; i++) {
+            if (m->country_seen[i]
+                && m->country[i][0] == cur->country[0]
+                && m->country[i][1] == cur->country[1])
+            {
+                break;
+            }
+        }
+
+        if (i == NGX_HTTP_SG_MEMORY_SLOTS) {
+            i = ngx_http_sg_memory_slot(m->country_seen, since);
+            m->country[i][0] = cur->country[0];
+            m->country[i][1] = cur->country[1];
+        }
+
+        m->country_seen[i] = t;
+    }
+
+    zone->sh->generation++;
+
+    return NGX_OK;
+}
+
+
+/*
+ * A resized zone: the memories of the old one, oldest first so that the
+ * order of the queue is kept.  NGX_OK, or NGX_DECLINED when some had no
+ * room (they are forgotten: a memory is advice, never a verdict).
+ */
+
+ngx_int_t
+ngx_http_sg_shm_memory_copy(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_zone_t *old)
+{
+    u_char                     *obase;
+    ngx_str_t                   sub;
+    ngx_int_t                   rc;
+    ngx_http_sg_link_t         *l, *h;
+    ngx_http_sg_memory_node_t  *om, *m;
+
+    if (zone->memory_ttl == 0) {
+        return NGX_OK;
+    }
+
+    rc = NGX_OK;
+    obase = ngx_http_sg_base(old);
+    h = &old->sh->memory_lru;
+
+    for (l = ngx_http_sg_link_last(obase, h);
+         l != h;
+         l = ngx_http_sg_link(obase, l->prev))
+    {
+        om = ngx_http_sg_data(l, ngx_http_sg_memory_node_t, queue);
+
+        sub.data = om->data;
+        sub.len = om->len;
+
+        if (ngx_http_sg_memory_find(zone, &sub)) {
+            continue;
+        }
+
+        m = ngx_http_sg_memory_alloc(zone, &sub, ngx_time());
+
+        if (m == NULL) {
+            rc = NGX_DECLINED;
+            continue;
+        }
+
+        m->seen = om->seen;
+        ngx_memcpy(m->device_seen, om->device_seen,
+                   offsetof(ngx_http_sg_memory_node_t, data)
+                   - offsetof(ngx_http_sg_memory_node_t, device_seen));
+    }
+
+    return rc;
+}
+
+
+static ngx_http_sg_memory_node_t *
+ngx_http_sg_memory_find(ngx_http_sg_zone_t *zone, ngx_str_t *sub)
+{
+    ngx_rbtree_node_t  *node;
+
+    if (zone->sh->nmemories == 0) {
+        return NULL;
+    }
+
+    node = ngx_http_sg_shm_lookup(&zone->sh->memories,
+                                  ngx_crc32_short(sub->data, sub->len),
+                                  sub->data, sub->len,
+                                  offsetof(ngx_http_sg_memory_node_t, data));
+
+    return node ? ngx_http_sg_overlay(node) : NULL;
+}
+
+
+static void
+ngx_http_sg_memory_free(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_memory_node_t *m)
+{
+    ngx_http_sg_link_remove(ngx_http_sg_base(zone), &m->queue);
+    ngx_rbtree_delete(&zone->sh->memories, ngx_http_sg_rbnode(m));
+    ngx_slab_free_locked(zone->shpool, ngx_http_sg_rbnode(m));
+
+    zone->sh->nmemories--;
+    zone->sh->generation++;
+}
+
+
+/*
+ * A zeroed memory for sub, at the head of the queue.  Room is made by
+ * forgetting the oldest memories: those not seen for the TTL, then the
+ * least recently learned while the zone holds memory_users of them, or
+ * (a few) while the allocation fails; sessions are never evicted for it.
+ */
+
+static ngx_http_sg_memory_node_t *
+ngx_http_sg_memory_alloc(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
+    time_t now)
+{
+    size_t                      size;
+    u_char                     *base;
+    uint32_t                    since;
+    ngx_uint_t                  i;
+    ngx_rbtree_node_t          *node;
+    ngx_http_sg_link_t         *h, *l;
+    ngx_http_sg_memory_node_t  *m;
+
+    base = ngx_http_sg_base(zone);
+    h = &zone->sh->memory_lru;
+    since = ngx_http_sg_memory_since(zone, now);
+
+    /* two of those not seen for the TTL, as the other queues reclaim */
+
+    for (i = 0; i < 2; i++) {
+        l = ngx_http_sg_link_last(base, h);
+
+        if (l == h) {
+            break;
+        }
+
+        m = ngx_http_sg_data(l, ngx_http_sg_memory_node_t, queue);
+
+        if (m->seen >= since) {
+            break;
+        }
+
+        ngx_http_sg_memory_free(zone, m);
+    }
+
+    size = ngx_http_sg_node_size(ngx_http_sg_memory_node_t, sub->len);
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (zone->sh->nmemories < zone->memory_users) {
+            node = ngx_slab_calloc_locked(zone->shpool, size);
+
+            if (node) {
+                break;
+            }
+
+            /* a full zone: the room of a few memories, never all of it */
+
+            if (i >= 4) {
+                return NULL;
+            }
+        }
+
+        l = ngx_http_sg_link_last(base, h);
+
+        if (l == h) {
+            return NULL;
+        }
+
+        ngx_http_sg_memory_free(zone,
+                                ngx_http_sg_data(l, ngx_http_sg_memory_node_t,
+                                                 queue));
+    }
+
+    node->key = ngx_crc32_short(sub->data, sub->len);
+
+    m = ngx_http_sg_overlay(node);
+    m->len = (u_short) sub->len;
+    ngx_memcpy(m->data, sub->data, sub->len);
+
+    ngx_rbtree_insert(&zone->sh->memories, node);
+    ngx_http_sg_link_after(base, h, &m->queue);
+
+    zone->sh->nmemories++;
+
+    return m;
+}
+
+
+/*
+ * A slot for a new value: a free one, else one not seen for the TTL, else
+ * the least recently seen.
+ */
+
+static ngx_uint_t
+ngx_http_sg_memory_slot(uint32_t *seen, uint32_t since)
+{
+    ngx_uint_t  i, oldest;
+
+    oldest = 0;
+
+    for (i = 0; i < NGX_HTTP_SG_MEMORY_SLOTS; i++) {
+        if (seen[i] == 0 || seen[i] < since) {
+            return i;
+        }
+
+        if (seen[i] < seen[oldest]) {
+            oldest = i;
+        }
+    }
+
+    return oldest;
+}
+
+
+/* the oldest time still remembered */
+
+static uint32_t
+ngx_http_sg_memory_since(ngx_http_sg_zone_t *zone, time_t now)
+{
+    time_t  t;
+
+    t = now - zone->memory_ttl;
+
+    /* 0 marks a free slot: never "seen since" */
+    return (t > 0) ? ngx_http_sg_t32(t) : 1;
+}

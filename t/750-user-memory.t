@@ -1,0 +1,332 @@
+# Users' memory (session_guard_zone memory=): the devices (user agent and
+# JA4), networks (ASN) and countries each user's accepted sessions came
+# from; the conditions new_device, new_network and new_country hold for a
+# session whose context is new to its user, with the usual actions.
+#
+# Client addresses come from X-Forwarded-For through the realip module;
+# MaxMind's test databases (t/data/mmdb) place them:
+#   216.160.83.56    US, AS209
+#   89.160.20.112    SE, AS29518
+#   175.16.199.0     CN, no ASN
+#   1.128.0.0        AS1221, no country
+#
+# GET /pause takes about 2.5 s (a 2,500-byte file at 1,000 bytes/s).
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::Nginx::Socket 'no_plan';
+use SGTest;
+
+no_shuffle();
+check_accum_error_log();
+
+our $STATE = "$ENV{TEST_NGINX_STATE_DIR}/750-$$.state";
+unlink $STATE;
+
+# a request of "sub"'s session "sid" from "ip" with the user agent "ua"
+sub from {
+    my ($sub, $sid, $ip, $ua, %claims) = @_;
+    my $tok = sg_token(claims => { sub => $sub, sid => $sid, %claims });
+    return "Authorization: Bearer $tok\nX-Forwarded-For: $ip\n"
+           . "User-Agent: " . ($ua // 'laptop');
+}
+
+our $US = '216.160.83.56';
+our $SE = '89.160.20.112';
+our $CN = '175.16.199.0';
+
+add_block_preprocessor(sub {
+    my $block = shift;
+    $block->set_value('user_files',
+                      ">>> t\nprotected\n>>> pause\n" . ('.' x 2499) . "\n")
+        unless defined $block->user_files;
+    $block->set_value('http_config', <<'_EOC_')
+    session_guard_zone zone=sg:1m max_lifetime=1h memory=30d;
+_EOC_
+        unless defined $block->http_config;
+    $block->set_value('http_config', <<'_EOC_' . $block->http_config);
+    session_guard_geoip asn=$TEST_NGINX_DATA/mmdb/GeoLite2-ASN-Test.mmdb
+                        city=$TEST_NGINX_DATA/mmdb/GeoLite2-City-Test.mmdb;
+    set_real_ip_from  127.0.0.1;
+    real_ip_header    X-Forwarded-For;
+_EOC_
+    my $on = $block->on // '';
+    $block->set_value('config', <<"_EOC_") unless defined $block->config;
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks \$TEST_NGINX_KEYS/all.jwks;
+        session_guard_leeway 120s;
+        $on
+        add_header X-Risk "[\$session_guard_risk]" always;
+        add_header X-Status \$session_guard_status always;
+    }
+    location = /pause {
+        limit_rate_after 0;
+        limit_rate 1000;
+    }
+    location /api {
+        session_guard_api zone=sg;
+    }
+    location = /error.log {
+        default_type text/plain;
+        alias \$TEST_NGINX_SERVER_ROOT/logs/error.log;
+    }
+_EOC_
+});
+
+run_tests();
+
+__DATA__
+
+=== TEST 1: a user's first session is new to nothing; later sessions from a new network, country or device are
+--- request eval
+[("GET /t") x 6, "GET /error.log"]
+--- more_headers eval
+[main::from('alice', 's1', $::US), main::from('alice', 's2', $::US),
+ main::from('alice', 's3', $::SE), main::from('alice', 's4', $::SE),
+ main::from('alice', 's5', $::US, 'phone'),
+ main::from('alice', 's6', $::CN, 'phone'), ""]
+--- error_code eval
+[(200) x 7]
+--- response_headers eval
+["X-Risk: []\nX-Status: ALLOW", "X-Risk: []",
+ "X-Risk: [new_network,new_country]\nX-Status: ALLOW", "X-Risk: []",
+ "X-Risk: [new_device]", "X-Risk: [new_country]", ""]
+--- response_body_like eval
+[("protected") x 6,
+ qr/\[info\] [^\n]*session "s3" of "alice": signals new_network,new_country, allowed.*session "s5" of "alice": signals new_device, allowed/s]
+--- no_error_log
+[error]
+[warn]
+
+
+
+=== TEST 2: memories are per user: another user's first session from anywhere is new to nothing
+--- request eval
+[("GET /t") x 4]
+--- more_headers eval
+[main::from('alice', 's1', $::US), main::from('bob', 'b1', $::SE, 'phone'),
+ main::from('bob', 'b2', $::SE, 'phone'), main::from('alice', 's2', $::SE)]
+--- response_headers eval
+["X-Risk: []", "X-Risk: []", "X-Risk: []",
+ "X-Risk: [new_network,new_country]"]
+
+
+
+=== TEST 3: deny: the session from a new country is refused, and never learned
+--- on
+session_guard_on_change new_country=deny;
+--- request eval
+[("GET /t") x 6]
+--- more_headers eval
+[main::from('alice', 's1', $::US), main::from('alice', 's2', $::SE),
+ main::from('alice', 's2', $::SE), main::from('alice', 's3', $::SE),
+ main::from('alice', 's1', $::US), main::from('bob', 'b1', $::SE)]
+--- error_code eval
+[200, 403, 403, 403, 200, 200]
+--- response_headers eval
+["X-Status: ALLOW", "X-Risk: [new_network,new_country]\nX-Status: DENY",
+ "X-Status: DENY", "X-Status: DENY", "X-Status: ALLOW", "X-Status: ALLOW"]
+
+
+
+=== TEST 4: revoke: the session is revoked with the condition as its reason
+--- on
+session_guard_on_change new_device=revoke;
+--- request eval
+["GET /t", "GET /t", "GET /t", "GET /api/sessions/s2"]
+--- more_headers eval
+[main::from('alice', 's1', $::US), main::from('alice', 's2', $::US, 'curl'),
+ main::from('alice', 's2', $::US, 'curl'), ""]
+--- error_code eval
+[200, 401, 401, 200]
+--- response_headers eval
+["X-Status: ALLOW", "X-Status: REVOKED", "X-Status: REVOKED", ""]
+--- response_body_like eval
+["protected", ".", ".",
+ qr/"revocation":\{"source":"policy","at":\d+,"reason":"new_device"\}/]
+
+
+
+=== TEST 5: step_up: asked until the user signs in again; then the country is learned
+--- on
+session_guard_on_change new_country=step_up;
+--- request eval
+[("GET /t") x 5]
+--- more_headers eval
+[main::from('alice', 's1', $::US, undef, auth_time => time - 60),
+ main::from('alice', 's2', $::SE, undef, auth_time => time - 60),
+ main::from('alice', 's2', $::SE, undef, auth_time => time - 60),
+ main::from('alice', 's2', $::SE, undef, auth_time => time + 60),
+ main::from('alice', 's3', $::SE, undef, auth_time => time - 60)]
+--- error_code eval
+[200, 401, 401, 200, 200]
+--- response_headers eval
+["X-Status: ALLOW", "X-Status: STEP_UP", "X-Status: STEP_UP",
+ "X-Status: ALLOW", "X-Risk: []\nX-Status: ALLOW"]
+
+
+
+=== TEST 6: a session that moves to a new country: its own change signals and the user's both fire
+--- request eval
+[("GET /t") x 3]
+--- more_headers eval
+[main::from('alice', 's1', $::US), main::from('alice', 's1', $::SE),
+ main::from('alice', 's2', $::SE)]
+--- response_headers eval
+["X-Risk: []", "X-Risk: [ip,asn,country,travel,new_network,new_country]",
+ "X-Risk: []"]
+
+
+
+=== TEST 7: monitor mode reports and lets through, but learns nothing it would have refused
+--- config
+    location /t {
+        session_guard zone=sg mode=monitor;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_on_change new_country=deny;
+        add_header X-Risk "[$session_guard_risk]" always;
+        add_header X-Status $session_guard_status always;
+    }
+--- request eval
+[("GET /t") x 3]
+--- more_headers eval
+[main::from('alice', 's1', $::US), main::from('alice', 's2', $::SE),
+ main::from('alice', 's3', $::SE)]
+--- error_code eval
+[200, 200, 200]
+--- response_headers eval
+["X-Risk: []",
+ "X-Risk: [new_network,new_country]\nX-Status: DENY_MONITOR",
+ "X-Risk: [new_network,new_country]\nX-Status: DENY_MONITOR"]
+
+
+
+=== TEST 8: weights: the memory's conditions count in the score
+--- http_config
+    session_guard_zone zone=sg:1m max_lifetime=1h memory=30d;
+    session_guard_risk_weight new_device=20 new_country=50;
+    session_guard_risk_threshold 60 deny;
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        add_header X-Score $session_guard_risk_score always;
+        add_header X-Status $session_guard_status always;
+    }
+--- request eval
+[("GET /t") x 4]
+--- more_headers eval
+[main::from('alice', 's1', $::US), main::from('alice', 's2', $::SE),
+ main::from('alice', 's3', $::US, 'phone'),
+ main::from('alice', 's4', $::CN, 'tablet')]
+--- error_code eval
+[200, 200, 200, 403]
+--- response_headers eval
+["X-Score: 0", "X-Score: 50", "X-Score: 20", "X-Score: 70\nX-Status: DENY"]
+
+
+
+=== TEST 9: memory_users: the least recently learned user is forgotten first
+--- http_config
+    session_guard_zone zone=sg:1m max_lifetime=1h memory=30d memory_users=2;
+--- request eval
+[("GET /t") x 5]
+--- more_headers eval
+[main::from('alice', 's1', $::US), main::from('bob', 'b1', $::US),
+ main::from('carol', 'c1', $::US), main::from('bob', 'b2', $::SE),
+ main::from('alice', 's2', $::SE)]
+--- response_headers eval
+["X-Risk: []", "X-Risk: []", "X-Risk: []",
+ "X-Risk: [new_network,new_country]", "X-Risk: []"]
+
+
+
+=== TEST 10: the TTL: what was not seen for it is forgotten, and with it the baseline
+--- http_config
+    session_guard_zone zone=sg:1m max_lifetime=1h memory=3s;
+--- request eval
+["GET /t", "GET /t", "GET /pause", "GET /pause", "GET /pause", "GET /t"]
+--- more_headers eval
+[main::from('alice', 's1', $::US), main::from('alice', 's2', $::SE), "", "",
+ "", main::from('alice', 's3', $::CN, 'phone')]
+--- response_headers eval
+["X-Risk: []", "X-Risk: [new_network,new_country]", "", "", "",
+ "X-Risk: []"]
+--- timeout: 30
+
+
+
+=== TEST 11: without a subject (an application's cookie) there is no memory
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_token off;
+        session_guard_session_key $cookie_app;
+        add_header X-Risk "[$session_guard_risk]" always;
+    }
+--- request eval
+[("GET /t") x 2]
+--- more_headers eval
+["Cookie: app=one\nX-Forwarded-For: $::US",
+ "Cookie: app=two\nX-Forwarded-For: $::SE"]
+--- error_code eval
+[200, 200]
+--- response_headers eval
+["X-Risk: []", "X-Risk: []"]
+
+
+
+=== TEST 12: a zone without memory= has no such signals
+--- http_config
+    session_guard_zone zone=sg:1m;
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_on_change new_device=deny;
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\].*"session_guard_on_change": unknown signal "new_device" \(.*"new_device" and the like a zone with "memory="\)/
+
+
+
+=== TEST 13: the memory's signals cannot be declared as conditions
+--- http_config
+    session_guard_zone zone=sg:1m memory=1d;
+    session_guard_condition new_country $http_x_c;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\].*"new_country" is a signal of the users' memory \(session_guard_zone memory=\), not a condition/
+
+
+
+=== TEST 14: bad parameters
+--- http_config
+    session_guard_zone zone=sg:1m memory=forever;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\].*invalid memory "memory=forever", it must be "off" or a time between 1s and 3650d/
+
+
+
+=== TEST 15: bad parameters: memory_users
+--- http_config
+    session_guard_zone zone=sg:1m memory=1d memory_users=0;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\].*invalid "memory_users=0", it must be a number of users between 1 and 100000000/
+
+
+
+=== TEST 16: a subject too long for the small memory node (200 bytes) is remembered too
+--- request eval
+[("GET /t") x 3]
+--- more_headers eval
+[main::from('u' x 200, 's1', $::US), main::from('u' x 200, 's2', $::SE),
+ main::from('u' x 199, 's3', $::SE)]
+--- response_headers eval
+["X-Risk: []", "X-Risk: [new_network,new_country]", "X-Risk: []"]
