@@ -330,3 +330,44 @@ qr/\[emerg\].*invalid "memory_users=0", it must be a number of users between 1 a
  main::from('u' x 199, 's3', $::SE)]
 --- response_headers eval
 ["X-Risk: []", "X-Risk: [new_network,new_country]", "X-Risk: []"]
+
+
+
+=== TEST 17: the API shows a user's memory, and forgets it: what the next session teaches is the new baseline
+--- request eval
+["GET /t", "GET /t", "GET /t", "GET /api/subjects/alice/memory",
+ "GET /api/subjects/nobody/memory", "DELETE /api/subjects/alice/memory",
+ "GET /api/subjects/alice/memory", "GET /t", "GET /t",
+ "DELETE /api/subjects/nobody/memory", "PUT /api/subjects/alice/memory",
+ "GET /error.log"]
+--- more_headers eval
+[main::from('alice', 's1', $::US), main::from('alice', 's2', $::SE),
+ main::from('alice', 's3', $::CN, 'phone'), "", "", "", "",
+ main::from('alice', 's4', $::CN, 'phone'),
+ main::from('alice', 's5', $::US), "", "", ""]
+--- error_code eval
+[200, 200, 200, 200, 200, 204, 200, 200, 200, 204, 405, 200]
+--- response_headers eval
+["", "X-Risk: [new_network,new_country]", "X-Risk: [new_device,new_country]",
+ "", "", "", "", "X-Risk: []", "X-Risk: [new_device,new_country]",
+ "", "Allow: GET, HEAD, DELETE", ""]
+--- response_body_like eval
+["protected", "protected", "protected",
+ qr/^\{"subject":"alice","seen":\d+,"devices":\[\{"seen":\d+\},\{"seen":\d+\}\],"networks":\[\{"asn":209,"seen":\d+\},\{"asn":29518,"seen":\d+\}\],"countries":\[\{"country":"US","seen":\d+\},\{"country":"SE","seen":\d+\},\{"country":"CN","seen":\d+\}\]\}$/,
+ qr/^\{"subject":"nobody","seen":null,"devices":\[\],"networks":\[\],"countries":\[\]\}$/,
+ "",
+ qr/^\{"subject":"alice","seen":null,"devices":\[\],"networks":\[\],"countries":\[\]\}$/,
+ "protected", "protected", "", qr/"error":"method_not_allowed"/,
+ qr/\[notice\][^\n]*session_guard: zone "sg": the memory of "alice" forgotten through the api, reason ""[^\n]*\n.*\[notice\][^\n]*session_guard: zone "sg": the memory of "nobody" forgotten through the api \(there was none\)/s]
+
+
+
+=== TEST 18: the API of a zone without memory
+--- http_config
+    session_guard_zone zone=sg:1m;
+--- request eval
+["GET /api/subjects/alice/memory", "DELETE /api/subjects/alice/memory"]
+--- error_code eval
+[404, 404]
+--- response_body_like eval
+[qr/"the zone keeps no users' memory"/, qr/"the zone keeps no users' memory"/]

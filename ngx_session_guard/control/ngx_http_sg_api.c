@@ -17,6 +17,9 @@
  *                                             revoked, new ones refused
  *   DELETE     subjects/{sub}/block           unblock it: 204
  *   GET, HEAD  blocks                         every blocked subject
+ *   GET, HEAD  subjects/{sub}/memory          what the zone remembers of
+ *                                             the user (memory=)
+ *   DELETE     subjects/{sub}/memory          forget it: 204
  *
  * A revocation may carry a reason (query or body "reason="), which is
  * logged: the record has no room for text.  Revoking an unknown id
@@ -129,6 +132,12 @@ ngx_http_sg_api_process(ngx_http_request_t *r)
     if (rc != NGX_OK) {
         return ngx_http_sg_api_error(r, NGX_HTTP_BAD_REQUEST, "bad_request",
                                      req.error);
+    }
+
+    if (req.resource == NGX_HTTP_SG_API_MEMORY
+        && (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_DELETE)))
+    {
+        return ngx_http_sg_api_memory(r, slcf->api_zone, &req);
     }
 
     switch (r->method) {
@@ -312,6 +321,16 @@ ngx_http_sg_api_parse(ngx_http_request_t *r, ngx_http_sg_api_req_t *req)
                && ngx_strncmp(seg[2].data, "block", 5) == 0)
     {
         req->resource = NGX_HTTP_SG_API_BLOCK;
+        req->error = "invalid subject";
+        rc = ngx_http_sg_api_segment(r, &seg[1], decode, NGX_SG_SUB_MAX,
+                                     &req->key);
+
+    } else if (n == 3 && seg[0].len == 8
+               && ngx_strncmp(seg[0].data, "subjects", 8) == 0
+               && seg[2].len == 6
+               && ngx_strncmp(seg[2].data, "memory", 6) == 0)
+    {
+        req->resource = NGX_HTTP_SG_API_MEMORY;
         req->error = "invalid subject";
         rc = ngx_http_sg_api_segment(r, &seg[1], decode, NGX_SG_SUB_MAX,
                                      &req->key);

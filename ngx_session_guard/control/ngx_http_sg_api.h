@@ -21,6 +21,7 @@
 #define NGX_HTTP_SG_API_SUBJECT     2
 #define NGX_HTTP_SG_API_BLOCK       3
 #define NGX_HTTP_SG_API_BLOCKS      4
+#define NGX_HTTP_SG_API_MEMORY      5
 
 
 
@@ -59,6 +60,10 @@ ngx_int_t ngx_http_sg_api_unblock(ngx_http_request_t *r,
     ngx_http_sg_zone_t *zone, ngx_http_sg_api_req_t *req);
 void ngx_http_sg_api_block_json(ngx_http_sg_out_t *out, void *data);
 void ngx_http_sg_api_blocks_json(ngx_http_sg_out_t *out, void *data);
+
+/* ngx_http_sg_api_memory.c: a user's memory (GET, HEAD, DELETE) */
+ngx_int_t ngx_http_sg_api_memory(ngx_http_request_t *r,
+    ngx_http_sg_zone_t *zone, ngx_http_sg_api_req_t *req);
 
 
 #endif /* _NGX_HTTP_SG_API_H_INCLUDED_ */

@@ -24,7 +24,8 @@
  * memory never takes the room of a session: it is allocated without
  * eviction of sessions, and gives way itself (see ngx_http_sg_shm.h).
  *
- * Every function here runs with the zone's mutex held.
+ * Every ngx_http_sg_shm_memory_*() function runs with the zone's mutex
+ * held; the ngx_http_sg_zone_*() ones (the management API's) take it.
  */
 
 
@@ -41,6 +42,71 @@ static ngx_http_sg_memory_node_t *ngx_http_sg_memory_alloc(
 static ngx_uint_t ngx_http_sg_memory_slot(uint32_t *seen, uint32_t since);
 static uint32_t ngx_http_sg_memory_since(ngx_http_sg_zone_t *zone,
     time_t now);
+
+
+ngx_int_t
+ngx_http_sg_zone_memory(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
+    ngx_http_sg_memory_info_t *info)
+{
+    uint32_t                    since;
+    ngx_uint_t                  i;
+    ngx_http_sg_memory_node_t  *m;
+
+    ngx_memzero(info, sizeof(ngx_http_sg_memory_info_t));
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    since = ngx_http_sg_memory_since(zone, ngx_time());
+
+    m = ngx_http_sg_memory_find(zone, sub);
+
+    if (m == NULL || m->seen < since) {
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        return NGX_DECLINED;
+    }
+
+    info->seen = m->seen;
+
+    for (i = 0; i < NGX_HTTP_SG_MEMORY_SLOTS; i++) {
+        if (m->device_seen[i] >= since) {
+            info->device_seen[info->ndevices++] = m->device_seen[i];
+        }
+
+        if (m->asn_seen[i] >= since) {
+            info->asn[info->nnetworks] = m->asn[i];
+            info->asn_seen[info->nnetworks++] = m->asn_seen[i];
+        }
+
+        if (m->country_seen[i] >= since) {
+            info->country[info->ncountries][0] = m->country[i][0];
+            info->country[info->ncountries][1] = m->country[i][1];
+            info->country_seen[info->ncountries++] = m->country_seen[i];
+        }
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_sg_zone_forget(ngx_http_sg_zone_t *zone, ngx_str_t *sub)
+{
+    ngx_http_sg_memory_node_t  *m;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    m = ngx_http_sg_memory_find(zone, sub);
+
+    if (m) {
+        ngx_http_sg_memory_free(zone, m);
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return m ? NGX_OK : NGX_DECLINED;
+}
 
 
 /* the device of a context: 0 when neither a user agent nor a JA4 is known */

@@ -209,8 +209,6 @@ typedef struct {
  * bytes, a node is one 256-byte slab chunk.
  */
 
-#define NGX_HTTP_SG_MEMORY_SLOTS    6
-
 typedef struct {
     u_char                      color;
     u_char                      dummy;

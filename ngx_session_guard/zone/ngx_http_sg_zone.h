@@ -156,6 +156,30 @@ typedef struct {
 /* the device of a context (user agent and JA4), 0: unknown */
 uint64_t ngx_http_sg_memory_device(ngx_sg_bind_t *b);
 
+/* entries of each kind in a user's memory */
+#define NGX_HTTP_SG_MEMORY_SLOTS    6
+
+/* a copy of a user's memory, the entries within the TTL only */
+typedef struct {
+    time_t                      seen;       /* last learned */
+    ngx_uint_t                  ndevices;
+    ngx_uint_t                  nnetworks;
+    ngx_uint_t                  ncountries;
+    time_t                      device_seen[NGX_HTTP_SG_MEMORY_SLOTS];
+    uint32_t                    asn[NGX_HTTP_SG_MEMORY_SLOTS];
+    time_t                      asn_seen[NGX_HTTP_SG_MEMORY_SLOTS];
+    u_char                      country[NGX_HTTP_SG_MEMORY_SLOTS][2];
+    time_t                      country_seen[NGX_HTTP_SG_MEMORY_SLOTS];
+} ngx_http_sg_memory_info_t;
+
+/*
+ * The management API's view: NGX_OK, or NGX_DECLINED when nothing is
+ * remembered of sub; _forget(): NGX_OK forgotten, NGX_DECLINED nothing was.
+ */
+ngx_int_t ngx_http_sg_zone_memory(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
+    ngx_http_sg_memory_info_t *info);
+ngx_int_t ngx_http_sg_zone_forget(ngx_http_sg_zone_t *zone, ngx_str_t *sub);
+
 
 typedef struct {
     ngx_uint_t                  max_sessions;  /* per subject; 0: none */
