@@ -78,7 +78,8 @@ sub to_format1 {
     my $d = do { local $/; <$in> };
     close $in;
     my ($ver, $order, $rsize, $nlen, $ns, $nj) = unpack('x8 L6', $d);
-    die "format $ver, record $rsize" unless $ver == 3 && $rsize == 216;
+    die "format $ver, record $rsize"
+        unless ($ver == 3 || $ver == 4) && $rsize == 216;
     my $p = 8 + 6 * 4 + 8 + $nlen;
     my $out = substr($d, 0, $p);
     substr($out, 8, 4) = pack('L', 1);
@@ -88,7 +89,8 @@ sub to_format1 {
         $out .= substr($d, $p, 4 + 200) . substr($d, $p + 4 + 216, $il + $sl);
         $p += 4 + 216 + $il + $sl;
     }
-    # the jti entries as they are; format 3's blocked subjects left out
+    # the jti entries as they are; the blocked subjects (format 3) and the
+    # users' memories (format 4) left out
     my $j = $p;
     for (1 .. $nj) {
         my ($len) = unpack('S', substr($d, $j, 2));

@@ -16,12 +16,46 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::Nginx::Socket 'no_plan';
 use SGTest;
+use Digest::SHA ();
 
 no_shuffle();
 check_accum_error_log();
 
 our $STATE = "$ENV{TEST_NGINX_STATE_DIR}/750-$$.state";
-unlink $STATE;
+our $STATE3 = "$ENV{TEST_NGINX_STATE_DIR}/750-$$-format3.state";
+unlink $STATE, $STATE3;
+
+# $STATE3: $STATE as format 3 would have written it: no memories section
+# (after the sessions, the jti entries and the blocked subjects), a new
+# digest
+sub to_format3 {
+    open my $in, '<:raw', $STATE or die "$STATE: $!";
+    my $d = do { local $/; <$in> };
+    close $in;
+    my ($ver, $order, $rsize, $nlen, $ns, $nj) = unpack('x8 L6', $d);
+    die "format $ver" unless $ver == 4;
+    my $p = 8 + 6 * 4 + 8 + $nlen;
+    for (1 .. $ns) {
+        my ($il, $sl) = unpack('S2', substr($d, $p, 4));
+        $p += 4 + $rsize + $il + $sl;
+    }
+    for (1 .. $nj) {
+        my ($len) = unpack('S', substr($d, $p, 2));
+        $p += 2 + 8 + ($len & 0x7fff);
+    }
+    my ($nb) = unpack('L', substr($d, $p, 4));
+    $p += 4;
+    for (1 .. $nb) {
+        my ($len) = unpack('S', substr($d, $p, 2));
+        $p += 2 + 8 + $len;
+    }
+    my $out = substr($d, 0, $p);
+    substr($out, 8, 4) = pack('L', 3);
+    $out .= Digest::SHA::sha256($out);
+    open my $o, '>:raw', $STATE3 or die "$STATE3: $!";
+    print $o $out;
+    close $o;
+}
 
 # a request of "sub"'s session "sid" from "ip" with the user agent "ua"
 sub from {
@@ -371,3 +405,77 @@ qr/\[emerg\].*invalid "memory_users=0", it must be a number of users between 1 a
 [404, 404]
 --- response_body_like eval
 [qr/"the zone keeps no users' memory"/, qr/"the zone keeps no users' memory"/]
+
+
+
+=== TEST 19: a memory is saved in the state file when nginx stops
+--- http_config eval
+"session_guard_zone zone=sg:1m max_lifetime=1h memory=30d state=$::STATE;"
+--- request eval
+[("GET /t") x 2]
+--- more_headers eval
+[main::from('alice', 's1', $::US), main::from('bob', 'b1', $::SE)]
+--- response_headers eval
+["X-Risk: []", "X-Risk: []"]
+
+
+
+=== TEST 20: after a restart it is loaded: Sweden is still new to alice, the US to bob
+--- http_config eval
+"session_guard_zone zone=sg:1m max_lifetime=1h memory=30d state=$::STATE;"
+--- request eval
+[("GET /t") x 3, "GET /api/subjects/alice/memory"]
+--- more_headers eval
+[main::from('alice', 's2', $::SE), main::from('bob', 'b2', $::US),
+ main::from('alice', 's1', $::US), ""]
+--- response_headers eval
+["X-Risk: [new_network,new_country]", "X-Risk: [new_network,new_country]",
+ "X-Risk: []", ""]
+--- response_body_like eval
+[("protected") x 3,
+ qr/"countries":\[\{"country":"US","seen":\d+\},\{"country":"SE","seen":\d+\}\]/]
+--- error_log eval
+qr/\[notice\].*session_guard: loaded 2 user memories from state file "\S+750-\d+\.state" into zone "sg"$/m
+
+
+
+=== TEST 21: (a zone without a state file, while the file of the blocks before is copied as format 3)
+--- init
+main::to_format3();
+--- request eval
+["GET /t"]
+--- more_headers eval
+[main::from('carol', 'c1', $::US)]
+--- error_code: 200
+
+
+
+=== TEST 22: a state file of format 3 (before the memories) still loads, with its sessions: a restored session teaches the empty memory again
+--- http_config eval
+"session_guard_zone zone=sg:1m max_lifetime=1h memory=30d state=$::STATE3;"
+--- request eval
+[("GET /t") x 2]
+--- more_headers eval
+[main::from('alice', 's2', $::SE), main::from('alice', 's9', $::CN, 'phone')]
+--- response_headers eval
+["X-Risk: []\nX-Status: ALLOW", "X-Risk: [new_device,new_country]"]
+--- error_log eval
+qr/\[notice\].*session_guard: loaded 4 sessions from state file "\S+750-\d+-format3\.state" into zone "sg" \(0 revoked, 0 jti, 0 blocked subjects/
+--- no_error_log
+user memories from state file
+
+
+
+=== TEST 23: a zone without memory= loads a file with memories, and ignores them
+--- http_config eval
+"session_guard_zone zone=sg:1m max_lifetime=1h state=$::STATE;"
+--- request eval
+["GET /api/subjects/alice/memory", "GET /t"]
+--- more_headers eval
+["", main::from('alice', 's2', $::SE)]
+--- error_code eval
+[404, 200]
+--- error_log eval
+qr/\[notice\].*session_guard: loaded 4 sessions from state file "\S+750-\d+\.state" into zone "sg"/
+--- no_error_log
+user memories from state file

@@ -1,6 +1,6 @@
 # Users' memory across configuration reloads (SIGHUP, one nginx for the
 # whole file): kept with a zone that is adopted, copied into a zone whose
-# size changed.  (It is not saved in the state file: a restart forgets it.)
+# size changed.  (Saved in the state file too: t/750-user-memory.t.)
 #
 # Client addresses come from X-Forwarded-For through the realip module:
 # 216.160.83.56 US, AS209; 89.160.20.112 SE, AS29518; 175.16.199.0 CN.

@@ -26,6 +26,9 @@
 typedef char  ngx_sg_state_record_check[
     sizeof(void *) != 8 || sizeof(ngx_sg_record_t) == 216 ? 1 : -1];
 
+typedef char  ngx_sg_state_memory_check[
+    sizeof(ngx_sg_state_memory_t) == 240 ? 1 : -1];
+
 
 static u_char *ngx_sg_state_u32(u_char *p, uint32_t *v);
 static ngx_int_t ngx_sg_state_check_sessions(ngx_sg_state_t *st,
@@ -33,6 +36,8 @@ static ngx_int_t ngx_sg_state_check_sessions(ngx_sg_state_t *st,
 static ngx_int_t ngx_sg_state_check_jti(ngx_sg_state_t *st,
     const char **reason);
 static ngx_int_t ngx_sg_state_check_blocks(ngx_sg_state_t *st,
+    const char **reason);
+static ngx_int_t ngx_sg_state_check_memories(ngx_sg_state_t *st,
     const char **reason);
 
 
@@ -128,7 +133,8 @@ ngx_sg_state_parse(ngx_sg_state_t *st, u_char *buf, size_t len,
 
     if (ngx_sg_state_check_sessions(st, reason) != NGX_OK
         || ngx_sg_state_check_jti(st, reason) != NGX_OK
-        || ngx_sg_state_check_blocks(st, reason) != NGX_OK)
+        || ngx_sg_state_check_blocks(st, reason) != NGX_OK
+        || ngx_sg_state_check_memories(st, reason) != NGX_OK)
     {
         return NGX_DECLINED;
     }
@@ -299,6 +305,60 @@ ngx_sg_state_check_blocks(ngx_sg_state_t *st, const char **reason)
 }
 
 
+/* format 4 on: reads the count, advances st->pos over every memory */
+
+static ngx_int_t
+ngx_sg_state_check_memories(ngx_sg_state_t *st, const char **reason)
+{
+    u_char      *p;
+    uint16_t     sublen;
+    uint32_t     n;
+    ngx_uint_t   i;
+
+    if (st->version < 4) {
+        return NGX_OK;
+    }
+
+    p = st->pos;
+
+    if ((size_t) (st->end - p) < sizeof(uint32_t)) {
+        *reason = "truncated memories";
+        return NGX_DECLINED;
+    }
+
+    p = ngx_sg_state_u32(p, &n);
+
+    for (i = 0; i < n; i++) {
+
+        if ((size_t) (st->end - p) < NGX_SG_STATE_MEMORY) {
+            *reason = "truncated memory";
+            return NGX_DECLINED;
+        }
+
+        ngx_memcpy(&sublen, p, sizeof(uint16_t));
+
+        if (sublen == 0 || sublen > NGX_SG_SUB_MAX) {
+            *reason = "invalid memory length";
+            return NGX_DECLINED;
+        }
+
+        p += NGX_SG_STATE_MEMORY;
+
+        if ((size_t) (st->end - p) < sublen) {
+            *reason = "truncated memory";
+            return NGX_DECLINED;
+        }
+
+        p += sublen;
+    }
+
+    st->memories = n;
+    st->pos = p;
+
+    return NGX_OK;
+}
+
+
 ngx_int_t
 ngx_sg_state_next_session(ngx_sg_state_t *st, ngx_str_t *id, ngx_str_t *sub,
     ngx_sg_record_t *rec)
@@ -399,6 +459,49 @@ ngx_sg_state_next_block(ngx_sg_state_t *st, ngx_str_t *sub, time_t *since)
 
     st->pos = p + sublen;
     st->next_block++;
+
+    return NGX_OK;
+}
+
+
+/* after the last block */
+
+ngx_int_t
+ngx_sg_state_next_memory(ngx_sg_state_t *st, ngx_str_t *sub,
+    ngx_sg_state_memory_t *mem)
+{
+    u_char    *p;
+    uint16_t   sublen;
+
+    if (st->version < 4
+        || st->next_session != st->sessions || st->next_jti != st->jti
+        || !st->past_count || st->next_block != st->blocks)
+    {
+        return NGX_DONE;
+    }
+
+    if (!st->past_memory_count) {
+        /* the count, checked by the parser */
+        st->pos += sizeof(uint32_t);
+        st->past_memory_count = 1;
+    }
+
+    if (st->next_memory == st->memories) {
+        return NGX_DONE;
+    }
+
+    p = st->pos;
+
+    ngx_memcpy(&sublen, p, sizeof(uint16_t));
+    ngx_memcpy(mem, p + sizeof(uint16_t), sizeof(ngx_sg_state_memory_t));
+
+    p += NGX_SG_STATE_MEMORY;
+
+    sub->data = p;
+    sub->len = sublen;
+
+    st->pos = p + sublen;
+    st->next_memory++;
 
     return NGX_OK;
 }

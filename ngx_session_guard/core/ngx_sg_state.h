@@ -19,7 +19,7 @@
  * (the header says which, so that another one refuses it, not misreads
  * it):
  *
- *   header   magic "NGXSGST\n" (8 bytes), format version u32 (3), byte
+ *   header   magic "NGXSGST\n" (8 bytes), format version u32 (4), byte
  *            order mark u32 (0x01020304), record size u32 (sizeof
  *            ngx_sg_record_t: 216; 200 in format 1, whose records lack
  *            the fields from assurance_ns on and are read with zeros
@@ -33,6 +33,9 @@
  *   blocks   (format 3 on) number of blocked subjects u32, then for each:
  *            subject length u16 (1..NGX_SG_SUB_MAX), time of the block
  *            i64, the subject
+ *   memories (format 4 on) number of users' memories u32, then for each:
+ *            subject length u16 (1..NGX_SG_SUB_MAX), the memory
+ *            (ngx_sg_state_memory_t), the subject
  *   trailer  SHA-256 of everything before it (32 bytes)
  *
  * ngx_sg_state_parse() checks the whole file before the caller reads a
@@ -53,7 +56,7 @@
 #define NGX_SG_JTI_HASHED          0x8000
 
 #define NGX_SG_STATE_MAGIC         "NGXSGST\n"
-#define NGX_SG_STATE_VERSION       3
+#define NGX_SG_STATE_VERSION       4
 #define NGX_SG_STATE_V1_RECORD     200   /* format 1's record size */
 #define NGX_SG_STATE_ORDER         0x01020304
 
@@ -67,12 +70,36 @@
 #define NGX_SG_STATE_DIGEST        NGX_SG_SHA256_LEN
 
 
+/*
+ * A user's memory (the zone's memory=): when it last learned, and each
+ * device (a hash), network (ASN) and country with when it was last seen
+ * (0: a free slot).  Its bytes are the file's (240).
+ */
+
+#define NGX_SG_MEMORY_SLOTS        6
+
+typedef struct {
+    int64_t                     seen;
+    int64_t                     device_seen[NGX_SG_MEMORY_SLOTS];
+    uint64_t                    device[NGX_SG_MEMORY_SLOTS];
+    int64_t                     asn_seen[NGX_SG_MEMORY_SLOTS];
+    int64_t                     country_seen[NGX_SG_MEMORY_SLOTS];
+    uint32_t                    asn[NGX_SG_MEMORY_SLOTS];
+    u_char                      country[NGX_SG_MEMORY_SLOTS][2];
+    u_char                      pad[4];
+} ngx_sg_state_memory_t;
+
+#define NGX_SG_STATE_MEMORY        (sizeof(uint16_t)                        \
+                                    + sizeof(ngx_sg_state_memory_t))
+
+
 /* a parsed file; the fields after "jti" are the reading position */
 
 typedef struct {
     ngx_uint_t                  sessions;
     ngx_uint_t                  jti;
     ngx_uint_t                  blocks;
+    ngx_uint_t                  memories;
     ngx_uint_t                  version;
     time_t                      saved;       /* time of the snapshot */
     size_t                      record;      /* record size in the file */
@@ -83,6 +110,8 @@ typedef struct {
     ngx_uint_t                  next_jti;
     ngx_uint_t                  next_block;
     ngx_uint_t                  past_count;  /* of the blocks, format 3 */
+    ngx_uint_t                  next_memory;
+    ngx_uint_t                  past_memory_count;
 } ngx_sg_state_t;
 
 
@@ -116,6 +145,10 @@ ngx_int_t ngx_sg_state_next_jti(ngx_sg_state_t *st, ngx_sg_state_jti_t *jti);
 /* then the blocked subjects (none before format 3) */
 ngx_int_t ngx_sg_state_next_block(ngx_sg_state_t *st, ngx_str_t *sub,
     time_t *since);
+
+/* then the users' memories (none before format 4) */
+ngx_int_t ngx_sg_state_next_memory(ngx_sg_state_t *st, ngx_str_t *sub,
+    ngx_sg_state_memory_t *mem);
 
 /* the header at buf (NGX_SG_STATE_HEADER + zone->len bytes) */
 u_char *ngx_sg_state_header(u_char *buf, ngx_str_t *zone,

@@ -23,6 +23,8 @@
  * users per zone, the least recently learned forgotten for a new one.  A
  * memory never takes the room of a session: it is allocated without
  * eviction of sessions, and gives way itself (see ngx_http_sg_shm.h).
+ * It is saved in the state file (format 4, ngx_sg_state.h) and copied
+ * into a resized zone through the same snapshot.
  *
  * Every ngx_http_sg_shm_memory_*() function runs with the zone's mutex
  * held; the ngx_http_sg_zone_*() ones (the management API's) take it.
@@ -359,56 +361,78 @@ ngx_http_sg_shm_memory_learn(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
 
 
 /*
- * A resized zone: the memories of the old one, oldest first so that the
- * order of the queue is kept.  NGX_OK, or NGX_DECLINED when some had no
- * room (they are forgotten: a memory is advice, never a verdict).
+ * A memory from a state file (or the snapshot of a resized zone), with
+ * the mutex held: NGX_OK, NGX_DONE (forgotten already: nothing within the
+ * TTL, or the user known), NGX_DECLINED (no room).
  */
 
 ngx_int_t
-ngx_http_sg_shm_memory_copy(ngx_http_sg_zone_t *zone,
-    ngx_http_sg_zone_t *old)
+ngx_http_sg_shm_memory_restore(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
+    ngx_sg_state_memory_t *mem, time_t now)
 {
-    u_char                     *obase;
-    ngx_str_t                   sub;
-    ngx_int_t                   rc;
-    ngx_http_sg_link_t         *l, *h;
-    ngx_http_sg_memory_node_t  *om, *m;
+    uint32_t                    since;
+    ngx_uint_t                  i;
+    ngx_http_sg_memory_node_t  *m;
 
-    if (zone->memory_ttl == 0) {
-        return NGX_OK;
-    }
+    since = ngx_http_sg_memory_since(zone, now);
 
-    rc = NGX_OK;
-    obase = ngx_http_sg_base(old);
-    h = &old->sh->memory_lru;
-
-    for (l = ngx_http_sg_link_last(obase, h);
-         l != h;
-         l = ngx_http_sg_link(obase, l->prev))
+    if (zone->memory_ttl == 0 || mem->seen < (int64_t) since
+        || ngx_http_sg_memory_find(zone, sub))
     {
-        om = ngx_http_sg_data(l, ngx_http_sg_memory_node_t, queue);
-
-        sub.data = om->data;
-        sub.len = om->len;
-
-        if (ngx_http_sg_memory_find(zone, &sub)) {
-            continue;
-        }
-
-        m = ngx_http_sg_memory_alloc(zone, &sub, ngx_time());
-
-        if (m == NULL) {
-            rc = NGX_DECLINED;
-            continue;
-        }
-
-        m->seen = om->seen;
-        ngx_memcpy(m->device_seen, om->device_seen,
-                   offsetof(ngx_http_sg_memory_node_t, data)
-                   - offsetof(ngx_http_sg_memory_node_t, device_seen));
+        return NGX_DONE;
     }
 
-    return rc;
+    m = ngx_http_sg_memory_alloc(zone, sub, now);
+
+    if (m == NULL) {
+        return NGX_DECLINED;
+    }
+
+    m->seen = ngx_http_sg_t32(mem->seen);
+
+    for (i = 0; i < NGX_HTTP_SG_MEMORY_SLOTS; i++) {
+        m->device[i] = mem->device[i];
+        m->device_seen[i] = ngx_http_sg_t32(mem->device_seen[i]);
+        m->asn[i] = mem->asn[i];
+        m->asn_seen[i] = ngx_http_sg_t32(mem->asn_seen[i]);
+        m->country[i][0] = mem->country[i][0];
+        m->country[i][1] = mem->country[i][1];
+        m->country_seen[i] = ngx_http_sg_t32(mem->country_seen[i]);
+    }
+
+    return NGX_OK;
+}
+
+
+/* a memory's entry in a state file at p: NGX_SG_STATE_MEMORY + m->len */
+
+u_char *
+ngx_http_sg_shm_memory_put(ngx_http_sg_memory_node_t *m, u_char *p)
+{
+    uint16_t               len;
+    ngx_uint_t             i;
+    ngx_sg_state_memory_t  mem;
+
+    ngx_memzero(&mem, sizeof(ngx_sg_state_memory_t));
+
+    mem.seen = m->seen;
+
+    for (i = 0; i < NGX_HTTP_SG_MEMORY_SLOTS; i++) {
+        mem.device[i] = m->device[i];
+        mem.device_seen[i] = m->device_seen[i];
+        mem.asn[i] = m->asn[i];
+        mem.asn_seen[i] = m->asn_seen[i];
+        mem.country[i][0] = m->country[i][0];
+        mem.country[i][1] = m->country[i][1];
+        mem.country_seen[i] = m->country_seen[i];
+    }
+
+    len = m->len;
+
+    p = ngx_cpymem(p, &len, sizeof(uint16_t));
+    p = ngx_cpymem(p, &mem, sizeof(ngx_sg_state_memory_t));
+
+    return ngx_cpymem(p, m->data, m->len);
 }
 
 
@@ -436,6 +460,7 @@ ngx_http_sg_memory_free(ngx_http_sg_zone_t *zone,
 {
     ngx_http_sg_link_remove(ngx_http_sg_base(zone), &m->queue);
     ngx_rbtree_delete(&zone->sh->memories, ngx_http_sg_rbnode(m));
+    zone->sh->memory_bytes -= m->len;
     ngx_slab_free_locked(zone->shpool, ngx_http_sg_rbnode(m));
 
     zone->sh->nmemories--;
@@ -523,6 +548,7 @@ ngx_http_sg_memory_alloc(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
     ngx_http_sg_link_after(base, h, &m->queue);
 
     zone->sh->nmemories++;
+    zone->sh->memory_bytes += sub->len;
 
     return m;
 }

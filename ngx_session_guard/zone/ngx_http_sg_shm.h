@@ -273,6 +273,7 @@ struct ngx_http_sg_shctx_s {
     ngx_rbtree_node_t           memories_sentinel;
     ngx_http_sg_link_t          memory_lru;
     ngx_uint_t                  nmemories;
+    size_t                      memory_bytes; /* their subjects */
 
     ngx_http_sg_zone_stats_t    stats;
 
@@ -477,8 +478,10 @@ ngx_uint_t ngx_http_sg_shm_memory_new(ngx_http_sg_zone_t *zone,
     ngx_str_t *sub, ngx_sg_bind_t *cur, time_t now);
 ngx_int_t ngx_http_sg_shm_memory_learn(ngx_http_sg_zone_t *zone,
     ngx_str_t *sub, ngx_sg_bind_t *cur, time_t now);
-ngx_int_t ngx_http_sg_shm_memory_copy(ngx_http_sg_zone_t *zone,
-    ngx_http_sg_zone_t *old);
+ngx_int_t ngx_http_sg_shm_memory_restore(ngx_http_sg_zone_t *zone,
+    ngx_str_t *sub, ngx_sg_state_memory_t *mem, time_t now);
+u_char *ngx_http_sg_shm_memory_put(ngx_http_sg_memory_node_t *m,
+    u_char *p);
 ngx_int_t ngx_http_sg_shm_unauth_room(ngx_http_sg_zone_t *zone, time_t now,
     ngx_uint_t *evicted);
 ngx_http_sg_node_t *ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone,

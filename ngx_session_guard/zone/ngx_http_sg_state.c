@@ -54,6 +54,8 @@ typedef struct {
     ngx_uint_t                  skipped;     /* dead already */
     ngx_uint_t                  lost;        /* no room for revocations */
     ngx_uint_t                  blocks_lost; /* no room for blocks */
+    ngx_uint_t                  memories;
+    ngx_uint_t                  memories_lost;
     ngx_uint_t                  evicted;
 } ngx_http_sg_state_stats_t;
 
@@ -102,6 +104,8 @@ ngx_http_sg_state_snapshot(ngx_http_sg_zone_t *zone, ngx_log_t *log,
                + sh->njti * NGX_SG_STATE_JTI + sh->jti_bytes
                + sizeof(uint32_t) + sh->nblocks * NGX_SG_STATE_BLOCK
                + sh->block_bytes
+               + sizeof(uint32_t) + sh->nmemories * NGX_SG_STATE_MEMORY
+               + sh->memory_bytes
                + NGX_SG_STATE_DIGEST;
 
         ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -165,17 +169,18 @@ static ngx_int_t
 ngx_http_sg_state_walk(ngx_http_sg_zone_t *zone, ngx_http_sg_state_buf_t *b,
     time_t now)
 {
-    u_char               *base, *count;
-    int64_t               expires;
-    uint16_t              len;
-    uint32_t              nblocks;
-    ngx_uint_t            n;
-    ngx_rbtree_node_t    *node;
-    ngx_http_sg_jti_t    *jn;
-    ngx_http_sg_block_t  *bn;
-    ngx_http_sg_link_t   *l;
-    ngx_http_sg_node_t   *sn;
-    ngx_http_sg_shctx_t  *sh;
+    u_char                     *base, *count;
+    int64_t                     expires;
+    uint16_t                    len;
+    uint32_t                    nblocks;
+    ngx_uint_t                  n;
+    ngx_rbtree_node_t          *node;
+    ngx_http_sg_jti_t          *jn;
+    ngx_http_sg_block_t        *bn;
+    ngx_http_sg_link_t         *l;
+    ngx_http_sg_memory_node_t  *mn;
+    ngx_http_sg_node_t         *sn;
+    ngx_http_sg_shctx_t        *sh;
 
     base = ngx_http_sg_base(zone);
     sh = zone->sh;
@@ -279,6 +284,32 @@ ngx_http_sg_state_walk(ngx_http_sg_zone_t *zone, ngx_http_sg_state_buf_t *b,
 
     ngx_memcpy(count, &nblocks, sizeof(uint32_t));
 
+    /* the users' memories, oldest first: a restore keeps their order */
+
+    if ((size_t) (b->end - b->pos) < sizeof(uint32_t)) {
+        return NGX_DECLINED;
+    }
+
+    count = b->pos;
+    b->pos += sizeof(uint32_t);
+    nblocks = 0;
+
+    for (l = ngx_http_sg_link_last(base, &sh->memory_lru);
+         l != &sh->memory_lru;
+         l = ngx_http_sg_link(base, l->prev))
+    {
+        mn = ngx_http_sg_data(l, ngx_http_sg_memory_node_t, queue);
+
+        if ((size_t) (b->end - b->pos) < NGX_SG_STATE_MEMORY + mn->len) {
+            return NGX_DECLINED;
+        }
+
+        b->pos = ngx_http_sg_shm_memory_put(mn, b->pos);
+        nblocks++;
+    }
+
+    ngx_memcpy(count, &nblocks, sizeof(uint32_t));
+
     return NGX_OK;
 }
 
@@ -336,6 +367,7 @@ ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, ngx_sg_state_t *file,
     time_t                 since;
     ngx_sg_state_t         ahead;
     ngx_sg_state_jti_t     jti;
+    ngx_sg_state_memory_t  mem;
     ngx_sg_record_t        rec;
 
     now = ngx_time();
@@ -399,6 +431,25 @@ ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, ngx_sg_state_t *file,
         ngx_http_sg_shm_add_jti(zone, node, hash, p, jti.key_len,
                                 jti.expires);
         st->jti++;
+    }
+
+    /* last, the users' memories (past the blocks, in "ahead") */
+
+    while (ngx_sg_state_next_memory(&ahead, &sub, &mem) == NGX_OK) {
+
+        switch (ngx_http_sg_shm_memory_restore(zone, &sub, &mem, now)) {
+
+        case NGX_OK:
+            st->memories++;
+            break;
+
+        case NGX_DECLINED:
+            st->memories_lost++;
+            break;
+
+        default: /* NGX_DONE */
+            break;
+        }
     }
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -562,6 +613,14 @@ ngx_http_sg_state_load(ngx_http_sg_zone_t *zone, ngx_log_t *log)
                   st.sessions, &zone->state, &zone->name, st.revoked, st.jti,
                   st.blocks, st.skipped, st.evicted);
 
+    if (st.memories || st.memories_lost) {
+        ngx_log_error(NGX_LOG_NOTICE, log, 0,
+                      "session_guard: loaded %ui user memories from state "
+                      "file \"%V\" into zone \"%V\"%s", st.memories,
+                      &zone->state, &zone->name,
+                      st.memories_lost ? ", the others had no room" : "");
+    }
+
 done:
 
     if (buf) {
@@ -585,8 +644,6 @@ void
 ngx_http_sg_state_copy(ngx_http_sg_zone_t *zone, ngx_http_sg_zone_t *old,
     ngx_log_t *log)
 {
-    ngx_int_t                   rc;
-    ngx_uint_t                  n;
     ngx_str_t                   data;
     const char                 *reason;
     ngx_sg_state_t              file;
@@ -621,29 +678,16 @@ ngx_http_sg_state_copy(ngx_http_sg_zone_t *zone, ngx_http_sg_zone_t *old,
                       "subjects, %ui evicted)",
                       &zone->name, st.sessions, st.revoked, st.jti,
                       st.blocks, st.evicted);
+
+        if (zone->memory_ttl) {
+            ngx_log_error(NGX_LOG_NOTICE, log, 0,
+                          "session_guard: zone \"%V\" resized, copied %ui "
+                          "user memories%s", &zone->name, st.memories,
+                          st.memories_lost ? ", the others had no room" : "");
+        }
     }
 
     ngx_free(data.data);
-
-    if (zone->memory_ttl == 0) {
-        return;
-    }
-
-    /* the users' memories, from the old zone's nodes (not in a snapshot) */
-
-    ngx_shmtx_lock(&old->shpool->mutex);
-    ngx_shmtx_lock(&zone->shpool->mutex);
-
-    rc = ngx_http_sg_shm_memory_copy(zone, old);
-    n = zone->sh->nmemories;
-
-    ngx_shmtx_unlock(&zone->shpool->mutex);
-    ngx_shmtx_unlock(&old->shpool->mutex);
-
-    ngx_log_error(NGX_LOG_NOTICE, log, 0,
-                  "session_guard: zone \"%V\" resized, copied %ui user "
-                  "memories%s", &zone->name, n,
-                  (rc == NGX_OK) ? "" : ", the others had no room");
 }
 
 

@@ -157,7 +157,7 @@ typedef struct {
 uint64_t ngx_http_sg_memory_device(ngx_sg_bind_t *b);
 
 /* entries of each kind in a user's memory */
-#define NGX_HTTP_SG_MEMORY_SLOTS    6
+#define NGX_HTTP_SG_MEMORY_SLOTS    NGX_SG_MEMORY_SLOTS
 
 /* a copy of a user's memory, the entries within the TTL only */
 typedef struct {

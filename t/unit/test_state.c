@@ -20,6 +20,7 @@ typedef struct {
     size_t      len;
     u_char     *sessions;    /* first session entry */
     u_char     *blocks;      /* the blocks section (format 3) */
+    u_char     *memories;    /* the memories section (format 4) */
 } st_file_t;
 
 
@@ -88,6 +89,35 @@ st_block(u_char *p, const char *sub, int64_t since)
 }
 
 
+static u_char *
+st_memories(u_char *p, uint32_t n)
+{
+    return ngx_cpymem(p, &n, sizeof(uint32_t));
+}
+
+
+static u_char *
+st_memory(u_char *p, const char *sub, int64_t seen, uint32_t asn)
+{
+    ngx_sg_state_memory_t  mem;
+
+    ngx_memzero(&mem, sizeof(ngx_sg_state_memory_t));
+    mem.seen = seen;
+    mem.device[0] = 0x0123456789abcdefULL;
+    mem.device_seen[0] = seen;
+    mem.asn[1] = asn;
+    mem.asn_seen[1] = seen - 10;
+    mem.country[5][0] = 'S';
+    mem.country[5][1] = 'E';
+    mem.country_seen[5] = seen - 20;
+
+    p = st_put16(p, (uint16_t) strlen(sub));
+    p = ngx_cpymem(p, &mem, sizeof(ngx_sg_state_memory_t));
+
+    return ngx_cpymem(p, sub, strlen(sub));
+}
+
+
 /* the trailer over everything before it */
 
 static void
@@ -100,7 +130,7 @@ st_seal(st_file_t *f)
 
 /*
  * two sessions (one revoked), two jti entries (one hashed), two blocked
- * subjects
+ * subjects, two users' memories
  */
 
 static void
@@ -126,7 +156,33 @@ st_good(st_file_t *f)
     p = st_block(p, "mallory", 1700000150);
     p = st_block(p, "eve", 1700000160);
 
+    f->memories = p;
+
+    p = st_memories(p, 2);
+    p = st_memory(p, "alice", 1700000170, 29518);
+    p = st_memory(p, "bob", 1700000180, 209);
+
     f->len = p - f->data + NGX_SG_STATE_DIGEST;
+
+    st_seal(f);
+}
+
+
+/*
+ * The same as a file of format 3 (no memories), for the checks of what
+ * comes before them, whose outcome depends on the bytes that follow
+ */
+
+static void
+st_good3(st_file_t *f)
+{
+    uint32_t  v;
+
+    st_good(f);
+
+    v = 3;
+    ngx_memcpy(f->data + 8, &v, sizeof(uint32_t));
+    f->len = f->memories - f->data + NGX_SG_STATE_DIGEST;
 
     st_seal(f);
 }
@@ -164,6 +220,7 @@ test_good(void **state)
     ngx_sg_record_t      rec;
     ngx_sg_state_jti_t   jti;
     time_t               since;
+    ngx_sg_state_memory_t  mem;
 
     st_good(&f);
 
@@ -222,24 +279,46 @@ test_good(void **state)
     assert_int_equal(since, 1700000160);
     assert_int_equal(ngx_sg_state_next_block(&st, &sub, &since), NGX_DONE);
 
+    assert_int_equal(st.memories, 2);
+    assert_int_equal(ngx_sg_state_next_memory(&st, &sub, &mem), NGX_OK);
+    assert_true(sub.len == 5 && ngx_memcmp(sub.data, "alice", 5) == 0);
+    assert_int_equal(mem.seen, 1700000170);
+    assert_true(mem.device[0] == 0x0123456789abcdefULL);
+    assert_int_equal(mem.asn[1], 29518);
+    assert_int_equal(mem.asn_seen[1], 1700000160);
+    assert_memory_equal(mem.country[5], "SE", 2);
+    assert_int_equal(mem.country_seen[5], 1700000150);
+    assert_int_equal(ngx_sg_state_next_memory(&st, &sub, &mem), NGX_OK);
+    assert_true(sub.len == 3 && ngx_memcmp(sub.data, "bob", 3) == 0);
+    assert_int_equal(mem.asn[1], 209);
+    assert_int_equal(ngx_sg_state_next_memory(&st, &sub, &mem), NGX_DONE);
+
     assert_ptr_equal(st.pos, f.data + f.len - NGX_SG_STATE_DIGEST);
 
     /* an empty zone */
 
-    f.len = st_blocks(ngx_sg_state_header(f.data, &st_zone, 0, 0, 0), 0)
+    f.len = st_memories(st_blocks(ngx_sg_state_header(f.data, &st_zone, 0,
+                                                      0, 0), 0), 0)
             - f.data + NGX_SG_STATE_DIGEST;
     st_seal(&f);
 
     assert_string_equal(st_parse(&f), "ok");
 
-    /* read to its end: past the count of no blocks */
+    /* read to its end: past the counts of no blocks and no memories */
 
     assert_int_equal(ngx_sg_state_parse(&st, f.data, f.len, &st_zone,
                                         &reason), NGX_OK);
+    assert_int_equal(ngx_sg_state_next_memory(&st, &sub, &mem), NGX_DONE);
     assert_int_equal(ngx_sg_state_next_block(&st, &sub, &since), NGX_DONE);
+    assert_int_equal(ngx_sg_state_next_memory(&st, &sub, &mem), NGX_DONE);
     assert_ptr_equal(st.pos, f.data + f.len - NGX_SG_STATE_DIGEST);
 
-    /* a format 3 file must have the count of blocks */
+    /* a format 4 file must have the counts of memories and blocks */
+
+    f.len -= sizeof(uint32_t);
+    st_seal(&f);
+
+    assert_string_equal(st_parse(&f), "truncated memories");
 
     f.len -= sizeof(uint32_t);
     st_seal(&f);
@@ -461,7 +540,7 @@ test_records(void **state)
     uint32_t    n;
     st_file_t   f;
 
-    st_good(&f);
+    st_good3(&f);
     p = f.sessions;
 
     v = 0;
@@ -474,20 +553,20 @@ test_records(void **state)
     st_seal(&f);
     assert_string_equal(st_parse(&f), "invalid session length");
 
-    st_good(&f);
+    st_good3(&f);
     v = NGX_SG_SUB_MAX + 1;
     ngx_memcpy(p + 2, &v, sizeof(uint16_t));
     st_seal(&f);
     assert_string_equal(st_parse(&f), "invalid session length");
 
-    st_good(&f);
+    st_good3(&f);
     p[4 + offsetof(ngx_sg_record_t, revoked)] = NGX_SG_REVOKED_MAX + 1;
     st_seal(&f);
     assert_string_equal(st_parse(&f), "invalid session record");
 
     /* an id length that runs into the trailer */
 
-    st_good(&f);
+    st_good3(&f);
     v = NGX_SG_ID_MAX;
     ngx_memcpy(f.sessions + NGX_SG_STATE_SESSION + 9 + 5, &v,
                sizeof(uint16_t));
@@ -498,7 +577,7 @@ test_records(void **state)
 
     /* more sessions announced than there are */
 
-    st_good(&f);
+    st_good3(&f);
     n = 1000;
     ngx_memcpy(f.data + 24, &n, sizeof(uint32_t));
     st_seal(&f);
@@ -511,7 +590,7 @@ test_records(void **state)
 
     /* fewer: the rest is read as jti entries, which they are not */
 
-    st_good(&f);
+    st_good3(&f);
     n = 1;
     ngx_memcpy(f.data + 24, &n, sizeof(uint32_t));
     st_seal(&f);
@@ -519,19 +598,19 @@ test_records(void **state)
 
     /* jti */
 
-    st_good(&f);
+    st_good3(&f);
     n = 3;
     ngx_memcpy(f.data + 28, &n, sizeof(uint32_t));
     st_seal(&f);
     assert_string_not_equal(st_parse(&f), "ok");
 
-    st_good(&f);
+    st_good3(&f);
     n = 1;
     ngx_memcpy(f.data + 28, &n, sizeof(uint32_t));
     st_seal(&f);
     assert_string_not_equal(st_parse(&f), "ok");
 
-    st_good(&f);
+    st_good3(&f);
     n = 0;
     ngx_memcpy(f.data + 24, &n, sizeof(uint32_t));
     ngx_memcpy(f.data + 28, &n, sizeof(uint32_t));
@@ -552,11 +631,11 @@ test_jti(void **state)
         NGX_SG_JTI_HASHED | 5, 0xffff
     };
 
-    st_good(&f);
+    st_good3(&f);
     jti = f.sessions + 2 * NGX_SG_STATE_SESSION + 9 + 5 + 2;
 
     for (p = (u_char *) bad; p < (u_char *) bad + sizeof(bad); p += 2) {
-        st_good(&f);
+        st_good3(&f);
         ngx_memcpy(jti, p, sizeof(uint16_t));
         st_seal(&f);
         assert_string_equal(st_parse(&f), "invalid jti length");
@@ -564,24 +643,24 @@ test_jti(void **state)
 
     /* the longest plain jti, then one byte short of it */
 
-    st_good(&f);
+    st_good3(&f);
     p = ngx_sg_state_header(f.data, &st_zone, 0, 1, 0);
     p = st_jti(p, NGX_SG_JTI_MAX,
                "0123456789abcdef0123456789abcdef0123456789abcdef"
                "0123456789abcdef0123456789abcdef0123456789abcdef"
                "0123456789abcdef0123456789abcdef");
-    p = st_blocks(p, 0);
+    p = st_memories(st_blocks(p, 0), 0);
     f.len = p - f.data + NGX_SG_STATE_DIGEST;
     st_seal(&f);
     assert_string_equal(st_parse(&f), "ok");
 
-    f.len -= 1 + sizeof(uint32_t);
+    f.len -= 1 + 2 * sizeof(uint32_t);
     st_seal(&f);
     assert_string_equal(st_parse(&f), "truncated jti");
 
     /* a length that is valid but longer than what is left */
 
-    st_good(&f);
+    st_good3(&f);
     v = 100;
     ngx_memcpy(jti + NGX_SG_STATE_JTI + 5, &v, sizeof(uint16_t));
     st_seal(&f);
@@ -589,14 +668,14 @@ test_jti(void **state)
 
     /* less than an entry's fixed part left */
 
-    st_good(&f);
+    st_good3(&f);
     f.len = jti + NGX_SG_STATE_JTI - 1 + NGX_SG_STATE_DIGEST - f.data;
     st_seal(&f);
     assert_string_equal(st_parse(&f), "truncated jti");
 }
 
 
-/* the blocked subjects of format 3 */
+/* the blocked subjects, in a file of format 3 */
 
 static void
 test_blocks(void **state)
@@ -608,13 +687,13 @@ test_blocks(void **state)
 
     /* a subject of no length, or longer than any subject */
 
-    st_good(&f);
+    st_good3(&f);
     len = 0;
     ngx_memcpy(f.blocks + 4, &len, sizeof(uint16_t));
     st_seal(&f);
     assert_string_equal(st_parse(&f), "invalid block length");
 
-    st_good(&f);
+    st_good3(&f);
     len = NGX_SG_SUB_MAX + 1;
     ngx_memcpy(f.blocks + 4, &len, sizeof(uint16_t));
     st_seal(&f);
@@ -622,7 +701,7 @@ test_blocks(void **state)
 
     /* longer than what is left */
 
-    st_good(&f);
+    st_good3(&f);
     len = 200;
     ngx_memcpy(f.blocks + 4 + NGX_SG_STATE_BLOCK + 7, &len,
                sizeof(uint16_t));
@@ -631,19 +710,19 @@ test_blocks(void **state)
 
     /* more blocks than the file has, fewer than it has */
 
-    st_good(&f);
+    st_good3(&f);
     n = 3;
     ngx_memcpy(f.blocks, &n, sizeof(uint32_t));
     st_seal(&f);
     assert_string_equal(st_parse(&f), "truncated block");
 
-    st_good(&f);
+    st_good3(&f);
     n = 0xffffffff;
     ngx_memcpy(f.blocks, &n, sizeof(uint32_t));
     st_seal(&f);
     assert_string_equal(st_parse(&f), "truncated block");
 
-    st_good(&f);
+    st_good3(&f);
     n = 1;
     ngx_memcpy(f.blocks, &n, sizeof(uint32_t));
     st_seal(&f);
@@ -651,7 +730,7 @@ test_blocks(void **state)
 
     /* the longest subject */
 
-    st_good(&f);
+    st_good3(&f);
     p = st_blocks(f.blocks, 1);
     len = NGX_SG_SUB_MAX;
     p = st_put16(p, len);
@@ -667,7 +746,7 @@ test_blocks(void **state)
 
     /* a format 2 file has no blocks section: one there is trailing data */
 
-    st_good(&f);
+    st_good3(&f);
     n = 2;
     ngx_memcpy(f.data + 8, &n, sizeof(uint32_t));
     st_seal(&f);
@@ -676,6 +755,100 @@ test_blocks(void **state)
     f.len = f.blocks - f.data + NGX_SG_STATE_DIGEST;
     st_seal(&f);
     assert_string_equal(st_parse(&f), "ok");
+}
+
+
+/* the users' memories of format 4 */
+
+static void
+test_memories(void **state)
+{
+    u_char     *p;
+    uint16_t    len;
+    uint32_t    n;
+    st_file_t   f;
+
+    /* a subject of no length, or longer than any subject */
+
+    st_good(&f);
+    len = 0;
+    ngx_memcpy(f.memories + 4, &len, sizeof(uint16_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "invalid memory length");
+
+    st_good(&f);
+    len = NGX_SG_SUB_MAX + 1;
+    ngx_memcpy(f.memories + 4, &len, sizeof(uint16_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "invalid memory length");
+
+    /* longer than what is left */
+
+    st_good(&f);
+    len = 200;
+    ngx_memcpy(f.memories + 4 + NGX_SG_STATE_MEMORY + 5, &len,
+               sizeof(uint16_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated memory");
+
+    /* more memories than the file has, fewer than it has */
+
+    st_good(&f);
+    n = 3;
+    ngx_memcpy(f.memories, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated memory");
+
+    st_good(&f);
+    n = 0xffffffff;
+    ngx_memcpy(f.memories, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated memory");
+
+    st_good(&f);
+    n = 1;
+    ngx_memcpy(f.memories, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "trailing data");
+
+    /* the longest subject, then one byte short */
+
+    st_good(&f);
+    p = st_memories(f.memories, 1);
+    p = st_put16(p, NGX_SG_SUB_MAX);
+    ngx_memset(p, 'a', sizeof(ngx_sg_state_memory_t) + NGX_SG_SUB_MAX);
+    p += sizeof(ngx_sg_state_memory_t) + NGX_SG_SUB_MAX;
+    f.len = p - f.data + NGX_SG_STATE_DIGEST;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "ok");
+
+    f.len--;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated memory");
+
+    /* less than an entry's fixed part */
+
+    st_good(&f);
+    f.len = f.memories + 4 + NGX_SG_STATE_MEMORY - 1 - f.data
+            + NGX_SG_STATE_DIGEST;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated memory");
+
+    /* a format 3 file has no memories section: one there is trailing */
+
+    st_good(&f);
+    n = 3;
+    ngx_memcpy(f.data + 8, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "trailing data");
+
+    /* a format 5 file is not read */
+
+    st_good(&f);
+    n = 5;
+    ngx_memcpy(f.data + 8, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "unknown format version");
 }
 
 
@@ -692,6 +865,8 @@ main(void)
                                         sg_teardown),
         cmocka_unit_test_setup_teardown(test_jti, sg_setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_blocks, sg_setup, sg_teardown),
+        cmocka_unit_test_setup_teardown(test_memories, sg_setup,
+                                        sg_teardown),
     };
 
     sg_init();
