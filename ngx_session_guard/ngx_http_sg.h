@@ -209,6 +209,8 @@ struct ngx_http_sg_ctx_s {
     ngx_uint_t                  cache:2;    /* NGX_HTTP_SG_CACHE_* */
     ngx_uint_t                  geo_done:1; /* geo is looked up */
     ngx_uint_t                  error_logged:1; /* NGX_ERROR, logged */
+    ngx_uint_t                  learn:1;    /* the user's memory learns
+                                               memory_cur if allowed */
     ngx_http_sg_geo_t           geo;        /* ngx_http_sg_geo_lookup() */
     ngx_uint_t                  scheme;     /* NGX_HTTP_SG_SCHEME_* */
     const char                 *error;      /* challenge's error code */
@@ -218,6 +220,7 @@ struct ngx_http_sg_ctx_s {
     ngx_http_sg_jwks_wait_t    *jwks_wait;  /* kept across phase runs */
     ngx_http_sg_revocation_t   *revocation; /* API, logout; else NULL */
     time_t                      retry_after; /* THROTTLED: seconds */
+    ngx_sg_bind_t               memory_cur; /* the context to learn */
 };
 
 

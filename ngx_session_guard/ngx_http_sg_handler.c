@@ -142,6 +142,9 @@ ngx_http_sg_verdict(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     /* session_guard_require_auth, session_guard_logout (ngx_http_sg_edge.c) */
     rc = ngx_http_sg_edge_check(r, slcf, ctx, rc);
 
+    /* allowed after all: the user's memory learns the context */
+    ngx_http_sg_learn(r, slcf, ctx);
+
     /* session_guard_metrics: every verdict is counted in the zone */
     ngx_http_sg_metrics_count(slcf, ctx);
 

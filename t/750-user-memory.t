@@ -479,3 +479,48 @@ user memories from state file
 qr/\[notice\].*session_guard: loaded 4 sessions from state file "\S+750-\d+\.state" into zone "sg"/
 --- no_error_log
 user memories from state file
+
+
+
+=== TEST 24: a request the location's authentication requirement refuses (step-up) teaches nothing
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_leeway 120s;
+        session_guard_require_auth max_age=10m;
+        add_header X-Risk "[$session_guard_risk]" always;
+        add_header X-Status $session_guard_status always;
+    }
+--- request eval
+[("GET /t") x 4]
+--- more_headers eval
+[main::from('alice', 's1', $::US, undef, auth_time => time - 60),
+ main::from('alice', 's2', $::SE, undef, auth_time => time - 3600),
+ main::from('alice', 's3', $::SE, undef, auth_time => time - 60),
+ main::from('alice', 's4', $::SE, undef, auth_time => time - 60)]
+--- error_code eval
+[200, 401, 200, 200]
+--- response_headers eval
+["X-Status: ALLOW", "X-Risk: [new_network,new_country]\nX-Status: STEP_UP",
+ "X-Risk: [new_network,new_country]\nX-Status: ALLOW", "X-Risk: []"]
+
+
+
+=== TEST 25: a step-up met for one new device does not cover the next one of the same session, and holds until met
+--- on
+session_guard_on_change new_device=step_up;
+--- request eval
+[("GET /t") x 5]
+--- more_headers eval
+[main::from('alice', 's1', $::US, 'laptop', auth_time => time - 60),
+ main::from('alice', 's1', $::US, 'phone', auth_time => time - 60),
+ main::from('alice', 's1', $::US, 'phone', auth_time => time + 60),
+ main::from('alice', 's1', $::US, 'tablet', auth_time => time - 60),
+ main::from('alice', 's1', $::US, 'phone', auth_time => time - 60)]
+--- error_code eval
+[200, 401, 200, 401, 401]
+--- response_headers eval
+["X-Status: ALLOW", "X-Risk: [ua,new_device]\nX-Status: STEP_UP",
+ "X-Status: ALLOW", "X-Risk: [ua,new_device]\nX-Status: STEP_UP",
+ "X-Risk: []\nX-Status: STEP_UP"]

@@ -91,3 +91,15 @@ qr/\[notice\].*session_guard: zone "sg" resized, copied 1 user memories$/m
 [main::from('s8', '1.128.0.0')]
 --- response_headers eval
 ["X-Risk: []"]
+
+
+
+=== TEST 5: memory= again, the zone kept: what it remembered before memory=off is gone (no country to compare with)
+--- http_config
+    session_guard_zone zone=sg:2m memory=30d;
+--- request eval
+["GET /t", "GET /t"]
+--- more_headers eval
+[main::from('s9', '1.128.0.0'), main::from('s10', '89.160.20.112')]
+--- response_headers eval
+["X-Risk: []", "X-Risk: [new_network]"]

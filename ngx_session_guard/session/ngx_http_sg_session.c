@@ -284,6 +284,13 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
 
     ctx->has_session = (rc == NGX_OK);
 
+    /* learned once the final verdict allows it (ngx_http_sg_learn()) */
+
+    if (chk.mem.learn && ctx->has_session) {
+        ctx->learn = 1;
+        ctx->memory_cur = risk.cur;
+    }
+
     for (k = 0; k < NGX_HTTP_SG_NEW_COUNT; k++) {
         if (chk.mem.fresh & chk.mc.kinds & ((ngx_uint_t) 1 << k)) {
             ctx->conditions |= (uint32_t) 1 << chk.mc.bit[k];
@@ -730,7 +737,8 @@ ngx_http_sg_log_decision(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
  * The update of a zone that keeps users' memories, under its lock: the
  * store has found what is new to the user (chk->mem.fresh), which makes
  * the conditions new_device, new_network, new_country hold; the context
- * is learned if the request is accepted.
+ * may be learned if the request is accepted (chk->mem.learn), once the
+ * final verdict allows it (ngx_http_sg_learn()).
  */
 
 static ngx_int_t
@@ -746,6 +754,12 @@ ngx_http_sg_memory_update(ngx_sg_record_t *rec, ngx_uint_t created,
         if (chk->mem.fresh & chk->mc.kinds & ((ngx_uint_t) 1 << k)) {
             ngx_http_sg_condition_apply(chk->risk, chk->mc.bit[k],
                                         chk->mc.acts[k]);
+
+            /*
+             * A step-up the session met for another device or country
+             * does not cover this one: asked again, as the first time.
+             */
+            rec->cond_ok &= ~((uint32_t) 1 << chk->mc.bit[k]);
         }
     }
 
@@ -754,4 +768,32 @@ ngx_http_sg_memory_update(ngx_sg_record_t *rec, ngx_uint_t created,
     chk->mem.learn = (chk->risk->verdict == NGX_SG_RISK_ALLOW);
 
     return rc;
+}
+
+
+/*
+ * After the final verdict (the location's authentication requirements
+ * may still have turned an accepted request into a step-up): an allowed
+ * request's context is learned by its user's memory.
+ */
+
+void
+ngx_http_sg_learn(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx)
+{
+    if (!ctx->learn || ctx->status != NGX_HTTP_SG_STATUS_ALLOW
+        || slcf->zone == NULL)
+    {
+        return;
+    }
+
+    ctx->learn = 0;
+
+    if (ngx_http_sg_zone_learn(slcf->zone, &ctx->session.id,
+                               &ctx->session.sub, &ctx->memory_cur)
+        != NGX_OK)
+    {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "session_guard: context not learned");
+    }
 }

@@ -137,6 +137,8 @@ char *ngx_http_sg_session_merge_conf(ngx_conf_t *cf,
 /* ngx_http_sg_session.c: the session check of a request */
 ngx_int_t ngx_http_sg_session_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+void ngx_http_sg_learn(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx);
 void ngx_http_sg_session_digest(ngx_str_t *key, u_char *out);
 /* a logout at the edge (edge/): told to the Shared Signals receivers */
 void ngx_http_sg_session_logged_out(ngx_http_request_t *r,

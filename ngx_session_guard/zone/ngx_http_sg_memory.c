@@ -37,8 +37,6 @@
 
 static ngx_http_sg_memory_node_t *ngx_http_sg_memory_find(
     ngx_http_sg_zone_t *zone, ngx_str_t *sub);
-static void ngx_http_sg_memory_free(ngx_http_sg_zone_t *zone,
-    ngx_http_sg_memory_node_t *m);
 static ngx_http_sg_memory_node_t *ngx_http_sg_memory_alloc(
     ngx_http_sg_zone_t *zone, ngx_str_t *sub, time_t now);
 static ngx_uint_t ngx_http_sg_memory_slot(uint32_t *seen, uint32_t since);
@@ -93,6 +91,65 @@ ngx_http_sg_zone_memory(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
 
 
 ngx_int_t
+ngx_http_sg_zone_learn(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_str_t *sub, ngx_sg_bind_t *cur)
+{
+    time_t               now;
+    uint32_t             hash;
+    ngx_int_t            rc;
+    ngx_http_sg_node_t  *sn;
+
+    now = ngx_time();
+    hash = ngx_http_sg_shm_hash(zone, id);
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    sn = ngx_http_sg_shm_find(zone, id, hash, now);
+
+    if (sn == NULL || sn->revoked) {
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        return NGX_DECLINED;
+    }
+
+    /* the session first: making room for the memory never frees it */
+
+    sn->flags |= NGX_SG_REC_KNOWN;
+
+    rc = ngx_http_sg_shm_memory_learn(zone, sub, cur, now);
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return rc;
+}
+
+
+/* a zone kept over a reload that turned memory= off: every memory goes */
+
+void
+ngx_http_sg_shm_memory_drop(ngx_http_sg_zone_t *zone)
+{
+    u_char              *base;
+    ngx_http_sg_link_t  *h, *l;
+
+    base = ngx_http_sg_base(zone);
+    h = &zone->sh->memory_lru;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    for (l = ngx_http_sg_link_last(base, h);
+         l != h;
+         l = ngx_http_sg_link_last(base, h))
+    {
+        ngx_http_sg_shm_free_memory(zone,
+                                    ngx_http_sg_data(l,
+                                        ngx_http_sg_memory_node_t, queue));
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+}
+
+
+ngx_int_t
 ngx_http_sg_zone_forget(ngx_http_sg_zone_t *zone, ngx_str_t *sub)
 {
     ngx_http_sg_memory_node_t  *m;
@@ -102,7 +159,7 @@ ngx_http_sg_zone_forget(ngx_http_sg_zone_t *zone, ngx_str_t *sub)
     m = ngx_http_sg_memory_find(zone, sub);
 
     if (m) {
-        ngx_http_sg_memory_free(zone, m);
+        ngx_http_sg_shm_free_memory(zone, m);
     }
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -159,18 +216,16 @@ ngx_http_sg_shm_memory_check(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
 }
 
 /*
- * After the update: the record is marked as learned when it was accepted
- * (mem->learn), else it is asked again on its next request.
+ * After the update: the record is asked again on its next request until
+ * ngx_http_sg_zone_learn() marks it, once the request is finally allowed.
  */
 
 void
 ngx_http_sg_shm_memory_mark(ngx_http_sg_memory_t *mem, ngx_sg_record_t *rec)
 {
-    if (mem->learn && !rec->revoked) {
-        rec->flags |= NGX_SG_REC_KNOWN;
+    rec->flags &= ~NGX_SG_REC_KNOWN;
 
-    } else {
-        rec->flags &= ~NGX_SG_REC_KNOWN;
+    if (rec->revoked) {
         mem->learn = 0;
     }
 }
@@ -203,7 +258,7 @@ ngx_http_sg_shm_memory_new(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
 
     if (m->seen < since) {
         /* nothing in it is remembered any more */
-        ngx_http_sg_memory_free(zone, m);
+        ngx_http_sg_shm_free_memory(zone, m);
         return 0;
     }
 
@@ -454,25 +509,11 @@ ngx_http_sg_memory_find(ngx_http_sg_zone_t *zone, ngx_str_t *sub)
 }
 
 
-static void
-ngx_http_sg_memory_free(ngx_http_sg_zone_t *zone,
-    ngx_http_sg_memory_node_t *m)
-{
-    ngx_http_sg_link_remove(ngx_http_sg_base(zone), &m->queue);
-    ngx_rbtree_delete(&zone->sh->memories, ngx_http_sg_rbnode(m));
-    zone->sh->memory_bytes -= m->len;
-    ngx_slab_free_locked(zone->shpool, ngx_http_sg_rbnode(m));
-
-    zone->sh->nmemories--;
-    zone->sh->generation++;
-}
-
-
 /*
  * A zeroed memory for sub, at the head of the queue.  Room is made by
  * forgetting the oldest memories: those not seen for the TTL, then the
- * least recently learned while the zone holds memory_users of them, or
- * (a few) while the allocation fails; sessions are never evicted for it.
+ * least recently learned while the zone holds memory_users of them;
+ * nothing else is freed for it.
  */
 
 static ngx_http_sg_memory_node_t *
@@ -506,36 +547,39 @@ ngx_http_sg_memory_alloc(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
             break;
         }
 
-        ngx_http_sg_memory_free(zone, m);
+        ngx_http_sg_shm_free_memory(zone, m);
     }
 
     size = ngx_http_sg_node_size(ngx_http_sg_memory_node_t, sub->len);
 
-    for (i = 0; /* void */ ; i++) {
+    /*
+     * At memory_users, the least recently learned gives way; a few at a
+     * time after memory_users was lowered by a reload.
+     */
 
-        if (zone->sh->nmemories < zone->memory_users) {
-            node = ngx_slab_calloc_locked(zone->shpool, size);
-
-            if (node) {
-                break;
-            }
-
-            /* a full zone: the room of a few memories, never all of it */
-
-            if (i >= 4) {
-                return NULL;
-            }
-        }
+    for (i = 0; zone->sh->nmemories >= zone->memory_users; i++) {
 
         l = ngx_http_sg_link_last(base, h);
 
-        if (l == h) {
+        if (l == h || i == 8) {
             return NULL;
         }
 
-        ngx_http_sg_memory_free(zone,
+        ngx_http_sg_shm_free_memory(zone,
                                 ngx_http_sg_data(l, ngx_http_sg_memory_node_t,
                                                  queue));
+    }
+
+    /*
+     * A full zone: no memory is freed for another (they may not share a
+     * size), and no session for a memory; sessions make memories give
+     * way instead (ngx_http_sg_shm_memory_evict()).
+     */
+
+    node = ngx_slab_calloc_locked(zone->shpool, size);
+
+    if (node == NULL) {
+        return NULL;
     }
 
     node->key = ngx_crc32_short(sub->data, sub->len);

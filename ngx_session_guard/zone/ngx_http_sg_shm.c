@@ -32,16 +32,14 @@ static void ngx_http_sg_memory_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
 static void ngx_http_sg_jti_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
-static void ngx_http_sg_pack_bind(ngx_sg_bind_t *b,
-    ngx_http_sg_pbind_t *pb);
-static void ngx_http_sg_unpack_bind(ngx_http_sg_pbind_t *pb,
-    ngx_sg_bind_t *b);
 static void ngx_http_sg_reclaim(ngx_http_sg_zone_t *zone,
     ngx_http_sg_link_t *h, ngx_uint_t head, time_t now, ngx_uint_t n);
 static void ngx_http_sg_end(ngx_http_sg_zone_t *zone,
     ngx_http_sg_node_t *sn, time_t now);
 static ngx_uint_t ngx_http_sg_evict(ngx_http_sg_zone_t *zone,
     ngx_http_sg_link_t *h, time_t now, ngx_uint_t n, ngx_uint_t *evicted);
+static ngx_uint_t ngx_http_sg_evict_memories(ngx_http_sg_zone_t *zone,
+    ngx_uint_t n);
 static void *ngx_http_sg_alloc(ngx_http_sg_zone_t *zone, size_t size,
     time_t now, ngx_uint_t rounds, ngx_uint_t *evicted, ngx_uint_t unauth);
 
@@ -285,101 +283,51 @@ ngx_http_sg_shm_sorted_insert(u_char *base, ngx_http_sg_link_t *h,
 }
 
 
-static void
-ngx_http_sg_pack_bind(ngx_sg_bind_t *b, ngx_http_sg_pbind_t *pb)
-{
-    pb->ua = b->ua;
-    pb->ja4 = b->ja4;
-    pb->asn = b->asn;
-    pb->lat = b->lat;
-    pb->lon = b->lon;
-    pb->family = b->ip.family;
-    pb->has_loc = b->has_loc;
-    pb->country[0] = b->country[0];
-    pb->country[1] = b->country[1];
-    ngx_memcpy(pb->addr, b->ip.addr, 16);
-}
+/* a user's memory (ngx_http_sg_memory.c) */
 
-
-static void
-ngx_http_sg_unpack_bind(ngx_http_sg_pbind_t *pb, ngx_sg_bind_t *b)
+void
+ngx_http_sg_shm_free_memory(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_memory_node_t *m)
 {
-    b->ua = pb->ua;
-    b->ja4 = pb->ja4;
-    b->asn = pb->asn;
-    b->lat = pb->lat;
-    b->lon = pb->lon;
-    b->ip.family = pb->family;
-    b->has_loc = pb->has_loc;
-    b->country[0] = pb->country[0];
-    b->country[1] = pb->country[1];
-    ngx_memcpy(b->ip.addr, pb->addr, 16);
+    ngx_http_sg_link_remove(ngx_http_sg_base(zone), &m->queue);
+    ngx_rbtree_delete(&zone->sh->memories, ngx_http_sg_rbnode(m));
+
+    zone->sh->nmemories--;
+    zone->sh->memory_bytes -= m->len;
+    zone->sh->generation++;
+
+    ngx_slab_free_locked(zone->shpool, ngx_http_sg_rbnode(m));
 }
 
 
 /*
- * Everything but "revoked", which only ngx_http_sg_shm_revoke() sets, and
- * the flag NGX_SG_REC_UNAUTH, which only ngx_http_sg_shm_create()
- * does (it is counted).
+ * Room for a record: up to n of the least recently learned memories are
+ * forgotten (a memory is advice, a live session is not); how many.
  */
 
-void
-ngx_http_sg_shm_pack(ngx_sg_record_t *rec, ngx_http_sg_node_t *sn)
+static ngx_uint_t
+ngx_http_sg_evict_memories(ngx_http_sg_zone_t *zone, ngx_uint_t n)
 {
-    sn->created = ngx_http_sg_t32(rec->created);
-    sn->updated = ngx_http_sg_t32(rec->updated);
-    sn->last_seen = ngx_http_sg_t32(rec->last_seen);
-    sn->expires = ngx_http_sg_t32(rec->expires);
-    sn->idle_timeout = ngx_http_sg_t32(rec->idle_timeout);
-    sn->auth_time = ngx_http_sg_t32(rec->auth_time);
-    sn->token_exp = ngx_http_sg_t32(rec->token_exp);
-    sn->loc_time = ngx_http_sg_t32(rec->loc_time);
-    sn->revoked_at = ngx_http_sg_t32(rec->revoked_at);
-    sn->step_up_since = ngx_http_sg_t32(rec->step_up_since);
-    sn->claims_since = rec->claims_since;
-    sn->assurance_ns = rec->assurance_ns;
-    sn->assurance = rec->assurance;
-    sn->assurance_since = rec->assurance_since;
-    sn->cond_ok = rec->cond_ok;
+    u_char              *base;
+    ngx_uint_t           i;
+    ngx_http_sg_link_t  *h, *l;
 
-    ngx_http_sg_pack_bind(&rec->initial, &sn->initial);
-    ngx_http_sg_pack_bind(&rec->last, &sn->last);
+    base = ngx_http_sg_base(zone);
+    h = &zone->sh->memory_lru;
 
-    sn->revoke_reason = rec->revoke_reason;
-    sn->cookie_mode = rec->cookie_mode;
-    sn->flags = (u_char) ((sn->flags & NGX_SG_REC_UNAUTH)
-                          | (rec->flags & ~NGX_SG_REC_UNAUTH));
-}
+    for (i = 0; i < n; i++) {
+        l = ngx_http_sg_link_last(base, h);
 
+        if (l == h) {
+            break;
+        }
 
-void
-ngx_http_sg_shm_unpack(ngx_http_sg_node_t *sn, ngx_sg_record_t *rec)
-{
-    ngx_memzero(rec, sizeof(ngx_sg_record_t));
+        ngx_http_sg_shm_free_memory(zone,
+                                    ngx_http_sg_data(l,
+                                        ngx_http_sg_memory_node_t, queue));
+    }
 
-    rec->created = sn->created;
-    rec->updated = sn->updated;
-    rec->last_seen = sn->last_seen;
-    rec->expires = sn->expires;
-    rec->idle_timeout = sn->idle_timeout;
-    rec->auth_time = sn->auth_time;
-    rec->token_exp = sn->token_exp;
-    rec->loc_time = sn->loc_time;
-    rec->revoked_at = sn->revoked_at;
-    rec->step_up_since = sn->step_up_since;
-    rec->claims_since = sn->claims_since;
-    rec->assurance_ns = sn->assurance_ns;
-    rec->assurance = sn->assurance;
-    rec->assurance_since = sn->assurance_since;
-    rec->cond_ok = sn->cond_ok;
-
-    ngx_http_sg_unpack_bind(&sn->initial, &rec->initial);
-    ngx_http_sg_unpack_bind(&sn->last, &rec->last);
-
-    rec->revoked = sn->revoked;
-    rec->revoke_reason = sn->revoke_reason;
-    rec->cookie_mode = sn->cookie_mode;
-    rec->flags = sn->flags;
+    return i;
 }
 
 
@@ -637,6 +585,14 @@ ngx_http_sg_alloc(ngx_http_sg_zone_t *zone, size_t size, time_t now,
 
         freed = ngx_http_sg_evict(zone, &sh->lru_unauth, now,
                                   NGX_HTTP_SG_EVICT_BATCH, evicted);
+
+        /* users' memories give way before authenticated sessions */
+
+        if (freed < NGX_HTTP_SG_EVICT_BATCH && !unauth) {
+            freed += ngx_http_sg_evict_memories(zone,
+                                                NGX_HTTP_SG_EVICT_BATCH
+                                                - freed);
+        }
 
         if (freed < NGX_HTTP_SG_EVICT_BATCH && !unauth) {
             freed += ngx_http_sg_evict(zone, &sh->lru, now,

@@ -472,6 +472,9 @@ ngx_http_sg_subject_t *ngx_http_sg_shm_find_subject(ngx_http_sg_zone_t *zone,
 void ngx_http_sg_shm_memory_check(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
     ngx_sg_record_t *rec, ngx_uint_t created, ngx_http_sg_memory_t *mem,
     time_t now);
+void ngx_http_sg_shm_free_memory(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_memory_node_t *m);
+void ngx_http_sg_shm_memory_drop(ngx_http_sg_zone_t *zone);
 void ngx_http_sg_shm_memory_mark(ngx_http_sg_memory_t *mem,
     ngx_sg_record_t *rec);
 ngx_uint_t ngx_http_sg_shm_memory_new(ngx_http_sg_zone_t *zone,

@@ -487,7 +487,7 @@ ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     rounds = rec->revoked ? NGX_HTTP_SG_ROUNDS_REVOKE
                           : NGX_HTTP_SG_ROUNDS_SESSION;
 
-    /* the users' memories are not in the file: ask them again */
+    /* learned again on the next request: the memory may not be there */
     rec->flags &= ~NGX_SG_REC_KNOWN;
 
     sn = ngx_http_sg_shm_create(zone, id, hash, sub, rec->flags, rec->created,

@@ -344,14 +344,6 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     ngx_http_sg_copy_locked(zone, sn, out, idbuf, subbuf);
 
-    /* once the record is out: room for a memory is made among memories */
-
-    if (mem && mem->learn
-        && ngx_http_sg_shm_memory_learn(zone, sub, mem->cur, now) != NGX_OK)
-    {
-        mem->learn = 0;
-    }
-
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
     if (ngx_http_sg_copy_out(pool, out) != NGX_OK) {

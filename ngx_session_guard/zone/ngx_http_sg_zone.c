@@ -286,6 +286,12 @@ ngx_http_sg_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 
         zone->sh = zone->shpool->data;
         ngx_http_sg_zone_unauth_max(zone);
+
+        if (zone->memory_ttl == 0) {
+            /* memory=off now: what the zone remembered goes */
+            ngx_http_sg_shm_memory_drop(zone);
+        }
+
         return NGX_OK;
     }
 

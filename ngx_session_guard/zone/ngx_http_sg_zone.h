@@ -136,8 +136,9 @@ typedef struct ngx_http_sg_zone_s  ngx_http_sg_zone_t;
  * The user's memory (session_guard_zone memory=, ngx_http_sg_memory.c),
  * for ngx_http_sg_zone_session(): consulted when a session is created,
  * when its context differs from the last accepted one, or while it has
- * not been learned (NGX_SG_REC_KNOWN); learned when the update accepts
- * the request.
+ * not been learned (NGX_SG_REC_KNOWN); learned by ngx_http_sg_zone_learn()
+ * once the request is finally allowed (the update accepting it is not
+ * enough: the location's authentication requirements come after).
  */
 
 #define NGX_HTTP_SG_NEW_DEVICE      0x01
@@ -179,6 +180,15 @@ typedef struct {
 ngx_int_t ngx_http_sg_zone_memory(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
     ngx_http_sg_memory_info_t *info);
 ngx_int_t ngx_http_sg_zone_forget(ngx_http_sg_zone_t *zone, ngx_str_t *sub);
+
+/*
+ * After the final verdict allowed the request (ngx_http_sg_zone_session()
+ * said mem->learn): the user learns cur, and the session "id" is marked
+ * as learned (NGX_SG_REC_KNOWN).  NGX_OK, or NGX_DECLINED (no room, the
+ * session gone or revoked meanwhile).
+ */
+ngx_int_t ngx_http_sg_zone_learn(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_str_t *sub, ngx_sg_bind_t *cur);
 
 
 typedef struct {
