@@ -32,7 +32,7 @@ use Crypt::PK::ECC;
 use Crypt::PK::Ed25519;
 
 our @EXPORT = qw(sg_token raw_token b64u sg_key sg_jwk json_c sg_id
-                 eval_at_block_start sg_at_request
+                 eval_at_block_start sg_at_request sg_sketch_exact
                  $SG_ROOT $SG_KEYS $SG_DATA);
 
 # Test::Base evaluates "--- section eval" code in package
@@ -307,6 +307,72 @@ package SGTest;
 
 ensure_keys();
 
+
+# nginx's ngx_murmur_hash2() of a string: the token cache's hash
+sub sg_murmur2 {
+    my ($s) = @_;
+    my $m = 0x5bd1e995;
+    my $len = length $s;
+    my $h = $len & 0xffffffff;
+    my $mul = sub { my ($a, $b) = @_;
+                    (((($a >> 16) * $b) & 0xffff) << 16)
+                    + (($a & 0xffff) * $b) & 0xffffffff };
+    my $i = 0;
+    while ($len - $i >= 4) {
+        my $k = unpack('V', substr($s, $i, 4));
+        $k = $mul->($k, $m);
+        $k ^= $k >> 24;
+        $k = $mul->($k, $m);
+        $h = $mul->($h, $m);
+        $h ^= $k;
+        $i += 4;
+    }
+    my $r = $len - $i;
+    $h ^= ord(substr($s, $i + 2, 1)) << 16 if $r >= 3;
+    $h ^= ord(substr($s, $i + 1, 1)) << 8 if $r >= 2;
+    if ($r >= 1) {
+        $h ^= ord(substr($s, $i, 1));
+        $h = $mul->($h, $m);
+    }
+    $h ^= $h >> 13;
+    $h = $mul->($h, $m);
+    $h ^= $h >> 15;
+    return $h;
+}
+
+# The counters of the token cache's frequency sketch (core/ngx_sg_sketch.c,
+# four per key among $n) that a token's hash takes.
+sub sg_sketch_counters {
+    my ($n, $hash) = @_;
+    my $mul = sub { my ($a, $b) = @_;
+                    (((($a >> 16) * $b) & 0xffff) << 16)
+                    + (($a & 0xffff) * $b) & 0xffffffff };
+    my $h2 = $hash;
+    $h2 ^= $h2 >> 16;
+    $h2 = $mul->($h2, 0x85ebca6b);
+    $h2 ^= $h2 >> 13;
+    $h2 = $mul->($h2, 0xc2b2ae35);
+    $h2 ^= $h2 >> 16;
+    $h2 |= 1;
+    return map { ($hash + $_ * $h2) & ($n - 1) } 0 .. 3;
+}
+
+# sg_sketch_exact($n, @tokens): true when each token has a counter of its
+# own in a sketch of $n counters, so that no other token of the list can
+# raise its estimate (the sketch's count is the least of its counters).
+sub sg_sketch_exact {
+    my ($n, @tokens) = @_;
+    my (%owners, @sets);
+    for my $t (@tokens) {
+        my %c = map { $_ => 1 } sg_sketch_counters($n, sg_murmur2($t));
+        push @sets, [keys %c];
+        $owners{$_}++ for keys %c;
+    }
+    for my $set (@sets) {
+        return 0 unless grep { $owners{$_} == 1 } @$set;
+    }
+    return 1;
+}
 
 # Why a file that drives t/interop's npm packages cannot run here (undef:
 # it can): no node, one older than $min (with $what, what needs it), or a
