@@ -34,6 +34,8 @@
 #define NGX_HTTP_SG_METRICS_JSON_ZONE  4096
 
 
+static u_char *ngx_http_sg_metrics_json_key(u_char *p, u_char *last,
+    ngx_str_t *name, ngx_uint_t i);
 static u_char *ngx_http_sg_metrics_json_zone(u_char *p, u_char *last,
     ngx_http_sg_metrics_zone_t *z);
 static u_char *ngx_http_sg_metrics_json_set(u_char *p, u_char *last,
@@ -44,8 +46,7 @@ ngx_chain_t *
 ngx_http_sg_metrics_json(ngx_http_request_t *r, ngx_http_sg_metrics_t *m)
 {
     u_char      *start, *p, *last;
-    size_t       len, n;
-    ngx_str_t   *name;
+    size_t       len;
     ngx_uint_t   i;
 
     len = 64;
@@ -72,50 +73,48 @@ ngx_http_sg_metrics_json(ngx_http_request_t *r, ngx_http_sg_metrics_t *m)
     p = ngx_slprintf(start, last, "{\"time\":%T,\"zones\":{", m->now);
 
     for (i = 0; i < m->nzones; i++) {
-        name = m->zones[i].name;
-        n = ngx_sg_escape_json(NULL, name->data, name->len);
-
-        if ((size_t) (last - p) < n + 4) {
-            p = last;
-            break;
-        }
-
-        if (i) {
-            *p++ = ',';
-        }
-
-        *p++ = '"';
-        p += ngx_sg_escape_json(p, name->data, name->len);
-        *p++ = '"';
-        *p++ = ':';
+        p = ngx_http_sg_metrics_json_key(p, last, m->zones[i].name, i);
         p = ngx_http_sg_metrics_json_zone(p, last, &m->zones[i]);
     }
 
     p = ngx_slprintf(p, last, "},\"throttles\":{");
 
     for (i = 0; i < m->nthrottles; i++) {
-        name = m->throttles[i].name;
-        n = ngx_sg_escape_json(NULL, name->data, name->len);
-
-        if ((size_t) (last - p) < n + 4) {
-            p = last;
-            break;
-        }
-
-        if (i) {
-            *p++ = ',';
-        }
-
-        *p++ = '"';
-        p += ngx_sg_escape_json(p, name->data, name->len);
-
-        p = ngx_slprintf(p, last, "\":{\"blocks\":%ui,\"uncounted\":%ui}",
+        p = ngx_http_sg_metrics_json_key(p, last, m->throttles[i].name, i);
+        p = ngx_slprintf(p, last, "{\"blocks\":%ui,\"uncounted\":%ui}",
                          m->throttles[i].blocks, m->throttles[i].uncounted);
     }
 
     p = ngx_slprintf(p, last, "}}\n");
 
     return ngx_http_sg_metrics_chain(r, start, p, last);
+}
+
+
+/* ,"name": (without the comma for the first): at last when it has no room */
+
+static u_char *
+ngx_http_sg_metrics_json_key(u_char *p, u_char *last, ngx_str_t *name,
+    ngx_uint_t i)
+{
+    size_t  n;
+
+    n = ngx_sg_escape_json(NULL, name->data, name->len);
+
+    if ((size_t) (last - p) < n + 4) {
+        return last;
+    }
+
+    if (i) {
+        *p++ = ',';
+    }
+
+    *p++ = '"';
+    p += ngx_sg_escape_json(p, name->data, name->len);
+    *p++ = '"';
+    *p++ = ':';
+
+    return p;
 }
 
 

@@ -35,6 +35,8 @@ static ngx_int_t ngx_sg_state_check_sessions(ngx_sg_state_t *st,
     const char **reason);
 static ngx_int_t ngx_sg_state_check_jti(ngx_sg_state_t *st,
     const char **reason);
+static ngx_int_t ngx_sg_state_check_subjects(ngx_sg_state_t *st,
+    size_t fixed, ngx_uint_t *n, const char *what[3], const char **reason);
 static ngx_int_t ngx_sg_state_check_blocks(ngx_sg_state_t *st,
     const char **reason);
 static ngx_int_t ngx_sg_state_check_memories(ngx_sg_state_t *st,
@@ -251,111 +253,95 @@ ngx_sg_state_check_jti(ngx_sg_state_t *st, const char **reason)
 }
 
 
-/* format 3 on: reads the count, advances st->pos over every block */
+/*
+ * A counted section of entries keyed by a subject: a count u32, then for
+ * each a subject length u16 (1..NGX_SG_SUB_MAX), "fixed" more bytes and
+ * the subject.  Advances st->pos over it; *n: the count.  what[]: the
+ * reasons for a truncated count, a truncated entry, an invalid length.
+ */
 
 static ngx_int_t
-ngx_sg_state_check_blocks(ngx_sg_state_t *st, const char **reason)
+ngx_sg_state_check_subjects(ngx_sg_state_t *st, size_t fixed, ngx_uint_t *n,
+    const char *what[3], const char **reason)
 {
     u_char      *p;
     uint16_t     sublen;
-    uint32_t     n;
+    uint32_t     count;
     ngx_uint_t   i;
-
-    if (st->version < 3) {
-        return NGX_OK;
-    }
 
     p = st->pos;
 
     if ((size_t) (st->end - p) < sizeof(uint32_t)) {
-        *reason = "truncated blocks";
+        *reason = what[0];
         return NGX_DECLINED;
     }
 
-    p = ngx_sg_state_u32(p, &n);
+    p = ngx_sg_state_u32(p, &count);
 
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < count; i++) {
 
-        if ((size_t) (st->end - p) < NGX_SG_STATE_BLOCK) {
-            *reason = "truncated block";
+        if ((size_t) (st->end - p) < sizeof(uint16_t) + fixed) {
+            *reason = what[1];
             return NGX_DECLINED;
         }
 
         ngx_memcpy(&sublen, p, sizeof(uint16_t));
 
         if (sublen == 0 || sublen > NGX_SG_SUB_MAX) {
-            *reason = "invalid block length";
+            *reason = what[2];
             return NGX_DECLINED;
         }
 
-        p += NGX_SG_STATE_BLOCK;
+        p += sizeof(uint16_t) + fixed;
 
         if ((size_t) (st->end - p) < sublen) {
-            *reason = "truncated block";
+            *reason = what[1];
             return NGX_DECLINED;
         }
 
         p += sublen;
     }
 
-    st->blocks = n;
+    *n = count;
     st->pos = p;
 
     return NGX_OK;
 }
 
 
-/* format 4 on: reads the count, advances st->pos over every memory */
+/* format 3 on: the blocked subjects */
+
+static ngx_int_t
+ngx_sg_state_check_blocks(ngx_sg_state_t *st, const char **reason)
+{
+    static const char  *what[3] = {
+        "truncated blocks", "truncated block", "invalid block length"
+    };
+
+    if (st->version < 3) {
+        return NGX_OK;
+    }
+
+    return ngx_sg_state_check_subjects(st, sizeof(int64_t), &st->blocks,
+                                       what, reason);
+}
+
+
+/* format 4 on: the users' memories */
 
 static ngx_int_t
 ngx_sg_state_check_memories(ngx_sg_state_t *st, const char **reason)
 {
-    u_char      *p;
-    uint16_t     sublen;
-    uint32_t     n;
-    ngx_uint_t   i;
+    static const char  *what[3] = {
+        "truncated memories", "truncated memory", "invalid memory length"
+    };
 
     if (st->version < 4) {
         return NGX_OK;
     }
 
-    p = st->pos;
-
-    if ((size_t) (st->end - p) < sizeof(uint32_t)) {
-        *reason = "truncated memories";
-        return NGX_DECLINED;
-    }
-
-    p = ngx_sg_state_u32(p, &n);
-
-    for (i = 0; i < n; i++) {
-
-        if ((size_t) (st->end - p) < NGX_SG_STATE_MEMORY) {
-            *reason = "truncated memory";
-            return NGX_DECLINED;
-        }
-
-        ngx_memcpy(&sublen, p, sizeof(uint16_t));
-
-        if (sublen == 0 || sublen > NGX_SG_SUB_MAX) {
-            *reason = "invalid memory length";
-            return NGX_DECLINED;
-        }
-
-        p += NGX_SG_STATE_MEMORY;
-
-        if ((size_t) (st->end - p) < sublen) {
-            *reason = "truncated memory";
-            return NGX_DECLINED;
-        }
-
-        p += sublen;
-    }
-
-    st->memories = n;
-    st->pos = p;
-
-    return NGX_OK;
+    return ngx_sg_state_check_subjects(st, sizeof(ngx_sg_state_memory_t),
+                                       &st->memories, what, reason);
 }
 
 
