@@ -9,6 +9,7 @@
 #   89.160.20.112    SE, AS29518
 #   175.16.199.0     CN, no ASN
 #   1.128.0.0        AS1221, no country
+#   81.2.69.142      GB, no ASN, a VPN, Tor exit, proxy, residential proxy
 #
 # GET /pause takes about 2.5 s (a 2,500-byte file at 1,000 bytes/s).
 
@@ -80,7 +81,9 @@ _EOC_
         unless defined $block->http_config;
     $block->set_value('http_config', <<'_EOC_' . $block->http_config);
     session_guard_geoip asn=$TEST_NGINX_DATA/mmdb/GeoLite2-ASN-Test.mmdb
-                        city=$TEST_NGINX_DATA/mmdb/GeoLite2-City-Test.mmdb;
+                        city=$TEST_NGINX_DATA/mmdb/GeoLite2-City-Test.mmdb
+        anonymous=$TEST_NGINX_DATA/mmdb/GeoIP2-Anonymous-IP-Test.mmdb
+        proxy=$TEST_NGINX_DATA/mmdb/GeoIP-Residential-Proxy-Test.mmdb;
     set_real_ip_from  127.0.0.1;
     real_ip_header    X-Forwarded-For;
 _EOC_
@@ -524,3 +527,51 @@ session_guard_on_change new_device=step_up;
 ["X-Status: ALLOW", "X-Risk: [ua,new_device]\nX-Status: STEP_UP",
  "X-Status: ALLOW", "X-Risk: [ua,new_device]\nX-Status: STEP_UP",
  "X-Risk: []\nX-Status: STEP_UP"]
+
+
+
+=== TEST 26: account takeover: a thief signs in with stolen credentials through a residential proxy abroad; the user then travels
+The thief's session (a residential proxy in GB, a new device, a new country:
+40 + 20 + 30) reaches the revoke threshold, every time, and teaches the
+memory nothing; the user's own trip (a new network and country, her laptop:
+10 + 30) only asks for a step-up, once.
+--- http_config
+    session_guard_zone zone=sg:1m max_lifetime=1h memory=30d;
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_leeway 120s;
+        session_guard_risk_weight anonymous=40 new_country=30 new_network=10
+                                  new_device=20;
+        session_guard_risk_threshold 40 step_up;
+        session_guard_risk_threshold 80 revoke;
+        add_header X-Score $session_guard_risk_score always;
+        add_header X-Status $session_guard_status always;
+    }
+    location /api {
+        session_guard_api zone=sg;
+    }
+--- request eval
+[("GET /t") x 7, "GET /api/subjects/alice/memory"]
+--- more_headers eval
+[main::from('alice', 's1', $::US, 'laptop', auth_time => time - 60),
+ main::from('alice', 's666', '81.2.69.142', 'python-requests/2.31',
+            auth_time => time - 60),
+ main::from('alice', 's666', '81.2.69.142', 'python-requests/2.31',
+            auth_time => time + 60),
+ main::from('alice', 's667', '81.2.69.142', 'python-requests/2.31',
+            auth_time => time + 60),
+ main::from('alice', 's2', $::SE, 'laptop', auth_time => time - 60),
+ main::from('alice', 's2', $::SE, 'laptop', auth_time => time + 60),
+ main::from('alice', 's3', $::SE, 'laptop', auth_time => time - 60), ""]
+--- error_code eval
+[200, 401, 401, 401, 401, 200, 200, 200]
+--- response_headers eval
+["X-Score: 0\nX-Status: ALLOW", "X-Score: 90\nX-Status: REVOKED",
+ "X-Status: REVOKED", "X-Score: 90\nX-Status: REVOKED",
+ "X-Score: 40\nX-Status: STEP_UP", "X-Status: ALLOW",
+ "X-Score: 0\nX-Status: ALLOW", ""]
+--- response_body_like eval
+[("") x 7,
+ qr/^\{"subject":"alice","seen":\d+,"devices":\[\{"seen":\d+\}\],"networks":\[\{"asn":209,"seen":\d+\},\{"asn":29518,"seen":\d+\}\],"countries":\[\{"country":"US","seen":\d+\},\{"country":"SE","seen":\d+\}\]\}$/]
