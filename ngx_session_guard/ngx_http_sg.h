@@ -145,6 +145,7 @@ struct ngx_http_sg_loc_conf_s {
     ngx_uint_t                  travel_floor;   /* km */
     ngx_http_complex_value_t   *absolute;
     ngx_http_complex_value_t   *idle;
+    ngx_http_complex_value_t   *known_device; /* absolute, on a known one */
     time_t                      shorten;
     ngx_http_sg_limit_t         limit;
     ngx_str_t                   acr_values;

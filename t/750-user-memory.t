@@ -575,3 +575,55 @@ memory nothing; the user's own trip (a new network and country, her laptop:
 --- response_body_like eval
 [("") x 7,
  qr/^\{"subject":"alice","seen":\d+,"devices":\[\{"seen":\d+\}\],"networks":\[\{"asn":209,"seen":\d+\},\{"asn":29518,"seen":\d+\}\],"countries":\[\{"country":"US","seen":\d+\},\{"country":"SE","seen":\d+\}\]\}$/]
+
+
+
+=== TEST 27: known_device: a session begun on a device its user is known to use lives longer, until it is seen on one the user is not known to use
+The first session teaches the laptop (1h); a second one on it gets 7d, kept
+when the network changes; a session on a new phone gets 1h; the trusted
+session seen on a tablet nobody knows falls back to 1h for good.
+--- http_config
+    session_guard_zone zone=sg:1m max_lifetime=30d memory=30d;
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_lifetime absolute=1h known_device=$known;
+        set $known 7d;
+        if ($http_x_known) {
+            set $known $http_x_known;
+        }
+        add_header X-Life $session_guard_session_lifetime always;
+        add_header X-Status $session_guard_status always;
+    }
+--- request eval
+[("GET /t") x 7]
+--- more_headers eval
+[main::from('alice', 's1', $::US, 'laptop'),
+ main::from('alice', 's2', $::US, 'laptop'),
+ main::from('alice', 's2', $::SE, 'laptop'),
+ main::from('alice', 's3', $::US, 'phone'),
+ main::from('alice', 's2', $::US, 'tablet'),
+ main::from('alice', 's2', $::US, 'laptop'),
+ main::from('alice', 's4', $::US, 'laptop') . "\nX-Known: 90d"]
+--- response_headers eval
+["X-Life: 3600", "X-Life: 604800", "X-Life: 604800", "X-Life: 3600",
+ "X-Life: 3600", "X-Life: 3600", "X-Life: 2592000"]
+
+
+
+=== TEST 28: known_device= that is not a time fails the request
+--- config
+    location /t {
+        session_guard zone=sg;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_lifetime known_device=$http_x_known;
+    }
+--- request eval
+["GET /t"]
+--- more_headers eval
+[main::from('alice', 's1', $::US) . "\nX-Known: forever"]
+--- error_code eval
+[500]
+--- error_log
+session_guard: invalid lifetime "forever"

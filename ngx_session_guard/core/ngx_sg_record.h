@@ -50,6 +50,11 @@
  * until the context changes
  */
 #define NGX_SG_REC_KNOWN                0x08
+/*
+ * begun on a device its user's memory knew: the location's known_device
+ * lifetime applies (set and cleared by the glue, ngx_http_sg_session.c)
+ */
+#define NGX_SG_REC_TRUSTED              0x10
 
 /*
  * the record's revoke_reason: a signal id, NGX_SG_REASON_CONDITION plus a

@@ -54,6 +54,7 @@ typedef struct {
     ngx_sg_risk_t                *risk;
     ngx_http_sg_memory_t          mem;
     ngx_http_sg_memory_conds_t    mc;
+    time_t                        known_device; /* lifetime; 0: none */
 } ngx_http_sg_check_t;
 
 
@@ -210,6 +211,18 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
     /* a zone that keeps users' memories: the wrapped update */
 
     if (slcf->zone->memory_ttl && sub.len) {
+
+        if (ngx_http_sg_lifetime_value(r, slcf->known_device,
+                                       &chk.known_device)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (risk.max_lifetime && chk.known_device > risk.max_lifetime) {
+            chk.known_device = risk.max_lifetime;
+        }
+
         chk.risk = &risk;
         chk.mem.cur = &risk.cur;
         mem = &chk.mem;
@@ -761,6 +774,24 @@ ngx_http_sg_memory_update(ngx_sg_record_t *rec, ngx_uint_t created,
              */
             rec->cond_ok &= ~((uint32_t) 1 << chk->mc.bit[k]);
         }
+    }
+
+    /*
+     * A session begun on a device its user is known to use may live for
+     * known_device; once it is seen on another device, it may not.
+     */
+
+    if (created && (chk->mem.fresh & NGX_HTTP_SG_KNOWN_DEVICE)) {
+        rec->flags |= NGX_SG_REC_TRUSTED;
+
+    } else if (chk->mem.checked
+               && !(chk->mem.fresh & NGX_HTTP_SG_KNOWN_DEVICE))
+    {
+        rec->flags &= ~NGX_SG_REC_TRUSTED;
+    }
+
+    if ((rec->flags & NGX_SG_REC_TRUSTED) && chk->known_device) {
+        chk->risk->absolute = chk->known_device;
     }
 
     rc = ngx_sg_risk_update(rec, created, chk->risk);

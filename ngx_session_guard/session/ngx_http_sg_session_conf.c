@@ -411,6 +411,19 @@ ngx_http_sg_lifetime(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
+        if (ngx_strncmp(value[i].data, "known_device=", 13) == 0) {
+            v.data = value[i].data + 13;
+            v.len = value[i].len - 13;
+
+            if (ngx_http_sg_compile(cf, &v, &slcf->known_device)
+                != NGX_CONF_OK)
+            {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
         if (ngx_strncmp(value[i].data, "idle=", 5) == 0) {
             v.data = value[i].data + 5;
             v.len = value[i].len - 5;
@@ -501,6 +514,7 @@ ngx_http_sg_session_init_conf(ngx_http_sg_loc_conf_t *conf)
     conf->travel_floor = NGX_CONF_UNSET_UINT;
     conf->absolute = NGX_CONF_UNSET_PTR;
     conf->idle = NGX_CONF_UNSET_PTR;
+    conf->known_device = NGX_CONF_UNSET_PTR;
     conf->shorten = NGX_CONF_UNSET;
     conf->assurance_req = NGX_CONF_UNSET_PTR;
     conf->limit.max_sessions = NGX_CONF_UNSET_UINT;
@@ -532,6 +546,7 @@ ngx_http_sg_session_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
     ngx_conf_merge_uint_value(conf->travel_floor, prev->travel_floor, 100);
     ngx_conf_merge_ptr_value(conf->absolute, prev->absolute, NULL);
     ngx_conf_merge_ptr_value(conf->idle, prev->idle, NULL);
+    ngx_conf_merge_ptr_value(conf->known_device, prev->known_device, NULL);
     ngx_conf_merge_sec_value(conf->shorten, prev->shorten, 15 * 60);
     ngx_conf_merge_uint_value(conf->limit.max_sessions,
                               prev->limit.max_sessions, 0);

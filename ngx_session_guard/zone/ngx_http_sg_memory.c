@@ -232,7 +232,8 @@ ngx_http_sg_shm_memory_mark(ngx_http_sg_memory_t *mem, ngx_sg_record_t *rec)
 
 /*
  * What in cur is new to the user's memory: NGX_HTTP_SG_NEW_* bits, 0 when
- * the zone keeps no memory or the user has none.
+ * the zone keeps no memory or the user has none; and
+ * NGX_HTTP_SG_KNOWN_DEVICE when its device is remembered.
  */
 
 ngx_uint_t
@@ -278,6 +279,10 @@ ngx_http_sg_shm_memory_new(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
 
         if (base && !known) {
             fresh |= NGX_HTTP_SG_NEW_DEVICE;
+        }
+
+        if (known) {
+            fresh |= NGX_HTTP_SG_KNOWN_DEVICE;
         }
     }
 

@@ -145,6 +145,7 @@ typedef struct ngx_http_sg_zone_s  ngx_http_sg_zone_t;
 #define NGX_HTTP_SG_NEW_NETWORK     0x02
 #define NGX_HTTP_SG_NEW_COUNTRY     0x04
 #define NGX_HTTP_SG_NEW_COUNT       3
+#define NGX_HTTP_SG_KNOWN_DEVICE    0x08    /* the device is remembered */
 
 typedef struct {
     ngx_sg_bind_t              *cur;       /* in: the request's context */
