@@ -150,6 +150,12 @@ typedef struct {
  */
 uint32_t ngx_sg_level_hash(u_char *data, size_t len);
 
+/* revoked because its lifetime ended (absolute or idle), not for a cause */
+#define ngx_sg_record_ended(rec)                                             \
+    ((rec)->revoked == NGX_SG_REVOKED_POLICY                                 \
+     && ((rec)->revoke_reason == NGX_SG_REASON_EXPIRED                       \
+         || (rec)->revoke_reason == NGX_SG_REASON_IDLE))
+
 
 /* "", "policy", "api", "logout", "limit", "ssf": by NGX_SG_REVOKED_* */
 extern ngx_str_t  ngx_sg_revoked_names[];

@@ -146,11 +146,8 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
 
     if (rec->revoked) {
         /* an ended lifetime keeps being reported as such */
-        risk->verdict = (rec->revoked == NGX_SG_REVOKED_POLICY
-                         && (rec->revoke_reason == NGX_SG_REASON_EXPIRED
-                             || rec->revoke_reason == NGX_SG_REASON_IDLE))
-                        ? NGX_SG_RISK_EXPIRED
-                        : NGX_SG_RISK_REVOKED;
+        risk->verdict = ngx_sg_record_ended(rec) ? NGX_SG_RISK_EXPIRED
+                                                 : NGX_SG_RISK_REVOKED;
         return NGX_OK;
     }
 

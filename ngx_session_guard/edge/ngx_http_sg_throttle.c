@@ -448,8 +448,7 @@ ngx_http_sg_throttle_suspect(ngx_http_sg_ctx_t *ctx)
     switch (rec->revoked) {
 
     case NGX_SG_REVOKED_POLICY:
-        return rec->revoke_reason != NGX_SG_REASON_EXPIRED
-               && rec->revoke_reason != NGX_SG_REASON_IDLE;
+        return !ngx_sg_record_ended(rec);
 
     case NGX_SG_REVOKED_API:
     case NGX_SG_REVOKED_SSF:
