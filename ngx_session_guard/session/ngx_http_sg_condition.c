@@ -189,7 +189,7 @@ ngx_http_sg_condition_init(ngx_conf_t *cf, ngx_http_sg_main_conf_t *smcf)
                 return NGX_ERROR;
             }
 
-            c->memory = (ngx_uint_t) 1 << i;
+            c->memory = i + 1;
         }
     }
 
@@ -447,7 +447,11 @@ ngx_http_sg_conditions(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     for (i = 0; i < smcf->conditions->nelts; i++) {
 
         if (c[i].memory) {
-            /* judged under the zone's lock: only the actions now */
+            /* judged under the lock of a zone with memories: actions only */
+
+            if (!slcf->zone->memory_ttl) {
+                continue;
+            }
 
             if (ngx_http_sg_condition_actions(r, slcf, &c[i], &acts)
                 != NGX_OK)
@@ -455,11 +459,9 @@ ngx_http_sg_conditions(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
                 return NGX_ERROR;
             }
 
-            for (k = 0; !(c[i].memory & ((ngx_uint_t) 1 << k)); k++) {
-                /* void */
-            }
+            k = c[i].memory - 1;
 
-            mc->kinds |= c[i].memory;
+            mc->kinds |= (ngx_uint_t) 1 << k;
             mc->bit[k] = c[i].bit;
             mc->acts[k] = acts;
             continue;

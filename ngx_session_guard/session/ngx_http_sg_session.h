@@ -75,7 +75,8 @@ typedef struct {
     ngx_uint_t                  bit;        /* < NGX_SG_COND_MAX */
     ngx_array_t                *values;     /* ngx_http_complex_value_t */
     ngx_uint_t                  anonymous;  /* the databases' too */
-    ngx_uint_t                  memory;     /* NGX_HTTP_SG_NEW_*: one of
+    ngx_uint_t                  memory;     /* 1 + the NGX_HTTP_SG_NEW_*
+                                               bit's index; 0: not one of
                                                the users' memory's */
 } ngx_http_sg_condition_t;
 

@@ -128,22 +128,9 @@ ngx_http_sg_zone_learn(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 void
 ngx_http_sg_shm_memory_drop(ngx_http_sg_zone_t *zone)
 {
-    u_char              *base;
-    ngx_http_sg_link_t  *h, *l;
-
-    base = ngx_http_sg_base(zone);
-    h = &zone->sh->memory_lru;
-
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    for (l = ngx_http_sg_link_last(base, h);
-         l != h;
-         l = ngx_http_sg_link_last(base, h))
-    {
-        ngx_http_sg_shm_free_memory(zone,
-                                    ngx_http_sg_data(l,
-                                        ngx_http_sg_memory_node_t, queue));
-    }
+    (void) ngx_http_sg_shm_evict_memories(zone, zone->sh->nmemories);
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
 }
@@ -213,21 +200,6 @@ ngx_http_sg_shm_memory_check(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
 
     mem->checked = 1;
     mem->fresh = ngx_http_sg_shm_memory_new(zone, sub, cur, now);
-}
-
-/*
- * After the update: the record is asked again on its next request until
- * ngx_http_sg_zone_learn() marks it, once the request is finally allowed.
- */
-
-void
-ngx_http_sg_shm_memory_mark(ngx_http_sg_memory_t *mem, ngx_sg_record_t *rec)
-{
-    rec->flags &= ~NGX_SG_REC_KNOWN;
-
-    if (rec->revoked) {
-        mem->learn = 0;
-    }
 }
 
 /*
@@ -562,23 +534,20 @@ ngx_http_sg_memory_alloc(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
      * time after memory_users was lowered by a reload.
      */
 
-    for (i = 0; zone->sh->nmemories >= zone->memory_users; i++) {
+    if (zone->sh->nmemories >= zone->memory_users) {
+        (void) ngx_http_sg_shm_evict_memories(zone,
+                       ngx_min(zone->sh->nmemories - zone->memory_users + 1,
+                               8));
 
-        l = ngx_http_sg_link_last(base, h);
-
-        if (l == h || i == 8) {
+        if (zone->sh->nmemories >= zone->memory_users) {
             return NULL;
         }
-
-        ngx_http_sg_shm_free_memory(zone,
-                                ngx_http_sg_data(l, ngx_http_sg_memory_node_t,
-                                                 queue));
     }
 
     /*
      * A full zone: no memory is freed for another (they may not share a
      * size), and no session for a memory; sessions make memories give
-     * way instead (ngx_http_sg_shm_memory_evict()).
+     * way instead (ngx_http_sg_shm_evict_memories()).
      */
 
     node = ngx_slab_calloc_locked(zone->shpool, size);

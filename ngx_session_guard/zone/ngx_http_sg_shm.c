@@ -38,8 +38,6 @@ static void ngx_http_sg_end(ngx_http_sg_zone_t *zone,
     ngx_http_sg_node_t *sn, time_t now);
 static ngx_uint_t ngx_http_sg_evict(ngx_http_sg_zone_t *zone,
     ngx_http_sg_link_t *h, time_t now, ngx_uint_t n, ngx_uint_t *evicted);
-static ngx_uint_t ngx_http_sg_evict_memories(ngx_http_sg_zone_t *zone,
-    ngx_uint_t n);
 static void *ngx_http_sg_alloc(ngx_http_sg_zone_t *zone, size_t size,
     time_t now, ngx_uint_t rounds, ngx_uint_t *evicted, ngx_uint_t unauth);
 
@@ -301,12 +299,12 @@ ngx_http_sg_shm_free_memory(ngx_http_sg_zone_t *zone,
 
 
 /*
- * Room for a record: up to n of the least recently learned memories are
- * forgotten (a memory is advice, a live session is not); how many.
+ * Up to n of the least recently learned memories are forgotten (for a
+ * record: a memory is advice, a live session is not); how many.
  */
 
-static ngx_uint_t
-ngx_http_sg_evict_memories(ngx_http_sg_zone_t *zone, ngx_uint_t n)
+ngx_uint_t
+ngx_http_sg_shm_evict_memories(ngx_http_sg_zone_t *zone, ngx_uint_t n)
 {
     u_char              *base;
     ngx_uint_t           i;
@@ -589,9 +587,9 @@ ngx_http_sg_alloc(ngx_http_sg_zone_t *zone, size_t size, time_t now,
         /* users' memories give way before authenticated sessions */
 
         if (freed < NGX_HTTP_SG_EVICT_BATCH && !unauth) {
-            freed += ngx_http_sg_evict_memories(zone,
-                                                NGX_HTTP_SG_EVICT_BATCH
-                                                - freed);
+            freed += ngx_http_sg_shm_evict_memories(zone,
+                                                    NGX_HTTP_SG_EVICT_BATCH
+                                                    - freed);
         }
 
         if (freed < NGX_HTTP_SG_EVICT_BATCH && !unauth) {

@@ -474,9 +474,9 @@ void ngx_http_sg_shm_memory_check(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
     time_t now);
 void ngx_http_sg_shm_free_memory(ngx_http_sg_zone_t *zone,
     ngx_http_sg_memory_node_t *m);
+ngx_uint_t ngx_http_sg_shm_evict_memories(ngx_http_sg_zone_t *zone,
+    ngx_uint_t n);
 void ngx_http_sg_shm_memory_drop(ngx_http_sg_zone_t *zone);
-void ngx_http_sg_shm_memory_mark(ngx_http_sg_memory_t *mem,
-    ngx_sg_record_t *rec);
 ngx_uint_t ngx_http_sg_shm_memory_new(ngx_http_sg_zone_t *zone,
     ngx_str_t *sub, ngx_sg_bind_t *cur, time_t now);
 ngx_int_t ngx_http_sg_shm_memory_learn(ngx_http_sg_zone_t *zone,

@@ -172,7 +172,7 @@ ngx_http_sg_state_walk(ngx_http_sg_zone_t *zone, ngx_http_sg_state_buf_t *b,
     u_char                     *base, *count;
     int64_t                     expires;
     uint16_t                    len;
-    uint32_t                    nblocks;
+    uint32_t                    nblocks, nmemories;
     ngx_uint_t                  n;
     ngx_rbtree_node_t          *node;
     ngx_http_sg_jti_t          *jn;
@@ -292,7 +292,7 @@ ngx_http_sg_state_walk(ngx_http_sg_zone_t *zone, ngx_http_sg_state_buf_t *b,
 
     count = b->pos;
     b->pos += sizeof(uint32_t);
-    nblocks = 0;
+    nmemories = 0;
 
     for (l = ngx_http_sg_link_last(base, &sh->memory_lru);
          l != &sh->memory_lru;
@@ -305,10 +305,10 @@ ngx_http_sg_state_walk(ngx_http_sg_zone_t *zone, ngx_http_sg_state_buf_t *b,
         }
 
         b->pos = ngx_http_sg_shm_memory_put(mn, b->pos);
-        nblocks++;
+        nmemories++;
     }
 
-    ngx_memcpy(count, &nblocks, sizeof(uint32_t));
+    ngx_memcpy(count, &nmemories, sizeof(uint32_t));
 
     return NGX_OK;
 }

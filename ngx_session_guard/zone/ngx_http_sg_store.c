@@ -316,7 +316,8 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     rc = update ? update(&rec, created, data) : NGX_OK;
 
     if (mem && mem->checked) {
-        ngx_http_sg_shm_memory_mark(mem, &rec);
+        /* asked again until ngx_http_sg_zone_learn() marks it */
+        rec.flags &= ~NGX_SG_REC_KNOWN;
     }
 
     was = sn->revoked;
