@@ -79,15 +79,16 @@ sub to_format1 {
     close $in;
     my ($ver, $order, $rsize, $nlen, $ns, $nj) = unpack('x8 L6', $d);
     die "format $ver, record $rsize"
-        unless ($ver == 3 || $ver == 4) && $rsize == 216;
+        unless ($ver >= 3 && $ver <= 5) && $rsize >= 216;
     my $p = 8 + 6 * 4 + 8 + $nlen;
     my $out = substr($d, 0, $p);
     substr($out, 8, 4) = pack('L', 1);
     substr($out, 16, 4) = pack('L', 200);
     for (1 .. $ns) {
         my ($il, $sl) = unpack('S2', substr($d, $p, 4));
-        $out .= substr($d, $p, 4 + 200) . substr($d, $p + 4 + 216, $il + $sl);
-        $p += 4 + 216 + $il + $sl;
+        $out .= substr($d, $p, 4 + 200)
+              . substr($d, $p + 4 + $rsize, $il + $sl);
+        $p += 4 + $rsize + $il + $sl;
     }
     # the jti entries as they are; the blocked subjects (format 3) and the
     # users' memories (format 4) left out

@@ -141,6 +141,17 @@ typedef struct {
      * by their bit: they do not ask it again.
      */
     uint32_t                    cond_ok;
+
+    /*
+     * The last answer of a risk service (session_guard_risk_service),
+     * used until risk_until instead of asking again: its actions
+     * (NGX_SG_ACT_*, 0: allow) and its score.  risk_until 0: none.
+     * Since format 5 of the state file.
+     */
+    uint32_t                    risk_until;
+    uint16_t                    risk_score;
+    u_char                      risk_acts;
+    u_char                      risk_pad;
 } ngx_sg_record_t;
 
 

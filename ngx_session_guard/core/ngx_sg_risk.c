@@ -39,6 +39,8 @@ static void ngx_sg_risk_revoke(ngx_sg_record_t *rec, ngx_sg_risk_t *risk,
     ngx_uint_t reason);
 static void ngx_sg_risk_accept(ngx_sg_record_t *rec, ngx_sg_risk_t *risk);
 static ngx_uint_t ngx_sg_risk_sum(ngx_sg_risk_t *risk, uint32_t conds);
+static void ngx_sg_risk_keep_answer(ngx_sg_record_t *rec,
+    ngx_sg_risk_t *risk);
 static ngx_uint_t ngx_sg_risk_score(ngx_sg_record_t *rec,
     ngx_sg_risk_t *risk, ngx_uint_t *score_revoke);
 
@@ -114,6 +116,10 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
 
     if (rec->token_exp < risk->now + risk->max_lifetime) {
         rec->token_exp = risk->now + risk->max_lifetime;
+    }
+
+    if (risk->service_until && !rec->revoked) {
+        ngx_sg_risk_keep_answer(rec, risk);
     }
 
     if (created) {
@@ -305,6 +311,27 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
     ngx_sg_risk_accept(rec, risk);
 
     return NGX_OK;
+}
+
+
+/*
+ * A risk service's fresh answer, kept for the next requests.  Its step-up
+ * is asked once (cond_ok) while the service keeps asking for it; a new
+ * request for one after an answer without it asks again.
+ */
+
+static void
+ngx_sg_risk_keep_answer(ngx_sg_record_t *rec, ngx_sg_risk_t *risk)
+{
+    if ((risk->service_acts & NGX_SG_ACT_STEP_UP)
+        && !(rec->risk_acts & NGX_SG_ACT_STEP_UP))
+    {
+        rec->cond_ok &= ~((uint32_t) 1 << risk->service_bit);
+    }
+
+    rec->risk_until = (uint32_t) risk->service_until;
+    rec->risk_acts = (u_char) risk->service_acts;
+    rec->risk_score = (uint16_t) risk->service_score;
 }
 
 

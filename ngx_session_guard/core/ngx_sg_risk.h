@@ -135,6 +135,19 @@ typedef struct {
     ngx_sg_risk_threshold_t    *thresholds;
     ngx_uint_t                  nthresholds;
 
+    /*
+     * in: a fresh answer of a risk service, kept in the record until
+     * service_until (0: none to keep), its actions and score.  Its
+     * actions apply as those of the condition of bit service_bit (set by
+     * the caller with the others); a step-up the session met for that
+     * condition is forgotten when this answer asks for step_up and the
+     * one kept before did not.
+     */
+    time_t                      service_until;
+    ngx_uint_t                  service_acts;
+    ngx_uint_t                  service_score;
+    ngx_uint_t                  service_bit;
+
     /* out */
     ngx_uint_t                  verdict;    /* NGX_SG_RISK_* */
     ngx_uint_t                  signals;    /* fired: 1 << NGX_SG_SIG_* */

@@ -24,7 +24,7 @@
  * reads the records of earlier formats, shorter, with zeros after them.
  */
 typedef char  ngx_sg_state_record_check[
-    sizeof(void *) != 8 || sizeof(ngx_sg_record_t) == 216 ? 1 : -1];
+    sizeof(void *) != 8 || sizeof(ngx_sg_record_t) == 224 ? 1 : -1];
 
 typedef char  ngx_sg_state_memory_check[
     sizeof(ngx_sg_state_memory_t) == 240 ? 1 : -1];
@@ -90,7 +90,8 @@ ngx_sg_state_parse(ngx_sg_state_t *st, u_char *buf, size_t len,
     p = ngx_sg_state_u32(p, &v);
 
     if (v != (version == 1 ? NGX_SG_STATE_V1_RECORD
-                           : sizeof(ngx_sg_record_t)))
+              : version < 5 ? NGX_SG_STATE_V2_RECORD
+              : sizeof(ngx_sg_record_t)))
     {
         *reason = "written by another version of the module";
         return NGX_DECLINED;

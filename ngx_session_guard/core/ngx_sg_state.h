@@ -21,8 +21,9 @@
  *
  *   header   magic "NGXSGST\n" (8 bytes), format version u32 (4), byte
  *            order mark u32 (0x01020304), record size u32 (sizeof
- *            ngx_sg_record_t: 216; 200 in format 1, whose records lack
- *            the fields from assurance_ns on and are read with zeros
+ *            ngx_sg_record_t: 224; 200 in format 1, whose records lack
+ *            the fields from assurance_ns on, and 216 in formats 2 to 4,
+ *            whose records lack those from risk_until on: read with zeros
  *            there), zone name length u32, number of sessions
  *            u32, number of jti entries u32, time of the snapshot i64;
  *            then the zone name
@@ -56,8 +57,9 @@
 #define NGX_SG_JTI_HASHED          0x8000
 
 #define NGX_SG_STATE_MAGIC         "NGXSGST\n"
-#define NGX_SG_STATE_VERSION       4
+#define NGX_SG_STATE_VERSION       5
 #define NGX_SG_STATE_V1_RECORD     200   /* format 1's record size */
+#define NGX_SG_STATE_V2_RECORD     216   /* formats 2 to 4 */
 #define NGX_SG_STATE_ORDER         0x01020304
 
 #define NGX_SG_STATE_HEADER        (8 + 6 * sizeof(uint32_t)                \

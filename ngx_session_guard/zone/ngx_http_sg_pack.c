@@ -77,6 +77,9 @@ ngx_http_sg_shm_pack(ngx_sg_record_t *rec, ngx_http_sg_node_t *sn)
     sn->assurance = rec->assurance;
     sn->assurance_since = rec->assurance_since;
     sn->cond_ok = rec->cond_ok;
+    sn->risk_until = rec->risk_until;
+    sn->risk_score = rec->risk_score;
+    sn->risk_acts = rec->risk_acts;
 
     ngx_http_sg_pack_bind(&rec->initial, &sn->initial);
     ngx_http_sg_pack_bind(&rec->last, &sn->last);
@@ -108,6 +111,9 @@ ngx_http_sg_shm_unpack(ngx_http_sg_node_t *sn, ngx_sg_record_t *rec)
     rec->assurance = sn->assurance;
     rec->assurance_since = sn->assurance_since;
     rec->cond_ok = sn->cond_ok;
+    rec->risk_until = sn->risk_until;
+    rec->risk_score = sn->risk_score;
+    rec->risk_acts = sn->risk_acts;
 
     ngx_http_sg_unpack_bind(&sn->initial, &rec->initial);
     ngx_http_sg_unpack_bind(&sn->last, &rec->last);

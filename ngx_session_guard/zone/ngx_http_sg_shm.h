@@ -30,7 +30,8 @@
  *
  * Lists link records by 32-bit offsets from the start of the zone,
  * counted in 4-byte units (zones up to 16G): half of an ngx_queue_t, which
- * keeps a session with an id of up to 78 bytes in one 256-byte slab chunk.
+ * keeps a session with an id of up to 54 bytes (a digest of a cookie is 50)
+ * in one 256-byte slab chunk.
  *
  * A session is relinked at the head of its LRU queue when used, but at
  * most once a second ("touched"): the queue's order is that of the last
@@ -87,7 +88,7 @@
 
 
 /* the layout of the zone: changed whenever the shared structures change */
-#define NGX_HTTP_SG_SHM_LAYOUT      0xf3a9c5e100000009ULL
+#define NGX_HTTP_SG_SHM_LAYOUT      0xf3a9c5e10000000aULL
 
 /* zone bytes per bucket of the session index: a session takes 256 */
 #define NGX_HTTP_SG_BUCKET_BYTES    256
@@ -167,6 +168,9 @@ typedef struct {
     uint32_t                    assurance;
     uint32_t                    assurance_since;
     uint32_t                    cond_ok;
+    uint32_t                    risk_until;  /* a risk service's answer */
+    uint16_t                    risk_score;
+    u_char                      risk_acts;
 
     ngx_http_sg_pbind_t         initial;
     ngx_http_sg_pbind_t         last;

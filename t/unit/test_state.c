@@ -34,8 +34,11 @@ st_put16(u_char *p, uint16_t v)
 }
 
 
+/* a session entry with a record of "size" bytes (its first ones) */
+
 static u_char *
-st_session(u_char *p, const char *id, const char *sub, u_char revoked)
+st_session(u_char *p, const char *id, const char *sub, u_char revoked,
+    size_t size)
 {
     ngx_sg_record_t  rec;
 
@@ -48,10 +51,13 @@ st_session(u_char *p, const char *id, const char *sub, u_char revoked)
     rec.assurance_ns = 0x11111111;
     rec.assurance = 0x22222222;
     rec.assurance_since = 1700000060;
+    rec.risk_until = 1700000070;
+    rec.risk_acts = 0x22;
+    rec.risk_score = 700;
 
     p = st_put16(p, (uint16_t) strlen(id));
     p = st_put16(p, (uint16_t) strlen(sub));
-    p = ngx_cpymem(p, &rec, sizeof(ngx_sg_record_t));
+    p = ngx_cpymem(p, &rec, size);
     p = ngx_cpymem(p, id, strlen(id));
 
     return ngx_cpymem(p, sub, strlen(sub));
@@ -130,37 +136,48 @@ st_seal(st_file_t *f)
 
 /*
  * two sessions (one revoked), two jti entries (one hashed), two blocked
- * subjects, two users' memories
+ * subjects, two users' memories; in format "version" (2 to the current):
+ * the records of its size, blocks from format 3, memories from 4
  */
 
 static void
-st_good(st_file_t *f)
+st_make(st_file_t *f, uint32_t version)
 {
-    u_char  *p;
+    u_char    *p;
+    uint32_t   size;
 
     ngx_memzero(f, sizeof(st_file_t));
 
+    size = (version < 5) ? NGX_SG_STATE_V2_RECORD : sizeof(ngx_sg_record_t);
+
     p = ngx_sg_state_header(f->data, &st_zone, 2, 2, 1700000200);
+
+    ngx_memcpy(f->data + 8, &version, sizeof(uint32_t));
+    ngx_memcpy(f->data + 16, &size, sizeof(uint32_t));
 
     f->sessions = p;
 
-    p = st_session(p, "s-revoked", "alice", 2);
-    p = st_session(p, "s1", "", 0);
+    p = st_session(p, "s-revoked", "alice", 2, size);
+    p = st_session(p, "s1", "", 0, size);
     p = st_jti(p, 5, "jti-1");
     p = st_jti(p, NGX_SG_JTI_HASHED | 32,
                "0123456789abcdef0123456789abcdef");
 
     f->blocks = p;
 
-    p = st_blocks(p, 2);
-    p = st_block(p, "mallory", 1700000150);
-    p = st_block(p, "eve", 1700000160);
+    if (version >= 3) {
+        p = st_blocks(p, 2);
+        p = st_block(p, "mallory", 1700000150);
+        p = st_block(p, "eve", 1700000160);
+    }
 
     f->memories = p;
 
-    p = st_memories(p, 2);
-    p = st_memory(p, "alice", 1700000170, 29518);
-    p = st_memory(p, "bob", 1700000180, 209);
+    if (version >= 4) {
+        p = st_memories(p, 2);
+        p = st_memory(p, "alice", 1700000170, 29518);
+        p = st_memory(p, "bob", 1700000180, 209);
+    }
 
     f->len = p - f->data + NGX_SG_STATE_DIGEST;
 
@@ -168,23 +185,25 @@ st_good(st_file_t *f)
 }
 
 
+static void
+st_good(st_file_t *f)
+{
+    st_make(f, NGX_SG_STATE_VERSION);
+}
+
+
 /*
- * The same as a file of format 3 (no memories), for the checks of what
- * comes before them, whose outcome depends on the bytes that follow
+ * A file of format 3 (no memories, records of 216 bytes), for the checks
+ * of what comes before the memories, whose outcome depends on the bytes
+ * that follow
  */
+
+#define ST_SESSION3  (2 * sizeof(uint16_t) + NGX_SG_STATE_V2_RECORD)
 
 static void
 st_good3(st_file_t *f)
 {
-    uint32_t  v;
-
-    st_good(f);
-
-    v = 3;
-    ngx_memcpy(f->data + 8, &v, sizeof(uint32_t));
-    f->len = f->memories - f->data + NGX_SG_STATE_DIGEST;
-
-    st_seal(f);
+    st_make(f, 3);
 }
 
 
@@ -246,6 +265,9 @@ test_good(void **state)
     assert_int_equal(rec.assurance_ns, 0x11111111);
     assert_int_equal(rec.assurance, 0x22222222);
     assert_int_equal(rec.assurance_since, 1700000060);
+    assert_int_equal(rec.risk_until, 1700000070);
+    assert_int_equal(rec.risk_acts, 0x22);
+    assert_int_equal(rec.risk_score, 700);
 
     assert_int_equal(ngx_sg_state_next_session(&st, &id, &sub, &rec),
                      NGX_OK);
@@ -402,6 +424,61 @@ test_format1(void **state)
     st_seal(&old);
 
     assert_string_equal(st_parse(&old), "truncated session");
+}
+
+
+/*
+ * Formats 2 to 4 (records of 216 bytes, before the risk service's answer):
+ * read, with zeros in the fields they did not have; a format 4 file with
+ * this format's record size is refused
+ */
+
+static void
+test_format4(void **state)
+{
+    uint32_t          v, version;
+    ngx_str_t         id, sub;
+    st_file_t         f;
+    const char       *reason;
+    ngx_sg_state_t    st;
+    ngx_sg_record_t   rec;
+
+    for (version = 2; version <= 4; version++) {
+        st_make(&f, version);
+
+        assert_int_equal(ngx_sg_state_parse(&st, f.data, f.len, &st_zone,
+                                            &reason), NGX_OK);
+        assert_int_equal(st.sessions, 2);
+        assert_int_equal(st.blocks, version >= 3 ? 2 : 0);
+        assert_int_equal(st.memories, version >= 4 ? 2 : 0);
+
+        assert_int_equal(ngx_sg_state_next_session(&st, &id, &sub, &rec),
+                         NGX_OK);
+        assert_true(id.len == 9
+                    && ngx_memcmp(id.data, "s-revoked", 9) == 0);
+        assert_int_equal(rec.assurance_since, 1700000060);
+        assert_int_equal(rec.risk_until, 0);
+        assert_int_equal(rec.risk_acts, 0);
+        assert_int_equal(rec.risk_score, 0);
+
+        assert_int_equal(ngx_sg_state_next_session(&st, &id, &sub, &rec),
+                         NGX_OK);
+        assert_true(id.len == 2 && ngx_memcmp(id.data, "s1", 2) == 0);
+    }
+
+    st_make(&f, 4);
+    v = sizeof(ngx_sg_record_t);
+    ngx_memcpy(f.data + 16, &v, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f),
+                        "written by another version of the module");
+
+    st_good(&f);
+    v = NGX_SG_STATE_V2_RECORD;
+    ngx_memcpy(f.data + 16, &v, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f),
+                        "written by another version of the module");
 }
 
 
@@ -568,9 +645,9 @@ test_records(void **state)
 
     st_good3(&f);
     v = NGX_SG_ID_MAX;
-    ngx_memcpy(f.sessions + NGX_SG_STATE_SESSION + 9 + 5, &v,
+    ngx_memcpy(f.sessions + ST_SESSION3 + 9 + 5, &v,
                sizeof(uint16_t));
-    f.len = f.sessions + NGX_SG_STATE_SESSION * 2 + 9 + 5 + 2
+    f.len = f.sessions + ST_SESSION3 * 2 + 9 + 5 + 2
             + NGX_SG_STATE_DIGEST - f.data;
     st_seal(&f);
     assert_string_equal(st_parse(&f), "truncated session");
@@ -632,7 +709,7 @@ test_jti(void **state)
     };
 
     st_good3(&f);
-    jti = f.sessions + 2 * NGX_SG_STATE_SESSION + 9 + 5 + 2;
+    jti = f.sessions + 2 * ST_SESSION3 + 9 + 5 + 2;
 
     for (p = (u_char *) bad; p < (u_char *) bad + sizeof(bad); p += 2) {
         st_good3(&f);
@@ -836,16 +913,16 @@ test_memories(void **state)
 
     /* a format 3 file has no memories section: one there is trailing */
 
-    st_good(&f);
+    st_make(&f, 4);
     n = 3;
     ngx_memcpy(f.data + 8, &n, sizeof(uint32_t));
     st_seal(&f);
     assert_string_equal(st_parse(&f), "trailing data");
 
-    /* a format 5 file is not read */
+    /* a format 6 file is not read */
 
     st_good(&f);
-    n = 5;
+    n = 6;
     ngx_memcpy(f.data + 8, &n, sizeof(uint32_t));
     st_seal(&f);
     assert_string_equal(st_parse(&f), "unknown format version");
@@ -858,6 +935,8 @@ main(void)
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test_setup_teardown(test_good, sg_setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_header, sg_setup, sg_teardown),
+        cmocka_unit_test_setup_teardown(test_format4, sg_setup,
+                                        sg_teardown),
         cmocka_unit_test_setup_teardown(test_format1, sg_setup,
                                         sg_teardown),
         cmocka_unit_test_setup_teardown(test_digest, sg_setup, sg_teardown),
