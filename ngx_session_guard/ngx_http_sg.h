@@ -31,6 +31,7 @@
 #include "ngx_sg_logout.h"
 #include "ngx_sg_set.h"
 #include "ngx_sg_risk.h"
+#include "ngx_sg_answer.h"
 #include "ngx_sg_sketch.h"
 
 
@@ -108,6 +109,9 @@ struct ngx_http_sg_main_conf_s {
     ngx_array_t                *scales;     /* ngx_http_sg_scale_t */
     ngx_array_t                *conditions; /* ngx_http_sg_condition_t */
     ngx_array_t                *throttles;  /* ngx_http_sg_throttle_t * */
+    ngx_flag_t                  services;   /* some location has a risk
+                                               service */
+    ngx_uint_t                  service_bit; /* the condition's bit */
 };
 
 
@@ -146,6 +150,7 @@ struct ngx_http_sg_loc_conf_s {
     ngx_http_complex_value_t   *absolute;
     ngx_http_complex_value_t   *idle;
     ngx_http_complex_value_t   *known_device; /* absolute, on a known one */
+    ngx_http_sg_service_conf_t *service;    /* risk service; NULL: none */
     time_t                      shorten;
     ngx_http_sg_limit_t         limit;
     ngx_str_t                   acr_values;
@@ -219,6 +224,12 @@ struct ngx_http_sg_ctx_s {
     ngx_str_t                   cnf_jkt;    /* the token's cnf.jkt */
     ngx_str_t                   token_ath;  /* its DPoP "ath"; DPoP only */
     ngx_http_sg_jwks_wait_t    *jwks_wait;  /* kept across phase runs */
+    ngx_http_sg_service_wait_t *service_wait; /* kept, and so is the rest
+                                               of the ctx: the request was
+                                               checked up to the service */
+    ngx_uint_t                  service;    /* NGX_HTTP_SG_SERVICE_* */
+    ngx_uint_t                  service_acts; /* its answer's actions */
+    ngx_uint_t                  service_score;
     ngx_http_sg_revocation_t   *revocation; /* API, logout; else NULL */
     time_t                      retry_after; /* THROTTLED: seconds */
     ngx_sg_bind_t               memory_cur; /* the context to learn */

@@ -57,6 +57,15 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
         ngx_http_set_ctx(r, ctx, ngx_http_session_guard_module);
     }
 
+    if (ngx_http_sg_service_resuming(ctx)) {
+        /*
+         * Back from a risk service, or still waiting for it: the checks
+         * made before it was asked stand (a DPoP proof's jti is already
+         * spent), their outcome is in the ctx.
+         */
+        goto session;
+    }
+
     /*
      * A fresh decision each time the phase runs; only the wait for
      * fetched keys (ngx_http_sg_jwks.c) outlives a run.
@@ -95,7 +104,14 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
         }
     }
 
+session:
+
     rc = ngx_http_sg_session_check(r, slcf, ctx);
+
+    if (rc == NGX_AGAIN) {
+        /* a risk service is asked: the phase runs again after */
+        return NGX_AGAIN;
+    }
 
     if (rc == NGX_DECLINED) {
         /* no zone here, or no session key and "missing=pass" */
@@ -156,7 +172,9 @@ ngx_http_sg_verdict(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return NGX_DECLINED;
     }
 
-    if (rc == NGX_OK || rc == NGX_HTTP_INTERNAL_SERVER_ERROR) {
+    if (rc == NGX_OK || rc == NGX_HTTP_INTERNAL_SERVER_ERROR
+        || rc == NGX_HTTP_SERVICE_UNAVAILABLE)
+    {
         return rc;
     }
 

@@ -68,6 +68,13 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       0,
       NULL },
 
+    { ngx_string("session_guard_risk_service"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_risk_service,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("session_guard_risk_threshold"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
       ngx_http_sg_risk_threshold,
@@ -450,7 +457,8 @@ ngx_http_sg_preconfiguration(ngx_conf_t *cf)
     if (ngx_http_sg_geo_add_variables(cf) != NGX_OK
         || ngx_http_sg_add_session_variables(cf) != NGX_OK
         || ngx_http_sg_dpop_add_variables(cf) != NGX_OK
-        || ngx_http_sg_jwks_add_variables(cf) != NGX_OK)
+        || ngx_http_sg_jwks_add_variables(cf) != NGX_OK
+        || ngx_http_sg_service_add_variables(cf) != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -496,6 +504,12 @@ ngx_http_sg_postconfiguration(ngx_conf_t *cf)
     /* the Set-Cookie filter, where some location uses session_guard_cookie */
 
     if (smcf->cookie_filter && ngx_http_sg_cookie_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    /* the size limit of risk services' answers, where one is asked */
+
+    if (smcf->services && ngx_http_sg_service_filter_init(cf) != NGX_OK) {
         return NGX_ERROR;
     }
 

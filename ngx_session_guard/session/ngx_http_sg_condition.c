@@ -22,6 +22,12 @@
  *       (session_guard_zone memory=): the session's context is new to its
  *       user; found under the zone's lock (ngx_http_sg_memory.c), so their
  *       actions are only prepared here (ngx_http_sg_memory_conds_t)
+ *   risk_service
+ *       known without a declaration when a location asks a risk service
+ *       (session_guard_risk_service): holds when its answer asks for an
+ *       action or gives a score, with the answer's actions and the score
+ *       as its weight (ngx_http_sg_service.c), never those of
+ *       session_guard_on_change
  *
  * A location sets what they do with session_guard_on_change NAME=actions
  * (ngx_http_sg_session_conf.c); one with no actions is logged.  Each has a
@@ -48,6 +54,7 @@ static ngx_int_t ngx_http_sg_condition_actions(ngx_http_request_t *r,
 
 
 static ngx_str_t  ngx_http_sg_anonymous = ngx_string("anonymous");
+static ngx_str_t  ngx_http_sg_risk_service_name = ngx_string("risk_service");
 
 /* by NGX_HTTP_SG_NEW_* bit */
 static ngx_str_t  ngx_http_sg_memory_names[] = {
@@ -114,6 +121,18 @@ ngx_http_sg_condition(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                                "condition", &value[1]);
             return NGX_CONF_ERROR;
         }
+    }
+
+    if (value[1].len == ngx_http_sg_risk_service_name.len
+        && ngx_strncmp(value[1].data, ngx_http_sg_risk_service_name.data,
+                       value[1].len)
+           == 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" is the answer of a risk service "
+                           "(session_guard_risk_service), not a condition",
+                           &value[1]);
+        return NGX_CONF_ERROR;
     }
 
     c = ngx_http_sg_condition_find(smcf, &value[1]);
@@ -191,6 +210,19 @@ ngx_http_sg_condition_init(ngx_conf_t *cf, ngx_http_sg_main_conf_t *smcf)
 
             c->memory = i + 1;
         }
+    }
+
+    /* the answers of risk services (ngx_http_sg_service.c) */
+
+    if (smcf->services) {
+        c = ngx_http_sg_condition_add(cf, smcf,
+                                      &ngx_http_sg_risk_service_name);
+        if (c == NULL) {
+            return NGX_ERROR;
+        }
+
+        c->service = 1;
+        smcf->service_bit = c->bit;
     }
 
     if (smcf->geoip == NULL
@@ -401,6 +433,14 @@ ngx_http_sg_condition_resolve(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *conf)
 
         oc[i].cond = ngx_http_sg_condition_find(smcf, &oc[i].name);
 
+        if (oc[i].cond && oc[i].cond->service) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "\"session_guard_on_change\": \"%V\" takes the "
+                          "actions of the risk service's answers in %V:%ui",
+                          &oc[i].name, &oc[i].file, oc[i].line);
+            return NGX_ERROR;
+        }
+
         if (oc[i].cond == NULL) {
             ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                           "\"session_guard_on_change\": unknown signal "
@@ -445,6 +485,11 @@ ngx_http_sg_conditions(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     c = smcf->conditions->elts;
 
     for (i = 0; i < smcf->conditions->nelts; i++) {
+
+        if (c[i].service) {
+            /* held by a risk service's answer (ngx_http_sg_service.c) */
+            continue;
+        }
 
         if (c[i].memory) {
             /* judged under the lock of a zone with memories: actions only */

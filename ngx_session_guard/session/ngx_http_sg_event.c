@@ -60,6 +60,8 @@ static void ngx_http_sg_event_request(ngx_http_sg_out_t *out,
 static void ngx_http_sg_event_ip(ngx_http_sg_out_t *out, ngx_sg_ip_t *ip);
 static void ngx_http_sg_event_conditions(ngx_http_request_t *r,
     ngx_http_sg_out_t *out, ngx_http_sg_ctx_t *ctx);
+static void ngx_http_sg_event_service(ngx_http_sg_out_t *out,
+    ngx_http_sg_ctx_t *ctx);
 static void ngx_http_sg_event_names(ngx_http_sg_out_t *out, ngx_uint_t mask,
     ngx_str_t *names, ngx_uint_t n);
 
@@ -517,6 +519,10 @@ ngx_http_sg_decision_event(ngx_http_sg_out_t *out, void *data)
         ngx_http_sg_out_fmt(out, ",\"risk_score\":%ui", ctx->score);
     }
 
+    if (ctx->service) {
+        ngx_http_sg_event_service(out, ctx);
+    }
+
     ngx_http_sg_out_fmt(out, ",\"session_created\":%s,"
                         "\"lifetime_clamped\":%s",
                         ctx->created ? "true" : "false",
@@ -790,6 +796,64 @@ ngx_http_sg_event_conditions(ngx_http_request_t *r, ngx_http_sg_out_t *out,
             first = 0;
         }
     }
+}
+
+
+/*
+ * What a risk service answered: its actions and score, and a fresh
+ * answer's reasons (printable, without quotes or commas: ngx_sg_answer.c)
+ */
+
+static void
+ngx_http_sg_event_service(ngx_http_sg_out_t *out, ngx_http_sg_ctx_t *ctx)
+{
+    u_char     *p, *last, *start;
+    ngx_str_t  *reasons;
+
+    static const char  *states[] = { "", "answered", "cached", "failed" };
+
+    ngx_http_sg_out_fmt(out, ",\"risk_service\":{\"result\":\"%s\"",
+                        states[ctx->service]);
+
+    if (ctx->service == NGX_HTTP_SG_SERVICE_FAILED) {
+        ngx_http_sg_out_lit(out, "}");
+        return;
+    }
+
+    ngx_http_sg_out_lit(out, ",\"actions\":[");
+    ngx_http_sg_event_names(out, ctx->service_acts, ngx_sg_action_names,
+                            NGX_SG_ACT_COUNT);
+    ngx_http_sg_out_fmt(out, "],\"score\":%ui,\"reasons\":[",
+                        ctx->service_score);
+
+    reasons = ngx_http_sg_service_reasons(ctx);
+
+    if (reasons && reasons->len) {
+        p = reasons->data;
+        last = p + reasons->len;
+
+        while (p < last) {
+            start = p;
+
+            while (p < last && *p != ',') {
+                p++;
+            }
+
+            if (start != reasons->data) {
+                ngx_http_sg_out_lit(out, ",");
+            }
+
+            ngx_http_sg_out_lit(out, "\"");
+            ngx_http_sg_out_raw(out, start, p - start);
+            ngx_http_sg_out_lit(out, "\"");
+
+            if (p < last) {
+                p++;
+            }
+        }
+    }
+
+    ngx_http_sg_out_lit(out, "]}");
 }
 
 

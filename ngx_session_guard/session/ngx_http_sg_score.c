@@ -88,6 +88,15 @@ ngx_http_sg_risk_weight(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             goto invalid;
         }
 
+        if (name.len == sizeof("risk_service") - 1
+            && ngx_strncmp(name.data, "risk_service", name.len) == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "the weight of \"risk_service\" is the score "
+                               "of its answers");
+            return NGX_CONF_ERROR;
+        }
+
         nw = w->named->elts;
 
         for (j = 0; j < w->named->nelts; j++) {

@@ -60,7 +60,8 @@ typedef struct {
 
 /*
  * NGX_OK to go on (ctx->status tells the verdict), or an HTTP status for
- * the access handler to return.  NGX_DECLINED: no zone here.
+ * the access handler to return.  NGX_DECLINED: no zone here.  NGX_AGAIN:
+ * the request waits for a risk service, and this runs again after.
  */
 
 ngx_int_t
@@ -175,6 +176,27 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
 
     ngx_http_sg_score(slcf, &risk);
     ctx->scored = (slcf->weights || slcf->thresholds);
+
+    /* a risk service's answer: one more condition, with its weight */
+
+    if (slcf->service) {
+        rc = ngx_http_sg_service(r, slcf, ctx, &id, &sub, &risk);
+
+        if (rc == NGX_AGAIN) {
+            return NGX_AGAIN;
+        }
+
+        if (rc == NGX_ERROR) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (rc == NGX_DECLINED) {
+            /* failure=closed (logged) */
+            ctx->status = NGX_HTTP_SG_STATUS_ERROR;
+            ctx->reason = "risk service failed";
+            return NGX_HTTP_SERVICE_UNAVAILABLE;
+        }
+    }
 
     if (ngx_http_sg_lifetime_value(r, slcf->absolute, &risk.absolute) != NGX_OK
         || ngx_http_sg_lifetime_value(r, slcf->idle, &risk.idle) != NGX_OK)

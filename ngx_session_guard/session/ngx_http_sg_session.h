@@ -78,6 +78,7 @@ typedef struct {
     ngx_uint_t                  memory;     /* 1 + the NGX_HTTP_SG_NEW_*
                                                bit's index; 0: not one of
                                                the users' memory's */
+    ngx_uint_t                  service;    /* "risk_service" */
 } ngx_http_sg_condition_t;
 
 /* the users' memory's conditions, as a location answers them */
@@ -95,6 +96,25 @@ typedef struct {
     ngx_str_t                   file;
     ngx_uint_t                  line;
 } ngx_http_sg_on_cond_t;
+
+
+/* a risk service (ngx_http_sg_service.c) */
+typedef struct {
+    ngx_str_t                   uri;
+    ngx_str_t                   args;
+    ngx_msec_t                  timeout;
+    time_t                      cache;      /* 0: every request asks */
+    size_t                      max_size;
+    ngx_uint_t                  fail_open;
+} ngx_http_sg_service_conf_t;
+
+typedef struct ngx_http_sg_service_wait_s  ngx_http_sg_service_wait_t;
+
+/* what became of the request's question (the ctx's "service") */
+#define NGX_HTTP_SG_SERVICE_NONE        0    /* not asked */
+#define NGX_HTTP_SG_SERVICE_ANSWERED    1
+#define NGX_HTTP_SG_SERVICE_CACHED      2    /* the session's kept answer */
+#define NGX_HTTP_SG_SERVICE_FAILED      3
 
 
 /* the weights of the risk score (ngx_http_sg_score.c) */
@@ -185,6 +205,17 @@ void ngx_http_sg_condition_apply(ngx_sg_risk_t *risk, ngx_uint_t bit,
     ngx_uint_t acts);
 u_char *ngx_http_sg_condition_list(ngx_http_sg_main_conf_t *smcf, u_char *p,
     u_char *last, uint32_t bits, ngx_uint_t first);
+
+/* ngx_http_sg_service.c, ngx_http_sg_service_conf.c: a risk service */
+char *ngx_http_sg_risk_service(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_sg_service(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *id,
+    ngx_str_t *sub, ngx_sg_risk_t *risk);
+ngx_uint_t ngx_http_sg_service_resuming(ngx_http_sg_ctx_t *ctx);
+ngx_str_t *ngx_http_sg_service_reasons(ngx_http_sg_ctx_t *ctx);
+ngx_int_t ngx_http_sg_service_filter_init(ngx_conf_t *cf);
+ngx_int_t ngx_http_sg_service_add_variables(ngx_conf_t *cf);
 
 /* ngx_http_sg_score.c: the risk score's weights and thresholds */
 char *ngx_http_sg_risk_weight(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);

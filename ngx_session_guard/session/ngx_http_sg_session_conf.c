@@ -515,6 +515,7 @@ ngx_http_sg_session_init_conf(ngx_http_sg_loc_conf_t *conf)
     conf->absolute = NGX_CONF_UNSET_PTR;
     conf->idle = NGX_CONF_UNSET_PTR;
     conf->known_device = NGX_CONF_UNSET_PTR;
+    conf->service = NGX_CONF_UNSET_PTR;
     conf->shorten = NGX_CONF_UNSET;
     conf->assurance_req = NGX_CONF_UNSET_PTR;
     conf->limit.max_sessions = NGX_CONF_UNSET_UINT;
@@ -547,6 +548,7 @@ ngx_http_sg_session_merge_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *prev,
     ngx_conf_merge_ptr_value(conf->absolute, prev->absolute, NULL);
     ngx_conf_merge_ptr_value(conf->idle, prev->idle, NULL);
     ngx_conf_merge_ptr_value(conf->known_device, prev->known_device, NULL);
+    ngx_conf_merge_ptr_value(conf->service, prev->service, NULL);
     ngx_conf_merge_sec_value(conf->shorten, prev->shorten, 15 * 60);
     ngx_conf_merge_uint_value(conf->limit.max_sessions,
                               prev->limit.max_sessions, 0);
