@@ -26,7 +26,8 @@ our $STATE = "$ENV{TEST_NGINX_STATE_DIR}/750-$$.state";
 our $STATE3 = "$ENV{TEST_NGINX_STATE_DIR}/750-$$-format3.state";
 unlink $STATE, $STATE3;
 
-# $STATE3: $STATE as format 3 would have written it: no memories section
+# $STATE3: $STATE as format 3 would have written it: records of 216 bytes
+# (without the risk service's answer of format 5), no memories section
 # (after the sessions, the jti entries and the blocked subjects), a new
 # digest
 sub to_format3 {
@@ -34,24 +35,29 @@ sub to_format3 {
     my $d = do { local $/; <$in> };
     close $in;
     my ($ver, $order, $rsize, $nlen, $ns, $nj) = unpack('x8 L6', $d);
-    die "format $ver" unless $ver == 4;
+    die "format $ver" unless $ver == 5;
     my $p = 8 + 6 * 4 + 8 + $nlen;
-    for (1 .. $ns) {
-        my ($il, $sl) = unpack('S2', substr($d, $p, 4));
-        $p += 4 + $rsize + $il + $sl;
-    }
-    for (1 .. $nj) {
-        my ($len) = unpack('S', substr($d, $p, 2));
-        $p += 2 + 8 + ($len & 0x7fff);
-    }
-    my ($nb) = unpack('L', substr($d, $p, 4));
-    $p += 4;
-    for (1 .. $nb) {
-        my ($len) = unpack('S', substr($d, $p, 2));
-        $p += 2 + 8 + $len;
-    }
     my $out = substr($d, 0, $p);
     substr($out, 8, 4) = pack('L', 3);
+    substr($out, 16, 4) = pack('L', 216);
+    for (1 .. $ns) {
+        my ($il, $sl) = unpack('S2', substr($d, $p, 4));
+        $out .= substr($d, $p, 4 + 216)
+              . substr($d, $p + 4 + $rsize, $il + $sl);
+        $p += 4 + $rsize + $il + $sl;
+    }
+    my $q = $p;
+    for (1 .. $nj) {
+        my ($len) = unpack('S', substr($d, $q, 2));
+        $q += 2 + 8 + ($len & 0x7fff);
+    }
+    my ($nb) = unpack('L', substr($d, $q, 4));
+    $q += 4;
+    for (1 .. $nb) {
+        my ($len) = unpack('S', substr($d, $q, 2));
+        $q += 2 + 8 + $len;
+    }
+    $out .= substr($d, $p, $q - $p);
     $out .= Digest::SHA::sha256($out);
     open my $o, '>:raw', $STATE3 or die "$STATE3: $!";
     print $o $out;

@@ -583,3 +583,51 @@ X-Service: answered/deny/10
 ["403 Forbidden", "^\\z"]
 --- error_log eval
 qr/loaded 1 sessions/
+
+
+
+=== TEST 29: a question that failed (failure=open) drops the kept answer: the new context is asked about next time
+--- service
+session_guard_risk_service /risk timeout=300ms failure=open;
+--- request eval
+[("GET /t") x 3]
+--- more_headers eval
+[main::from('alice', 's1', $::US, 'risk=allow'),
+ main::from('alice', 's1', $::US, 'risk=slow'),
+ main::from('alice', 's1', $::US, 'risk=slow')]
+--- error_code eval
+[200, 200, 200]
+--- response_headers eval
+["X-Service: answered/allow/0", "X-Service: failed//\nX-Risk: [ua]",
+ "X-Service: failed//\nX-Risk: []"]
+--- timeout: 10
+
+
+
+=== TEST 30: monitor mode with failure=closed: a failure is reported, the request decided without it
+--- guard
+session_guard zone=sg mode=monitor;
+--- request eval
+["GET /t", "GET /t"]
+--- more_headers eval
+[main::from('alice', 's1', $::US, 'risk=500'), main::from('alice', 's1', $::US, 'risk=500')]
+--- error_code eval
+[200, 200]
+--- response_headers eval
+["X-Service: failed//\nX-Status: ALLOW", "X-Service: failed//"]
+--- error_log eval
+qr/risk service "\/risk" failed for session "s1" after \d+ ms: status 500, deciding without it \(monitor mode\)/
+
+
+
+=== TEST 31: a blocked subject is refused by the zone without asking the service
+--- request eval
+["PUT /api/subjects/mallory/block", "GET /t", "GET /risk.log"]
+--- more_headers eval
+["", main::from('mallory', 's9', $::US, 'risk=allow'), ""]
+--- error_code eval
+[200, 403, 200]
+--- response_headers eval
+["", "X-Service: //\nX-Status: BLOCKED", ""]
+--- response_body_like eval
+[qr/blocked/, "", "^\\z"]

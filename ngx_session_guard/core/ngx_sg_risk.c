@@ -120,6 +120,9 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
 
     if (risk->service_until && !rec->revoked) {
         ngx_sg_risk_keep_answer(rec, risk);
+
+    } else if (risk->service_forget && !rec->revoked) {
+        rec->risk_until = 0;
     }
 
     if (created) {

@@ -147,6 +147,7 @@ typedef struct {
     ngx_uint_t                  service_acts;
     ngx_uint_t                  service_score;
     ngx_uint_t                  service_bit;
+    ngx_uint_t                  service_forget; /* drop the kept answer */
 
     /* out */
     ngx_uint_t                  verdict;    /* NGX_SG_RISK_* */

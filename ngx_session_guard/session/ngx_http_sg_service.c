@@ -169,7 +169,11 @@ ngx_http_sg_service(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     if (rc == NGX_OK) {
         rec = &known.rec;
 
-        if (rec->revoked) {
+        if (rec->revoked
+            || (rec->expires && risk->now >= rec->expires)
+            || (rec->idle_timeout
+                && risk->now - rec->last_seen > rec->idle_timeout))
+        {
             /* refused by the zone whatever the service says */
             return NGX_OK;
         }
@@ -178,7 +182,9 @@ ngx_http_sg_service(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         req.changed = ngx_http_sg_service_changed(&risk->cur, &rec->last,
                                                   slcf->bind);
 
-        if (req.changed == 0 && (time_t) rec->risk_until > risk->now) {
+        if (req.changed == 0 && slcf->service->cache
+            && (time_t) rec->risk_until > risk->now)
+        {
             ctx->service = NGX_HTTP_SG_SERVICE_CACHED;
             ctx->service_acts = rec->risk_acts;
             ctx->service_score = rec->risk_score;
@@ -187,6 +193,11 @@ ngx_http_sg_service(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
                                       rec->risk_score);
             return NGX_OK;
         }
+    }
+
+    if (sub->len && ngx_http_sg_zone_blocked(slcf->zone, sub)) {
+        /* refused by the zone: not worth a question */
+        return NGX_OK;
     }
 
     return ngx_http_sg_service_start(r, slcf, &req);
@@ -266,6 +277,15 @@ ngx_http_sg_service_start(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     sr->header_only = 0;
 
     ngx_add_timer(&w->event, sc->timeout);
+
+    /*
+     * Until the answer, the client's events run no phase (the proxied
+     * subrequest makes its write event fire), and a client that goes away
+     * ends the request.
+     */
+
+    r->write_event_handler = ngx_http_request_empty_handler;
+    r->read_event_handler = ngx_http_test_reading;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "session_guard: asking the risk service \"%V\"",
@@ -566,6 +586,11 @@ ngx_http_sg_service_wake(ngx_event_t *ev)
         ngx_del_timer(ev);
     }
 
+    if (w->used) {
+        /* the request went on already */
+        return;
+    }
+
     ngx_http_set_log_request(c->log, r);
 
     r->read_event_handler = ngx_http_block_reading;
@@ -612,17 +637,34 @@ ngx_http_sg_service_outcome(ngx_http_request_t *r,
     w->used = 1;
     sc = w->conf;
 
+    /* one wake-up only: this run took the outcome */
+
+    if (w->event.timer_set) {
+        ngx_del_timer(&w->event);
+    }
+
+    if (w->event.posted) {
+        ngx_delete_posted_event(&w->event);
+    }
+
     if (w->state == NGX_HTTP_SG_WAIT_FAILED) {
         ctx->service = NGX_HTTP_SG_SERVICE_FAILED;
+
+        /*
+         * A kept answer no longer fits the context this request makes the
+         * session's: the next request asks again.
+         */
+        risk->service_forget = 1;
 
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "session_guard: risk service \"%V\" failed for "
                       "session \"%V\" after %M ms: %s, %s", &sc->uri,
                       ngx_http_sg_log_str(r, id), w->took, w->error,
                       sc->fail_open ? "deciding without it (failure=open)"
-                                    : "refused (failure=closed)");
+                      : slcf->monitor ? "deciding without it (monitor mode)"
+                                      : "refused (failure=closed)");
 
-        return sc->fail_open ? NGX_OK : NGX_DECLINED;
+        return (sc->fail_open || slcf->monitor) ? NGX_OK : NGX_DECLINED;
     }
 
     a = &w->answer;
@@ -648,6 +690,9 @@ ngx_http_sg_service_outcome(ngx_http_request_t *r,
         risk->service_until = risk->now + sc->cache;
         risk->service_acts = a->acts;
         risk->service_score = a->score;
+
+    } else {
+        risk->service_forget = 1;
     }
 
     ngx_http_sg_service_apply(r, ctx, risk, a->acts, a->score);
@@ -722,29 +767,33 @@ ngx_http_sg_service_changed(ngx_sg_bind_t *cur, ngx_sg_bind_t *last,
 {
     ngx_uint_t  changed;
 
+    /* an unknown value is no change: the record keeps the known one */
+
     changed = 0;
 
-    if (cur->ip.family != last->ip.family
-        || ngx_memcmp(cur->ip.addr, last->ip.addr, 16) != 0)
+    if (cur->ip.family
+        && (cur->ip.family != last->ip.family
+            || ngx_memcmp(cur->ip.addr, last->ip.addr, 16) != 0))
     {
         changed |= 1 << NGX_SG_SIG_IP;
     }
 
-    if (cur->asn != last->asn) {
+    if (cur->asn && cur->asn != last->asn) {
         changed |= 1 << NGX_SG_SIG_ASN;
     }
 
-    if (cur->country[0] != last->country[0]
-        || cur->country[1] != last->country[1])
+    if (cur->country[0]
+        && (cur->country[0] != last->country[0]
+            || cur->country[1] != last->country[1]))
     {
         changed |= 1 << NGX_SG_SIG_COUNTRY;
     }
 
-    if (cur->ua != last->ua) {
+    if (cur->ua && cur->ua != last->ua) {
         changed |= 1 << NGX_SG_SIG_UA;
     }
 
-    if (cur->ja4 != last->ja4) {
+    if (cur->ja4 && cur->ja4 != last->ja4) {
         changed |= 1 << NGX_SG_SIG_JA4;
     }
 

@@ -215,6 +215,22 @@ test_kept(void **state)
     assert_false(rec.cond_ok & (1 << BIT));
     assert_int_equal(rec.step_up_since, T0 + 150);
 
+    /* a failed or uncached question: the kept answer is dropped */
+
+    rec.risk_until = T0 + 210;
+    risk.now = T0 + 155;
+    risk.auth_time = T0 + 156;
+    risk.service_until = 0;
+    risk.service_forget = 1;
+    risk.cond_step = 0;
+    risk.cond_holds = 0;
+
+    assert_int_equal(ngx_sg_risk_update(&rec, 0, &risk), NGX_OK);
+    assert_int_equal(rec.risk_until, 0);
+
+    rec.risk_until = T0 + 210;
+    risk.service_forget = 0;
+
     /* a revoked record is not changed */
 
     rec.revoked = NGX_SG_REVOKED_POLICY;
