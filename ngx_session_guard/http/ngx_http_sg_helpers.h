@@ -75,6 +75,22 @@ ngx_int_t ngx_http_sg_bare_post_init(ngx_http_request_t *r,
     ngx_http_sg_bare_t *bare, ngx_str_t *type, ngx_str_t *body);
 void ngx_http_sg_bare_post(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare);
 
+/*
+ * The body of an in-memory subrequest, counted before nginx's buffer
+ * (ngx_http_sg_body_limit(), from a body filter): past the limit, the
+ * rest is dropped and too_large set, so that the fetch fails cleanly
+ * instead of nginx failing the client's request.  Zeroed to start.
+ */
+typedef struct {
+    size_t                      received;   /* body bytes so far */
+    size_t                      limit;      /* bytes allowed */
+    ngx_uint_t                  seen:1;     /* the filter saw it */
+    ngx_uint_t                  too_large:1;
+} ngx_http_sg_body_limit_t;
+
+void ngx_http_sg_body_limit(ngx_http_request_t *sr, ngx_chain_t *in,
+    ngx_http_sg_body_limit_t *bl, size_t max);
+
 
 /*
  * ngx_http_sg_background.c: a POST to a location of a server's with no

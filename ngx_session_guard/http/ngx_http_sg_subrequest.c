@@ -141,3 +141,56 @@ ngx_http_sg_bare_post(ngx_http_request_t *sr, ngx_http_sg_bare_t *bare)
     sr->request_body = bare->body;
 }
 
+
+/*
+ * The response body of an in-memory subrequest against "max" and the
+ * location's subrequest_output_buffer_size: nginx fails a response larger
+ * than that buffer with an error that also breaks the client's
+ * connection, so a larger one is dropped here, as it comes.
+ */
+
+void
+ngx_http_sg_body_limit(ngx_http_request_t *sr, ngx_chain_t *in,
+    ngx_http_sg_body_limit_t *bl, size_t max)
+{
+    size_t                     len;
+    ngx_chain_t               *cl;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (!bl->seen) {
+        bl->seen = 1;
+
+        clcf = ngx_http_get_module_loc_conf(sr, ngx_http_core_module);
+
+        bl->limit = ngx_min(max, clcf->subrequest_output_buffer_size);
+
+        if (sr->headers_out.content_length_n > (off_t) bl->limit) {
+            bl->too_large = 1;
+        }
+    }
+
+    for (cl = in; cl; cl = cl->next) {
+
+        if (!bl->too_large) {
+            len = ngx_buf_in_memory(cl->buf)
+                  ? (size_t) (cl->buf->last - cl->buf->pos)
+                  : (size_t) ngx_buf_size(cl->buf);
+
+            bl->received += len;
+
+            if (bl->received > bl->limit) {
+                bl->too_large = 1;
+            }
+        }
+
+        if (bl->too_large) {
+            /* dropped: nothing reaches the buffer */
+            cl->buf->pos = cl->buf->last;
+            cl->buf->file_pos = cl->buf->file_last;
+        }
+    }
+
+    if (bl->too_large) {
+        sr->headers_out.content_length_n = -1;
+    }
+}

@@ -62,14 +62,11 @@ struct ngx_http_sg_service_wait_s {
     ngx_msec_t                  started;
     ngx_msec_t                  took;
     ngx_sg_answer_t             answer;
-    size_t                      received;   /* body bytes so far */
-    size_t                      limit;
     ngx_str_t                   reasons;    /* the answer's, joined */
     u_char                      reasons_buf[NGX_SG_ANSWER_REASONS
                                             * (NGX_SG_ANSWER_REASON_LEN
                                                + 1)];
-    ngx_uint_t                  body:1;     /* the body filter saw it */
-    ngx_uint_t                  too_large:1;
+    ngx_http_sg_body_limit_t    body;       /* of the answer */
     u_char                      error[NGX_HTTP_SG_SERVICE_ERROR_LEN];
 };
 
@@ -513,9 +510,9 @@ ngx_http_sg_service_result(ngx_http_request_t *sr,
         return;
     }
 
-    if (w->too_large) {
+    if (w->body.too_large) {
         *ngx_slprintf(w->error, last, "answer larger than %uz bytes",
-                      w->limit) = '\0';
+                      w->body.limit) = '\0';
         return;
     }
 
@@ -807,12 +804,7 @@ ngx_http_sg_service_changed(ngx_sg_bind_t *cur, ngx_sg_bind_t *last,
 }
 
 
-/*
- * The answer's body, before the in-memory subrequest buffer: a response
- * larger than subrequest_output_buffer_size would fail with an error that
- * breaks the client's connection, so it is counted against max_size (and
- * the buffer's size) here and, when too large, dropped.
- */
+/* the answer's body, against max_size (ngx_http_sg_body_limit()) */
 
 ngx_int_t
 ngx_http_sg_service_filter_init(ngx_conf_t *cf)
@@ -827,55 +819,14 @@ ngx_http_sg_service_filter_init(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_sg_service_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 {
-    size_t                       len;
-    ngx_chain_t                 *cl;
-    ngx_http_core_loc_conf_t    *clcf;
     ngx_http_sg_service_wait_t  *w;
 
-    if (r == r->main
-        || r->post_subrequest == NULL
-        || r->post_subrequest->handler != ngx_http_sg_service_done)
+    if (r != r->main
+        && r->post_subrequest
+        && r->post_subrequest->handler == ngx_http_sg_service_done)
     {
-        return ngx_http_sg_service_next_body_filter(r, in);
-    }
-
-    w = r->post_subrequest->data;
-
-    if (!w->body) {
-        w->body = 1;
-
-        clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
-
-        w->limit = ngx_min(w->conf->max_size,
-                           clcf->subrequest_output_buffer_size);
-
-        if (r->headers_out.content_length_n > (off_t) w->limit) {
-            w->too_large = 1;
-        }
-    }
-
-    for (cl = in; cl; cl = cl->next) {
-
-        if (!w->too_large) {
-            len = ngx_buf_in_memory(cl->buf)
-                  ? (size_t) (cl->buf->last - cl->buf->pos)
-                  : (size_t) ngx_buf_size(cl->buf);
-
-            w->received += len;
-
-            if (w->received > w->limit) {
-                w->too_large = 1;
-            }
-        }
-
-        if (w->too_large) {
-            cl->buf->pos = cl->buf->last;
-            cl->buf->file_pos = cl->buf->file_last;
-        }
-    }
-
-    if (w->too_large) {
-        r->headers_out.content_length_n = -1;
+        w = r->post_subrequest->data;
+        ngx_http_sg_body_limit(r, in, &w->body, w->conf->max_size);
     }
 
     return ngx_http_sg_service_next_body_filter(r, in);

@@ -318,9 +318,7 @@ ngx_http_sg_jwks_start(ngx_http_request_t *r, ngx_http_sg_jwks_wait_t *w,
     args = discover ? &f->discover_args : &f->args;
 
     w->discovering = discover;
-    w->body = 0;
-    w->too_large = 0;
-    w->received = 0;
+    ngx_memzero(&w->body, sizeof(ngx_http_sg_body_limit_t));
 
     /* all allocated first: once created, the subrequest runs */
 
@@ -702,13 +700,7 @@ ngx_http_sg_jwks_cleanup(void *data)
 }
 
 
-/*
- * The body of a fetch, before the in-memory subrequest buffer: nginx
- * fails a response larger than subrequest_output_buffer_size with an
- * error that also breaks the client's connection, so the body is counted
- * here against max_size (and the buffer's size) and, when too large,
- * dropped; the fetch then fails cleanly.
- */
+/* the body of a fetch, against max_size (ngx_http_sg_body_limit()) */
 
 ngx_int_t
 ngx_http_sg_jwks_filter_init(ngx_conf_t *cf)
@@ -723,56 +715,14 @@ ngx_http_sg_jwks_filter_init(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_sg_jwks_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 {
-    size_t                     len;
-    ngx_chain_t               *cl;
-    ngx_http_sg_jwks_wait_t   *w;
-    ngx_http_core_loc_conf_t  *clcf;
+    ngx_http_sg_jwks_wait_t  *w;
 
-    if (r == r->main
-        || r->post_subrequest == NULL
-        || r->post_subrequest->handler != ngx_http_sg_jwks_done)
+    if (r != r->main
+        && r->post_subrequest
+        && r->post_subrequest->handler == ngx_http_sg_jwks_done)
     {
-        return ngx_http_sg_jwks_next_body_filter(r, in);
-    }
-
-    w = r->post_subrequest->data;
-
-    if (!w->body) {
-        w->body = 1;
-
-        clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
-
-        w->limit = ngx_min(w->state->conf->max_size,
-                           clcf->subrequest_output_buffer_size);
-
-        if (r->headers_out.content_length_n > (off_t) w->limit) {
-            w->too_large = 1;
-        }
-    }
-
-    for (cl = in; cl; cl = cl->next) {
-
-        if (!w->too_large) {
-            len = ngx_buf_in_memory(cl->buf)
-                  ? (size_t) (cl->buf->last - cl->buf->pos)
-                  : (size_t) ngx_buf_size(cl->buf);
-
-            w->received += len;
-
-            if (w->received > w->limit) {
-                w->too_large = 1;
-            }
-        }
-
-        if (w->too_large) {
-            /* dropped: nothing reaches the buffer */
-            cl->buf->pos = cl->buf->last;
-            cl->buf->file_pos = cl->buf->file_last;
-        }
-    }
-
-    if (w->too_large) {
-        r->headers_out.content_length_n = -1;
+        w = r->post_subrequest->data;
+        ngx_http_sg_body_limit(r, in, &w->body, w->state->conf->max_size);
     }
 
     return ngx_http_sg_jwks_next_body_filter(r, in);

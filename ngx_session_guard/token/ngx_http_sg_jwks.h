@@ -54,12 +54,9 @@ struct ngx_http_sg_jwks_wait_s {
     ngx_http_sg_zone_t         *zone;       /* counts fetches; NULL: no */
     ngx_uint_t                  queued:1;
     ngx_uint_t                  fetched:1;  /* it waited for a fetch */
-    ngx_uint_t                  body:1;     /* the body filter saw it */
-    ngx_uint_t                  too_large:1;
     ngx_uint_t                  discovering:1; /* sr: the discovery */
     ngx_uint_t                  keys_next:1; /* discovered: keys next */
-    size_t                      received;   /* body bytes so far */
-    size_t                      limit;      /* bytes allowed */
+    ngx_http_sg_body_limit_t    body;       /* of the subrequest's answer */
 };
 
 

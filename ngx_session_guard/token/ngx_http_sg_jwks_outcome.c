@@ -43,10 +43,10 @@ ngx_http_sg_jwks_body(ngx_http_request_t *sr, ngx_http_sg_jwks_wait_t *w,
         goto failed;
     }
 
-    if (w->too_large) {
+    if (w->body.too_large) {
         p = ngx_slprintf(buf, last, "response larger than %uz bytes "
                          "(max_size=%uz, subrequest_output_buffer_size)",
-                         w->limit, w->state->conf->max_size);
+                         w->body.limit, w->state->conf->max_size);
         goto failed;
     }
 
