@@ -233,6 +233,7 @@ struct ngx_http_sg_ctx_s {
     ngx_http_sg_revocation_t   *revocation; /* API, logout; else NULL */
     time_t                      retry_after; /* THROTTLED: seconds */
     ngx_sg_bind_t               memory_cur; /* the context to learn */
+    ngx_http_sg_detail_in_t    *details_in; /* kept if allowed; NULL */
 };
 
 

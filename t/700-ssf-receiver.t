@@ -79,7 +79,7 @@ sub to_format1 {
     close $in;
     my ($ver, $order, $rsize, $nlen, $ns, $nj) = unpack('x8 L6', $d);
     die "format $ver, record $rsize"
-        unless ($ver >= 3 && $ver <= 5) && $rsize >= 216;
+        unless ($ver >= 3 && $ver <= 6) && $rsize >= 216;
     my $p = 8 + 6 * 4 + 8 + $nlen;
     my $out = substr($d, 0, $p);
     substr($out, 8, 4) = pack('L', 1);

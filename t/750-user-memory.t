@@ -35,7 +35,7 @@ sub to_format3 {
     my $d = do { local $/; <$in> };
     close $in;
     my ($ver, $order, $rsize, $nlen, $ns, $nj) = unpack('x8 L6', $d);
-    die "format $ver" unless $ver == 5;
+    die "format $ver" unless $ver == 6;
     my $p = 8 + 6 * 4 + 8 + $nlen;
     my $out = substr($d, 0, $p);
     substr($out, 8, 4) = pack('L', 3);

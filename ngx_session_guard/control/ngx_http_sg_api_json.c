@@ -260,6 +260,11 @@ ngx_http_sg_api_session_json(ngx_http_sg_out_t *out, ngx_http_sg_session_t *s)
     ngx_http_sg_out_lit(out, ",\"last\":");
     ngx_http_sg_api_bind(out, &rec->last);
 
+    if (s->details) {
+        ngx_http_sg_out_lit(out, ",\"details\":");
+        ngx_http_sg_out_details(out, s->details);
+    }
+
     if (!rec->revoked) {
         ngx_http_sg_out_lit(out, ",\"revoked\":false,\"revocation\":null}");
         return;

@@ -45,3 +45,31 @@ ngx_sg_level_hash(u_char *data, size_t len)
 
     return h ? h : 1;
 }
+
+
+/* the bytes are fixed: the state file's details section holds them */
+typedef char  ngx_sg_details_size_check[
+    sizeof(ngx_sg_details_t) == 484 ? 1 : -1];
+
+
+ngx_int_t
+ngx_sg_details_check(ngx_sg_details_t *d)
+{
+    ngx_uint_t  i;
+
+    if (d->ua_initial_len > NGX_SG_DETAIL_UA
+        || d->ua_last_len > NGX_SG_DETAIL_UA
+        || d->client_len > NGX_SG_DETAIL_CLIENT
+        || d->city_len > NGX_SG_DETAIL_CITY)
+    {
+        return NGX_DECLINED;
+    }
+
+    for (i = 0; i < NGX_SG_DETAIL_HISTORY; i++) {
+        if (d->history[i].family > 6) {
+            return NGX_DECLINED;
+        }
+    }
+
+    return NGX_OK;
+}

@@ -55,6 +55,12 @@
  * lifetime applies (set and cleared by the glue, ngx_http_sg_session.c)
  */
 #define NGX_SG_REC_TRUSTED              0x10
+/*
+ * the record has details (ngx_sg_details_t) beside it in the zone: made
+ * so in a zone with details=on (set by the zone's store, never by the
+ * risk engine)
+ */
+#define NGX_SG_REC_DETAILS              0x20
 
 /*
  * the record's revoke_reason: a signal id, NGX_SG_REASON_CONDITION plus a
@@ -153,6 +159,46 @@ typedef struct {
     u_char                      risk_acts;
     u_char                      risk_pad;
 } ngx_sg_record_t;
+
+
+/*
+ * What a session's record says of it beyond what the risk engine judges
+ * (a zone's details=on): the user agent it began with and the last one
+ * accepted, the client (a token's azp or client_id), the city of its last
+ * accepted request, and its last accepted contexts, newest first (a new
+ * one when the address, network or country changed).  Strings are cut to
+ * their buffers; they are what clients sent, and every output escapes
+ * them.  Its bytes are those of the state file's details section.
+ */
+
+#define NGX_SG_DETAIL_UA           128
+#define NGX_SG_DETAIL_CLIENT       64
+#define NGX_SG_DETAIL_CITY         48
+#define NGX_SG_DETAIL_HISTORY      4
+
+typedef struct {
+    uint32_t                    at;         /* 0: an empty slot */
+    uint32_t                    asn;
+    u_char                      family;     /* as ngx_sg_ip_t's */
+    u_char                      country[2];
+    u_char                      pad;
+    u_char                      addr[16];
+} ngx_sg_context_t;
+
+typedef struct {
+    u_char                      ua_initial_len;
+    u_char                      ua_last_len;
+    u_char                      client_len;
+    u_char                      city_len;
+    ngx_sg_context_t            history[NGX_SG_DETAIL_HISTORY];
+    u_char                      ua_initial[NGX_SG_DETAIL_UA];
+    u_char                      ua_last[NGX_SG_DETAIL_UA];
+    u_char                      client[NGX_SG_DETAIL_CLIENT];
+    u_char                      city[NGX_SG_DETAIL_CITY];
+} ngx_sg_details_t;
+
+/* NGX_OK, or NGX_DECLINED: a length or a family out of range */
+ngx_int_t ngx_sg_details_check(ngx_sg_details_t *d);
 
 
 /*

@@ -41,6 +41,8 @@ static ngx_int_t ngx_sg_state_check_blocks(ngx_sg_state_t *st,
     const char **reason);
 static ngx_int_t ngx_sg_state_check_memories(ngx_sg_state_t *st,
     const char **reason);
+static ngx_int_t ngx_sg_state_check_details(ngx_sg_state_t *st,
+    const char **reason);
 
 
 static u_char *
@@ -137,7 +139,8 @@ ngx_sg_state_parse(ngx_sg_state_t *st, u_char *buf, size_t len,
     if (ngx_sg_state_check_sessions(st, reason) != NGX_OK
         || ngx_sg_state_check_jti(st, reason) != NGX_OK
         || ngx_sg_state_check_blocks(st, reason) != NGX_OK
-        || ngx_sg_state_check_memories(st, reason) != NGX_OK)
+        || ngx_sg_state_check_memories(st, reason) != NGX_OK
+        || ngx_sg_state_check_details(st, reason) != NGX_OK)
     {
         return NGX_DECLINED;
     }
@@ -346,6 +349,53 @@ ngx_sg_state_check_memories(ngx_sg_state_t *st, const char **reason)
 }
 
 
+/*
+ * format 6 on: the sessions' details, keyed by the session's id (whose
+ * length is within NGX_SG_SUB_MAX, the same bound as an id's), each
+ * checked
+ */
+
+static ngx_int_t
+ngx_sg_state_check_details(ngx_sg_state_t *st, const char **reason)
+{
+    u_char            *p;
+    uint16_t           idlen;
+    ngx_uint_t         i;
+    ngx_sg_details_t   d;
+
+    static const char  *what[3] = {
+        "truncated details", "truncated details", "invalid details length"
+    };
+
+    if (st->version < 6) {
+        return NGX_OK;
+    }
+
+    p = st->pos + sizeof(uint32_t);
+
+    if (ngx_sg_state_check_subjects(st, sizeof(ngx_sg_details_t),
+                                    &st->details, what, reason)
+        != NGX_OK)
+    {
+        return NGX_DECLINED;
+    }
+
+    for (i = 0; i < st->details; i++) {
+        ngx_memcpy(&idlen, p, sizeof(uint16_t));
+        ngx_memcpy(&d, p + sizeof(uint16_t), sizeof(ngx_sg_details_t));
+
+        if (ngx_sg_details_check(&d) != NGX_OK) {
+            *reason = "invalid details";
+            return NGX_DECLINED;
+        }
+
+        p += NGX_SG_STATE_DETAILS + idlen;
+    }
+
+    return NGX_OK;
+}
+
+
 ngx_int_t
 ngx_sg_state_next_session(ngx_sg_state_t *st, ngx_str_t *id, ngx_str_t *sub,
     ngx_sg_record_t *rec)
@@ -489,6 +539,50 @@ ngx_sg_state_next_memory(ngx_sg_state_t *st, ngx_str_t *sub,
 
     st->pos = p + sublen;
     st->next_memory++;
+
+    return NGX_OK;
+}
+
+
+/* after the last memory */
+
+ngx_int_t
+ngx_sg_state_next_details(ngx_sg_state_t *st, ngx_str_t *id,
+    ngx_sg_details_t *details)
+{
+    u_char    *p;
+    uint16_t   idlen;
+
+    if (st->version < 6
+        || st->next_session != st->sessions || st->next_jti != st->jti
+        || !st->past_count || st->next_block != st->blocks
+        || !st->past_memory_count || st->next_memory != st->memories)
+    {
+        return NGX_DONE;
+    }
+
+    if (!st->past_details_count) {
+        /* the count, checked by the parser */
+        st->pos += sizeof(uint32_t);
+        st->past_details_count = 1;
+    }
+
+    if (st->next_details == st->details) {
+        return NGX_DONE;
+    }
+
+    p = st->pos;
+
+    ngx_memcpy(&idlen, p, sizeof(uint16_t));
+    ngx_memcpy(details, p + sizeof(uint16_t), sizeof(ngx_sg_details_t));
+
+    p += NGX_SG_STATE_DETAILS;
+
+    id->data = p;
+    id->len = idlen;
+
+    st->pos = p + idlen;
+    st->next_details++;
 
     return NGX_OK;
 }

@@ -37,6 +37,9 @@
  *   memories (format 4 on) number of users' memories u32, then for each:
  *            subject length u16 (1..NGX_SG_SUB_MAX), the memory
  *            (ngx_sg_state_memory_t), the subject
+ *   details  (format 6 on) number of sessions' details u32, then for
+ *            each: session id length u16 (1..NGX_SG_ID_MAX), the details
+ *            (ngx_sg_details_t, checked by ngx_sg_details_check()), the id
  *   trailer  SHA-256 of everything before it (32 bytes)
  *
  * ngx_sg_state_parse() checks the whole file before the caller reads a
@@ -57,7 +60,7 @@
 #define NGX_SG_JTI_HASHED          0x8000
 
 #define NGX_SG_STATE_MAGIC         "NGXSGST\n"
-#define NGX_SG_STATE_VERSION       5
+#define NGX_SG_STATE_VERSION       6
 #define NGX_SG_STATE_V1_RECORD     200   /* format 1's record size */
 #define NGX_SG_STATE_V2_RECORD     216   /* formats 2 to 4 */
 #define NGX_SG_STATE_ORDER         0x01020304
@@ -93,6 +96,8 @@ typedef struct {
 
 #define NGX_SG_STATE_MEMORY        (sizeof(uint16_t)                        \
                                     + sizeof(ngx_sg_state_memory_t))
+#define NGX_SG_STATE_DETAILS       (sizeof(uint16_t)                        \
+                                    + sizeof(ngx_sg_details_t))
 
 
 /* a parsed file; the fields after "jti" are the reading position */
@@ -102,6 +107,7 @@ typedef struct {
     ngx_uint_t                  jti;
     ngx_uint_t                  blocks;
     ngx_uint_t                  memories;
+    ngx_uint_t                  details;
     ngx_uint_t                  version;
     time_t                      saved;       /* time of the snapshot */
     size_t                      record;      /* record size in the file */
@@ -114,6 +120,8 @@ typedef struct {
     ngx_uint_t                  past_count;  /* of the blocks, format 3 */
     ngx_uint_t                  next_memory;
     ngx_uint_t                  past_memory_count;
+    ngx_uint_t                  next_details;
+    ngx_uint_t                  past_details_count;
 } ngx_sg_state_t;
 
 
@@ -151,6 +159,10 @@ ngx_int_t ngx_sg_state_next_block(ngx_sg_state_t *st, ngx_str_t *sub,
 /* then the users' memories (none before format 4) */
 ngx_int_t ngx_sg_state_next_memory(ngx_sg_state_t *st, ngx_str_t *sub,
     ngx_sg_state_memory_t *mem);
+
+/* then the sessions' details (none before format 6) */
+ngx_int_t ngx_sg_state_next_details(ngx_sg_state_t *st, ngx_str_t *id,
+    ngx_sg_details_t *details);
 
 /* the header at buf (NGX_SG_STATE_HEADER + zone->len bytes) */
 u_char *ngx_sg_state_header(u_char *buf, ngx_str_t *zone,

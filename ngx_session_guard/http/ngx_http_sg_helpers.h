@@ -37,6 +37,7 @@ ngx_int_t ngx_http_sg_out_build(ngx_pool_t *pool, ngx_http_sg_out_pt build,
 void ngx_http_sg_out_raw(ngx_http_sg_out_t *out, u_char *data, size_t len);
 void ngx_http_sg_out_json(ngx_http_sg_out_t *out, ngx_str_t *s);
 void ngx_http_sg_out_fmt(ngx_http_sg_out_t *out, const char *fmt, ...);
+void ngx_http_sg_out_details(ngx_http_sg_out_t *out, ngx_sg_details_t *d);
 ngx_str_t *ngx_http_sg_log_str(ngx_http_request_t *r, ngx_str_t *s);
 ngx_str_t *ngx_http_sg_log_str_pool(ngx_pool_t *pool, ngx_str_t *s);
 

@@ -180,3 +180,108 @@ ngx_http_sg_log_str_pool(ngx_pool_t *pool, ngx_str_t *s)
 
     return out;
 }
+
+
+/*
+ * A session's details (ngx_sg_details_t) as a JSON object, for the API and
+ * the events: every string is a client's and goes through the escaper;
+ * an address given by a trusted source's value (family 1) has no text.
+ */
+
+void
+ngx_http_sg_out_details(ngx_http_sg_out_t *out, ngx_sg_details_t *d)
+{
+    u_char             buf[NGX_INET6_ADDRSTRLEN];
+    size_t             n;
+    ngx_str_t          s;
+    ngx_uint_t         i, first;
+    ngx_sg_context_t  *c;
+
+    ngx_http_sg_out_lit(out, "{\"user_agent\":{\"initial\":");
+
+    s.data = d->ua_initial;
+    s.len = d->ua_initial_len;
+    ngx_http_sg_out_json(out, &s);
+
+    ngx_http_sg_out_lit(out, ",\"last\":");
+
+    if (d->ua_last_len || d->history[0].at) {
+        s.data = d->ua_last;
+        s.len = d->ua_last_len;
+        ngx_http_sg_out_json(out, &s);
+
+    } else {
+        ngx_http_sg_out_lit(out, "null");
+    }
+
+    ngx_http_sg_out_lit(out, "},\"client\":");
+
+    if (d->client_len) {
+        s.data = d->client;
+        s.len = d->client_len;
+        ngx_http_sg_out_json(out, &s);
+
+    } else {
+        ngx_http_sg_out_lit(out, "null");
+    }
+
+    ngx_http_sg_out_lit(out, ",\"last_city\":");
+
+    if (d->city_len) {
+        s.data = d->city;
+        s.len = d->city_len;
+        ngx_http_sg_out_json(out, &s);
+
+    } else {
+        ngx_http_sg_out_lit(out, "null");
+    }
+
+    ngx_http_sg_out_lit(out, ",\"history\":[");
+
+    first = 1;
+
+    for (i = 0; i < NGX_SG_DETAIL_HISTORY; i++) {
+        c = &d->history[i];
+
+        if (c->at == 0) {
+            break;
+        }
+
+        ngx_http_sg_out_fmt(out, "%s{\"at\":%T", first ? "" : ",",
+                            (time_t) c->at);
+        first = 0;
+
+        n = 0;
+
+        if (c->family == 4) {
+            n = ngx_inet_ntop(AF_INET, c->addr, buf, sizeof(buf));
+
+#if (NGX_HAVE_INET6)
+        } else if (c->family == 6) {
+            n = ngx_inet_ntop(AF_INET6, c->addr, buf, sizeof(buf));
+#endif
+        }
+
+        if (n) {
+            ngx_http_sg_out_lit(out, ",\"ip\":\"");
+            ngx_http_sg_out_raw(out, buf, n);
+            ngx_http_sg_out_lit(out, "\"");
+        }
+
+        if (c->asn) {
+            ngx_http_sg_out_fmt(out, ",\"asn\":%uD", c->asn);
+        }
+
+        if (c->country[0]) {
+            s.data = c->country;
+            s.len = 2;
+
+            ngx_http_sg_out_lit(out, ",\"country\":");
+            ngx_http_sg_out_json(out, &s);
+        }
+
+        ngx_http_sg_out_lit(out, "}");
+    }
+
+    ngx_http_sg_out_lit(out, "]}");
+}

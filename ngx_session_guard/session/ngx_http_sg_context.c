@@ -143,6 +143,55 @@ ngx_http_sg_context(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 }
 
 
+/*
+ * The details of a request for a zone that keeps them: the user agent
+ * as sent, the token's client (azp, else client_id), the city of the
+ * address; kept in the ctx until the final verdict (ngx_http_sg_learn()).
+ */
+
+ngx_http_sg_detail_in_t *
+ngx_http_sg_details_in(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
+    ngx_sg_bind_t *cur)
+{
+    json_t                   *claim;
+    ngx_http_sg_geo_t        *geo;
+    ngx_http_sg_detail_in_t  *in;
+
+    in = ngx_pcalloc(r->pool, sizeof(ngx_http_sg_detail_in_t));
+    if (in == NULL) {
+        return NULL;
+    }
+
+    if (r->headers_in.user_agent) {
+        in->ua = r->headers_in.user_agent->value;
+    }
+
+    if (ctx->verified && ctx->jws.payload) {
+        claim = json_object_get(ctx->jws.payload, "azp");
+
+        if (!json_is_string(claim)) {
+            claim = json_object_get(ctx->jws.payload, "client_id");
+        }
+
+        if (json_is_string(claim)) {
+            in->client.data = (u_char *) json_string_value(claim);
+            in->client.len = json_string_length(claim);
+        }
+    }
+
+    geo = ngx_http_sg_request_geo(r);
+
+    if (geo) {
+        in->city = geo->city;
+    }
+
+    in->cur = *cur;
+    ctx->details_in = in;
+
+    return in;
+}
+
+
 /* the first 8 bytes of SHA-256: equality is all that is asked of it */
 
 uint64_t

@@ -601,7 +601,16 @@ ngx_http_sg_decision_event(ngx_http_sg_out_t *out, void *data)
             ngx_http_sg_out_json(out, &text);
         }
 
-        ngx_http_sg_out_lit(out, "}}");
+        ngx_http_sg_out_lit(out, "}");
+
+        /* a zone with details=on: as they were before this request */
+
+        if (ctx->session.details) {
+            ngx_http_sg_out_lit(out, ",\"details\":");
+            ngx_http_sg_out_details(out, ctx->session.details);
+        }
+
+        ngx_http_sg_out_lit(out, "}");
     }
 
     if (sub.len) {

@@ -72,6 +72,8 @@ static const char *const  ngx_http_sg_geo_path_org[] =
     { "autonomous_system_organization", NULL };
 static const char *const  ngx_http_sg_geo_path_country[] =
     { "country", "iso_code", NULL };
+static const char *const  ngx_http_sg_geo_path_city[] =
+    { "city", "names", "en", NULL };
 static const char *const  ngx_http_sg_geo_path_lat[] =
     { "location", "latitude", NULL };
 static const char *const  ngx_http_sg_geo_path_lon[] =
@@ -470,6 +472,23 @@ ngx_http_sg_geo_city(ngx_http_request_t *r, ngx_http_sg_geo_db_t *db,
             geo->country[0] = p[0];
             geo->country[1] = p[1];
         }
+    }
+
+    if (ngx_http_sg_geo_value(r, db, entry, ngx_http_sg_geo_path_city, &data)
+        != NGX_OK)
+    {
+        return NGX_ABORT;
+    }
+
+    /* a name, copied as the network's is (bounded, made printable) */
+
+    if (data.has_data && data.type == MMDB_DATA_TYPE_UTF8_STRING
+        && ngx_http_sg_geo_copy_org(r->pool, &geo->city,
+                                    (const u_char *) data.utf8_string,
+                                    data.data_size)
+           != NGX_OK)
+    {
+        return NGX_ABORT;
     }
 
     if (ngx_http_sg_geo_value(r, db, entry, ngx_http_sg_geo_path_lat, &data)

@@ -78,6 +78,7 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
     ngx_http_sg_check_t    chk;
     ngx_http_sg_update_pt  update;
     ngx_http_sg_memory_t  *mem;
+    ngx_http_sg_detail_in_t  *din;
     u_char                 replaced[NGX_SG_ID_MAX];
     ngx_http_sg_limit_t    limit;
 
@@ -257,7 +258,16 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         data = &risk;
     }
 
-    rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, &limit, mem,
+    din = NULL;
+
+    if (slcf->zone->details) {
+        din = ngx_http_sg_details_in(r, ctx, &risk.cur);
+        if (din == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, &limit, mem, din,
                                   update, data, r->pool, &ctx->session,
                                   &ctx->evicted);
 
@@ -272,8 +282,8 @@ ngx_http_sg_session_check(ngx_http_request_t *r,
         limit.max_sessions = 0;
 
         rc = ngx_http_sg_zone_session(slcf->zone, &id, &sub, &limit, mem,
-                                      update, data, r->pool, &ctx->session,
-                                      &ctx->evicted);
+                                      din, update, data, r->pool,
+                                      &ctx->session, &ctx->evicted);
     }
 
     if (ctx->evicted) {
@@ -834,9 +844,21 @@ void
 ngx_http_sg_learn(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx)
 {
-    if (!ctx->learn || ctx->status != NGX_HTTP_SG_STATUS_ALLOW
-        || slcf->zone == NULL)
+    if (ctx->status != NGX_HTTP_SG_STATUS_ALLOW || slcf->zone == NULL) {
+        return;
+    }
+
+    /* the session's details, where the zone keeps them and they changed */
+
+    if (ctx->details_in && ctx->has_session && ctx->session.details
+        && ngx_http_sg_details_changed(ctx->session.details,
+                                       ctx->details_in))
     {
+        (void) ngx_http_sg_zone_details(slcf->zone, &ctx->session.id,
+                                        ctx->details_in);
+    }
+
+    if (!ctx->learn) {
         return;
     }
 

@@ -44,6 +44,7 @@ extern ngx_str_t  ngx_http_sg_anon_names[];
 typedef struct {
     uint32_t                    asn;
     ngx_str_t                   asn_org;    /* request pool */
+    ngx_str_t                   city;       /* its English name; pool */
     u_char                      country[2]; /* ISO 3166-1 alpha-2 */
     ngx_uint_t                  has_loc:1;  /* latitude, longitude set */
     ngx_uint_t                  failed:1;   /* a database failed (logged) */
@@ -216,6 +217,9 @@ ngx_uint_t ngx_http_sg_service_resuming(ngx_http_sg_ctx_t *ctx);
 ngx_str_t *ngx_http_sg_service_reasons(ngx_http_sg_ctx_t *ctx);
 ngx_int_t ngx_http_sg_service_filter_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_sg_service_add_variables(ngx_conf_t *cf);
+
+/* ngx_http_sg_details_var.c: the variables of a session's details */
+ngx_int_t ngx_http_sg_details_add_variables(ngx_conf_t *cf);
 
 /* ngx_http_sg_score.c: the risk score's weights and thresholds */
 char *ngx_http_sg_risk_weight(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);

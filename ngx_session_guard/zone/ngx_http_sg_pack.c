@@ -55,8 +55,8 @@ ngx_http_sg_unpack_bind(ngx_http_sg_pbind_t *pb, ngx_sg_bind_t *b)
 
 /*
  * Everything but "revoked", which only ngx_http_sg_shm_revoke() sets, and
- * the flag NGX_SG_REC_UNAUTH, which only ngx_http_sg_shm_create()
- * does (it is counted).
+ * the flags NGX_SG_REC_UNAUTH (it is counted) and NGX_SG_REC_DETAILS (the
+ * node's size), which only ngx_http_sg_shm_create() does.
  */
 
 void
@@ -86,8 +86,9 @@ ngx_http_sg_shm_pack(ngx_sg_record_t *rec, ngx_http_sg_node_t *sn)
 
     sn->revoke_reason = rec->revoke_reason;
     sn->cookie_mode = rec->cookie_mode;
-    sn->flags = (u_char) ((sn->flags & NGX_SG_REC_UNAUTH)
-                          | (rec->flags & ~NGX_SG_REC_UNAUTH));
+    sn->flags = (u_char) ((sn->flags & (NGX_SG_REC_UNAUTH|NGX_SG_REC_DETAILS))
+                          | (rec->flags
+                             & ~(NGX_SG_REC_UNAUTH|NGX_SG_REC_DETAILS)));
 }
 
 

@@ -732,11 +732,14 @@ ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id, uint32_t hash,
     base = ngx_http_sg_base(zone);
     sh = zone->sh;
 
-    size = ngx_http_sg_session_size(id->len);
+    flags &= NGX_SG_REC_UNAUTH|NGX_SG_REC_DETAILS;
 
-    flags &= NGX_SG_REC_UNAUTH;
+    size = (flags & NGX_SG_REC_DETAILS)
+           ? ngx_http_sg_details_size(id->len)
+           : ngx_http_sg_session_size(id->len);
 
-    sn = ngx_http_sg_alloc(zone, size, now, rounds, evicted, flags != 0);
+    sn = ngx_http_sg_alloc(zone, size, now, rounds, evicted,
+                           (flags & NGX_SG_REC_UNAUTH) != 0);
     if (sn == NULL) {
         return NULL;
     }
@@ -755,7 +758,7 @@ ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id, uint32_t hash,
             size = ngx_http_sg_node_size(ngx_http_sg_subject_t, sub->len);
 
             snode = ngx_http_sg_alloc(zone, size, now, rounds, evicted,
-                                      flags != 0);
+                                      (flags & NGX_SG_REC_UNAUTH) != 0);
             if (snode == NULL) {
                 ngx_slab_free_locked(zone->shpool, sn);
                 return NULL;
@@ -781,6 +784,10 @@ ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id, uint32_t hash,
     sn->len = (u_short) id->len;
     ngx_memcpy(sn->data, id->data, id->len);
 
+    if (flags & NGX_SG_REC_DETAILS) {
+        ngx_memzero(ngx_http_sg_node_details(sn), sizeof(ngx_sg_details_t));
+    }
+
     ngx_sg_hindex_insert(&sh->sessions, base, &sn->index, hash);
 
     sh->bytes += id->len;
@@ -799,7 +806,7 @@ ngx_http_sg_shm_create(ngx_http_sg_zone_t *zone, ngx_str_t *id, uint32_t hash,
     sh->stats.sessions++;
     sh->generation++;
 
-    if (flags) {
+    if (flags & NGX_SG_REC_UNAUTH) {
         sh->unauth++;
     }
 

@@ -319,6 +319,20 @@ struct ngx_http_sg_shctx_s {
 #define ngx_http_sg_session_size(len)                                        \
     (offsetof(ngx_http_sg_node_t, data) + (len))
 
+/*
+ * A session with details (NGX_SG_REC_DETAILS, a zone's details=on): they
+ * follow its id, 4-byte aligned, in the same allocation.
+ */
+#define ngx_http_sg_details_offset(len)                                      \
+    ngx_align(ngx_http_sg_session_size(len), 4)
+
+#define ngx_http_sg_details_size(len)                                        \
+    (ngx_http_sg_details_offset(len) + sizeof(ngx_sg_details_t))
+
+#define ngx_http_sg_node_details(sn)                                         \
+    ((ngx_sg_details_t *)                                                    \
+        ((u_char *) (sn) + ngx_http_sg_details_offset((sn)->len)))
+
 #define ngx_http_sg_data(l, type, link)                                      \
     ((type *) ((u_char *) (l) - offsetof(type, link)))
 
@@ -452,6 +466,21 @@ void ngx_http_sg_shm_sorted_insert(u_char *base, ngx_http_sg_link_t *h,
     ngx_http_sg_link_t *x, ssize_t key_off);
 
 void ngx_http_sg_shm_pack(ngx_sg_record_t *rec, ngx_http_sg_node_t *sn);
+
+/*
+ * ngx_http_sg_copy.c: a session copied out under the lock into the
+ * caller's buffers of the maximum sizes (dbuf: its details, if it has
+ * any; NULL: not wanted), then into the pool
+ */
+void ngx_http_sg_shm_copy_locked(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_node_t *sn, ngx_http_sg_session_t *out, u_char *idbuf,
+    u_char *subbuf, ngx_sg_details_t *dbuf);
+ngx_int_t ngx_http_sg_shm_copy_out(ngx_pool_t *pool,
+    ngx_http_sg_session_t *out);
+
+/* ngx_http_sg_details.c: a created session's first details */
+void ngx_http_sg_shm_details_begin(ngx_http_sg_node_t *sn,
+    ngx_http_sg_detail_in_t *in);
 void ngx_http_sg_shm_unpack(ngx_http_sg_node_t *sn,
     ngx_sg_record_t *rec);
 ngx_http_sg_subject_t *ngx_http_sg_shm_subject(ngx_http_sg_zone_t *zone,

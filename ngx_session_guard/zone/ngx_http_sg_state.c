@@ -56,6 +56,7 @@ typedef struct {
     ngx_uint_t                  blocks_lost; /* no room for blocks */
     ngx_uint_t                  memories;
     ngx_uint_t                  memories_lost;
+    ngx_uint_t                  details;
     ngx_uint_t                  evicted;
 } ngx_http_sg_state_stats_t;
 
@@ -66,6 +67,8 @@ static ngx_int_t ngx_http_sg_state_walk(ngx_http_sg_zone_t *zone,
     ngx_http_sg_state_buf_t *b, time_t now);
 static ngx_int_t ngx_http_sg_state_put_session(ngx_http_sg_zone_t *zone,
     ngx_http_sg_state_buf_t *b, ngx_http_sg_node_t *sn);
+static ngx_int_t ngx_http_sg_state_walk_details(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_state_buf_t *b, time_t now);
 static void ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone,
     ngx_sg_state_t *file, ngx_http_sg_state_stats_t *st);
 static ngx_int_t ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone,
@@ -106,6 +109,10 @@ ngx_http_sg_state_snapshot(ngx_http_sg_zone_t *zone, ngx_log_t *log,
                + sh->block_bytes
                + sizeof(uint32_t) + sh->nmemories * NGX_SG_STATE_MEMORY
                + sh->memory_bytes
+               + sizeof(uint32_t)
+               + (zone->details ? sh->stats.sessions * NGX_SG_STATE_DETAILS
+                                  + sh->bytes
+                                : 0)
                + NGX_SG_STATE_DIGEST;
 
         ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -310,6 +317,69 @@ ngx_http_sg_state_walk(ngx_http_sg_zone_t *zone, ngx_http_sg_state_buf_t *b,
 
     ngx_memcpy(count, &nmemories, sizeof(uint32_t));
 
+    return ngx_http_sg_state_walk_details(zone, b, now);
+}
+
+
+/*
+ * The sessions' details (a zone with details=on; without, they are not
+ * saved), of the sessions saved, in any order: they are found by id.
+ */
+
+static ngx_int_t
+ngx_http_sg_state_walk_details(ngx_http_sg_zone_t *zone,
+    ngx_http_sg_state_buf_t *b, time_t now)
+{
+    u_char               *base, *count;
+    uint16_t              len;
+    uint32_t              n;
+    ngx_uint_t            i;
+    ngx_http_sg_link_t   *heads[3], *l;
+    ngx_http_sg_node_t   *sn;
+
+    if ((size_t) (b->end - b->pos) < sizeof(uint32_t)) {
+        return NGX_DECLINED;
+    }
+
+    count = b->pos;
+    b->pos += sizeof(uint32_t);
+    n = 0;
+
+    base = ngx_http_sg_base(zone);
+
+    heads[0] = &zone->sh->revoked;
+    heads[1] = &zone->sh->lru_unauth;
+    heads[2] = &zone->sh->lru;
+
+    for (i = 0; zone->details && i < 3; i++) {
+
+        for (l = ngx_http_sg_link_first(base, heads[i]);
+             l != heads[i];
+             l = ngx_http_sg_link(base, l->next))
+        {
+            sn = ngx_http_sg_data(l, ngx_http_sg_node_t, queue);
+
+            if (!(sn->flags & NGX_SG_REC_DETAILS) || ngx_http_sg_dead(sn, now))
+            {
+                continue;
+            }
+
+            if ((size_t) (b->end - b->pos) < NGX_SG_STATE_DETAILS + sn->len) {
+                return NGX_DECLINED;
+            }
+
+            len = sn->len;
+
+            b->pos = ngx_cpymem(b->pos, &len, sizeof(uint16_t));
+            b->pos = ngx_cpymem(b->pos, ngx_http_sg_node_details(sn),
+                                sizeof(ngx_sg_details_t));
+            b->pos = ngx_cpymem(b->pos, sn->data, len);
+            n++;
+        }
+    }
+
+    ngx_memcpy(count, &n, sizeof(uint32_t));
+
     return NGX_OK;
 }
 
@@ -369,6 +439,8 @@ ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, ngx_sg_state_t *file,
     ngx_sg_state_jti_t     jti;
     ngx_sg_state_memory_t  mem;
     ngx_sg_record_t        rec;
+    ngx_sg_details_t       details;
+    ngx_http_sg_node_t    *sn;
 
     now = ngx_time();
 
@@ -452,6 +524,20 @@ ngx_http_sg_state_restore(ngx_http_sg_zone_t *zone, ngx_sg_state_t *file,
         }
     }
 
+    /* and the sessions' details, to the sessions restored with room */
+
+    while (ngx_sg_state_next_details(&ahead, &id, &details) == NGX_OK) {
+
+        sn = ngx_http_sg_shm_find_id(zone, &id,
+                                     ngx_http_sg_shm_hash(zone, &id));
+
+        if (sn && (sn->flags & NGX_SG_REC_DETAILS)) {
+            ngx_memcpy(ngx_http_sg_node_details(sn), &details,
+                       sizeof(ngx_sg_details_t));
+            st->details++;
+        }
+    }
+
     ngx_shmtx_unlock(&zone->shpool->mutex);
 }
 
@@ -489,6 +575,13 @@ ngx_http_sg_state_restore_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     /* learned again on the next request: the memory may not be there */
     rec->flags &= ~NGX_SG_REC_KNOWN;
+
+    /* room for details as this zone keeps them, whatever the file says */
+    rec->flags &= ~NGX_SG_REC_DETAILS;
+
+    if (zone->details) {
+        rec->flags |= NGX_SG_REC_DETAILS;
+    }
 
     sn = ngx_http_sg_shm_create(zone, id, hash, sub, rec->flags, rec->created,
                                 now, rounds, &st->evicted);

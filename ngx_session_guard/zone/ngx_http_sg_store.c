@@ -17,30 +17,11 @@
 #include "ngx_sg_sha256.h"
 
 
-/* a subject's sessions listed: measured first, then copied */
-
-typedef struct {
-    ngx_array_t                *sessions;   /* NULL: only measure */
-    ngx_uint_t                  n;          /* sessions measured */
-    size_t                      bytes;      /* their ids */
-    ngx_str_t                   sub;        /* the copies' subject */
-    u_char                     *pos;        /* where the next id goes */
-    u_char                     *last;
-} ngx_http_sg_list_t;
-
-
 static ngx_int_t ngx_http_sg_limit(ngx_http_sg_zone_t *zone,
     ngx_str_t *sub, ngx_http_sg_limit_t *limit, time_t now,
     ngx_http_sg_node_t *self);
-static void ngx_http_sg_copy_locked(ngx_http_sg_zone_t *zone,
-    ngx_http_sg_node_t *sn, ngx_http_sg_session_t *out, u_char *idbuf,
-    u_char *subbuf);
-static ngx_int_t ngx_http_sg_copy_out(ngx_pool_t *pool,
-    ngx_http_sg_session_t *out);
 static ngx_int_t ngx_http_sg_revoke(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_uint_t flags, ngx_uint_t source, ngx_uint_t reason, time_t until);
-static void ngx_http_sg_list_locked(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
-    time_t now, ngx_http_sg_list_t *ls);
 /* a change marked on sessions: the fields of "to" it is about */
 typedef ngx_uint_t (*ngx_http_sg_mark_pt)(ngx_http_sg_zone_t *zone,
     ngx_http_sg_node_t *sn, ngx_sg_record_t *to, time_t now);
@@ -154,65 +135,17 @@ ngx_http_sg_limit(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
 }
 
 
-/* copies out under the lock, into caller's buffers of the maximum sizes */
-
-static void
-ngx_http_sg_copy_locked(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
-    ngx_http_sg_session_t *out, u_char *idbuf, u_char *subbuf)
-{
-    ngx_http_sg_subject_t  *st;
-
-    ngx_http_sg_shm_unpack(sn, &out->rec);
-
-    out->id.len = sn->len;
-    out->id.data = idbuf;
-    ngx_memcpy(idbuf, sn->data, sn->len);
-
-    st = ngx_http_sg_shm_subject(zone, sn);
-
-    out->sub.len = st ? st->len : 0;
-    out->sub.data = subbuf;
-
-    if (st) {
-        ngx_memcpy(subbuf, st->data, st->len);
-    }
-}
-
-
-/* moves the strings of out from stack buffers into the pool */
-
-static ngx_int_t
-ngx_http_sg_copy_out(ngx_pool_t *pool, ngx_http_sg_session_t *out)
-{
-    u_char  *p;
-
-    p = ngx_pnalloc(pool, out->id.len + out->sub.len + 1);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_memcpy(p, out->id.data, out->id.len);
-    out->id.data = p;
-
-    p += out->id.len;
-
-    ngx_memcpy(p, out->sub.data, out->sub.len);
-    out->sub.data = p;
-
-    return NGX_OK;
-}
-
-
 /* the API */
 
 ngx_int_t
 ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_str_t *sub, ngx_http_sg_limit_t *limit, ngx_http_sg_memory_t *mem,
-    ngx_http_sg_update_pt update, void *data, ngx_pool_t *pool,
-    ngx_http_sg_session_t *out, ngx_uint_t *evicted)
+    ngx_http_sg_detail_in_t *din, ngx_http_sg_update_pt update, void *data,
+    ngx_pool_t *pool, ngx_http_sg_session_t *out, ngx_uint_t *evicted)
 {
     u_char                 idbuf[NGX_SG_ID_MAX];
     u_char                 subbuf[NGX_SG_SUB_MAX];
+    ngx_sg_details_t       dbuf;
     u_char                 was;
     time_t                 now;
     uint32_t               exp, hash;
@@ -238,6 +171,10 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     now = ngx_time();
 
     flags = (limit && limit->unauth) ? NGX_SG_REC_UNAUTH : 0;
+
+    if (zone->details) {
+        flags |= NGX_SG_REC_DETAILS;
+    }
 
     hash = ngx_http_sg_shm_hash(zone, id);
 
@@ -305,6 +242,10 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
         ngx_http_sg_shm_touch(zone, sn, now);
 
         zone->sh->stats.created++;
+
+        if (din && (sn->flags & NGX_SG_REC_DETAILS)) {
+            ngx_http_sg_shm_details_begin(sn, din);
+        }
     }
 
     ngx_http_sg_shm_unpack(sn, &rec);
@@ -343,11 +284,11 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
     zone->sh->generation++;
 
-    ngx_http_sg_copy_locked(zone, sn, out, idbuf, subbuf);
+    ngx_http_sg_shm_copy_locked(zone, sn, out, idbuf, subbuf, &dbuf);
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
-    if (ngx_http_sg_copy_out(pool, out) != NGX_OK) {
+    if (ngx_http_sg_shm_copy_out(pool, out) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -692,157 +633,6 @@ ngx_http_sg_assurance_node(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
     zone->sh->generation++;
 
     return 1;
-}
-
-
-ngx_int_t
-ngx_http_sg_zone_find(ngx_http_sg_zone_t *zone, ngx_str_t *id,
-    ngx_pool_t *pool, ngx_http_sg_session_t *out)
-{
-    u_char               idbuf[NGX_SG_ID_MAX];
-    u_char               subbuf[NGX_SG_SUB_MAX];
-    uint32_t             hash;
-    ngx_http_sg_node_t  *sn;
-
-    ngx_memzero(out, sizeof(ngx_http_sg_session_t));
-
-    if (id->len == 0 || id->len > NGX_SG_ID_MAX) {
-        return NGX_DECLINED;
-    }
-
-    hash = ngx_http_sg_shm_hash(zone, id);
-
-    ngx_shmtx_lock(&zone->shpool->mutex);
-
-    sn = ngx_http_sg_shm_find(zone, id, hash, ngx_time());
-
-    if (sn == NULL) {
-        ngx_shmtx_unlock(&zone->shpool->mutex);
-        return NGX_DECLINED;
-    }
-
-    ngx_http_sg_copy_locked(zone, sn, out, idbuf, subbuf);
-
-    ngx_shmtx_unlock(&zone->shpool->mutex);
-
-    return ngx_http_sg_copy_out(pool, out);
-}
-
-
-/*
- * Two passes: the sizes are taken under the lock, the memory is allocated
- * without it (an allocation failure logs), and the copy is made under the
- * lock again, as much of it as still fits.
- */
-
-ngx_int_t
-ngx_http_sg_zone_list(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
-    ngx_pool_t *pool, ngx_array_t **out)
-{
-    u_char              *subp;
-    time_t               now;
-    ngx_array_t         *a;
-    ngx_http_sg_list_t   ls;
-
-    now = ngx_time();
-
-    ngx_memzero(&ls, sizeof(ngx_http_sg_list_t));
-
-    if (sub->len && sub->len <= NGX_SG_SUB_MAX) {
-        ngx_shmtx_lock(&zone->shpool->mutex);
-        ngx_http_sg_list_locked(zone, sub, now, &ls);
-        ngx_shmtx_unlock(&zone->shpool->mutex);
-    }
-
-    a = ngx_array_create(pool, ls.n ? ls.n : 1,
-                         sizeof(ngx_http_sg_session_t));
-    if (a == NULL) {
-        return NGX_ERROR;
-    }
-
-    *out = a;
-
-    if (ls.n == 0) {
-        return NGX_OK;
-    }
-
-    subp = ngx_pnalloc(pool, sub->len + ls.bytes);
-    if (subp == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_memcpy(subp, sub->data, sub->len);
-
-    ls.sessions = a;
-    ls.sub.data = subp;
-    ls.sub.len = sub->len;
-    ls.pos = subp + sub->len;
-    ls.last = ls.pos + ls.bytes;
-
-    ngx_shmtx_lock(&zone->shpool->mutex);
-    ngx_http_sg_list_locked(zone, sub, now, &ls);
-    ngx_shmtx_unlock(&zone->shpool->mutex);
-
-    return NGX_OK;
-}
-
-
-/*
- * The subject's sessions, oldest first, dead ones left out: counted and
- * their ids measured (ls->sessions NULL), or copied, as many as were
- * measured and as fit (the zone may have changed between the two).
- */
-
-static void
-ngx_http_sg_list_locked(ngx_http_sg_zone_t *zone, ngx_str_t *sub, time_t now,
-    ngx_http_sg_list_t *ls)
-{
-    u_char                 *base;
-    ngx_http_sg_link_t     *l;
-    ngx_http_sg_node_t     *sn;
-    ngx_http_sg_session_t  *s;
-    ngx_http_sg_subject_t  *st;
-
-    st = ngx_http_sg_shm_find_subject(zone, sub);
-
-    if (st == NULL) {
-        return;
-    }
-
-    base = ngx_http_sg_base(zone);
-
-    for (l = ngx_http_sg_link_first(base, &st->sessions);
-         l != &st->sessions;
-         l = ngx_http_sg_link(base, l->next))
-    {
-        sn = ngx_http_sg_data(l, ngx_http_sg_node_t, sq);
-
-        if (ngx_http_sg_dead(sn, now)) {
-            continue;
-        }
-
-        if (ls->sessions == NULL) {
-            ls->n++;
-            ls->bytes += sn->len;
-            continue;
-        }
-
-        if (ls->sessions->nelts == ls->n
-            || (size_t) (ls->last - ls->pos) < sn->len)
-        {
-            break;
-        }
-
-        s = ngx_array_push(ls->sessions);    /* preallocated: no allocation */
-
-        ngx_http_sg_shm_unpack(sn, &s->rec);
-
-        s->id.len = sn->len;
-        s->id.data = ls->pos;
-        ls->pos = ngx_cpymem(ls->pos, sn->data, sn->len);
-
-        s->sub = ls->sub;
-    }
 }
 
 

@@ -374,7 +374,9 @@ ngx_http_sg_zone_unauth_max(ngx_http_sg_zone_t *zone)
 {
     size_t  bytes, size, chunk;
 
-    size = ngx_http_sg_session_size(NGX_HTTP_SG_ID_DIGEST_LEN);
+    size = zone->details
+           ? ngx_http_sg_details_size(NGX_HTTP_SG_ID_DIGEST_LEN)
+           : ngx_http_sg_session_size(NGX_HTTP_SG_ID_DIGEST_LEN);
 
     for (chunk = 8; chunk < size; chunk <<= 1) { /* void */ }
 

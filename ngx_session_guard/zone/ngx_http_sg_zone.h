@@ -47,6 +47,7 @@ typedef struct {
     ngx_str_t                   id;
     ngx_str_t                   sub;
     ngx_sg_record_t             rec;
+    ngx_sg_details_t           *details;    /* NULL: none */
 } ngx_http_sg_session_t;
 
 
@@ -222,6 +223,25 @@ time_t ngx_http_sg_zone_max_lifetime(ngx_http_sg_zone_t *zone);
 ngx_str_t *ngx_http_sg_zone_name(ngx_http_sg_zone_t *zone);
 
 /*
+ * A session's details (a zone's details=on, ngx_http_sg_details.c): what
+ * the request brings.  A session created by ngx_http_sg_zone_session()
+ * takes its user agent and client as its first; once the final verdict
+ * allowed the request, ngx_http_sg_zone_details() records the rest, when
+ * ngx_http_sg_details_changed() says the copy out differs.
+ */
+typedef struct {
+    ngx_str_t                   ua;
+    ngx_str_t                   client;
+    ngx_str_t                   city;
+    ngx_sg_bind_t               cur;        /* the request's context */
+} ngx_http_sg_detail_in_t;
+
+ngx_uint_t ngx_http_sg_details_changed(ngx_sg_details_t *d,
+    ngx_http_sg_detail_in_t *in);
+ngx_int_t ngx_http_sg_zone_details(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_http_sg_detail_in_t *in);
+
+/*
  * Look up the session "id" or create it (subject "sub"), then call update.
  * Creating may evict least-recently-used, unrevoked records (counted,
  * reported through *evicted so the caller logs after the lock); with
@@ -239,12 +259,13 @@ ngx_str_t *ngx_http_sg_zone_name(ngx_http_sg_zone_t *zone);
  * NGX_BUSY, nothing created, when that share holds only revoked and ended
  * records.  A subject that is blocked (ngx_http_sg_zone_block()) gets
  * NGX_ABORT, nothing looked up or created.  out gets a copy of the record
- * after update.  mem (or NULL): the user's memory, see above.
+ * after update (and its details, where it has any).  mem (or NULL): the
+ * user's memory, see above; din (or NULL): the request's details.
  */
 ngx_int_t ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_str_t *sub, ngx_http_sg_limit_t *limit, ngx_http_sg_memory_t *mem,
-    ngx_http_sg_update_pt update, void *data, ngx_pool_t *pool,
-    ngx_http_sg_session_t *out, ngx_uint_t *evicted);
+    ngx_http_sg_detail_in_t *din, ngx_http_sg_update_pt update, void *data,
+    ngx_pool_t *pool, ngx_http_sg_session_t *out, ngx_uint_t *evicted);
 
 /*
  * Revoke one session, creating a revoked record if it is unknown.  The
@@ -376,6 +397,7 @@ struct ngx_http_sg_zone_s {
     ngx_msec_t                  save;       /* 0: on exit only */
     time_t                      memory_ttl; /* 0: no user memory */
     ngx_uint_t                  memory_users;
+    ngx_uint_t                  details;    /* sessions' details kept */
     ngx_http_sg_zone_t         *old;        /* the previous cycle's */
     ngx_str_t                   used_file;  /* used before declared */
     ngx_uint_t                  used_line;

@@ -27,7 +27,7 @@ ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_str_t                *value, name, s, state;
     ngx_int_t                 t;
     ngx_msec_t                save;
-    ngx_uint_t                i, unauth, users;
+    ngx_uint_t                i, unauth, users, details;
     ngx_http_sg_zone_t       *zone, **zp;
     ngx_http_sg_main_conf_t  *smcf;
 
@@ -41,6 +41,7 @@ ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     unauth = NGX_HTTP_SG_UNAUTH_DEFAULT;
     memory = 0;
     users = 0;
+    details = 0;
 
     for (i = 1; i < cf->args->nelts; i++) {
 
@@ -208,6 +209,16 @@ ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
+        if (ngx_strcmp(value[i].data, "details=on") == 0) {
+            details = 1;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "details=off") == 0) {
+            details = 0;
+            continue;
+        }
+
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid parameter \"%V\"", &value[i]);
         return NGX_CONF_ERROR;
@@ -269,6 +280,7 @@ ngx_http_sg_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     zone->save = save;
     zone->unauth_share = unauth;
     zone->memory_ttl = memory;
+    zone->details = details;
 
     /* by default a memory per KB of zone: a quarter of it, at most */
     zone->memory_users = users ? users : ngx_max(size / 1024, 1);

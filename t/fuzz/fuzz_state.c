@@ -12,8 +12,9 @@
  * reach the structural checks.
  *
  * Checks: a refusal has a reason; an accepted file yields exactly the
- * announced number of sessions, jti entries and blocked subjects, each
- * within its limits and inside the buffer, and ends at the trailer.
+ * announced number of sessions, jti entries, blocked subjects, users'
+ * memories and sessions' details, each within its limits and inside the
+ * buffer, and ends at the trailer.
  */
 
 
@@ -48,6 +49,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ngx_sg_record_t      rec;
     time_t               since;
     ngx_sg_state_jti_t   jti;
+    ngx_sg_details_t     details;
+    ngx_sg_state_memory_t  mem;
 
     if (size < 1 || data[0] > 1) {
         return 0;
@@ -121,7 +124,36 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sg_fuzz_inside(&in, &sub);
     }
 
-    if (n != st.blocks || st.pos != in.data + in.len - NGX_SG_STATE_DIGEST) {
+    if (n != st.blocks) {
+        abort();
+    }
+
+    for (n = 0; ngx_sg_state_next_memory(&st, &sub, &mem) == NGX_OK; n++) {
+        if (sub.len == 0 || sub.len > NGX_SG_SUB_MAX) {
+            abort();
+        }
+
+        sg_fuzz_inside(&in, &sub);
+    }
+
+    if (n != st.memories) {
+        abort();
+    }
+
+    for (n = 0; ngx_sg_state_next_details(&st, &id, &details) == NGX_OK;
+         n++)
+    {
+        if (id.len == 0 || id.len > NGX_SG_SUB_MAX
+            || ngx_sg_details_check(&details) != NGX_OK)
+        {
+            abort();
+        }
+
+        sg_fuzz_inside(&in, &id);
+    }
+
+    if (n != st.details || st.pos != in.data + in.len - NGX_SG_STATE_DIGEST)
+    {
         abort();
     }
 

@@ -21,6 +21,7 @@ typedef struct {
     u_char     *sessions;    /* first session entry */
     u_char     *blocks;      /* the blocks section (format 3) */
     u_char     *memories;    /* the memories section (format 4) */
+    u_char     *details;     /* the details section (format 6) */
 } st_file_t;
 
 
@@ -124,6 +125,31 @@ st_memory(u_char *p, const char *sub, int64_t seen, uint32_t asn)
 }
 
 
+static u_char *
+st_details(u_char *p, const char *id, const char *ua)
+{
+    ngx_sg_details_t  d;
+
+    ngx_memzero(&d, sizeof(ngx_sg_details_t));
+    d.ua_initial_len = (u_char) strlen(ua);
+    ngx_memcpy(d.ua_initial, ua, strlen(ua));
+    d.ua_last_len = 5;
+    ngx_memcpy(d.ua_last, "phone", 5);
+    d.client_len = 3;
+    ngx_memcpy(d.client, "app", 3);
+    d.history[0].at = 1700000090;
+    d.history[0].asn = 29518;
+    d.history[0].family = 4;
+    d.history[0].country[0] = 'S';
+    d.history[0].country[1] = 'E';
+
+    p = st_put16(p, (uint16_t) strlen(id));
+    p = ngx_cpymem(p, &d, sizeof(ngx_sg_details_t));
+
+    return ngx_cpymem(p, id, strlen(id));
+}
+
+
 /* the trailer over everything before it */
 
 static void
@@ -177,6 +203,13 @@ st_make(st_file_t *f, uint32_t version)
         p = st_memories(p, 2);
         p = st_memory(p, "alice", 1700000170, 29518);
         p = st_memory(p, "bob", 1700000180, 209);
+    }
+
+    f->details = p;
+
+    if (version >= 6) {
+        p = st_memories(p, 1);      /* the count: a u32 as well */
+        p = st_details(p, "s1", "laptop");
     }
 
     f->len = p - f->data + NGX_SG_STATE_DIGEST;
@@ -240,6 +273,7 @@ test_good(void **state)
     ngx_sg_state_jti_t   jti;
     time_t               since;
     ngx_sg_state_memory_t  mem;
+    ngx_sg_details_t       details;
 
     st_good(&f);
 
@@ -315,27 +349,39 @@ test_good(void **state)
     assert_int_equal(mem.asn[1], 209);
     assert_int_equal(ngx_sg_state_next_memory(&st, &sub, &mem), NGX_DONE);
 
+    assert_int_equal(ngx_sg_state_next_details(&st, &id, &details), NGX_OK);
+    assert_true(id.len == 2 && ngx_memcmp(id.data, "s1", 2) == 0);
+    assert_int_equal(ngx_sg_state_next_details(&st, &id, &details),
+                     NGX_DONE);
+
     assert_ptr_equal(st.pos, f.data + f.len - NGX_SG_STATE_DIGEST);
 
     /* an empty zone */
 
-    f.len = st_memories(st_blocks(ngx_sg_state_header(f.data, &st_zone, 0,
-                                                      0, 0), 0), 0)
+    f.len = st_memories(st_memories(st_blocks(
+                ngx_sg_state_header(f.data, &st_zone, 0, 0, 0), 0), 0), 0)
             - f.data + NGX_SG_STATE_DIGEST;
     st_seal(&f);
 
     assert_string_equal(st_parse(&f), "ok");
 
-    /* read to its end: past the counts of no blocks and no memories */
+    /* read to its end: past the counts of no blocks, memories, details */
 
     assert_int_equal(ngx_sg_state_parse(&st, f.data, f.len, &st_zone,
                                         &reason), NGX_OK);
     assert_int_equal(ngx_sg_state_next_memory(&st, &sub, &mem), NGX_DONE);
     assert_int_equal(ngx_sg_state_next_block(&st, &sub, &since), NGX_DONE);
     assert_int_equal(ngx_sg_state_next_memory(&st, &sub, &mem), NGX_DONE);
+    assert_int_equal(ngx_sg_state_next_details(&st, &id, &details),
+                     NGX_DONE);
     assert_ptr_equal(st.pos, f.data + f.len - NGX_SG_STATE_DIGEST);
 
-    /* a format 4 file must have the counts of memories and blocks */
+    /* a format 6 file must have the counts of details, memories, blocks */
+
+    f.len -= sizeof(uint32_t);
+    st_seal(&f);
+
+    assert_string_equal(st_parse(&f), "truncated details");
 
     f.len -= sizeof(uint32_t);
     st_seal(&f);
@@ -726,12 +772,12 @@ test_jti(void **state)
                "0123456789abcdef0123456789abcdef0123456789abcdef"
                "0123456789abcdef0123456789abcdef0123456789abcdef"
                "0123456789abcdef0123456789abcdef");
-    p = st_memories(st_blocks(p, 0), 0);
+    p = st_memories(st_memories(st_blocks(p, 0), 0), 0);
     f.len = p - f.data + NGX_SG_STATE_DIGEST;
     st_seal(&f);
     assert_string_equal(st_parse(&f), "ok");
 
-    f.len -= 1 + 2 * sizeof(uint32_t);
+    f.len -= 1 + 3 * sizeof(uint32_t);
     st_seal(&f);
     assert_string_equal(st_parse(&f), "truncated jti");
 
@@ -847,13 +893,13 @@ test_memories(void **state)
 
     /* a subject of no length, or longer than any subject */
 
-    st_good(&f);
+    st_make(&f, 5);
     len = 0;
     ngx_memcpy(f.memories + 4, &len, sizeof(uint16_t));
     st_seal(&f);
     assert_string_equal(st_parse(&f), "invalid memory length");
 
-    st_good(&f);
+    st_make(&f, 5);
     len = NGX_SG_SUB_MAX + 1;
     ngx_memcpy(f.memories + 4, &len, sizeof(uint16_t));
     st_seal(&f);
@@ -861,7 +907,7 @@ test_memories(void **state)
 
     /* longer than what is left */
 
-    st_good(&f);
+    st_make(&f, 5);
     len = 200;
     ngx_memcpy(f.memories + 4 + NGX_SG_STATE_MEMORY + 5, &len,
                sizeof(uint16_t));
@@ -870,19 +916,19 @@ test_memories(void **state)
 
     /* more memories than the file has, fewer than it has */
 
-    st_good(&f);
+    st_make(&f, 5);
     n = 3;
     ngx_memcpy(f.memories, &n, sizeof(uint32_t));
     st_seal(&f);
     assert_string_equal(st_parse(&f), "truncated memory");
 
-    st_good(&f);
+    st_make(&f, 5);
     n = 0xffffffff;
     ngx_memcpy(f.memories, &n, sizeof(uint32_t));
     st_seal(&f);
     assert_string_equal(st_parse(&f), "truncated memory");
 
-    st_good(&f);
+    st_make(&f, 5);
     n = 1;
     ngx_memcpy(f.memories, &n, sizeof(uint32_t));
     st_seal(&f);
@@ -890,7 +936,7 @@ test_memories(void **state)
 
     /* the longest subject, then one byte short */
 
-    st_good(&f);
+    st_make(&f, 5);
     p = st_memories(f.memories, 1);
     p = st_put16(p, NGX_SG_SUB_MAX);
     ngx_memset(p, 'a', sizeof(ngx_sg_state_memory_t) + NGX_SG_SUB_MAX);
@@ -905,7 +951,7 @@ test_memories(void **state)
 
     /* less than an entry's fixed part */
 
-    st_good(&f);
+    st_make(&f, 5);
     f.len = f.memories + 4 + NGX_SG_STATE_MEMORY - 1 - f.data
             + NGX_SG_STATE_DIGEST;
     st_seal(&f);
@@ -919,13 +965,125 @@ test_memories(void **state)
     st_seal(&f);
     assert_string_equal(st_parse(&f), "trailing data");
 
-    /* a format 6 file is not read */
+    /* a format 7 file is not read */
 
     st_good(&f);
-    n = 6;
+    n = 7;
     ngx_memcpy(f.data + 8, &n, sizeof(uint32_t));
     st_seal(&f);
     assert_string_equal(st_parse(&f), "unknown format version");
+}
+
+
+/* the sessions' details of format 6 */
+
+static void
+test_details(void **state)
+{
+    uint16_t           len;
+    uint32_t           n;
+    ngx_str_t          id, sub;
+    st_file_t          f;
+    const char        *reason;
+    ngx_sg_state_t     st;
+    ngx_sg_record_t    rec;
+    ngx_sg_details_t   d;
+    ngx_sg_state_jti_t jti;
+    ngx_sg_state_memory_t  mem;
+    time_t             since;
+
+    st_good(&f);
+
+    assert_int_equal(ngx_sg_state_parse(&st, f.data, f.len, &st_zone,
+                                        &reason), NGX_OK);
+    assert_int_equal(st.details, 1);
+
+    /* not before the memories are read */
+    assert_int_equal(ngx_sg_state_next_details(&st, &id, &d), NGX_DONE);
+
+    while (ngx_sg_state_next_session(&st, &id, &sub, &rec) == NGX_OK) {}
+    while (ngx_sg_state_next_jti(&st, &jti) == NGX_OK) {}
+    while (ngx_sg_state_next_block(&st, &sub, &since) == NGX_OK) {}
+    assert_int_equal(ngx_sg_state_next_details(&st, &id, &d), NGX_DONE);
+    while (ngx_sg_state_next_memory(&st, &sub, &mem) == NGX_OK) {}
+
+    assert_int_equal(ngx_sg_state_next_details(&st, &id, &d), NGX_OK);
+    assert_true(id.len == 2 && ngx_memcmp(id.data, "s1", 2) == 0);
+    assert_int_equal(d.ua_initial_len, 6);
+    assert_memory_equal(d.ua_initial, "laptop", 6);
+    assert_int_equal(d.client_len, 3);
+    assert_int_equal(d.history[0].asn, 29518);
+    assert_int_equal(ngx_sg_state_next_details(&st, &id, &d), NGX_DONE);
+    assert_ptr_equal(st.pos, f.data + f.len - NGX_SG_STATE_DIGEST);
+
+    /* an id of no length, or longer than any */
+
+    st_good(&f);
+    len = 0;
+    ngx_memcpy(f.details + 4, &len, sizeof(uint16_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "invalid details length");
+
+    st_good(&f);
+    len = NGX_SG_SUB_MAX + 1;
+    ngx_memcpy(f.details + 4, &len, sizeof(uint16_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "invalid details length");
+
+    /* a string longer than its buffer, a family that is none */
+
+    st_good(&f);
+    f.details[4 + 2] = NGX_SG_DETAIL_UA + 1;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "invalid details");
+
+    st_good(&f);
+    f.details[4 + 2 + 2] = NGX_SG_DETAIL_CLIENT + 1;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "invalid details");
+
+    st_good(&f);
+    f.details[4 + 2 + 3] = NGX_SG_DETAIL_CITY + 1;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "invalid details");
+
+    st_good(&f);
+    f.details[4 + 2 + 4 + 8] = 7;           /* history[0].family */
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "invalid details");
+
+    /* more than the file has, fewer, none at all */
+
+    st_good(&f);
+    n = 2;
+    ngx_memcpy(f.details, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated details");
+
+    st_good(&f);
+    n = 0;
+    ngx_memcpy(f.details, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "trailing data");
+
+    st_good(&f);
+    f.len = f.details - f.data + NGX_SG_STATE_DIGEST;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated details");
+
+    st_good(&f);
+    f.len = f.details + 4 + NGX_SG_STATE_DETAILS + 1 - f.data
+            + NGX_SG_STATE_DIGEST;
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "truncated details");
+
+    /* format 5 has no details: a section there is trailing */
+
+    st_good(&f);
+    n = 5;
+    ngx_memcpy(f.data + 8, &n, sizeof(uint32_t));
+    st_seal(&f);
+    assert_string_equal(st_parse(&f), "trailing data");
 }
 
 
@@ -936,6 +1094,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_good, sg_setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_header, sg_setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_format4, sg_setup,
+                                        sg_teardown),
+        cmocka_unit_test_setup_teardown(test_details, sg_setup,
                                         sg_teardown),
         cmocka_unit_test_setup_teardown(test_format1, sg_setup,
                                         sg_teardown),
