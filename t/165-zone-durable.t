@@ -245,7 +245,23 @@ in the share too, and a new token user still gets 200
 
 
 
-=== TEST 10: a sid that looks like a digest is never taken for one: a token
+=== TEST 10: the same in a zone that keeps sessions' details: a token's
+session is never held to the unauthenticated share
+--- http_config
+    session_guard_zone zone=sg:64k details=on;
+--- request eval
+[(map { ("GET /bff", "GET /bff") } 1 .. 150), "GET /api"]
+--- more_headers eval
+[(map { (main::bff("made-up-$_"), main::bff("made-up-$_", 'agent-b')) } 1 .. 150),
+ main::tok('victim-user')]
+--- error_code_like eval
+[("^(200|401|500)\$") x 300, "^200\$"]
+--- response_headers_like eval
+[("") x 300, "X-Status: ALLOW"]
+
+
+
+=== TEST 11: a sid that looks like a digest is never taken for one: a token
 whose sid is the digest name of a revoked cookie session is another session
 --- http_config
     session_guard_zone zone=sg:1m;

@@ -93,3 +93,19 @@ X-UA: []
  qr/"id":"s1"/, "protected"]
 --- error_log eval
 qr/zone "sg" resized, copied 2 sessions/
+
+
+
+=== TEST 4: a reload that turns details off (the zone kept): none shown
+--- http_config
+    session_guard_zone zone=sg:2m;
+--- request eval
+["GET /api/sessions/s2", "GET /t"]
+--- more_headers eval
+["", main::from('s2', '89.160.20.112', 'phone')]
+--- error_code eval
+[200, 200]
+--- response_headers eval
+["", "X-UA: []"]
+--- response_body_like eval
+[qr/^\{"id":"s2"(?!.*"details").*\}$/, "protected"]

@@ -26,6 +26,10 @@
 typedef char  ngx_sg_state_record_check[
     sizeof(void *) != 8 || sizeof(ngx_sg_record_t) == 224 ? 1 : -1];
 
+/* the details section's ids are checked as the subjects' keys are */
+typedef char  ngx_sg_state_id_check[
+    NGX_SG_ID_MAX == NGX_SG_SUB_MAX ? 1 : -1];
+
 typedef char  ngx_sg_state_memory_check[
     sizeof(ngx_sg_state_memory_t) == 240 ? 1 : -1];
 
@@ -350,9 +354,9 @@ ngx_sg_state_check_memories(ngx_sg_state_t *st, const char **reason)
 
 
 /*
- * format 6 on: the sessions' details, keyed by the session's id (whose
- * length is within NGX_SG_SUB_MAX, the same bound as an id's), each
- * checked
+ * format 6 on: the sessions' details, keyed by the session's id (1 to
+ * NGX_SG_ID_MAX bytes, checked as subjects are: the bounds are equal),
+ * each checked
  */
 
 static ngx_int_t

@@ -42,7 +42,9 @@ ngx_http_sg_shm_copy_locked(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
 
     out->details = NULL;
 
-    if (dbuf && (sn->flags & NGX_SG_REC_DETAILS)) {
+    /* a zone that no longer keeps them (a reload) shows none either */
+
+    if (dbuf && zone->details && (sn->flags & NGX_SG_REC_DETAILS)) {
         ngx_memcpy(dbuf, ngx_http_sg_node_details(sn),
                    sizeof(ngx_sg_details_t));
         out->details = dbuf;

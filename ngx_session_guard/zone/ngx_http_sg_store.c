@@ -205,7 +205,7 @@ ngx_http_sg_zone_session(ngx_http_sg_zone_t *zone, ngx_str_t *id,
 
         ngx_http_sg_shm_expire(zone, now, 2);
 
-        if (flags
+        if ((flags & NGX_SG_REC_UNAUTH)
             && ngx_http_sg_shm_unauth_room(zone, now, evicted) != NGX_OK)
         {
             ngx_shmtx_unlock(&zone->shpool->mutex);

@@ -143,7 +143,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (n = 0; ngx_sg_state_next_details(&st, &id, &details) == NGX_OK;
          n++)
     {
-        if (id.len == 0 || id.len > NGX_SG_SUB_MAX
+        if (id.len == 0 || id.len > NGX_SG_ID_MAX
             || ngx_sg_details_check(&details) != NGX_OK)
         {
             abort();
