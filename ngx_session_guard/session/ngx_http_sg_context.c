@@ -153,7 +153,6 @@ ngx_http_sg_detail_in_t *
 ngx_http_sg_details_in(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
     ngx_sg_bind_t *cur)
 {
-    json_t                   *claim;
     ngx_http_sg_geo_t        *geo;
     ngx_http_sg_detail_in_t  *in;
 
@@ -166,18 +165,7 @@ ngx_http_sg_details_in(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
         in->ua = r->headers_in.user_agent->value;
     }
 
-    if (ctx->verified && ctx->jws.payload) {
-        claim = json_object_get(ctx->jws.payload, "azp");
-
-        if (!json_is_string(claim)) {
-            claim = json_object_get(ctx->jws.payload, "client_id");
-        }
-
-        if (json_is_string(claim)) {
-            in->client.data = (u_char *) json_string_value(claim);
-            in->client.len = json_string_length(claim);
-        }
-    }
+    ngx_http_sg_token_client(ctx, &in->client);
 
     geo = ngx_http_sg_request_geo(r);
 
@@ -189,6 +177,32 @@ ngx_http_sg_details_in(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
     ctx->details_in = in;
 
     return in;
+}
+
+
+/* the client a verified token names: azp, else client_id; empty: none */
+
+void
+ngx_http_sg_token_client(ngx_http_sg_ctx_t *ctx, ngx_str_t *client)
+{
+    json_t  *claim;
+
+    ngx_str_null(client);
+
+    if (!ctx->verified || ctx->jws.payload == NULL) {
+        return;
+    }
+
+    claim = json_object_get(ctx->jws.payload, "azp");
+
+    if (!json_is_string(claim)) {
+        claim = json_object_get(ctx->jws.payload, "client_id");
+    }
+
+    if (json_is_string(claim)) {
+        client->data = (u_char *) json_string_value(claim);
+        client->len = json_string_length(claim);
+    }
 }
 
 

@@ -299,7 +299,6 @@ ngx_http_sg_service_body(ngx_http_sg_out_t *out, void *data)
 {
     ngx_http_sg_service_req_t *req = data;
 
-    json_t                   *claim;
     ngx_str_t                 s;
     ngx_uint_t                i, first;
     ngx_sg_risk_t            *risk;
@@ -323,20 +322,7 @@ ngx_http_sg_service_body(ngx_http_sg_out_t *out, void *data)
         ngx_http_sg_out_lit(out, "null");
     }
 
-    ngx_str_null(&s);
-
-    if (ctx->verified && ctx->jws.payload) {
-        claim = json_object_get(ctx->jws.payload, "azp");
-
-        if (!json_is_string(claim)) {
-            claim = json_object_get(ctx->jws.payload, "client_id");
-        }
-
-        if (json_is_string(claim)) {
-            s.data = (u_char *) json_string_value(claim);
-            s.len = json_string_length(claim);
-        }
-    }
+    ngx_http_sg_token_client(ctx, &s);
 
     ngx_http_sg_out_lit(out, ",\"client\":");
 
