@@ -968,8 +968,9 @@ sub run_must_die ($$) {
     dump_block_log($name);
 }
 
-# Local extension: crashes and unexpected [alert]/[crit]/[emerg] lines in the
-# block's error log are test failures (upstream merely warns about them).
+# Local extension: crashes, unexpected [alert]/[crit]/[emerg] lines and
+# sanitizer reports in the block's error log are test failures (upstream
+# merely warns about the first two).
 # Checks the error log from $from (default: the start of the block) to its
 # end, and returns the offset of that end.  A --- reload_fails block (HUP
 # mode) expects an [emerg] line.
@@ -1024,6 +1025,12 @@ sub check_nginx_health ($$;$$) {
         if ($line =~ /\bAssertion .*?failed\b/) {
             chomp(my $ln = $line);
             $report->("$name - $ln$when");
+        }
+        # a sanitizer's report on the workers' stderr, which nginx sends
+        # to the error log (UBSan writes there whatever its log_path says)
+        if ($line =~ /: runtime error: |^==\d+==ERROR: \w+Sanitizer/) {
+            chomp(my $ln = $line);
+            $report->("$name - sanitizer report in error.log$when: $ln");
         }
     }
     return $end;
