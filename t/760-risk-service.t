@@ -631,3 +631,36 @@ qr/risk service "\/risk" failed for session "s1" after \d+ ms: status 500, decid
 ["", "X-Service: //\nX-Status: BLOCKED", ""]
 --- response_body_like eval
 [qr/blocked/, "", "^\\z"]
+
+
+
+=== TEST 32: an answer that comes after its request went on is kept for the session's next request
+--- service
+session_guard_risk_service /risk timeout=300ms failure=open;
+--- request eval
+["GET /t", "GET /t", "GET /error.log"]
+--- more_headers eval
+[main::from('alice', 's1', $::US, 'risk=late'),
+ main::from('alice', 's1', $::US, 'risk=late'), ""]
+--- error_code eval
+[200, 403, 200]
+--- response_headers eval
+["X-Service: failed//\nX-Status: ALLOW", "X-Service: cached/deny/10\nX-Status: DENY", ""]
+--- response_body_like eval
+["protected", "",
+ qr/no answer in time, deciding without it.*risk service "\/risk" answered after the request went on: kept for the session's next request \(actions 0x20, score 10\)/s]
+
+
+
+=== TEST 33: with cache=0 it is dropped
+--- service
+session_guard_risk_service /risk timeout=300ms cache=0 failure=open;
+--- request eval
+["GET /t", "GET /error.log"]
+--- more_headers eval
+[main::from('alice', 's1', $::US, 'risk=late'), ""]
+--- error_code eval
+[200, 200]
+--- response_body_like eval
+["protected",
+ qr/risk service "\/risk" answered after the request went on: dropped/]

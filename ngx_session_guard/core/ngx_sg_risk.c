@@ -326,15 +326,23 @@ ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created, void *data)
 static void
 ngx_sg_risk_keep_answer(ngx_sg_record_t *rec, ngx_sg_risk_t *risk)
 {
-    if ((risk->service_acts & NGX_SG_ACT_STEP_UP)
-        && !(rec->risk_acts & NGX_SG_ACT_STEP_UP))
+    ngx_sg_risk_keep(rec, risk->service_acts, risk->service_score,
+                     risk->service_until, risk->service_bit);
+}
+
+
+void
+ngx_sg_risk_keep(ngx_sg_record_t *rec, ngx_uint_t acts, ngx_uint_t score,
+    time_t until, ngx_uint_t bit)
+{
+    if ((acts & NGX_SG_ACT_STEP_UP) && !(rec->risk_acts & NGX_SG_ACT_STEP_UP))
     {
-        rec->cond_ok &= ~((uint32_t) 1 << risk->service_bit);
+        rec->cond_ok &= ~((uint32_t) 1 << bit);
     }
 
-    rec->risk_until = (uint32_t) risk->service_until;
-    rec->risk_acts = (u_char) risk->service_acts;
-    rec->risk_score = (uint16_t) risk->service_score;
+    rec->risk_until = (uint32_t) until;
+    rec->risk_acts = (u_char) acts;
+    rec->risk_score = (uint16_t) score;
 }
 
 

@@ -183,6 +183,15 @@ void ngx_sg_risk_clamp(ngx_sg_risk_t *risk);
 ngx_int_t ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created,
     void *data);
 
+/*
+ * A risk service's answer kept in rec until "until" (the condition of bit
+ * "bit" asks for its step-up again when this answer asks for one and the
+ * kept one did not): what ngx_sg_risk_update() does with service_until,
+ * for an answer that came after its request went on.
+ */
+void ngx_sg_risk_keep(ngx_sg_record_t *rec, ngx_uint_t acts,
+    ngx_uint_t score, time_t until, ngx_uint_t bit);
+
 /* "log", "shorten,non_persistent"...; empty means "log" */
 ngx_int_t ngx_sg_risk_parse_actions(ngx_str_t *value, ngx_uint_t *mask);
 

@@ -24,9 +24,10 @@
  * The request waits for the answer without blocking the worker: the
  * subrequest runs in the background, and the request's access phase runs
  * again when it ends or when "timeout" passes, whichever comes first; a
- * late answer is dropped.  The checks that ran before the service was
- * asked (the token, its DPoP proof) are not run again: their outcome stays
- * in the request's context.
+ * late answer is kept for the session's next request if the session is
+ * still where it was asked about (ngx_http_sg_service_late()).  The
+ * checks that ran before the service was asked (the token, its DPoP
+ * proof) are not run again: their outcome stays in the request's context.
  *
  * A session's answer is kept in its record for "cache" and used instead
  * of asking again, until the context of the session changes (address,
@@ -68,6 +69,12 @@ struct ngx_http_sg_service_wait_s {
                                                + 1)];
     ngx_http_sg_body_limit_t    body;       /* of the answer */
     u_char                      error[NGX_HTTP_SG_SERVICE_ERROR_LEN];
+
+    /* for an answer that comes late (ngx_http_sg_service_late()) */
+    ngx_http_sg_zone_t         *zone;
+    ngx_str_t                   id;         /* in the request's pool */
+    ngx_sg_bind_t               asked;      /* the context asked about */
+    ngx_uint_t                  bit;        /* risk_service's */
 };
 
 
@@ -90,6 +97,8 @@ static void ngx_http_sg_service_bind(ngx_http_sg_out_t *out,
 static ngx_int_t ngx_http_sg_service_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
 static void ngx_http_sg_service_result(ngx_http_request_t *sr,
+    ngx_http_sg_service_wait_t *w, ngx_int_t rc);
+static void ngx_http_sg_service_late(ngx_http_request_t *sr,
     ngx_http_sg_service_wait_t *w, ngx_int_t rc);
 static void ngx_http_sg_service_timeout(ngx_event_t *ev);
 static void ngx_http_sg_service_wake(ngx_event_t *ev);
@@ -209,6 +218,7 @@ ngx_http_sg_service_start(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_pool_cleanup_t           *cln;
     ngx_http_request_t           *sr;
     ngx_http_sg_bare_t            bare;
+    ngx_http_sg_main_conf_t      *smcf;
     ngx_http_sg_service_conf_t   *sc;
     ngx_http_sg_service_wait_t   *w;
     ngx_http_post_subrequest_t   *ps;
@@ -242,6 +252,11 @@ ngx_http_sg_service_start(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     w->conf = sc;
     w->state = NGX_HTTP_SG_WAIT_PENDING;
     w->started = ngx_current_msec;
+    w->zone = slcf->zone;
+    w->id = *req->id;
+    w->asked = req->risk->cur;
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_session_guard_module);
+    w->bit = smcf->service_bit;
 
     w->event.handler = ngx_http_sg_service_timeout;
     w->event.data = w;
@@ -452,10 +467,7 @@ ngx_http_sg_service_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
     w->sr = NULL;
 
     if (w->state != NGX_HTTP_SG_WAIT_PENDING) {
-        /* the request went on without it */
-        ngx_log_error(NGX_LOG_INFO, sr->connection->log, 0,
-                      "session_guard: risk service \"%V\" ended after the "
-                      "request went on without it", &w->conf->uri);
+        ngx_http_sg_service_late(sr, w, rc);
         return NGX_OK;
     }
 
@@ -532,6 +544,49 @@ ngx_http_sg_service_result(ngx_http_request_t *sr,
         *ngx_cpymem(w->error, "out of memory", 13) = '\0';
         return;
     }
+}
+
+
+/*
+ * The request went on without the answer (it failed, or was decided
+ * without the service): an answer that comes after all is kept for the
+ * session's next request, if the session is still where it was asked
+ * about, so that a slow service is not asked again in vain.  The request
+ * took its outcome already: w's answer and error are free to reuse.
+ */
+
+static void
+ngx_http_sg_service_late(ngx_http_request_t *sr,
+    ngx_http_sg_service_wait_t *w, ngx_int_t rc)
+{
+    ngx_http_sg_service_result(sr, w, rc);
+
+    if (w->state != NGX_HTTP_SG_WAIT_ANSWERED) {
+        ngx_log_error(NGX_LOG_INFO, sr->connection->log, 0,
+                      "session_guard: risk service \"%V\" ended after the "
+                      "request went on without it: %s", &w->conf->uri,
+                      w->error);
+        return;
+    }
+
+    if (w->conf->cache
+        && ngx_http_sg_zone_late_answer(w->zone, &w->id, &w->asked,
+                                        w->answer.acts, w->answer.score,
+                                        ngx_time() + w->conf->cache, w->bit)
+           == NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_INFO, sr->connection->log, 0,
+                      "session_guard: risk service \"%V\" answered after "
+                      "the request went on: kept for the session's next "
+                      "request (actions 0x%Xi, score %ui)", &w->conf->uri,
+                      w->answer.acts, w->answer.score);
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_INFO, sr->connection->log, 0,
+                  "session_guard: risk service \"%V\" answered after the "
+                  "request went on: dropped (the session moved or ended, or "
+                  "cache=0)", &w->conf->uri);
 }
 
 

@@ -637,6 +637,61 @@ ngx_http_sg_assurance_node(ngx_http_sg_zone_t *zone, ngx_http_sg_node_t *sn,
 
 
 ngx_int_t
+ngx_http_sg_zone_late_answer(ngx_http_sg_zone_t *zone, ngx_str_t *id,
+    ngx_sg_bind_t *asked, ngx_uint_t acts, ngx_uint_t score, time_t until,
+    ngx_uint_t bit)
+{
+    time_t               now;
+    uint32_t             hash;
+    ngx_sg_record_t      rec;
+    ngx_http_sg_node_t  *sn;
+
+    if (id->len == 0 || id->len > NGX_SG_ID_MAX) {
+        return NGX_DECLINED;
+    }
+
+    now = ngx_time();
+    hash = ngx_http_sg_shm_hash(zone, id);
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    sn = ngx_http_sg_shm_find(zone, id, hash, now);
+
+    if (sn == NULL || sn->revoked) {
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        return NGX_DECLINED;
+    }
+
+    ngx_http_sg_shm_unpack(sn, &rec);
+
+    /* every field as asked: the session has not moved since */
+
+    if (rec.last.ip.family != asked->ip.family
+        || ngx_memcmp(rec.last.ip.addr, asked->ip.addr, 16) != 0
+        || rec.last.asn != asked->asn
+        || rec.last.country[0] != asked->country[0]
+        || rec.last.country[1] != asked->country[1]
+        || rec.last.ua != asked->ua
+        || rec.last.ja4 != asked->ja4)
+    {
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        return NGX_DECLINED;
+    }
+
+    ngx_sg_risk_keep(&rec, acts, score, until, bit);
+    rec.updated = now;
+
+    ngx_http_sg_shm_pack(&rec, sn);
+
+    zone->sh->generation++;
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
 ngx_http_sg_zone_jti(ngx_http_sg_zone_t *zone, ngx_str_t *jti,
     time_t expires)
 {

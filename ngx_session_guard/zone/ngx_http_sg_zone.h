@@ -311,6 +311,15 @@ ngx_int_t ngx_http_sg_zone_assurance(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_str_t *sub, uint32_t ns, uint32_t level, time_t since,
     ngx_uint_t *n);
 
+/*
+ * A risk service's answer that came after its request went on: kept for
+ * the live session "id" if its last accepted context is still the one
+ * the service was asked about (asked).  NGX_OK, or NGX_DECLINED.
+ */
+ngx_int_t ngx_http_sg_zone_late_answer(ngx_http_sg_zone_t *zone,
+    ngx_str_t *id, ngx_sg_bind_t *asked, ngx_uint_t acts, ngx_uint_t score,
+    time_t until, ngx_uint_t bit);
+
 /* copies; NGX_DECLINED if absent */
 ngx_int_t ngx_http_sg_zone_find(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_pool_t *pool, ngx_http_sg_session_t *out);

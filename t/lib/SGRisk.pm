@@ -13,6 +13,7 @@ package SGRisk;
 #                   ["stolen session", "tor exit"]; others 10, [WHAT])
 #   score=N         {"action": "allow", "score": N}
 #   slow            sleeps 4 s, then answers "revoke"
+#   late            sleeps 0.6 s, then answers "deny" (score 10, ["late"])
 #   500             status 500
 #   204             status 204, no body
 #   garbage         "this is not json"
@@ -117,6 +118,10 @@ sub answer {
     } elsif ($what eq 'slow') {
         sleep 4;
         $out = { action => 'revoke' };
+
+    } elsif ($what eq 'late') {
+        select(undef, undef, undef, 0.6);
+        $out = { action => 'deny', score => 10, reasons => ['late'] };
 
     } elsif ($what eq '500') {
         ($status, $out) = (500, 'oops');

@@ -245,6 +245,36 @@ test_kept(void **state)
 }
 
 
+/* a late answer, kept outside an update (ngx_sg_risk_keep()) */
+
+static void
+test_keep(void **state)
+{
+    ngx_sg_record_t  rec;
+
+    ngx_memzero(&rec, sizeof(ngx_sg_record_t));
+    rec.cond_ok = 1 << BIT;
+
+    ngx_sg_risk_keep(&rec, NGX_SG_ACT_DENY, 10, T0 + 60, BIT);
+    assert_int_equal(rec.risk_until, T0 + 60);
+    assert_int_equal(rec.risk_acts, NGX_SG_ACT_DENY);
+    assert_int_equal(rec.risk_score, 10);
+    assert_true(rec.cond_ok & (1 << BIT));
+
+    /* a step-up the kept answer did not ask for: asked again */
+
+    ngx_sg_risk_keep(&rec, NGX_SG_ACT_STEP_UP, 0, T0 + 90, BIT);
+    assert_false(rec.cond_ok & (1 << BIT));
+    assert_int_equal(rec.risk_acts, NGX_SG_ACT_STEP_UP);
+
+    /* the same step-up again, once met: not asked again */
+
+    rec.cond_ok = 1 << BIT;
+    ngx_sg_risk_keep(&rec, NGX_SG_ACT_STEP_UP, 0, T0 + 120, BIT);
+    assert_true(rec.cond_ok & (1 << BIT));
+}
+
+
 int
 main(void)
 {
@@ -253,6 +283,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_reasons, sg_setup, sg_teardown),
         cmocka_unit_test_setup_teardown(test_invalid, sg_setup, sg_teardown),
         cmocka_unit_test(test_kept),
+        cmocka_unit_test(test_keep),
     };
 
     sg_init();
