@@ -412,7 +412,7 @@ ngx_http_sg_api_show(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
     switch (req->resource) {
 
     case NGX_HTTP_SG_API_SESSION:
-        rc = ngx_http_sg_zone_find(zone, &req->key, r->pool, &s);
+        rc = ngx_http_sg_zone_find(zone, &req->key, 1, r->pool, &s);
 
         if (rc == NGX_DECLINED) {
             return ngx_http_sg_api_error(r, NGX_HTTP_NOT_FOUND, "not_found",
@@ -561,7 +561,7 @@ ngx_http_sg_api_revoke(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
 
     /* what the zone held, for the log only: the answer is the same */
 
-    rc = ngx_http_sg_zone_find(zone, &req->key, r->pool, &s);
+    rc = ngx_http_sg_zone_find(zone, &req->key, 0, r->pool, &s);
 
     was = (rc == NGX_DECLINED) ? " (unknown: a revoked record is kept)"
           : (rc == NGX_OK && s.rec.revoked) ? " (already revoked)" : "";

@@ -535,40 +535,8 @@ ngx_sg_risk_signals(ngx_sg_record_t *rec, ngx_sg_risk_t *risk)
 
     last = &rec->last;
     cur = &risk->cur;
-    fired = 0;
 
-    if ((risk->bind & (1 << NGX_SG_SIG_IP))
-        && (cur->ip.family != last->ip.family
-            || ngx_memcmp(cur->ip.addr, last->ip.addr, 16) != 0))
-    {
-        fired |= 1 << NGX_SG_SIG_IP;
-    }
-
-    /* unknown on either side is no change: nothing to compare */
-
-    if ((risk->bind & (1 << NGX_SG_SIG_ASN))
-        && cur->asn && last->asn && cur->asn != last->asn)
-    {
-        fired |= 1 << NGX_SG_SIG_ASN;
-    }
-
-    if ((risk->bind & (1 << NGX_SG_SIG_COUNTRY))
-        && cur->country[0] && last->country[0]
-        && (cur->country[0] != last->country[0]
-            || cur->country[1] != last->country[1]))
-    {
-        fired |= 1 << NGX_SG_SIG_COUNTRY;
-    }
-
-    if ((risk->bind & (1 << NGX_SG_SIG_UA)) && cur->ua != last->ua) {
-        fired |= 1 << NGX_SG_SIG_UA;
-    }
-
-    if ((risk->bind & (1 << NGX_SG_SIG_JA4))
-        && cur->ja4 && last->ja4 && cur->ja4 != last->ja4)
-    {
-        fired |= 1 << NGX_SG_SIG_JA4;
-    }
+    fired = ngx_sg_risk_changed(last, cur, risk->bind);
 
     if ((risk->bind & (1 << NGX_SG_SIG_TRAVEL))
         && cur->has_loc && last->has_loc)
@@ -591,6 +559,50 @@ ngx_sg_risk_signals(ngx_sg_record_t *rec, ngx_sg_risk_t *risk)
     }
 
     return fired;
+}
+
+
+ngx_uint_t
+ngx_sg_risk_changed(ngx_sg_bind_t *last, ngx_sg_bind_t *cur, ngx_uint_t bind)
+{
+    ngx_uint_t  changed;
+
+    changed = 0;
+
+    if ((bind & (1 << NGX_SG_SIG_IP))
+        && (cur->ip.family != last->ip.family
+            || ngx_memcmp(cur->ip.addr, last->ip.addr, 16) != 0))
+    {
+        changed |= 1 << NGX_SG_SIG_IP;
+    }
+
+    /* unknown on either side is no change: nothing to compare */
+
+    if ((bind & (1 << NGX_SG_SIG_ASN))
+        && cur->asn && last->asn && cur->asn != last->asn)
+    {
+        changed |= 1 << NGX_SG_SIG_ASN;
+    }
+
+    if ((bind & (1 << NGX_SG_SIG_COUNTRY))
+        && cur->country[0] && last->country[0]
+        && (cur->country[0] != last->country[0]
+            || cur->country[1] != last->country[1]))
+    {
+        changed |= 1 << NGX_SG_SIG_COUNTRY;
+    }
+
+    if ((bind & (1 << NGX_SG_SIG_UA)) && cur->ua != last->ua) {
+        changed |= 1 << NGX_SG_SIG_UA;
+    }
+
+    if ((bind & (1 << NGX_SG_SIG_JA4))
+        && cur->ja4 && last->ja4 && cur->ja4 != last->ja4)
+    {
+        changed |= 1 << NGX_SG_SIG_JA4;
+    }
+
+    return changed;
 }
 
 

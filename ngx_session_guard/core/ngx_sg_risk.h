@@ -192,6 +192,16 @@ ngx_int_t ngx_sg_risk_update(ngx_sg_record_t *rec, ngx_uint_t created,
 void ngx_sg_risk_keep(ngx_sg_record_t *rec, ngx_uint_t acts,
     ngx_uint_t score, time_t until, ngx_uint_t bit);
 
+/*
+ * The signals of "bind" whose values differ between a session's last
+ * context and the request's (1 << NGX_SG_SIG_*), travel aside: what the
+ * update compares, for those that must know before it (a risk service's
+ * question, a session's details).  An unknown value on either side is no
+ * change.
+ */
+ngx_uint_t ngx_sg_risk_changed(ngx_sg_bind_t *last, ngx_sg_bind_t *cur,
+    ngx_uint_t bind);
+
 /* "log", "shorten,non_persistent"...; empty means "log" */
 ngx_int_t ngx_sg_risk_parse_actions(ngx_str_t *value, ngx_uint_t *mask);
 

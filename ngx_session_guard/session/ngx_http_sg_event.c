@@ -816,8 +816,8 @@ ngx_http_sg_event_conditions(ngx_http_request_t *r, ngx_http_sg_out_t *out,
 static void
 ngx_http_sg_event_service(ngx_http_sg_out_t *out, ngx_http_sg_ctx_t *ctx)
 {
-    u_char     *p, *last, *start;
-    ngx_str_t  *reasons;
+    ngx_uint_t        i;
+    ngx_sg_answer_t  *a;
 
     static const char  *states[] = { "", "answered", "cached", "failed" };
 
@@ -835,31 +835,16 @@ ngx_http_sg_event_service(ngx_http_sg_out_t *out, ngx_http_sg_ctx_t *ctx)
     ngx_http_sg_out_fmt(out, "],\"score\":%ui,\"reasons\":[",
                         ctx->service_score);
 
-    reasons = ngx_http_sg_service_reasons(ctx);
+    a = ngx_http_sg_service_answer(ctx);
 
-    if (reasons && reasons->len) {
-        p = reasons->data;
-        last = p + reasons->len;
-
-        while (p < last) {
-            start = p;
-
-            while (p < last && *p != ',') {
-                p++;
-            }
-
-            if (start != reasons->data) {
-                ngx_http_sg_out_lit(out, ",");
-            }
-
-            ngx_http_sg_out_lit(out, "\"");
-            ngx_http_sg_out_raw(out, start, p - start);
-            ngx_http_sg_out_lit(out, "\"");
-
-            if (p < last) {
-                p++;
-            }
+    for (i = 0; a && i < a->nreasons; i++) {
+        if (i) {
+            ngx_http_sg_out_lit(out, ",");
         }
+
+        ngx_http_sg_out_lit(out, "\"");
+        ngx_http_sg_out_raw(out, a->reason[i], a->len[i]);
+        ngx_http_sg_out_lit(out, "\"");
     }
 
     ngx_http_sg_out_lit(out, "]}");

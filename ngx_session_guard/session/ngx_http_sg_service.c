@@ -109,8 +109,6 @@ static ngx_int_t ngx_http_sg_service_outcome(ngx_http_request_t *r,
 static void ngx_http_sg_service_apply(ngx_http_request_t *r,
     ngx_http_sg_ctx_t *ctx, ngx_sg_risk_t *risk, ngx_uint_t acts,
     ngx_uint_t score);
-static ngx_uint_t ngx_http_sg_service_changed(ngx_sg_bind_t *cur,
-    ngx_sg_bind_t *last, ngx_uint_t bind);
 static ngx_int_t ngx_http_sg_service_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
 
@@ -137,6 +135,7 @@ ngx_http_sg_service(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_sg_risk_t *risk)
 {
     ngx_int_t                   rc;
+    ngx_uint_t                  bind;
     ngx_sg_record_t            *rec;
     ngx_http_sg_session_t       known;
     ngx_http_sg_service_req_t   req;
@@ -166,7 +165,7 @@ ngx_http_sg_service(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     req.sub = sub;
     req.risk = risk;
 
-    rc = ngx_http_sg_zone_find(slcf->zone, id, r->pool, &known);
+    rc = ngx_http_sg_zone_find(slcf->zone, id, 0, r->pool, &known);
 
     if (rc == NGX_ERROR) {
         return NGX_ERROR;
@@ -185,8 +184,15 @@ ngx_http_sg_service(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         }
 
         req.known = &known;
-        req.changed = ngx_http_sg_service_changed(&risk->cur, &rec->last,
-                                                  slcf->bind);
+        /* a move is a change of address: travel is the address's */
+
+        bind = slcf->bind;
+
+        if (bind & (1 << NGX_SG_SIG_TRAVEL)) {
+            bind |= 1 << NGX_SG_SIG_IP;
+        }
+
+        req.changed = ngx_sg_risk_changed(&rec->last, &risk->cur, bind);
 
         if (req.changed == 0 && slcf->service->cache
             && (time_t) rec->risk_until > risk->now)
@@ -754,10 +760,10 @@ ngx_http_sg_service_resuming(ngx_http_sg_ctx_t *ctx)
 }
 
 
-/* a fresh answer's reasons, comma-separated; NULL: none */
+/* a fresh answer, and its reasons comma-separated; NULL: none */
 
-ngx_str_t *
-ngx_http_sg_service_reasons(ngx_http_sg_ctx_t *ctx)
+ngx_sg_answer_t *
+ngx_http_sg_service_answer(ngx_http_sg_ctx_t *ctx)
 {
     if (ctx->service != NGX_HTTP_SG_SERVICE_ANSWERED
         || ctx->service_wait == NULL)
@@ -765,7 +771,15 @@ ngx_http_sg_service_reasons(ngx_http_sg_ctx_t *ctx)
         return NULL;
     }
 
-    return &ctx->service_wait->reasons;
+    return &ctx->service_wait->answer;
+}
+
+
+ngx_str_t *
+ngx_http_sg_service_reasons(ngx_http_sg_ctx_t *ctx)
+{
+    return ngx_http_sg_service_answer(ctx) ? &ctx->service_wait->reasons
+                                           : NULL;
 }
 
 
@@ -794,54 +808,6 @@ ngx_http_sg_service_apply(ngx_http_request_t *r, ngx_http_sg_ctx_t *ctx,
     risk->cond_weights[bit] = score;
 
     ngx_http_sg_condition_apply(risk, bit, acts);
-}
-
-
-/* what differs between the request and the session's last context */
-
-static ngx_uint_t
-ngx_http_sg_service_changed(ngx_sg_bind_t *cur, ngx_sg_bind_t *last,
-    ngx_uint_t bind)
-{
-    ngx_uint_t  changed;
-
-    /* an unknown value is no change: the record keeps the known one */
-
-    changed = 0;
-
-    if (cur->ip.family
-        && (cur->ip.family != last->ip.family
-            || ngx_memcmp(cur->ip.addr, last->ip.addr, 16) != 0))
-    {
-        changed |= 1 << NGX_SG_SIG_IP;
-    }
-
-    if (cur->asn && cur->asn != last->asn) {
-        changed |= 1 << NGX_SG_SIG_ASN;
-    }
-
-    if (cur->country[0]
-        && (cur->country[0] != last->country[0]
-            || cur->country[1] != last->country[1]))
-    {
-        changed |= 1 << NGX_SG_SIG_COUNTRY;
-    }
-
-    if (cur->ua && cur->ua != last->ua) {
-        changed |= 1 << NGX_SG_SIG_UA;
-    }
-
-    if (cur->ja4 && cur->ja4 != last->ja4) {
-        changed |= 1 << NGX_SG_SIG_JA4;
-    }
-
-    /* a move is a change of address: travel is the address's */
-
-    if (bind & (1 << NGX_SG_SIG_TRAVEL)) {
-        bind |= 1 << NGX_SG_SIG_IP;
-    }
-
-    return changed & bind;
 }
 
 

@@ -214,6 +214,7 @@ ngx_int_t ngx_http_sg_service(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *id,
     ngx_str_t *sub, ngx_sg_risk_t *risk);
 ngx_uint_t ngx_http_sg_service_resuming(ngx_http_sg_ctx_t *ctx);
+ngx_sg_answer_t *ngx_http_sg_service_answer(ngx_http_sg_ctx_t *ctx);
 ngx_str_t *ngx_http_sg_service_reasons(ngx_http_sg_ctx_t *ctx);
 ngx_int_t ngx_http_sg_service_filter_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_sg_service_add_variables(ngx_conf_t *cf);

@@ -104,7 +104,7 @@ ngx_http_sg_shm_copy_out(ngx_pool_t *pool, ngx_http_sg_session_t *out)
 
 ngx_int_t
 ngx_http_sg_zone_find(ngx_http_sg_zone_t *zone, ngx_str_t *id,
-    ngx_pool_t *pool, ngx_http_sg_session_t *out)
+    ngx_uint_t details, ngx_pool_t *pool, ngx_http_sg_session_t *out)
 {
     u_char               idbuf[NGX_SG_ID_MAX];
     u_char               subbuf[NGX_SG_SUB_MAX];
@@ -129,7 +129,8 @@ ngx_http_sg_zone_find(ngx_http_sg_zone_t *zone, ngx_str_t *id,
         return NGX_DECLINED;
     }
 
-    ngx_http_sg_shm_copy_locked(zone, sn, out, idbuf, subbuf, &dbuf);
+    ngx_http_sg_shm_copy_locked(zone, sn, out, idbuf, subbuf,
+                                details ? &dbuf : NULL);
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
 

@@ -64,19 +64,26 @@ ngx_http_sg_shm_details_begin(ngx_http_sg_node_t *sn,
 static ngx_uint_t
 ngx_http_sg_details_moved(ngx_sg_context_t *c, ngx_sg_bind_t *cur)
 {
+    ngx_sg_bind_t  b;
+
     if (c->at == 0) {
         return 1;
     }
 
-    /* unknown values are no move, as in the record */
+    /* compared as the signals are, unknown values being no move */
 
-    return (cur->ip.family
-            && (c->family != cur->ip.family
-                || ngx_memcmp(c->addr, cur->ip.addr, 16) != 0))
-           || (cur->asn && c->asn != cur->asn)
-           || (cur->country[0]
-               && (c->country[0] != cur->country[0]
-                   || c->country[1] != cur->country[1]));
+    ngx_memzero(&b, sizeof(ngx_sg_bind_t));
+
+    b.ip.family = c->family;
+    ngx_memcpy(b.ip.addr, c->addr, 16);
+    b.asn = c->asn;
+    b.country[0] = c->country[0];
+    b.country[1] = c->country[1];
+
+    return ngx_sg_risk_changed(&b, cur, (1 << NGX_SG_SIG_IP)
+                                        | (1 << NGX_SG_SIG_ASN)
+                                        | (1 << NGX_SG_SIG_COUNTRY))
+           != 0;
 }
 
 

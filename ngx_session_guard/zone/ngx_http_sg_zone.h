@@ -320,9 +320,9 @@ ngx_int_t ngx_http_sg_zone_late_answer(ngx_http_sg_zone_t *zone,
     ngx_str_t *id, ngx_sg_bind_t *asked, ngx_uint_t acts, ngx_uint_t score,
     time_t until, ngx_uint_t bit);
 
-/* copies; NGX_DECLINED if absent */
+/* copies (with its details when asked); NGX_DECLINED if absent */
 ngx_int_t ngx_http_sg_zone_find(ngx_http_sg_zone_t *zone, ngx_str_t *id,
-    ngx_pool_t *pool, ngx_http_sg_session_t *out);
+    ngx_uint_t details, ngx_pool_t *pool, ngx_http_sg_session_t *out);
 
 /* the sessions of a subject, an array of ngx_http_sg_session_t */
 ngx_int_t ngx_http_sg_zone_list(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
