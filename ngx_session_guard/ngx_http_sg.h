@@ -180,6 +180,9 @@ struct ngx_http_sg_loc_conf_s {
     /* cookies, step-up, browsers, logout (ngx_http_sg_edge.h) */
     ngx_http_sg_edge_conf_t     edge;
 
+    /* the edge's own login (ngx_http_sg_oidc.h); NULL: off */
+    ngx_http_sg_oidc_conf_t    *oidc;
+
     /* logout notifications to applications (ngx_http_sg_notify.c) */
     ngx_array_t                *notify;     /* ngx_http_sg_notify_t; NULL */
     ngx_flag_t                  notify_jwks;   /* its content handler */
@@ -234,6 +237,9 @@ struct ngx_http_sg_ctx_s {
     time_t                      retry_after; /* THROTTLED: seconds */
     ngx_sg_bind_t               memory_cur; /* the context to learn */
     ngx_http_sg_detail_in_t    *details_in; /* kept if allowed; NULL */
+    ngx_http_sg_oidc_req_t     *oidc;       /* a login finishing: kept
+                                               across phase runs; NULL */
+    ngx_str_t                   login_id;   /* the edge login's session */
 };
 
 

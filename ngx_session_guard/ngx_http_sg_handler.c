@@ -37,6 +37,7 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
     ngx_http_sg_ctx_t        *ctx;
     ngx_http_sg_loc_conf_t   *slcf;
     ngx_http_sg_jwks_wait_t  *wait;
+    ngx_http_sg_oidc_req_t   *oidc;
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_http_session_guard_module);
 
@@ -72,8 +73,10 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
      */
 
     wait = ctx->jwks_wait;
+    oidc = ctx->oidc;
     ngx_memzero(ctx, sizeof(ngx_http_sg_ctx_t));
     ctx->jwks_wait = wait;
+    ctx->oidc = oidc;
 
     /* an address with too many failures: refused before any work */
 
@@ -91,7 +94,21 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
         return ngx_http_sg_verdict(r, slcf, ctx, rc);
     }
 
-    if (slcf->tokens) {
+    if (slcf->oidc) {
+        /* the edge's own login (ngx_http_sg_oidc.c) in place of a token */
+
+        rc = ngx_http_sg_oidc_check(r, slcf, ctx);
+
+        if (rc == NGX_AGAIN || rc == NGX_DONE) {
+            /* the token endpoint or the keys are waited for; answered */
+            return rc;
+        }
+
+        if (rc != NGX_OK) {
+            return ngx_http_sg_verdict(r, slcf, ctx, rc);
+        }
+
+    } else if (slcf->tokens) {
         rc = ngx_http_sg_token_check(r, slcf, ctx);
 
         if (rc == NGX_AGAIN) {
@@ -153,6 +170,7 @@ static ngx_int_t
 ngx_http_sg_verdict(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx, ngx_int_t rc)
 {
+    ngx_int_t    rc_oidc;
     const char  *error;
 
     /* session_guard_require_auth, session_guard_logout (ngx_http_sg_edge.c) */
@@ -166,6 +184,16 @@ ngx_http_sg_verdict(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     /* session_guard_throttle: a refused credential counts, also here */
     ngx_http_sg_throttle_count(r, slcf, ctx);
+
+    if (slcf->oidc) {
+        /* the end of a login; a browser sent to log in */
+
+        rc_oidc = ngx_http_sg_oidc_answer(r, slcf, ctx, rc);
+
+        if (rc_oidc != NGX_DECLINED) {
+            return rc_oidc;
+        }
+    }
 
     if (slcf->monitor) {
         ctx->monitor = 1;

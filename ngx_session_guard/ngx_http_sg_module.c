@@ -68,6 +68,13 @@ static ngx_command_t  ngx_http_sg_commands[] = {
       0,
       NULL },
 
+    { ngx_string("session_guard_oidc"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_sg_oidc,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("session_guard_risk_service"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_sg_risk_service,
@@ -514,6 +521,12 @@ ngx_http_sg_postconfiguration(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
+    /* the size limit of token endpoints' answers (session_guard_oidc) */
+
+    if (ngx_http_sg_oidc_filter_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     /* the size limit of fetched key sets, where keys are fetched */
 
     if (smcf->fetches && ngx_http_sg_jwks_filter_init(cf) != NGX_OK) {
@@ -640,6 +653,7 @@ ngx_http_sg_create_loc_conf(ngx_conf_t *cf)
      */
 
     conf->enable = NGX_CONF_UNSET;
+    conf->oidc = NGX_CONF_UNSET_PTR;
 
     ngx_http_sg_token_init_conf(conf);
     ngx_http_sg_session_init_conf(conf);
@@ -690,6 +704,14 @@ ngx_http_sg_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (conf->backchannel == NULL) {
         conf->backchannel = prev->backchannel;
+    }
+
+    if (conf->oidc == NGX_CONF_UNSET_PTR) {
+        conf->oidc = (prev->oidc == NGX_CONF_UNSET_PTR) ? NULL : prev->oidc;
+    }
+
+    if (ngx_http_sg_oidc_check_conf(cf, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
     }
 
     if (!conf->enable || !conf->tokens) {

@@ -55,6 +55,8 @@ static ngx_int_t ngx_http_sg_logout_form(ngx_http_request_t *r,
     ngx_str_t *body, ngx_str_t *token, const char **reason);
 static ngx_int_t ngx_http_sg_logout_reply(ngx_http_request_t *r,
     ngx_uint_t status);
+static ngx_int_t ngx_http_sg_logout_logins(ngx_http_request_t *r,
+    ngx_http_sg_zone_t *zone, ngx_str_t *sid, ngx_str_t *sub);
 
 
 ngx_int_t
@@ -249,6 +251,16 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
                       "by a back-channel logout", name,
                       ngx_http_sg_log_str(r, &sid));
 
+        /* the edge's own logins of that provider session (oidc) */
+
+        if (sub.len
+            && ngx_http_sg_logout_logins(r, lcf->zone, &isid, &sub)
+               != NGX_OK)
+        {
+            return ngx_http_sg_logout_reply(r,
+                                            NGX_HTTP_INTERNAL_SERVER_ERROR);
+        }
+
     } else {
         n = 0;
 
@@ -291,6 +303,66 @@ invalid:
                   "session_guard: back-channel logout refused: %s", reason);
 
     return ngx_http_sg_logout_reply(r, NGX_HTTP_BAD_REQUEST);
+}
+
+
+/*
+ * The sessions of session_guard_oidc logins whose provider session is
+ * "sid": among the subject's, those whose id begins with the sid's tag
+ * (ngx_sg_sid_tag()).  NGX_OK, or NGX_ERROR (logged).
+ */
+
+static ngx_int_t
+ngx_http_sg_logout_logins(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
+    ngx_str_t *sid, ngx_str_t *sub)
+{
+    u_char                  tag[NGX_SG_SID_TAG_LEN];
+    ngx_uint_t              i, n;
+    ngx_array_t            *list;
+    ngx_http_sg_session_t  *s;
+
+    if (ngx_http_sg_zone_list(zone, sub, r->pool, &list) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_sg_sid_tag(sid, tag);
+
+    s = list->elts;
+    n = 0;
+
+    for (i = 0; i < list->nelts; i++) {
+        if (s[i].rec.revoked
+            || s[i].id.len <= NGX_SG_SID_TAG_LEN
+            || s[i].id.data[NGX_SG_SID_TAG_LEN] != '.'
+            || ngx_memcmp(s[i].id.data, tag, NGX_SG_SID_TAG_LEN) != 0)
+        {
+            continue;
+        }
+
+        if (ngx_http_sg_zone_revoke_session(zone, &s[i],
+                                            NGX_SG_REVOKED_LOGOUT, 0)
+            != NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "session_guard: zone \"%V\" cannot store the "
+                          "revocation of session \"%V\" requested by a "
+                          "back-channel logout", ngx_http_sg_zone_name(zone),
+                          ngx_http_sg_log_str(r, &s[i].id));
+            return NGX_ERROR;
+        }
+
+        n++;
+    }
+
+    if (n) {
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "session_guard: zone \"%V\": %ui edge login(s) of "
+                      "\"%V\" revoked by a back-channel logout",
+                      ngx_http_sg_zone_name(zone), n,
+                      ngx_http_sg_log_str(r, sub));
+    }
+
+    return NGX_OK;
 }
 
 

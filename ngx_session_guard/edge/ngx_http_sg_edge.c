@@ -43,8 +43,6 @@ static const char *ngx_http_sg_authn_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
 static ngx_uint_t ngx_http_sg_acr_accepted(ngx_http_sg_edge_conf_t *edge,
     ngx_str_t *acr);
-static ngx_uint_t ngx_http_sg_is_browser(ngx_http_request_t *r,
-    ngx_http_sg_edge_conf_t *edge);
 static ngx_int_t ngx_http_sg_redirect(ngx_http_request_t *r,
     ngx_http_complex_value_t *cv, ngx_str_t *ret, ngx_sg_param_t *params,
     ngx_uint_t n);
@@ -424,7 +422,7 @@ ngx_http_sg_acr_accepted(ngx_http_sg_edge_conf_t *edge, ngx_str_t *acr)
 
 /* a browser: it gets redirects, an API client gets 401 */
 
-static ngx_uint_t
+ngx_uint_t
 ngx_http_sg_is_browser(ngx_http_request_t *r, ngx_http_sg_edge_conf_t *edge)
 {
     ngx_str_t                   value;

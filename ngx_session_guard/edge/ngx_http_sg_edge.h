@@ -128,6 +128,10 @@ ngx_int_t ngx_http_sg_edge_check(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t rc);
 ngx_int_t ngx_http_sg_edge_answer(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t *rc);
+ngx_uint_t ngx_http_sg_is_browser(ngx_http_request_t *r,
+    ngx_http_sg_edge_conf_t *edge);
+
+#include "ngx_http_sg_oidc.h"
 
 
 #endif /* _NGX_HTTP_SG_EDGE_H_INCLUDED_ */

@@ -559,6 +559,12 @@ ngx_http_sg_session_id(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 {
     json_t  *claim;
 
+    if (ctx->login_id.len) {
+        /* the edge's own login: its id, made by the edge */
+        *id = ctx->login_id;
+        return NGX_OK;
+    }
+
     if (slcf->session_key) {
         if (ngx_http_complex_value(r, slcf->session_key, id) != NGX_OK) {
             return NGX_ERROR;

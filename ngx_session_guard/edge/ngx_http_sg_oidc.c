@@ -1,0 +1,724 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * session_guard_oidc, per request (the directive: ngx_http_sg_oidc_conf.c;
+ * the way back from the provider: ngx_http_sg_oidc_code.c).
+ *
+ * The edge logs browsers in with the Authorization Code flow and PKCE
+ * (S256), and keeps the login as a session of the location's zone, under
+ * an id of its own: every binding signal, action, lifetime, the API,
+ * max_sessions, events and notifications apply to it as to a token's
+ * session.  The browser holds one cookie, sealed (ngx_sg_seal.h) with the
+ * location's key: the session id and the claims kept from the ID token
+ * (iss, sub, sid, auth_time, acr, amr, azp and those of "claims="), which
+ * the location reads as a verified token's ($session_guard_claim_*,
+ * session_guard_require, session_guard_require_auth).  The zone is the
+ * authority: a cookie whose session is unknown, revoked or ended there
+ * counts for nothing.
+ *
+ * A request of the location, in place of the token check:
+ *
+ *   the redirect path   the way back from the provider (ngx_http_sg_oidc_
+ *                       code.c), which ends with the session cookie and a
+ *                       redirect to where the login began;
+ *   the logout path     the session revoked, its cookie deleted, and the
+ *                       browser sent to the provider's end_session
+ *                       endpoint (RP-initiated logout) or post_logout;
+ *   anything else       the session cookie; without a usable one, a
+ *                       browser is sent to the provider (a 302 with a
+ *                       fresh state, nonce and PKCE verifier sealed in a
+ *                       short-lived pre-login cookie), an API client
+ *                       gets 401.
+ *
+ * The session id is "TAG.RANDOM": TAG names the provider's "sid" of the
+ * login (ngx_sg_sid_tag()), so that a back-channel logout by "sid"
+ * finds it among the subject's sessions; RANDOM is 128 bits.
+ */
+
+
+#include "ngx_http_sg.h"
+
+#include "ngx_sg_redirect.h"
+#include "ngx_sg_sha256.h"
+
+
+static ngx_int_t ngx_http_sg_oidc_session(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+static ngx_int_t ngx_http_sg_oidc_open(ngx_http_request_t *r,
+    ngx_http_sg_oidc_conf_t *oc, ngx_str_t *id, json_t **claims,
+    const char **reason);
+static ngx_int_t ngx_http_sg_oidc_login(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+static ngx_int_t ngx_http_sg_oidc_logout(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+static ngx_int_t ngx_http_sg_oidc_finish(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t rc);
+static ngx_int_t ngx_http_sg_oidc_location(ngx_http_request_t *r,
+    ngx_str_t *url);
+static ngx_int_t ngx_http_sg_oidc_absolute(ngx_http_request_t *r,
+    ngx_str_t *path, ngx_str_t *out);
+static ngx_uint_t ngx_http_sg_oidc_is(ngx_http_request_t *r, ngx_str_t *path);
+
+
+static ngx_str_t  ngx_http_sg_oidc_session_purpose =
+    ngx_string("session_guard oidc session");
+static ngx_str_t  ngx_http_sg_oidc_state_purpose =
+    ngx_string("session_guard oidc state");
+
+
+ngx_int_t
+ngx_http_sg_oidc_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx)
+{
+    ngx_http_sg_oidc_conf_t  *oc;
+
+    oc = slcf->oidc;
+
+    if (ctx->oidc || ngx_http_sg_oidc_is(r, &oc->redirect)) {
+        /* the way back from the provider, or still on it */
+        return ngx_http_sg_oidc_callback(r, slcf, ctx);
+    }
+
+    if (oc->logout.len && ngx_http_sg_oidc_is(r, &oc->logout)) {
+        return ngx_http_sg_oidc_logout(r, slcf, ctx);
+    }
+
+    return ngx_http_sg_oidc_session(r, slcf, ctx);
+}
+
+
+/* the session cookie: NGX_OK with the login, else 401 and the status */
+
+static ngx_int_t
+ngx_http_sg_oidc_session(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx)
+{
+    json_t                   *claims;
+    ngx_int_t                 rc;
+    ngx_str_t                 id;
+    ngx_uint_t                level;
+    const char               *reason;
+    ngx_http_sg_session_t     s;
+
+    reason = NULL;
+
+    rc = ngx_http_sg_oidc_open(r, slcf->oidc, &id, &claims, &reason);
+
+    if (rc == NGX_ERROR) {
+        ctx->status = NGX_HTTP_SG_STATUS_ERROR;
+        ctx->reason = "internal error";
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_OK) {
+        /* the zone is the authority: an unknown session is no login */
+
+        rc = ngx_http_sg_zone_find(slcf->zone, &id, 0, r->pool, &s);
+
+        if (rc == NGX_ERROR) {
+            ctx->status = NGX_HTTP_SG_STATUS_ERROR;
+            ctx->reason = "internal error";
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (rc != NGX_OK) {
+            reason = "login session unknown";
+        }
+    }
+
+    if (rc != NGX_OK) {
+        ctx->status = reason ? NGX_HTTP_SG_STATUS_INVALID
+                             : NGX_HTTP_SG_STATUS_MISSING;
+        ctx->reason = reason ? reason : "no login";
+
+        level = reason ? slcf->log_level : NGX_LOG_INFO;
+
+        ngx_log_error(level, r->connection->log, 0,
+                      "session_guard: no edge login: %s", ctx->reason);
+
+        return NGX_HTTP_UNAUTHORIZED;
+    }
+
+    ctx->jws.payload = claims;
+    ctx->verified = 1;
+    ctx->authentic = 1;
+    ctx->login_id = id;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The session cookie opened: NGX_OK with the id and the claims;
+ * NGX_DECLINED none (reason NULL) or none usable (reason set); NGX_ERROR
+ */
+
+static ngx_int_t
+ngx_http_sg_oidc_open(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc,
+    ngx_str_t *id, json_t **claims, const char **reason)
+{
+    json_t     *root, *c;
+    ngx_int_t   rc;
+    ngx_str_t   value, plain;
+
+    rc = ngx_http_sg_oidc_cookie_get(r,
+                                     &oc->cookie[ngx_http_sg_oidc_https(r)],
+                                     &value);
+
+    if (rc == NGX_DECLINED) {
+        return NGX_DECLINED;
+    }
+
+    if (rc == NGX_BUSY) {
+        *reason = "login cookie sent twice";
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_sg_seal_open(r->pool, oc->key, &ngx_http_sg_oidc_session_purpose,
+                          &value, &plain);
+
+    if (rc != NGX_OK) {
+        *reason = "login cookie does not open";
+        return rc;
+    }
+
+    rc = ngx_sg_json_parse_object(r->pool, plain.data, plain.len,
+                                  NGX_SG_JSON_MAX_DEPTH, &root, reason);
+    if (rc != NGX_OK) {
+        /* sealed by this edge, yet not its format: another version's */
+        *reason = "login cookie unreadable";
+        return rc;
+    }
+
+    c = json_object_get(root, "c");
+
+    if (ngx_sg_json_string(root, "i", id) != NGX_OK
+        || id->len == 0 || id->len > NGX_SG_ID_MAX
+        || !json_is_object(c)
+        || !json_is_string(json_object_get(c, "sub")))
+    {
+        *reason = "login cookie unreadable";
+        return NGX_DECLINED;
+    }
+
+    *claims = c;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The verdict's answer where session_guard_oidc is on (from
+ * ngx_http_sg_handler.c, after the edge's checks and the counts): the end
+ * of a login; or, for a refusal in enforce mode, the session cookie
+ * deleted when it is of no more use, and a browser sent to log in.
+ * NGX_DECLINED: answer as usual.
+ */
+
+ngx_int_t
+ngx_http_sg_oidc_answer(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx, ngx_int_t rc)
+{
+    ngx_http_sg_oidc_conf_t   *oc;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    oc = slcf->oidc;
+
+    if (ctx->oidc && ctx->oidc->callback) {
+        return ngx_http_sg_oidc_finish(r, slcf, ctx, rc);
+    }
+
+    if (slcf->monitor || rc == NGX_OK
+        || rc == NGX_HTTP_INTERNAL_SERVER_ERROR
+        || rc == NGX_HTTP_SERVICE_UNAVAILABLE
+        || ctx->status == NGX_HTTP_SG_STATUS_THROTTLED)
+    {
+        return NGX_DECLINED;
+    }
+
+    if ((ctx->status == NGX_HTTP_SG_STATUS_REVOKED
+         || ctx->status == NGX_HTTP_SG_STATUS_EXPIRED
+         || ctx->status == NGX_HTTP_SG_STATUS_INVALID)
+        && ngx_http_sg_oidc_set_cookie(r, oc,
+                                       &oc->cookie[ngx_http_sg_oidc_https(r)],
+                                       NULL, 0)
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    if (rc != NGX_HTTP_UNAUTHORIZED
+        || clcf->satisfy != NGX_HTTP_SATISFY_ALL
+        || !(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))
+        || !ngx_http_sg_is_browser(r, &slcf->edge))
+    {
+        /* an API client, a form post: no challenge scheme to offer */
+        return rc;
+    }
+
+    return ngx_http_sg_oidc_login(r, slcf, ctx);
+}
+
+
+/* to the provider: a 302 with a fresh state, nonce and PKCE verifier */
+
+static ngx_int_t
+ngx_http_sg_oidc_login(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx)
+{
+    u_char                   *p;
+    ngx_str_t                 state, nonce, verifier, challenge, ret, plain,
+                              sealed, redirect_uri, url, max_age, prev;
+    ngx_uint_t                n, step_up;
+    ngx_sg_param_t            params[12];
+    ngx_http_sg_oidc_conf_t  *oc;
+
+    oc = slcf->oidc;
+
+    if (ngx_sg_random_b64(r->pool, 32, &state) != NGX_OK
+        || ngx_sg_random_b64(r->pool, 32, &nonce) != NGX_OK
+        || ngx_sg_random_b64(r->pool, 48, &verifier) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    challenge.data = ngx_pnalloc(r->pool, NGX_SG_SHA256_B64_LEN);
+    if (challenge.data == NULL
+        || ngx_sg_sha256_b64(verifier.data, verifier.len, challenge.data)
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    challenge.len = NGX_SG_SHA256_B64_LEN;
+
+    /* the way back: this request's own path and query, never a host */
+
+    ngx_sg_return_path(&r->unparsed_uri, &ret);
+
+    step_up = (ctx->status == NGX_HTTP_SG_STATUS_STEP_UP);
+
+    /* a step-up keeps the session it is for, if it stays the same user */
+
+    ngx_str_null(&prev);
+
+    if (step_up && ctx->login_id.len) {
+        prev = ctx->login_id;
+    }
+
+    /* state, nonce, verifier, return path (printable), expiry, session */
+
+    plain.len = sizeof("{\"s\":\"\",\"n\":\"\",\"v\":\"\",\"r\":\"\","
+                       "\"e\":,\"p\":\"\"}") - 1
+                + state.len + nonce.len + verifier.len
+                + ngx_escape_json(NULL, ret.data, ret.len) + ret.len
+                + NGX_TIME_T_LEN
+                + ngx_escape_json(NULL, prev.data, prev.len) + prev.len;
+
+    plain.data = ngx_pnalloc(r->pool, plain.len);
+    if (plain.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_sprintf(plain.data, "{\"s\":\"%V\",\"n\":\"%V\",\"v\":\"%V\","
+                    "\"r\":\"", &state, &nonce, &verifier);
+    p = (u_char *) ngx_escape_json(p, ret.data, ret.len);
+    p = ngx_sprintf(p, "\",\"e\":%T", ngx_time() + oc->login_time);
+
+    if (prev.len) {
+        p = ngx_cpymem(p, ",\"p\":\"", 6);
+        p = (u_char *) ngx_escape_json(p, prev.data, prev.len);
+        *p++ = '"';
+    }
+
+    *p++ = '}';
+
+    plain.len = p - plain.data;
+
+    if (ngx_sg_seal(r->pool, oc->key, &ngx_http_sg_oidc_state_purpose,
+                    &plain, &sealed)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_sg_oidc_set_cookie(r, oc,
+                                &oc->state_cookie[ngx_http_sg_oidc_https(r)],
+                                &sealed, oc->login_time)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_sg_oidc_absolute(r, &oc->redirect, &redirect_uri)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    n = 0;
+
+    ngx_str_set(&params[n].name, "response_type");
+    ngx_str_set(&params[n].value, "code");
+    n++;
+
+    ngx_str_set(&params[n].name, "client_id");
+    params[n++].value = oc->client_id;
+
+    ngx_str_set(&params[n].name, "redirect_uri");
+    params[n++].value = redirect_uri;
+
+    ngx_str_set(&params[n].name, "scope");
+    params[n++].value = oc->scope;
+
+    ngx_str_set(&params[n].name, "state");
+    params[n++].value = state;
+
+    ngx_str_set(&params[n].name, "nonce");
+    params[n++].value = nonce;
+
+    ngx_str_set(&params[n].name, "code_challenge");
+    params[n++].value = challenge;
+
+    ngx_str_set(&params[n].name, "code_challenge_method");
+    ngx_str_set(&params[n].value, "S256");
+    n++;
+
+    if (step_up) {
+
+        /* what session_guard_step_up or the requirement asks for */
+
+        if (slcf->acr_values.len) {
+            ngx_str_set(&params[n].name, "acr_values");
+            params[n++].value = slcf->acr_values;
+        }
+
+        if (slcf->max_age >= 0) {
+            p = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
+            if (p == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            max_age.data = p;
+            max_age.len = ngx_sprintf(p, "%T", slcf->max_age) - p;
+
+            ngx_str_set(&params[n].name, "max_age");
+            params[n++].value = max_age;
+        }
+
+        ngx_str_set(&params[n].name, "prompt");
+        ngx_str_set(&params[n].value, "login");
+        n++;
+    }
+
+    if (ngx_sg_redirect_url(r->pool, &oc->authorize, params, n, &url)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (oc->params.len) {
+        p = ngx_pnalloc(r->pool, url.len + 1 + oc->params.len);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        url.data = ngx_cpymem(p, url.data, url.len);
+        *url.data++ = '&';
+        url.data = ngx_cpymem(url.data, oc->params.data, oc->params.len);
+        url.len = url.data - p;
+        url.data = p;
+    }
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "session_guard: %s at the identity provider for \"%V\"",
+                  step_up ? "step-up" : "login",
+                  ngx_http_sg_log_str(r, &ret));
+
+    return ngx_http_sg_oidc_location(r, &url);
+}
+
+
+/*
+ * The logout path: the session revoked (if the cookie names one), the
+ * cookie deleted, the browser sent to the provider's end_session
+ * endpoint with client_id and post_logout_redirect_uri (OpenID Connect
+ * RP-Initiated Logout 1.0), or straight to post_logout.
+ */
+
+static ngx_int_t
+ngx_http_sg_oidc_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx)
+{
+    json_t                   *claims;
+    ngx_int_t                 rc;
+    ngx_str_t                 id, sub, after, url;
+    const char               *reason;
+    ngx_sg_param_t            params[2];
+    ngx_http_sg_oidc_conf_t  *oc;
+
+    oc = slcf->oidc;
+    reason = NULL;
+
+    rc = ngx_http_sg_oidc_open(r, oc, &id, &claims, &reason);
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_OK) {
+        if (ngx_http_sg_zone_revoke(slcf->zone, &id, NGX_SG_REVOKED_LOGOUT,
+                                    0, 0)
+            != NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "session_guard: zone \"%V\" cannot store the "
+                          "logout of session \"%V\"",
+                          ngx_http_sg_zone_name(slcf->zone),
+                          ngx_http_sg_log_str(r, &id));
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        (void) ngx_sg_json_string(claims, "sub", &sub);
+
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "session_guard: edge login \"%V\" of \"%V\" logged out",
+                      ngx_http_sg_log_str(r, &id),
+                      ngx_http_sg_log_str(r, &sub));
+    }
+
+    if (ngx_http_sg_oidc_set_cookie(r, oc,
+                                    &oc->cookie[ngx_http_sg_oidc_https(r)],
+                                    NULL, 0)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->status = NGX_HTTP_SG_STATUS_ALLOW;
+    ctx->reason = "logout";
+
+    if (oc->post_logout.data[0] == '/') {
+        if (ngx_http_sg_oidc_absolute(r, &oc->post_logout, &after)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+    } else {
+        after = oc->post_logout;
+    }
+
+    if (oc->end_session.len == 0) {
+        return ngx_http_sg_oidc_location(r, &after);
+    }
+
+    ngx_str_set(&params[0].name, "client_id");
+    params[0].value = oc->client_id;
+    ngx_str_set(&params[1].name, "post_logout_redirect_uri");
+    params[1].value = after;
+
+    if (ngx_sg_redirect_url(r->pool, &oc->end_session, params, 2, &url)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_sg_oidc_location(r, &url);
+}
+
+
+/*
+ * The end of a login, after the session check of the way back: the
+ * session cookie and a redirect to where the login began; a refusal
+ * (a blocked subject, too many sessions, a risk service's deny) is an
+ * error page.  Monitor mode refuses nothing.
+ */
+
+static ngx_int_t
+ngx_http_sg_oidc_finish(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx, ngx_int_t rc)
+{
+    u_char                   *p;
+    time_t                    max_age;
+    ngx_str_t                 plain, sealed, claims;
+    ngx_http_sg_oidc_req_t   *q;
+    ngx_http_sg_oidc_conf_t  *oc;
+
+    oc = slcf->oidc;
+    q = ctx->oidc;
+
+    /* the pre-login cookie has served, whatever comes */
+
+    if (ngx_http_sg_oidc_set_cookie(r, oc,
+                                &oc->state_cookie[ngx_http_sg_oidc_https(r)],
+                                NULL, 0)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_HTTP_INTERNAL_SERVER_ERROR
+        || rc == NGX_HTTP_SERVICE_UNAVAILABLE)
+    {
+        return rc;
+    }
+
+    if (rc != NGX_OK && !slcf->monitor) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "session_guard: login of \"%V\" refused: %s",
+                      ngx_http_sg_log_str(r, &ctx->session.sub),
+                      ctx->reason ? ctx->reason : "refused");
+
+        return ngx_http_sg_oidc_page(r,
+                                     rc == NGX_HTTP_FORBIDDEN
+                                     ? NGX_HTTP_FORBIDDEN
+                                     : NGX_HTTP_UNAUTHORIZED,
+                                     "The sign-in was refused by policy.",
+                                     NULL);
+    }
+
+    if (ngx_sg_json_dump(r->pool, q->claims, &claims) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    plain.len = sizeof("{\"i\":\"\",\"c\":}") - 1
+                + ngx_escape_json(NULL, q->id.data, q->id.len) + q->id.len
+                + claims.len;
+
+    plain.data = ngx_pnalloc(r->pool, plain.len);
+    if (plain.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_cpymem(plain.data, "{\"i\":\"", 6);
+    p = (u_char *) ngx_escape_json(p, q->id.data, q->id.len);
+    p = ngx_cpymem(p, "\",\"c\":", 6);
+    p = ngx_cpymem(p, claims.data, claims.len);
+    *p++ = '}';
+
+    plain.len = p - plain.data;
+
+    rc = ngx_sg_seal(r->pool, oc->key, &ngx_http_sg_oidc_session_purpose,
+                     &plain, &sealed);
+
+    if (rc == NGX_DECLINED) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: the login's claims do not fit in a "
+                      "cookie of %d bytes: keep fewer (\"claims=\")",
+                      NGX_SG_SEAL_MAX);
+        return ngx_http_sg_oidc_page(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                     "The sign-in cannot be kept.", NULL);
+    }
+
+    if (rc != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* persistent: as long as the session may live; else the browser's */
+
+    max_age = 0;
+
+    if (oc->persistent && ctx->has_session
+        && ctx->session.rec.cookie_mode != NGX_SG_COOKIE_NON_PERSISTENT)
+    {
+        max_age = ctx->session.rec.expires
+                  ? ctx->session.rec.expires - ngx_time()
+                  : ngx_http_sg_zone_max_lifetime(slcf->zone);
+
+        if (max_age <= 0) {
+            max_age = 1;
+        }
+    }
+
+    if (ngx_http_sg_oidc_set_cookie(r, oc,
+                                    &oc->cookie[ngx_http_sg_oidc_https(r)],
+                                    &sealed, max_age)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                  "session_guard: edge login \"%V\" of \"%V\" %s",
+                  ngx_http_sg_log_str(r, &q->id),
+                  ngx_http_sg_log_str(r, &ctx->session.sub),
+                  ctx->created ? "begun" : "authenticated again");
+
+    return ngx_http_sg_oidc_location(r, &q->ret);
+}
+
+
+/* 302 to url (a ready URL) */
+
+static ngx_int_t
+ngx_http_sg_oidc_location(ngx_http_request_t *r, ngx_str_t *url)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Location");
+    h->value = *url;
+
+    ngx_http_clear_location(r);
+    r->headers_out.location = h;
+
+    if (ngx_http_sg_oidc_no_store(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_HTTP_MOVED_TEMPORARILY;
+}
+
+
+/* scheme://host[:port] and a path of this host */
+
+static ngx_int_t
+ngx_http_sg_oidc_absolute(ngx_http_request_t *r, ngx_str_t *path,
+    ngx_str_t *out)
+{
+    u_char     *p;
+    ngx_str_t   host;
+
+    if (r->headers_in.host) {
+        host = r->headers_in.host->value;
+
+    } else {
+        host = r->headers_in.server;
+    }
+
+    out->data = ngx_pnalloc(r->pool, sizeof("https://") - 1 + host.len
+                                     + path->len);
+    if (out->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpymem(out->data, ngx_http_sg_oidc_https(r) ? "https://"
+                                                        : "http://",
+                   ngx_http_sg_oidc_https(r) ? 8 : 7);
+    p = ngx_cpymem(p, host.data, host.len);
+    p = ngx_cpymem(p, path->data, path->len);
+
+    out->len = p - out->data;
+
+    return NGX_OK;
+}
+
+
+static ngx_uint_t
+ngx_http_sg_oidc_is(ngx_http_request_t *r, ngx_str_t *path)
+{
+    return r->uri.len == path->len
+           && ngx_strncmp(r->uri.data, path->data, path->len) == 0;
+}

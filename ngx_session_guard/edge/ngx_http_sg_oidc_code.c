@@ -1,0 +1,783 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * session_guard_oidc: the way back from the provider (the redirect URI).
+ *
+ *   1. The pre-login cookie must open (sealed by this edge, for a state,
+ *      not expired) and its state equal the "state" parameter; the state
+ *      is then spent in the zone (single use, across workers and the
+ *      fleet's one zone).  An "error" from the provider ends it here.
+ *   2. The code is exchanged at the token endpoint, through the location
+ *      "token=" (a background subrequest with none of the client's
+ *      headers; the request waits without blocking, up to "timeout"):
+ *      grant_type, code, redirect_uri, code_verifier (PKCE), and the
+ *      client's authentication (client_secret_basic or _post, or its
+ *      client_id alone for a public client).
+ *   3. The answer's id_token is checked as the location checks a token
+ *      (its keys, files or fetched, its algorithms, session_guard_issuer,
+ *      the leeway), with the client id as the only audience, then as
+ *      OpenID Connect Core 3.1.3.7 asks: "nonce" the login's, "azp" the
+ *      client id when present (and present when there are several
+ *      audiences), "sub" and "iat" present, "at_hash" and "c_hash"
+ *      right when present.
+ *   4. The claims kept become the request's verified claims, under a new
+ *      session id (or the step-up's own session, for the same subject),
+ *      and the session check runs: the session is made here, bound to
+ *      this request; ngx_http_sg_oidc_answer() then sets its cookie.
+ *
+ * Failures are an HTML page of the edge's (ngx_http_sg_oidc_page()) with
+ * a fixed sentence, and one log line with the reason; nothing is kept.
+ * 403: the state does not hold; 401: the provider's error, a refused
+ * code, an ID token that does not hold; 502: the token endpoint failed.
+ */
+
+
+#include "ngx_http_sg.h"
+
+#include "ngx_sg_redirect.h"
+#include "ngx_sg_sha256.h"
+#include "ngx_sg_percent.h"
+
+#include <openssl/crypto.h>
+
+
+#define NGX_HTTP_SG_OIDC_CODE_MAX       2048
+
+
+static ngx_int_t ngx_http_sg_oidc_state(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_oidc_req_t *q);
+static ngx_int_t ngx_http_sg_oidc_arg(ngx_http_request_t *r, char *name,
+    size_t len, ngx_str_t *out);
+static ngx_int_t ngx_http_sg_oidc_ask(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
+    ngx_http_sg_oidc_req_t *q);
+static ngx_int_t ngx_http_sg_oidc_form(ngx_http_request_t *r,
+    ngx_http_sg_oidc_conf_t *oc, ngx_http_sg_oidc_req_t *q, ngx_str_t *body,
+    ngx_str_t *basic);
+static ngx_int_t ngx_http_sg_oidc_done(ngx_http_request_t *sr, void *data,
+    ngx_int_t rc);
+static void ngx_http_sg_oidc_timeout(ngx_event_t *ev);
+static void ngx_http_sg_oidc_wake(ngx_event_t *ev);
+static void ngx_http_sg_oidc_cleanup(void *data);
+static ngx_int_t ngx_http_sg_oidc_outcome(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
+    ngx_http_sg_oidc_req_t *q);
+static ngx_int_t ngx_http_sg_oidc_body_filter(ngx_http_request_t *r,
+    ngx_chain_t *in);
+
+
+static ngx_http_output_body_filter_pt  ngx_http_sg_oidc_next_body_filter;
+
+static ngx_str_t  ngx_http_sg_oidc_state_purpose =
+    ngx_string("session_guard oidc state");
+
+
+
+ngx_int_t
+ngx_http_sg_oidc_callback(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx)
+{
+    ngx_int_t                rc;
+    ngx_str_t                error;
+    ngx_http_sg_oidc_req_t  *q;
+
+    q = ctx->oidc;
+
+    if (q) {
+        if (q->stage == NGX_HTTP_SG_OIDC_ASKING) {
+            /* the phase ran again before the answer: wait on */
+            return NGX_AGAIN;
+        }
+
+        return ngx_http_sg_oidc_outcome(r, slcf, ctx, q);
+    }
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        return ngx_http_sg_oidc_page(r, NGX_HTTP_NOT_ALLOWED,
+                                     "The sign-in answer came the wrong way.",
+                                     NULL);
+    }
+
+    q = ngx_pcalloc(r->pool, sizeof(ngx_http_sg_oidc_req_t));
+    if (q == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    q->request = r;
+    q->conf = slcf->oidc;
+
+    rc = ngx_http_sg_oidc_state(r, slcf, q);
+
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    /* the provider's own answer: no code (RFC 6749 4.1.2.1) */
+
+    rc = ngx_http_sg_oidc_arg(r, "error", 5, &error);
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_OK) {
+        ngx_log_error(slcf->log_level, r->connection->log, 0,
+                      "session_guard: login failed at the identity "
+                      "provider: \"%V\"", ngx_http_sg_log_str(r, &error));
+
+        return ngx_http_sg_oidc_page(r, NGX_HTTP_UNAUTHORIZED,
+                                     "The identity provider did not sign "
+                                     "you in.", &q->ret);
+    }
+
+    rc = ngx_http_sg_oidc_arg(r, "code", 4, &q->code);
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc != NGX_OK || q->code.len == 0
+        || q->code.len > NGX_HTTP_SG_OIDC_CODE_MAX)
+    {
+        ngx_log_error(slcf->log_level, r->connection->log, 0,
+                      "session_guard: login refused: %s",
+                      rc == NGX_OK && q->code.len ? "code too long"
+                                                  : "no code");
+
+        return ngx_http_sg_oidc_page(r, NGX_HTTP_UNAUTHORIZED,
+                                     "The sign-in answer is incomplete.",
+                                     &q->ret);
+    }
+
+    return ngx_http_sg_oidc_ask(r, slcf, ctx, q);
+}
+
+
+/*
+ * The pre-login cookie against the "state" parameter, then spent: NGX_OK,
+ * or the answer (a page: NGX_DONE; 500)
+ */
+
+static ngx_int_t
+ngx_http_sg_oidc_state(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_oidc_req_t *q)
+{
+    time_t                    e;
+    json_t                   *root;
+    ngx_int_t                 rc;
+    ngx_str_t                 value, plain, state, key;
+    const char               *reason;
+    ngx_http_sg_oidc_conf_t  *oc;
+
+    oc = slcf->oidc;
+    reason = NULL;
+
+    rc = ngx_http_sg_oidc_cookie_get(r,
+                                 &oc->state_cookie[ngx_http_sg_oidc_https(r)],
+                                 &value);
+
+    if (rc == NGX_DECLINED) {
+        reason = "no pre-login cookie";
+        goto refused;
+    }
+
+    if (rc == NGX_BUSY) {
+        reason = "pre-login cookie sent twice";
+        goto refused;
+    }
+
+    rc = ngx_sg_seal_open(r->pool, oc->key, &ngx_http_sg_oidc_state_purpose,
+                          &value, &plain);
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc != NGX_OK) {
+        reason = "pre-login cookie does not open";
+        goto refused;
+    }
+
+    rc = ngx_sg_json_parse_object(r->pool, plain.data, plain.len,
+                                  NGX_SG_JSON_MAX_DEPTH, &root, &reason);
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc != NGX_OK
+        || ngx_sg_json_string(root, "s", &q->state) != NGX_OK
+        || ngx_sg_json_string(root, "n", &q->nonce) != NGX_OK
+        || ngx_sg_json_string(root, "v", &q->verifier) != NGX_OK
+        || ngx_sg_json_string(root, "r", &q->ret) != NGX_OK
+        || ngx_sg_json_string(root, "p", &q->prev) != NGX_OK
+        || ngx_sg_json_time(json_object_get(root, "e"), &e) != NGX_OK
+        || q->state.len == 0 || q->nonce.len == 0 || q->verifier.len < 43
+        || q->ret.len == 0 || q->ret.data[0] != '/')
+    {
+        reason = "pre-login cookie unreadable";
+        goto refused;
+    }
+
+    if (ngx_time() >= e) {
+        reason = "login took too long (login_time)";
+        goto refused;
+    }
+
+    rc = ngx_http_sg_oidc_arg(r, "state", 5, &state);
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc != NGX_OK) {
+        reason = "no state";
+        goto refused;
+    }
+
+    if (state.len != q->state.len
+        || CRYPTO_memcmp(state.data, q->state.data, state.len) != 0)
+    {
+        reason = "state mismatch";
+        goto refused;
+    }
+
+    /* single use, across the workers: the zone keeps it until it expires */
+
+    key.len = sizeof("oidc ") - 1 + state.len;
+    key.data = ngx_pnalloc(r->pool, key.len);
+    if (key.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(ngx_cpymem(key.data, "oidc ", 5), state.data, state.len);
+
+    rc = ngx_http_sg_zone_jti(slcf->zone, &key, e);
+
+    if (rc == NGX_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "session_guard: zone \"%V\" cannot store a login's "
+                      "state, login refused",
+                      ngx_http_sg_zone_name(slcf->zone));
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc != NGX_OK) {
+        reason = "state used before";
+        goto refused;
+    }
+
+    return NGX_OK;
+
+refused:
+
+    ngx_log_error(slcf->log_level, r->connection->log, 0,
+                  "session_guard: login refused: %s", reason);
+
+    return ngx_http_sg_oidc_page(r, NGX_HTTP_FORBIDDEN,
+                                 "This sign-in is not valid here, or not "
+                                 "any more.", NULL);
+}
+
+
+/* a query parameter, percent-decoded: NGX_OK, NGX_DECLINED none, error */
+
+static ngx_int_t
+ngx_http_sg_oidc_arg(ngx_http_request_t *r, char *name, size_t len,
+    ngx_str_t *out)
+{
+    ngx_int_t  rc;
+    ngx_str_t  raw;
+
+    if (ngx_http_arg(r, (u_char *) name, len, &raw) != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_sg_percent_decode(r->pool, &raw, NGX_SG_PERCENT_FORM, out);
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    return rc == NGX_OK ? NGX_OK : NGX_DECLINED;
+}
+
+
+/* the token request, in the background */
+
+static ngx_int_t
+ngx_http_sg_oidc_ask(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx, ngx_http_sg_oidc_req_t *q)
+{
+    ngx_str_t                    *body, type, basic;
+    ngx_table_elt_t              *h;
+    ngx_pool_cleanup_t           *cln;
+    ngx_http_request_t           *sr;
+    ngx_http_sg_bare_t            bare;
+    ngx_http_sg_oidc_conf_t      *oc;
+    ngx_http_post_subrequest_t   *ps;
+
+    oc = slcf->oidc;
+
+    /* all allocated first: once created, the subrequest runs */
+
+    body = ngx_palloc(r->pool, sizeof(ngx_str_t));
+    ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+
+    if (body == NULL || ps == NULL || cln == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_sg_oidc_form(r, oc, q, body, &basic) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_str_set(&type, "application/x-www-form-urlencoded");
+
+    if (ngx_http_sg_bare_post_init(r, &bare, &type, body) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (basic.len) {
+        h = ngx_list_push(&bare.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_memzero(h, sizeof(ngx_table_elt_t));
+        ngx_str_set(&h->key, "Authorization");
+        h->value = basic;
+        h->lowcase_key = (u_char *) "authorization";
+        h->hash = ngx_hash_key(h->lowcase_key, h->key.len);
+    }
+
+    q->stage = NGX_HTTP_SG_OIDC_ASKING;
+    q->started = ngx_current_msec;
+
+    q->event.handler = ngx_http_sg_oidc_timeout;
+    q->event.data = q;
+    q->event.log = r->connection->log;
+
+    cln->handler = ngx_http_sg_oidc_cleanup;
+    cln->data = q;
+
+    ps->handler = ngx_http_sg_oidc_done;
+    ps->data = q;
+
+    if (ngx_http_subrequest(r, &oc->token_uri,
+                            oc->token_args.len ? &oc->token_args : NULL,
+                            &sr, ps,
+                            NGX_HTTP_SUBREQUEST_IN_MEMORY
+                            |NGX_HTTP_SUBREQUEST_BACKGROUND)
+        != NGX_OK)
+    {
+        q->stage = 0;
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    q->sr = sr;
+    ctx->oidc = q;
+
+    ngx_http_sg_bare_post(sr, &bare);
+    sr->header_only = 0;
+
+    ngx_add_timer(&q->event, oc->timeout);
+
+    /* until the answer, the client's events run no phase */
+
+    r->write_event_handler = ngx_http_request_empty_handler;
+    r->read_event_handler = ngx_http_test_reading;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "session_guard: exchanging the code at \"%V\"",
+                   &oc->token_uri);
+
+    return NGX_AGAIN;
+}
+
+
+/*
+ * The form (RFC 6749 4.1.3, RFC 7636 4.5), and "Basic ..." for
+ * client_secret_basic (RFC 6749 2.3.1: both parts form-encoded first)
+ */
+
+static ngx_int_t
+ngx_http_sg_oidc_form(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc,
+    ngx_http_sg_oidc_req_t *q, ngx_str_t *body, ngx_str_t *basic)
+{
+    u_char     *p;
+    size_t      len;
+    ngx_str_t   redirect_uri, host, plain;
+
+    host = r->headers_in.host ? r->headers_in.host->value
+                              : r->headers_in.server;
+
+    redirect_uri.len = sizeof("https://") - 1 + host.len + oc->redirect.len;
+    redirect_uri.data = ngx_pnalloc(r->pool, redirect_uri.len);
+    if (redirect_uri.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpymem(redirect_uri.data,
+                   ngx_http_sg_oidc_https(r) ? "https://" : "http://",
+                   ngx_http_sg_oidc_https(r) ? 8 : 7);
+    p = ngx_cpymem(p, host.data, host.len);
+    p = ngx_cpymem(p, oc->redirect.data, oc->redirect.len);
+    redirect_uri.len = p - redirect_uri.data;
+
+    len = sizeof("grant_type=authorization_code&code=&redirect_uri="
+                 "&code_verifier=&client_id=&client_secret=") - 1
+          + 3 * (q->code.len + redirect_uri.len + q->verifier.len
+                 + oc->client_id.len + oc->secret.len);
+
+    body->data = ngx_pnalloc(r->pool, len);
+    if (body->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpymem(body->data, "grant_type=authorization_code&code=",
+                   sizeof("grant_type=authorization_code&code=") - 1);
+    p = ngx_sg_escape(p, &q->code);
+    p = ngx_cpymem(p, "&redirect_uri=", sizeof("&redirect_uri=") - 1);
+    p = ngx_sg_escape(p, &redirect_uri);
+    p = ngx_cpymem(p, "&code_verifier=", sizeof("&code_verifier=") - 1);
+    p = ngx_sg_escape(p, &q->verifier);
+
+    if (oc->client_auth != NGX_HTTP_SG_OIDC_AUTH_BASIC) {
+        p = ngx_cpymem(p, "&client_id=", sizeof("&client_id=") - 1);
+        p = ngx_sg_escape(p, &oc->client_id);
+    }
+
+    if (oc->client_auth == NGX_HTTP_SG_OIDC_AUTH_POST) {
+        p = ngx_cpymem(p, "&client_secret=", sizeof("&client_secret=") - 1);
+        p = ngx_sg_escape(p, &oc->secret);
+    }
+
+    body->len = p - body->data;
+
+    ngx_str_null(basic);
+
+    if (oc->client_auth != NGX_HTTP_SG_OIDC_AUTH_BASIC) {
+        return NGX_OK;
+    }
+
+    plain.data = ngx_pnalloc(r->pool, 3 * (oc->client_id.len
+                                           + oc->secret.len) + 1);
+    if (plain.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_sg_escape(plain.data, &oc->client_id);
+    *p++ = ':';
+    p = ngx_sg_escape(p, &oc->secret);
+    plain.len = p - plain.data;
+
+    basic->data = ngx_pnalloc(r->pool, sizeof("Basic ") - 1
+                                       + ngx_base64_encoded_length(plain.len));
+    if (basic->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    host.data = ngx_cpymem(basic->data, "Basic ", 6);
+    ngx_encode_base64(&host, &plain);
+    basic->len = 6 + host.len;
+
+    ngx_explicit_memzero(plain.data, plain.len);
+
+    return NGX_OK;
+}
+
+
+/* the subrequest ended (perhaps twice: only the first counts) */
+
+static ngx_int_t
+ngx_http_sg_oidc_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
+{
+    ngx_http_sg_oidc_req_t *q = data;
+
+    if (q->sr != sr) {
+        return NGX_OK;
+    }
+
+    q->sr = NULL;
+
+    if (q->stage != NGX_HTTP_SG_OIDC_ASKING) {
+        /* the deadline passed: the request went on without it */
+        return NGX_OK;
+    }
+
+    q->stage = NGX_HTTP_SG_OIDC_FAILED;
+
+    if (rc == NGX_ERROR || rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        q->error = "the token request failed";
+
+    } else if (q->body.too_large) {
+        q->error = "the token endpoint's answer is too large";
+
+    } else {
+        q->status = sr->headers_out.status;
+
+        if (sr->out && sr->out->buf) {
+            q->answer.data = sr->out->buf->pos;
+            q->answer.len = sr->out->buf->last - sr->out->buf->pos;
+        }
+
+        q->stage = NGX_HTTP_SG_OIDC_ANSWERED;
+    }
+
+    if (q->event.timer_set) {
+        ngx_del_timer(&q->event);
+    }
+
+    q->event.handler = ngx_http_sg_oidc_wake;
+    ngx_post_event(&q->event, &ngx_posted_events);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_sg_oidc_timeout(ngx_event_t *ev)
+{
+    ngx_http_sg_oidc_req_t *q = ev->data;
+
+    if (q->stage == NGX_HTTP_SG_OIDC_ASKING) {
+        q->stage = NGX_HTTP_SG_OIDC_FAILED;
+        q->error = "no answer from the token endpoint in time";
+    }
+
+    ngx_http_sg_oidc_wake(ev);
+}
+
+
+static void
+ngx_http_sg_oidc_wake(ngx_event_t *ev)
+{
+    ngx_connection_t        *c;
+    ngx_http_request_t      *r;
+    ngx_http_sg_oidc_req_t  *q;
+
+    q = ev->data;
+    r = q->request;
+    c = r->connection;
+
+    if (ev->timer_set) {
+        ngx_del_timer(ev);
+    }
+
+    if (q->used) {
+        return;
+    }
+
+    ngx_http_set_log_request(c->log, r);
+
+    r->read_event_handler = ngx_http_block_reading;
+    r->write_event_handler = ngx_http_core_run_phases;
+
+    ngx_http_core_run_phases(r);
+
+    ngx_http_run_posted_requests(c);
+}
+
+
+static void
+ngx_http_sg_oidc_cleanup(void *data)
+{
+    ngx_http_sg_oidc_req_t *q = data;
+
+    if (q->event.timer_set) {
+        ngx_del_timer(&q->event);
+    }
+
+    if (q->event.posted) {
+        ngx_delete_posted_event(&q->event);
+    }
+
+    q->sr = NULL;
+}
+
+
+/* the token endpoint's answer, once the request runs again */
+
+static ngx_int_t
+ngx_http_sg_oidc_outcome(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx, ngx_http_sg_oidc_req_t *q)
+{
+    json_t      *root;
+    ngx_int_t    rc;
+    ngx_str_t    token, access, error;
+    const char  *reason;
+
+    if (!q->used) {
+        q->used = 1;
+
+        if (q->event.timer_set) {
+            ngx_del_timer(&q->event);
+        }
+
+        if (q->event.posted) {
+            ngx_delete_posted_event(&q->event);
+        }
+
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "session_guard: token endpoint took %M ms",
+                       ngx_current_msec - q->started);
+    }
+
+    if (q->callback) {
+        /* checked before a risk service was asked: the claims stand */
+        return NGX_OK;
+    }
+
+    if (q->stage == NGX_HTTP_SG_OIDC_FAILED) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: login failed: %s (\"%V\")", q->error,
+                      &q->conf->token_uri);
+
+        return ngx_http_sg_oidc_page(r, NGX_HTTP_BAD_GATEWAY,
+                                     "The identity provider could not be "
+                                     "reached.", &q->ret);
+    }
+
+    reason = NULL;
+    root = NULL;
+
+    rc = (q->answer.len == 0) ? NGX_DECLINED
+         : ngx_sg_json_parse_object(r->pool, q->answer.data, q->answer.len,
+                                    NGX_SG_JSON_MAX_DEPTH, &root, &reason);
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (q->status != NGX_HTTP_OK) {
+
+        /* RFC 6749 5.2: a refused code is a 400 with an "error" */
+
+        if (q->status >= 400 && q->status < 500 && rc == NGX_OK
+            && ngx_sg_json_string(root, "error", &error) == NGX_OK
+            && error.len)
+        {
+            ngx_log_error(slcf->log_level, r->connection->log, 0,
+                          "session_guard: login refused: the token endpoint "
+                          "answered %ui \"%V\"", q->status,
+                          ngx_http_sg_log_str(r, &error));
+
+            return ngx_http_sg_oidc_page(r, NGX_HTTP_UNAUTHORIZED,
+                                         "The identity provider refused "
+                                         "this sign-in.", &q->ret);
+        }
+
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: login failed: the token endpoint "
+                      "answered status %ui", q->status);
+
+        return ngx_http_sg_oidc_page(r, NGX_HTTP_BAD_GATEWAY,
+                                     "The identity provider could not be "
+                                     "reached.", &q->ret);
+    }
+
+    if (rc != NGX_OK
+        || ngx_sg_json_string(root, "id_token", &token) != NGX_OK
+        || token.len == 0)
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: login failed: the token endpoint's "
+                      "answer is not JSON with an \"id_token\"");
+
+        return ngx_http_sg_oidc_page(r, NGX_HTTP_BAD_GATEWAY,
+                                     "The identity provider answered "
+                                     "wrongly.", &q->ret);
+    }
+
+    if (ngx_sg_json_string(root, "access_token", &access) != NGX_OK) {
+        ngx_str_null(&access);
+    }
+
+    rc = ngx_http_sg_oidc_id_token(r, slcf, ctx, q, &token, &access,
+                                   &reason);
+
+    if (rc == NGX_AGAIN) {
+        /* the keys are fetched: the phase runs again after */
+        return NGX_AGAIN;
+    }
+
+    if (rc == NGX_ERROR) {
+        if (!ctx->error_logged) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "session_guard: login failed: internal error "
+                          "while checking the ID token");
+        }
+
+        return ngx_http_sg_oidc_page(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                     "The sign-in could not be checked.",
+                                     &q->ret);
+    }
+
+    if (rc != NGX_OK) {
+        ctx->status = NGX_HTTP_SG_STATUS_INVALID;
+        ctx->reason = reason;
+
+        ngx_log_error(slcf->log_level, r->connection->log, 0,
+                      "session_guard: login refused: ID token rejected: "
+                      "\"%s\"", reason);
+
+        return ngx_http_sg_oidc_page(r, NGX_HTTP_UNAUTHORIZED,
+                                     "The identity provider's answer could "
+                                     "not be trusted.", &q->ret);
+    }
+
+    rc = ngx_http_sg_oidc_keep(r, slcf->oidc, ctx, q);
+
+    if (rc != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_sg_oidc_new_id(r, slcf, q, &ctx->session.sub)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->jws.payload = q->claims;
+    ctx->verified = 1;
+    ctx->authentic = 1;
+    ctx->login_id = q->id;
+    q->callback = 1;
+
+    return NGX_OK;
+}
+
+
+/* the token endpoint's answer, against max_size (ngx_http_sg_body_limit()) */
+
+ngx_int_t
+ngx_http_sg_oidc_filter_init(ngx_conf_t *cf)
+{
+    ngx_http_sg_oidc_next_body_filter = ngx_http_top_body_filter;
+    ngx_http_top_body_filter = ngx_http_sg_oidc_body_filter;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_sg_oidc_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
+{
+    ngx_http_sg_oidc_req_t  *q;
+
+    if (r != r->main
+        && r->post_subrequest
+        && r->post_subrequest->handler == ngx_http_sg_oidc_done)
+    {
+        q = r->post_subrequest->data;
+        ngx_http_sg_body_limit(r, in, &q->body, q->conf->max_size);
+    }
+
+    return ngx_http_sg_oidc_next_body_filter(r, in);
+}

@@ -1,0 +1,623 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * session_guard_oidc (what it does: ngx_http_sg_oidc.c):
+ *
+ *   session_guard_oidc client_id=ID authorize=URL token=URI key=FILE
+ *       [secret=FILE] [client_auth=basic|post] [redirect=PATH]
+ *       [scope=SCOPES] [params=QUERY] [cookie=NAME] [claims=NAME,...]
+ *       [logout=PATH] [end_session=URL] [post_logout=URL]
+ *       [timeout=TIME] [login_time=TIME] [persistent=on|off] | off
+ *                                               (http, server, location)
+ *
+ * Everything is checked here, so that a request never meets a value it
+ * cannot use: URLs as ngx_sg_redirect_base() takes them, paths from the
+ * root, names and scopes of printable ASCII that need no escaping where
+ * they go, the client secret and the cookie key read from their files
+ * (never in the configuration text).
+ */
+
+
+#include "ngx_http_sg.h"
+
+#include "ngx_sg_redirect.h"
+#include "ngx_sg_sha256.h"
+#include "ngx_sg_cookie.h"
+
+
+#define NGX_HTTP_SG_OIDC_KEY_MIN        32
+#define NGX_HTTP_SG_OIDC_SECRET_MAX     1024
+#define NGX_HTTP_SG_OIDC_CLAIMS_MAX     16
+
+
+static char *ngx_http_sg_oidc_file(ngx_conf_t *cf, ngx_str_t *file,
+    size_t min, ngx_str_t *out);
+static ngx_int_t ngx_http_sg_oidc_path(ngx_str_t *s);
+static ngx_int_t ngx_http_sg_oidc_printable(ngx_str_t *s, const char *more);
+static char *ngx_http_sg_oidc_names(ngx_conf_t *cf,
+    ngx_http_sg_oidc_conf_t *oc, ngx_str_t *name);
+static char *ngx_http_sg_oidc_claims(ngx_conf_t *cf,
+    ngx_http_sg_oidc_conf_t *oc, ngx_str_t *list);
+
+
+char *
+ngx_http_sg_oidc(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_sg_loc_conf_t *slcf = conf;
+
+    u_char                   *q;
+    char                     *rv;
+    ngx_str_t                *value, v, key, cookie, secret;
+    ngx_uint_t                i, auth_set;
+    ngx_http_sg_oidc_conf_t  *oc;
+
+    if (slcf->oidc != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        if (cf->args->nelts > 2) {
+            return "takes no parameters with \"off\"";
+        }
+
+        slcf->oidc = NULL;
+        return NGX_CONF_OK;
+    }
+
+    oc = ngx_pcalloc(cf->pool, sizeof(ngx_http_sg_oidc_conf_t));
+    if (oc == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_str_set(&oc->redirect, "/session_guard/callback");
+    ngx_str_set(&oc->scope, "openid");
+    ngx_str_set(&cookie, "sg_login");
+    ngx_str_set(&oc->post_logout, "/");
+    ngx_str_null(&key);
+    ngx_str_null(&secret);
+    oc->timeout = 5000;
+    oc->login_time = 600;
+    oc->max_size = 16384;
+    auth_set = 0;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        v = value[i];
+
+        if (ngx_strncmp(v.data, "client_id=", 10) == 0) {
+            oc->client_id.data = v.data + 10;
+            oc->client_id.len = v.len - 10;
+
+            if (oc->client_id.len == 0 || oc->client_id.len > 256
+                || ngx_http_sg_oidc_printable(&oc->client_id, "") != NGX_OK)
+            {
+                goto invalid;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "authorize=", 10) == 0) {
+            oc->authorize.data = v.data + 10;
+            oc->authorize.len = v.len - 10;
+
+            if (ngx_sg_redirect_base(&oc->authorize) != NGX_OK
+                || oc->authorize.data[0] == '/')
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"authorize=\" must be an absolute "
+                                   "http or https URL without a fragment");
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "token=", 6) == 0) {
+            oc->token_uri.data = v.data + 6;
+            oc->token_uri.len = v.len - 6;
+
+            if (oc->token_uri.len == 0 || oc->token_uri.data[0] != '/') {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"token=\" must be a location's uri "
+                                   "(starting with \"/\"), which passes "
+                                   "the request to the token endpoint");
+                return NGX_CONF_ERROR;
+            }
+
+            q = ngx_strlchr(oc->token_uri.data,
+                            oc->token_uri.data + oc->token_uri.len, '?');
+            if (q) {
+                oc->token_args.data = q + 1;
+                oc->token_args.len = oc->token_uri.data + oc->token_uri.len
+                                     - (q + 1);
+                oc->token_uri.len = q - oc->token_uri.data;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "key=", 4) == 0) {
+            key.data = v.data + 4;
+            key.len = v.len - 4;
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "secret=", 7) == 0) {
+            secret.data = v.data + 7;
+            secret.len = v.len - 7;
+            continue;
+        }
+
+        if (ngx_strcmp(v.data, "client_auth=basic") == 0) {
+            oc->client_auth = NGX_HTTP_SG_OIDC_AUTH_BASIC;
+            auth_set = 1;
+            continue;
+        }
+
+        if (ngx_strcmp(v.data, "client_auth=post") == 0) {
+            oc->client_auth = NGX_HTTP_SG_OIDC_AUTH_POST;
+            auth_set = 1;
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "redirect=", 9) == 0) {
+            oc->redirect.data = v.data + 9;
+            oc->redirect.len = v.len - 9;
+
+            if (ngx_http_sg_oidc_path(&oc->redirect) != NGX_OK) {
+                goto invalid;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "logout=", 7) == 0) {
+            oc->logout.data = v.data + 7;
+            oc->logout.len = v.len - 7;
+
+            if (ngx_http_sg_oidc_path(&oc->logout) != NGX_OK) {
+                goto invalid;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "scope=", 6) == 0) {
+            oc->scope.data = v.data + 6;
+            oc->scope.len = v.len - 6;
+
+            /* RFC 6749 3.3: scope tokens, space-delimited; openid in it */
+
+            if (oc->scope.len == 0 || oc->scope.len > 1024
+                || ngx_http_sg_oidc_printable(&oc->scope, " ") != NGX_OK
+                || ngx_strlcasestrn(oc->scope.data,
+                                    oc->scope.data + oc->scope.len,
+                                    (u_char *) "openid", 6 - 1) == NULL)
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"scope=\" must be printable ASCII "
+                                   "scopes, \"openid\" among them");
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "params=", 7) == 0) {
+            oc->params.data = v.data + 7;
+            oc->params.len = v.len - 7;
+
+            /* name=value pairs, already percent-encoded, no fragment */
+
+            if (oc->params.len > 1024
+                || ngx_http_sg_oidc_printable(&oc->params, "=&%") != NGX_OK)
+            {
+                goto invalid;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "cookie=", 7) == 0) {
+            cookie.data = v.data + 7;
+            cookie.len = v.len - 7;
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "claims=", 7) == 0) {
+            v.data += 7;
+            v.len -= 7;
+
+            rv = ngx_http_sg_oidc_claims(cf, oc, &v);
+            if (rv != NGX_CONF_OK) {
+                return rv;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "end_session=", 12) == 0) {
+            oc->end_session.data = v.data + 12;
+            oc->end_session.len = v.len - 12;
+
+            if (ngx_sg_redirect_base(&oc->end_session) != NGX_OK
+                || oc->end_session.data[0] == '/')
+            {
+                goto invalid;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "post_logout=", 12) == 0) {
+            oc->post_logout.data = v.data + 12;
+            oc->post_logout.len = v.len - 12;
+
+            if (ngx_sg_redirect_base(&oc->post_logout) != NGX_OK) {
+                goto invalid;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "timeout=", 8) == 0) {
+            v.data += 8;
+            v.len -= 8;
+
+            oc->timeout = ngx_parse_time(&v, 0);
+
+            if (oc->timeout == (ngx_msec_t) NGX_ERROR || oc->timeout == 0
+                || oc->timeout > 60000)
+            {
+                goto invalid;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "login_time=", 11) == 0) {
+            v.data += 11;
+            v.len -= 11;
+
+            oc->login_time = ngx_parse_time(&v, 1);
+
+            if (oc->login_time == (time_t) NGX_ERROR || oc->login_time < 10
+                || oc->login_time > 3600)
+            {
+                goto invalid;
+            }
+
+            continue;
+        }
+
+        if (ngx_strcmp(v.data, "persistent=on") == 0) {
+            oc->persistent = 1;
+            continue;
+        }
+
+        if (ngx_strcmp(v.data, "persistent=off") == 0) {
+            oc->persistent = 0;
+            continue;
+        }
+
+        goto invalid;
+    }
+
+    if (oc->client_id.len == 0 || oc->authorize.len == 0
+        || oc->token_uri.len == 0 || key.len == 0)
+    {
+        return "needs client_id=, authorize=, token= and key=";
+    }
+
+    if (oc->logout.len && oc->logout.len == oc->redirect.len
+        && ngx_strncmp(oc->logout.data, oc->redirect.data, oc->logout.len)
+           == 0)
+    {
+        return "cannot have logout= the same path as redirect=";
+    }
+
+    /* the cookie key: what it seals is the session; its digest is used */
+
+    rv = ngx_http_sg_oidc_file(cf, &key, NGX_HTTP_SG_OIDC_KEY_MIN, &v);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    if (ngx_sg_sha256_digest(v.data, v.len, oc->key) != NGX_OK) {
+        ngx_explicit_memzero(v.data, v.len);
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_explicit_memzero(v.data, v.len);
+
+    if (secret.len) {
+        rv = ngx_http_sg_oidc_file(cf, &secret, 1, &v);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+
+        /* one line: a trailing newline is not part of it */
+
+        while (v.len && (v.data[v.len - 1] == '\n'
+                         || v.data[v.len - 1] == '\r'))
+        {
+            v.len--;
+        }
+
+        if (v.len == 0 || v.len > NGX_HTTP_SG_OIDC_SECRET_MAX
+            || ngx_http_sg_oidc_printable(&v, " ") != NGX_OK)
+        {
+            ngx_explicit_memzero(v.data, v.len);
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "the client secret in \"%V\" must be one "
+                               "line of printable ASCII", &secret);
+            return NGX_CONF_ERROR;
+        }
+
+        oc->secret.data = ngx_pnalloc(cf->pool, v.len);
+        if (oc->secret.data == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        oc->secret.len = v.len;
+        ngx_memcpy(oc->secret.data, v.data, v.len);
+        ngx_explicit_memzero(v.data, v.len);
+
+        if (!auth_set) {
+            oc->client_auth = NGX_HTTP_SG_OIDC_AUTH_BASIC;
+        }
+
+    } else if (auth_set) {
+        return "needs secret= with client_auth=";
+    }
+
+    rv = ngx_http_sg_oidc_names(cf, oc, &cookie);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    slcf->oidc = oc;
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid parameter \"%V\"",
+                       &value[i]);
+    return NGX_CONF_ERROR;
+}
+
+
+/*
+ * After the merge, where the guard is on with session_guard_oidc: a zone
+ * to keep the sessions, an issuer and keys for the ID token.
+ */
+
+char *
+ngx_http_sg_oidc_check_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *conf)
+{
+    if (conf->oidc == NULL || !conf->enable) {
+        return NGX_CONF_OK;
+    }
+
+    if (conf->zone == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"session_guard_oidc\" needs \"session_guard "
+                           "zone=...\" where it applies (in \"%V\":%ui)",
+                           &conf->enable_file, conf->enable_line);
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->issuer.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"session_guard_oidc\" needs "
+                           "\"session_guard_issuer\": the ID token's "
+                           "issuer is checked (in \"%V\":%ui)",
+                           &conf->enable_file, conf->enable_line);
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->session_key) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"session_guard_oidc\" and "
+                           "\"session_guard_session_key\" cannot both apply: "
+                           "the edge's login is the session (in \"%V\":%ui)",
+                           &conf->enable_file, conf->enable_line);
+        return NGX_CONF_ERROR;
+    }
+
+    if (!conf->tokens) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"session_guard_oidc\" cannot apply with "
+                           "\"session_guard_token off\": the ID token is "
+                           "checked with the location's keys (in \"%V\":%ui)",
+                           &conf->enable_file, conf->enable_line);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_sg_oidc_file(ngx_conf_t *cf, ngx_str_t *file, size_t min,
+    ngx_str_t *out)
+{
+    ngx_str_t  name;
+
+    name = *file;
+
+    if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_sg_read_file(cf, "session_guard_oidc", &name, 65536, out)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    if (out->len < min) {
+        ngx_explicit_memzero(out->data, out->len);
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "session_guard_oidc: the key file \"%V\" must "
+                           "hold at least %uz random bytes", &name, min);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* a path from the root, of characters a URI holds literally */
+
+static ngx_int_t
+ngx_http_sg_oidc_path(ngx_str_t *s)
+{
+    if (s->len == 0 || s->len > 256 || s->data[0] != '/'
+        || (s->len > 1 && (s->data[1] == '/' || s->data[1] == '\\')))
+    {
+        return NGX_DECLINED;
+    }
+
+    return ngx_http_sg_oidc_printable(s, "");
+}
+
+
+/*
+ * Printable ASCII without space, '"', '\\', '#', '<', '>', or those of
+ * "more" allowed: what goes into a URL's query, a header or HTML unescaped
+ */
+
+static ngx_int_t
+ngx_http_sg_oidc_printable(ngx_str_t *s, const char *more)
+{
+    u_char      c;
+    ngx_uint_t  i;
+
+    for (i = 0; i < s->len; i++) {
+        c = s->data[i];
+
+        if (c > 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '#'
+            && c != '<' && c != '>' && c != '&' && c != '%' && c != '=')
+        {
+            continue;
+        }
+
+        if (c != '\0' && ngx_strchr(more, c) != NULL) {
+            continue;
+        }
+
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+/* the cookies: NAME and NAME_state; "__Host-" before both on https */
+
+static char *
+ngx_http_sg_oidc_names(ngx_conf_t *cf, ngx_http_sg_oidc_conf_t *oc,
+    ngx_str_t *name)
+{
+    u_char  *p;
+
+    if (name->len == 0 || name->len > NGX_HTTP_SG_OIDC_COOKIE_MAX
+        || ngx_sg_cookie_valid_name(name) != NGX_OK
+        || (name->len >= 2 && name->data[0] == '_' && name->data[1] == '_'))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"cookie=\" must be a cookie name of up to %d "
+                           "bytes, without a \"__\" prefix (\"__Host-\" is "
+                           "added on https)", NGX_HTTP_SG_OIDC_COOKIE_MAX);
+        return NGX_CONF_ERROR;
+    }
+
+    p = ngx_pnalloc(cf->pool, 4 * (name->len + sizeof("__Host-_state")));
+    if (p == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    oc->cookie[0].data = p;
+    p = ngx_cpymem(p, name->data, name->len);
+    oc->cookie[0].len = p - oc->cookie[0].data;
+
+    oc->cookie[1].data = p;
+    p = ngx_cpymem(p, "__Host-", 7);
+    p = ngx_cpymem(p, name->data, name->len);
+    oc->cookie[1].len = p - oc->cookie[1].data;
+
+    oc->state_cookie[0].data = p;
+    p = ngx_cpymem(p, name->data, name->len);
+    p = ngx_cpymem(p, "_state", 6);
+    oc->state_cookie[0].len = p - oc->state_cookie[0].data;
+
+    oc->state_cookie[1].data = p;
+    p = ngx_cpymem(p, "__Host-", 7);
+    p = ngx_cpymem(p, name->data, name->len);
+    p = ngx_cpymem(p, "_state", 6);
+    oc->state_cookie[1].len = p - oc->state_cookie[1].data;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_sg_oidc_claims(ngx_conf_t *cf, ngx_http_sg_oidc_conf_t *oc,
+    ngx_str_t *list)
+{
+    u_char     *p, *last, *comma;
+    ngx_str_t  *name;
+
+    if (oc->claims == NULL) {
+        oc->claims = ngx_array_create(cf->pool, 4, sizeof(ngx_str_t));
+        if (oc->claims == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    p = list->data;
+    last = p + list->len;
+
+    while (p < last) {
+        comma = ngx_strlchr(p, last, ',');
+        if (comma == NULL) {
+            comma = last;
+        }
+
+        if (comma == p || comma - p > 64
+            || oc->claims->nelts == NGX_HTTP_SG_OIDC_CLAIMS_MAX)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"claims=\" must be up to %d claim names "
+                               "of up to 64 bytes, comma-separated",
+                               NGX_HTTP_SG_OIDC_CLAIMS_MAX);
+            return NGX_CONF_ERROR;
+        }
+
+        name = ngx_array_push(oc->claims);
+        if (name == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        name->data = p;
+        name->len = comma - p;
+
+        if (ngx_http_sg_oidc_printable(name, "") != NGX_OK) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid claim name \"%V\"", name);
+            return NGX_CONF_ERROR;
+        }
+
+        p = comma + 1;
+    }
+
+    return NGX_CONF_OK;
+}

@@ -1,0 +1,221 @@
+
+/*
+ * Copyright (C) ngx_session_guard authors
+ */
+
+
+/*
+ * session_guard_oidc: what the browser is given and what it sends back of
+ * the edge's own (the cookies, the error page), shared by the login and
+ * the way back.
+ */
+
+
+#include "ngx_http_sg.h"
+
+#include "ngx_sg_cookie.h"
+
+
+/*
+ * The pair "name" in the Cookie headers: NGX_OK exactly one, NGX_BUSY
+ * more than one (ambiguous: refused), NGX_DECLINED none
+ */
+
+ngx_int_t
+ngx_http_sg_oidc_cookie_get(ngx_http_request_t *r, ngx_str_t *name,
+    ngx_str_t *value)
+{
+    size_t                      pos;
+    ngx_str_t                   v;
+    ngx_uint_t                  n;
+    ngx_table_elt_t            *h;
+    ngx_http_sg_header_iter_t   it;
+
+    static ngx_str_t  cookie = ngx_string("Cookie");
+
+    n = 0;
+    ngx_memzero(&it, sizeof(ngx_http_sg_header_iter_t));
+
+    while ((h = ngx_http_sg_header_next(&r->headers_in.headers, &cookie,
+                                        &it)))
+    {
+        pos = 0;
+
+        while (ngx_sg_cookie_next(&h->value, name, &pos, &v) == NGX_OK) {
+            *value = v;
+            n++;
+        }
+    }
+
+    return n == 0 ? NGX_DECLINED : n == 1 ? NGX_OK : NGX_BUSY;
+}
+
+
+/*
+ * Set-Cookie of the edge's own cookies: Path=/, HttpOnly, SameSite=Lax,
+ * Secure on https (where the names have the "__Host-" prefix); value
+ * NULL deletes; max_age 0 makes a browser-session cookie.
+ */
+
+ngx_int_t
+ngx_http_sg_oidc_set_cookie(ngx_http_request_t *r,
+    ngx_http_sg_oidc_conf_t *oc, ngx_str_t *name, ngx_str_t *value,
+    time_t max_age)
+{
+    u_char           *p;
+    size_t            len;
+    ngx_table_elt_t  *h;
+
+    len = name->len + 1 + (value ? value->len : 0)
+          + sizeof("; Max-Age=; Expires=Thu, 01 Jan 1970 00:00:00 GMT") - 1
+          + NGX_TIME_T_LEN
+          + sizeof("; Path=/; HttpOnly; SameSite=Lax; Secure") - 1;
+
+    p = ngx_pnalloc(r->pool, len);
+    h = ngx_list_push(&r->headers_out.headers);
+
+    if (p == NULL || h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Set-Cookie");
+    h->value.data = p;
+
+    p = ngx_cpymem(p, name->data, name->len);
+    *p++ = '=';
+
+    if (value == NULL) {
+        p = ngx_cpymem(p, "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+                       sizeof("; Max-Age=0; Expires=Thu, 01 Jan 1970 "
+                              "00:00:00 GMT") - 1);
+
+    } else {
+        p = ngx_cpymem(p, value->data, value->len);
+
+        if (max_age > 0) {
+            p = ngx_sprintf(p, "; Max-Age=%T", max_age);
+        }
+    }
+
+    p = ngx_cpymem(p, "; Path=/; HttpOnly; SameSite=Lax",
+                   sizeof("; Path=/; HttpOnly; SameSite=Lax") - 1);
+
+    if (ngx_http_sg_oidc_https(r)) {
+        p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
+    }
+
+    h->value.len = p - h->value.data;
+
+    return NGX_OK;
+}
+
+
+ngx_uint_t
+ngx_http_sg_oidc_https(ngx_http_request_t *r)
+{
+#if (NGX_HTTP_SSL)
+    return r->connection->ssl != NULL;
+#else
+    return 0;
+#endif
+}
+
+
+/*
+ * A page of the edge's own for the browser: a fixed sentence (never any
+ * input), a link to start again, no caching.  The request ends here:
+ * NGX_DONE for the access phase.
+ */
+
+ngx_int_t
+ngx_http_sg_oidc_page(ngx_http_request_t *r, ngx_uint_t status,
+    const char *what, ngx_str_t *ret)
+{
+    u_char     *p;
+    size_t      len;
+    ngx_int_t   rc;
+    ngx_str_t   back;
+    ngx_buf_t  *b;
+    ngx_chain_t out;
+
+    static const char  head[] =
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        "<title>Sign-in failed</title></head>\n<body><h1>Sign-in failed</h1>"
+        "\n<p>";
+    static const char  tail[] = "</p>\n<p><a href=\"";
+    static const char  end[] = "\">Try again</a></p></body></html>\n";
+
+    if (ngx_http_discard_request_body(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ret == NULL || ret->len == 0) {
+        ngx_str_set(&back, "/");
+
+    } else {
+        back = *ret;
+    }
+
+    len = sizeof(head) - 1 + ngx_strlen(what) + sizeof(tail) - 1
+          + back.len + ngx_escape_html(NULL, back.data, back.len)
+          + sizeof(end) - 1;
+
+    b = ngx_create_temp_buf(r->pool, len);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_cpymem(b->last, head, sizeof(head) - 1);
+    p = ngx_cpymem(p, what, ngx_strlen(what));
+    p = ngx_cpymem(p, tail, sizeof(tail) - 1);
+    p = (u_char *) ngx_escape_html(p, back.data, back.len);
+    p = ngx_cpymem(p, end, sizeof(end) - 1);
+
+    b->last = p;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = b->last - b->pos;
+    ngx_str_set(&r->headers_out.content_type, "text/html");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    ngx_http_clear_last_modified(r);
+    ngx_http_clear_etag(r);
+
+    if (ngx_http_sg_oidc_no_store(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        ngx_http_finalize_request(r, rc);
+        return NGX_DONE;
+    }
+
+    out.buf = b;
+    out.next = NULL;
+
+    ngx_http_finalize_request(r, ngx_http_output_filter(r, &out));
+
+    return NGX_DONE;
+}
+
+
+ngx_int_t
+ngx_http_sg_oidc_no_store(ngx_http_request_t *r)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Cache-Control");
+    ngx_str_set(&h->value, "no-store");
+
+    return NGX_OK;
+}
