@@ -50,6 +50,9 @@ DEB_PACKAGES := gcc make perl curl nginx nginx-dev libssl-dev \
                 libtest-base-perl libtext-diff-perl libwww-perl \
                 libcrypt-jwt-perl libcryptx-perl \
                 python3-prometheus-client wrk libnginx-mod-http-js
+# the real browser of t/790-oidc-browser.t, driven by t/interop's
+# puppeteer-core (which never downloads a browser of its own)
+BROWSER_PACKAGES := chromium
 
 SOURCES      := $(wildcard ngx_session_guard/*.[ch] ngx_session_guard/*/*.[ch])
 
@@ -87,7 +90,7 @@ all: build
 # Installs only what is missing; silent when everything is there.
 deps:
 	@missing=; \
-	for p in $(DEB_PACKAGES); do \
+	for p in $(DEB_PACKAGES) $(BROWSER_PACKAGES); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	        | grep -q '^install ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -99,10 +102,11 @@ deps:
 	        --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
 
-# npm packages of the interoperability tests (t/interop: DPoP, OpenID), from the
-# committed lock file: installed when node_modules is missing or older
-# than the lock.  Debian's nodejs and npm come only when there is no node
-# or npm at all (another build of Node.js, e.g. NodeSource's, is kept).
+# npm packages of the interoperability tests (t/interop: DPoP, OpenID, the
+# browser driver), from the committed lock file: installed when
+# node_modules is missing or older than the lock.  Debian's nodejs and
+# npm come only when there is no node or npm at all (another build of
+# Node.js, e.g. NodeSource's, is kept).
 INTEROP       := t/interop
 INTEROP_STAMP := $(INTEROP)/node_modules/.installed
 
