@@ -31,6 +31,14 @@ SGTest::write_file("$OP/cookie-key", 'k' x 16 . 'e' x 16 . "\n");
 SGTest::write_file("$OP/other-key", 'o' x 40);
 SGTest::write_file("$OP/short-key", 'o' x 31);
 
+# the edge's key for its notifications to the applications
+{
+    require Crypt::PK::ECC;
+    my $k = Crypt::PK::ECC->new;
+    $k->generate_key('secp256r1');
+    SGTest::write_file("$OP/notify.jwk", $k->export_key_jwk('private'));
+}
+
 # a certificate for the https server (the "__Host-" cookies)
 system("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
        . "-nodes -days 30 -subj /CN=localhost -keyout '$OP/key.pem' "
@@ -105,6 +113,7 @@ _EOC_
         unless defined $block->http_config;
     my $oidc = $block->oidc // '';
     my $guard = $block->guard // 'session_guard zone=sg;';
+    my $extra = $block->extra // '';
     $block->set_value('config', <<"_EOC_") unless defined $block->config;
     session_guard_issuer https://idp.test/;
     session_guard_jwks \$TEST_NGINX_KEYS/all.jwks;
@@ -116,6 +125,7 @@ _EOC_
                        logout=/logout
                        $oidc;
     add_header X-Status \$session_guard_status always;
+    $extra
     location /app/ {
         $guard
         proxy_set_header X-User \$session_guard_claim_sub;
@@ -728,3 +738,39 @@ needs client_id=, authorize=, token= and key=
 --- must_die
 --- error_log
 "cookie=" must be a cookie name
+
+
+
+=== TEST 28: logout at the edge tells the applications behind (session_guard_notify), with the provider's sid and the subject
+--- http_config
+    session_guard_zone zone=sg:1m max_lifetime=1h;
+    log_format notify escape=none '$request_body';
+--- extra
+    session_guard_notify /_notify key=$TEST_NGINX_OP/notify.jwk;
+    location = /_notify {
+        log_subrequest on;
+        access_log logs/notify.log notify;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_ok;
+    }
+    location = /_ok {
+        return 200;
+    }
+--- init
+use MIME::Base64 qw(decode_base64url);
+my $r = main::flow([qw(callback)]);
+main::page($r, '/logout');
+my $log = Test::Nginx::Util::html_dir() . '/../logs/notify.log';
+my $text = '';
+for (1 .. 50) {
+    $text = -e $log ? SGTest::read_file($log) : '';
+    last if $text =~ /logout_token=/;
+    select undef, undef, undef, 0.1;
+}
+my ($tok) = $text =~ /logout_token=([^&\s]+)/;
+my $claims = $tok ? JSON::PP::decode_json(decode_base64url((split /\./, $tok)[1])) : {};
+SGOP::write_result('login.txt',
+    'notified: ' . join(' ', map { "$_=" . ($claims->{$_} // '-') } qw(sub sid)) . "\n");
+--- request
+GET /login.txt
+--- response_body
+notified: sub=alice sid=idp-sid-1

@@ -11,6 +11,7 @@
 
 #include "ngx_sg_seal.h"
 #include "ngx_sg_sha256.h"
+#include "ngx_sg_jose.h"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -117,13 +118,13 @@ ngx_sg_seal_open(ngx_pool_t *pool, u_char *key, ngx_str_t *purpose,
         return NGX_DECLINED;
     }
 
-    raw.data = ngx_pnalloc(pool, ngx_base64_decoded_length(sealed->len));
-    if (raw.data == NULL) {
-        return NGX_ERROR;
+    rc = ngx_sg_base64url_decode_pool(pool, &raw, sealed);
+
+    if (rc != NGX_OK) {
+        return rc;
     }
 
-    if (ngx_decode_base64url(&raw, sealed) != NGX_OK
-        || raw.len < NGX_SG_SEAL_OVERHEAD
+    if (raw.len < NGX_SG_SEAL_OVERHEAD
         || raw.data[0] != NGX_SG_SEAL_VERSION)
     {
         return NGX_DECLINED;

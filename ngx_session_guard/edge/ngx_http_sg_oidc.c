@@ -458,9 +458,10 @@ ngx_http_sg_oidc_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 {
     json_t                   *claims;
     ngx_int_t                 rc;
-    ngx_str_t                 id, sub, after, url;
+    ngx_str_t                 id, sub, sid, after, url;
     const char               *reason;
     ngx_sg_param_t            params[2];
+    ngx_http_sg_session_t     s;
     ngx_http_sg_oidc_conf_t  *oc;
 
     oc = slcf->oidc;
@@ -473,8 +474,18 @@ ngx_http_sg_oidc_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     }
 
     if (rc == NGX_OK) {
-        if (ngx_http_sg_zone_revoke(slcf->zone, &id, NGX_SG_REVOKED_LOGOUT,
-                                    0, 0)
+        /* a live session only: an ended one was told of already */
+
+        rc = ngx_http_sg_zone_find(slcf->zone, &id, 0, r->pool, &s);
+
+        if (rc == NGX_ERROR) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    if (rc == NGX_OK && !s.rec.revoked) {
+        if (ngx_http_sg_zone_revoke_session(slcf->zone, &s,
+                                            NGX_SG_REVOKED_LOGOUT, 0)
             != NGX_OK)
         {
             ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
@@ -486,11 +497,14 @@ ngx_http_sg_oidc_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         }
 
         (void) ngx_sg_json_string(claims, "sub", &sub);
+        (void) ngx_sg_json_string(claims, "sid", &sid);
 
         ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
                       "session_guard: edge login \"%V\" of \"%V\" logged out",
                       ngx_http_sg_log_str(r, &id),
                       ngx_http_sg_log_str(r, &sub));
+
+        ngx_http_sg_session_ended(r, slcf, &id, &sid, &sub);
     }
 
     if (ngx_http_sg_oidc_set_cookie(r, oc,
