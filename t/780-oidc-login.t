@@ -37,6 +37,11 @@ SGTest::write_file("$OP/short-key", 'o' x 31);
     my $k = Crypt::PK::ECC->new;
     $k->generate_key('secp256r1');
     SGTest::write_file("$OP/notify.jwk", $k->export_key_jwk('private'));
+    # the client's own key (private_key_jwt)
+    my $c = Crypt::PK::ECC->new;
+    $c->generate_key('secp256r1');
+    SGTest::write_file("$OP/client.jwk", $c->export_key_jwk('private'));
+    SGTest::write_file("$OP/client.pub.jwk", $c->export_key_jwk('public'));
 }
 
 # a certificate for the https server (the "__Host-" cookies)
@@ -112,6 +117,8 @@ add_block_preprocessor(sub {
 _EOC_
         unless defined $block->http_config;
     my $oidc = $block->oidc // '';
+    $oidc = 'secret=$TEST_NGINX_OP/secret ' . $oidc
+        unless $oidc =~ /client_key=/;
     my $guard = $block->guard // 'session_guard zone=sg;';
     my $extra = $block->extra // '';
     $block->set_value('config', <<"_EOC_") unless defined $block->config;
@@ -120,7 +127,6 @@ _EOC_
     session_guard_oidc client_id=edge-client
                        authorize=https://idp.test/authorize
                        token=/_op/token
-                       secret=\$TEST_NGINX_OP/secret
                        key=\$TEST_NGINX_OP/cookie-key
                        logout=/logout
                        $oidc;
@@ -774,3 +780,39 @@ SGOP::write_result('login.txt',
 GET /login.txt
 --- response_body
 notified: sub=alice sid=idp-sid-1
+
+
+
+=== TEST 29: private_key_jwt: the client's signed assertion, for the issuer or client_aud=
+--- oidc: client_key=$TEST_NGINX_OP/client.jwk client_aud=https://idp.test/token
+--- init
+use Crypt::JWT qw(decode_jwt);
+my $r = main::flow([qw(callback token token_form after)]);
+my $form = $r->{token_request}{form};
+my $pub = Crypt::PK::ECC->new("$main::OP/client.pub.jwk");
+my $c = eval { decode_jwt(token => $form->{client_assertion}, key => $pub,
+                          accepted_alg => 'ES256') };
+SGOP::write_result('login.txt', SGOP::summary($r, qw(callback token token_form after)),
+    'assertion: ' . ($c ? join(' ', map { "$_=$c->{$_}" } qw(iss sub aud))
+                          . ' ttl=' . ($c->{exp} - $c->{iat})
+                          . ' jti=' . (length($c->{jti}) >= 16 ? 'yes' : 'no')
+                        : "invalid $@") . "\n",
+    "type: $form->{client_assertion_type}\n");
+--- request
+GET /login.txt
+--- response_body
+callback: 302 to /app/page?x=1
+token request: grant_type=authorization_code pkce=ok client_auth=jwt redirect_uri=same
+token form: client_assertion client_assertion_type client_id code code_verifier grant_type redirect_uri
+after: 200 user=alice acr=1 uri=/_app/page?x=1
+assertion: iss=edge-client sub=edge-client aud=https://idp.test/token ttl=60 jti=yes
+type: urn:ietf:params:oauth:client-assertion-type:jwt-bearer
+
+
+
+=== TEST 30: nginx -t: a client key that is no private key; secret= and client_key= together
+--- oidc: client_key=$TEST_NGINX_OP/client.pub.jwk
+--- must_die
+--- error_log
+client key file
+not a private key

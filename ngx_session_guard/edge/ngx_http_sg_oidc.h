@@ -30,11 +30,13 @@
 #include <ngx_http.h>
 
 #include "ngx_sg_seal.h"
+#include "ngx_sg_sign.h"
 
 
 #define NGX_HTTP_SG_OIDC_AUTH_NONE      0    /* a public client */
 #define NGX_HTTP_SG_OIDC_AUTH_BASIC     1    /* client_secret_basic */
 #define NGX_HTTP_SG_OIDC_AUTH_POST      2    /* client_secret_post */
+#define NGX_HTTP_SG_OIDC_AUTH_JWT       3    /* private_key_jwt */
 
 #define NGX_HTTP_SG_OIDC_COOKIE_MAX     64   /* a cookie name's bytes */
 
@@ -46,6 +48,9 @@ typedef struct {
     ngx_str_t                   token_args;
     ngx_str_t                   secret;     /* empty: a public client */
     ngx_uint_t                  client_auth; /* NGX_HTTP_SG_OIDC_AUTH_* */
+    ngx_sg_signer_t            *client_key; /* private_key_jwt's */
+    ngx_str_t                   client_aud; /* its audience; empty: the
+                                               location's issuer */
     ngx_str_t                   redirect;   /* the redirect URI's path */
     ngx_str_t                   scope;
     ngx_str_t                   params;     /* more authorization params */

@@ -15,8 +15,8 @@
  *      "token=" (a background subrequest with none of the client's
  *      headers; the request waits without blocking, up to "timeout"):
  *      grant_type, code, redirect_uri, code_verifier (PKCE), and the
- *      client's authentication (client_secret_basic or _post, or its
- *      client_id alone for a public client).
+ *      client's authentication (client_secret_basic or _post,
+ *      private_key_jwt, or its client_id alone for a public client).
  *   3. The answer's id_token is checked as the location checks a token
  *      (its keys, files or fetched, its algorithms, session_guard_issuer,
  *      the leeway), with the client id as the only audience, then as
@@ -46,6 +46,9 @@
 
 
 #define NGX_HTTP_SG_OIDC_CODE_MAX       2048
+#define NGX_HTTP_SG_OIDC_JWT_BEARER                                          \
+    "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+#define NGX_HTTP_SG_OIDC_ASSERTION_TTL  60
 
 
 static ngx_int_t ngx_http_sg_oidc_state(ngx_http_request_t *r,
@@ -56,8 +59,10 @@ static ngx_int_t ngx_http_sg_oidc_ask(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
     ngx_http_sg_oidc_req_t *q);
 static ngx_int_t ngx_http_sg_oidc_form(ngx_http_request_t *r,
-    ngx_http_sg_oidc_conf_t *oc, ngx_http_sg_oidc_req_t *q, ngx_str_t *body,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_oidc_req_t *q, ngx_str_t *body,
     ngx_str_t *basic);
+static ngx_int_t ngx_http_sg_oidc_assertion(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_str_t *out);
 static ngx_int_t ngx_http_sg_oidc_done(ngx_http_request_t *sr, void *data,
     ngx_int_t rc);
 static void ngx_http_sg_oidc_timeout(ngx_event_t *ev);
@@ -333,7 +338,7 @@ ngx_http_sg_oidc_ask(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ngx_http_sg_oidc_form(r, oc, q, body, &basic) != NGX_OK) {
+    if (ngx_http_sg_oidc_form(r, slcf, q, body, &basic) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -407,12 +412,15 @@ ngx_http_sg_oidc_ask(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
  */
 
 static ngx_int_t
-ngx_http_sg_oidc_form(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc,
+ngx_http_sg_oidc_form(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_oidc_req_t *q, ngx_str_t *body, ngx_str_t *basic)
 {
-    u_char     *p;
-    size_t      len;
-    ngx_str_t   redirect_uri, host, plain;
+    u_char                   *p;
+    size_t                    len;
+    ngx_str_t                 redirect_uri, host, plain, assertion;
+    ngx_http_sg_oidc_conf_t  *oc;
+
+    oc = slcf->oidc;
 
     host = r->headers_in.host ? r->headers_in.host->value
                               : r->headers_in.server;
@@ -430,10 +438,21 @@ ngx_http_sg_oidc_form(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc,
     p = ngx_cpymem(p, oc->redirect.data, oc->redirect.len);
     redirect_uri.len = p - redirect_uri.data;
 
+    ngx_str_null(&assertion);
+
+    if (oc->client_auth == NGX_HTTP_SG_OIDC_AUTH_JWT
+        && ngx_http_sg_oidc_assertion(r, slcf, &assertion) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
     len = sizeof("grant_type=authorization_code&code=&redirect_uri="
-                 "&code_verifier=&client_id=&client_secret=") - 1
+                 "&code_verifier=&client_id=&client_secret="
+                 "&client_assertion_type=" NGX_HTTP_SG_OIDC_JWT_BEARER
+                 "&client_assertion=") - 1
           + 3 * (q->code.len + redirect_uri.len + q->verifier.len
-                 + oc->client_id.len + oc->secret.len);
+                 + oc->client_id.len + oc->secret.len)
+          + assertion.len;
 
     body->data = ngx_pnalloc(r->pool, len);
     if (body->data == NULL) {
@@ -456,6 +475,15 @@ ngx_http_sg_oidc_form(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc,
     if (oc->client_auth == NGX_HTTP_SG_OIDC_AUTH_POST) {
         p = ngx_cpymem(p, "&client_secret=", sizeof("&client_secret=") - 1);
         p = ngx_sg_escape(p, &oc->secret);
+    }
+
+    if (oc->client_auth == NGX_HTTP_SG_OIDC_AUTH_JWT) {
+        p = ngx_cpymem(p, "&client_assertion_type=" NGX_HTTP_SG_OIDC_JWT_BEARER
+                          "&client_assertion=",
+                       sizeof("&client_assertion_type="
+                              NGX_HTTP_SG_OIDC_JWT_BEARER
+                              "&client_assertion=") - 1);
+        p = ngx_cpymem(p, assertion.data, assertion.len);
     }
 
     body->len = p - body->data;
@@ -490,6 +518,59 @@ ngx_http_sg_oidc_form(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc,
     ngx_explicit_memzero(plain.data, plain.len);
 
     return NGX_OK;
+}
+
+
+/*
+ * private_key_jwt (OpenID Connect Core 9, RFC 7523): a JWT of the client,
+ * signed with its key, for the token endpoint: iss and sub the client id,
+ * aud client_aud= or the issuer, a fresh jti, a minute to live
+ */
+
+static ngx_int_t
+ngx_http_sg_oidc_assertion(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_str_t *out)
+{
+    u_char                   *p;
+    time_t                    now;
+    ngx_str_t                 payload, aud, jti, typ;
+    ngx_http_sg_oidc_conf_t  *oc;
+    u_char                    jti_buf[NGX_SG_JTI_LEN];
+
+    oc = slcf->oidc;
+    aud = oc->client_aud.len ? oc->client_aud : slcf->issuer;
+    now = ngx_time();
+
+    jti.data = jti_buf;
+
+    if (ngx_sg_jti(&jti) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    payload.len = sizeof("{\"iss\":\"\",\"sub\":\"\",\"aud\":\"\","
+                         "\"jti\":\"\",\"iat\":,\"exp\":}") - 1
+                  + 2 * oc->client_id.len + aud.len + jti.len
+                  + ngx_escape_json(NULL, aud.data, aud.len)
+                  + 2 * NGX_TIME_T_LEN;
+
+    payload.data = ngx_pnalloc(r->pool, payload.len);
+    if (payload.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* the client id is printable, without '"' or '\\' (checked) */
+
+    p = ngx_sprintf(payload.data, "{\"iss\":\"%V\",\"sub\":\"%V\","
+                    "\"aud\":\"", &oc->client_id, &oc->client_id);
+    p = (u_char *) ngx_escape_json(p, aud.data, aud.len);
+    p = ngx_sprintf(p, "\",\"jti\":\"%V\",\"iat\":%T,\"exp\":%T}", &jti, now,
+                    now + NGX_HTTP_SG_OIDC_ASSERTION_TTL);
+
+    payload.len = p - payload.data;
+
+    ngx_str_null(&typ);
+
+    return ngx_sg_jws_sign(r->pool, oc->client_key, &typ, &payload, out);
 }
 
 

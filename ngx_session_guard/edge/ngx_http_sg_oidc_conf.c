@@ -8,7 +8,8 @@
  * session_guard_oidc (what it does: ngx_http_sg_oidc.c):
  *
  *   session_guard_oidc client_id=ID authorize=URL token=URI key=FILE
- *       [secret=FILE] [client_auth=basic|post] [redirect=PATH]
+ *       [secret=FILE] [client_auth=basic|post] | [client_key=FILE
+ *       [client_aud=URL]] [redirect=PATH]
  *       [scope=SCOPES] [params=QUERY] [cookie=NAME] [claims=NAME,...]
  *       [logout=PATH] [end_session=URL] [post_logout=URL]
  *       [timeout=TIME] [login_time=TIME] [persistent=on|off] | off
@@ -36,6 +37,8 @@
 
 static char *ngx_http_sg_oidc_file(ngx_conf_t *cf, ngx_str_t *file,
     size_t min, ngx_str_t *out);
+static char *ngx_http_sg_oidc_signer(ngx_conf_t *cf, ngx_str_t *file,
+    ngx_sg_signer_t **signer);
 static ngx_int_t ngx_http_sg_oidc_path(ngx_str_t *s);
 static ngx_int_t ngx_http_sg_oidc_printable(ngx_str_t *s, const char *more);
 static char *ngx_http_sg_oidc_names(ngx_conf_t *cf,
@@ -51,7 +54,7 @@ ngx_http_sg_oidc(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     u_char                   *q;
     char                     *rv;
-    ngx_str_t                *value, v, key, cookie, secret;
+    ngx_str_t                *value, v, key, cookie, secret, client_key;
     ngx_uint_t                i, auth_set;
     ngx_http_sg_oidc_conf_t  *oc;
 
@@ -81,6 +84,7 @@ ngx_http_sg_oidc(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_str_set(&oc->post_logout, "/");
     ngx_str_null(&key);
     ngx_str_null(&secret);
+    ngx_str_null(&client_key);
     oc->timeout = 5000;
     oc->login_time = 600;
     oc->max_size = 16384;
@@ -151,6 +155,26 @@ ngx_http_sg_oidc(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         if (ngx_strncmp(v.data, "secret=", 7) == 0) {
             secret.data = v.data + 7;
             secret.len = v.len - 7;
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "client_key=", 11) == 0) {
+            client_key.data = v.data + 11;
+            client_key.len = v.len - 11;
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "client_aud=", 11) == 0) {
+            oc->client_aud.data = v.data + 11;
+            oc->client_aud.len = v.len - 11;
+
+            if (oc->client_aud.len == 0 || oc->client_aud.len > 1024
+                || ngx_http_sg_oidc_printable(&oc->client_aud, "%&=")
+                   != NGX_OK)
+            {
+                goto invalid;
+            }
+
             continue;
         }
 
@@ -377,6 +401,22 @@ ngx_http_sg_oidc(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return "needs secret= with client_auth=";
     }
 
+    if (client_key.len) {
+        if (secret.len) {
+            return "takes secret= or client_key=, not both";
+        }
+
+        rv = ngx_http_sg_oidc_signer(cf, &client_key, &oc->client_key);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+
+        oc->client_auth = NGX_HTTP_SG_OIDC_AUTH_JWT;
+
+    } else if (oc->client_aud.len) {
+        return "needs client_key= with client_aud=";
+    }
+
     rv = ngx_http_sg_oidc_names(cf, oc, &cookie);
     if (rv != NGX_CONF_OK) {
         return rv;
@@ -468,6 +508,54 @@ ngx_http_sg_oidc_file(ngx_conf_t *cf, ngx_str_t *file, size_t min,
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "session_guard_oidc: the key file \"%V\" must "
                            "hold at least %uz random bytes", &name, min);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* private_key_jwt: the client's private JWK (ngx_sg_sign.h) */
+
+static char *
+ngx_http_sg_oidc_signer(ngx_conf_t *cf, ngx_str_t *file,
+    ngx_sg_signer_t **signer)
+{
+    ngx_int_t    rc;
+    ngx_str_t    name, data;
+    const char  *reason;
+
+    name = *file;
+
+    if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_sg_read_file(cf, "session_guard_oidc", &name,
+                              NGX_SG_SIGN_JWK_MAX, &data)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    *signer = ngx_pcalloc(cf->pool, sizeof(ngx_sg_signer_t));
+    if (*signer == NULL) {
+        ngx_explicit_memzero(data.data, data.len);
+        return NGX_CONF_ERROR;
+    }
+
+    reason = "internal error";
+
+    rc = ngx_sg_signer_import(cf->pool, data.data, data.len, *signer,
+                              &reason);
+
+    ngx_explicit_memzero(data.data, data.len);
+
+    if (rc != NGX_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "session_guard_oidc: client key file \"%V\": %s "
+                           "(a private JWK: EC P-256, Ed25519, or RSA of "
+                           "2048 bits or more)", &name, reason);
         return NGX_CONF_ERROR;
     }
 
