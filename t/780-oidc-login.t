@@ -733,7 +733,7 @@ must hold at least 32 random bytes
     session_guard_oidc client_id=c authorize=https://idp.test/a token=/t;
 --- must_die
 --- error_log
-needs client_id=, authorize=, token= and key=
+needs client_id=, token= and key=
 
 
 
@@ -816,3 +816,92 @@ type: urn:ietf:params:oauth:client-assertion-type:jwt-bearer
 --- error_log
 client key file
 not a private key
+
+
+
+=== TEST 31: discovery: the authorization and end_session endpoints read from the provider's document, through a location, before the first login of a worker
+--- config
+    session_guard_issuer https://idp.test/;
+    session_guard_jwks_fetch /_op/jwks discover=/_op/discovery allow_http;
+    session_guard_oidc client_id=edge-client token=/_op/token
+                       secret=$TEST_NGINX_OP/secret
+                       key=$TEST_NGINX_OP/cookie-key logout=/logout;
+    location /app/ {
+        session_guard zone=sg;
+        proxy_set_header X-User $session_guard_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_app/;
+    }
+    location /session_guard/ { session_guard zone=sg; }
+    location = /logout { session_guard zone=sg; }
+    location /_app { return 200 "user=$http_x_user\n"; }
+    location = /_op/token {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_OP_PORT/token;
+    }
+    location = /_op/discovery {
+        internal;
+        default_type application/json;
+        return 200 '{"issuer":"https://idp.test/","jwks_uri":"http://127.0.0.1:$TEST_NGINX_SERVER_PORT/keys.json","authorization_endpoint":"https://idp.test/authorize2","end_session_endpoint":"https://idp.test/end"}';
+    }
+    location = /_op/jwks {
+        internal;
+        proxy_pass $session_guard_jwks_uri;
+    }
+    location = /keys.json {
+        alias $TEST_NGINX_KEYS/all.jwks;
+    }
+--- init
+my $r = main::flow([qw(authorize_to callback after)]);
+SGOP::write_result('login.txt', SGOP::summary($r, qw(authorize_to callback after)),
+    'logout: ' . main::page($r, '/logout') . "\n");
+--- request
+GET /login.txt
+--- response_body
+authorize to: https://idp.test/authorize2
+callback: 302 to /app/page?x=1
+after: 200 user=alice
+logout: 302 to /end cookie: sg_login (empty) Expires=past HttpOnly Max-Age=0 Path=/ SameSite=Lax
+
+
+
+=== TEST 32: discovery: a document whose authorization_endpoint is unusable is refused whole; the login is a 502 page
+--- config
+    session_guard_issuer https://idp.test/;
+    session_guard_jwks_fetch /_op/jwks discover=/_op/discovery allow_http;
+    session_guard_oidc client_id=edge-client token=/_op/token
+                       key=$TEST_NGINX_OP/cookie-key;
+    location /app/ { session_guard zone=sg; }
+    location = /_op/discovery {
+        internal;
+        default_type application/json;
+        return 200 '{"issuer":"https://idp.test/","jwks_uri":"http://127.0.0.1:$TEST_NGINX_SERVER_PORT/keys.json","authorization_endpoint":"javascript:alert(1)"}';
+    }
+    location = /_op/jwks {
+        internal;
+        proxy_pass $session_guard_jwks_uri;
+    }
+    location = /keys.json {
+        alias $TEST_NGINX_KEYS/all.jwks;
+    }
+--- request
+GET /app/x
+--- more_headers
+Accept: text/html
+--- error_code: 502
+--- response_body_like: could not be reached
+--- error_log
+authorization_endpoint unusable
+
+
+
+=== TEST 33: nginx -t: neither authorize= nor a discovery
+--- config
+    location / {
+        session_guard zone=sg;
+        session_guard_issuer https://idp.test/;
+        session_guard_jwks $TEST_NGINX_KEYS/all.jwks;
+        session_guard_oidc client_id=c token=/t key=$TEST_NGINX_OP/cookie-key;
+    }
+--- must_die
+--- error_log
+"session_guard_oidc" needs "authorize=", or "session_guard_jwks_fetch ... discover="

@@ -62,6 +62,9 @@ static ngx_int_t ngx_http_sg_oidc_location(ngx_http_request_t *r,
 static ngx_int_t ngx_http_sg_oidc_absolute(ngx_http_request_t *r,
     ngx_str_t *path, ngx_str_t *out);
 static ngx_uint_t ngx_http_sg_oidc_is(ngx_http_request_t *r, ngx_str_t *path);
+static ngx_int_t ngx_http_sg_oidc_endpoint(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_uint_t which,
+    ngx_str_t *url);
 
 
 static ngx_str_t  ngx_http_sg_oidc_session_purpose =
@@ -273,13 +276,34 @@ ngx_http_sg_oidc_login(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx)
 {
     u_char                   *p;
+    ngx_int_t                 rc;
     ngx_str_t                 state, nonce, verifier, challenge, ret, plain,
-                              sealed, redirect_uri, url, max_age, prev;
+                              sealed, redirect_uri, url, max_age, prev,
+                              authorize;
     ngx_uint_t                n, step_up;
     ngx_sg_param_t            params[12];
     ngx_http_sg_oidc_conf_t  *oc;
 
     oc = slcf->oidc;
+
+    rc = ngx_http_sg_oidc_endpoint(r, slcf, ctx, NGX_HTTP_SG_JWKS_AUTHORIZE,
+                                   &authorize);
+
+    if (rc == NGX_AGAIN) {
+        return NGX_AGAIN;
+    }
+
+    if (rc != NGX_OK) {
+        if (rc == NGX_DECLINED) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "session_guard: the discovery document names no "
+                          "authorization_endpoint");
+        }
+
+        return ngx_http_sg_oidc_page(r, NGX_HTTP_BAD_GATEWAY,
+                                     "The identity provider could not be "
+                                     "reached.", NULL);
+    }
 
     if (ngx_sg_random_b64(r->pool, 32, &state) != NGX_OK
         || ngx_sg_random_b64(r->pool, 32, &nonce) != NGX_OK
@@ -417,7 +441,7 @@ ngx_http_sg_oidc_login(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         n++;
     }
 
-    if (ngx_sg_redirect_url(r->pool, &oc->authorize, params, n, &url)
+    if (ngx_sg_redirect_url(r->pool, &authorize, params, n, &url)
         != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -458,7 +482,7 @@ ngx_http_sg_oidc_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 {
     json_t                   *claims;
     ngx_int_t                 rc;
-    ngx_str_t                 id, sub, sid, after, url;
+    ngx_str_t                 id, sub, sid, after, url, end;
     const char               *reason;
     ngx_sg_param_t            params[2];
     ngx_http_sg_session_t     s;
@@ -529,7 +553,15 @@ ngx_http_sg_oidc_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         after = oc->post_logout;
     }
 
-    if (oc->end_session.len == 0) {
+    rc = ngx_http_sg_oidc_endpoint(r, slcf, ctx,
+                                   NGX_HTTP_SG_JWKS_END_SESSION, &end);
+
+    if (rc == NGX_AGAIN) {
+        return NGX_AGAIN;
+    }
+
+    if (rc != NGX_OK) {
+        /* none, or no document to tell: the local logout is done */
         return ngx_http_sg_oidc_location(r, &after);
     }
 
@@ -538,7 +570,7 @@ ngx_http_sg_oidc_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_str_set(&params[1].name, "post_logout_redirect_uri");
     params[1].value = after;
 
-    if (ngx_sg_redirect_url(r->pool, &oc->end_session, params, 2, &url)
+    if (ngx_sg_redirect_url(r->pool, &end, params, 2, &url)
         != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -727,6 +759,75 @@ ngx_http_sg_oidc_absolute(ngx_http_request_t *r, ngx_str_t *path,
     out->len = p - out->data;
 
     return NGX_OK;
+}
+
+
+/*
+ * The authorization or end_session endpoint: configured, or from the
+ * provider's discovery document (session_guard_jwks_fetch discover=).
+ * NGX_OK; NGX_DECLINED none; NGX_AGAIN the document is fetched first (the
+ * phase runs again); NGX_ERROR it cannot be had (logged).
+ */
+
+static ngx_int_t
+ngx_http_sg_oidc_endpoint(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx, ngx_uint_t which, ngx_str_t *url)
+{
+    ngx_int_t                 rc;
+    ngx_str_t                 kid;
+    ngx_uint_t                generation;
+    ngx_array_t              *keys;
+    ngx_http_sg_oidc_conf_t  *oc;
+
+    oc = slcf->oidc;
+
+    *url = (which == NGX_HTTP_SG_JWKS_AUTHORIZE) ? oc->authorize
+                                                 : oc->end_session;
+
+    if (url->len) {
+        return NGX_OK;
+    }
+
+    if (slcf->fetch == NULL || slcf->fetch->discover.len == 0) {
+        return NGX_DECLINED;
+    }
+
+    if (ctx->jwks_wait == NULL) {
+        rc = ngx_http_sg_jwks_endpoint(slcf->fetch, which, url);
+
+        if (rc != NGX_AGAIN) {
+            return rc;
+        }
+    }
+
+    /*
+     * No document in this worker yet: the key fetch brings one.  A
+     * request that started the fetch sees it through (the keys come after
+     * the document), or the others would wait for keys in vain.
+     */
+
+    ngx_str_null(&kid);
+
+    rc = ngx_http_sg_jwks_keys(r, slcf->fetch, ctx, &kid, &keys,
+                               &generation);
+
+    if (rc == NGX_AGAIN) {
+        return NGX_AGAIN;
+    }
+
+    if (rc == NGX_OK) {
+        rc = ngx_http_sg_jwks_endpoint(slcf->fetch, which, url);
+
+        if (rc != NGX_AGAIN) {
+            return rc;
+        }
+    }
+
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "session_guard: no discovery document from \"%V\" for "
+                  "the login", &slcf->fetch->discover);
+
+    return NGX_ERROR;
 }
 
 

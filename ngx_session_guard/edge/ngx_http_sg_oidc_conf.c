@@ -333,10 +333,8 @@ ngx_http_sg_oidc(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         goto invalid;
     }
 
-    if (oc->client_id.len == 0 || oc->authorize.len == 0
-        || oc->token_uri.len == 0 || key.len == 0)
-    {
-        return "needs client_id=, authorize=, token= and key=";
+    if (oc->client_id.len == 0 || oc->token_uri.len == 0 || key.len == 0) {
+        return "needs client_id=, token= and key=";
     }
 
     if (oc->logout.len && oc->logout.len == oc->redirect.len
@@ -459,6 +457,17 @@ ngx_http_sg_oidc_check_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *conf)
                            "\"session_guard_oidc\" needs "
                            "\"session_guard_issuer\": the ID token's "
                            "issuer is checked (in \"%V\":%ui)",
+                           &conf->enable_file, conf->enable_line);
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->oidc->authorize.len == 0
+        && (conf->fetch == NULL || conf->fetch->discover.len == 0))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"session_guard_oidc\" needs \"authorize=\", or "
+                           "\"session_guard_jwks_fetch ... discover=\" to "
+                           "read it from the provider (in \"%V\":%ui)",
                            &conf->enable_file, conf->enable_line);
         return NGX_CONF_ERROR;
     }

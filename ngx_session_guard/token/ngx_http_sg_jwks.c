@@ -824,6 +824,32 @@ ngx_http_sg_jwks_uri_variable(ngx_http_request_t *r,
 
 
 /*
+ * An endpoint of the discovery document, for session_guard_oidc
+ * (NGX_HTTP_SG_JWKS_AUTHORIZE, _END_SESSION): NGX_OK with it; NGX_DECLINED
+ * the document had none; NGX_AGAIN this worker has no document yet (a key
+ * fetch gets one).
+ */
+
+ngx_int_t
+ngx_http_sg_jwks_endpoint(ngx_http_sg_jwks_fetch_t *fetch, ngx_uint_t which,
+    ngx_str_t *url)
+{
+    ngx_http_sg_jwks_state_t  *st;
+
+    st = fetch->state;
+
+    if (st == NULL || st->jwks_uri.len == 0) {
+        return NGX_AGAIN;
+    }
+
+    *url = (which == NGX_HTTP_SG_JWKS_AUTHORIZE) ? st->authorize
+                                                 : st->end_session;
+
+    return url->len ? NGX_OK : NGX_DECLINED;
+}
+
+
+/*
  * The jwks_uri for $session_guard_jwks_uri: in a fetch's own subrequest,
  * from the per-worker state it fetches for; elsewhere, from the
  * location's fetch.  NGX_OK, or NGX_DECLINED when none was discovered.

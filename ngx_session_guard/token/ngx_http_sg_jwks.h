@@ -40,6 +40,10 @@ struct ngx_http_sg_jwks_state_s {
     ngx_uint_t                  discover_failed;
     ngx_str_t                   jwks_uri;   /* last good; len 0: none */
     u_char                      jwks_uri_buf[NGX_HTTP_SG_JWKS_URI_MAX];
+    ngx_str_t                   authorize;  /* of the same document */
+    u_char                      authorize_buf[NGX_HTTP_SG_JWKS_URI_MAX];
+    ngx_str_t                   end_session;
+    u_char                      end_session_buf[NGX_HTTP_SG_JWKS_URI_MAX];
 };
 
 
@@ -84,7 +88,7 @@ char *ngx_http_sg_jwks_merge_issuer(ngx_conf_t *cf,
 /* ngx_http_sg_jwks_discover.c: the jwks_uri of an OIDC discovery document */
 ngx_int_t ngx_http_sg_jwks_discovery_parse(ngx_http_request_t *sr,
     ngx_http_sg_jwks_fetch_t *fetch, u_char *data, size_t len,
-    ngx_str_t *uri, const char **reason);
+    ngx_str_t *uri, ngx_str_t *ep, const char **reason);
 
 
 #endif /* _NGX_HTTP_SG_JWKS_H_INCLUDED_ */

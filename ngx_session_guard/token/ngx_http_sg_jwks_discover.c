@@ -20,6 +20,10 @@
  * userinfo, no fragment, and only printable ASCII that a URI may hold
  * literally: nothing that could split or bend the proxied request line.
  *
+ * "authorization_endpoint" and "end_session_endpoint", for the edge's own
+ * login (session_guard_oidc), are kept too when present, and checked the
+ * same way: they become a browser's Location.
+ *
  * Return contract of ngx_http_sg_jwks_discovery_parse(): NGX_OK with the
  * jwks_uri copied to uri->data (NGX_HTTP_SG_JWKS_URI_MAX bytes of the
  * caller's), NGX_DECLINED refused (reason set), NGX_ERROR no memory.
@@ -32,12 +36,15 @@
 
 static ngx_int_t ngx_http_sg_jwks_uri_check(u_char *p, size_t len,
     ngx_flag_t allow_http, const char **reason);
+static ngx_int_t ngx_http_sg_jwks_endpoint_parse(json_t *root,
+    const char *name, ngx_flag_t allow_http, ngx_str_t *out,
+    const char **reason);
 
 
 ngx_int_t
 ngx_http_sg_jwks_discovery_parse(ngx_http_request_t *sr,
     ngx_http_sg_jwks_fetch_t *fetch, u_char *data, size_t len,
-    ngx_str_t *uri, const char **reason)
+    ngx_str_t *uri, ngx_str_t *ep, const char **reason)
 {
     size_t       n;
     json_t      *root, *v;
@@ -122,6 +129,24 @@ ngx_http_sg_jwks_discovery_parse(ngx_http_request_t *sr,
     ngx_memcpy(uri->data, s, n);
     uri->len = n;
 
+    /*
+     * The browser-facing endpoints (session_guard_oidc), optional: when
+     * present they must be as sound as the jwks_uri, or the document is
+     * refused whole.
+     */
+
+    if (ngx_http_sg_jwks_endpoint_parse(root, "authorization_endpoint",
+                                        fetch->allow_http, &ep[0], reason)
+        != NGX_OK
+        || ngx_http_sg_jwks_endpoint_parse(root, "end_session_endpoint",
+                                           fetch->allow_http, &ep[1],
+                                           reason)
+           != NGX_OK)
+    {
+        rc = NGX_DECLINED;
+        goto done;
+    }
+
     rc = NGX_OK;
 
 done:
@@ -129,6 +154,47 @@ done:
     ngx_destroy_pool(tmp);
 
     return rc;
+}
+
+
+/*
+ * An optional endpoint of the document into out (its buffer,
+ * NGX_HTTP_SG_JWKS_URI_MAX bytes; len 0 when absent): NGX_OK, or
+ * NGX_DECLINED with the reason when it is there and unsound.
+ */
+
+static ngx_int_t
+ngx_http_sg_jwks_endpoint_parse(json_t *root, const char *name,
+    ngx_flag_t allow_http, ngx_str_t *out, const char **reason)
+{
+    json_t  *v;
+    size_t   n;
+
+    out->len = 0;
+
+    v = json_object_get(root, name);
+
+    if (v == NULL) {
+        return NGX_OK;
+    }
+
+    n = json_is_string(v) ? json_string_length(v) : 0;
+
+    if (n == 0 || n > NGX_HTTP_SG_JWKS_URI_MAX
+        || ngx_http_sg_jwks_uri_check((u_char *) json_string_value(v), n,
+                                      allow_http, reason)
+           != NGX_OK)
+    {
+        *reason = (ngx_strcmp(name, "authorization_endpoint") == 0)
+                  ? "authorization_endpoint unusable"
+                  : "end_session_endpoint unusable";
+        return NGX_DECLINED;
+    }
+
+    ngx_memcpy(out->data, json_string_value(v), n);
+    out->len = n;
+
+    return NGX_OK;
 }
 
 
@@ -224,7 +290,9 @@ ngx_http_sg_jwks_discovery(ngx_http_request_t *sr, ngx_http_sg_jwks_wait_t *w,
     ngx_http_sg_jwks_state_t     *st;
     ngx_http_sg_zone_counters_t  *zc;
     u_char                        buf[NGX_HTTP_SG_JWKS_ERROR_LEN];
+    ngx_str_t                     ep[2];
     u_char                        found[NGX_HTTP_SG_JWKS_URI_MAX];
+    u_char                        ep_buf[2][NGX_HTTP_SG_JWKS_URI_MAX];
 
     st = w->state;
     f = st->conf;
@@ -235,14 +303,25 @@ ngx_http_sg_jwks_discovery(ngx_http_request_t *sr, ngx_http_sg_jwks_wait_t *w,
         == NGX_OK)
     {
         uri.data = found;
+        ep[0].data = ep_buf[0];
+        ep[1].data = ep_buf[1];
         reason = "invalid";
 
-        if (ngx_http_sg_jwks_discovery_parse(sr, f, data, len, &uri, &reason)
+        if (ngx_http_sg_jwks_discovery_parse(sr, f, data, len, &uri, ep,
+                                             &reason)
             == NGX_OK)
         {
             ngx_memcpy(st->jwks_uri_buf, uri.data, uri.len);
             st->jwks_uri.data = st->jwks_uri_buf;
             st->jwks_uri.len = uri.len;
+
+            ngx_memcpy(st->authorize_buf, ep[0].data, ep[0].len);
+            st->authorize.data = st->authorize_buf;
+            st->authorize.len = ep[0].len;
+
+            ngx_memcpy(st->end_session_buf, ep[1].data, ep[1].len);
+            st->end_session.data = st->end_session_buf;
+            st->end_session.len = ep[1].len;
             st->discovered++;
 
             if (c) {

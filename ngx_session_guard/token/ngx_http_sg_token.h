@@ -131,6 +131,12 @@ ngx_int_t ngx_http_sg_jwks_keys(ngx_http_request_t *r,
     ngx_http_sg_jwks_fetch_t *fetch, ngx_http_sg_ctx_t *ctx, ngx_str_t *kid,
     ngx_array_t **keys, ngx_uint_t *generation);
 ngx_uint_t ngx_http_sg_jwks_current(ngx_http_sg_jwks_fetch_t *fetch);
+
+/* the discovery document's browser-facing endpoints (session_guard_oidc) */
+#define NGX_HTTP_SG_JWKS_AUTHORIZE      0
+#define NGX_HTTP_SG_JWKS_END_SESSION    1
+ngx_int_t ngx_http_sg_jwks_endpoint(ngx_http_sg_jwks_fetch_t *fetch,
+    ngx_uint_t which, ngx_str_t *url);
 ngx_int_t ngx_http_sg_jwks_add_variables(ngx_conf_t *cf);
 
 
