@@ -2,8 +2,9 @@
 #
 #   make            build the module (the packages it needs: make deps)
 #   make deps       install the missing Debian and npm packages
-#   make demo       build and start nginx with the module on 127.0.0.1
-#   make demo-stop  stop it
+#   make demo       build and start nginx with the module on 127.0.0.1,
+#                   and an OpenID provider for its login (t/tools/demo)
+#   make demo-stop  stop them
 #   make test       everything: unit tests, the t/ suite, nginx -t on conf/
 #   make lint       mechanical style rules and cppcheck
 #   make bench      benchmarks against plain nginx and an njs peer (a few
@@ -322,6 +323,9 @@ test-valgrind: deps build
 test-reload: deps build
 	@t/tools/reload-under-load $(NGINX_BIN) $(MODULE) $(BUILD)
 
+# nginx on DEMO_PORT, the sample application on DEMO_PORT + 1, the OpenID
+# provider of the edge's login (t/interop/op-server.mjs) on DEMO_PORT + 2;
+# everything runs from DEMO_DIR.
 demo: deps build
 	@t/tools/demo start $(NGINX_BIN) $(MODULE) $(DEMO_DIR) $(DEMO_PORT)
 

@@ -6,7 +6,9 @@
 // end_session endpoint to sign out.
 //
 //   node op-server.mjs --dir DIR --port N --edge http://127.0.0.1:M
-//                      [--ready FILE]
+//                      [--ready FILE] [--client-secret FILE]
+//                      [--redirect PATH] [--post-logout PATH]
+//                      [--backchannel PATH]
 //
 // DIR/op-private.json holds the provider's signing keys (made by
 // "oidc-e2e.mjs keygen DIR", or here when it is missing, with DIR/op.jwks,
@@ -24,6 +26,12 @@
 // name becomes the subject.  Every login is recorded with the
 // authentication context ACR and the method "pwd", so that the ID token
 // carries sub, sid, auth_time, acr and amr.
+//
+// The client's secret is a fixed one for tests unless --client-secret
+// names a file holding it (one line).  The client's addresses at the
+// edge are --redirect (/session_guard/callback), --post-logout (/bye) and
+// --backchannel (/bc-logout), paths of the --edge URL ("make demo" uses
+// its own, under /sso/).
 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync }
     from 'node:fs';
@@ -37,7 +45,9 @@ const ACR = 'urn:sg:test:pwd';
 
 function usage(msg) {
     process.stderr.write(`op-server.mjs: ${msg}\nusage: node op-server.mjs `
-        + '--dir DIR --port N --edge http://127.0.0.1:M [--ready FILE]\n');
+        + '--dir DIR --port N --edge http://127.0.0.1:M [--ready FILE]\n'
+        + '    [--client-secret FILE] [--redirect PATH] [--post-logout PATH]'
+        + ' [--backchannel PATH]\n');
     process.exit(2);
 }
 
@@ -73,6 +83,10 @@ const { values: opt } = parseArgs({
         port: { type: 'string' },
         edge: { type: 'string' },
         ready: { type: 'string' },
+        'client-secret': { type: 'string' },
+        redirect: { type: 'string', default: '/session_guard/callback' },
+        'post-logout': { type: 'string', default: '/bye' },
+        backchannel: { type: 'string', default: '/bc-logout' },
     },
 });
 if (!opt.dir || !opt.port || !opt.edge) {
@@ -85,6 +99,20 @@ const edge = opt.edge.replace(/\/+$/, '');
 if (!URL.canParse(edge)) {
     usage(`bad edge URL "${opt.edge}"`);
 }
+for (const name of ['redirect', 'post-logout', 'backchannel']) {
+    if (!/^\/[!-~]*$/.test(opt[name])) {
+        usage(`bad --${name} path "${opt[name]}"`);
+    }
+}
+let clientSecret = CLIENT_SECRET;
+if (opt['client-secret']) {
+    clientSecret = readFileSync(opt['client-secret'], 'utf8')
+        .replace(/[\r\n]+$/, '');
+    if (!/^[ -~]+$/.test(clientSecret)) {
+        usage(`the client secret in "${opt['client-secret']}" must be one `
+              + 'line of printable ASCII');
+    }
+}
 const issuer = `http://127.0.0.1:${opt.port}`;
 
 if (!existsSync(`${opt.dir}/op-private.json`)) {
@@ -96,18 +124,18 @@ const provider = new Provider(issuer, {
     jwks,
     clients: [{
         client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
+        client_secret: clientSecret,
         token_endpoint_auth_method: 'client_secret_basic',
         application_type: 'web',
-        redirect_uris: [`${edge}/session_guard/callback`],
-        post_logout_redirect_uris: [`${edge}/bye`],
+        redirect_uris: [`${edge}${opt.redirect}`],
+        post_logout_redirect_uris: [`${edge}${opt['post-logout']}`],
         response_types: ['code'],
         grant_types: ['authorization_code'],
         id_token_signed_response_alg: 'ES256',
         // auth_time in every ID token, not only when max_age or
         // prompt=login is asked for
         require_auth_time: true,
-        backchannel_logout_uri: `${edge}/bc-logout`,
+        backchannel_logout_uri: `${edge}${opt.backchannel}`,
         // "sid" in the ID token and in the logout tokens
         backchannel_logout_session_required: true,
     }],
