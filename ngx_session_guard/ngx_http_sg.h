@@ -240,6 +240,8 @@ struct ngx_http_sg_ctx_s {
     ngx_http_sg_oidc_req_t     *oidc;       /* a login finishing: kept
                                                across phase runs; NULL */
     ngx_str_t                   login_id;   /* the edge login's session */
+    ngx_str_t                   access_token; /* the edge login's; empty:
+                                               none (tokens=) */
 };
 
 

@@ -26,6 +26,8 @@ static ngx_int_t ngx_http_sg_get_token(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *token);
 static ngx_int_t ngx_http_sg_verify(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *token);
+static ngx_int_t ngx_http_sg_requirements(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
 static ngx_int_t ngx_http_sg_check_requires(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf);
 
@@ -102,6 +104,11 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
         if (rc == NGX_AGAIN || rc == NGX_DONE) {
             /* the token endpoint or the keys are waited for; answered */
             return rc;
+        }
+
+        if (rc == NGX_OK) {
+            /* the login's claims meet session_guard_require as a token's */
+            rc = ngx_http_sg_requirements(r, slcf, ctx);
         }
 
         if (rc != NGX_OK) {
@@ -358,6 +365,18 @@ ngx_http_sg_token_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     }
 
     ctx->verified = 1;
+
+    return ngx_http_sg_requirements(r, slcf, ctx);
+}
+
+
+/* session_guard_require on the verified claims: NGX_OK, or the status */
+
+static ngx_int_t
+ngx_http_sg_requirements(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx)
+{
+    ngx_int_t  rc;
 
     rc = ngx_http_sg_check_requires(r, slcf);
 

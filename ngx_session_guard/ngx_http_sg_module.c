@@ -466,7 +466,8 @@ ngx_http_sg_preconfiguration(ngx_conf_t *cf)
         || ngx_http_sg_dpop_add_variables(cf) != NGX_OK
         || ngx_http_sg_jwks_add_variables(cf) != NGX_OK
         || ngx_http_sg_service_add_variables(cf) != NGX_OK
-        || ngx_http_sg_details_add_variables(cf) != NGX_OK)
+        || ngx_http_sg_details_add_variables(cf) != NGX_OK
+        || ngx_http_sg_oidc_add_variables(cf) != NGX_OK)
     {
         return NGX_ERROR;
     }

@@ -30,6 +30,7 @@ SGTest::write_file("$OP/secret", "edge-client-secret\n");
 SGTest::write_file("$OP/cookie-key", 'k' x 16 . 'e' x 16 . "\n");
 SGTest::write_file("$OP/other-key", 'o' x 40);
 SGTest::write_file("$OP/short-key", 'o' x 31);
+SGTest::write_file("$OP/secret2", "a+b=c&d%e f\"#\n");
 
 # the edge's key for its notifications to the applications
 {
@@ -277,7 +278,7 @@ SGOP::write_result('login.txt', @out);
 --- request
 GET /login.txt
 --- response_body
-error: 401 token requests 0 
+error: 401 token requests 0 sg_login_state (empty) Expires=past HttpOnly Max-Age=0 Path=/ SameSite=Lax
 no code: 401
 sessions: 
 --- error_log
@@ -747,7 +748,7 @@ needs client_id=, token= and key=
 
 
 
-=== TEST 28: logout at the edge tells the applications behind (session_guard_notify), with the provider's sid and the subject
+=== TEST 28: logout at the edge tells the applications behind (session_guard_notify), with the session's id and the subject
 --- http_config
     session_guard_zone zone=sg:1m max_lifetime=1h;
     log_format notify escape=none '$request_body';
@@ -775,11 +776,12 @@ for (1 .. 50) {
 my ($tok) = $text =~ /logout_token=([^&\s]+)/;
 my $claims = $tok ? JSON::PP::decode_json(decode_base64url((split /\./, $tok)[1])) : {};
 SGOP::write_result('login.txt',
-    'notified: ' . join(' ', map { "$_=" . ($claims->{$_} // '-') } qw(sub sid)) . "\n");
+    'notified: ' . join(' ', map { "$_=" . ($claims->{$_} // '-') } qw(sub sid))
+    =~ s/sid=[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}$/sid=edge-id/r . "\n");
 --- request
 GET /login.txt
 --- response_body
-notified: sub=alice sid=idp-sid-1
+notified: sub=alice sid=edge-id
 
 
 
@@ -905,3 +907,190 @@ authorization_endpoint unusable
 --- must_die
 --- error_log
 "session_guard_oidc" needs "authorize=", or "session_guard_jwks_fetch ... discover="
+
+
+
+=== TEST 34: tokens=: the access token is kept at the edge, never in a cookie, and forwarded; the client's own Authorization is replaced
+--- oidc: tokens=sgtok:64k
+--- extra
+    location /tok/ {
+        session_guard zone=sg;
+        proxy_set_header Authorization "Bearer $session_guard_access_token";
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_tok/;
+    }
+    location /_tok/ {
+        return 200 "auth=$http_authorization\n";
+    }
+--- init
+my $r = SGOP::login(dir => $main::OP, path => '/tok/x',
+                    token_fields => { access_token => 'at-first.token', expires_in => 3600 });
+my $cookie_has = grep({ /at-first/ } @{ $r->{callback}{set_cookie} }) ? 'yes' : 'no';
+SGOP::write_result('login.txt', SGOP::summary($r, qw(callback after)),
+    "token in a cookie: $cookie_has\n",
+    'forged: ' . main::page($r, '/tok/y', Authorization => 'Bearer mine') . "\n");
+--- request
+GET /login.txt
+--- response_body
+callback: 302 to /tok/x
+after: 200 auth=Bearer at-first.token
+token in a cookie: no
+forged: 200 auth=Bearer at-first.token
+
+
+
+=== TEST 35: tokens=: an answer without an access_token, or with one that is no token, is a failed login
+--- oidc: tokens=sgtok:64k
+--- init
+my @out;
+for my $case ([ 'none', { access_token => undef } ],
+              [ 'header injection', { access_token => "a\r\nX-Evil: 1" } ],
+              [ 'bad expires_in', { expires_in => 'soon' } ]) {
+    my ($name, $f) = @$case;
+    my $r = SGOP::login(dir => $main::OP, path => '/app/p', token_fields => $f);
+    push @out, "$name: $r->{callback}{status}\n";
+}
+SGOP::write_result('login.txt', @out, main::sessions('alice'), "\n");
+--- request
+GET /login.txt
+--- response_body
+none: 502
+header injection: 502
+bad expires_in: 502
+sessions: 
+--- error_log
+the token endpoint's answer: no access_token
+the token endpoint's answer: access_token too long or not a token
+the token endpoint's answer: expires_in not a number of seconds
+
+
+
+=== TEST 36: refresh=on: an access token about to expire is refreshed first, with the kept refresh token; a rotated refresh token is kept
+--- oidc: tokens=sgtok:64k refresh=on
+--- extra
+    location /tok/ {
+        session_guard zone=sg;
+        proxy_set_header Authorization "Bearer $session_guard_access_token";
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_tok/;
+    }
+    location /_tok/ {
+        return 200 "auth=$http_authorization\n";
+    }
+--- init
+# the refresh answers, by refresh token: rt-1 rotates to rt-2
+SGTest::write_file("$main::OP/refresh-rt-1.json", JSON::PP::encode_json(
+    { status => 200, body => { access_token => 'at-2', expires_in => 30,
+                               refresh_token => 'rt-2', token_type => 'Bearer' } }));
+SGTest::write_file("$main::OP/refresh-rt-2.json", JSON::PP::encode_json(
+    { status => 200, body => { access_token => 'at-3', expires_in => 3600,
+                               token_type => 'Bearer' } }));
+my $r = SGOP::login(dir => $main::OP, path => '/tok/x',
+                    token_fields => { access_token => 'at-1', expires_in => 30,
+                                      refresh_token => 'rt-1' });
+my @out = (SGOP::summary($r, qw(callback after)));
+push @out, 'next: ' . main::page($r, '/tok/y') . "\n";
+push @out, 'again: ' . main::page($r, '/tok/y') . "\n";
+push @out, 'then: ' . main::page($r, '/tok/z') . "\n";
+my @reqs = grep { $_->{form}{grant_type} eq 'refresh_token' }
+           map { JSON::PP::decode_json($_) }
+           split /\n/, SGTest::read_file("$main::OP/requests.log");
+push @out, 'refresh requests: ' . join(', ', map {
+    "$_->{form}{refresh_token} auth=" . ($_->{authorization} ? 'basic' : 'none') } @reqs) . "\n";
+SGOP::write_result('login.txt', @out);
+--- request
+GET /login.txt
+--- response_body
+callback: 302 to /tok/x
+after: 200 auth=Bearer at-2
+next: 200 auth=Bearer at-3
+again: 200 auth=Bearer at-3
+then: 200 auth=Bearer at-3
+refresh requests: rt-1 auth=basic, rt-2 auth=basic
+
+
+
+=== TEST 37: refresh=on: a refused refresh goes on with a still-valid token, and ends a login whose token expired; logout forgets the tokens
+--- oidc: tokens=sgtok:64k refresh=on
+--- extra
+    location /tok/ {
+        session_guard zone=sg;
+        proxy_set_header Authorization "Bearer $session_guard_access_token";
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_tok/;
+    }
+    location /_tok/ {
+        return 200 "auth=$http_authorization\n";
+    }
+--- init
+my @out;
+my $r = SGOP::login(dir => $main::OP, path => '/tok/x',
+                    token_fields => { access_token => 'at-a', expires_in => 30,
+                                      refresh_token => 'rt-gone' });
+push @out, SGOP::summary($r, qw(after));
+my $e = SGOP::login(dir => $main::OP, path => '/tok/x',
+                    token_fields => { access_token => 'at-b', expires_in => 0,
+                                      refresh_token => 'rt-gone' });
+push @out, 'expired: ' . ($e->{after}{status} // '-') . ' to '
+    . (($e->{after}{headers}{location} // '') =~ s{^https?://[^/?]+}{}r =~ s/\?.*//r) . "\n";
+push @out, 'logout: ' . main::page($r, '/logout') . "\n";
+SGOP::write_result('login.txt', @out);
+--- request
+GET /login.txt
+--- response_body
+after: 200 auth=Bearer at-a
+expired: 302 to /authorize
+logout: 302 to / cookie: sg_login (empty) Expires=past HttpOnly Max-Age=0 Path=/ SameSite=Lax
+--- error_log
+failed: refused (status 400), going on with the current one
+failed: refused (status 400); the login ends
+
+
+
+=== TEST 38: session_guard_require holds for the login's claims as for a token's
+--- oidc: claims=email
+--- guard: session_guard zone=sg; session_guard_require $session_guard_claim_email error=403;
+--- init
+my $a = SGOP::login(dir => $main::OP, path => '/app/p',
+                    claims => { email => 'alice@example.com' });
+my $b = SGOP::login(dir => $main::OP, path => '/app/p', claims => { sub => 'bob' });
+SGOP::write_result('login.txt', 'with email: ' . main::page($a, '/app/a') . "\n",
+    'without: callback ' . $b->{callback}{status}
+    . ($b->{callback}{body} =~ /refused by policy/ ? ' page' : '') . "\n");
+--- request
+GET /login.txt
+--- response_body
+with email: 200 user=alice acr=1 uri=/_app/a
+without: callback 403 page
+
+
+
+=== TEST 39: an "iss" on the way back that is not the issuer is a mix-up: refused before the exchange (RFC 9207); the right one passes
+--- init
+my $bad = SGOP::login(dir => $main::OP, path => '/app/p',
+                      params => { iss => 'https://evil.test/' });
+my $good = SGOP::login(dir => $main::OP, path => '/app/p',
+                       params => { iss => 'https://idp.test/' });
+SGOP::write_result('login.txt',
+    "other iss: $bad->{callback}{status} token requests "
+    . ($bad->{token_requests} // 0) . "\n",
+    "our iss: $good->{callback}{status}\n");
+--- request
+GET /login.txt
+--- response_body
+other iss: 401 token requests 0
+our iss: 302
+--- error_log
+login refused: iss "https://evil.test/" is not the issuer
+
+
+
+=== TEST 40: a client secret of any printable characters is sent percent-encoded (client_secret_basic)
+--- init
+my $r = main::flow([qw(callback client)]);
+SGOP::write_result('login.txt', SGOP::summary($r, qw(callback client)),
+    'password: ' . $r->{basic_password} . "\n");
+--- oidc: secret=$TEST_NGINX_OP/secret2
+--- request
+GET /login.txt
+--- response_body
+callback: 302 to /app/page?x=1
+client: id=- basic=edge-client
+password: a+b=c&d%e f"#

@@ -48,6 +48,9 @@
 
 static ngx_int_t ngx_http_sg_oidc_session(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+static ngx_int_t ngx_http_sg_oidc_tokens(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
+    ngx_http_sg_session_t *s);
 static ngx_int_t ngx_http_sg_oidc_open(ngx_http_request_t *r,
     ngx_http_sg_oidc_conf_t *oc, ngx_str_t *id, json_t **claims,
     const char **reason);
@@ -151,7 +154,71 @@ ngx_http_sg_oidc_session(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ctx->authentic = 1;
     ctx->login_id = id;
 
+    if (slcf->oidc->tokens == NULL) {
+        return NGX_OK;
+    }
+
+    return ngx_http_sg_oidc_tokens(r, slcf, ctx, &s);
+}
+
+
+/*
+ * tokens=: the login's access token for the request, refreshed first
+ * when it expires within the margin (one request per session does it)
+ */
+
+static ngx_int_t
+ngx_http_sg_oidc_tokens(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx, ngx_http_sg_session_t *s)
+{
+    time_t                    at_exp, expires;
+    ngx_int_t                 rc;
+    ngx_str_t                 at, rt;
+    ngx_uint_t                claimed;
+    ngx_http_sg_oidc_conf_t  *oc;
+
+    oc = slcf->oidc;
+
+    rc = ngx_http_sg_tokens_get(oc->tokens, r->pool, &ctx->login_id,
+                                oc->refresh ? oc->margin : 0, &at, &at_exp,
+                                &rt, &claimed);
+
+    if (rc == NGX_ERROR) {
+        ctx->status = NGX_HTTP_SG_STATUS_ERROR;
+        ctx->reason = "internal error";
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_DECLINED) {
+        ctx->reason = "login tokens gone";
+        goto invalid;
+    }
+
+    if (claimed) {
+        expires = s->rec.expires ? s->rec.expires
+                  : ngx_time() + ngx_http_sg_zone_max_lifetime(slcf->zone);
+
+        return ngx_http_sg_oidc_refresh(r, slcf, ctx, &rt, &at, at_exp,
+                                        expires);
+    }
+
+    if (at_exp && ngx_time() >= at_exp) {
+        ctx->reason = "access token expired";
+        goto invalid;
+    }
+
+    ctx->access_token = at;
+
     return NGX_OK;
+
+invalid:
+
+    ctx->status = NGX_HTTP_SG_STATUS_INVALID;
+
+    ngx_log_error(slcf->log_level, r->connection->log, 0,
+                  "session_guard: no edge login: %s", ctx->reason);
+
+    return NGX_HTTP_UNAUTHORIZED;
 }
 
 
@@ -241,6 +308,13 @@ ngx_http_sg_oidc_answer(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         || ctx->status == NGX_HTTP_SG_STATUS_THROTTLED)
     {
         return NGX_DECLINED;
+    }
+
+    if ((ctx->status == NGX_HTTP_SG_STATUS_REVOKED
+         || ctx->status == NGX_HTTP_SG_STATUS_EXPIRED)
+        && oc->tokens && ctx->login_id.len)
+    {
+        ngx_http_sg_tokens_delete(oc->tokens, &ctx->login_id);
     }
 
     if ((ctx->status == NGX_HTTP_SG_STATUS_REVOKED
@@ -482,7 +556,7 @@ ngx_http_sg_oidc_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 {
     json_t                   *claims;
     ngx_int_t                 rc;
-    ngx_str_t                 id, sub, sid, after, url, end;
+    ngx_str_t                 id, sub, after, url, end;
     const char               *reason;
     ngx_sg_param_t            params[2];
     ngx_http_sg_session_t     s;
@@ -521,14 +595,17 @@ ngx_http_sg_oidc_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         }
 
         (void) ngx_sg_json_string(claims, "sub", &sub);
-        (void) ngx_sg_json_string(claims, "sid", &sid);
 
         ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
                       "session_guard: edge login \"%V\" of \"%V\" logged out",
                       ngx_http_sg_log_str(r, &id),
                       ngx_http_sg_log_str(r, &sub));
 
-        ngx_http_sg_session_ended(r, slcf, &id, &sid, &sub);
+        ngx_http_sg_session_ended(r, slcf, &id, &sub);
+    }
+
+    if (rc == NGX_OK && oc->tokens) {
+        ngx_http_sg_tokens_delete(oc->tokens, &id);
     }
 
     if (ngx_http_sg_oidc_set_cookie(r, oc,
@@ -593,7 +670,7 @@ ngx_http_sg_oidc_finish(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 {
     u_char                   *p;
     time_t                    max_age;
-    ngx_str_t                 plain, sealed, claims;
+    ngx_str_t                 plain, sealed, claims, rt;
     ngx_http_sg_oidc_req_t   *q;
     ngx_http_sg_oidc_conf_t  *oc;
 
@@ -665,6 +742,33 @@ ngx_http_sg_oidc_finish(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     if (rc != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* tokens=: kept server-side for the session's requests */
+
+    if (oc->tokens) {
+        ngx_str_null(&rt);
+
+        if (oc->refresh) {
+            rt = q->refresh_token;
+        }
+
+        if (ngx_http_sg_tokens_put(oc->tokens, &q->id, &q->access,
+                                   q->access_exp, &rt,
+                                   ctx->session.rec.expires
+                                   ? ctx->session.rec.expires
+                                   : ngx_time()
+                                     + ngx_http_sg_zone_max_lifetime(
+                                                                slcf->zone))
+            != NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "session_guard: the token zone cannot keep the "
+                          "tokens of a login, login refused");
+            return ngx_http_sg_oidc_page(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                         "The sign-in cannot be kept.",
+                                         NULL);
+        }
     }
 
     /* persistent: as long as the session may live; else the browser's */

@@ -20,6 +20,7 @@
  *                            token request, the ID token
  *   ngx_http_sg_oidc_token.c the ID token, the claims kept, the id
  *   ngx_http_sg_oidc_page.c  the edge's cookies and error page
+ *   ngx_http_sg_oidc_refresh.c  tokens=: the tokens kept, a refresh
  *
  * Included by ngx_http_sg_edge.h.
  */
@@ -64,6 +65,9 @@ typedef struct {
     time_t                      login_time; /* the pre-login cookie's */
     size_t                      max_size;   /* of the token answer */
     ngx_flag_t                  persistent;
+    ngx_http_sg_tokens_t       *tokens;     /* tokens=; NULL: none kept */
+    ngx_flag_t                  refresh;    /* keep the refresh token */
+    time_t                      margin;     /* refresh that long before */
     u_char                      key[NGX_SG_SEAL_KEY_LEN];
 } ngx_http_sg_oidc_conf_t;
 
@@ -118,7 +122,14 @@ struct ngx_http_sg_oidc_req_s {
     /* the login, once the ID token passed */
     ngx_str_t                   id;         /* the session's id */
     json_t                     *claims;
+    ngx_str_t                   access;     /* the token answer's */
+    ngx_str_t                   refresh_token;
+    time_t                      access_exp; /* 0: unknown */
+    ngx_str_t                   old_access; /* a refresh's: still valid */
+    time_t                      old_exp;
+    time_t                      expires;    /* the tokens' end */
     ngx_uint_t                  callback:1; /* a login is finishing */
+    ngx_uint_t                  refreshing:1; /* a refresh, not a login */
 };
 
 #define NGX_HTTP_SG_OIDC_ASKING         1    /* the token request runs */
@@ -127,6 +138,16 @@ struct ngx_http_sg_oidc_req_s {
 
 ngx_int_t ngx_http_sg_oidc_callback(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+ngx_int_t ngx_http_sg_oidc_refresh(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *rt,
+    ngx_str_t *at, time_t at_exp, time_t expires);
+ngx_int_t ngx_http_sg_oidc_refreshed(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
+    ngx_http_sg_oidc_req_t *q);
+ngx_int_t ngx_http_sg_oidc_token_fields(ngx_http_request_t *r,
+    ngx_http_sg_oidc_conf_t *oc, json_t *root, ngx_http_sg_oidc_req_t *q,
+    const char **reason);
+ngx_int_t ngx_http_sg_oidc_add_variables(ngx_conf_t *cf);
 
 /* ngx_http_sg_oidc_token.c */
 ngx_int_t ngx_http_sg_oidc_id_token(ngx_http_request_t *r,

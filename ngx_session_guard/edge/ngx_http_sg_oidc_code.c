@@ -55,6 +55,8 @@ static ngx_int_t ngx_http_sg_oidc_state(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_oidc_req_t *q);
 static ngx_int_t ngx_http_sg_oidc_arg(ngx_http_request_t *r, char *name,
     size_t len, ngx_str_t *out);
+static ngx_int_t ngx_http_sg_oidc_fail(ngx_http_request_t *r,
+    ngx_uint_t status, const char *what, ngx_http_sg_oidc_req_t *q);
 static ngx_int_t ngx_http_sg_oidc_ask(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
     ngx_http_sg_oidc_req_t *q);
@@ -87,7 +89,7 @@ ngx_http_sg_oidc_callback(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx)
 {
     ngx_int_t                rc;
-    ngx_str_t                error;
+    ngx_str_t                error, iss;
     ngx_http_sg_oidc_req_t  *q;
 
     q = ctx->oidc;
@@ -121,6 +123,30 @@ ngx_http_sg_oidc_callback(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return rc;
     }
 
+    /*
+     * RFC 9207: an "iss" on the way back names the provider that answered;
+     * another one than ours is a mix-up, refused before any exchange
+     */
+
+    rc = ngx_http_sg_oidc_arg(r, "iss", 3, &iss);
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_OK
+        && (iss.len != slcf->issuer.len
+            || ngx_strncmp(iss.data, slcf->issuer.data, iss.len) != 0))
+    {
+        ngx_log_error(slcf->log_level, r->connection->log, 0,
+                      "session_guard: login refused: iss \"%V\" is not the "
+                      "issuer", ngx_http_sg_log_str(r, &iss));
+
+        return ngx_http_sg_oidc_fail(r, NGX_HTTP_UNAUTHORIZED,
+                                     "The identity provider's answer could "
+                                     "not be trusted.", q);
+    }
+
     /* the provider's own answer: no code (RFC 6749 4.1.2.1) */
 
     rc = ngx_http_sg_oidc_arg(r, "error", 5, &error);
@@ -134,9 +160,9 @@ ngx_http_sg_oidc_callback(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
                       "session_guard: login failed at the identity "
                       "provider: \"%V\"", ngx_http_sg_log_str(r, &error));
 
-        return ngx_http_sg_oidc_page(r, NGX_HTTP_UNAUTHORIZED,
+        return ngx_http_sg_oidc_fail(r, NGX_HTTP_UNAUTHORIZED,
                                      "The identity provider did not sign "
-                                     "you in.", &q->ret);
+                                     "you in.", q);
     }
 
     rc = ngx_http_sg_oidc_arg(r, "code", 4, &q->code);
@@ -153,9 +179,8 @@ ngx_http_sg_oidc_callback(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
                       rc == NGX_OK && q->code.len ? "code too long"
                                                   : "no code");
 
-        return ngx_http_sg_oidc_page(r, NGX_HTTP_UNAUTHORIZED,
-                                     "The sign-in answer is incomplete.",
-                                     &q->ret);
+        return ngx_http_sg_oidc_fail(r, NGX_HTTP_UNAUTHORIZED,
+                                     "The sign-in answer is incomplete.", q);
     }
 
     return ngx_http_sg_oidc_ask(r, slcf, ctx, q);
@@ -286,6 +311,31 @@ refused:
     return ngx_http_sg_oidc_page(r, NGX_HTTP_FORBIDDEN,
                                  "This sign-in is not valid here, or not "
                                  "any more.", NULL);
+}
+
+
+/*
+ * A login that fails once its state is spent: the pre-login cookie has
+ * served, the page offers to start again
+ */
+
+static ngx_int_t
+ngx_http_sg_oidc_fail(ngx_http_request_t *r, ngx_uint_t status,
+    const char *what, ngx_http_sg_oidc_req_t *q)
+{
+    ngx_http_sg_oidc_conf_t  *oc;
+
+    oc = q->conf;
+
+    if (ngx_http_sg_oidc_set_cookie(r, oc,
+                                &oc->state_cookie[ngx_http_sg_oidc_https(r)],
+                                NULL, 0)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_sg_oidc_page(r, status, what, &q->ret);
 }
 
 
@@ -451,7 +501,8 @@ ngx_http_sg_oidc_form(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
                  "&client_assertion_type=" NGX_HTTP_SG_OIDC_JWT_BEARER
                  "&client_assertion=") - 1
           + 3 * (q->code.len + redirect_uri.len + q->verifier.len
-                 + oc->client_id.len + oc->secret.len)
+                 + oc->client_id.len + oc->secret.len
+                 + q->refresh_token.len)
           + assertion.len;
 
     body->data = ngx_pnalloc(r->pool, len);
@@ -459,13 +510,22 @@ ngx_http_sg_oidc_form(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return NGX_ERROR;
     }
 
-    p = ngx_cpymem(body->data, "grant_type=authorization_code&code=",
-                   sizeof("grant_type=authorization_code&code=") - 1);
-    p = ngx_sg_escape(p, &q->code);
-    p = ngx_cpymem(p, "&redirect_uri=", sizeof("&redirect_uri=") - 1);
-    p = ngx_sg_escape(p, &redirect_uri);
-    p = ngx_cpymem(p, "&code_verifier=", sizeof("&code_verifier=") - 1);
-    p = ngx_sg_escape(p, &q->verifier);
+    if (q->refreshing) {
+        /* RFC 6749 6 */
+        p = ngx_cpymem(body->data, "grant_type=refresh_token&refresh_token=",
+                       sizeof("grant_type=refresh_token&refresh_token=")
+                       - 1);
+        p = ngx_sg_escape(p, &q->refresh_token);
+
+    } else {
+        p = ngx_cpymem(body->data, "grant_type=authorization_code&code=",
+                       sizeof("grant_type=authorization_code&code=") - 1);
+        p = ngx_sg_escape(p, &q->code);
+        p = ngx_cpymem(p, "&redirect_uri=", sizeof("&redirect_uri=") - 1);
+        p = ngx_sg_escape(p, &redirect_uri);
+        p = ngx_cpymem(p, "&code_verifier=", sizeof("&code_verifier=") - 1);
+        p = ngx_sg_escape(p, &q->verifier);
+    }
 
     if (oc->client_auth != NGX_HTTP_SG_OIDC_AUTH_BASIC) {
         p = ngx_cpymem(p, "&client_id=", sizeof("&client_id=") - 1);
@@ -715,14 +775,18 @@ ngx_http_sg_oidc_outcome(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return NGX_OK;
     }
 
+    if (q->refreshing) {
+        return ngx_http_sg_oidc_refreshed(r, slcf, ctx, q);
+    }
+
     if (q->stage == NGX_HTTP_SG_OIDC_FAILED) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "session_guard: login failed: %s (\"%V\")", q->error,
                       &q->conf->token_uri);
 
-        return ngx_http_sg_oidc_page(r, NGX_HTTP_BAD_GATEWAY,
+        return ngx_http_sg_oidc_fail(r, NGX_HTTP_BAD_GATEWAY,
                                      "The identity provider could not be "
-                                     "reached.", &q->ret);
+                                     "reached.", q);
     }
 
     reason = NULL;
@@ -749,18 +813,18 @@ ngx_http_sg_oidc_outcome(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
                           "answered %ui \"%V\"", q->status,
                           ngx_http_sg_log_str(r, &error));
 
-            return ngx_http_sg_oidc_page(r, NGX_HTTP_UNAUTHORIZED,
+            return ngx_http_sg_oidc_fail(r, NGX_HTTP_UNAUTHORIZED,
                                          "The identity provider refused "
-                                         "this sign-in.", &q->ret);
+                                         "this sign-in.", q);
         }
 
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "session_guard: login failed: the token endpoint "
                       "answered status %ui", q->status);
 
-        return ngx_http_sg_oidc_page(r, NGX_HTTP_BAD_GATEWAY,
+        return ngx_http_sg_oidc_fail(r, NGX_HTTP_BAD_GATEWAY,
                                      "The identity provider could not be "
-                                     "reached.", &q->ret);
+                                     "reached.", q);
     }
 
     if (rc != NGX_OK
@@ -771,9 +835,9 @@ ngx_http_sg_oidc_outcome(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
                       "session_guard: login failed: the token endpoint's "
                       "answer is not JSON with an \"id_token\"");
 
-        return ngx_http_sg_oidc_page(r, NGX_HTTP_BAD_GATEWAY,
+        return ngx_http_sg_oidc_fail(r, NGX_HTTP_BAD_GATEWAY,
                                      "The identity provider answered "
-                                     "wrongly.", &q->ret);
+                                     "wrongly.", q);
     }
 
     if (ngx_sg_json_string(root, "access_token", &access) != NGX_OK) {
@@ -795,9 +859,8 @@ ngx_http_sg_oidc_outcome(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
                           "while checking the ID token");
         }
 
-        return ngx_http_sg_oidc_page(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                     "The sign-in could not be checked.",
-                                     &q->ret);
+        return ngx_http_sg_oidc_fail(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                     "The sign-in could not be checked.", q);
     }
 
     if (rc != NGX_OK) {
@@ -808,9 +871,22 @@ ngx_http_sg_oidc_outcome(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
                       "session_guard: login refused: ID token rejected: "
                       "\"%s\"", reason);
 
-        return ngx_http_sg_oidc_page(r, NGX_HTTP_UNAUTHORIZED,
+        return ngx_http_sg_oidc_fail(r, NGX_HTTP_UNAUTHORIZED,
                                      "The identity provider's answer could "
-                                     "not be trusted.", &q->ret);
+                                     "not be trusted.", q);
+    }
+
+    if (slcf->oidc->tokens
+        && ngx_http_sg_oidc_token_fields(r, slcf->oidc, root, q, &reason)
+           != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: login failed: the token endpoint's "
+                      "answer: %s", reason);
+
+        return ngx_http_sg_oidc_fail(r, NGX_HTTP_BAD_GATEWAY,
+                                     "The identity provider answered "
+                                     "wrongly.", q);
     }
 
     rc = ngx_http_sg_oidc_keep(r, slcf->oidc, ctx, q);
@@ -832,6 +908,44 @@ ngx_http_sg_oidc_outcome(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     q->callback = 1;
 
     return NGX_OK;
+}
+
+
+/*
+ * tokens= refresh=on: the access token is refreshed (RFC 6749 6) before
+ * the request goes on; the claims of the login stay the cookie's
+ */
+
+ngx_int_t
+ngx_http_sg_oidc_refresh(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx, ngx_str_t *rt, ngx_str_t *at, time_t at_exp,
+    time_t expires)
+{
+    ngx_int_t                rc;
+    ngx_http_sg_oidc_req_t  *q;
+
+    q = ngx_pcalloc(r->pool, sizeof(ngx_http_sg_oidc_req_t));
+    if (q == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    q->request = r;
+    q->conf = slcf->oidc;
+    q->refreshing = 1;
+    q->id = ctx->login_id;
+    q->claims = ctx->jws.payload;
+    q->refresh_token = *rt;
+    q->old_access = *at;
+    q->old_exp = at_exp;
+    q->expires = expires;
+
+    rc = ngx_http_sg_oidc_ask(r, slcf, ctx, q);
+
+    if (rc != NGX_AGAIN) {
+        ngx_http_sg_tokens_unclaim(slcf->oidc->tokens, &q->id);
+    }
+
+    return rc;
 }
 
 

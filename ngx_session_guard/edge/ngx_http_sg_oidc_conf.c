@@ -12,7 +12,8 @@
  *       [client_aud=URL]] [redirect=PATH]
  *       [scope=SCOPES] [params=QUERY] [cookie=NAME] [claims=NAME,...]
  *       [logout=PATH] [end_session=URL] [post_logout=URL]
- *       [timeout=TIME] [login_time=TIME] [persistent=on|off] | off
+ *       [timeout=TIME] [login_time=TIME] [persistent=on|off]
+ *       [tokens=ZONE:SIZE [refresh=on|off]] | off
  *                                               (http, server, location)
  *
  * Everything is checked here, so that a request never meets a value it
@@ -45,6 +46,18 @@ static char *ngx_http_sg_oidc_names(ngx_conf_t *cf,
     ngx_http_sg_oidc_conf_t *oc, ngx_str_t *name);
 static char *ngx_http_sg_oidc_claims(ngx_conf_t *cf,
     ngx_http_sg_oidc_conf_t *oc, ngx_str_t *list);
+static ngx_int_t ngx_http_sg_oidc_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+
+
+static ngx_http_variable_t  ngx_http_sg_oidc_vars[] = {
+
+    { ngx_string("session_guard_access_token"), NULL,
+      ngx_http_sg_oidc_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE|NGX_HTTP_VAR_NOHASH, 0 },
+
+      ngx_http_null_variable
+};
 
 
 char *
@@ -55,6 +68,8 @@ ngx_http_sg_oidc(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     u_char                   *q;
     char                     *rv;
     ngx_str_t                *value, v, key, cookie, secret, client_key;
+    size_t                    size;
+    ngx_str_t                 zone;
     ngx_uint_t                i, auth_set;
     ngx_http_sg_oidc_conf_t  *oc;
 
@@ -320,6 +335,49 @@ ngx_http_sg_oidc(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
+        if (ngx_strncmp(v.data, "tokens=", 7) == 0) {
+            v.data += 7;
+            v.len -= 7;
+
+            q = ngx_strlchr(v.data, v.data + v.len, ':');
+
+            if (q == NULL || q == v.data) {
+                goto invalid;
+            }
+
+            zone.data = v.data;
+            zone.len = q - v.data;
+            v.data = q + 1;
+            v.len -= zone.len + 1;
+
+            size = ngx_parse_size(&v);
+
+            if (size == (size_t) NGX_ERROR || size < 8 * ngx_pagesize) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"tokens=\" must be a zone name and a "
+                                   "size of at least %uz",
+                                   8 * ngx_pagesize);
+                return NGX_CONF_ERROR;
+            }
+
+            oc->tokens = ngx_http_sg_tokens_add(cf, &zone, size);
+            if (oc->tokens == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strcmp(v.data, "refresh=on") == 0) {
+            oc->refresh = 1;
+            continue;
+        }
+
+        if (ngx_strcmp(v.data, "refresh=off") == 0) {
+            oc->refresh = 0;
+            continue;
+        }
+
         if (ngx_strcmp(v.data, "persistent=on") == 0) {
             oc->persistent = 1;
             continue;
@@ -373,7 +431,7 @@ ngx_http_sg_oidc(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
 
         if (v.len == 0 || v.len > NGX_HTTP_SG_OIDC_SECRET_MAX
-            || ngx_http_sg_oidc_printable(&v, " ") != NGX_OK)
+            || ngx_http_sg_oidc_printable(&v, "\"\\#<>&%= ") != NGX_OK)
         {
             ngx_explicit_memzero(v.data, v.len);
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -414,6 +472,12 @@ ngx_http_sg_oidc(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     } else if (oc->client_aud.len) {
         return "needs client_key= with client_aud=";
     }
+
+    if (oc->refresh && oc->tokens == NULL) {
+        return "needs tokens= with refresh=on";
+    }
+
+    oc->margin = 60;
 
     rv = ngx_http_sg_oidc_names(cf, oc, &cookie);
     if (rv != NGX_CONF_OK) {
@@ -717,4 +781,36 @@ ngx_http_sg_oidc_claims(ngx_conf_t *cf, ngx_http_sg_oidc_conf_t *oc,
     }
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * $session_guard_access_token: the edge login's access token (tokens=),
+ * for "proxy_set_header Authorization"; not found where there is none
+ */
+
+static ngx_int_t
+ngx_http_sg_oidc_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_sg_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_session_guard_module);
+
+    if (ctx == NULL || ctx->access_token.len == 0
+        || ctx->status != NGX_HTTP_SG_STATUS_ALLOW)
+    {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    return ngx_http_sg_value(v, ctx->access_token.data,
+                             ctx->access_token.len);
+}
+
+
+ngx_int_t
+ngx_http_sg_oidc_add_variables(ngx_conf_t *cf)
+{
+    return ngx_http_sg_register_variables(cf, ngx_http_sg_oidc_vars);
 }

@@ -530,13 +530,13 @@ ngx_http_sg_session_logged_out(ngx_http_request_t *r,
 /*
  * A session that its user ended at the edge, not through a request of it
  * (session_guard_oidc's logout path): the event, the applications behind
- * (they cannot know otherwise; told the provider's "sid" of the login,
- * app_sid, and the subject) and the Shared Signals receivers.
+ * (they cannot know otherwise; told the session's id and subject, as for
+ * every other end of it) and the Shared Signals receivers.
  */
 
 void
 ngx_http_sg_session_ended(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
-    ngx_str_t *id, ngx_str_t *app_sid, ngx_str_t *sub)
+    ngx_str_t *id, ngx_str_t *sub)
 {
     ngx_str_t  why;
 
@@ -545,9 +545,7 @@ ngx_http_sg_session_ended(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     (void) ngx_http_sg_event_revocation(r, id, sub, NGX_SG_REVOKED_LOGOUT,
                                         &why, 1);
 
-    /* the applications know the provider's names, not the edge's id */
-
-    ngx_http_sg_notify_send(r, slcf, slcf->zone, app_sid, sub,
+    ngx_http_sg_notify_send(r, slcf, slcf->zone, id, sub,
                             NGX_SG_REVOKED_LOGOUT, &why);
 
     ngx_http_sg_ssf_transmit(r, slcf->zone, NGX_HTTP_SG_SSF_TX_REVOKED, id,

@@ -166,8 +166,7 @@ void ngx_http_sg_session_digest(ngx_str_t *key, u_char *out);
 void ngx_http_sg_session_logged_out(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
 void ngx_http_sg_session_ended(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_str_t *id, ngx_str_t *app_sid,
-    ngx_str_t *sub);
+    ngx_http_sg_loc_conf_t *slcf, ngx_str_t *id, ngx_str_t *sub);
 ngx_int_t ngx_http_sg_session_name(ngx_pool_t *pool, ngx_str_t *value,
     size_t max, ngx_str_t *out);
 

@@ -449,6 +449,30 @@ ngx_int_t ngx_http_sg_zone_blocks(ngx_http_sg_zone_t *zone, ngx_pool_t *pool,
 
 
 /*
+ * The tokens of the edge's logins (ngx_http_sg_tokens.c,
+ * session_guard_oidc tokens=): a zone of their own, in memory only.
+ */
+
+#define NGX_HTTP_SG_TOKEN_MAX           8192 /* bytes of a kept token */
+
+typedef struct {
+    ngx_shm_zone_t             *shm_zone;
+    void                       *sh;
+    ngx_slab_pool_t            *shpool;
+} ngx_http_sg_tokens_t;
+
+ngx_http_sg_tokens_t *ngx_http_sg_tokens_add(ngx_conf_t *cf, ngx_str_t *name,
+    size_t size);
+ngx_int_t ngx_http_sg_tokens_put(ngx_http_sg_tokens_t *ts, ngx_str_t *id,
+    ngx_str_t *at, time_t at_exp, ngx_str_t *rt, time_t expires);
+ngx_int_t ngx_http_sg_tokens_get(ngx_http_sg_tokens_t *ts, ngx_pool_t *pool,
+    ngx_str_t *id, time_t margin, ngx_str_t *at, time_t *at_exp,
+    ngx_str_t *rt, ngx_uint_t *claimed);
+void ngx_http_sg_tokens_unclaim(ngx_http_sg_tokens_t *ts, ngx_str_t *id);
+void ngx_http_sg_tokens_delete(ngx_http_sg_tokens_t *ts, ngx_str_t *id);
+
+
+/*
  * Failure throttling (ngx_http_sg_throttle_shm.c): a zone of its own per
  * "session_guard_throttle_zone", counting refusals per source.  A source's
  * key is its kind, then the client address (4 bytes of IPv4, the first 8

@@ -24,6 +24,8 @@ package SGOP;
 #                    "close": true (close without answering, after delay),
 #                    "raw": "whole response, sent as is"}
 #                 no such file, or no code: 400 {"error":"invalid_grant"}.
+#                 A refresh (grant_type=refresh_token) is answered by
+#                 "$dir/refresh-<refresh token's code_key>.json" instead.
 #                 <code> is the code itself when it is made of
 #                 [A-Za-z0-9._~-] (at most 128), else "x-" and the hex
 #                 SHA-256 of it, "_none_" without one: SGOP::code_key().
@@ -296,9 +298,15 @@ sub _answer {
         return;
     }
 
-    my $spec = defined $form->{code}
-        ? eval { JSON::PP::decode_json(_read_file("$dir/code-$key.json")
-                                       // die) }
+    # a refresh (grant_type=refresh_token) is answered by the file of its
+    # refresh token: "$dir/refresh-<code_key(refresh_token)>.json"
+    my $file = defined $form->{code} ? "$dir/code-$key.json"
+        : ($form->{grant_type} // '') eq 'refresh_token'
+          && defined $form->{refresh_token}
+        ? "$dir/refresh-" . code_key($form->{refresh_token}) . '.json'
+        : undef;
+    my $spec = defined $file
+        ? eval { JSON::PP::decode_json(_read_file($file) // die) }
         : undef;
 
     if (!$spec) {
