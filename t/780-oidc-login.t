@@ -1094,3 +1094,42 @@ GET /login.txt
 callback: 302 to /app/page?x=1
 client: id=- basic=edge-client
 password: a+b=c&d%e f"#
+
+
+
+=== TEST 41: a login that must itself step up (an old authentication where max_age applies) goes back to the provider once; a fresh one passes, a stale one again gets the page
+--- extra
+    session_guard_require_auth max_age=60s;
+--- init
+use URI;
+my $now = time;
+my @out;
+for my $second ($now, $now - 600) {
+    my $r = SGOP::login(dir => $main::OP, path => '/app/p', follow => 0,
+                        claims => { auth_time => $now - 600 });
+    my $loc = URI->new($r->{callback}{location} // '');
+    my %q = $loc->query_form;
+    push @out, "first: $r->{callback}{status} prompt=" . ($q{prompt} // '-')
+        . ' max_age=' . ($q{max_age} // '-') . "\n";
+    my ($pair) = map { (SGOP::cookie_pair($_))[0] }
+                 grep { /sg_login_state=[^;]/ } @{ $r->{callback}{set_cookie} };
+    my $s = SGOP::login(dir => $main::OP, path => undef, state => $q{state},
+                        cookie => $pair, claims => { nonce => $q{nonce},
+                                                     auth_time => $second });
+    push @out, 'again, ' . ($second == $now ? 'fresh' : 'stale') . ': '
+        . "$s->{callback}{status}"
+        . ($s->{callback}{location} ? ' to ' . ($s->{callback}{location} =~ s{^https?://[^/]+}{}r) : '')
+        . ($s->{callback}{body} =~ /refused by policy/ ? ' page' : '')
+        . ($s->{after} ? " then $s->{after}{status}" : '') . "\n";
+}
+SGOP::write_result('login.txt', @out, main::sessions('alice'), "\n");
+--- request
+GET /login.txt
+--- response_body
+first: 302 prompt=login max_age=60
+again, fresh: 302 to /app/p then 200
+first: 302 prompt=login max_age=60
+again, stale: 401 page
+sessions: edge-id live, edge-id live
+--- error_log
+the login of "alice" must step up: authentication too old

@@ -55,7 +55,7 @@ static ngx_int_t ngx_http_sg_oidc_open(ngx_http_request_t *r,
     ngx_http_sg_oidc_conf_t *oc, ngx_str_t *id, json_t **claims,
     const char **reason);
 static ngx_int_t ngx_http_sg_oidc_login(ngx_http_request_t *r,
-    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *back);
 static ngx_int_t ngx_http_sg_oidc_logout(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
 static ngx_int_t ngx_http_sg_oidc_finish(ngx_http_request_t *r,
@@ -339,7 +339,7 @@ ngx_http_sg_oidc_answer(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return rc;
     }
 
-    return ngx_http_sg_oidc_login(r, slcf, ctx);
+    return ngx_http_sg_oidc_login(r, slcf, ctx, NULL);
 }
 
 
@@ -347,7 +347,7 @@ ngx_http_sg_oidc_answer(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
 static ngx_int_t
 ngx_http_sg_oidc_login(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
-    ngx_http_sg_ctx_t *ctx)
+    ngx_http_sg_ctx_t *ctx, ngx_str_t *back)
 {
     u_char                   *p;
     ngx_int_t                 rc;
@@ -396,9 +396,17 @@ ngx_http_sg_oidc_login(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     challenge.len = NGX_SG_SHA256_B64_LEN;
 
-    /* the way back: this request's own path and query, never a host */
+    /*
+     * The way back: this request's own path and query, never a host; or,
+     * for a login that must step up, where that login was to go back to
+     */
 
-    ngx_sg_return_path(&r->unparsed_uri, &ret);
+    if (back) {
+        ret = *back;
+
+    } else {
+        ngx_sg_return_path(&r->unparsed_uri, &ret);
+    }
 
     step_up = (ctx->status == NGX_HTTP_SG_STATUS_STEP_UP);
 
@@ -676,6 +684,26 @@ ngx_http_sg_oidc_finish(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     oc = slcf->oidc;
     q = ctx->oidc;
+
+    /*
+     * The login itself must step up (a requirement of the way back's
+     * location, a condition's step_up): back to the provider at once for a
+     * fresh authentication of this session, once; a provider that comes
+     * back without one gets the page, not a loop.
+     */
+
+    if (rc == NGX_HTTP_UNAUTHORIZED && !slcf->monitor
+        && ctx->status == NGX_HTTP_SG_STATUS_STEP_UP
+        && !(q->prev.len == q->id.len
+             && ngx_strncmp(q->prev.data, q->id.data, q->id.len) == 0))
+    {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "session_guard: the login of \"%V\" must step up: %s",
+                      ngx_http_sg_log_str(r, &ctx->session.sub),
+                      ctx->reason ? ctx->reason : "step-up");
+
+        return ngx_http_sg_oidc_login(r, slcf, ctx, &q->ret);
+    }
 
     /* the pre-login cookie has served, whatever comes */
 
