@@ -60,14 +60,14 @@ static ngx_int_t ngx_http_sg_oidc_logout(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx);
 static ngx_int_t ngx_http_sg_oidc_finish(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t rc);
-static ngx_int_t ngx_http_sg_oidc_location(ngx_http_request_t *r,
-    ngx_str_t *url);
-static ngx_int_t ngx_http_sg_oidc_absolute(ngx_http_request_t *r,
-    ngx_str_t *path, ngx_str_t *out);
 static ngx_uint_t ngx_http_sg_oidc_is(ngx_http_request_t *r, ngx_str_t *path);
 static ngx_int_t ngx_http_sg_oidc_endpoint(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_uint_t which,
     ngx_str_t *url);
+
+
+/* how long a worker remembers what a session cookie opened to */
+#define NGX_HTTP_SG_OIDC_CACHE  300
 
 
 static ngx_str_t  ngx_http_sg_oidc_session_purpose =
@@ -231,9 +231,12 @@ static ngx_int_t
 ngx_http_sg_oidc_open(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc,
     ngx_str_t *id, json_t **claims, const char **reason)
 {
-    json_t     *root, *c;
-    ngx_int_t   rc;
-    ngx_str_t   value, plain;
+    json_t                   *root, *c;
+    uint32_t                  hash;
+    ngx_int_t                 rc;
+    ngx_str_t                 value, plain, s;
+    ngx_sg_jws_t              jws;
+    ngx_http_sg_main_conf_t  *smcf;
 
     rc = ngx_http_sg_oidc_cookie_get(r,
                                      &oc->cookie[ngx_http_sg_oidc_https(r)],
@@ -246,6 +249,27 @@ ngx_http_sg_oidc_open(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc,
     if (rc == NGX_BUSY) {
         *reason = "login cookie sent twice";
         return NGX_DECLINED;
+    }
+
+    /*
+     * The worker's verified-token cache remembers what a cookie opened to
+     * (keyed by the whole cookie and this configuration): the zone is asked
+     * about the session on every request all the same.
+     */
+
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_session_guard_module);
+    hash = ngx_murmur_hash2(value.data, value.len);
+
+    rc = ngx_http_sg_cache_lookup(&smcf->cache, r->pool, &value, hash, oc, 0,
+                                  0, ngx_time(), &jws);
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    if (rc == NGX_OK) {
+        root = jws.payload;
+        goto opened;
     }
 
     rc = ngx_sg_seal_open(r->pool, oc->key, &ngx_http_sg_oidc_session_purpose,
@@ -266,8 +290,8 @@ ngx_http_sg_oidc_open(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc,
 
     c = json_object_get(root, "c");
 
-    if (ngx_sg_json_string(root, "i", id) != NGX_OK
-        || id->len == 0 || id->len > NGX_SG_ID_MAX
+    if (ngx_sg_json_string(root, "i", &s) != NGX_OK
+        || s.len == 0 || s.len > NGX_SG_ID_MAX
         || !json_is_object(c)
         || !json_is_string(json_object_get(c, "sub")))
     {
@@ -275,7 +299,16 @@ ngx_http_sg_oidc_open(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc,
         return NGX_DECLINED;
     }
 
-    *claims = c;
+    ngx_memzero(&jws, sizeof(ngx_sg_jws_t));
+    jws.payload = root;
+
+    ngx_http_sg_cache_insert(&smcf->cache, &value, hash, oc, 0, 0,
+                             ngx_time() + NGX_HTTP_SG_OIDC_CACHE, &jws);
+
+opened:
+
+    (void) ngx_sg_json_string(root, "i", id);
+    *claims = json_object_get(root, "c");
 
     return NGX_OK;
 }
@@ -830,67 +863,6 @@ ngx_http_sg_oidc_finish(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
                   ctx->created ? "begun" : "authenticated again");
 
     return ngx_http_sg_oidc_location(r, &q->ret);
-}
-
-
-/* 302 to url (a ready URL) */
-
-static ngx_int_t
-ngx_http_sg_oidc_location(ngx_http_request_t *r, ngx_str_t *url)
-{
-    ngx_table_elt_t  *h;
-
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    h->hash = 1;
-    ngx_str_set(&h->key, "Location");
-    h->value = *url;
-
-    ngx_http_clear_location(r);
-    r->headers_out.location = h;
-
-    if (ngx_http_sg_oidc_no_store(r) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return NGX_HTTP_MOVED_TEMPORARILY;
-}
-
-
-/* scheme://host[:port] and a path of this host */
-
-static ngx_int_t
-ngx_http_sg_oidc_absolute(ngx_http_request_t *r, ngx_str_t *path,
-    ngx_str_t *out)
-{
-    u_char     *p;
-    ngx_str_t   host;
-
-    if (r->headers_in.host) {
-        host = r->headers_in.host->value;
-
-    } else {
-        host = r->headers_in.server;
-    }
-
-    out->data = ngx_pnalloc(r->pool, sizeof("https://") - 1 + host.len
-                                     + path->len);
-    if (out->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    p = ngx_cpymem(out->data, ngx_http_sg_oidc_https(r) ? "https://"
-                                                        : "http://",
-                   ngx_http_sg_oidc_https(r) ? 8 : 7);
-    p = ngx_cpymem(p, host.data, host.len);
-    p = ngx_cpymem(p, path->data, path->len);
-
-    out->len = p - out->data;
-
-    return NGX_OK;
 }
 
 

@@ -168,6 +168,9 @@ ngx_int_t ngx_http_sg_oidc_set_cookie(ngx_http_request_t *r,
     time_t max_age);
 ngx_uint_t ngx_http_sg_oidc_https(ngx_http_request_t *r);
 ngx_int_t ngx_http_sg_oidc_no_store(ngx_http_request_t *r);
+ngx_int_t ngx_http_sg_oidc_location(ngx_http_request_t *r, ngx_str_t *url);
+ngx_int_t ngx_http_sg_oidc_absolute(ngx_http_request_t *r, ngx_str_t *path,
+    ngx_str_t *out);
 
 
 #endif /* _NGX_HTTP_SG_OIDC_H_INCLUDED_ */

@@ -219,3 +219,64 @@ ngx_http_sg_oidc_no_store(ngx_http_request_t *r)
 
     return NGX_OK;
 }
+
+
+/* 302 to url (a ready URL) */
+
+ngx_int_t
+ngx_http_sg_oidc_location(ngx_http_request_t *r, ngx_str_t *url)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Location");
+    h->value = *url;
+
+    ngx_http_clear_location(r);
+    r->headers_out.location = h;
+
+    if (ngx_http_sg_oidc_no_store(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_HTTP_MOVED_TEMPORARILY;
+}
+
+
+/* scheme://host[:port] and a path of this host */
+
+ngx_int_t
+ngx_http_sg_oidc_absolute(ngx_http_request_t *r, ngx_str_t *path,
+    ngx_str_t *out)
+{
+    u_char     *p;
+    ngx_str_t   host;
+
+    if (r->headers_in.host) {
+        host = r->headers_in.host->value;
+
+    } else {
+        host = r->headers_in.server;
+    }
+
+    out->data = ngx_pnalloc(r->pool, sizeof("https://") - 1 + host.len
+                                     + path->len);
+    if (out->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpymem(out->data, ngx_http_sg_oidc_https(r) ? "https://"
+                                                        : "http://",
+                   ngx_http_sg_oidc_https(r) ? 8 : 7);
+    p = ngx_cpymem(p, host.data, host.len);
+    p = ngx_cpymem(p, path->data, path->len);
+
+    out->len = p - out->data;
+
+    return NGX_OK;
+}

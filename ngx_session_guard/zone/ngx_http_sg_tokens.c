@@ -241,7 +241,10 @@ ngx_http_sg_tokens_put(ngx_http_sg_tokens_t *ts, ngx_str_t *id,
 
     p = ngx_cpymem(n->data, id->data, id->len);
     p = ngx_cpymem(p, at->data, at->len);
-    ngx_memcpy(p, rt->data, rt->len);
+
+    if (rt->len) {
+        ngx_memcpy(p, rt->data, rt->len);
+    }
 
     ngx_rbtree_insert(&sh->rbtree, &n->node);
     ngx_queue_insert_head(&sh->queue, &n->queue);
