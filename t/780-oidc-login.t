@@ -1133,3 +1133,50 @@ again, stale: 401 page
 sessions: edge-id live, edge-id live
 --- error_log
 the login of "alice" must step up: authentication too old
+
+
+
+=== TEST 42: headers=: the edge owns X-User and X-Acr: the client's copies (any case, "_" for "-") never reach the application, the login's claims do, also in monitor mode
+--- oidc: headers=X-User:sub,X-Acr:acr
+--- extra
+    underscores_in_headers on;
+    location /own/ {
+        session_guard zone=sg;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_own/;
+    }
+    location /mon/ {
+        session_guard zone=sg mode=monitor;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_own/;
+    }
+    location /_own/ {
+        return 200 "headers=$http_x_user|$http_x_acr\n";
+    }
+--- init
+my $r = SGOP::login(dir => $main::OP, path => '/own/x');
+my @forged = ('X-User' => 'mallory', 'x-user' => 'eve', 'X_User' => 'trudy',
+              'X-Acr' => 'gold');
+my ($st, $h, $body) = SGOP::get(Test::Nginx::Util::server_port(), '/own/y',
+    [Cookie => $r->{session_cookie_pair}, @forged]);
+my ($st2, $h2, $body2) = SGOP::get(Test::Nginx::Util::server_port(), '/mon/y',
+    [@forged]);
+SGOP::write_result('login.txt', SGOP::summary($r, qw(callback after)),
+    "forged with a login: $st $body", "forged without, monitor: $st2 $body2");
+--- request
+GET /login.txt
+--- response_body
+callback: 302 to /own/x
+after: 200 headers=alice|1
+forged with a login: 200 headers=alice|1
+forged without, monitor: 200 headers=|
+--- error_log
+the client's own identity headers were removed
+
+
+
+=== TEST 43: nginx -t: headers= with an "_" in a name
+--- config
+    session_guard_oidc client_id=c authorize=https://idp.test/a token=/t
+                       key=$TEST_NGINX_OP/cookie-key headers=X_User:sub;
+--- must_die
+--- error_log
+"headers=" must be up to 16 pairs NAME:CLAIM

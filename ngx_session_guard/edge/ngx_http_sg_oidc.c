@@ -84,6 +84,14 @@ ngx_http_sg_oidc_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     oc = slcf->oidc;
 
+    /* headers=: the client's own copies go, whatever comes next */
+
+    if (ctx->oidc == NULL && ngx_http_sg_oidc_strip(r, oc) != NGX_OK) {
+        ctx->status = NGX_HTTP_SG_STATUS_ERROR;
+        ctx->reason = "internal error";
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     if (ctx->oidc || ngx_http_sg_oidc_is(r, &oc->redirect)) {
         /* the way back from the provider, or still on it */
         return ngx_http_sg_oidc_callback(r, slcf, ctx);
@@ -333,6 +341,12 @@ ngx_http_sg_oidc_answer(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     if (ctx->oidc && ctx->oidc->callback) {
         return ngx_http_sg_oidc_finish(r, slcf, ctx, rc);
+    }
+
+    if ((rc == NGX_OK || slcf->monitor)
+        && ngx_http_sg_oidc_identity(r, oc, ctx) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (slcf->monitor || rc == NGX_OK

@@ -65,11 +65,22 @@ typedef struct {
     time_t                      login_time; /* the pre-login cookie's */
     size_t                      max_size;   /* of the token answer */
     ngx_flag_t                  persistent;
+    ngx_array_t                *headers;    /* ngx_http_sg_oidc_header_t;
+                                               NULL: none */
     ngx_http_sg_tokens_t       *tokens;     /* tokens=; NULL: none kept */
     ngx_flag_t                  refresh;    /* keep the refresh token */
     time_t                      margin;     /* refresh that long before */
     u_char                      key[NGX_SG_SEAL_KEY_LEN];
 } ngx_http_sg_oidc_conf_t;
+
+
+/* headers=: a request header the edge owns, and the claim it carries */
+typedef struct {
+    ngx_str_t                   name;
+    u_char                     *lowcase;
+    ngx_uint_t                  hash;
+    ngx_str_t                   claim;
+} ngx_http_sg_oidc_header_t;
 
 
 typedef struct ngx_http_sg_oidc_req_s  ngx_http_sg_oidc_req_t;
@@ -168,6 +179,10 @@ ngx_int_t ngx_http_sg_oidc_set_cookie(ngx_http_request_t *r,
     time_t max_age);
 ngx_uint_t ngx_http_sg_oidc_https(ngx_http_request_t *r);
 ngx_int_t ngx_http_sg_oidc_no_store(ngx_http_request_t *r);
+ngx_int_t ngx_http_sg_oidc_strip(ngx_http_request_t *r,
+    ngx_http_sg_oidc_conf_t *oc);
+ngx_int_t ngx_http_sg_oidc_identity(ngx_http_request_t *r,
+    ngx_http_sg_oidc_conf_t *oc, ngx_http_sg_ctx_t *ctx);
 ngx_int_t ngx_http_sg_oidc_location(ngx_http_request_t *r, ngx_str_t *url);
 ngx_int_t ngx_http_sg_oidc_absolute(ngx_http_request_t *r, ngx_str_t *path,
     ngx_str_t *out);

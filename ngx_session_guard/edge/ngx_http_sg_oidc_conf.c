@@ -13,7 +13,7 @@
  *       [scope=SCOPES] [params=QUERY] [cookie=NAME] [claims=NAME,...]
  *       [logout=PATH] [end_session=URL] [post_logout=URL]
  *       [timeout=TIME] [login_time=TIME] [persistent=on|off]
- *       [tokens=ZONE:SIZE [refresh=on|off]] | off
+ *       [tokens=ZONE:SIZE [refresh=on|off]] [headers=NAME:CLAIM,...] | off
  *                                               (http, server, location)
  *
  * Everything is checked here, so that a request never meets a value it
@@ -45,6 +45,8 @@ static ngx_int_t ngx_http_sg_oidc_printable(ngx_str_t *s, const char *more);
 static char *ngx_http_sg_oidc_names(ngx_conf_t *cf,
     ngx_http_sg_oidc_conf_t *oc, ngx_str_t *name);
 static char *ngx_http_sg_oidc_claims(ngx_conf_t *cf,
+    ngx_http_sg_oidc_conf_t *oc, ngx_str_t *list);
+static char *ngx_http_sg_oidc_headers(ngx_conf_t *cf,
     ngx_http_sg_oidc_conf_t *oc, ngx_str_t *list);
 static ngx_int_t ngx_http_sg_oidc_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
@@ -363,6 +365,18 @@ ngx_http_sg_oidc(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             oc->tokens = ngx_http_sg_tokens_add(cf, &zone, size);
             if (oc->tokens == NULL) {
                 return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(v.data, "headers=", 8) == 0) {
+            v.data += 8;
+            v.len -= 8;
+
+            rv = ngx_http_sg_oidc_headers(cf, oc, &v);
+            if (rv != NGX_CONF_OK) {
+                return rv;
             }
 
             continue;
@@ -781,6 +795,91 @@ ngx_http_sg_oidc_claims(ngx_conf_t *cf, ngx_http_sg_oidc_conf_t *oc,
     }
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * headers=NAME:CLAIM,...: request headers the edge owns (at most 16): a
+ * header name as RFC 7230 allows it (letters, digits, '-'; an '_' is
+ * refused, since applications read it as '-'), and a claim kept
+ */
+
+static char *
+ngx_http_sg_oidc_headers(ngx_conf_t *cf, ngx_http_sg_oidc_conf_t *oc,
+    ngx_str_t *list)
+{
+    u_char                     *p, *last, *comma, *colon;
+    ngx_uint_t                  i;
+    ngx_http_sg_oidc_header_t  *h;
+
+    if (oc->headers == NULL) {
+        oc->headers = ngx_array_create(cf->pool, 4,
+                                       sizeof(ngx_http_sg_oidc_header_t));
+        if (oc->headers == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    p = list->data;
+    last = p + list->len;
+
+    while (p < last) {
+        comma = ngx_strlchr(p, last, ',');
+        if (comma == NULL) {
+            comma = last;
+        }
+
+        colon = ngx_strlchr(p, comma, ':');
+
+        if (colon == NULL || colon == p || colon + 1 == comma
+            || colon - p > 64 || comma - colon - 1 > 64
+            || oc->headers->nelts == NGX_HTTP_SG_OIDC_CLAIMS_MAX)
+        {
+            goto invalid;
+        }
+
+        h = ngx_array_push(oc->headers);
+        if (h == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        h->name.data = p;
+        h->name.len = colon - p;
+        h->claim.data = colon + 1;
+        h->claim.len = comma - colon - 1;
+
+        for (i = 0; i < h->name.len; i++) {
+            if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z')
+                  || (p[i] >= '0' && p[i] <= '9') || p[i] == '-'))
+            {
+                goto invalid;
+            }
+        }
+
+        if (ngx_http_sg_oidc_printable(&h->claim, "") != NGX_OK) {
+            goto invalid;
+        }
+
+        h->lowcase = ngx_pnalloc(cf->pool, h->name.len);
+        if (h->lowcase == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        h->hash = ngx_hash_strlow(h->lowcase, h->name.data, h->name.len);
+
+        p = comma + 1;
+    }
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "\"headers=\" must be up to %d pairs NAME:CLAIM, "
+                       "comma-separated: a header name of letters, digits "
+                       "and \"-\", a claim name, up to 64 bytes each",
+                       NGX_HTTP_SG_OIDC_CLAIMS_MAX);
+    return NGX_CONF_ERROR;
 }
 
 

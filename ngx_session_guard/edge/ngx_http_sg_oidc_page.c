@@ -16,6 +16,11 @@
 #include "ngx_sg_cookie.h"
 
 
+static ngx_uint_t ngx_http_sg_oidc_same_name(ngx_str_t *a, ngx_str_t *b);
+static ngx_uint_t ngx_http_sg_oidc_owned(ngx_str_t *name,
+    ngx_http_sg_oidc_conf_t *oc);
+
+
 /*
  * The pair "name" in the Cookie headers: NGX_OK exactly one, NGX_BUSY
  * more than one (ambiguous: refused), NGX_DECLINED none
@@ -279,4 +284,183 @@ ngx_http_sg_oidc_absolute(ngx_http_request_t *r, ngx_str_t *path,
     out->len = p - out->data;
 
     return NGX_OK;
+}
+
+
+/*
+ * headers=: every header of the request whose name is one the edge owns
+ * goes, whatever the request turns out to be ("-" and "_" alike, without
+ * case: applications behind CGI-style gateways read them as one), so
+ * that nothing of the client's reaches the application under them.
+ */
+
+ngx_int_t
+ngx_http_sg_oidc_strip(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc)
+{
+    ngx_uint_t                  i, j, n, found;
+    ngx_list_t                  list;
+    ngx_list_part_t            *part;
+    ngx_table_elt_t            *h, *nh;
+    ngx_http_sg_oidc_header_t  *oh;
+
+    if (oc->headers == NULL) {
+        return NGX_OK;
+    }
+
+    oh = oc->headers->elts;
+    found = 0;
+    n = 0;
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            n++;
+
+            for (j = 0; j < oc->headers->nelts; j++) {
+                if (ngx_http_sg_oidc_same_name(&h[i].key, &oh[j].name)) {
+                    h[i].hash = 0;
+                    found = 1;
+                }
+            }
+        }
+    }
+
+    if (!found) {
+        return NGX_OK;
+    }
+
+    /* ngx_list_t has no removal: the list is made again without them */
+
+    if (ngx_list_init(&list, r->pool, n + oc->headers->nelts,
+                      sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            if (h[i].hash == 0
+                && ngx_http_sg_oidc_owned(&h[i].key, oc))
+            {
+                continue;
+            }
+
+            nh = ngx_list_push(&list);
+            if (nh == NULL) {
+                return NGX_ERROR;
+            }
+
+            *nh = h[i];
+        }
+    }
+
+    r->headers_in.headers = list;
+
+    /* the list's first part now lives in the request: "last" follows it */
+
+    if (list.last == &list.part) {
+        r->headers_in.headers.last = &r->headers_in.headers.part;
+    }
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "session_guard: the client's own identity headers were "
+                  "removed");
+
+    return NGX_OK;
+}
+
+
+/* headers=: the allowed login's claims, added as the edge's headers */
+
+ngx_int_t
+ngx_http_sg_oidc_identity(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc,
+    ngx_http_sg_ctx_t *ctx)
+{
+    json_t                     *v;
+    ngx_str_t                   text;
+    ngx_uint_t                  i;
+    ngx_table_elt_t            *h;
+    ngx_http_sg_oidc_header_t  *oh;
+
+    if (oc->headers == NULL || !ctx->verified || ctx->jws.payload == NULL) {
+        return NGX_OK;
+    }
+
+    oh = oc->headers->elts;
+
+    for (i = 0; i < oc->headers->nelts; i++) {
+        v = json_object_getn(ctx->jws.payload, (char *) oh[i].claim.data,
+                             oh[i].claim.len);
+        if (v == NULL) {
+            continue;
+        }
+
+        /* control characters escaped, as in the claim variables */
+
+        if (ngx_sg_json_to_text(r->pool, v, &text) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        h = ngx_list_push(&r->headers_in.headers);
+        if (h == NULL) {
+            return NGX_ERROR;
+        }
+
+        h->key = oh[i].name;
+        h->value = text;
+        h->lowcase_key = oh[i].lowcase;
+        h->hash = oh[i].hash;
+    }
+
+    return NGX_OK;
+}
+
+
+/* header names alike: without case, "-" and "_" the same */
+
+static ngx_uint_t
+ngx_http_sg_oidc_same_name(ngx_str_t *a, ngx_str_t *b)
+{
+    u_char      x, y;
+    ngx_uint_t  i;
+
+    if (a->len != b->len) {
+        return 0;
+    }
+
+    for (i = 0; i < a->len; i++) {
+        x = ngx_tolower(a->data[i]);
+        y = ngx_tolower(b->data[i]);
+
+        x = (x == '_') ? '-' : x;
+        y = (y == '_') ? '-' : y;
+
+        if (x != y) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static ngx_uint_t
+ngx_http_sg_oidc_owned(ngx_str_t *name, ngx_http_sg_oidc_conf_t *oc)
+{
+    ngx_uint_t                  j;
+    ngx_http_sg_oidc_header_t  *oh;
+
+    oh = oc->headers->elts;
+
+    for (j = 0; j < oc->headers->nelts; j++) {
+        if (ngx_http_sg_oidc_same_name(name, &oh[j].name)) {
+            return 1;
+        }
+    }
+
+    return 0;
 }
