@@ -344,6 +344,7 @@ for my $case (
     [ 'no nonce', claims => { nonce => undef } ],
     [ 'other issuer', claims => { iss => 'https://evil.test/' } ],
     [ 'expired', claims => { exp => $now - 600, iat => $now - 900 } ],
+    [ 'issued ahead (clock skew)', claims => { iat => $now + 600 } ],
     [ 'no iat', claims => { iat => undef } ],
     [ 'no sub', claims => { sub => undef } ],
     [ 'auth_time ahead', claims => { auth_time => $now + 3600 } ],
@@ -370,6 +371,7 @@ other nonce: 401 page
 no nonce: 401 page
 other issuer: 401 page
 expired: 401 page
+issued ahead (clock skew): 401 page
 no iat: 401 page
 no sub: 401 page
 auth_time ahead: 401 page
