@@ -1182,3 +1182,38 @@ the client's own identity headers were removed
 --- must_die
 --- error_log
 "headers=" must be up to 16 pairs NAME:CLAIM
+
+
+
+=== TEST 44: max_sessions counts a subject's edge logins: the oldest is replaced, or a new one refused
+--- guard: session_guard zone=sg; session_guard_max_sessions 1 replace_oldest;
+--- init
+my $a = SGOP::login(dir => $main::OP, path => '/app/p');
+my $b = SGOP::login(dir => $main::OP, path => '/app/p');
+SGOP::write_result('login.txt',
+    'a: ' . main::page($a, '/app/a') . "\n",
+    'b: ' . main::page($b, '/app/b') . "\n", main::sessions('alice'), "\n");
+--- request
+GET /login.txt
+--- response_body
+a: 302 to /authorize cookie: sg_login (empty) Expires=past HttpOnly Max-Age=0 Path=/ SameSite=Lax cookie: sg_login_state HttpOnly Max-Age Path=/ SameSite=Lax
+b: 200 user=alice acr=1 uri=/_app/b
+sessions: edge-id limit, edge-id live
+
+
+
+=== TEST 45: max_sessions ... deny: a second login of the subject gets the policy page, no cookie
+--- guard: session_guard zone=sg; session_guard_max_sessions 1 deny;
+--- init
+my $a = SGOP::login(dir => $main::OP, path => '/app/p');
+my $b = SGOP::login(dir => $main::OP, path => '/app/p');
+SGOP::write_result('login.txt',
+    "second: $b->{callback}{status}"
+    . ($b->{callback}{body} =~ /refused by policy/ ? ' page' : '')
+    . ($b->{session_cookie} ? ' cookie' : ' no cookie') . "\n",
+    'first: ' . main::page($a, '/app/a') . "\n");
+--- request
+GET /login.txt
+--- response_body
+second: 403 page no cookie
+first: 200 user=alice acr=1 uri=/_app/a
