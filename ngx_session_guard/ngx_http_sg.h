@@ -220,6 +220,9 @@ struct ngx_http_sg_ctx_s {
     ngx_uint_t                  error_logged:1; /* NGX_ERROR, logged */
     ngx_uint_t                  learn:1;    /* the user's memory learns
                                                memory_cur if allowed */
+    ngx_uint_t                  answered:1; /* the edge login's own answer
+                                               (logout, its way back):
+                                               given whatever the mode */
     ngx_http_sg_geo_t           geo;        /* ngx_http_sg_geo_lookup() */
     ngx_uint_t                  scheme;     /* NGX_HTTP_SG_SCHEME_* */
     const char                 *error;      /* challenge's error code */

@@ -101,8 +101,12 @@ ngx_http_sg_access_handler(ngx_http_request_t *r)
 
         rc = ngx_http_sg_oidc_check(r, slcf, ctx);
 
-        if (rc == NGX_AGAIN || rc == NGX_DONE) {
-            /* the token endpoint or the keys are waited for; answered */
+        if (rc == NGX_AGAIN || rc == NGX_DONE || ctx->answered) {
+            /*
+             * the token endpoint or the keys are waited for; answered by
+             * the edge's login itself (its logout, its way back), monitor
+             * mode or not
+             */
             return rc;
         }
 

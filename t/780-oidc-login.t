@@ -122,6 +122,7 @@ _EOC_
         unless $oidc =~ /client_key=/;
     my $guard = $block->guard // 'session_guard zone=sg;';
     my $extra = $block->extra // '';
+    my $logout_guard = $block->logout_guard // $guard;
     $block->set_value('config', <<"_EOC_") unless defined $block->config;
     session_guard_issuer https://idp.test/;
     session_guard_jwks \$TEST_NGINX_KEYS/all.jwks;
@@ -150,7 +151,7 @@ _EOC_
         $guard
     }
     location = /logout {
-        $guard
+        $logout_guard
     }
     location /_app {
         return 200 "user=\$http_x_user acr=\$http_x_acr uri=\$request_uri\\n";
@@ -966,7 +967,7 @@ the token endpoint's answer: expires_in not a number of seconds
 
 
 
-=== TEST 36: refresh=on: an access token about to expire is refreshed first, with the kept refresh token; a rotated refresh token is kept
+=== TEST 36: refresh=on: an access token in the second half of its life is refreshed first, with the kept refresh token; a rotated refresh token is kept
 --- oidc: tokens=sgtok:64k refresh=on
 --- extra
     location /tok/ {
@@ -980,16 +981,19 @@ the token endpoint's answer: expires_in not a number of seconds
 --- init
 # the refresh answers, by refresh token: rt-1 rotates to rt-2
 SGTest::write_file("$main::OP/refresh-rt-1.json", JSON::PP::encode_json(
-    { status => 200, body => { access_token => 'at-2', expires_in => 30,
+    { status => 200, body => { access_token => 'at-2', expires_in => 10,
                                refresh_token => 'rt-2', token_type => 'Bearer' } }));
 SGTest::write_file("$main::OP/refresh-rt-2.json", JSON::PP::encode_json(
     { status => 200, body => { access_token => 'at-3', expires_in => 3600,
                                token_type => 'Bearer' } }));
 my $r = SGOP::login(dir => $main::OP, path => '/tok/x',
-                    token_fields => { access_token => 'at-1', expires_in => 30,
+                    token_fields => { access_token => 'at-1', expires_in => 10,
                                       refresh_token => 'rt-1' });
 my @out = (SGOP::summary($r, qw(callback after)));
+# refreshed in the second half of its life (5 s of 10 here)
+sleep 6;
 push @out, 'next: ' . main::page($r, '/tok/y') . "\n";
+sleep 6;
 push @out, 'again: ' . main::page($r, '/tok/y') . "\n";
 push @out, 'then: ' . main::page($r, '/tok/z') . "\n";
 my @reqs = grep { $_->{form}{grant_type} eq 'refresh_token' }
@@ -1002,11 +1006,12 @@ SGOP::write_result('login.txt', @out);
 GET /login.txt
 --- response_body
 callback: 302 to /tok/x
-after: 200 auth=Bearer at-2
-next: 200 auth=Bearer at-3
+after: 200 auth=Bearer at-1
+next: 200 auth=Bearer at-2
 again: 200 auth=Bearer at-3
 then: 200 auth=Bearer at-3
 refresh requests: rt-1 auth=basic, rt-2 auth=basic
+--- timeout: 40
 
 
 
@@ -1024,9 +1029,10 @@ refresh requests: rt-1 auth=basic, rt-2 auth=basic
 --- init
 my @out;
 my $r = SGOP::login(dir => $main::OP, path => '/tok/x',
-                    token_fields => { access_token => 'at-a', expires_in => 30,
+                    token_fields => { access_token => 'at-a', expires_in => 10,
                                       refresh_token => 'rt-gone' });
-push @out, SGOP::summary($r, qw(after));
+sleep 6;
+push @out, 'after: ' . main::page($r, '/tok/y') . "\n";
 my $e = SGOP::login(dir => $main::OP, path => '/tok/x',
                     token_fields => { access_token => 'at-b', expires_in => 0,
                                       refresh_token => 'rt-gone' });
@@ -1043,6 +1049,7 @@ logout: 302 to / cookie: sg_login (empty) Expires=past HttpOnly Max-Age=0 Path=/
 --- error_log
 failed: refused (status 400), going on with the current one
 failed: refused (status 400); the login ends
+--- timeout: 30
 
 
 
@@ -1217,3 +1224,105 @@ GET /login.txt
 --- response_body
 second: 403 page no cookie
 first: 200 user=alice acr=1 uri=/_app/a
+
+
+
+=== TEST 46: a session cookie is bound to its issuer and client: under the same key, zone and cookie name, another client's location does not take it
+--- extra
+    location /other/ {
+        session_guard zone=sg;
+        session_guard_oidc client_id=other-client
+                           authorize=https://idp.test/authorize
+                           token=/_op/token key=$TEST_NGINX_OP/cookie-key;
+        proxy_set_header X-User $session_guard_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_app/;
+    }
+--- init
+my $r = SGOP::login(dir => $main::OP, path => '/app/p');
+SGOP::write_result('login.txt', 'own: ' . main::page($r, '/app/a') . "\n",
+    'other client: ' . main::page($r, '/other/a') . "\n");
+--- request
+GET /login.txt
+--- response_body
+own: 200 user=alice acr=1 uri=/_app/a
+other client: 302 to /authorize cookie: sg_login (empty) Expires=past HttpOnly Max-Age=0 Path=/ SameSite=Lax cookie: sg_login_state HttpOnly Max-Age Path=/ SameSite=Lax
+--- error_log
+no edge login: login cookie does not open
+
+
+
+=== TEST 47: a revoked session's tokens are forgotten, never refreshed
+--- oidc: tokens=sgtok:64k refresh=on
+--- extra
+    location /tok/ {
+        session_guard zone=sg;
+        proxy_set_header Authorization "Bearer $session_guard_access_token";
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_tok/;
+    }
+    location /_tok/ {
+        return 200 "auth=$http_authorization\n";
+    }
+--- init
+SGTest::write_file("$main::OP/refresh-rt-r.json", JSON::PP::encode_json(
+    { status => 200, body => { access_token => 'at-new', expires_in => 3600 } }));
+my $r = SGOP::login(dir => $main::OP, path => '/tok/x', follow => 0,
+                    token_fields => { access_token => 'at-r', expires_in => 0,
+                                      refresh_token => 'rt-r' });
+SGOP::request(Test::Nginx::Util::server_port(), 'DELETE',
+              '/api/subjects/alice/sessions', {});
+my $then = main::page($r, '/tok/y');
+my @reqs = grep { ($_->{form}{grant_type} // '') eq 'refresh_token' }
+           map { JSON::PP::decode_json($_) }
+           split /\n/, SGTest::read_file("$main::OP/requests.log");
+SGOP::write_result('login.txt', "then: $then\n",
+    'refresh requests: ' . scalar(grep { $_->{form}{refresh_token} eq 'rt-r' } @reqs) . "\n");
+--- request
+GET /login.txt
+--- response_body
+then: 302 to /authorize cookie: sg_login (empty) Expires=past HttpOnly Max-Age=0 Path=/ SameSite=Lax cookie: sg_login_state HttpOnly Max-Age Path=/ SameSite=Lax
+refresh requests: 0
+
+
+
+=== TEST 48: monitor mode: the logout path still logs out and redirects (the edge's own answer)
+--- logout_guard: session_guard zone=sg mode=monitor;
+--- init
+my $r = main::flow([qw(callback)]);
+SGOP::write_result('login.txt', SGOP::summary($r, qw(callback after)),
+    'logout: ' . main::page($r, '/logout') . "\n",
+    main::sessions('alice'), "\n");
+--- request
+GET /login.txt
+--- response_body
+callback: 302 to /app/page?x=1
+after: 200 user=alice acr=1 uri=/_app/page?x=1
+logout: 302 to / cookie: sg_login (empty) Expires=past HttpOnly Max-Age=0 Path=/ SameSite=Lax
+sessions: edge-id logout
+
+
+
+=== TEST 49: nginx -t: claims= naming a claim kept anyway, or one twice
+--- oidc: claims=email,sub
+--- must_die
+--- error_log
+"claims=" names "sub" twice, or a claim kept anyway
+
+
+
+=== TEST 50: nginx -t: a redirect path that a normalized request path never equals
+--- oidc: redirect=/cb/../x
+--- must_die
+--- error_log
+invalid parameter "redirect=/cb/../x"
+
+
+
+=== TEST 51: nginx -t: one session_guard_oidc where two zones apply
+--- http_config
+    session_guard_zone zone=sg:1m max_lifetime=1h;
+    session_guard_zone zone=sg2:1m;
+--- extra
+    location /z2/ { session_guard zone=sg2; }
+--- must_die
+--- error_log
+"session_guard_oidc" applies with two zones

@@ -150,8 +150,6 @@ ngx_int_t
 ngx_http_sg_edge_answer(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx, ngx_int_t *rc)
 {
-    u_char                     *p;
-    ngx_str_t                   max_age;
     ngx_uint_t                  n;
     ngx_sg_param_t              params[3];
     ngx_http_sg_edge_conf_t    *edge;
@@ -197,43 +195,59 @@ ngx_http_sg_edge_answer(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return NGX_OK;
     }
 
-    n = 0;
-
-    if (slcf->acr_values.len) {
-        ngx_str_set(&params[n].name, "acr_values");
-        params[n].value = slcf->acr_values;
-        n++;
-    }
-
-    if (slcf->max_age >= 0) {
-        p = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
-        if (p == NULL) {
-            *rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-            return NGX_OK;
-        }
-
-        max_age.data = p;
-        max_age.len = ngx_sprintf(p, "%T", slcf->max_age) - p;
-
-        ngx_str_set(&params[n].name, "max_age");
-        params[n].value = max_age;
-        n++;
-    }
-
-    /* a fresh login, not only a stronger one: prompt=login (OIDC) */
-
-    if (ctx->reason != ngx_http_sg_too_weak
-        && ctx->reason != ngx_http_sg_amr_missing)
-    {
-        ngx_str_set(&params[n].name, "prompt");
-        ngx_str_set(&params[n].value, "login");
-        n++;
+    if (ngx_http_sg_step_up_params(r, slcf, ctx, params, &n) != NGX_OK) {
+        *rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_OK;
     }
 
     *rc = ngx_http_sg_redirect(r, url,
                                edge->step_up_url ? &edge->step_up_return
                                                  : &edge->login_return,
                                params, n);
+    return NGX_OK;
+}
+
+
+/*
+ * What a step-up's redirect asks the provider for (params: 3 slots, *n
+ * set): acr_values and max_age, those of session_guard_step_up or of the
+ * requirement, and prompt=login for a fresh login, not only a stronger
+ * one (OpenID Connect).  NGX_OK, or NGX_ERROR (no memory).
+ */
+
+ngx_int_t
+ngx_http_sg_step_up_params(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_http_sg_ctx_t *ctx, ngx_sg_param_t *params, ngx_uint_t *n)
+{
+    u_char  *p;
+
+    *n = 0;
+
+    if (slcf->acr_values.len) {
+        ngx_str_set(&params[*n].name, "acr_values");
+        params[(*n)++].value = slcf->acr_values;
+    }
+
+    if (slcf->max_age >= 0) {
+        p = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_str_set(&params[*n].name, "max_age");
+        params[*n].value.data = p;
+        params[(*n)++].value.len = ngx_sprintf(p, "%T", slcf->max_age) - p;
+    }
+
+    if (ctx->reason != ngx_http_sg_too_weak
+        && ctx->reason != ngx_http_sg_amr_missing)
+    {
+        /* ngx_str_set() names its argument twice: no "++" in it */
+        ngx_str_set(&params[*n].name, "prompt");
+        ngx_str_set(&params[*n].value, "login");
+        (*n)++;
+    }
+
     return NGX_OK;
 }
 

@@ -28,6 +28,8 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "ngx_sg_redirect.h"
+
 
 #define NGX_HTTP_SG_BROWSER_ACCEPT   0   /* Accept: text/html (default) */
 #define NGX_HTTP_SG_BROWSER_OFF      1
@@ -130,6 +132,9 @@ ngx_int_t ngx_http_sg_edge_answer(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_int_t *rc);
 ngx_uint_t ngx_http_sg_is_browser(ngx_http_request_t *r,
     ngx_http_sg_edge_conf_t *edge);
+ngx_int_t ngx_http_sg_step_up_params(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
+    ngx_sg_param_t *params, ngx_uint_t *n);
 
 #include "ngx_http_sg_oidc.h"
 

@@ -52,7 +52,7 @@ static ngx_int_t ngx_http_sg_oidc_tokens(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
     ngx_http_sg_session_t *s);
 static ngx_int_t ngx_http_sg_oidc_open(ngx_http_request_t *r,
-    ngx_http_sg_oidc_conf_t *oc, ngx_str_t *id, json_t **claims,
+    ngx_http_sg_loc_conf_t *slcf, ngx_str_t *id, json_t **claims,
     const char **reason);
 static ngx_int_t ngx_http_sg_oidc_login(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx, ngx_str_t *back);
@@ -70,16 +70,13 @@ static ngx_int_t ngx_http_sg_oidc_endpoint(ngx_http_request_t *r,
 #define NGX_HTTP_SG_OIDC_CACHE  300
 
 
-static ngx_str_t  ngx_http_sg_oidc_session_purpose =
-    ngx_string("session_guard oidc session");
-static ngx_str_t  ngx_http_sg_oidc_state_purpose =
-    ngx_string("session_guard oidc state");
 
 
 ngx_int_t
 ngx_http_sg_oidc_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_http_sg_ctx_t *ctx)
 {
+    ngx_int_t                 rc;
     ngx_http_sg_oidc_conf_t  *oc;
 
     oc = slcf->oidc;
@@ -94,11 +91,26 @@ ngx_http_sg_oidc_check(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     if (ctx->oidc || ngx_http_sg_oidc_is(r, &oc->redirect)) {
         /* the way back from the provider, or still on it */
-        return ngx_http_sg_oidc_callback(r, slcf, ctx);
+
+        rc = ngx_http_sg_oidc_callback(r, slcf, ctx);
+
+        if (rc != NGX_OK && rc != NGX_AGAIN && rc != NGX_DONE
+            && !(ctx->oidc && ctx->oidc->refreshing))
+        {
+            ctx->answered = 1;
+        }
+
+        return rc;
     }
 
     if (oc->logout.len && ngx_http_sg_oidc_is(r, &oc->logout)) {
-        return ngx_http_sg_oidc_logout(r, slcf, ctx);
+        rc = ngx_http_sg_oidc_logout(r, slcf, ctx);
+
+        if (rc != NGX_AGAIN) {
+            ctx->answered = 1;
+        }
+
+        return rc;
     }
 
     return ngx_http_sg_oidc_session(r, slcf, ctx);
@@ -120,7 +132,7 @@ ngx_http_sg_oidc_session(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     reason = NULL;
 
-    rc = ngx_http_sg_oidc_open(r, slcf->oidc, &id, &claims, &reason);
+    rc = ngx_http_sg_oidc_open(r, slcf, &id, &claims, &reason);
 
     if (rc == NGX_ERROR) {
         ctx->status = NGX_HTTP_SG_STATUS_ERROR;
@@ -163,6 +175,12 @@ ngx_http_sg_oidc_session(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ctx->login_id = id;
 
     if (slcf->oidc->tokens == NULL) {
+        return NGX_OK;
+    }
+
+    if (!ngx_http_sg_oidc_live(&s.rec, ngx_time())) {
+        /* the session check refuses it: its tokens go, none is refreshed */
+        ngx_http_sg_tokens_delete(slcf->oidc->tokens, &id);
         return NGX_OK;
     }
 
@@ -236,15 +254,18 @@ invalid:
  */
 
 static ngx_int_t
-ngx_http_sg_oidc_open(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc,
+ngx_http_sg_oidc_open(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_str_t *id, json_t **claims, const char **reason)
 {
     json_t                   *root, *c;
     uint32_t                  hash;
     ngx_int_t                 rc;
-    ngx_str_t                 value, plain, s;
+    ngx_str_t                 value, plain, s, purpose;
     ngx_sg_jws_t              jws;
+    ngx_http_sg_oidc_conf_t  *oc;
     ngx_http_sg_main_conf_t  *smcf;
+
+    oc = slcf->oidc;
 
     rc = ngx_http_sg_oidc_cookie_get(r,
                                      &oc->cookie[ngx_http_sg_oidc_https(r)],
@@ -268,8 +289,9 @@ ngx_http_sg_oidc_open(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc,
     smcf = ngx_http_get_module_main_conf(r, ngx_http_session_guard_module);
     hash = ngx_murmur_hash2(value.data, value.len);
 
-    rc = ngx_http_sg_cache_lookup(&smcf->cache, r->pool, &value, hash, oc, 0,
-                                  0, ngx_time(), &jws);
+    rc = ngx_http_sg_cache_lookup(&smcf->cache, r->pool, &value, hash, oc,
+                                  (uintptr_t) slcf->issuer.data, 0,
+                                  ngx_time(), &jws);
 
     if (rc == NGX_ERROR) {
         return NGX_ERROR;
@@ -280,8 +302,11 @@ ngx_http_sg_oidc_open(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc,
         goto opened;
     }
 
-    rc = ngx_sg_seal_open(r->pool, oc->key, &ngx_http_sg_oidc_session_purpose,
-                          &value, &plain);
+    if (ngx_http_sg_oidc_purpose(r, slcf, 0, &purpose) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    rc = ngx_sg_seal_open(r->pool, oc->key, &purpose, &value, &plain);
 
     if (rc != NGX_OK) {
         *reason = "login cookie does not open";
@@ -310,7 +335,8 @@ ngx_http_sg_oidc_open(ngx_http_request_t *r, ngx_http_sg_oidc_conf_t *oc,
     ngx_memzero(&jws, sizeof(ngx_sg_jws_t));
     jws.payload = root;
 
-    ngx_http_sg_cache_insert(&smcf->cache, &value, hash, oc, 0, 0,
+    ngx_http_sg_cache_insert(&smcf->cache, &value, hash, oc,
+                             (uintptr_t) slcf->issuer.data, 0,
                              ngx_time() + NGX_HTTP_SG_OIDC_CACHE, &jws);
 
 opened:
@@ -399,9 +425,9 @@ ngx_http_sg_oidc_login(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     u_char                   *p;
     ngx_int_t                 rc;
     ngx_str_t                 state, nonce, verifier, challenge, ret, plain,
-                              sealed, redirect_uri, url, max_age, prev,
-                              authorize;
-    ngx_uint_t                n, step_up;
+                              sealed, redirect_uri, url, prev,
+                              authorize, purpose;
+    ngx_uint_t                n, k, step_up;
     ngx_sg_param_t            params[12];
     ngx_http_sg_oidc_conf_t  *oc;
 
@@ -494,9 +520,8 @@ ngx_http_sg_oidc_login(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     plain.len = p - plain.data;
 
-    if (ngx_sg_seal(r->pool, oc->key, &ngx_http_sg_oidc_state_purpose,
-                    &plain, &sealed)
-        != NGX_OK)
+    if (ngx_http_sg_oidc_purpose(r, slcf, 1, &purpose) != NGX_OK
+        || ngx_sg_seal(r->pool, oc->key, &purpose, &plain, &sealed) != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -544,30 +569,15 @@ ngx_http_sg_oidc_login(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     n++;
 
     if (step_up) {
-
         /* what session_guard_step_up or the requirement asks for */
 
-        if (slcf->acr_values.len) {
-            ngx_str_set(&params[n].name, "acr_values");
-            params[n++].value = slcf->acr_values;
+        if (ngx_http_sg_step_up_params(r, slcf, ctx, &params[n], &k)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        if (slcf->max_age >= 0) {
-            p = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
-            if (p == NULL) {
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
-            }
-
-            max_age.data = p;
-            max_age.len = ngx_sprintf(p, "%T", slcf->max_age) - p;
-
-            ngx_str_set(&params[n].name, "max_age");
-            params[n++].value = max_age;
-        }
-
-        ngx_str_set(&params[n].name, "prompt");
-        ngx_str_set(&params[n].value, "login");
-        n++;
+        n += k;
     }
 
     if (ngx_sg_redirect_url(r->pool, &authorize, params, n, &url)
@@ -620,7 +630,7 @@ ngx_http_sg_oidc_logout(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     oc = slcf->oidc;
     reason = NULL;
 
-    rc = ngx_http_sg_oidc_open(r, oc, &id, &claims, &reason);
+    rc = ngx_http_sg_oidc_open(r, slcf, &id, &claims, &reason);
 
     if (rc == NGX_ERROR) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -725,7 +735,7 @@ ngx_http_sg_oidc_finish(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 {
     u_char                   *p;
     time_t                    max_age;
-    ngx_str_t                 plain, sealed, claims, rt;
+    ngx_str_t                 plain, sealed, claims, rt, purpose;
     ngx_http_sg_oidc_req_t   *q;
     ngx_http_sg_oidc_conf_t  *oc;
 
@@ -803,8 +813,11 @@ ngx_http_sg_oidc_finish(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 
     plain.len = p - plain.data;
 
-    rc = ngx_sg_seal(r->pool, oc->key, &ngx_http_sg_oidc_session_purpose,
-                     &plain, &sealed);
+    if (ngx_http_sg_oidc_purpose(r, slcf, 0, &purpose) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_sg_seal(r->pool, oc->key, &purpose, &plain, &sealed);
 
     if (rc == NGX_DECLINED) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,

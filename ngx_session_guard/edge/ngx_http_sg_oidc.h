@@ -65,6 +65,8 @@ typedef struct {
     time_t                      login_time; /* the pre-login cookie's */
     size_t                      max_size;   /* of the token answer */
     ngx_flag_t                  persistent;
+    ngx_http_sg_zone_t         *zone;       /* where it applies, set by
+                                               the merge */
     ngx_array_t                *headers;    /* ngx_http_sg_oidc_header_t;
                                                NULL: none */
     ngx_http_sg_tokens_t       *tokens;     /* tokens=; NULL: none kept */
@@ -110,12 +112,8 @@ ngx_int_t ngx_http_sg_oidc_answer(ngx_http_request_t *r,
 /* between ngx_http_sg_oidc.c and ngx_http_sg_oidc_code.c */
 
 struct ngx_http_sg_oidc_req_s {
+    ngx_http_sg_wait_t          wait;       /* first: the event's data */
     ngx_uint_t                  stage;      /* NGX_HTTP_SG_OIDC_* */
-    ngx_http_request_t         *request;
-    ngx_http_request_t         *sr;         /* in flight; NULL: ended */
-    ngx_event_t                 event;      /* the deadline, the wake-up */
-    ngx_uint_t                  used;
-    ngx_msec_t                  started;
     ngx_http_sg_body_limit_t    body;
     ngx_http_sg_oidc_conf_t    *conf;
     ngx_uint_t                  status;     /* the token endpoint's */
@@ -141,6 +139,7 @@ struct ngx_http_sg_oidc_req_s {
     time_t                      expires;    /* the tokens' end */
     ngx_uint_t                  callback:1; /* a login is finishing */
     ngx_uint_t                  refreshing:1; /* a refresh, not a login */
+    ngx_uint_t                  refreshed:1;  /* its new tokens are kept */
 };
 
 #define NGX_HTTP_SG_OIDC_ASKING         1    /* the token request runs */
@@ -154,6 +153,8 @@ ngx_int_t ngx_http_sg_oidc_refresh(ngx_http_request_t *r,
     ngx_str_t *at, time_t at_exp, time_t expires);
 ngx_int_t ngx_http_sg_oidc_refreshed(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
+    ngx_http_sg_oidc_req_t *q);
+void ngx_http_sg_oidc_refresh_result(ngx_http_request_t *sr,
     ngx_http_sg_oidc_req_t *q);
 ngx_int_t ngx_http_sg_oidc_token_fields(ngx_http_request_t *r,
     ngx_http_sg_oidc_conf_t *oc, json_t *root, ngx_http_sg_oidc_req_t *q,
@@ -179,6 +180,9 @@ ngx_int_t ngx_http_sg_oidc_set_cookie(ngx_http_request_t *r,
     time_t max_age);
 ngx_uint_t ngx_http_sg_oidc_https(ngx_http_request_t *r);
 ngx_int_t ngx_http_sg_oidc_no_store(ngx_http_request_t *r);
+ngx_uint_t ngx_http_sg_oidc_live(ngx_sg_record_t *rec, time_t now);
+ngx_int_t ngx_http_sg_oidc_purpose(ngx_http_request_t *r,
+    ngx_http_sg_loc_conf_t *slcf, ngx_uint_t state, ngx_str_t *out);
 ngx_int_t ngx_http_sg_oidc_strip(ngx_http_request_t *r,
     ngx_http_sg_oidc_conf_t *oc);
 ngx_int_t ngx_http_sg_oidc_identity(ngx_http_request_t *r,

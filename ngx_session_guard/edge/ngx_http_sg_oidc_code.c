@@ -68,8 +68,6 @@ static ngx_int_t ngx_http_sg_oidc_assertion(ngx_http_request_t *r,
 static ngx_int_t ngx_http_sg_oidc_done(ngx_http_request_t *sr, void *data,
     ngx_int_t rc);
 static void ngx_http_sg_oidc_timeout(ngx_event_t *ev);
-static void ngx_http_sg_oidc_wake(ngx_event_t *ev);
-static void ngx_http_sg_oidc_cleanup(void *data);
 static ngx_int_t ngx_http_sg_oidc_outcome(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
     ngx_http_sg_oidc_req_t *q);
@@ -79,8 +77,6 @@ static ngx_int_t ngx_http_sg_oidc_body_filter(ngx_http_request_t *r,
 
 static ngx_http_output_body_filter_pt  ngx_http_sg_oidc_next_body_filter;
 
-static ngx_str_t  ngx_http_sg_oidc_state_purpose =
-    ngx_string("session_guard oidc state");
 
 
 
@@ -114,7 +110,7 @@ ngx_http_sg_oidc_callback(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    q->request = r;
+    q->wait.request = r;
     q->conf = slcf->oidc;
 
     rc = ngx_http_sg_oidc_state(r, slcf, q);
@@ -199,7 +195,7 @@ ngx_http_sg_oidc_state(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     time_t                    e;
     json_t                   *root;
     ngx_int_t                 rc;
-    ngx_str_t                 value, plain, state, key;
+    ngx_str_t                 value, plain, state, key, purpose;
     const char               *reason;
     ngx_http_sg_oidc_conf_t  *oc;
 
@@ -220,8 +216,11 @@ ngx_http_sg_oidc_state(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         goto refused;
     }
 
-    rc = ngx_sg_seal_open(r->pool, oc->key, &ngx_http_sg_oidc_state_purpose,
-                          &value, &plain);
+    if (ngx_http_sg_oidc_purpose(r, slcf, 1, &purpose) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_sg_seal_open(r->pool, oc->key, &purpose, &value, &plain);
 
     if (rc == NGX_ERROR) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -412,14 +411,7 @@ ngx_http_sg_oidc_ask(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     }
 
     q->stage = NGX_HTTP_SG_OIDC_ASKING;
-    q->started = ngx_current_msec;
-
-    q->event.handler = ngx_http_sg_oidc_timeout;
-    q->event.data = q;
-    q->event.log = r->connection->log;
-
-    cln->handler = ngx_http_sg_oidc_cleanup;
-    cln->data = q;
+    q->wait.started = ngx_current_msec;
 
     ps->handler = ngx_http_sg_oidc_done;
     ps->data = q;
@@ -435,18 +427,13 @@ ngx_http_sg_oidc_ask(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    q->sr = sr;
     ctx->oidc = q;
 
     ngx_http_sg_bare_post(sr, &bare);
     sr->header_only = 0;
 
-    ngx_add_timer(&q->event, oc->timeout);
-
-    /* until the answer, the client's events run no phase */
-
-    r->write_event_handler = ngx_http_request_empty_handler;
-    r->read_event_handler = ngx_http_test_reading;
+    ngx_http_sg_wait_arm(&q->wait, sr, oc->timeout, ngx_http_sg_oidc_timeout,
+                         cln);
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "session_guard: exchanging the code at \"%V\"",
@@ -641,18 +628,23 @@ ngx_http_sg_oidc_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
 {
     ngx_http_sg_oidc_req_t *q = data;
 
-    if (q->sr != sr) {
+    ngx_uint_t  late;
+
+    if (q->wait.sr != sr) {
         return NGX_OK;
     }
 
-    q->sr = NULL;
+    q->wait.sr = NULL;
 
-    if (q->stage != NGX_HTTP_SG_OIDC_ASKING) {
-        /* the deadline passed: the request went on without it */
+    late = (q->stage != NGX_HTTP_SG_OIDC_ASKING);
+
+    if (late && !q->refreshing) {
+        /* the deadline passed: the login went on without it */
         return NGX_OK;
     }
 
     q->stage = NGX_HTTP_SG_OIDC_FAILED;
+    q->error = NULL;
 
     if (rc == NGX_ERROR || rc >= NGX_HTTP_SPECIAL_RESPONSE) {
         q->error = "the token request failed";
@@ -671,12 +663,20 @@ ngx_http_sg_oidc_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
         q->stage = NGX_HTTP_SG_OIDC_ANSWERED;
     }
 
-    if (q->event.timer_set) {
-        ngx_del_timer(&q->event);
+    /*
+     * A refresh's outcome is kept whenever it comes, even after the
+     * request went on: the provider may have spent the old refresh token
+     */
+
+    if (q->refreshing) {
+        ngx_http_sg_oidc_refresh_result(sr, q);
     }
 
-    q->event.handler = ngx_http_sg_oidc_wake;
-    ngx_post_event(&q->event, &ngx_posted_events);
+    if (late) {
+        return NGX_OK;
+    }
+
+    ngx_http_sg_wait_ended(&q->wait);
 
     return NGX_OK;
 }
@@ -692,54 +692,7 @@ ngx_http_sg_oidc_timeout(ngx_event_t *ev)
         q->error = "no answer from the token endpoint in time";
     }
 
-    ngx_http_sg_oidc_wake(ev);
-}
-
-
-static void
-ngx_http_sg_oidc_wake(ngx_event_t *ev)
-{
-    ngx_connection_t        *c;
-    ngx_http_request_t      *r;
-    ngx_http_sg_oidc_req_t  *q;
-
-    q = ev->data;
-    r = q->request;
-    c = r->connection;
-
-    if (ev->timer_set) {
-        ngx_del_timer(ev);
-    }
-
-    if (q->used) {
-        return;
-    }
-
-    ngx_http_set_log_request(c->log, r);
-
-    r->read_event_handler = ngx_http_block_reading;
-    r->write_event_handler = ngx_http_core_run_phases;
-
-    ngx_http_core_run_phases(r);
-
-    ngx_http_run_posted_requests(c);
-}
-
-
-static void
-ngx_http_sg_oidc_cleanup(void *data)
-{
-    ngx_http_sg_oidc_req_t *q = data;
-
-    if (q->event.timer_set) {
-        ngx_del_timer(&q->event);
-    }
-
-    if (q->event.posted) {
-        ngx_delete_posted_event(&q->event);
-    }
-
-    q->sr = NULL;
+    ngx_http_sg_wait_wake(ev);
 }
 
 
@@ -754,24 +707,20 @@ ngx_http_sg_oidc_outcome(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     ngx_str_t    token, access, error;
     const char  *reason;
 
-    if (!q->used) {
-        q->used = 1;
-
-        if (q->event.timer_set) {
-            ngx_del_timer(&q->event);
-        }
-
-        if (q->event.posted) {
-            ngx_delete_posted_event(&q->event);
-        }
+    if (!q->wait.used) {
+        ngx_http_sg_wait_take(&q->wait);
 
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "session_guard: token endpoint took %M ms",
-                       ngx_current_msec - q->started);
+                       ngx_current_msec - q->wait.started);
     }
 
     if (q->callback) {
-        /* checked before a risk service was asked: the claims stand */
+        /* checked in an earlier run of the phase: the claims stand */
+        ctx->jws.payload = q->claims;
+        ctx->verified = 1;
+        ctx->authentic = 1;
+        ctx->login_id = q->id;
         return NGX_OK;
     }
 
@@ -892,6 +841,9 @@ ngx_http_sg_oidc_outcome(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
     rc = ngx_http_sg_oidc_keep(r, slcf->oidc, ctx, q);
 
     if (rc != NGX_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "session_guard: login failed: the claims of the ID "
+                      "token cannot be kept");
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -929,7 +881,7 @@ ngx_http_sg_oidc_refresh(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    q->request = r;
+    q->wait.request = r;
     q->conf = slcf->oidc;
     q->refreshing = 1;
     q->id = ctx->login_id;

@@ -36,6 +36,12 @@
 #define NGX_HTTP_SG_OIDC_CLAIMS_MAX     16
 
 
+/* the claims a login keeps anyway (ngx_http_sg_oidc_token.c) */
+static const char  *ngx_http_sg_oidc_standard[] = {
+    "iss", "sub", "sid", "auth_time", "acr", "amr", "azp", NULL
+};
+
+
 static char *ngx_http_sg_oidc_file(ngx_conf_t *cf, ngx_str_t *file,
     size_t min, ngx_str_t *out);
 static char *ngx_http_sg_oidc_signer(ngx_conf_t *cf, ngx_str_t *file,
@@ -539,6 +545,20 @@ ngx_http_sg_oidc_check_conf(ngx_conf_t *cf, ngx_http_sg_loc_conf_t *conf)
         return NGX_CONF_ERROR;
     }
 
+    /* one login, one zone: the way back and the pages must agree */
+
+    if (conf->oidc->zone == NULL) {
+        conf->oidc->zone = conf->zone;
+
+    } else if (conf->oidc->zone != conf->zone) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"session_guard_oidc\" applies with two zones: "
+                           "its logins live in one; give each zone its own "
+                           "\"session_guard_oidc\" (in \"%V\":%ui)",
+                           &conf->enable_file, conf->enable_line);
+        return NGX_CONF_ERROR;
+    }
+
     if (conf->oidc->authorize.len == 0
         && (conf->fetch == NULL || conf->fetch->discover.len == 0))
     {
@@ -655,10 +675,40 @@ ngx_http_sg_oidc_signer(ngx_conf_t *cf, ngx_str_t *file,
 static ngx_int_t
 ngx_http_sg_oidc_path(ngx_str_t *s)
 {
+    u_char  *p, *last;
+
     if (s->len == 0 || s->len > 256 || s->data[0] != '/'
-        || (s->len > 1 && (s->data[1] == '/' || s->data[1] == '\\')))
+        || ngx_strlchr(s->data, s->data + s->len, '?') != NULL)
     {
         return NGX_DECLINED;
+    }
+
+    /*
+     * compared with the request's normalized path: no "//", "\\", and no
+     * "." or ".." segment, or it would never match
+     */
+
+    last = s->data + s->len;
+
+    for (p = s->data; p < last; p++) {
+        if (*p == '\\') {
+            return NGX_DECLINED;
+        }
+
+        if (*p != '/') {
+            continue;
+        }
+
+        if (p + 1 < last && p[1] == '/') {
+            return NGX_DECLINED;
+        }
+
+        if (p + 1 < last && p[1] == '.'
+            && (p + 2 == last || p[2] == '/'
+                || (p[2] == '.' && (p + 3 == last || p[3] == '/'))))
+        {
+            return NGX_DECLINED;
+        }
     }
 
     return ngx_http_sg_oidc_printable(s, "");
@@ -748,8 +798,9 @@ static char *
 ngx_http_sg_oidc_claims(ngx_conf_t *cf, ngx_http_sg_oidc_conf_t *oc,
     ngx_str_t *list)
 {
-    u_char     *p, *last, *comma;
-    ngx_str_t  *name;
+    u_char      *p, *last, *comma;
+    ngx_str_t   *name, *names;
+    ngx_uint_t   i, k;
 
     if (oc->claims == NULL) {
         oc->claims = ngx_array_create(cf->pool, 4, sizeof(ngx_str_t));
@@ -782,6 +833,8 @@ ngx_http_sg_oidc_claims(ngx_conf_t *cf, ngx_http_sg_oidc_conf_t *oc,
             return NGX_CONF_ERROR;
         }
 
+        names = oc->claims->elts;
+
         name->data = p;
         name->len = comma - p;
 
@@ -791,10 +844,37 @@ ngx_http_sg_oidc_claims(ngx_conf_t *cf, ngx_http_sg_oidc_conf_t *oc,
             return NGX_CONF_ERROR;
         }
 
+        /* kept once: the standard ones are, and a name given twice */
+
+        for (i = 0; i < oc->claims->nelts - 1; i++) {
+            if (names[i].len == name->len
+                && ngx_strncmp(names[i].data, name->data, name->len) == 0)
+            {
+                goto twice;
+            }
+        }
+
+        for (k = 0; ngx_http_sg_oidc_standard[k]; k++) {
+            if (ngx_strlen(ngx_http_sg_oidc_standard[k]) == name->len
+                && ngx_strncmp(ngx_http_sg_oidc_standard[k], name->data,
+                               name->len) == 0)
+            {
+                goto twice;
+            }
+        }
+
         p = comma + 1;
     }
 
     return NGX_CONF_OK;
+
+twice:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "\"claims=\" names \"%V\" twice, or a claim kept "
+                       "anyway (iss, sub, sid, auth_time, acr, amr, azp)",
+                       name);
+    return NGX_CONF_ERROR;
 }
 
 

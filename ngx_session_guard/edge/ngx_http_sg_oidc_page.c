@@ -30,27 +30,9 @@ ngx_int_t
 ngx_http_sg_oidc_cookie_get(ngx_http_request_t *r, ngx_str_t *name,
     ngx_str_t *value)
 {
-    size_t                      pos;
-    ngx_str_t                   v;
-    ngx_uint_t                  n;
-    ngx_table_elt_t            *h;
-    ngx_http_sg_header_iter_t   it;
+    ngx_uint_t  n;
 
-    static ngx_str_t  cookie = ngx_string("Cookie");
-
-    n = 0;
-    ngx_memzero(&it, sizeof(ngx_http_sg_header_iter_t));
-
-    while ((h = ngx_http_sg_header_next(&r->headers_in.headers, &cookie,
-                                        &it)))
-    {
-        pos = 0;
-
-        while (ngx_sg_cookie_next(&h->value, name, &pos, &v) == NGX_OK) {
-            *value = v;
-            n++;
-        }
-    }
+    n = ngx_http_sg_cookie_find(r, name, value);
 
     return n == 0 ? NGX_DECLINED : n == 1 ? NGX_OK : NGX_BUSY;
 }
@@ -463,4 +445,51 @@ ngx_http_sg_oidc_owned(ngx_str_t *name, ngx_http_sg_oidc_conf_t *oc)
     }
 
     return 0;
+}
+
+
+/*
+ * What a sealed cookie is for, authenticated with it: its kind, and the
+ * issuer and the client of the login, so that a cookie of one provider or
+ * client never opens where another is configured, even under the same
+ * key= and zone.
+ */
+
+ngx_int_t
+ngx_http_sg_oidc_purpose(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
+    ngx_uint_t state, ngx_str_t *out)
+{
+    u_char  *p;
+
+    out->len = sizeof("session_guard oidc session\n\n") - 1
+               + slcf->issuer.len + slcf->oidc->client_id.len;
+
+    out->data = ngx_pnalloc(r->pool, out->len);
+    if (out->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpymem(out->data, state ? "session_guard oidc state\n"
+                                    : "session_guard oidc session\n",
+                   state ? sizeof("session_guard oidc state\n") - 1
+                         : sizeof("session_guard oidc session\n") - 1);
+    p = ngx_cpymem(p, slcf->issuer.data, slcf->issuer.len);
+    *p++ = '\n';
+    p = ngx_cpymem(p, slcf->oidc->client_id.data, slcf->oidc->client_id.len);
+
+    out->len = p - out->data;
+
+    return NGX_OK;
+}
+
+
+/* a session the zone would still let in: not revoked, not ended */
+
+ngx_uint_t
+ngx_http_sg_oidc_live(ngx_sg_record_t *rec, time_t now)
+{
+    return !rec->revoked
+           && !(rec->expires && now >= rec->expires)
+           && !(rec->idle_timeout
+                && now - rec->last_seen > rec->idle_timeout);
 }

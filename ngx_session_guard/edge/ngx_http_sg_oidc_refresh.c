@@ -22,85 +22,33 @@ ngx_http_sg_oidc_refreshed(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
     ngx_http_sg_oidc_req_t *q)
 {
-    json_t                   *root;
-    ngx_int_t                 rc;
-    ngx_str_t                *rt;
-    const char               *reason;
-    ngx_http_sg_oidc_conf_t  *oc;
-
-    oc = slcf->oidc;
-
     ctx->jws.payload = q->claims;
     ctx->verified = 1;
     ctx->authentic = 1;
     ctx->login_id = q->id;
 
-    if (q->access.len) {
-        /* refreshed before this run of the phase */
+    if (q->refreshed) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "session_guard: access token of edge login \"%V\" "
+                      "refreshed", ngx_http_sg_log_str(r, &q->id));
+
         ctx->access_token = q->access;
         return NGX_OK;
     }
 
-    reason = q->error;
-    root = NULL;
-
-    if (q->stage == NGX_HTTP_SG_OIDC_ANSWERED) {
-        reason = "not JSON";
-
-        rc = (q->status != NGX_HTTP_OK || q->answer.len == 0)
-             ? NGX_DECLINED
-             : ngx_sg_json_parse_object(r->pool, q->answer.data,
-                                        q->answer.len, NGX_SG_JSON_MAX_DEPTH,
-                                        &root, &reason);
-
-        if (rc == NGX_ERROR) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        if (q->status != NGX_HTTP_OK) {
-            reason = "refused";
-
-        } else if (rc == NGX_OK) {
-            q->refresh_token.len = 0;
-
-            rc = ngx_http_sg_oidc_token_fields(r, oc, root, q, &reason);
-
-            if (rc == NGX_OK) {
-                rt = q->refresh_token.len ? &q->refresh_token : NULL;
-
-                if (ngx_http_sg_tokens_put(oc->tokens, &q->id, &q->access,
-                                           q->access_exp, rt, q->expires)
-                    != NGX_OK)
-                {
-                    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                                  "session_guard: the token zone cannot "
-                                  "keep a refreshed access token");
-                    q->access.len = 0;
-                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
-                }
-
-                ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                              "session_guard: access token of edge login "
-                              "\"%V\" refreshed",
-                              ngx_http_sg_log_str(r, &q->id));
-
-                ctx->access_token = q->access;
-                return NGX_OK;
-            }
-        }
-    }
-
-    ngx_http_sg_tokens_unclaim(oc->tokens, &q->id);
+    /*
+     * Failed, or not answered in time (then the subrequest goes on, and
+     * keeps what it gets, ngx_http_sg_oidc_refresh_result())
+     */
 
     if (q->old_exp == 0 || ngx_time() < q->old_exp) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "session_guard: refresh of the access token of edge "
                       "login \"%V\" failed: %s (status %ui), going on with "
                       "the current one", ngx_http_sg_log_str(r, &q->id),
-                      reason ? reason : "failed", q->status);
+                      q->error ? q->error : "failed", q->status);
 
-        q->access = q->old_access;
-        ctx->access_token = q->access;
+        ctx->access_token = q->old_access;
         return NGX_OK;
     }
 
@@ -111,9 +59,74 @@ ngx_http_sg_oidc_refreshed(ngx_http_request_t *r,
                   "session_guard: refresh of the access token of edge login "
                   "\"%V\" failed: %s (status %ui); the login ends",
                   ngx_http_sg_log_str(r, &q->id),
-                  reason ? reason : "failed", q->status);
+                  q->error ? q->error : "failed", q->status);
 
     return NGX_HTTP_UNAUTHORIZED;
+}
+
+
+/*
+ * The token endpoint's answer to a refresh, when the subrequest ends
+ * (before the request went on, or after): the new tokens kept, or the
+ * claim given up so that another request may try
+ */
+
+void
+ngx_http_sg_oidc_refresh_result(ngx_http_request_t *sr,
+    ngx_http_sg_oidc_req_t *q)
+{
+    json_t                   *root;
+    ngx_int_t                 rc;
+    ngx_str_t                *rt;
+    const char               *reason;
+    ngx_http_sg_oidc_conf_t  *oc;
+
+    oc = q->conf;
+    root = NULL;
+    reason = "not JSON";
+
+    if (q->stage != NGX_HTTP_SG_OIDC_ANSWERED) {
+        goto failed;
+    }
+
+    if (q->status != NGX_HTTP_OK || q->answer.len == 0) {
+        q->error = "refused";
+        goto failed;
+    }
+
+    rc = ngx_sg_json_parse_object(sr->pool, q->answer.data, q->answer.len,
+                                  NGX_SG_JSON_MAX_DEPTH, &root, &reason);
+
+    if (rc == NGX_OK) {
+        q->refresh_token.len = 0;
+        rc = ngx_http_sg_oidc_token_fields(sr, oc, root, q, &reason);
+    }
+
+    if (rc != NGX_OK) {
+        q->error = reason;
+        goto failed;
+    }
+
+    rt = q->refresh_token.len ? &q->refresh_token : NULL;
+
+    if (ngx_http_sg_tokens_put(oc->tokens, &q->id, &q->access, q->access_exp,
+                               rt, q->expires)
+        != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, sr->connection->log, 0,
+                      "session_guard: the token zone cannot keep a "
+                      "refreshed access token");
+        q->error = "no memory in the token zone";
+        goto failed;
+    }
+
+    q->refreshed = 1;
+
+    return;
+
+failed:
+
+    ngx_http_sg_tokens_unclaim(oc->tokens, &q->id);
 }
 
 

@@ -352,7 +352,8 @@ ngx_http_sg_oidc_new_id(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
             return NGX_ERROR;
         }
 
-        if (rc == NGX_OK && !s.rec.revoked && s.sub.len == sub->len
+        if (rc == NGX_OK && ngx_http_sg_oidc_live(&s.rec, ngx_time())
+            && s.sub.len == sub->len
             && ngx_strncmp(s.sub.data, sub->data, sub->len) == 0)
         {
             q->id = q->prev;

@@ -58,14 +58,16 @@ ngx_http_sg_header_next(ngx_list_t *list, ngx_str_t *name,
 
 /*
  * How many pairs named "name" the request's Cookie header lines hold, all
- * of them (an HTTP/2 request's cookie fields are one line by then).
+ * of them (an HTTP/2 request's cookie fields are one line by then); the
+ * value of the last one into *value, when value is not NULL.
  */
 
 ngx_uint_t
-ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name)
+ngx_http_sg_cookie_find(ngx_http_request_t *r, ngx_str_t *name,
+    ngx_str_t *value)
 {
     size_t                      pos;
-    ngx_str_t                   value;
+    ngx_str_t                   v;
     ngx_uint_t                  n;
     ngx_table_elt_t            *h;
     ngx_http_sg_header_iter_t   it;
@@ -80,10 +82,21 @@ ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name)
     {
         pos = 0;
 
-        while (ngx_sg_cookie_next(&h->value, name, &pos, &value) == NGX_OK) {
+        while (ngx_sg_cookie_next(&h->value, name, &pos, &v) == NGX_OK) {
+            if (value) {
+                *value = v;
+            }
+
             n++;
         }
     }
 
     return n;
+}
+
+
+ngx_uint_t
+ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name)
+{
+    return ngx_http_sg_cookie_find(r, name, NULL);
 }

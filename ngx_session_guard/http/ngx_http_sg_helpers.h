@@ -50,6 +50,8 @@ typedef struct {
 ngx_table_elt_t *ngx_http_sg_header_next(ngx_list_t *list, ngx_str_t *name,
     ngx_http_sg_header_iter_t *it);
 ngx_uint_t ngx_http_sg_cookie_count(ngx_http_request_t *r, ngx_str_t *name);
+ngx_uint_t ngx_http_sg_cookie_find(ngx_http_request_t *r, ngx_str_t *name,
+    ngx_str_t *value);
 
 /* ngx_http_sg_ctx.c: the request context, kept in the main request */
 ngx_http_sg_ctx_t *ngx_http_sg_get_ctx(ngx_http_request_t *r);
@@ -91,6 +93,31 @@ typedef struct {
 
 void ngx_http_sg_body_limit(ngx_http_request_t *sr, ngx_chain_t *in,
     ngx_http_sg_body_limit_t *bl, size_t max);
+
+/*
+ * A request that waits, without blocking the worker, for a background
+ * subrequest of the module's (a risk service's answer, a token endpoint's):
+ * the first member of the waiter's own state, so that the event's data is
+ * both.  ngx_http_sg_wait_arm() once the subrequest exists: the deadline
+ * (whose handler ends with ngx_http_sg_wait_wake()), the client's events
+ * muted, the clean-up; ngx_http_sg_wait_ended() when the subrequest ends
+ * first; ngx_http_sg_wait_take() when the request runs again and takes
+ * the outcome (one wake-up only).
+ */
+typedef struct {
+    ngx_http_request_t         *request;
+    ngx_http_request_t         *sr;         /* in flight; NULL: ended */
+    ngx_event_t                 event;      /* the deadline, the wake-up */
+    ngx_uint_t                  used;       /* its outcome was taken */
+    ngx_msec_t                  started;
+} ngx_http_sg_wait_t;
+
+void ngx_http_sg_wait_arm(ngx_http_sg_wait_t *w, ngx_http_request_t *sr,
+    ngx_msec_t timeout, ngx_event_handler_pt on_timeout,
+    ngx_pool_cleanup_t *cln);
+void ngx_http_sg_wait_ended(ngx_http_sg_wait_t *w);
+void ngx_http_sg_wait_wake(ngx_event_t *ev);
+void ngx_http_sg_wait_take(ngx_http_sg_wait_t *w);
 
 
 /*

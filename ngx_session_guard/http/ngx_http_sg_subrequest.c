@@ -22,6 +22,9 @@
 #include "ngx_http_sg.h"
 
 
+static void ngx_http_sg_wait_cleanup(void *data);
+
+
 /* NGX_OK, or NGX_ERROR (out of memory) */
 
 ngx_int_t
@@ -193,4 +196,117 @@ ngx_http_sg_body_limit(ngx_http_request_t *sr, ngx_chain_t *in,
     if (bl->too_large) {
         sr->headers_out.content_length_n = -1;
     }
+}
+
+
+/* the request waits (w->request and w->started set before) */
+
+void
+ngx_http_sg_wait_arm(ngx_http_sg_wait_t *w, ngx_http_request_t *sr,
+    ngx_msec_t timeout, ngx_event_handler_pt on_timeout,
+    ngx_pool_cleanup_t *cln)
+{
+    ngx_http_request_t  *r;
+
+    r = w->request;
+
+    w->sr = sr;
+
+    w->event.handler = on_timeout;
+    w->event.data = w;
+    w->event.log = r->connection->log;
+
+    cln->handler = ngx_http_sg_wait_cleanup;
+    cln->data = w;
+
+    ngx_add_timer(&w->event, timeout);
+
+    /*
+     * Until the outcome, the client's events run no phase (the proxied
+     * subrequest makes its write event fire), and a client that goes away
+     * ends the request.
+     */
+
+    r->write_event_handler = ngx_http_request_empty_handler;
+    r->read_event_handler = ngx_http_test_reading;
+}
+
+
+/* the subrequest ended before the deadline: the request runs again */
+
+void
+ngx_http_sg_wait_ended(ngx_http_sg_wait_t *w)
+{
+    if (w->event.timer_set) {
+        ngx_del_timer(&w->event);
+    }
+
+    w->event.handler = ngx_http_sg_wait_wake;
+    ngx_post_event(&w->event, &ngx_posted_events);
+}
+
+
+void
+ngx_http_sg_wait_wake(ngx_event_t *ev)
+{
+    ngx_connection_t    *c;
+    ngx_http_request_t  *r;
+    ngx_http_sg_wait_t  *w;
+
+    w = ev->data;
+    r = w->request;
+    c = r->connection;
+
+    if (ev->timer_set) {
+        ngx_del_timer(ev);
+    }
+
+    if (w->used) {
+        /* the request went on already */
+        return;
+    }
+
+    ngx_http_set_log_request(c->log, r);
+
+    r->read_event_handler = ngx_http_block_reading;
+    r->write_event_handler = ngx_http_core_run_phases;
+
+    ngx_http_core_run_phases(r);
+
+    ngx_http_run_posted_requests(c);
+}
+
+
+/* the run that takes the outcome: no other wake-up after it */
+
+void
+ngx_http_sg_wait_take(ngx_http_sg_wait_t *w)
+{
+    w->used = 1;
+
+    if (w->event.timer_set) {
+        ngx_del_timer(&w->event);
+    }
+
+    if (w->event.posted) {
+        ngx_delete_posted_event(&w->event);
+    }
+}
+
+
+static void
+ngx_http_sg_wait_cleanup(void *data)
+{
+    ngx_http_sg_wait_t *w = data;
+
+    if (w->event.timer_set) {
+        ngx_del_timer(&w->event);
+    }
+
+    if (w->event.posted) {
+        ngx_delete_posted_event(&w->event);
+    }
+
+    /* a subrequest still in flight is the request's: torn down with it */
+    w->sr = NULL;
 }

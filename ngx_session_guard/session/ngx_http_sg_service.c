@@ -54,13 +54,9 @@
 
 
 struct ngx_http_sg_service_wait_s {
-    ngx_http_request_t         *request;
-    ngx_http_request_t         *sr;         /* in flight; NULL: ended */
+    ngx_http_sg_wait_t          wait;       /* first: the event's data */
     ngx_http_sg_service_conf_t *conf;
-    ngx_event_t                 event;      /* the deadline, the wake-up */
     ngx_uint_t                  state;      /* NGX_HTTP_SG_WAIT_* */
-    ngx_uint_t                  used;       /* its outcome was taken */
-    ngx_msec_t                  started;
     ngx_msec_t                  took;
     ngx_sg_answer_t             answer;
     ngx_str_t                   reasons;    /* the answer's, joined */
@@ -101,8 +97,6 @@ static void ngx_http_sg_service_result(ngx_http_request_t *sr,
 static void ngx_http_sg_service_late(ngx_http_request_t *sr,
     ngx_http_sg_service_wait_t *w, ngx_int_t rc);
 static void ngx_http_sg_service_timeout(ngx_event_t *ev);
-static void ngx_http_sg_service_wake(ngx_event_t *ev);
-static void ngx_http_sg_service_cleanup(void *data);
 static ngx_int_t ngx_http_sg_service_outcome(ngx_http_request_t *r,
     ngx_http_sg_loc_conf_t *slcf, ngx_http_sg_ctx_t *ctx,
     ngx_sg_risk_t *risk, ngx_str_t *id);
@@ -149,7 +143,7 @@ ngx_http_sg_service(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
             return NGX_AGAIN;
         }
 
-        if (!w->used) {
+        if (!w->wait.used) {
             return ngx_http_sg_service_outcome(r, slcf, ctx, risk, id);
         }
 
@@ -254,22 +248,15 @@ ngx_http_sg_service_start(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return NGX_ERROR;
     }
 
-    w->request = r;
+    w->wait.request = r;
     w->conf = sc;
     w->state = NGX_HTTP_SG_WAIT_PENDING;
-    w->started = ngx_current_msec;
+    w->wait.started = ngx_current_msec;
     w->zone = slcf->zone;
     w->id = *req->id;
     w->asked = req->risk->cur;
     smcf = ngx_http_get_module_main_conf(r, ngx_http_session_guard_module);
     w->bit = smcf->service_bit;
-
-    w->event.handler = ngx_http_sg_service_timeout;
-    w->event.data = w;
-    w->event.log = r->connection->log;
-
-    cln->handler = ngx_http_sg_service_cleanup;
-    cln->data = w;
 
     ps->handler = ngx_http_sg_service_done;
     ps->data = w;
@@ -288,22 +275,13 @@ ngx_http_sg_service_start(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return NGX_ERROR;
     }
 
-    w->sr = sr;
     req->ctx->service_wait = w;
 
     ngx_http_sg_bare_post(sr, &bare);
     sr->header_only = 0;
 
-    ngx_add_timer(&w->event, sc->timeout);
-
-    /*
-     * Until the answer, the client's events run no phase (the proxied
-     * subrequest makes its write event fire), and a client that goes away
-     * ends the request.
-     */
-
-    r->write_event_handler = ngx_http_request_empty_handler;
-    r->read_event_handler = ngx_http_test_reading;
+    ngx_http_sg_wait_arm(&w->wait, sr, sc->timeout,
+                         ngx_http_sg_service_timeout, cln);
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "session_guard: asking the risk service \"%V\"",
@@ -466,11 +444,11 @@ ngx_http_sg_service_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
 {
     ngx_http_sg_service_wait_t *w = data;
 
-    if (w->sr != sr) {
+    if (w->wait.sr != sr) {
         return NGX_OK;
     }
 
-    w->sr = NULL;
+    w->wait.sr = NULL;
 
     if (w->state != NGX_HTTP_SG_WAIT_PENDING) {
         ngx_http_sg_service_late(sr, w, rc);
@@ -479,14 +457,9 @@ ngx_http_sg_service_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
 
     ngx_http_sg_service_result(sr, w, rc);
 
-    w->took = ngx_current_msec - w->started;
+    w->took = ngx_current_msec - w->wait.started;
 
-    if (w->event.timer_set) {
-        ngx_del_timer(&w->event);
-    }
-
-    w->event.handler = ngx_http_sg_service_wake;
-    ngx_post_event(&w->event, &ngx_posted_events);
+    ngx_http_sg_wait_ended(&w->wait);
 
     return NGX_OK;
 }
@@ -605,62 +578,13 @@ ngx_http_sg_service_timeout(ngx_event_t *ev)
 
     if (w->state == NGX_HTTP_SG_WAIT_PENDING) {
         w->state = NGX_HTTP_SG_WAIT_FAILED;
-        w->took = ngx_current_msec - w->started;
+        w->took = ngx_current_msec - w->wait.started;
 
         (void) ngx_cpymem(w->error, "no answer in time",
                           sizeof("no answer in time"));
     }
 
-    ngx_http_sg_service_wake(ev);
-}
-
-
-static void
-ngx_http_sg_service_wake(ngx_event_t *ev)
-{
-    ngx_connection_t            *c;
-    ngx_http_request_t          *r;
-    ngx_http_sg_service_wait_t  *w;
-
-    w = ev->data;
-    r = w->request;
-    c = r->connection;
-
-    if (ev->timer_set) {
-        ngx_del_timer(ev);
-    }
-
-    if (w->used) {
-        /* the request went on already */
-        return;
-    }
-
-    ngx_http_set_log_request(c->log, r);
-
-    r->read_event_handler = ngx_http_block_reading;
-    r->write_event_handler = ngx_http_core_run_phases;
-
-    ngx_http_core_run_phases(r);
-
-    ngx_http_run_posted_requests(c);
-}
-
-
-static void
-ngx_http_sg_service_cleanup(void *data)
-{
-    ngx_http_sg_service_wait_t *w = data;
-
-    if (w->event.timer_set) {
-        ngx_del_timer(&w->event);
-    }
-
-    if (w->event.posted) {
-        ngx_delete_posted_event(&w->event);
-    }
-
-    /* a subrequest still in flight is the request's: torn down with it */
-    w->sr = NULL;
+    ngx_http_sg_wait_wake(ev);
 }
 
 
@@ -678,18 +602,11 @@ ngx_http_sg_service_outcome(ngx_http_request_t *r,
     ngx_http_sg_service_wait_t  *w;
 
     w = ctx->service_wait;
-    w->used = 1;
     sc = w->conf;
 
     /* one wake-up only: this run took the outcome */
 
-    if (w->event.timer_set) {
-        ngx_del_timer(&w->event);
-    }
-
-    if (w->event.posted) {
-        ngx_delete_posted_event(&w->event);
-    }
+    ngx_http_sg_wait_take(&w->wait);
 
     if (w->state == NGX_HTTP_SG_WAIT_FAILED) {
         ctx->service = NGX_HTTP_SG_SERVICE_FAILED;
@@ -756,7 +673,7 @@ ngx_http_sg_service_outcome(ngx_http_request_t *r,
 ngx_uint_t
 ngx_http_sg_service_resuming(ngx_http_sg_ctx_t *ctx)
 {
-    return ctx->service_wait && !ctx->service_wait->used;
+    return ctx->service_wait && !ctx->service_wait->wait.used;
 }
 
 

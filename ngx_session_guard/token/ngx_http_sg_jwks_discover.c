@@ -22,7 +22,8 @@
  *
  * "authorization_endpoint" and "end_session_endpoint", for the edge's own
  * login (session_guard_oidc), are kept too when present, and checked the
- * same way: they become a browser's Location.
+ * same way (they become a browser's Location); an unsound one is dropped
+ * and logged, the document is not refused for it.
  *
  * Return contract of ngx_http_sg_jwks_discovery_parse(): NGX_OK with the
  * jwks_uri copied to uri->data (NGX_HTTP_SG_JWKS_URI_MAX bytes of the
@@ -49,8 +50,13 @@ ngx_http_sg_jwks_discovery_parse(ngx_http_request_t *sr,
     size_t       n;
     json_t      *root, *v;
     ngx_int_t    rc;
+    ngx_uint_t   i;
     ngx_pool_t  *tmp;
-    const char  *s;
+    const char  *s, *why;
+
+    static const char  *names[] = {
+        "authorization_endpoint", "end_session_endpoint"
+    };
 
     /* the parsed document is thrown away, only the uri is kept */
 
@@ -131,20 +137,21 @@ ngx_http_sg_jwks_discovery_parse(ngx_http_request_t *sr,
 
     /*
      * The browser-facing endpoints (session_guard_oidc), optional: when
-     * present they must be as sound as the jwks_uri, or the document is
-     * refused whole.
+     * present they must be as sound as the jwks_uri; an unsound one is
+     * dropped (and logged), the keys are not refused for it.
      */
 
-    if (ngx_http_sg_jwks_endpoint_parse(root, "authorization_endpoint",
-                                        fetch->allow_http, &ep[0], reason)
-        != NGX_OK
-        || ngx_http_sg_jwks_endpoint_parse(root, "end_session_endpoint",
-                                           fetch->allow_http, &ep[1],
-                                           reason)
-           != NGX_OK)
-    {
-        rc = NGX_DECLINED;
-        goto done;
+    for (i = 0; i < 2; i++) {
+        if (ngx_http_sg_jwks_endpoint_parse(root, names[i],
+                                            fetch->allow_http, &ep[i],
+                                            &why)
+            != NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_ERR, sr->connection->log, 0,
+                          "session_guard: discovery from \"%V\": %s, "
+                          "ignored", &fetch->discover, why);
+            ep[i].len = 0;
+        }
     }
 
     rc = NGX_OK;

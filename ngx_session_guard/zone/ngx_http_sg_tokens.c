@@ -31,7 +31,7 @@
 
 
 #define NGX_HTTP_SG_TOKENS_LAYOUT   1
-#define NGX_HTTP_SG_TOKENS_CLAIM    30
+#define NGX_HTTP_SG_TOKENS_CLAIM    90   /* > the longest timeout= */
 
 
 typedef struct {
@@ -40,6 +40,7 @@ typedef struct {
     time_t                      expires;    /* the node's end */
     time_t                      at_exp;     /* 0: unknown */
     time_t                      claimed;    /* a refresh runs since */
+    time_t                      life;       /* of the access token */
     uint32_t                    id_len;
     uint32_t                    at_len;
     uint32_t                    rt_len;
@@ -234,6 +235,7 @@ ngx_http_sg_tokens_put(ngx_http_sg_tokens_t *ts, ngx_str_t *id,
     n->node.key = hash;
     n->expires = expires;
     n->at_exp = at_exp;
+    n->life = at_exp ? at_exp - ngx_time() : 0;
     n->claimed = 0;
     n->id_len = id->len;
     n->at_len = at->len;
@@ -270,7 +272,7 @@ ngx_http_sg_tokens_get(ngx_http_sg_tokens_t *ts, ngx_pool_t *pool,
     ngx_str_t *id, time_t margin, ngx_str_t *at, time_t *at_exp,
     ngx_str_t *rt, ngx_uint_t *claimed)
 {
-    time_t                   now;
+    time_t                   now, due;
     uint32_t                 hash;
     ngx_int_t                rc;
     ngx_http_sg_tok_sh_t    *sh;
@@ -309,7 +311,11 @@ ngx_http_sg_tokens_get(ngx_http_sg_tokens_t *ts, ngx_pool_t *pool,
     ngx_memcpy(at->data, n->data + n->id_len, n->at_len);
     *at_exp = n->at_exp;
 
-    if (margin && n->rt_len && n->at_exp && n->at_exp - now <= margin
+    /* a short-lived token is refreshed in its second half, not always */
+
+    due = (margin > n->life / 2) ? n->life / 2 : margin;
+
+    if (margin && n->rt_len && n->at_exp && n->at_exp - now <= due
         && (n->claimed == 0 || now - n->claimed > NGX_HTTP_SG_TOKENS_CLAIM))
     {
         rt->data = at->data + n->at_len;
