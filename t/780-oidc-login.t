@@ -16,6 +16,7 @@ use SGTest;
 use SGOP;
 use File::Path qw(make_path remove_tree);
 use IO::Socket::INET;
+use Time::HiRes ();
 
 no_shuffle();
 
@@ -981,19 +982,20 @@ the token endpoint's answer: expires_in not a number of seconds
 --- init
 # the refresh answers, by refresh token: rt-1 rotates to rt-2
 SGTest::write_file("$main::OP/refresh-rt-1.json", JSON::PP::encode_json(
-    { status => 200, body => { access_token => 'at-2', expires_in => 10,
+    { status => 200, body => { access_token => 'at-2', expires_in => 4,
                                refresh_token => 'rt-2', token_type => 'Bearer' } }));
 SGTest::write_file("$main::OP/refresh-rt-2.json", JSON::PP::encode_json(
     { status => 200, body => { access_token => 'at-3', expires_in => 3600,
                                token_type => 'Bearer' } }));
 my $r = SGOP::login(dir => $main::OP, path => '/tok/x',
-                    token_fields => { access_token => 'at-1', expires_in => 10,
+                    token_fields => { access_token => 'at-1', expires_in => 4,
                                       refresh_token => 'rt-1' });
 my @out = (SGOP::summary($r, qw(callback after)));
-# refreshed in the second half of its life (5 s of 10 here)
-sleep 6;
+# refreshed in the second half of its life (2 s of 4 here; once it has
+# expired too, should this machine be slow)
+Time::HiRes::sleep(2.5);
 push @out, 'next: ' . main::page($r, '/tok/y') . "\n";
-sleep 6;
+Time::HiRes::sleep(2.5);
 push @out, 'again: ' . main::page($r, '/tok/y') . "\n";
 push @out, 'then: ' . main::page($r, '/tok/z') . "\n";
 my @reqs = grep { $_->{form}{grant_type} eq 'refresh_token' }
@@ -1029,9 +1031,9 @@ refresh requests: rt-1 auth=basic, rt-2 auth=basic
 --- init
 my @out;
 my $r = SGOP::login(dir => $main::OP, path => '/tok/x',
-                    token_fields => { access_token => 'at-a', expires_in => 10,
+                    token_fields => { access_token => 'at-a', expires_in => 8,
                                       refresh_token => 'rt-gone' });
-sleep 6;
+Time::HiRes::sleep(4.5);
 push @out, 'after: ' . main::page($r, '/tok/y') . "\n";
 my $e = SGOP::login(dir => $main::OP, path => '/tok/x',
                     token_fields => { access_token => 'at-b', expires_in => 0,
