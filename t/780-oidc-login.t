@@ -575,7 +575,7 @@ logout: 200
 a: 302 to /authorize cookie: sg_login (empty) Expires=past HttpOnly Max-Age=0 Path=/ SameSite=Lax cookie: sg_login_state HttpOnly Max-Age Path=/ SameSite=Lax
 b: 200 user=alice acr=1 uri=/_app/a
 --- error_log
-1 edge login(s) of "alice" revoked by a back-channel logout
+1 edge login(s) of the provider's session "idp-sid-1" revoked by a back-channel logout
 
 
 
@@ -1328,3 +1328,27 @@ invalid parameter "redirect=/cb/../x"
 --- must_die
 --- error_log
 "session_guard_oidc" applies with two zones
+
+
+
+=== TEST 52: back-channel logout by sid alone (no sub) ends the logins of that provider session, not the others
+--- init
+my $a = SGOP::login(dir => $main::OP, path => '/app/p',
+                    claims => { sid => 'idp-sid-7' });
+my $b = SGOP::login(dir => $main::OP, path => '/app/p',
+                    claims => { sid => 'idp-sid-8' });
+my ($st) = SGOP::request(Test::Nginx::Util::server_port(), 'POST',
+    '/bc-logout',
+    { 'Content-Type' => 'application/x-www-form-urlencoded' },
+    'logout_token=' . main::logout_token(sid => 'idp-sid-7', sub => undef));
+SGOP::write_result('login.txt', "logout: $st\n",
+    'a: ' . main::page($a, '/app/a') . "\n",
+    'b: ' . main::page($b, '/app/a') . "\n");
+--- request
+GET /login.txt
+--- response_body
+logout: 200
+a: 302 to /authorize cookie: sg_login (empty) Expires=past HttpOnly Max-Age=0 Path=/ SameSite=Lax cookie: sg_login_state HttpOnly Max-Age Path=/ SameSite=Lax
+b: 200 user=alice acr=1 uri=/_app/a
+--- error_log
+1 edge login(s) of the provider's session "idp-sid-7" revoked by a back-channel logout

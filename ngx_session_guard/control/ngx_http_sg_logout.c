@@ -47,6 +47,8 @@
 
 
 #define NGX_HTTP_SG_LOGOUT_BODY_MAX   65536
+/* edge logins one sid-only logout token may end (a provider session) */
+#define NGX_HTTP_SG_LOGOUT_LOGINS_MAX 1024
 
 
 static void ngx_http_sg_logout_body_handler(ngx_http_request_t *r);
@@ -253,10 +255,7 @@ ngx_http_sg_logout_process(ngx_http_request_t *r)
 
         /* the edge's own logins of that provider session (oidc) */
 
-        if (sub.len
-            && ngx_http_sg_logout_logins(r, lcf->zone, &isid, &sub)
-               != NGX_OK)
-        {
+        if (ngx_http_sg_logout_logins(r, lcf->zone, &isid, &sub) != NGX_OK) {
             return ngx_http_sg_logout_reply(r,
                                             NGX_HTTP_INTERNAL_SERVER_ERROR);
         }
@@ -308,33 +307,63 @@ invalid:
 
 /*
  * The sessions of session_guard_oidc logins whose provider session is
- * "sid": among the subject's, those whose id begins with the sid's tag
- * (ngx_sg_sid_tag()).  NGX_OK, or NGX_ERROR (logged).
+ * "sid": those whose id begins with the sid's tag (ngx_sg_sid_tag()) and
+ * a ".", among the subject's, or without a subject among every live
+ * session of the zone.  NGX_OK, or NGX_ERROR (logged).
  */
 
 static ngx_int_t
 ngx_http_sg_logout_logins(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
     ngx_str_t *sid, ngx_str_t *sub)
 {
-    u_char                  tag[NGX_SG_SID_TAG_LEN];
+    u_char                  tag[NGX_SG_SID_TAG_LEN + 1];
+    ngx_str_t              *ids;
     ngx_uint_t              i, n;
     ngx_array_t            *list;
     ngx_http_sg_session_t  *s;
+
+    ngx_sg_sid_tag(sid, tag);
+    tag[NGX_SG_SID_TAG_LEN] = '.';
+    n = 0;
+
+    if (sub->len == 0) {
+
+        /* no subject to start from: every live session is looked at */
+
+        if (ngx_http_sg_zone_prefixed(zone, tag, NGX_SG_SID_TAG_LEN + 1,
+                                      NGX_HTTP_SG_LOGOUT_LOGINS_MAX, r->pool,
+                                      &list)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        ids = list->elts;
+
+        for (i = 0; i < list->nelts; i++) {
+            if (ngx_http_sg_zone_revoke(zone, &ids[i], NGX_SG_REVOKED_LOGOUT,
+                                        0, 0)
+                != NGX_OK)
+            {
+                goto failed;
+            }
+
+            n++;
+        }
+
+        goto done;
+    }
 
     if (ngx_http_sg_zone_list(zone, sub, r->pool, &list) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    ngx_sg_sid_tag(sid, tag);
-
     s = list->elts;
-    n = 0;
 
     for (i = 0; i < list->nelts; i++) {
         if (s[i].rec.revoked
-            || s[i].id.len <= NGX_SG_SID_TAG_LEN
-            || s[i].id.data[NGX_SG_SID_TAG_LEN] != '.'
-            || ngx_memcmp(s[i].id.data, tag, NGX_SG_SID_TAG_LEN) != 0)
+            || s[i].id.len <= NGX_SG_SID_TAG_LEN + 1
+            || ngx_memcmp(s[i].id.data, tag, NGX_SG_SID_TAG_LEN + 1) != 0)
         {
             continue;
         }
@@ -343,26 +372,33 @@ ngx_http_sg_logout_logins(ngx_http_request_t *r, ngx_http_sg_zone_t *zone,
                                             NGX_SG_REVOKED_LOGOUT, 0)
             != NGX_OK)
         {
-            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                          "session_guard: zone \"%V\" cannot store the "
-                          "revocation of session \"%V\" requested by a "
-                          "back-channel logout", ngx_http_sg_zone_name(zone),
-                          ngx_http_sg_log_str(r, &s[i].id));
-            return NGX_ERROR;
+            goto failed;
         }
 
         n++;
     }
 
+done:
+
     if (n) {
         ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
                       "session_guard: zone \"%V\": %ui edge login(s) of "
-                      "\"%V\" revoked by a back-channel logout",
+                      "the provider's session \"%V\" revoked by a "
+                      "back-channel logout",
                       ngx_http_sg_zone_name(zone), n,
-                      ngx_http_sg_log_str(r, sub));
+                      ngx_http_sg_log_str(r, sid));
     }
 
     return NGX_OK;
+
+failed:
+
+    ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                  "session_guard: zone \"%V\" cannot store the revocation of "
+                  "an edge login requested by a back-channel logout",
+                  ngx_http_sg_zone_name(zone));
+
+    return NGX_ERROR;
 }
 
 

@@ -256,3 +256,69 @@ ngx_http_sg_list_locked(ngx_http_sg_zone_t *zone, ngx_str_t *sub, time_t now,
         s->details = NULL;
     }
 }
+
+
+/*
+ * The ids of the live sessions whose id begins with "prefix" (the logins
+ * of session_guard_oidc of one provider session, for a back-channel
+ * logout that names no subject): a walk of every live authenticated
+ * session under the lock, linear in their number, for rare events only;
+ * at most "max" ids, copied into pool.  NGX_OK, or NGX_ERROR (no memory).
+ */
+
+ngx_int_t
+ngx_http_sg_zone_prefixed(ngx_http_sg_zone_t *zone, u_char *prefix,
+    size_t len, ngx_uint_t max, ngx_pool_t *pool, ngx_array_t **out)
+{
+    u_char              *base;
+    ngx_int_t            rc;
+    ngx_str_t           *id;
+    ngx_array_t         *a;
+    ngx_http_sg_link_t  *h, *l;
+    ngx_http_sg_node_t  *sn;
+
+    a = ngx_array_create(pool, 4, sizeof(ngx_str_t));
+    if (a == NULL) {
+        return NGX_ERROR;
+    }
+
+    *out = a;
+    rc = NGX_OK;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    base = ngx_http_sg_base(zone);
+    h = &zone->sh->lru;
+
+    for (l = ngx_http_sg_link_first(base, h);
+         l != h && a->nelts < max;
+         l = ngx_http_sg_link(base, l->next))
+    {
+        sn = ngx_http_sg_data(l, ngx_http_sg_node_t, queue);
+
+        if (sn->revoked || sn->len <= len
+            || ngx_memcmp(sn->data, prefix, len) != 0)
+        {
+            continue;
+        }
+
+        id = ngx_array_push(a);
+        if (id == NULL) {
+            rc = NGX_ERROR;
+            break;
+        }
+
+        id->data = ngx_pnalloc(pool, sn->len);
+        if (id->data == NULL) {
+            rc = NGX_ERROR;
+            break;
+        }
+
+        id->len = sn->len;
+        ngx_memcpy(id->data, sn->data, sn->len);
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return rc;
+}

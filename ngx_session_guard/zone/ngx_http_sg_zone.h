@@ -324,6 +324,10 @@ ngx_int_t ngx_http_sg_zone_late_answer(ngx_http_sg_zone_t *zone,
 ngx_int_t ngx_http_sg_zone_find(ngx_http_sg_zone_t *zone, ngx_str_t *id,
     ngx_uint_t details, ngx_pool_t *pool, ngx_http_sg_session_t *out);
 
+/* the ids of live sessions that begin with prefix, at most max */
+ngx_int_t ngx_http_sg_zone_prefixed(ngx_http_sg_zone_t *zone, u_char *prefix,
+    size_t len, ngx_uint_t max, ngx_pool_t *pool, ngx_array_t **out);
+
 /* the sessions of a subject, an array of ngx_http_sg_session_t */
 ngx_int_t ngx_http_sg_zone_list(ngx_http_sg_zone_t *zone, ngx_str_t *sub,
     ngx_pool_t *pool, ngx_array_t **out);
