@@ -454,26 +454,16 @@ ngx_http_sg_oidc_form(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
 {
     u_char                   *p;
     size_t                    len;
-    ngx_str_t                 redirect_uri, host, plain, assertion;
+    ngx_str_t                 redirect_uri, enc, plain, assertion;
     ngx_http_sg_oidc_conf_t  *oc;
 
     oc = slcf->oidc;
 
-    host = r->headers_in.host ? r->headers_in.host->value
-                              : r->headers_in.server;
+    /* the one sent with the authorization request (ngx_http_sg_oidc.c) */
 
-    redirect_uri.len = sizeof("https://") - 1 + host.len + oc->redirect.len;
-    redirect_uri.data = ngx_pnalloc(r->pool, redirect_uri.len);
-    if (redirect_uri.data == NULL) {
+    if (ngx_http_sg_oidc_absolute(r, &oc->redirect, &redirect_uri) != NGX_OK) {
         return NGX_ERROR;
     }
-
-    p = ngx_cpymem(redirect_uri.data,
-                   ngx_http_sg_oidc_https(r) ? "https://" : "http://",
-                   ngx_http_sg_oidc_https(r) ? 8 : 7);
-    p = ngx_cpymem(p, host.data, host.len);
-    p = ngx_cpymem(p, oc->redirect.data, oc->redirect.len);
-    redirect_uri.len = p - redirect_uri.data;
 
     ngx_str_null(&assertion);
 
@@ -558,9 +548,9 @@ ngx_http_sg_oidc_form(ngx_http_request_t *r, ngx_http_sg_loc_conf_t *slcf,
         return NGX_ERROR;
     }
 
-    host.data = ngx_cpymem(basic->data, "Basic ", 6);
-    ngx_encode_base64(&host, &plain);
-    basic->len = 6 + host.len;
+    enc.data = ngx_cpymem(basic->data, "Basic ", 6);
+    ngx_encode_base64(&enc, &plain);
+    basic->len = 6 + enc.len;
 
     ngx_explicit_memzero(plain.data, plain.len);
 
