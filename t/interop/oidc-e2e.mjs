@@ -21,34 +21,15 @@
 //
 // Edge locations used: /api (guarded) and /bc-logout (the receiver).
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as jose from 'jose';
+import { keygen } from './op-keys.mjs';
 
 const EDGE_AUD = 'https://edge.test';
 const CLIENT_ID = 'edge-client';
 const CLIENT_SECRET = 'edge-client-secret-for-tests-only';
 const REDIRECT_URI = 'http://127.0.0.1/cb';
-
-// An RSA key (access tokens, PS256) and a P-256 key (ID and logout
-// tokens, ES256), so that the edge has to pick the key by "kid".
-async function keygen(dir) {
-    mkdirSync(dir, { recursive: true });
-    const priv = [];
-    const pub = [];
-    for (const alg of ['PS256', 'ES256']) {
-        const { publicKey, privateKey } =
-            await jose.generateKeyPair(alg, { extractable: true });
-        const jwk = await jose.exportJWK(privateKey);
-        const kid = await jose.calculateJwkThumbprint(jwk);
-        priv.push({ ...jwk, kid, alg, use: 'sig' });
-        pub.push({ ...(await jose.exportJWK(publicKey)), kid, alg,
-                   use: 'sig' });
-    }
-    writeFileSync(`${dir}/op-private.json`,
-                  JSON.stringify({ keys: priv }), { mode: 0o600 });
-    writeFileSync(`${dir}/op.jwks`, JSON.stringify({ keys: pub }));
-}
 
 // A cookie jar per browser: names and values only, sent on every request
 // to the provider (all its cookies are for that one origin).

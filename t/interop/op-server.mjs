@@ -33,10 +33,10 @@
 // --backchannel (/bc-logout), paths of the --edge URL ("make demo" uses
 // its own, under /sso/).
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync }
+import { existsSync, readFileSync, renameSync, writeFileSync }
     from 'node:fs';
 import { parseArgs } from 'node:util';
-import * as jose from 'jose';
+import { keygen } from './op-keys.mjs';
 import Provider from 'oidc-provider';
 
 const CLIENT_ID = 'edge-client';
@@ -55,26 +55,6 @@ function log(event, fields = {}) {
     process.stdout.write(JSON.stringify({
         t: new Date().toISOString(), event, ...fields,
     }) + '\n');
-}
-
-// the same files as "oidc-e2e.mjs keygen": an RSA key (PS256) and a P-256
-// key (ES256, the ID and logout tokens of the client)
-async function keygen(dir) {
-    mkdirSync(dir, { recursive: true });
-    const priv = [];
-    const pub = [];
-    for (const alg of ['PS256', 'ES256']) {
-        const { publicKey, privateKey } =
-            await jose.generateKeyPair(alg, { extractable: true });
-        const jwk = await jose.exportJWK(privateKey);
-        const kid = await jose.calculateJwkThumbprint(jwk);
-        priv.push({ ...jwk, kid, alg, use: 'sig' });
-        pub.push({ ...(await jose.exportJWK(publicKey)), kid, alg,
-                   use: 'sig' });
-    }
-    writeFileSync(`${dir}/op-private.json`,
-                  JSON.stringify({ keys: priv }), { mode: 0o600 });
-    writeFileSync(`${dir}/op.jwks`, JSON.stringify({ keys: pub }));
 }
 
 const { values: opt } = parseArgs({
